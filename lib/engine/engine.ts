@@ -1,0 +1,40 @@
+import type { HistoryEvent, RunRecord, RunStatus, RunSummary } from './run'
+
+/**
+ * The facade functions and the CLI use; `createEngine({ store, actions, workflows, clock })` implements it.
+ * Every method that advances runs takes a budget, so a FaaS invocation never overruns: what does not fit
+ * is left suspended (RUNNING with a resumeAt) for the worker.
+ */
+export interface Engine {
+  /** Starts a run (validating the workflow and input first). Idempotent on `idempotencyKey`. */
+  start(request: StartRequest): Promise<{ run: RunRecord; created: boolean }>
+  get(id: string): Promise<RunRecord | undefined>
+  history(id: string): Promise<HistoryEvent[]>
+  list(query: { workflow?: string; status?: RunStatus; limit?: number; cursor?: string }): Promise<{ runs: RunSummary[]; nextCursor?: string }>
+  cancel(id: string): Promise<RunRecord | undefined>
+  /** Advances one run until it finishes, suspends, or the budget runs out. */
+  advance(id: string, budget: Budget): Promise<RunRecord>
+  /** Claims and advances due runs until none is due or the budget runs out. */
+  resumeDue(budget: Budget & { limit?: number }): Promise<{ advanced: number }>
+  workflows(): WorkflowInfo[]
+  close(): Promise<void>
+}
+
+export interface StartRequest {
+  workflow: string
+  input: unknown
+  idempotencyKey?: string
+  requestHash?: string
+}
+
+/** `deadline` is an epoch-ms instant on the engine's clock (e.g. now + context.getRemainingTimeInMillis() − margin). */
+export interface Budget {
+  deadline: number
+}
+
+export interface WorkflowInfo {
+  name: string
+  comment?: string
+  /** JSON Schema of the input, when the workflow ships one. */
+  inputSchema?: unknown
+}

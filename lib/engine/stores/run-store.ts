@@ -1,0 +1,87 @@
+import type { HistoryEvent, NewHistoryEvent, RunError, RunRecord, RunStatus, RunSummary } from '../run'
+
+/**
+ * The one interface every run store implements (memory, file, PostgreSQL). The contract suite in
+ * `store.contract.ts` pins it down and runs against each of them.
+ *
+ * Concurrency model: a worker must hold a **lease** to advance a run. A lease has an expiry and a fencing
+ * token that grows with every grant, so a worker that stalled past its lease cannot overwrite the progress
+ * of the worker that took the run over: its `save` fails with `LeaseLostError`.
+ *
+ * Time is passed in (`now`) so tests can drive it; stores never read the wall clock themselves.
+ */
+export interface RunStore {
+  /** Creates a run, or returns the existing one (created: false) when `idempotencyKey` is already taken. */
+  create(run: NewRun): Promise<{ run: RunRecord; created: boolean }>
+  get(id: string): Promise<RunRecord | undefined>
+  /** Newest first; `cursor` is opaque and comes from the previous page. */
+  list(query: RunQuery): Promise<{ runs: RunSummary[]; nextCursor?: string }>
+  history(id: string, options?: { afterSeq?: number; limit?: number }): Promise<HistoryEvent[]>
+
+  /** Leases one run if it is not finished and nobody holds a live lease on it; otherwise undefined. */
+  acquire(id: string, options: LeaseOptions): Promise<Lease | undefined>
+  /** Leases up to `limit` RUNNING runs with resumeAt ≤ now and no live lease, earliest resumeAt first. */
+  claimDue(options: LeaseOptions & { limit: number }): Promise<Lease[]>
+  /** Extends a live lease (same token). Throws LeaseLostError if it was lost. */
+  renew(lease: Lease, options: LeaseOptions): Promise<Lease>
+  /**
+   * Saves one transition and appends its events atomically, if the lease is still the current one.
+   * Returns the saved record (whose `cancelRequested` the worker checks). Throws LeaseLostError otherwise.
+   */
+  save(lease: Lease, update: RunUpdate): Promise<RunRecord>
+  /** Gives the lease up early so another worker may take the run at once. Never throws for a lost lease. */
+  release(lease: Lease): Promise<void>
+  /** Marks the run for cancellation; returns the record, or undefined if there is no such run. */
+  requestCancel(id: string, now: Date): Promise<RunRecord | undefined>
+  close(): Promise<void>
+}
+
+export interface NewRun {
+  id: string
+  workflow: string
+  input: unknown
+  machine: unknown
+  resumeAt: Date | null
+  idempotencyKey?: string
+  requestHash?: string
+  now: Date
+  events: NewHistoryEvent[]
+}
+
+export interface RunUpdate {
+  status: RunStatus
+  machine: unknown
+  resumeAt: Date | null
+  output?: unknown
+  error?: RunError
+  events: NewHistoryEvent[]
+  now: Date
+}
+
+export interface RunQuery {
+  workflow?: string
+  status?: RunStatus
+  limit?: number
+  cursor?: string
+}
+
+export interface LeaseOptions {
+  owner: string
+  leaseMs: number
+  now: Date
+}
+
+export interface Lease {
+  runId: string
+  owner: string
+  /** Fencing token: strictly greater for every new grant on the same run. */
+  token: number
+  expiresAt: Date
+}
+
+export class LeaseLostError extends Error {
+  override name = 'LeaseLostError'
+  constructor(readonly runId: string) {
+    super(`lease on run ${runId} was lost (expired and taken over, or released)`)
+  }
+}

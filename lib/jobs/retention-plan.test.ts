@@ -4,9 +4,10 @@ import { snapshotName } from './snapshot-name'
 
 const now = new Date('2026-11-23T03:00:00Z')
 const daysAgo = (n: number) => new Date(now.getTime() - n * 86_400_000 - 60_000)
+let runs = 0
 const own = (id: string, age: number) => ({
   snapshotID: id,
-  snapshotName: snapshotName('nightly', 'd1', daysAgo(age)),
+  snapshotName: snapshotName('nightly', `0f8e6c2a-4b1d-4c3e-9a7b-${String(++runs).padStart(12, '0')}`),
   createTime: daysAgo(age).toISOString(),
 })
 

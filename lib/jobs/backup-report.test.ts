@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest'
+import { buildBackupReport } from './backup-report'
+
+describe('buildBackupReport', () => {
+  it('joins snapshot, backup and prune results per disk', () => {
+    const { report, failed, cause } = buildBackupReport({
+      snapshots: [
+        { diskID: 'd1', instanceID: 'i1', snapshotID: 's1' },
+        { diskID: 'd2', instanceID: 'i1', snapshotID: 's2' },
+        { diskID: 'd3', instanceID: null, snapshotID: 's3' },
+      ],
+      backups: [{ instanceID: 'i1', policyID: 'p1', backupTaskID: 't1', status: 'Completed' }],
+      prunes: [{ diskID: 'd1', pruned: ['old1', 'old2'] }, { diskID: 'd2', pruned: [] }, { diskID: 'd3', pruned: ['old3'] }],
+    })
+    expect(failed).toBe(false)
+    expect(cause).toBe('')
+    expect(report.disks[0]).toEqual({
+      diskID: 'd1', instanceID: 'i1', snapshotID: 's1', backup: { taskID: 't1', result: 'completed', note: 'Completed' }, pruned: ['old1', 'old2'], errors: [], ok: true,
+    })
+    expect(report.disks[2]!.backup).toEqual({ taskID: null, result: 'none', note: 'disk is not attached to an instance' })
+    expect(report.summary).toEqual({ disks: 3, succeeded: 3, failed: 0, snapshots: 3, backups: 1, pruned: 3 })
+  })
+
+  it('fails the run when any disk failed, naming it, while the others succeed', () => {
+    const { report, failed, cause } = buildBackupReport({
+      snapshots: [
+        { diskID: 'd1', instanceID: 'i1', snapshotID: 's1' },
+        { diskID: 'd2', instanceID: 'i2', error: { Error: 'Ctyun.ResourceFailed', Cause: 'snapshot s9 ended in error' } },
+      ],
+      backups: [{ instanceID: 'i1', skipped: 'no CBR policy covers instance i1' }],
+      prunes: [{ diskID: 'd1', pruned: [] }],
+      missing: ['d-gone'],
+    })
+    expect(failed).toBe(true)
+    expect(report.summary).toMatchObject({ disks: 3, succeeded: 1, failed: 2 })
+    expect(report.disks[0]!.backup.result).toBe('skipped')
+    expect(report.disks[1]!.errors).toEqual(['snapshot: Ctyun.ResourceFailed: snapshot s9 ended in error'])
+    expect(cause).toMatch(/^2 of 3 disks failed: d2 \(snapshot: Ctyun.ResourceFailed/)
+    expect(cause).toContain('d-gone (disk not found in the region)')
+  })
+})

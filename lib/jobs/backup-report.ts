@@ -1,0 +1,113 @@
+/**
+ * The nightly job's report: one line per disk joining the three phases (snapshot, CBR backup of the disk's
+ * instance, pruning). Pure; the workflow passes in the Map results as they are, including caught errors
+ * (`{ Error, Cause }`, as ASL Catch produces them).
+ */
+export interface CaughtError {
+  Error: string
+  Cause?: string
+}
+
+export interface SnapshotOutcome {
+  diskID: string
+  diskName?: string
+  instanceID?: string | null
+  snapshotID?: string
+  error?: CaughtError
+}
+
+export interface BackupOutcome {
+  instanceID: string
+  policyID?: string
+  backupTaskID?: string
+  status?: string
+  /** Why no backup ran, e.g. no CBR policy covers the instance. Not a failure. */
+  skipped?: string
+  error?: CaughtError
+}
+
+export interface PruneOutcome {
+  diskID: string
+  pruned?: string[]
+  error?: CaughtError
+}
+
+export interface DiskReport {
+  diskID: string
+  diskName?: string
+  instanceID: string | null
+  snapshotID: string | null
+  backup: { taskID: string | null; result: 'completed' | 'skipped' | 'failed' | 'none'; note?: string }
+  pruned: string[]
+  errors: string[]
+  ok: boolean
+}
+
+export interface BackupReport {
+  disks: DiskReport[]
+  /** Disk IDs the input named that the region does not have. */
+  missing: string[]
+  summary: { disks: number; succeeded: number; failed: number; snapshots: number; backups: number; pruned: number }
+}
+
+export function buildBackupReport(input: {
+  snapshots: SnapshotOutcome[]
+  backups?: BackupOutcome[]
+  prunes?: PruneOutcome[]
+  missing?: string[]
+}): { report: BackupReport; failed: boolean; cause: string } {
+  const backups = new Map((input.backups ?? []).map((b) => [b.instanceID, b]))
+  const prunes = new Map((input.prunes ?? []).map((p) => [p.diskID, p]))
+  const disks = input.snapshots.map((snapshot): DiskReport => {
+    const errors: string[] = []
+    if (snapshot.error) errors.push(`snapshot: ${describe(snapshot.error)}`)
+    const instanceID = snapshot.instanceID ?? null
+    const backup = instanceID ? backups.get(instanceID) : undefined
+    if (backup?.error) errors.push(`backup of ${instanceID}: ${describe(backup.error)}`)
+    const prune = prunes.get(snapshot.diskID)
+    if (prune?.error) errors.push(`prune: ${describe(prune.error)}`)
+    return {
+      diskID: snapshot.diskID,
+      ...(snapshot.diskName ? { diskName: snapshot.diskName } : {}),
+      instanceID,
+      snapshotID: snapshot.snapshotID ?? null,
+      backup: backupLine(instanceID, backup),
+      pruned: prune?.pruned ?? [],
+      errors,
+      ok: errors.length === 0,
+    }
+  })
+  const missing = input.missing ?? []
+  for (const diskID of missing) {
+    disks.push({ diskID, instanceID: null, snapshotID: null, backup: { taskID: null, result: 'none' }, pruned: [], errors: ['disk not found in the region'], ok: false })
+  }
+  const failed = disks.filter((d) => !d.ok).length
+  const report: BackupReport = {
+    disks,
+    missing,
+    summary: {
+      disks: disks.length,
+      succeeded: disks.length - failed,
+      failed,
+      snapshots: disks.filter((d) => d.snapshotID).length,
+      backups: new Set(disks.filter((d) => d.backup.result === 'completed').map((d) => d.instanceID)).size,
+      pruned: disks.reduce((n, d) => n + d.pruned.length, 0),
+    },
+  }
+  const cause = failed
+    ? `${failed} of ${disks.length} disks failed: ${disks.filter((d) => !d.ok).map((d) => `${d.diskID} (${d.errors.join('; ')})`).join(', ')}. Report: ${JSON.stringify(report)}`
+    : ''
+  return { report, failed: failed > 0, cause }
+}
+
+function backupLine(instanceID: string | null, backup: BackupOutcome | undefined): DiskReport['backup'] {
+  if (!instanceID) return { taskID: null, result: 'none', note: 'disk is not attached to an instance' }
+  if (!backup) return { taskID: null, result: 'none', note: 'no backup ran (snapshot failed?)' }
+  if (backup.error) return { taskID: backup.backupTaskID ?? null, result: 'failed', note: describe(backup.error) }
+  if (backup.skipped) return { taskID: null, result: 'skipped', note: backup.skipped }
+  return { taskID: backup.backupTaskID ?? null, result: 'completed', ...(backup.status ? { note: backup.status } : {}) }
+}
+
+function describe(error: CaughtError): string {
+  return error.Cause ? `${error.Error}: ${error.Cause}` : error.Error
+}

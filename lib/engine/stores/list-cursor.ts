@@ -1,0 +1,53 @@
+import { InvalidCursorError } from './store-errors'
+
+/**
+ * The position after the last run of a `list` page. Runs are listed newest first, ties broken by id
+ * (descending), so the order is total and a page never repeats or skips a run created in between.
+ */
+export interface ListPosition {
+  createdAt: Date
+  id: string
+}
+
+/** Encodes a position as an opaque, URL-safe token. */
+export function encodeCursor(position: ListPosition): string {
+  return Buffer.from(JSON.stringify([position.createdAt.getTime(), position.id]), 'utf8').toString('base64url')
+}
+
+/** Decodes a token from `encodeCursor`; anything else → InvalidCursorError. */
+export function decodeCursor(cursor: string): ListPosition {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+  } catch {
+    throw new InvalidCursorError()
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 2 || !Number.isFinite(parsed[0]) || typeof parsed[1] !== 'string') {
+    throw new InvalidCursorError()
+  }
+  return { createdAt: new Date(parsed[0] as number), id: parsed[1] }
+}
+
+/** True when `run` comes after `position` in list order (newest first, then id descending). */
+export function isAfter(run: ListPosition, position: ListPosition): boolean {
+  const a = run.createdAt.getTime()
+  const b = position.createdAt.getTime()
+  return a < b || (a === b && run.id < position.id)
+}
+
+/** Sort comparator for list order: newest first, then id descending. */
+export function compareListOrder(a: ListPosition, b: ListPosition): number {
+  const byTime = b.createdAt.getTime() - a.createdAt.getTime()
+  if (byTime !== 0) return byTime
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0
+}
+
+export const DEFAULT_LIST_LIMIT = 50
+export const MAX_LIST_LIMIT = 1000
+
+/** Clamps a caller's limit into 1…MAX_LIST_LIMIT. */
+export function listLimit(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_LIST_LIMIT
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit: expected a positive integer, got ${limit}`)
+  return Math.min(limit, MAX_LIST_LIMIT)
+}

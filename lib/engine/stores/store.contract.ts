@@ -1,0 +1,396 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { NewHistoryEvent } from '../run'
+import { LeaseLostError, type NewRun, type RunStore, type RunUpdate } from './run-store'
+import { InvalidCursorError, RunExistsError } from './store-errors'
+
+/**
+ * The one contract every run store keeps. Each store's test file calls it with a factory that returns a fresh,
+ * empty store; the suite closes it after each test.
+ *
+ * @example runStoreContract('memory', async () => createMemoryStore())
+ */
+export function runStoreContract(name: string, createStore: () => Promise<RunStore>): void {
+  describe(`RunStore contract: ${name}`, () => {
+    let store: RunStore
+    const t0 = new Date('2026-03-01T00:00:00.000Z')
+    const at = (ms: number) => new Date(t0.getTime() + ms)
+    const lease = (owner: string, nowMs: number, leaseMs = 1_000) => ({ owner, leaseMs, now: at(nowMs) })
+
+    function newRun(id: string, overrides: Partial<NewRun> = {}): NewRun {
+      return {
+        id,
+        workflow: 'nightly-backup',
+        input: { disks: ['d-1'], nested: { n: 1 } },
+        machine: { pc: 'Start', stack: [] },
+        resumeAt: null,
+        now: t0,
+        events: [event('RunStarted')],
+        ...overrides,
+      }
+    }
+
+    function event(type: string, state?: string): NewHistoryEvent {
+      return { at: t0.toISOString(), type, ...(state ? { state } : {}) }
+    }
+
+    function update(overrides: Partial<RunUpdate> = {}): RunUpdate {
+      return { status: 'RUNNING', machine: { pc: 'Next' }, resumeAt: null, events: [event('StateEntered', 'Next')], now: at(10), ...overrides }
+    }
+
+    beforeEach(async () => {
+      store = await createStore()
+    })
+    afterEach(async () => {
+      await store.close()
+    })
+
+    describe('create and get', () => {
+      it('creates a RUNNING run at version 0 with its first events numbered from 1', async () => {
+        const { run, created } = await store.create(newRun('r1', { events: [event('RunStarted'), event('StateEntered', 'A')] }))
+
+        expect(created).toBe(true)
+        expect(run).toMatchObject({ id: 'r1', workflow: 'nightly-backup', status: 'RUNNING', version: 0, cancelRequested: false })
+        expect(run.createdAt).toEqual(t0)
+        expect(run.updatedAt).toEqual(t0)
+        expect(await store.get('r1')).toEqual(run)
+        expect((await store.history('r1')).map((e) => [e.seq, e.type])).toEqual([[1, 'RunStarted'], [2, 'StateEntered']])
+      })
+
+      it('round-trips input, machine and resumeAt exactly', async () => {
+        const input = { text: '天翼云 "quoted" \\ \n', list: [1, 2.5, null, true], deep: { a: { b: [] } } }
+        await store.create(newRun('r1', { input, machine: { pc: 'Wait', vars: { x: [1] } }, resumeAt: at(5_000) }))
+
+        const run = await store.get('r1')
+        expect(run?.input).toEqual(input)
+        expect(run?.machine).toEqual({ pc: 'Wait', vars: { x: [1] } })
+        expect(run?.resumeAt).toEqual(at(5_000))
+      })
+
+      it('returns undefined for an unknown run', async () => {
+        expect(await store.get('nope')).toBeUndefined()
+      })
+
+      it('returns the existing run with created: false when the idempotency key is taken, keeping its requestHash', async () => {
+        const first = await store.create(newRun('r1', { idempotencyKey: 'hook:backup:42', requestHash: 'hash-a' }))
+        const again = await store.create(newRun('r2', { idempotencyKey: 'hook:backup:42', requestHash: 'hash-b' }))
+
+        expect(again.created).toBe(false)
+        expect(again.run.id).toBe('r1')
+        expect(again.run.requestHash).toBe('hash-a')
+        expect(again.run.idempotencyKey).toBe('hook:backup:42')
+        expect(first.run.requestHash).toBe('hash-a')
+        expect(await store.get('r2')).toBeUndefined()
+        expect(await store.history('r1')).toHaveLength(1)
+      })
+
+      it('creates exactly one run when the same idempotency key races', async () => {
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, i) => store.create(newRun(`race-${i}`, { idempotencyKey: 'same-key' }))),
+        )
+
+        expect(results.filter((r) => r.created)).toHaveLength(1)
+        expect(new Set(results.map((r) => r.run.id)).size).toBe(1)
+      })
+
+      it('refuses a second run with the same id', async () => {
+        await store.create(newRun('r1'))
+        await expect(store.create(newRun('r1'))).rejects.toBeInstanceOf(RunExistsError)
+      })
+    })
+
+    describe('list', () => {
+      async function seed(): Promise<void> {
+        // r0…r6, one second apart; r3 and r4 share a createdAt so ties are exercised
+        const times = [0, 1_000, 2_000, 3_000, 3_000, 4_000, 5_000]
+        for (const [i, ms] of times.entries()) {
+          await store.create(newRun(`r${i}`, { now: at(ms), workflow: i % 2 ? 'odd' : 'even' }))
+        }
+      }
+
+      it('lists newest first, ties broken by id, without machine or input', async () => {
+        await seed()
+        const { runs, nextCursor } = await store.list({})
+
+        expect(runs.map((r) => r.id)).toEqual(['r6', 'r5', 'r4', 'r3', 'r2', 'r1', 'r0'])
+        expect(nextCursor).toBeUndefined()
+        expect(runs[0]).not.toHaveProperty('machine')
+        expect(runs[0]).not.toHaveProperty('input')
+        expect(runs[0]).toMatchObject({ id: 'r6', status: 'RUNNING', workflow: 'even' })
+      })
+
+      it('pages with a cursor, visiting every run once', async () => {
+        await seed()
+        const seen: string[] = []
+        let cursor: string | undefined
+        let pages = 0
+        do {
+          const page = await store.list({ limit: 2, ...(cursor ? { cursor } : {}) })
+          seen.push(...page.runs.map((r) => r.id))
+          cursor = page.nextCursor
+          pages++
+        } while (cursor)
+
+        expect(seen).toEqual(['r6', 'r5', 'r4', 'r3', 'r2', 'r1', 'r0'])
+        expect(pages).toBe(4)
+      })
+
+      it('filters by workflow and status, and pages within the filter', async () => {
+        await seed()
+        const l = await store.acquire('r2', lease('w', 0))
+        await store.save(l!, update({ status: 'SUCCEEDED', output: { ok: true } }))
+
+        const even = await store.list({ workflow: 'even', limit: 2 })
+        expect(even.runs.map((r) => r.id)).toEqual(['r6', 'r4'])
+        const evenRest = await store.list({ workflow: 'even', limit: 2, cursor: even.nextCursor! })
+        expect(evenRest.runs.map((r) => r.id)).toEqual(['r2', 'r0'])
+        expect(evenRest.nextCursor).toBeUndefined()
+
+        expect((await store.list({ status: 'SUCCEEDED' })).runs.map((r) => r.id)).toEqual(['r2'])
+        expect((await store.list({ status: 'RUNNING', workflow: 'even' })).runs.map((r) => r.id)).toEqual(['r6', 'r4', 'r0'])
+        expect((await store.list({ workflow: 'none' })).runs).toEqual([])
+      })
+
+      it('rejects a cursor it did not issue', async () => {
+        await seed()
+        await expect(store.list({ cursor: 'not-a-cursor' })).rejects.toBeInstanceOf(InvalidCursorError)
+      })
+    })
+
+    describe('history', () => {
+      it('keeps events in seq order across saves, with afterSeq and limit', async () => {
+        await store.create(newRun('r1'))
+        const l = (await store.acquire('r1', lease('w', 0)))!
+        await store.save(l, update({ events: [event('StateEntered', 'A'), event('StateExited', 'A')] }))
+        await store.save(l, update({ events: [] }))
+        await store.save(l, update({ events: [event('RunSucceeded')], status: 'SUCCEEDED' }))
+
+        const all = await store.history('r1')
+        expect(all.map((e) => [e.seq, e.type, e.state])).toEqual([
+          [1, 'RunStarted', undefined],
+          [2, 'StateEntered', 'A'],
+          [3, 'StateExited', 'A'],
+          [4, 'RunSucceeded', undefined],
+        ])
+        expect((await store.history('r1', { afterSeq: 2 })).map((e) => e.seq)).toEqual([3, 4])
+        expect((await store.history('r1', { afterSeq: 1, limit: 2 })).map((e) => e.seq)).toEqual([2, 3])
+        expect(await store.history('unknown')).toEqual([])
+      })
+
+      it('keeps event details', async () => {
+        await store.create(newRun('r1', { events: [{ at: t0.toISOString(), type: 'RunStarted', detail: { input: { a: [1, 'b'] } } }] }))
+        expect((await store.history('r1'))[0]).toEqual({ seq: 1, at: t0.toISOString(), type: 'RunStarted', detail: { input: { a: [1, 'b'] } } })
+      })
+    })
+
+    describe('save', () => {
+      it('saves a transition: version +1, updatedAt, status, output, error', async () => {
+        await store.create(newRun('r1'))
+        const l = (await store.acquire('r1', lease('w', 0)))!
+        const saved = await store.save(l, update({ resumeAt: at(60_000), now: at(5) }))
+
+        expect(saved).toMatchObject({ version: 1, status: 'RUNNING', machine: { pc: 'Next' } })
+        expect(saved.updatedAt).toEqual(at(5))
+        expect(saved.resumeAt).toEqual(at(60_000))
+        expect(saved.createdAt).toEqual(t0)
+
+        const failed = await store.save(l, update({ status: 'FAILED', error: { error: 'States.TaskFailed', cause: 'boom' }, now: at(6) }))
+        expect(failed).toMatchObject({ version: 2, status: 'FAILED', error: { error: 'States.TaskFailed', cause: 'boom' } })
+        expect(failed.resumeAt).toBeNull()
+        expect(await store.get('r1')).toEqual(failed)
+      })
+
+      it('appends nothing and changes nothing when the lease is lost', async () => {
+        await store.create(newRun('r1'))
+        const stale = (await store.acquire('r1', lease('w1', 0, 100)))!
+        const fresh = (await store.acquire('r1', lease('w2', 200)))!
+        const before = await store.get('r1')
+
+        await expect(store.save(stale, update({ events: [event('Ghost')] }))).rejects.toBeInstanceOf(LeaseLostError)
+
+        expect(await store.get('r1')).toEqual(before)
+        expect((await store.history('r1')).map((e) => e.type)).toEqual(['RunStarted'])
+        await expect(store.save(fresh, update())).resolves.toMatchObject({ version: 1 })
+      })
+    })
+
+    describe('leases', () => {
+      it('refuses a run whose lease is live and grants it after expiry with a higher token', async () => {
+        await store.create(newRun('r1'))
+        const first = (await store.acquire('r1', lease('w1', 0, 1_000)))!
+        expect(first).toMatchObject({ runId: 'r1', owner: 'w1' })
+        expect(first.expiresAt).toEqual(at(1_000))
+
+        expect(await store.acquire('r1', lease('w2', 999))).toBeUndefined()
+        const second = (await store.acquire('r1', lease('w2', 1_000)))!
+
+        expect(second.owner).toBe('w2')
+        expect(second.token).toBeGreaterThan(first.token)
+        await expect(store.save(first, update())).rejects.toBeInstanceOf(LeaseLostError)
+        await expect(store.renew(first, lease('w1', 1_001))).rejects.toBeInstanceOf(LeaseLostError)
+      })
+
+      it('grants exactly one lease when several workers race for a run', async () => {
+        await store.create(newRun('r1'))
+        const leases = await Promise.all(Array.from({ length: 8 }, (_, i) => store.acquire('r1', lease(`w${i}`, 0))))
+        expect(leases.filter(Boolean)).toHaveLength(1)
+      })
+
+      it('lets the holder save past expiry while nobody took the run over (the token still fences)', async () => {
+        await store.create(newRun('r1'))
+        const l = (await store.acquire('r1', lease('w1', 0, 100)))!
+        await expect(store.save(l, update({ now: at(500) }))).resolves.toMatchObject({ version: 1 })
+      })
+
+      it('refuses unknown and finished runs', async () => {
+        await store.create(newRun('r1'))
+        const l = (await store.acquire('r1', lease('w', 0)))!
+        await store.save(l, update({ status: 'SUCCEEDED', output: 1 }))
+        await store.release(l)
+
+        expect(await store.acquire('r1', lease('w', 5_000))).toBeUndefined()
+        expect(await store.acquire('nope', lease('w', 0))).toBeUndefined()
+      })
+
+      it('renews a live lease with the same token and a later expiry', async () => {
+        await store.create(newRun('r1'))
+        const l = (await store.acquire('r1', lease('w1', 0, 1_000)))!
+        const renewed = await store.renew(l, lease('w1', 900, 1_000))
+
+        expect(renewed.token).toBe(l.token)
+        expect(renewed.expiresAt).toEqual(at(1_900))
+        expect(await store.acquire('r1', lease('w2', 1_500))).toBeUndefined()
+        expect(await store.acquire('r1', lease('w2', 1_900))).toBeDefined()
+      })
+
+      it('release lets another worker take the run at once; a released lease cannot save', async () => {
+        await store.create(newRun('r1'))
+        const l = (await store.acquire('r1', lease('w1', 0, 60_000)))!
+        await store.release(l)
+
+        const next = await store.acquire('r1', lease('w2', 1))
+        expect(next?.token).toBeGreaterThan(l.token)
+        await expect(store.save(l, update())).rejects.toBeInstanceOf(LeaseLostError)
+        await expect(store.release(l)).resolves.toBeUndefined()
+        // the stale release did not free the new holder's lease
+        expect(await store.acquire('r1', lease('w3', 2))).toBeUndefined()
+      })
+
+      it('throws LeaseLostError for a lease on an unknown run', async () => {
+        const ghost = { runId: 'nope', owner: 'w', token: 1, expiresAt: at(1_000) }
+        await expect(store.save(ghost, update())).rejects.toBeInstanceOf(LeaseLostError)
+        await expect(store.renew(ghost, lease('w', 0))).rejects.toBeInstanceOf(LeaseLostError)
+        await expect(store.release(ghost)).resolves.toBeUndefined()
+      })
+    })
+
+    describe('claimDue', () => {
+      async function suspended(id: string, resumeMs: number | null): Promise<void> {
+        await store.create(newRun(id, { resumeAt: resumeMs === null ? null : at(resumeMs) }))
+      }
+
+      it('claims only RUNNING runs due by now, earliest first, up to the limit', async () => {
+        await suspended('late', 3_000)
+        await suspended('first', 1_000)
+        await suspended('second', 2_000)
+        await suspended('future', 9_000)
+        await suspended('never', null)
+        await suspended('done', 500)
+        const l = (await store.acquire('done', lease('w', 0)))!
+        await store.save(l, update({ status: 'SUCCEEDED', resumeAt: at(500) }))
+        await store.release(l)
+
+        const two = await store.claimDue({ ...lease('w1', 5_000), limit: 2 })
+        expect(two.map((c) => c.runId)).toEqual(['first', 'second'])
+        const rest = await store.claimDue({ ...lease('w2', 5_000), limit: 10 })
+        expect(rest.map((c) => c.runId)).toEqual(['late'])
+        expect(rest[0]).toMatchObject({ owner: 'w2' })
+        expect(rest[0]!.expiresAt).toEqual(at(6_000))
+      })
+
+      it('skips runs with a live lease and takes them back after expiry', async () => {
+        await suspended('a', 0)
+        await suspended('b', 0)
+        const held = (await store.acquire('a', lease('w0', 0, 1_000)))!
+
+        expect((await store.claimDue({ ...lease('w1', 10), limit: 5 })).map((c) => c.runId)).toEqual(['b'])
+        expect(await store.claimDue({ ...lease('w2', 20), limit: 5 })).toEqual([])
+        const later = await store.claimDue({ ...lease('w2', 2_000), limit: 5 })
+        expect(later.map((c) => c.runId).sort()).toEqual(['a', 'b'])
+        expect(later.find((c) => c.runId === 'a')!.token).toBeGreaterThan(held.token)
+      })
+
+      it('gives each due run to one worker when several claim at once', async () => {
+        for (let i = 0; i < 12; i++) await suspended(`d${i}`, i)
+        const batches = await Promise.all(Array.from({ length: 4 }, (_, w) => store.claimDue({ ...lease(`w${w}`, 100), limit: 5 })))
+        const ids = batches.flat().map((c) => c.runId)
+
+        expect(ids).toHaveLength(12)
+        expect(new Set(ids).size).toBe(12)
+      })
+
+      it('no longer returns a run once its save moved resumeAt into the future', async () => {
+        await suspended('a', 0)
+        const [claimed] = await store.claimDue({ ...lease('w', 10), limit: 1 })
+        await store.save(claimed!, update({ resumeAt: at(60_000) }))
+        await store.release(claimed!)
+
+        expect(await store.claimDue({ ...lease('w', 20), limit: 1 })).toEqual([])
+        expect((await store.claimDue({ ...lease('w', 60_000), limit: 1 })).map((c) => c.runId)).toEqual(['a'])
+      })
+    })
+
+    describe('cancel', () => {
+      it('flags the run, and the holder sees the flag on its next save', async () => {
+        await store.create(newRun('r1'))
+        const l = (await store.acquire('r1', lease('w', 0)))!
+        const flagged = await store.requestCancel('r1', at(3))
+
+        expect(flagged).toMatchObject({ id: 'r1', cancelRequested: true, status: 'RUNNING' })
+        expect(await store.save(l, update())).toMatchObject({ cancelRequested: true })
+        expect((await store.get('r1'))?.cancelRequested).toBe(true)
+      })
+
+      it('returns undefined for an unknown run and leaves a finished run as it was', async () => {
+        expect(await store.requestCancel('nope', t0)).toBeUndefined()
+        await store.create(newRun('r1'))
+        const l = (await store.acquire('r1', lease('w', 0)))!
+        const done = await store.save(l, update({ status: 'SUCCEEDED', output: 'x' }))
+
+        expect(await store.requestCancel('r1', at(50))).toEqual(done)
+      })
+    })
+
+    describe('records are copies', () => {
+      it('mutating objects passed in or returned never changes the store', async () => {
+        const input = { disks: ['d-1'] }
+        const created = await store.create(newRun('r1', { input }))
+        input.disks.push('d-2')
+        ;(created.run.input as { disks: string[] }).disks.push('d-3')
+        created.run.status = 'FAILED'
+
+        const got = (await store.get('r1'))!
+        expect(got.input).toEqual({ disks: ['d-1'] })
+        expect(got.status).toBe('RUNNING')
+        ;(got.machine as { pc: string }).pc = 'Hacked'
+        got.createdAt.setTime(0)
+
+        const l = (await store.acquire('r1', lease('w', 0)))!
+        const machine = { pc: 'Next', vars: [1] }
+        const saved = await store.save(l, update({ machine }))
+        machine.vars.push(2)
+        ;(saved.machine as { vars: number[] }).vars.push(3)
+
+        const listed = (await store.list({})).runs[0]!
+        listed.workflow = 'changed'
+        const history = await store.history('r1')
+        history[0]!.type = 'Changed'
+
+        const after = (await store.get('r1'))!
+        expect(after.machine).toEqual({ pc: 'Next', vars: [1] })
+        expect(after.createdAt).toEqual(t0)
+        expect((await store.list({})).runs[0]!.workflow).toBe('nightly-backup')
+        expect((await store.history('r1'))[0]!.type).toBe('RunStarted')
+      })
+    })
+  })
+}

@@ -1,0 +1,325 @@
+import { describe, expect, it } from 'vitest'
+import { createFakeEngine } from '../testing/fake-engine'
+import { createHttpApp } from './app'
+import { signWebhook } from './webhook-signature'
+
+const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
+const OLD_SECRET = 'whsec_' + Buffer.from('an-older-secret-of-32-bytes-long').toString('base64')
+const TOKEN = 'test-api-token-9f8e7d6c5b4a'
+const NOW = 1_750_000_000_000
+
+function setup(options: { maxBodyBytes?: number; apiToken?: string; secrets?: string[]; logs?: string[] } = {}) {
+  const engine = createFakeEngine({ clock: () => NOW })
+  const logs = options.logs ?? []
+  const app = createHttpApp({
+    engine,
+    webhookSecrets: options.secrets ?? [SECRET, OLD_SECRET],
+    apiToken: 'apiToken' in options ? options.apiToken : TOKEN,
+    maxBodyBytes: options.maxBodyBytes,
+    now: () => NOW,
+    log: (line) => logs.push(line),
+  })
+  return { app, engine, logs }
+}
+
+async function hook(
+  app: ReturnType<typeof setup>['app'],
+  { workflow = 'backup', body = '{"disks":["d-1"]}', id = 'msg_1', secret = SECRET, seconds = NOW / 1000, headers = {} as Record<string, string> } = {},
+) {
+  const signature = await signWebhook(secret, id, seconds, body)
+  return app.request(`/hooks/${workflow}`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(seconds), 'webhook-signature': signature, ...headers },
+  })
+}
+
+const bearer = { authorization: `Bearer ${TOKEN}` }
+
+async function problem(response: Response) {
+  expect(response.headers.get('content-type')).toBe('application/problem+json')
+  const body = (await response.json()) as Record<string, unknown>
+  expect(body.status).toBe(response.status)
+  expect(body.type).toBe('about:blank')
+  expect(JSON.stringify(body)).not.toMatch(/at .*\.ts:\d+|whsec_|test-api-token/)
+  return body
+}
+
+describe('POST /hooks/:workflow', () => {
+  it('starts a run from a correctly signed webhook: 202, runId and Location', async () => {
+    const { app, engine } = setup()
+    const response = await hook(app)
+    expect(response.status).toBe(202)
+    const body = (await response.json()) as { runId: string; created: boolean }
+    expect(body.created).toBe(true)
+    expect(response.headers.get('location')).toBe(`/runs/${body.runId}`)
+    expect(engine.runs.get(body.runId)?.input).toEqual({ disks: ['d-1'] })
+    expect(engine.runs.get(body.runId)?.idempotencyKey).toBe('hook:backup:msg_1')
+  })
+
+  it('accepts a signature made with an older secret still configured for rotation', async () => {
+    const { app } = setup()
+    expect((await hook(app, { secret: OLD_SECRET })).status).toBe(202)
+  })
+
+  it('delivers idempotently: the same webhook-id and body twice give one run', async () => {
+    const { app, engine } = setup()
+    const first = (await (await hook(app)).json()) as { runId: string }
+    const again = await hook(app)
+    expect(again.status).toBe(202)
+    expect(again.headers.get('idempotent-replayed')).toBe('true')
+    expect(((await again.json()) as { runId: string }).runId).toBe(first.runId)
+    expect(engine.runs.size).toBe(1)
+  })
+
+  it('refuses the same webhook-id with a different body (422)', async () => {
+    const { app, engine } = setup()
+    await hook(app)
+    const response = await hook(app, { body: '{"disks":["d-2"]}' })
+    expect(response.status).toBe(422)
+    expect((await problem(response)).code).toBe('idempotency-key-reused')
+    expect(engine.runs.size).toBe(1)
+  })
+
+  it('uses an Idempotency-Key header over the webhook-id when both are sent', async () => {
+    const { app, engine } = setup()
+    await hook(app, { id: 'msg_a', headers: { 'idempotency-key': 'order-7' } })
+    await hook(app, { id: 'msg_b', headers: { 'idempotency-key': 'order-7' } })
+    expect(engine.runs.size).toBe(1)
+  })
+
+  it.each([
+    ['a bad signature', { secret: 'whsec_' + Buffer.from('someone-else-entirely-0123456789').toString('base64') }, 'webhook-bad-signature'],
+    ['a timestamp 6 minutes old', { seconds: NOW / 1000 - 360 }, 'webhook-stale-timestamp'],
+    ['a timestamp 6 minutes ahead', { seconds: NOW / 1000 + 360 }, 'webhook-stale-timestamp'],
+  ])('answers 401 and starts no run for %s', async (_name, options, code) => {
+    const { app, engine } = setup()
+    const response = await hook(app, options)
+    expect(response.status).toBe(401)
+    expect((await problem(response)).code).toBe(code)
+    expect(engine.runs.size).toBe(0)
+  })
+
+  it('answers 401 when a signature header is missing', async () => {
+    const { app, engine } = setup()
+    const response = await app.request('/hooks/backup', {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json', 'webhook-id': 'x', 'webhook-timestamp': String(NOW / 1000) },
+    })
+    expect(response.status).toBe(401)
+    expect((await problem(response)).code).toBe('webhook-missing-headers')
+    expect(engine.runs.size).toBe(0)
+  })
+
+  it('answers 401 when the server has no webhook secret', async () => {
+    const { app } = setup({ secrets: [] })
+    expect((await hook(app)).status).toBe(401)
+  })
+
+  it('answers 400 for a signed body that is not JSON', async () => {
+    const { app, engine } = setup()
+    const response = await hook(app, { body: '{"disks": [' })
+    expect(response.status).toBe(400)
+    expect(await problem(response)).toMatchObject({ code: 'malformed-json', field: '$' })
+    expect(engine.runs.size).toBe(0)
+  })
+
+  it('answers 404 for an unknown workflow', async () => {
+    const { app } = setup()
+    const response = await hook(app, { workflow: 'nope' })
+    expect(response.status).toBe(404)
+    expect((await problem(response)).code).toBe('unknown-workflow')
+  })
+
+  it('answers 413 for a body over the limit, declared by content-length', async () => {
+    const { app, engine } = setup({ maxBodyBytes: 64 })
+    const response = await hook(app, { body: JSON.stringify({ pad: 'x'.repeat(100) }) })
+    expect(response.status).toBe(413)
+    expect((await problem(response)).code).toBe('body-too-large')
+    expect(engine.runs.size).toBe(0)
+  })
+
+  it('answers 413 for a streamed body that grows past the limit without a content-length', async () => {
+    const { app } = setup({ maxBodyBytes: 64 })
+    let pulled = 0
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++
+        if (pulled > 1000) controller.close()
+        else controller.enqueue(new TextEncoder().encode('x'.repeat(32)))
+      },
+    })
+    const request = new Request('http://localhost/hooks/backup', {
+      method: 'POST',
+      body: stream,
+      headers: { 'content-type': 'application/json', 'webhook-id': 'a', 'webhook-timestamp': String(NOW / 1000), 'webhook-signature': 'v1,AAAA' },
+      duplex: 'half',
+    } as RequestInit)
+    const response = await app.fetch(request)
+    expect(response.status).toBe(413)
+    expect(pulled).toBeLessThan(10) // stopped reading early, never buffered the whole body
+  })
+
+  it('answers 415 for a body that is not declared as JSON', async () => {
+    const { app } = setup()
+    const response = await hook(app, { headers: { 'content-type': 'text/plain' } })
+    expect(response.status).toBe(415)
+    await problem(response)
+  })
+})
+
+describe('runs API', () => {
+  it('answers 401 without a token, with a wrong token, and when no token is configured', async () => {
+    const { app } = setup()
+    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: `Basic ${TOKEN}` }] as Record<string, string>[]) {
+      const response = await app.request('/runs', { headers })
+      expect(response.status).toBe(401)
+      expect(response.headers.get('www-authenticate')).toContain('Bearer')
+      await problem(response)
+    }
+    const unconfigured = setup({ apiToken: undefined }).app
+    const response = await unconfigured.request('/runs', { headers: bearer })
+    expect(response.status).toBe(401)
+    expect((await problem(response)).code).toBe('api-disabled')
+  })
+
+  it('serves /healthz without a token', async () => {
+    const { app } = setup()
+    const response = await app.request('/healthz')
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual({ ok: true })
+  })
+
+  it('lists the workflows', async () => {
+    const { app } = setup()
+    const response = await app.request('/workflows', { headers: bearer })
+    expect(await response.json()).toEqual({ workflows: [{ name: 'backup' }, { name: 'report' }] })
+  })
+
+  it('starts a run with POST /runs and shows it with GET /runs/:id', async () => {
+    const { app, engine } = setup()
+    const started = await app.request('/runs', {
+      method: 'POST',
+      headers: { ...bearer, 'content-type': 'application/json' },
+      body: JSON.stringify({ workflow: 'report', input: { region: 'cn-hz' } }),
+    })
+    expect(started.status).toBe(202)
+    const { runId } = (await started.json()) as { runId: string }
+    await engine.advance(runId, { deadline: NOW + 1 })
+    const shown = await app.request(`/runs/${runId}`, { headers: bearer })
+    expect(shown.status).toBe(200)
+    const run = (await shown.json()) as Record<string, unknown>
+    expect(run).toMatchObject({ id: runId, workflow: 'report', status: 'SUCCEEDED', input: { region: 'cn-hz' }, output: { region: 'cn-hz' } })
+    expect((run.history as { type: string }[]).map((e) => e.type)).toEqual(['RunStarted', 'RunSucceeded'])
+    expect(run).not.toHaveProperty('machine')
+  })
+
+  it('makes POST /runs idempotent on Idempotency-Key, and refuses a reused key with another body', async () => {
+    const { app, engine } = setup()
+    const send = (input: unknown) =>
+      app.request('/runs', {
+        method: 'POST',
+        headers: { ...bearer, 'content-type': 'application/json', 'idempotency-key': 'k-1' },
+        body: JSON.stringify({ workflow: 'report', input }),
+      })
+    expect((await send({ a: 1 })).status).toBe(202)
+    expect((await send({ a: 1 })).status).toBe(202)
+    expect(engine.runs.size).toBe(1)
+    expect((await send({ a: 2 })).status).toBe(422)
+  })
+
+  it.each([
+    ['a missing workflow', { input: {} }, '$.workflow'],
+    ['a workflow that is not a string', { workflow: 7 }, '$.workflow'],
+    ['a body that is not an object', [1, 2], '$'],
+  ])('answers 400 naming the field for %s', async (_name, body, field) => {
+    const { app } = setup()
+    const response = await app.request('/runs', { method: 'POST', headers: { ...bearer, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    expect(response.status).toBe(400)
+    expect(await problem(response)).toMatchObject({ code: 'invalid-field', field })
+  })
+
+  it('answers 400 naming the field for input the engine rejects', async () => {
+    const { app, engine } = setup()
+    engine.failNext = { method: 'start', error: Object.assign(new Error('disks must be an array'), { name: 'WorkflowInputError', path: '$.disks' }) }
+    const response = await app.request('/runs', { method: 'POST', headers: { ...bearer, 'content-type': 'application/json' }, body: '{"workflow":"backup","input":{"disks":1}}' })
+    expect(response.status).toBe(400)
+    expect(await problem(response)).toMatchObject({ field: '$.disks', detail: 'disks must be an array' })
+  })
+
+  it('answers 404 for POST /runs with an unknown workflow', async () => {
+    const { app } = setup()
+    const response = await app.request('/runs', { method: 'POST', headers: { ...bearer, 'content-type': 'application/json' }, body: '{"workflow":"ghost"}' })
+    expect(response.status).toBe(404)
+  })
+
+  it('filters and pages GET /runs', async () => {
+    const { app, engine } = setup()
+    for (let i = 0; i < 5; i++) await engine.start({ workflow: i % 2 ? 'report' : 'backup', input: { i } })
+    const first = (await (await app.request('/runs?workflow=backup&limit=2', { headers: bearer })).json()) as {
+      runs: { id: string; workflow: string }[]
+      nextCursor?: string
+    }
+    expect(first.runs.map((r) => r.workflow)).toEqual(['backup', 'backup'])
+    expect(first.nextCursor).toBeDefined()
+    const second = (await (await app.request(`/runs?workflow=backup&limit=2&cursor=${first.nextCursor}`, { headers: bearer })).json()) as {
+      runs: { id: string }[]
+      nextCursor?: string
+    }
+    expect(second.runs).toHaveLength(1)
+    expect(second.nextCursor).toBeUndefined()
+    expect(new Set([...first.runs, ...second.runs].map((r) => r.id)).size).toBe(3)
+    const running = (await (await app.request('/runs?status=SUCCEEDED', { headers: bearer })).json()) as { runs: unknown[] }
+    expect(running.runs).toHaveLength(0)
+  })
+
+  it.each([
+    ['status=DONE', 'status'],
+    ['limit=0', 'limit'],
+    ['limit=abc', 'limit'],
+    ['limit=101', 'limit'],
+    ['cursor=%3F%3F', 'cursor'],
+  ])('answers 400 for GET /runs?%s naming %s', async (query, field) => {
+    const { app } = setup()
+    const response = await app.request(`/runs?${query}`, { headers: bearer })
+    expect(response.status).toBe(400)
+    expect((await problem(response)).field).toBe(field)
+  })
+
+  it('answers 404 for an unknown run', async () => {
+    const { app } = setup()
+    expect((await app.request('/runs/run-missing', { headers: bearer })).status).toBe(404)
+    expect((await app.request('/runs/run-missing/cancel', { method: 'POST', headers: bearer })).status).toBe(404)
+  })
+
+  it('cancels a running run (202) and refuses to cancel a finished one (409)', async () => {
+    const { app, engine } = setup()
+    const { run } = await engine.start({ workflow: 'backup', input: {} })
+    const cancelled = await app.request(`/runs/${run.id}/cancel`, { method: 'POST', headers: bearer })
+    expect(cancelled.status).toBe(202)
+    expect(((await cancelled.json()) as { status: string }).status).toBe('ABORTED')
+    const again = await app.request(`/runs/${run.id}/cancel`, { method: 'POST', headers: bearer })
+    expect(again.status).toBe(409)
+    expect((await problem(again)).code).toBe('run-finished')
+  })
+
+  it('answers an unexpected failure with 500 and a requestId, logging the cause but sending neither stack nor message', async () => {
+    const logs: string[] = []
+    const { app, engine } = setup({ logs })
+    engine.failNext = { method: 'get', error: new Error('connection refused to postgres://admin:hunter2@db') }
+    const response = await app.request('/runs/run-1', { headers: bearer })
+    expect(response.status).toBe(500)
+    const body = await problem(response)
+    expect(JSON.stringify(body)).not.toContain('hunter2')
+    expect(body.requestId).toMatch(/^[0-9a-f-]{36}$/)
+    expect(logs.join('\n')).toContain(String(body.requestId))
+  })
+
+  it('answers unknown routes with a 404 problem', async () => {
+    const { app } = setup()
+    const response = await app.request('/nowhere')
+    expect(response.status).toBe(404)
+    expect((await problem(response)).code).toBe('no-route')
+  })
+})

@@ -1,0 +1,130 @@
+import type { Budget, Engine, StartRequest, WorkflowInfo } from '../../lib/engine/engine'
+import type { HistoryEvent, RunRecord, RunStatus } from '../../lib/engine/run'
+
+/**
+ * A small in-memory Engine for the function tests: it keeps the facade's promises (idempotent start, newest-first
+ * pages with a cursor, cancel, budgets) and "runs" a workflow by echoing its input as output. The HTTP layer is
+ * tested against the real engine too (test/functions.e2e.test.ts); this one lets failures be injected.
+ */
+export interface FakeEngine extends Engine {
+  runs: Map<string, RunRecord>
+  calls: string[]
+  /** Set to make the next call of that method throw. */
+  failNext?: { method: keyof Engine; error: Error }
+}
+
+export function createFakeEngine({
+  workflows = [{ name: 'backup' }, { name: 'report' }] as WorkflowInfo[],
+  clock = () => Date.now(),
+  /** How many advance() calls a run needs before it finishes; 0 = finishes on the first. */
+  stepsToFinish = 0,
+} = {}): FakeEngine {
+  const runs = new Map<string, RunRecord>()
+  const histories = new Map<string, HistoryEvent[]>()
+  const steps = new Map<string, number>()
+  let sequence = 0
+
+  const engine: FakeEngine = {
+    runs,
+    calls: [],
+    async start(request: StartRequest) {
+      guard('start')
+      if (!workflows.some((w) => w.name === request.workflow)) {
+        throw Object.assign(new Error(`unknown workflow ${request.workflow}`), { name: 'UnknownWorkflowError' })
+      }
+      if (request.idempotencyKey) {
+        const existing = [...runs.values()].find((run) => run.idempotencyKey === request.idempotencyKey)
+        if (existing) return { run: existing, created: false }
+      }
+      const at = new Date(clock())
+      const run: RunRecord = {
+        id: `run-${String(++sequence).padStart(4, '0')}`,
+        workflow: request.workflow,
+        input: request.input,
+        status: 'RUNNING',
+        machine: {},
+        resumeAt: at,
+        idempotencyKey: request.idempotencyKey,
+        requestHash: request.requestHash,
+        cancelRequested: false,
+        version: 1,
+        createdAt: at,
+        updatedAt: at,
+      }
+      runs.set(run.id, run)
+      histories.set(run.id, [{ seq: 1, at: at.toISOString(), type: 'RunStarted' }])
+      return { run, created: true }
+    },
+    async get(id) {
+      guard('get')
+      return runs.get(id)
+    },
+    async history(id) {
+      guard('history')
+      return histories.get(id) ?? []
+    },
+    async list({ workflow, status, limit = 20, cursor }) {
+      guard('list')
+      if (cursor !== undefined && !/^\d+$/.test(cursor)) throw Object.assign(new Error('bad cursor'), { name: 'InvalidCursorError' })
+      const all = [...runs.values()]
+        .filter((run) => (!workflow || run.workflow === workflow) && (!status || run.status === status))
+        .reverse()
+      const start = cursor ? Number(cursor) : 0
+      const page = all.slice(start, start + limit).map(({ machine: _m, input: _i, ...summary }) => summary)
+      return { runs: page, ...(start + limit < all.length ? { nextCursor: String(start + limit) } : {}) }
+    },
+    async cancel(id) {
+      guard('cancel')
+      const run = runs.get(id)
+      if (!run) return undefined
+      finish(run, 'ABORTED')
+      return run
+    },
+    async advance(id, budget: Budget) {
+      guard('advance')
+      const run = runs.get(id)
+      if (!run) throw Object.assign(new Error(`no run ${id}`), { name: 'RunNotFoundError' })
+      if (run.status !== 'RUNNING' || clock() >= budget.deadline) return run
+      const done = (steps.get(id) ?? 0) + 1
+      steps.set(id, done)
+      if (done > stepsToFinish) finish(run, 'SUCCEEDED', run.input)
+      else run.resumeAt = new Date(clock())
+      return run
+    },
+    async resumeDue(budget) {
+      guard('resumeDue')
+      let advanced = 0
+      for (const run of runs.values()) {
+        if (budget.limit !== undefined && advanced >= budget.limit) break
+        if (clock() >= budget.deadline) break
+        if (run.status === 'RUNNING' && run.resumeAt && run.resumeAt.getTime() <= clock()) {
+          await engine.advance(run.id, budget)
+          advanced++
+        }
+      }
+      return { advanced }
+    },
+    workflows: () => workflows,
+    async close() {},
+  }
+
+  function guard(method: keyof Engine) {
+    engine.calls.push(method)
+    if (engine.failNext?.method === method) {
+      const { error } = engine.failNext
+      engine.failNext = undefined
+      throw error
+    }
+  }
+
+  function finish(run: RunRecord, status: RunStatus, output?: unknown) {
+    run.status = status
+    run.resumeAt = null
+    run.updatedAt = new Date(clock())
+    if (output !== undefined) run.output = output
+    const events = histories.get(run.id)!
+    events.push({ seq: events.length + 1, at: run.updatedAt.toISOString(), type: status === 'ABORTED' ? 'RunAborted' : 'RunSucceeded' })
+  }
+
+  return engine
+}

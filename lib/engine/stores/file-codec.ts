@@ -1,0 +1,90 @@
+import type { HistoryEvent, RunRecord, RunStatus } from '../run'
+import { CorruptRunFileError } from './store-errors'
+import type { StoredRun } from './stored-run'
+
+/**
+ * The JSON shape of one run file in the file store, and its strict reader. Only the store's own date fields are
+ * revived; strings inside a run's input or machine stay strings.
+ */
+export interface RunFile extends StoredRun {
+  format: 1
+  /** Committed length of the run's history file: bytes past it were written by a save that never committed. */
+  historyBytes: number
+}
+
+const STATUSES: readonly RunStatus[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']
+
+export function encodeRunFile(run: RunFile): string {
+  return JSON.stringify(run)
+}
+
+export function decodeRunFile(text: string, file: string, expectedId: string): RunFile {
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch (error) {
+    throw new CorruptRunFileError(file, `not JSON (${(error as Error).message})`)
+  }
+  const fail = (what: string): never => {
+    throw new CorruptRunFileError(file, what)
+  }
+  if (!isObject(raw)) return fail('not a JSON object')
+  if (raw.format !== 1) return fail(`unknown format ${JSON.stringify(raw.format)} (a newer ctflow may have written it)`)
+  const record = raw.record
+  if (!isObject(record)) return fail('missing "record"')
+  if (record.id !== expectedId) return fail(`record.id ${JSON.stringify(record.id)} does not match the file name`)
+  if (typeof record.workflow !== 'string') return fail('record.workflow is not a string')
+  if (!STATUSES.includes(record.status as RunStatus)) return fail(`record.status ${JSON.stringify(record.status)} is not a run status`)
+  if (typeof record.version !== 'number') return fail('record.version is not a number')
+  if (typeof record.cancelRequested !== 'boolean') return fail('record.cancelRequested is not a boolean')
+  if (!Number.isInteger(raw.lastToken) || !Number.isInteger(raw.lastSeq) || !Number.isInteger(raw.historyBytes)) {
+    return fail('lastToken, lastSeq or historyBytes is not an integer')
+  }
+  const lease = raw.lease
+  if (lease !== null && !(isObject(lease) && typeof lease.owner === 'string' && Number.isInteger(lease.token))) {
+    return fail('lease is malformed')
+  }
+  const revived = {
+    ...record,
+    resumeAt: record.resumeAt === null ? null : toDate(record.resumeAt, 'record.resumeAt', fail),
+    createdAt: toDate(record.createdAt, 'record.createdAt', fail),
+    updatedAt: toDate(record.updatedAt, 'record.updatedAt', fail),
+  } as RunRecord
+  return {
+    format: 1,
+    record: revived,
+    lease: lease === null ? null : { owner: lease.owner as string, token: lease.token as number, expiresAt: toDate(lease.expiresAt, 'lease.expiresAt', fail) },
+    lastToken: raw.lastToken as number,
+    lastSeq: raw.lastSeq as number,
+    historyBytes: raw.historyBytes as number,
+  }
+}
+
+/** One JSON object per line; `committed` bytes only (see RunFile.historyBytes). */
+export function decodeHistory(buffer: Buffer, file: string): HistoryEvent[] {
+  const events: HistoryEvent[] = []
+  const lines = buffer.toString('utf8').split('\n')
+  for (const [index, line] of lines.entries()) {
+    if (line === '') continue
+    try {
+      events.push(JSON.parse(line) as HistoryEvent)
+    } catch {
+      throw new CorruptRunFileError(file, `line ${index + 1} is not JSON`)
+    }
+  }
+  return events
+}
+
+export function encodeHistory(events: HistoryEvent[]): string {
+  return events.map((event) => JSON.stringify(event) + '\n').join('')
+}
+
+function toDate(value: unknown, field: string, fail: (what: string) => never): Date {
+  const date = typeof value === 'string' ? new Date(value) : undefined
+  if (!date || Number.isNaN(date.getTime())) return fail(`${field} is not a timestamp`)
+  return date
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}

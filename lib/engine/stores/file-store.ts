@@ -1,0 +1,371 @@
+import { createHash } from 'node:crypto'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { open, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import type { HistoryEvent, RunRecord } from '../run'
+import { decodeHistory, decodeRunFile, encodeHistory, encodeRunFile, type RunFile } from './file-codec'
+import { FileLocks, type FileLockOptions } from './file-lock'
+import { compareListOrder, decodeCursor, encodeCursor, isAfter, listLimit } from './list-cursor'
+import type { Lease, LeaseOptions, NewRun, RunQuery, RunStore, RunUpdate } from './run-store'
+import { CorruptRunFileError, RunExistsError, StoreOpenError } from './store-errors'
+import {
+  applyUpdate,
+  assertCurrentLease,
+  grantLease,
+  isDue,
+  isLeasable,
+  markCancelRequested,
+  newStoredRun,
+  releaseLease,
+  renewLease,
+  summarize,
+} from './stored-run'
+
+export interface FileStoreOptions {
+  /**
+   * fsync every write. Off by default: a killed process loses nothing without it (the page cache survives);
+   * turn it on to survive power loss too, at several ms per transition.
+   */
+  fsync?: boolean
+  lock?: FileLockOptions
+  /** Called for each unreadable run file that `list` skips; default: one line on stderr. */
+  onCorrupt?: (error: CorruptRunFileError) => void
+}
+
+/** Bumped when the layout changes; a store written by a newer ctflow is refused rather than rewritten. */
+const LAYOUT_VERSION = 1
+const MARKER = 'ctflow-store.json'
+
+/**
+ * The embedded default store (`.ctflow/`): plain files, no server, safe between processes on one machine.
+ *
+ * Layout under `dir`:
+ * - `runs/<id>.json`     the run record and its lease bookkeeping, replaced atomically (write temp + rename)
+ * - `history/<id>.jsonl` append-only events; the run file records the committed length, so events and the
+ *                        transition that produced them commit together with that one rename
+ * - `keys/<sha256>.json` idempotency key → run id
+ * - `due/<resumeAt ms>~<id>` empty files: an index of suspended runs by resume time (a superset, pruned lazily)
+ * - `locks/`, `tmp/`     per-operation lock files and temp files
+ *
+ * @example const store = createFileStore('.ctflow')
+ */
+export function createFileStore(dir: string, options: FileStoreOptions = {}): RunStore {
+  const root = resolve(dir)
+  const paths = {
+    runs: join(root, 'runs'),
+    history: join(root, 'history'),
+    keys: join(root, 'keys'),
+    due: join(root, 'due'),
+    locks: join(root, 'locks'),
+    tmp: join(root, 'tmp'),
+  }
+  prepareDirectory(root, Object.values(paths))
+  const locks = new FileLocks(options.lock)
+  const onCorrupt = options.onCorrupt ?? ((error) => process.stderr.write(`ctflow: skipping ${error.message}\n`))
+  let tempCounter = 0
+  let closed = false
+
+  const runPath = (name: string) => join(paths.runs, `${name}.json`)
+  const historyPath = (name: string) => join(paths.history, `${name}.jsonl`)
+  const runLock = (name: string) => join(paths.locks, `${name}.lock`)
+  const keyHash = (key: string) => createHash('sha256').update(key).digest('hex')
+
+  function ensureOpen(): void {
+    if (closed) throw new Error('run store is closed')
+  }
+
+  async function writeAtomic(path: string, data: string): Promise<void> {
+    const temp = join(paths.tmp, `${process.pid}-${++tempCounter}.tmp`)
+    const handle = await open(temp, 'w')
+    try {
+      await handle.writeFile(data)
+      if (options.fsync) await handle.datasync()
+    } finally {
+      await handle.close()
+    }
+    await rename(temp, path)
+  }
+
+  async function readRun(id: string): Promise<RunFile | undefined> {
+    const file = runPath(fileName(id))
+    const text = await readFile(file, 'utf8').catch(ignoreMissing)
+    return text === undefined ? undefined : decodeRunFile(text, file, id)
+  }
+
+  /** Writes the run file and returns the record as a reader will see it (a fresh copy). */
+  async function writeRun(run: RunFile): Promise<RunRecord> {
+    const text = encodeRunFile(run)
+    const file = runPath(fileName(run.record.id))
+    await writeAtomic(file, text)
+    return decodeRunFile(text, file, run.record.id).record
+  }
+
+  /** Appends after the committed bytes (dropping any uncommitted tail) and returns the new committed length. */
+  async function appendHistory(id: string, committed: number, events: HistoryEvent[]): Promise<number> {
+    if (events.length === 0) return committed
+    const data = encodeHistory(events)
+    const handle = await open(historyPath(fileName(id)), 'a')
+    try {
+      await handle.truncate(committed)
+      await handle.write(data)
+      if (options.fsync) await handle.datasync()
+    } finally {
+      await handle.close()
+    }
+    return committed + Buffer.byteLength(data)
+  }
+
+  function dueEntry(record: RunRecord): string | undefined {
+    if (record.status !== 'RUNNING' || record.resumeAt === null) return undefined
+    return `${String(Math.max(0, record.resumeAt.getTime())).padStart(15, '0')}~${fileName(record.id)}`
+  }
+
+  /** Moves the due-index entry: the new one is written before the run file, the old one removed after. */
+  async function withDueIndex<T>(before: string | undefined, after: string | undefined, write: () => Promise<T>): Promise<T> {
+    if (after !== undefined && after !== before) await writeFile(join(paths.due, after), '')
+    const result = await write()
+    if (before !== undefined && before !== after) await unlink(join(paths.due, before)).catch(ignoreMissing)
+    return result
+  }
+
+  async function createRun(run: NewRun, key: { hash: string; path: string } | undefined) {
+    return locks.with(runLock(fileName(run.id)), async () => {
+      if (key) {
+        const existingId = await readKey(key.path)
+        const existing = existingId === undefined ? undefined : await readRun(existingId)
+        if (existing) return { run: existing.record, created: false }
+        // A key without its run: its creator died between the two writes. Reuse the key.
+      }
+      if (await readFile(runPath(fileName(run.id)), 'utf8').catch(ignoreMissing)) throw new RunExistsError(run.id)
+      if (key) await writeAtomic(key.path, JSON.stringify({ key: run.idempotencyKey, runId: run.id }))
+      const { stored, events } = newStoredRun(run)
+      const history = encodeHistory(events)
+      await writeFile(historyPath(fileName(run.id)), history)
+      const record = await withDueIndex(undefined, dueEntry(stored.record), () =>
+        writeRun({ format: 1, ...stored, historyBytes: Buffer.byteLength(history) }),
+      )
+      return { run: record, created: true }
+    })
+  }
+
+  async function readKey(path: string): Promise<string | undefined> {
+    const text = await readFile(path, 'utf8').catch(ignoreMissing)
+    if (text === undefined) return undefined
+    try {
+      return (JSON.parse(text) as { runId: string }).runId
+    } catch {
+      throw new CorruptRunFileError(path, 'idempotency key file is not JSON')
+    }
+  }
+
+  return {
+    async create(run: NewRun) {
+      ensureOpen()
+      fileName(run.id) // validate the id before taking any lock
+      if (run.idempotencyKey === undefined) return createRun(run, undefined)
+      const hash = keyHash(run.idempotencyKey)
+      const key = { hash, path: join(paths.keys, `${hash}.json`) }
+      // Lock order everywhere: key lock, then run lock.
+      return locks.with(join(paths.locks, `key-${hash}.lock`), () => createRun(run, key))
+    },
+
+    async get(id: string) {
+      ensureOpen()
+      if (!isStorableId(id)) return undefined
+      return (await readRun(id))?.record
+    },
+
+    async list(query: RunQuery) {
+      ensureOpen()
+      const limit = listLimit(query.limit)
+      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor)
+      const names = (await readdir(paths.runs)).filter((name) => name.endsWith('.json'))
+      const records: RunRecord[] = []
+      await forEachLimited(names, 16, async (name) => {
+        const id = decodeURIComponent(name.slice(0, -'.json'.length))
+        try {
+          const run = await readRun(id)
+          if (run) records.push(run.record)
+        } catch (error) {
+          if (error instanceof CorruptRunFileError) onCorrupt(error)
+          else throw error
+        }
+      })
+      const matching = records
+        .filter((record) => query.workflow === undefined || record.workflow === query.workflow)
+        .filter((record) => query.status === undefined || record.status === query.status)
+        .filter((record) => after === undefined || isAfter(record, after))
+        .sort(compareListOrder)
+      const page = matching.slice(0, limit)
+      const last = page.at(-1)
+      return {
+        runs: page.map(summarize),
+        ...(matching.length > limit && last ? { nextCursor: encodeCursor(last) } : {}),
+      }
+    },
+
+    async history(id: string, options: { afterSeq?: number; limit?: number } = {}) {
+      ensureOpen()
+      if (!isStorableId(id)) return []
+      const run = await readRun(id)
+      if (!run || run.historyBytes === 0) return []
+      const file = historyPath(fileName(id))
+      const buffer = await readFile(file).catch(ignoreMissing)
+      if (buffer === undefined || buffer.length < run.historyBytes) {
+        throw new CorruptRunFileError(file, `shorter than the ${run.historyBytes} committed bytes`)
+      }
+      const afterSeq = options.afterSeq ?? 0
+      const events = decodeHistory(buffer.subarray(0, run.historyBytes), file).filter((event) => event.seq > afterSeq)
+      return options.limit === undefined ? events : events.slice(0, options.limit)
+    },
+
+    async acquire(id: string, options: LeaseOptions) {
+      ensureOpen()
+      if (!isStorableId(id)) return undefined
+      return locks.with(runLock(fileName(id)), async () => {
+        const run = await readRun(id)
+        if (!run || !isLeasable(run, options.now)) return undefined
+        const lease = grantLease(run, options)
+        await writeRun(run)
+        return lease
+      })
+    },
+
+    async claimDue(options: LeaseOptions & { limit: number }) {
+      ensureOpen()
+      const claimed: Lease[] = []
+      const horizon = options.now.getTime()
+      const entries = (await readdir(paths.due)).sort()
+      for (const entry of entries) {
+        if (claimed.length >= options.limit) break
+        const separator = entry.indexOf('~')
+        if (Number(entry.slice(0, separator)) > horizon) break
+        const id = decodeURIComponent(entry.slice(separator + 1))
+        // SKIP LOCKED: a run another worker is touching right now is left for the next claim.
+        const lease = await locks.tryWith(runLock(fileName(id)), async () => {
+          const run = await readRun(id).catch((error: unknown) => {
+            if (error instanceof CorruptRunFileError) return onCorrupt(error)
+            throw error
+          })
+          if (!run || dueEntry(run.record) !== entry) {
+            await unlink(join(paths.due, entry)).catch(ignoreMissing) // stale index entry
+            return undefined
+          }
+          if (!isDue(run, options.now)) return undefined
+          const granted = grantLease(run, options)
+          await writeRun(run)
+          return granted
+        })
+        if (lease) claimed.push(lease)
+      }
+      return claimed
+    },
+
+    async renew(lease: Lease, options: LeaseOptions) {
+      ensureOpen()
+      if (!isStorableId(lease.runId)) assertCurrentLease(undefined, lease)
+      return locks.with(runLock(fileName(lease.runId)), async () => {
+        const run = await readRun(lease.runId)
+        assertCurrentLease(run, lease)
+        const renewed = renewLease(run, lease, options)
+        await writeRun(run)
+        return renewed
+      })
+    },
+
+    async save(lease: Lease, update: RunUpdate) {
+      ensureOpen()
+      if (!isStorableId(lease.runId)) assertCurrentLease(undefined, lease)
+      return locks.with(runLock(fileName(lease.runId)), async () => {
+        const run = await readRun(lease.runId)
+        assertCurrentLease(run, lease)
+        const before = dueEntry(run.record)
+        const events = applyUpdate(run, update)
+        run.historyBytes = await appendHistory(lease.runId, run.historyBytes, events)
+        return withDueIndex(before, dueEntry(run.record), () => writeRun(run))
+      })
+    },
+
+    async release(lease: Lease) {
+      ensureOpen()
+      if (!isStorableId(lease.runId)) return
+      await locks.with(runLock(fileName(lease.runId)), async () => {
+        const run = await readRun(lease.runId)
+        if (!run || run.lease?.token !== lease.token) return
+        releaseLease(run, lease)
+        await writeRun(run)
+      })
+    },
+
+    async requestCancel(id: string, now: Date) {
+      ensureOpen()
+      if (!isStorableId(id)) return undefined
+      return locks.with(runLock(fileName(id)), async () => {
+        const run = await readRun(id)
+        if (!run) return undefined
+        markCancelRequested(run, now)
+        return writeRun(run)
+      })
+    },
+
+    async close() {
+      closed = true
+    },
+  }
+}
+
+/** Creates the directories and checks the layout marker; refuses a store written by a newer ctflow. */
+function prepareDirectory(root: string, dirs: string[]): void {
+  const marker = join(root, MARKER)
+  try {
+    for (const dir of dirs) mkdirSync(dir, { recursive: true })
+  } catch (error) {
+    throw new StoreOpenError(`cannot use ${root} as a run store: ${(error as Error).message}`)
+  }
+  let text: string | undefined
+  try {
+    text = readFileSync(marker, 'utf8')
+  } catch {
+    writeFileSync(marker, JSON.stringify({ layout: LAYOUT_VERSION }) + '\n')
+    return
+  }
+  let layout: unknown
+  try {
+    layout = (JSON.parse(text) as { layout?: unknown }).layout
+  } catch {
+    throw new StoreOpenError(`cannot use ${root} as a run store: ${marker} is not JSON`)
+  }
+  if (typeof layout !== 'number') throw new StoreOpenError(`cannot use ${root} as a run store: ${marker} has no layout version`)
+  if (layout > LAYOUT_VERSION) {
+    throw new StoreOpenError(
+      `run store ${root} has layout ${layout}, newer than this ctflow understands (${LAYOUT_VERSION}); upgrade ctflow instead of overwriting it`,
+    )
+  }
+}
+
+const MAX_ID_LENGTH = 200
+
+function isStorableId(id: string): boolean {
+  return typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_LENGTH
+}
+
+/** A run id as a file name: [A-Za-z0-9_-] kept, everything else %-encoded (so no '/', '.', '..' or '~'). */
+function fileName(id: string): string {
+  if (!isStorableId(id)) throw new RangeError(`run id: expected 1…${MAX_ID_LENGTH} characters, got ${JSON.stringify(String(id).slice(0, 40))}`)
+  return id.replace(/[^A-Za-z0-9_-]/gu, (char) =>
+    [...Buffer.from(char, 'utf8')].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+  )
+}
+
+function ignoreMissing(error: unknown): undefined {
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+  throw error
+}
+
+async function forEachLimited<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  const workers = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]!)
+  })
+  await Promise.all(workers)
+}

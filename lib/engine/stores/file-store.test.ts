@@ -1,12 +1,150 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { execFile, spawnSync } from 'node:child_process'
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll } from 'vitest'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { afterAll, describe, expect, it } from 'vitest'
 import { createFileStore } from './file-store'
+import type { NewRun } from './run-store'
+import { CorruptRunFileError, StoreOpenError } from './store-errors'
 import { runStoreContract } from './store.contract'
 
 const root = mkdtempSync(join(tmpdir(), 'ctflow-file-store-'))
 let count = 0
+const freshDir = () => join(root, `store-${++count}`)
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
-runStoreContract('file', async () => createFileStore(join(root, `store-${++count}`)))
+runStoreContract('file', async () => createFileStore(freshDir()))
+
+const t0 = new Date('2026-03-01T00:00:00.000Z')
+const newRun = (id: string, overrides: Partial<NewRun> = {}): NewRun => ({
+  id,
+  workflow: 'wf',
+  input: {},
+  machine: { count: 0 },
+  resumeAt: null,
+  now: t0,
+  events: [{ at: t0.toISOString(), type: 'RunStarted' }],
+  ...overrides,
+})
+const lease = (owner: string, ms = 0) => ({ owner, leaseMs: 1_000, now: new Date(t0.getTime() + ms) })
+
+describe('file store', () => {
+  it('skips a corrupt run file in list, naming it, and get names it in a clear error', async () => {
+    const dir = freshDir()
+    const corrupt: CorruptRunFileError[] = []
+    const store = createFileStore(dir, { onCorrupt: (error) => corrupt.push(error) })
+    await store.create(newRun('good'))
+    await store.create(newRun('bad'))
+    writeFileSync(join(dir, 'runs', 'bad.json'), '{"format":1,"record":')
+
+    const { runs } = await store.list({})
+
+    expect(runs.map((r) => r.id)).toEqual(['good'])
+    expect(corrupt).toHaveLength(1)
+    expect(corrupt[0]!.message).toContain(join(dir, 'runs', 'bad.json'))
+    await expect(store.get('bad')).rejects.toThrow(CorruptRunFileError)
+    await expect(store.get('bad')).rejects.toThrow(/bad\.json: not JSON/)
+  })
+
+  it('ignores history bytes a crashed save wrote but never committed, and overwrites them on the next save', async () => {
+    const dir = freshDir()
+    const store = createFileStore(dir)
+    await store.create(newRun('r1'))
+    appendFileSync(join(dir, 'history', 'r1.jsonl'), '{"seq":2,"type":"Ghost"}\n{"half')
+
+    expect((await store.history('r1')).map((e) => e.type)).toEqual(['RunStarted'])
+    const l = (await store.acquire('r1', lease('w')))!
+    await store.save(l, { status: 'RUNNING', machine: {}, resumeAt: null, now: t0, events: [{ at: t0.toISOString(), type: 'Real' }] })
+    expect((await store.history('r1')).map((e) => [e.seq, e.type])).toEqual([[1, 'RunStarted'], [2, 'Real']])
+  })
+
+  it('stores ids with any characters under safe file names', async () => {
+    const dir = freshDir()
+    const store = createFileStore(dir)
+    const ids = ['a/b', '..', '天翼云~1', 'x%41', 'with space']
+    for (const [i, id] of ids.entries()) await store.create(newRun(id, { now: new Date(t0.getTime() + i) }))
+
+    expect((await store.list({})).runs.map((r) => r.id)).toEqual([...ids].reverse())
+    expect(readdirSync(join(dir, 'runs')).every((name) => /^[A-Za-z0-9_%-]+\.json$/.test(name))).toBe(true)
+    expect(await store.get('a/b')).toMatchObject({ id: 'a/b' })
+    await expect(store.create(newRun(''))).rejects.toThrow(/run id/)
+  })
+
+  it('prunes due-index entries that no longer match their run', async () => {
+    const dir = freshDir()
+    const store = createFileStore(dir)
+    await store.create(newRun('r1', { resumeAt: new Date(t0.getTime() + 100) }))
+    writeFileSync(join(dir, 'due', '000000000000001~gone'), '')
+    writeFileSync(join(dir, 'due', '000000000000002~r1'), '')
+
+    const claimed = await store.claimDue({ ...lease('w', 1_000), limit: 5 })
+
+    expect(claimed.map((c) => c.runId)).toEqual(['r1'])
+    expect(readdirSync(join(dir, 'due'))).toEqual([`${String(t0.getTime() + 100).padStart(15, '0')}~r1`])
+  })
+
+  it('takes over a lock file left by a dead process', async () => {
+    const dir = freshDir()
+    const store = createFileStore(dir, { lock: { timeoutMs: 2_000 } })
+    await store.create(newRun('r1'))
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' })
+    writeFileSync(join(dir, 'locks', 'r1.lock'), `${dead.stdout}:nonce:1:${Date.now()}`)
+
+    expect(await store.acquire('r1', lease('w'))).toMatchObject({ runId: 'r1' })
+  })
+
+  it('fails with the lock file named when a live lock is never released', async () => {
+    const dir = freshDir()
+    const store = createFileStore(dir, { lock: { timeoutMs: 100 } })
+    await store.create(newRun('r1'))
+    writeFileSync(join(dir, 'locks', 'r1.lock'), `${process.pid}:other:1:${Date.now()}`)
+
+    await expect(store.acquire('r1', lease('w'))).rejects.toThrow(join(dir, 'locks', 'r1.lock'))
+  })
+
+  it('refuses a store directory written by a newer layout', () => {
+    const dir = freshDir()
+    createFileStore(dir)
+    writeFileSync(join(dir, 'ctflow-store.json'), '{"layout":99}')
+
+    expect(() => createFileStore(dir)).toThrow(StoreOpenError)
+    expect(() => createFileStore(dir)).toThrow(/layout 99, newer/)
+  })
+
+  describe('between processes', () => {
+    const exec = promisify(execFile)
+    const child = fileURLToPath(new URL('./file-store.child.ts', import.meta.url))
+    const spawnWorker = (dir: string, mode: string, owner: string) =>
+      exec(process.execPath, ['--import', 'tsx', child, dir, mode, owner], { cwd: fileURLToPath(new URL('../../..', import.meta.url)) })
+
+    it('never lets two processes hold the same run: 3 × 30 leased increments count to 90', async () => {
+      const dir = freshDir()
+      const store = createFileStore(dir)
+      await store.create(newRun('counter'))
+
+      await Promise.all(['p1', 'p2', 'p3'].map((owner) => spawnWorker(dir, 'count', owner)))
+
+      const run = (await store.get('counter'))!
+      expect(run.machine).toEqual({ count: 90 })
+      expect(run.version).toBe(90)
+      const history = await store.history('counter')
+      expect(history.map((e) => e.seq)).toEqual(Array.from({ length: 91 }, (_, i) => i + 1))
+    })
+
+    it('gives each due run to exactly one of three claiming processes', async () => {
+      const dir = freshDir()
+      const store = createFileStore(dir)
+      for (let i = 0; i < 30; i++) await store.create(newRun(`due-${i}`, { resumeAt: new Date(t0.getTime() + i) }))
+
+      const outputs = await Promise.all(['p1', 'p2', 'p3'].map((owner) => spawnWorker(dir, 'claim', owner)))
+
+      const claimed = outputs.flatMap((o) => JSON.parse(o.stdout) as string[])
+      expect(claimed).toHaveLength(30)
+      expect(new Set(claimed).size).toBe(30)
+      const runs = (await store.list({ limit: 100 })).runs
+      expect(runs.every((r) => r.status === 'SUCCEEDED' && r.version === 1)).toBe(true)
+    })
+  })
+})

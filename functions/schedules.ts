@@ -1,0 +1,63 @@
+import type { CronOptions } from 'croner'
+import definitions from './schedules.json'
+import type { ScheduledJob } from './scheduled'
+
+/**
+ * The schedules, defined once in schedules.json: serverless.yml reads that file (`${file(./functions/schedules.json)…}`)
+ * to make the EventBridge rules, and `ctflow serve` runs the same definitions with croner. Expressions use the AWS
+ * syntax (`cron(…)` with 6 fields in UTC, or `rate(…)`), converted here for croner.
+ */
+export interface ScheduleDefinition {
+  name: string
+  /** Which handler the schedule triggers. */
+  function: 'scheduled' | 'worker'
+  description: string
+  expression: string
+  /** For `scheduled`: the workflow and input the event carries. */
+  input?: ScheduledJob
+}
+
+export class ScheduleExpressionError extends Error {
+  override name = 'ScheduleExpressionError'
+}
+
+export const schedules: readonly ScheduleDefinition[] = Object.entries(definitions).map(([name, definition]) => ({
+  name,
+  ...(definition as Omit<ScheduleDefinition, 'name'>),
+}))
+
+/** A croner pattern and options that fire when the AWS expression does. */
+export interface CronerPlan {
+  pattern: string
+  options: CronOptions
+}
+
+const RATE_SECONDS: Record<string, number> = { minute: 60, hour: 3600, day: 86_400 }
+// The pattern that fires at the start of every unit; croner's `interval` then spaces runs N units apart.
+const RATE_PATTERN: Record<string, string> = { minute: '0 * * * * *', hour: '0 0 * * * *', day: '0 0 0 * * *' }
+
+/**
+ * Converts an EventBridge schedule expression for croner.
+ * - `cron(min hour dom month dow year)` → croner's 7-part pattern with seconds 0, in UTC, with Quartz weekday numbers
+ *   (SUN=1…SAT=7, as EventBridge counts them).
+ * - `rate(N unit[s])` → every unit, at least N units apart.
+ * @example toCronerPlan('cron(0 18 * * ? *)') // { pattern: '0 0 18 * * ? *', options: { timezone: 'UTC', … } }
+ */
+export function toCronerPlan(expression: string): CronerPlan {
+  const cron = /^cron\((.+)\)$/.exec(expression.trim())
+  if (cron) {
+    const fields = cron[1]!.trim().split(/\s+/)
+    if (fields.length !== 6) {
+      throw new ScheduleExpressionError(`${expression}: an EventBridge cron has 6 fields (minutes hours day-of-month month day-of-week year).`)
+    }
+    return { pattern: `0 ${fields.join(' ')}`, options: { timezone: 'UTC', mode: '7-part', alternativeWeekdays: true } }
+  }
+  const rate = /^rate\((\d+)\s+(minute|hour|day)s?\)$/.exec(expression.trim())
+  if (rate) {
+    const [, count, unit] = rate
+    const n = Number(count)
+    if (n < 1) throw new ScheduleExpressionError(`${expression}: the rate must be at least 1.`)
+    return { pattern: RATE_PATTERN[unit!]!, options: { timezone: 'UTC', mode: '6-part', ...(n > 1 ? { interval: n * RATE_SECONDS[unit!]! - 1 } : {}) } }
+  }
+  throw new ScheduleExpressionError(`${expression}: expected cron(…) or rate(N minutes|hours|days), as EventBridge accepts.`)
+}

@@ -1,0 +1,73 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { loadFunctionsConfig } from '../lib/config/functions-config'
+import { startNodeServer, type NodeServer } from './node'
+import { createFakeEngine, type FakeEngine } from './testing/fake-engine'
+
+const TOKEN = 'node-adapter-test-token'
+let server: NodeServer | undefined
+afterEach(async () => {
+  await server?.close()
+  server = undefined
+})
+
+async function start(engine: FakeEngine, closed: string[] = []) {
+  server = await startNodeServer({
+    config: loadFunctionsConfig({ CTFLOW_API_TOKEN: TOKEN, CTFLOW_STORE: 'memory' }),
+    openEngine: async () => ({ engine, close: async () => void closed.push('engine') }),
+    port: 0,
+    workerIdleMs: 10,
+    log: () => {},
+    schedules: [
+      { name: 'nightly', function: 'scheduled', description: 'test', expression: 'cron(0 18 * * ? *)', input: { workflow: 'backup', input: { from: 'cron' } } },
+      { name: 'worker', function: 'worker', description: 'test', expression: 'rate(1 minute)' },
+    ],
+  })
+  return server
+}
+
+const auth = { authorization: `Bearer ${TOKEN}` }
+
+describe('startNodeServer', () => {
+  it('serves the app over real HTTP and advances a new run in the background after the 202', async () => {
+    const engine = createFakeEngine()
+    const { url } = await start(engine)
+    expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ ok: true })
+    const started = await fetch(`${url}/runs`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ workflow: 'report', input: { n: 1 } }),
+    })
+    expect(started.status).toBe(202)
+    const { runId } = (await started.json()) as { runId: string }
+    await vi.waitFor(async () => {
+      const run = (await (await fetch(`${url}/runs/${runId}`, { headers: auth })).json()) as { status: string }
+      expect(run.status).toBe('SUCCEEDED')
+    })
+  })
+
+  it('resumes due runs in its worker loop', async () => {
+    const engine = createFakeEngine({ stepsToFinish: 3 })
+    const { run } = await engine.start({ workflow: 'backup', input: {} })
+    await start(engine)
+    await vi.waitFor(() => expect(engine.runs.get(run.id)?.status).toBe('SUCCEEDED'))
+  })
+
+  it('runs the scheduled definitions with croner (only `scheduled` ones; the loop replaces the worker tick)', async () => {
+    const engine = createFakeEngine()
+    const { jobs } = await start(engine)
+    expect(jobs.map((job) => job.name)).toEqual(['nightly'])
+    expect(jobs[0]!.nextRun()!.toISOString()).toMatch(/T18:00:00\.000Z$/)
+    jobs[0]!.trigger()
+    await vi.waitFor(() => expect([...engine.runs.values()].map((r) => r.input)).toEqual([{ from: 'cron' }]))
+    expect([...engine.runs.values()][0]!.idempotencyKey).toMatch(/^schedule:backup:nightly@/)
+  })
+
+  it('closes the engine when it stops', async () => {
+    const closed: string[] = []
+    const running = await start(createFakeEngine(), closed)
+    await running.close()
+    server = undefined
+    expect(closed).toEqual(['engine'])
+    await expect(fetch(`${running.url}/healthz`)).rejects.toThrow()
+  })
+})

@@ -1,0 +1,122 @@
+import { serve, type ServerType } from '@hono/node-server'
+import { Cron } from 'croner'
+import type { AddressInfo } from 'node:net'
+import type { FunctionsConfig } from '../lib/config/functions-config'
+import type { RunRecord } from '../lib/engine/run'
+import { createFunctionsRuntime, type EngineOpener, type FunctionsRuntime } from './runtime'
+import { runScheduled } from './scheduled'
+import { schedules as defaultSchedules, toCronerPlan, type ScheduleDefinition } from './schedules'
+import { runWorker } from './worker'
+
+export interface NodeServerOptions {
+  config: FunctionsConfig
+  openEngine: EngineOpener
+  port?: number
+  hostname?: string
+  /** The schedules to run (schedules.json by default); the `worker` tick is replaced by the loop below. */
+  schedules?: readonly ScheduleDefinition[]
+  /** How long the worker loop sleeps when nothing was due. */
+  workerIdleMs?: number
+  /** A long-running process has no invocation limit; each advance still gets a bounded slice so cancel and shutdown are prompt. */
+  sliceMs?: number
+  log?: (line: string) => void
+}
+
+export interface NodeServer {
+  url: string
+  runtime: FunctionsRuntime
+  /** The croner jobs, one per `scheduled` schedule (exposed so that tests and `--trigger` can fire one now). */
+  jobs: Cron[]
+  /** Stops the schedules, the worker loop and the server, waits for work in flight, then closes the engine. */
+  close(): Promise<void>
+}
+
+/**
+ * The Node adapter behind `ctflow serve`: the HTTP app on @hono/node-server, the schedules on croner (the same
+ * definitions serverless.yml deploys), and a worker loop that resumes due runs. New runs start advancing at once,
+ * in the background, after the 202.
+ * @example const server = await startNodeServer({ config, openEngine, port: 8080 })
+ */
+export async function startNodeServer(options: NodeServerOptions): Promise<NodeServer> {
+  const { config, openEngine, port = 8080, hostname = '127.0.0.1', workerIdleMs = 1_000, sliceMs = 60_000, log = (line) => console.error(line) } = options
+  const inFlight = new Set<Promise<unknown>>()
+  let stopping = false
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    inFlight.add(work)
+    void work.finally(() => inFlight.delete(work)).catch(() => {})
+    return work
+  }
+  const deadline = () => ({ deadline: Date.now() + sliceMs })
+
+  const runtime = await createFunctionsRuntime(config, {
+    openEngine,
+    log,
+    onRunCreated: (engine, run: RunRecord) => {
+      // Not awaited: the caller gets its 202 now; what does not finish in this slice is resumed by the loop.
+      void track(engine.advance(run.id, deadline())).catch((error: unknown) => log(`ctflow serve: advancing run ${run.id} failed: ${describe(error)}`))
+    },
+  })
+  const deps = { engine: runtime.engine }
+
+  const jobs = (options.schedules ?? defaultSchedules)
+    .filter((schedule) => schedule.function === 'scheduled')
+    .map((schedule) => {
+      const { pattern, options: cronOptions } = toCronerPlan(schedule.expression)
+      return new Cron(pattern, { ...cronOptions, name: schedule.name, protect: true }, async (job: Cron) => {
+        if (stopping) return
+        const firing = (job.currentRun() ?? new Date()).toISOString()
+        try {
+          const result = await track(runScheduled(deps, schedule.input, deadline(), { invocationId: `${schedule.name}@${firing}` }))
+          log(`ctflow serve: schedule ${schedule.name} → run ${result.runId} ${result.status}`)
+        } catch (error) {
+          log(`ctflow serve: schedule ${schedule.name} failed: ${describe(error)}`)
+        }
+      })
+    })
+
+  let wake: (() => void) | undefined
+  const loop = (async () => {
+    while (!stopping) {
+      let advanced = 0
+      try {
+        advanced = (await track(runWorker(deps, undefined, deadline()))).advanced
+      } catch (error) {
+        log(`ctflow serve: worker pass failed: ${describe(error)}`)
+      }
+      if (advanced === 0 && !stopping) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, workerIdleMs)
+          wake = () => {
+            clearTimeout(timer)
+            resolve()
+          }
+        })
+      }
+    }
+  })()
+
+  const server: ServerType = await new Promise((resolve) => {
+    const started = serve({ fetch: runtime.app.fetch, port, hostname }, () => resolve(started))
+  })
+  const address = server.address() as AddressInfo
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
+
+  return {
+    url,
+    runtime,
+    jobs,
+    async close() {
+      stopping = true
+      for (const job of jobs) job.stop()
+      wake?.()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await loop
+      await Promise.allSettled([...inFlight])
+      await runtime.close()
+    },
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+}

@@ -1,0 +1,53 @@
+import type { Context as HonoContext, Hono } from 'hono'
+import type { FunctionsConfig } from '../lib/config/functions-config'
+import type { Engine } from '../lib/engine/engine'
+import type { RunRecord } from '../lib/engine/run'
+import { createHttpApp } from './http/app'
+
+/** An engine with whatever it opened (store, in-process simulator) to close with it. */
+export interface OpenedEngine {
+  engine: Engine
+  /** e.g. "simulator at http://127.0.0.1:41234" or "CTyun cloud"; for the startup log line, never a secret. */
+  describe?: string
+  close(): Promise<void>
+}
+
+export type EngineOpener = (config: FunctionsConfig) => Promise<OpenedEngine>
+
+/** What every adapter needs: the engine and the HTTP app over it, built once per process or container. */
+export interface FunctionsRuntime {
+  config: FunctionsConfig
+  engine: Engine
+  app: Hono
+  describe?: string
+  close(): Promise<void>
+}
+
+/**
+ * @example const runtime = await createFunctionsRuntime(loadFunctionsConfig(process.env), { openEngine })
+ */
+export async function createFunctionsRuntime(
+  config: FunctionsConfig,
+  {
+    openEngine,
+    onRunCreated,
+    log = (line: string) => console.error(line),
+  }: { openEngine: EngineOpener; onRunCreated?: (engine: Engine, run: RunRecord, c: HonoContext) => Promise<void> | void; log?: (line: string) => void },
+): Promise<FunctionsRuntime> {
+  const opened = await openEngine(config)
+  try {
+    const app = createHttpApp({
+      engine: opened.engine,
+      webhookSecrets: config.webhookSecrets,
+      apiToken: config.apiToken,
+      maxBodyBytes: config.maxBodyBytes,
+      log,
+      ...(onRunCreated ? { onRunCreated: (run: RunRecord, c: HonoContext) => onRunCreated(opened.engine, run, c) } : {}),
+    })
+    return { config, engine: opened.engine, app, describe: opened.describe, close: () => opened.close() }
+  } catch (error) {
+    // A bad webhook secret fails here, at start; do not leave the store or simulator open behind it.
+    await opened.close().catch(() => {})
+    throw error
+  }
+}

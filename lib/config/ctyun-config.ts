@@ -1,0 +1,126 @@
+/**
+ * CTyun client settings, resolved once from the environment. The only place in lib/ that reads process.env for the
+ * client; everything else receives a `CtyunConfig`.
+ *
+ *   CTYUN_AK / CTYUN_SK            credentials (both or neither)
+ *   CTYUN_ENDPOINT                 base URL for every service (the simulator, a proxy)
+ *   CTYUN_ENDPOINT_<SERVICE>       one service at a time: ECS, EBS, IMAGE, VPC, CBR, CDA
+ *   CTYUN_TIMEOUT_MS               per-request timeout (default 15000)
+ *   CTYUN_RETRIES                  retries after the first attempt (default 3)
+ *   CTYUN_RETRY_BUDGET_MS          total time for one operation incl. retries (default 60000)
+ *   CTYUN_EOP_TIMEZONE             beijing (default) | utc | local — see lib/ctyun/eop-date.ts
+ */
+import type { CtyunEndpoints, CtyunService } from '../ctyun/endpoints'
+import { CTYUN_SERVICES, DEFAULT_CTYUN_ENDPOINTS, isRealCtyunEndpoint } from '../ctyun/endpoints'
+import type { EopTimeZone } from '../ctyun/eop-date'
+import type { EopCredentials } from '../ctyun/eop-signer'
+import { CtyunConfigError } from '../ctyun/errors'
+
+export interface CtyunConfig {
+  /** Undefined when neither CTYUN_AK nor CTYUN_SK is set. */
+  credentials?: EopCredentials
+  endpoints: CtyunEndpoints
+  /** True when CTYUN_ENDPOINT or any CTYUN_ENDPOINT_<SERVICE> was set. */
+  endpointsOverridden: boolean
+  /** Neither credentials nor an endpoint: callers start the simulator in-process (ARCHITECTURE.md "Embedded default"). */
+  useEmbeddedSimulator: boolean
+  timeoutMs: number
+  retries: number
+  retryBudgetMs: number
+  timeZone: EopTimeZone
+}
+
+type Env = Readonly<Record<string, string | undefined>>
+
+/**
+ * Checks one credential without ever echoing it: printable ASCII without spaces, and 32 characters when talking to
+ * the real cloud (SDK credential.go CheckAk/CheckSk). The simulator may use shorter test keys.
+ */
+export function checkCredentialShape(name: 'CTYUN_AK' | 'CTYUN_SK', value: string, { requireOfficialLength }: { requireOfficialLength: boolean }): void {
+  if (!/^[\x21-\x7e]+$/.test(value)) {
+    throw new CtyunConfigError(`${name} has the wrong shape: it must be printable ASCII without spaces or line breaks (check for a pasted newline or quotes).`, name)
+  }
+  if (requireOfficialLength && value.length !== 32) {
+    throw new CtyunConfigError(`${name} has the wrong shape: CTyun keys are 32 characters, this one has ${value.length}.`, name)
+  }
+}
+
+function positiveInteger(env: Env, name: string, fallback: number, { allowZero = false } = {}): number {
+  const raw = env[name]?.trim()
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
+    throw new CtyunConfigError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got "${raw.slice(0, 20)}".`, name)
+  }
+  return value
+}
+
+function endpointUrl(name: string, raw: string): string {
+  const trimmed = raw.trim().replace(/\/+$/, '')
+  let url: URL
+  try {
+    url = new URL(trimmed)
+  } catch {
+    throw new CtyunConfigError(`${name} must be an absolute http(s) URL, got "${raw.slice(0, 80)}".`, name)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new CtyunConfigError(`${name} must be an http(s) URL, got protocol "${url.protocol}".`, name)
+  }
+  if (url.username || url.password) throw new CtyunConfigError(`${name} must not carry a user or password.`, name)
+  return trimmed
+}
+
+/**
+ * Reads the CTyun settings from an environment (default: process.env).
+ * @example const config = resolveCtyunConfig({ CTYUN_ENDPOINT: 'http://127.0.0.1:4010', CTYUN_AK: ak, CTYUN_SK: sk })
+ */
+export function resolveCtyunConfig(env: Env = process.env): CtyunConfig {
+  const accessKey = env.CTYUN_AK?.trim() || undefined
+  const secretKey = env.CTYUN_SK?.trim() || undefined
+  if (!!accessKey !== !!secretKey) {
+    const [set, unset] = accessKey ? ['CTYUN_AK', 'CTYUN_SK'] : ['CTYUN_SK', 'CTYUN_AK']
+    throw new CtyunConfigError(`${set} is set but ${unset} is not. Set both CTYUN_AK and CTYUN_SK for the real cloud, or neither for the simulator.`, unset)
+  }
+
+  const endpoints: CtyunEndpoints = { ...DEFAULT_CTYUN_ENDPOINTS }
+  let endpointsOverridden = false
+  if (env.CTYUN_ENDPOINT?.trim()) {
+    const all = endpointUrl('CTYUN_ENDPOINT', env.CTYUN_ENDPOINT)
+    for (const service of CTYUN_SERVICES) endpoints[service] = all
+    endpointsOverridden = true
+  }
+  for (const service of CTYUN_SERVICES) {
+    const name = `CTYUN_ENDPOINT_${service.toUpperCase()}`
+    const raw = env[name]
+    if (raw?.trim()) {
+      endpoints[service as CtyunService] = endpointUrl(name, raw)
+      endpointsOverridden = true
+    }
+  }
+
+  const anyRealEndpoint = CTYUN_SERVICES.some((service) => isRealCtyunEndpoint(endpoints[service]))
+  let credentials: EopCredentials | undefined
+  if (accessKey && secretKey) {
+    checkCredentialShape('CTYUN_AK', accessKey, { requireOfficialLength: anyRealEndpoint })
+    checkCredentialShape('CTYUN_SK', secretKey, { requireOfficialLength: anyRealEndpoint })
+    credentials = { accessKey, secretKey }
+  } else if (endpointsOverridden && anyRealEndpoint) {
+    throw new CtyunConfigError('A CTyun endpoint is configured but CTYUN_AK and CTYUN_SK are not set. Set both to call the real cloud.', 'CTYUN_AK')
+  }
+
+  const timeZone = (env.CTYUN_EOP_TIMEZONE?.trim().toLowerCase() || 'beijing') as EopTimeZone
+  if (!['beijing', 'utc', 'local'].includes(timeZone)) {
+    throw new CtyunConfigError(`CTYUN_EOP_TIMEZONE must be one of beijing, utc, local; got "${String(env.CTYUN_EOP_TIMEZONE).slice(0, 20)}".`, 'CTYUN_EOP_TIMEZONE')
+  }
+
+  return {
+    credentials,
+    endpoints,
+    endpointsOverridden,
+    useEmbeddedSimulator: !credentials && !endpointsOverridden,
+    timeoutMs: positiveInteger(env, 'CTYUN_TIMEOUT_MS', 15_000),
+    retries: positiveInteger(env, 'CTYUN_RETRIES', 3, { allowZero: true }),
+    retryBudgetMs: positiveInteger(env, 'CTYUN_RETRY_BUDGET_MS', 60_000),
+    timeZone,
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * `createCtyunClient(options)`: the signed CTyun OpenAPI client. One object per service plus `call()` for any raw
+ * signed call (used by `ctflow api`). Config comes in resolved (lib/config/ctyun-config.ts); nothing here reads env.
+ */
+import { v4 as uuidv4 } from 'uuid'
+import type { CtyunCallOptions, CtyunCallResult, CtyunCaller } from './caller'
+import type { CtyunEndpoints } from './endpoints'
+import { CTYUN_SERVICES, DEFAULT_CTYUN_ENDPOINTS, isRealCtyunEndpoint } from './endpoints'
+import { parseReply } from './envelope'
+import type { EopCredentials, EopSignerOptions } from './eop-signer'
+import { createEopSigner } from './eop-signer'
+import { CtyunApiError, CtyunConfigError } from './errors'
+import type { CtyunRetryPolicy, RetryHooks } from './retry'
+import { defaultRetryPolicy, withRetry } from './retry'
+import type { CtyunLogger } from './transport'
+import { createTransport } from './transport'
+import type { CtyunConfig } from '../config/ctyun-config'
+import { checkCredentialShape } from '../config/ctyun-config'
+
+export interface CtyunClientOptions {
+  /** Resolved settings (`resolveCtyunConfig()`); the fields below override it. */
+  config?: Partial<CtyunConfig>
+  credentials?: EopCredentials
+  endpoints?: Partial<CtyunEndpoints>
+  fetch?: typeof globalThis.fetch
+  timeoutMs?: number
+  retry?: Partial<CtyunRetryPolicy>
+  /** Injected sleep/random/clock for tests; `onRetry` for logging. */
+  retryHooks?: RetryHooks
+  /** Signer options: clock, request id generator, eop-date time zone, signing-key cache. */
+  signer?: EopSignerOptions
+  userAgent?: string
+  log?: CtyunLogger
+  /** The clientToken generator (uuid v4). */
+  clientToken?: () => string
+}
+
+const encoder = new TextEncoder()
+
+function buildCaller(options: CtyunClientOptions): CtyunCaller {
+  const config = options.config ?? {}
+  const endpoints: CtyunEndpoints = { ...DEFAULT_CTYUN_ENDPOINTS, ...config.endpoints, ...options.endpoints }
+  const credentials = options.credentials ?? config.credentials
+  if (!credentials) {
+    throw new CtyunConfigError(
+      'No CTyun credentials: set CTYUN_AK and CTYUN_SK (or pass `credentials`), or unset every CTYUN_* variable to use the local simulator.',
+      'CTYUN_AK',
+    )
+  }
+  const real = CTYUN_SERVICES.some((service) => isRealCtyunEndpoint(endpoints[service]))
+  checkCredentialShape('CTYUN_AK', credentials.accessKey, { requireOfficialLength: real })
+  checkCredentialShape('CTYUN_SK', credentials.secretKey, { requireOfficialLength: real })
+
+  const policy: CtyunRetryPolicy = {
+    ...defaultRetryPolicy,
+    ...(config.retries !== undefined ? { retries: config.retries } : {}),
+    ...(config.retryBudgetMs !== undefined ? { budgetMs: config.retryBudgetMs } : {}),
+    ...options.retry,
+  }
+  const timeoutMs = options.timeoutMs ?? config.timeoutMs ?? 15_000
+  const signer = createEopSigner(credentials, { timeZone: config.timeZone, ...options.signer })
+  const transport = createTransport({
+    signer,
+    fetch: options.fetch,
+    userAgent: options.userAgent,
+    log: options.log,
+    secrets: [credentials.secretKey, credentials.accessKey],
+  })
+  const newToken = options.clientToken ?? uuidv4
+
+  async function call<T>(call: CtyunCallOptions): Promise<CtyunCallResult<T>> {
+    const baseUrl = call.baseUrl ?? (call.service ? endpoints[call.service] : undefined)
+    if (!baseUrl) throw new CtyunConfigError(`No base URL for ${call.method} ${call.path}: give a service (${CTYUN_SERVICES.join(', ')}) or a URL.`)
+
+    // The operation's identity is fixed here, outside the retry loop (G3): one clientToken, one body.
+    let body = call.body
+    let clientToken: string | undefined
+    if (call.clientToken !== undefined && call.clientToken !== false) {
+      clientToken = typeof call.clientToken === 'string' ? call.clientToken : newToken()
+      body = { ...(body as Record<string, unknown> | undefined), clientToken }
+    } else if (body && typeof body === 'object' && typeof (body as { clientToken?: unknown }).clientToken === 'string') {
+      clientToken = (body as { clientToken: string }).clientToken
+    }
+    const bytes = body === undefined ? undefined : encoder.encode(JSON.stringify(body))
+    const idempotent = call.idempotent ?? (call.method === 'GET' || call.method === 'HEAD' || clientToken !== undefined)
+    const retryPolicy = call.budgetMs !== undefined ? { ...policy, budgetMs: call.budgetMs } : policy
+    const context = { service: call.service, method: call.method, path: call.path }
+
+    let attempts = 0
+    return withRetry(
+      async (attemptNumber, remainingMs) => {
+        attempts = attemptNumber
+        const reply = await transport.send(
+          { ...context, baseUrl, query: call.query, body: bytes },
+          { timeoutMs: Math.min(call.timeoutMs ?? timeoutMs, remainingMs), signal: call.signal, attempt: attemptNumber },
+        )
+        const parsed = parseReply<T>(reply, { ...context, requestId: reply.requestId })
+        return { ...parsed, requestId: reply.requestId, attempts, ...(clientToken ? { clientToken } : {}) }
+      },
+      {
+        policy: retryPolicy,
+        idempotent,
+        signal: call.signal,
+        hooks: {
+          ...options.retryHooks,
+          onRetry: (info) => {
+            options.log?.({ type: 'retry', ...context, attempt: info.attempt, delayMs: info.delayMs, errorName: (info.error as Error)?.name, errorCode: (info.error as { errorCode?: string })?.errorCode })
+            options.retryHooks?.onRetry?.(info)
+          },
+        },
+      },
+    )
+  }
+
+  async function request<T>(options: CtyunCallOptions): Promise<T> {
+    const result = await call<T>(options)
+    if (result.kind === 'ok') return result.returnObj
+    throw new CtyunApiError(
+      { errorCode: result.errorCode, statusCode: result.envelope.statusCode ?? 900, detail: `order ${result.masterOrderID} is still in progress` },
+      { service: options.service, method: options.method, path: options.path, requestId: result.requestId },
+    )
+  }
+
+  return { call, request }
+}
+
+export type CtyunClient = CtyunCaller
+
+/**
+ * Creates the client. Throws CtyunConfigError (naming CTYUN_AK/CTYUN_SK) without credentials.
+ * @example
+ * const ctyun = createCtyunClient({ config: resolveCtyunConfig() })
+ * for await (const disk of ctyun.ebs.listDisks({ regionID })) console.log(disk.diskID)
+ */
+export function createCtyunClient(options: CtyunClientOptions = {}): CtyunClient {
+  const caller = buildCaller(options)
+  return caller
+}

@@ -174,7 +174,8 @@ export class CtyunInputError extends Error {
  * @example redactSecrets('key=AK123', ['AK123']) // 'key=[redacted]'
  */
 export function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
-  let result = text
+  // An echoed Eop-Authorization value (proxies and error pages sometimes reflect headers).
+  let result = text.replace(/Signature=[A-Za-z0-9+/=]{16,}/g, 'Signature=[redacted]')
   for (const secret of secrets) if (secret && secret.length >= 4) result = result.split(secret).join('[redacted]')
   return result
 }

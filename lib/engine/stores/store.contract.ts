@@ -62,6 +62,7 @@ export function runStoreContract(name: string, createStore: () => Promise<RunSto
 
         const run = await store.get('r1')
         expect(run?.input).toEqual(input)
+        expect(Object.keys(run?.input as object)).toEqual(['text', 'list', 'deep']) // key order is kept, as users see it
         expect(run?.machine).toEqual({ pc: 'Wait', vars: { x: [1] } })
         expect(run?.resumeAt).toEqual(at(5_000))
       })

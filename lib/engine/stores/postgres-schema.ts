@@ -1,0 +1,52 @@
+/**
+ * The PostgreSQL store's schema as numbered migrations. Append new migrations; never edit an applied one.
+ * `json` (not `jsonb`) holds input, machine, output and event details: it keeps the document exactly as written
+ * (key order included, which users see in outputs), costs less to write, and nothing queries inside it.
+ */
+export const MIGRATIONS: readonly { version: number; sql: (schema: string) => string }[] = [
+  {
+    version: 1,
+    sql: (s) => `
+      CREATE TABLE ${s}.runs (
+        id               text COLLATE "C" PRIMARY KEY,
+        workflow         text NOT NULL,
+        status           text NOT NULL CHECK (status IN ('RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED')),
+        input            json,
+        machine          json,
+        output           json,
+        error            json,
+        resume_at        timestamptz,
+        idempotency_key  text,
+        request_hash     text,
+        cancel_requested boolean NOT NULL DEFAULT false,
+        version          integer NOT NULL DEFAULT 0,
+        created_at       timestamptz NOT NULL,
+        updated_at       timestamptz NOT NULL,
+        -- lease: the last fencing token granted, and who holds it until when (NULL: nobody)
+        lease_token      bigint NOT NULL DEFAULT 0,
+        lease_owner      text,
+        lease_expires_at timestamptz,
+        last_seq         integer NOT NULL DEFAULT 0
+      );
+      -- idempotent starts: NULLs are distinct, so runs without a key never conflict
+      CREATE UNIQUE INDEX runs_idempotency_key ON ${s}.runs (idempotency_key);
+      -- due lookup for claimDue: only RUNNING runs are ever due
+      CREATE INDEX runs_due ON ${s}.runs (resume_at) WHERE status = 'RUNNING';
+      -- list: newest first, optionally per workflow
+      CREATE INDEX runs_created ON ${s}.runs (created_at DESC, id DESC);
+      CREATE INDEX runs_workflow_created ON ${s}.runs (workflow, created_at DESC, id DESC);
+
+      CREATE TABLE ${s}.run_history (
+        run_id text COLLATE "C" NOT NULL REFERENCES ${s}.runs (id) ON DELETE CASCADE,
+        seq    integer NOT NULL,
+        at     text NOT NULL,
+        type   text NOT NULL,
+        state  text,
+        detail json,
+        PRIMARY KEY (run_id, seq)
+      );
+    `,
+  },
+]
+
+export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version

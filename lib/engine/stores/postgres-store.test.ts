@@ -1,0 +1,95 @@
+import pg from 'pg'
+import { afterAll, describe, expect, it } from 'vitest'
+import { createPostgresStore } from './postgres-store'
+import { runStoreContract } from './store.contract'
+import { StoreOpenError } from './store-errors'
+
+// The real server (issue 6): trust auth on 127.0.0.1:5432, database `test`. Each store gets its own schema.
+const url = 'postgres://postgres@127.0.0.1:5432/test'
+const prefix = `ctflow_test_${process.pid}_`
+let count = 0
+const freshSchema = () => `${prefix}${++count}`
+
+afterAll(async () => {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  const { rows } = await client.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE nspname LIKE $1', [`${prefix}%`])
+  for (const { nspname } of rows) await client.query(`DROP SCHEMA "${nspname}" CASCADE`)
+  await client.end()
+})
+
+runStoreContract('postgres', () => createPostgresStore({ connectionString: url, schema: freshSchema() }))
+
+describe('postgres store', () => {
+  it('migrates once when several instances start at the same time', async () => {
+    const schema = freshSchema()
+    const stores = await Promise.all(Array.from({ length: 4 }, () => createPostgresStore({ connectionString: url, schema, poolMax: 1 })))
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    const { rows } = await client.query(`SELECT version FROM "${schema}".schema_version`)
+    await client.end()
+    await Promise.all(stores.map((store) => store.close()))
+
+    expect(rows).toEqual([{ version: 1 }])
+  })
+
+  it('refuses a schema written by a newer version and leaves it untouched', async () => {
+    const schema = freshSchema()
+    await (await createPostgresStore({ connectionString: url, schema })).close()
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    await client.query(`INSERT INTO "${schema}".schema_version (version) VALUES (99)`)
+
+    const opening = createPostgresStore({ connectionString: url, schema })
+
+    await expect(opening).rejects.toBeInstanceOf(StoreOpenError)
+    await expect(opening).rejects.toThrow(/version 99, newer than this ctflow understands \(1\)/)
+    const { rows } = await client.query(`SELECT version FROM "${schema}".schema_version ORDER BY version`)
+    await client.end()
+    expect(rows).toEqual([{ version: 1 }, { version: 99 }])
+  })
+
+  it('fails at open, naming the URL without its password, when the server is unreachable', async () => {
+    const opening = createPostgresStore({ connectionString: 'postgres://bob:s3cret-pw@127.0.0.1:1/test', connectTimeoutMs: 2_000 })
+
+    await expect(opening).rejects.toBeInstanceOf(StoreOpenError)
+    const message = await opening.catch((error: Error) => error.message)
+    expect(message).toContain('postgres://bob:***@127.0.0.1:1/test')
+    expect(message).toContain('ECONNREFUSED')
+    expect(message).not.toContain('s3cret-pw')
+  })
+
+  it('fails at open when the database does not exist', async () => {
+    await expect(createPostgresStore({ connectionString: 'postgres://postgres@127.0.0.1:5432/no_such_db_ctflow' })).rejects.toThrow(
+      /no_such_db_ctflow.*does not exist/,
+    )
+  })
+
+  it('keeps the key order of input, machine and output', async () => {
+    const store = await createPostgresStore({ connectionString: url, schema: freshSchema() })
+    const now = new Date()
+    await store.create({ id: 'r1', workflow: 'w', input: { zeta: 1, alpha: 2 }, machine: { b: 1, a: 2 }, resumeAt: null, now, events: [] })
+    const lease = (await store.acquire('r1', { owner: 'w', leaseMs: 1_000, now }))!
+    await store.save(lease, { status: 'SUCCEEDED', machine: null, resumeAt: null, output: { zz: 1, aa: 2 }, now, events: [] })
+
+    const run = (await store.get('r1'))!
+    await store.close()
+    expect(Object.keys(run.input as object)).toEqual(['zeta', 'alpha'])
+    expect(Object.keys(run.output as object)).toEqual(['zz', 'aa'])
+  })
+
+  it('tells a null output from no output', async () => {
+    const store = await createPostgresStore({ connectionString: url, schema: freshSchema() })
+    const now = new Date()
+    await store.create({ id: 'r1', workflow: 'w', input: null, machine: null, resumeAt: null, now, events: [{ at: now.toISOString(), type: 'E', detail: null }] })
+    const before = (await store.get('r1'))!
+    const lease = (await store.acquire('r1', { owner: 'w', leaseMs: 1_000, now }))!
+    const after = await store.save(lease, { status: 'SUCCEEDED', machine: null, resumeAt: null, output: null, now, events: [] })
+    const history = await store.history('r1')
+    await store.close()
+
+    expect(before).not.toHaveProperty('output')
+    expect(after).toHaveProperty('output', null)
+    expect(history[0]).toHaveProperty('detail', null)
+  })
+})

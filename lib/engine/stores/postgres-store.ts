@@ -1,0 +1,346 @@
+import pg from 'pg'
+import type { HistoryEvent, RunRecord, RunSummary } from '../run'
+import { decodeCursor, encodeCursor, listLimit } from './list-cursor'
+import { MIGRATIONS, SCHEMA_VERSION } from './postgres-schema'
+import { redactUrl } from './redact-url'
+import { LeaseLostError, type Lease, type LeaseOptions, type NewRun, type RunQuery, type RunStore, type RunUpdate } from './run-store'
+import { RunExistsError, StoreOpenError } from './store-errors'
+
+export interface PostgresStoreOptions {
+  /** postgres://user[:password]@host:port/db — the password never appears in an error. */
+  connectionString: string
+  /** PostgreSQL schema holding the tables; created if missing. Default `ctflow`. */
+  schema?: string
+  /**
+   * Connections per process. A FaaS instance runs one invocation at a time, so 3 is plenty (one for the run
+   * being advanced, headroom for claimDue and a cancel) and keeps hundreds of instances under max_connections.
+   */
+  poolMax?: number
+  /** Fail opening (and each checkout) after this long instead of hanging the invocation. */
+  connectTimeoutMs?: number
+}
+
+/** Advisory-lock class for migrations ('ctfw'); the second key is hashtext(schema), so schemas migrate independently. */
+const MIGRATION_LOCK_CLASS = 0x63746677
+
+/**
+ * The shared store for many workers: runs and history in PostgreSQL, leases as a row's token/owner/deadline
+ * updated in one statement, due runs claimed with `FOR UPDATE SKIP LOCKED` through a partial index on resume_at.
+ * Connects and migrates eagerly, so a wrong URL fails at start rather than on the first run.
+ *
+ * @example const store = await createPostgresStore({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' })
+ */
+export async function createPostgresStore(options: PostgresStoreOptions): Promise<RunStore> {
+  const schema = options.schema ?? 'ctflow'
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new StoreOpenError(`schema: expected a lower-case SQL identifier, got ${JSON.stringify(schema)}`)
+  }
+  const poolMax = options.poolMax ?? 3
+  if (!Number.isInteger(poolMax) || poolMax < 1) throw new StoreOpenError(`poolMax: expected a positive integer, got ${poolMax}`)
+
+  const where = redactUrl(options.connectionString)
+  let pool: pg.Pool
+  try {
+    pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: poolMax,
+      idleTimeoutMillis: 10_000,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+      allowExitOnIdle: true,
+      application_name: 'ctflow',
+    })
+  } catch (error) {
+    throw new StoreOpenError(`cannot open PostgreSQL run store ${where}: ${describe(error, options.connectionString)}`)
+  }
+  // An idle connection dropped by the server must not crash the process; the next query reports the problem.
+  pool.on('error', () => undefined)
+
+  try {
+    await migrate(pool, schema)
+  } catch (error) {
+    await pool.end().catch(() => undefined)
+    if (error instanceof StoreOpenError) throw new StoreOpenError(`PostgreSQL run store ${where}: ${error.message}`)
+    throw new StoreOpenError(`cannot open PostgreSQL run store ${where}: ${describe(error, options.connectionString)}`)
+  }
+  return postgresStore(pool, `"${schema}"`)
+}
+
+async function migrate(pool: pg.Pool, schema: string): Promise<void> {
+  const s = `"${schema}"`
+  const current = await schemaVersion(pool, s)
+  if (current === SCHEMA_VERSION) return // the common cold start: one round trip, no lock
+  if (current !== undefined && current > SCHEMA_VERSION) throw newerSchema(schema, current)
+
+  const client = await pool.connect()
+  try {
+    await client.query('BEGIN')
+    // Several instances may start at once: one migrates, the others wait here and then find nothing to do.
+    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MIGRATION_LOCK_CLASS, schema])
+    const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])
+    if (exists.rowCount === 0) await client.query(`CREATE SCHEMA ${s}`)
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${s}.schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+    )
+    const { rows } = await client.query<{ version: number }>(`SELECT coalesce(max(version), 0) AS version FROM ${s}.schema_version`)
+    const version = rows[0]!.version
+    if (version > SCHEMA_VERSION) throw newerSchema(schema, version)
+    for (const migration of MIGRATIONS) {
+      if (migration.version <= version) continue
+      await client.query(migration.sql(s))
+      await client.query(`INSERT INTO ${s}.schema_version (version) VALUES ($1)`, [migration.version])
+    }
+    await client.query('COMMIT')
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined)
+    throw error
+  } finally {
+    client.release()
+  }
+}
+
+async function schemaVersion(pool: pg.Pool, s: string): Promise<number | undefined> {
+  try {
+    const { rows } = await pool.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${s}.schema_version`)
+    return rows[0]?.version ?? undefined
+  } catch (error) {
+    if ((error as { code?: string }).code === '42P01' || (error as { code?: string }).code === '3F000') return undefined // no table / no schema yet
+    throw error
+  }
+}
+
+function newerSchema(schema: string, version: number): StoreOpenError {
+  return new StoreOpenError(
+    `schema "${schema}" is at version ${version}, newer than this ctflow understands (${SCHEMA_VERSION}); upgrade ctflow — the schema was left untouched`,
+  )
+}
+
+/** An error's message without the connection password (pg's messages do not carry it, but be sure). */
+function describe(error: unknown, connectionString: string): string {
+  const inner = error instanceof AggregateError && error.errors.length > 0 ? error.errors[0] : error
+  const code = (inner as { code?: string })?.code
+  const message = (inner as Error)?.message || String(inner)
+  let text = code && !message.includes(code) ? `${code} ${message}` : message
+  try {
+    const password = decodeURIComponent(new URL(connectionString).password)
+    if (password) text = text.split(password).join('***')
+  } catch {
+    // not a URL: nothing to scrub
+  }
+  return text
+}
+
+const RECORD_COLUMNS = `id, workflow, status, input, machine, output, output IS NULL AS output_missing, error, resume_at,
+  idempotency_key, request_hash, cancel_requested, version, created_at, updated_at`
+const SUMMARY_COLUMNS = `id, workflow, status, output, output IS NULL AS output_missing, error, resume_at,
+  idempotency_key, request_hash, cancel_requested, version, created_at, updated_at`
+
+interface RunRow {
+  id: string
+  workflow: string
+  status: RunRecord['status']
+  input?: unknown
+  machine?: unknown
+  output: unknown
+  output_missing: boolean
+  error: RunRecord['error'] | null
+  resume_at: Date | null
+  idempotency_key: string | null
+  request_hash: string | null
+  cancel_requested: boolean
+  version: number
+  created_at: Date
+  updated_at: Date
+}
+
+function toSummary(row: RunRow): RunSummary {
+  const summary: RunSummary = {
+    id: row.id,
+    workflow: row.workflow,
+    status: row.status,
+    resumeAt: row.resume_at,
+    cancelRequested: row.cancel_requested,
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }
+  if (!row.output_missing) summary.output = row.output
+  if (row.error !== null) summary.error = row.error
+  if (row.idempotency_key !== null) summary.idempotencyKey = row.idempotency_key
+  if (row.request_hash !== null) summary.requestHash = row.request_hash
+  return summary
+}
+
+function toRecord(row: RunRow): RunRecord {
+  return { ...toSummary(row), input: row.input, machine: row.machine }
+}
+
+/** JSON for a `json` parameter; undefined → SQL NULL. */
+function json(value: unknown): string | null {
+  return value === undefined ? null : JSON.stringify(value)
+}
+
+function postgresStore(pool: pg.Pool, s: string): RunStore {
+  let closed: Promise<void> | undefined
+  // Both INSERTs into run_history number events from a base seq and the 1-based ordinality of the JSON array.
+  const appendEvents = (source: string, base: string, eventsParam: string) => `
+    INSERT INTO ${s}.run_history (run_id, seq, at, type, state, detail)
+    SELECT r.id, ${base} + e.ord, e.value->>'at', e.value->>'type', e.value->>'state', e.value->'detail'
+    FROM ${source} r, json_array_elements(${eventsParam}::json) WITH ORDINALITY AS e(value, ord)`
+
+  const getRun = async (id: string) => {
+    const { rows } = await pool.query<RunRow>(`SELECT ${RECORD_COLUMNS} FROM ${s}.runs WHERE id = $1`, [id])
+    return rows[0] ? toRecord(rows[0]) : undefined
+  }
+
+  return {
+    async create(run: NewRun) {
+      for (;;) {
+        let rows: RunRow[]
+        try {
+          ;({ rows } = await pool.query<RunRow>(
+            `WITH inserted AS (
+               INSERT INTO ${s}.runs (id, workflow, status, input, machine, resume_at, idempotency_key, request_hash, created_at, updated_at, last_seq)
+               VALUES ($1, $2, 'RUNNING', $3::json, $4::json, $5, $6, $7, $8, $8, $9)
+               ON CONFLICT (idempotency_key) DO NOTHING
+               RETURNING ${RECORD_COLUMNS}
+             ), appended AS (${appendEvents('inserted', '0', '$10')})
+             SELECT * FROM inserted`,
+            [run.id, run.workflow, json(run.input), json(run.machine), run.resumeAt, run.idempotencyKey ?? null,
+              run.requestHash ?? null, run.now, run.events.length, JSON.stringify(run.events)],
+          ))
+        } catch (error) {
+          if ((error as { code?: string; constraint?: string }).code === '23505' && (error as { constraint?: string }).constraint === 'runs_pkey') {
+            throw new RunExistsError(run.id)
+          }
+          throw error
+        }
+        if (rows[0]) return { run: toRecord(rows[0]), created: true }
+        // The key is taken: return the run that holds it (committed, since ON CONFLICT waited for it).
+        const existing = await pool.query<RunRow>(`SELECT ${RECORD_COLUMNS} FROM ${s}.runs WHERE idempotency_key = $1`, [run.idempotencyKey])
+        if (existing.rows[0]) return { run: toRecord(existing.rows[0]), created: false }
+      }
+    },
+
+    get: getRun,
+
+    async list(query: RunQuery) {
+      const limit = listLimit(query.limit)
+      const conditions: string[] = []
+      const params: unknown[] = []
+      if (query.workflow !== undefined) conditions.push(`workflow = $${params.push(query.workflow)}`)
+      if (query.status !== undefined) conditions.push(`status = $${params.push(query.status)}`)
+      if (query.cursor !== undefined) {
+        const after = decodeCursor(query.cursor)
+        conditions.push(`(created_at, id) < ($${params.push(after.createdAt)}::timestamptz, $${params.push(after.id)}::text)`)
+      }
+      const { rows } = await pool.query<RunRow>(
+        `SELECT ${SUMMARY_COLUMNS} FROM ${s}.runs ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+         ORDER BY created_at DESC, id DESC LIMIT $${params.push(limit + 1)}`,
+        params,
+      )
+      const page = rows.slice(0, limit).map(toSummary)
+      const last = page.at(-1)
+      return { runs: page, ...(rows.length > limit && last ? { nextCursor: encodeCursor(last) } : {}) }
+    },
+
+    async history(id: string, options: { afterSeq?: number; limit?: number } = {}) {
+      const { rows } = await pool.query<{ seq: number; at: string; type: string; state: string | null; detail: unknown; detail_missing: boolean }>(
+        `SELECT seq, at, type, state, detail, detail IS NULL AS detail_missing FROM ${s}.run_history
+         WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+        [id, options.afterSeq ?? 0, options.limit ?? null],
+      )
+      return rows.map((row) => {
+        const event: HistoryEvent = { seq: row.seq, at: row.at, type: row.type }
+        if (row.state !== null) event.state = row.state
+        if (!row.detail_missing) event.detail = row.detail
+        return event
+      })
+    },
+
+    async acquire(id: string, { owner, leaseMs, now }: LeaseOptions) {
+      const expiresAt = new Date(now.getTime() + leaseMs)
+      // One UPDATE: concurrent acquirers queue on the row lock and re-check the condition, so one wins.
+      const { rows } = await pool.query<{ lease_token: string }>(
+        `UPDATE ${s}.runs SET lease_token = lease_token + 1, lease_owner = $2, lease_expires_at = $3
+         WHERE id = $1 AND status = 'RUNNING' AND (lease_expires_at IS NULL OR lease_expires_at <= $4)
+         RETURNING lease_token`,
+        [id, owner, expiresAt, now],
+      )
+      return rows[0] ? { runId: id, owner, token: Number(rows[0].lease_token), expiresAt } : undefined
+    },
+
+    async claimDue({ owner, leaseMs, now, limit }: LeaseOptions & { limit: number }) {
+      const expiresAt = new Date(now.getTime() + leaseMs)
+      const { rows } = await pool.query<{ id: string; lease_token: string; resume_at: Date }>(
+        `UPDATE ${s}.runs r SET lease_token = r.lease_token + 1, lease_owner = $1, lease_expires_at = $2
+         FROM (
+           SELECT id FROM ${s}.runs
+           WHERE status = 'RUNNING' AND resume_at <= $3 AND (lease_expires_at IS NULL OR lease_expires_at <= $3)
+           ORDER BY resume_at
+           LIMIT $4
+           FOR UPDATE SKIP LOCKED
+         ) due
+         WHERE r.id = due.id
+         RETURNING r.id, r.lease_token, r.resume_at`,
+        [owner, expiresAt, now, limit],
+      )
+      return rows
+        .sort((a, b) => a.resume_at.getTime() - b.resume_at.getTime())
+        .map((row) => ({ runId: row.id, owner, token: Number(row.lease_token), expiresAt }))
+    },
+
+    async renew(lease: Lease, { leaseMs, now }: LeaseOptions) {
+      const expiresAt = new Date(now.getTime() + leaseMs)
+      const { rowCount } = await pool.query(
+        `UPDATE ${s}.runs SET lease_expires_at = $3 WHERE id = $1 AND lease_token = $2 AND lease_expires_at IS NOT NULL`,
+        [lease.runId, lease.token, expiresAt],
+      )
+      if (rowCount === 0) throw new LeaseLostError(lease.runId)
+      return { ...lease, expiresAt }
+    },
+
+    async save(lease: Lease, update: RunUpdate) {
+      // One statement: the fenced UPDATE and the history INSERT commit together or not at all.
+      const { rows } = await pool.query<RunRow>(
+        `WITH updated AS (
+           UPDATE ${s}.runs SET status = $3, machine = $4::json, resume_at = $5, output = $6::json, error = $7::json,
+             version = version + 1, updated_at = $8, last_seq = last_seq + $9
+           WHERE id = $1 AND lease_token = $2 AND lease_expires_at IS NOT NULL
+           RETURNING ${RECORD_COLUMNS}, last_seq
+         ), appended AS (${appendEvents('updated', 'r.last_seq - $9', '$10')})
+         SELECT * FROM updated`,
+        [lease.runId, lease.token, update.status, json(update.machine), update.resumeAt, json(update.output),
+          json(update.error), update.now, update.events.length, JSON.stringify(update.events)],
+      )
+      if (!rows[0]) throw new LeaseLostError(lease.runId)
+      return toRecord(rows[0])
+    },
+
+    async release(lease: Lease) {
+      await pool.query(`UPDATE ${s}.runs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = $1 AND lease_token = $2`, [
+        lease.runId,
+        lease.token,
+      ])
+    },
+
+    async requestCancel(id: string, now: Date) {
+      const { rows } = await pool.query<RunRow>(
+        `WITH updated AS (
+           UPDATE ${s}.runs SET cancel_requested = true, updated_at = $2
+           WHERE id = $1 AND status = 'RUNNING' AND NOT cancel_requested
+           RETURNING ${RECORD_COLUMNS}
+         )
+         SELECT * FROM updated
+         UNION ALL
+         SELECT ${RECORD_COLUMNS} FROM ${s}.runs WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM updated)`,
+        [id, now],
+      )
+      return rows[0] ? toRecord(rows[0]) : undefined
+    },
+
+    async close() {
+      closed ??= pool.end()
+      await closed
+    },
+  }
+}

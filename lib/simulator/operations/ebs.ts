@@ -1,0 +1,195 @@
+/** EBS disks and snapshots — ebs-global (shared/ctyun-api.md §3.2). */
+import { orderInProgress, SimApiError, success } from '../envelope'
+import { ERROR } from '../error-codes'
+import { lifecycleAt } from '../lifecycle'
+import type { SimOperation } from '../operation'
+import { paginate } from '../params'
+import { regionOf, startJob, startOrder } from '../runtime'
+import type { DiskRecord, SnapshotRecord } from '../state'
+import { diskView, snapshotStatusAt, snapshotView } from '../views'
+
+const SNAPSHOT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{1,62}$/
+// Disk statuses in which no snapshot may start (busy rule; the disk status enum is §3.2).
+const TRANSITIONAL_DISK = new Set(['creating', 'diskAttaching', 'detaching', 'deleting', 'expired', 'freezing'])
+
+function diskIn(regionID: string, diskID: string, disks: Map<string, DiskRecord>): DiskRecord {
+  const disk = disks.get(diskID)
+  if (!disk || disk.regionID !== regionID) throw new SimApiError(ERROR.diskNotFound, `disk ${diskID} not found`)
+  return disk
+}
+
+export const ebsOperations: SimOperation[] = [
+  {
+    name: 'ebs.listDisks',
+    service: 'ebs',
+    methods: ['GET'],
+    path: '/v4/ebs/list-ebs',
+    handle({ params, runtime }) {
+      const region = regionOf(runtime, params)
+      const filters = {
+        azName: params.optional('azName'),
+        diskType: params.optional('diskType'),
+        diskMode: params.optional('diskMode'),
+        diskStatus: params.optional('diskStatus'),
+        isSystemVolume: params.bool('isSystemVolume'),
+        queryContent: params.optional('queryContent'),
+      }
+      const matches = [...runtime.state.disks.values()].filter(
+        (d) =>
+          d.regionID === region.regionID &&
+          (!filters.azName || d.azName === filters.azName) &&
+          (!filters.diskType || d.diskType === filters.diskType) &&
+          (!filters.diskMode || d.diskMode === filters.diskMode) &&
+          (!filters.diskStatus || d.diskStatus === filters.diskStatus) &&
+          (filters.isSystemVolume === undefined || d.isSystemVolume === filters.isSystemVolume) &&
+          (!filters.queryContent || d.diskName.includes(filters.queryContent) || d.diskID.includes(filters.queryContent)),
+      )
+      const { page, totalCount, currentCount, totalPage } = paginate(matches, params, { defaultSize: 10, maxSize: 300 })
+      return success({ diskList: page.map((d) => diskView(d, runtime.state)), diskTotal: totalCount, currentCount, totalCount, totalPage })
+    },
+  },
+  {
+    name: 'ebs.showDisk',
+    service: 'ebs',
+    methods: ['GET'],
+    path: '/v4/ebs/info-ebs',
+    handle({ params, runtime }) {
+      const diskID = params.required('diskID')
+      const disk = runtime.state.disks.get(diskID)
+      const regionID = params.optional('regionID')
+      if (!disk || (regionID && disk.regionID !== regionID)) throw new SimApiError(ERROR.diskNotFound, `disk ${diskID} not found`)
+      return success(diskView(disk, runtime.state))
+    },
+  },
+  {
+    name: 'ebs.createSnapshot',
+    service: 'ebs',
+    methods: ['POST'],
+    path: '/v4/ebs_snapshot/create-ebs-snap',
+    idempotent: true,
+    handle(input) {
+      const { params, runtime, now } = input
+      const region = regionOf(runtime, params)
+      const disk = diskIn(region.regionID, params.required('diskID'), runtime.state.disks)
+      const snapshotName = params.required('snapshotName')
+      if (!SNAPSHOT_NAME.test(snapshotName)) {
+        throw new SimApiError(ERROR.parameter, 'snapshotName must be 2-63 characters of A-Z a-z 0-9 _ -, starting with a letter or digit')
+      }
+      const retentionPolicy = params.oneOf('retentionPolicy', ['custom', 'forever'] as const)
+      const retentionTime = retentionPolicy === 'forever' ? 65535 : params.int('retentionTime', NaN, { min: 1, max: 65535 })
+      if (Number.isNaN(retentionTime)) throw new SimApiError(ERROR.parameter, 'retentionTime is required when retentionPolicy is custom')
+
+      if (TRANSITIONAL_DISK.has(disk.diskStatus)) {
+        throw new SimApiError(ERROR.diskBusy, `disk ${disk.diskID} is ${disk.diskStatus}; no snapshot can start now`)
+      }
+      const busy = [...runtime.state.snapshots.values()].find(
+        (s) => s.diskID === disk.diskID && ['creating', 'deleting', 'rollbacking'].includes(snapshotStatusAt(s, now)),
+      )
+      if (busy) throw new SimApiError(ERROR.diskBusy, `disk ${disk.diskID} has snapshot ${busy.snapshotID} still ${snapshotStatusAt(busy, now)}`)
+
+      const failed = runtime.faults.lifecycleFails(input.operation)
+      const firstSnapshot = !disk.snapshotServiceOpened
+      // The first snapshot waits for its order before the snapshot itself is taken (§3.2, TF ebs_create_ebs_snap_api.go).
+      const leadMs = firstSnapshot ? runtime.durations.orderMs : runtime.durations.jobMs
+      const snapshot: SnapshotRecord = {
+        snapshotID: runtime.ids.uuid(),
+        regionID: region.regionID,
+        diskID: disk.diskID,
+        snapshotName,
+        snapshotType: 'manu',
+        retentionPolicy,
+        retentionTime,
+        description: params.optional('description') ?? '',
+        createdAt: now,
+        lifecycle: { startedAt: now, phases: [{ status: 'creating', ms: leadMs + runtime.durations.snapshotMs }], final: failed ? 'error' : 'available' },
+      }
+      runtime.state.snapshots.set(snapshot.snapshotID, snapshot)
+      if (firstSnapshot) {
+        disk.snapshotServiceOpened = true
+        const order = startOrder(input, region.regionID, 'EBS_SNAP', [snapshot.snapshotID])
+        order.failed = failed
+        return orderInProgress(ERROR.ebsOrderInProgress, { masterOrderID: order.masterOrderID, masterOrderNO: order.masterOrderNO, regionID: region.regionID })
+      }
+      const job = startJob(input, region.regionID, 'createEbsSnapshot', snapshot.snapshotID, failed)
+      return success({ snapshotJobID: job.jobID })
+    },
+  },
+  {
+    name: 'ebs.listSnapshots',
+    service: 'ebs',
+    methods: ['GET'],
+    path: '/v4/ebs_snapshot/list-ebs-snap',
+    handle({ params, runtime, now }) {
+      const region = regionOf(runtime, params)
+      const f = {
+        diskID: params.optional('diskID'),
+        snapshotID: params.optional('snapshotID'),
+        snapshotName: params.optional('snapshotName'),
+        snapshotStatus: params.optional('snapshotStatus'),
+        snapshotType: params.optional('snapshotType'),
+        volumeAttr: params.optional('volumeAttr'),
+        retentionPolicy: params.optional('retentionPolicy'),
+      }
+      const all = [...runtime.state.snapshots.values()]
+        .filter((s) => s.regionID === region.regionID && snapshotStatusAt(s, now) !== 'deleted')
+        .map((s) => snapshotView(s, runtime.state, now))
+        .filter(
+          (s) =>
+            (!f.diskID || s.diskID === f.diskID) &&
+            (!f.snapshotID || s.snapshotID === f.snapshotID) &&
+            (!f.snapshotName || s.snapshotName.includes(f.snapshotName)) &&
+            (!f.snapshotStatus || s.snapshotStatus === f.snapshotStatus) &&
+            (!f.snapshotType || s.snapshotType === f.snapshotType) &&
+            (!f.volumeAttr || s.volumeAttr === f.volumeAttr) &&
+            (!f.retentionPolicy || s.retentionPolicy === f.retentionPolicy),
+        )
+      // Token paging (maxResults + nextToken, §4): the token is the offset.
+      const maxResults = params.int('maxResults', 1000, { min: 1, max: 1000 })
+      const offset = params.int('nextToken', 0, { min: 0 })
+      const page = all.slice(offset, offset + maxResults)
+      const next = offset + maxResults < all.length ? String(offset + maxResults) : ''
+      return success({
+        snapshotTotal: all.length,
+        snapshotManuTotal: all.filter((s) => s.snapshotType === 'manu').length,
+        snapshotSize: all.reduce((sum, s) => sum + s.volumeSize * 1024 ** 3, 0),
+        snapshotList: page,
+        nextToken: next,
+      })
+    },
+  },
+  {
+    name: 'ebs.deleteSnapshots',
+    service: 'ebs',
+    methods: ['POST'],
+    path: '/v4/ebs_snapshot/delete-ebs-snap',
+    idempotent: true,
+    handle(input) {
+      const { params, runtime, now } = input
+      const region = regionOf(runtime, params)
+      const disk = diskIn(region.regionID, params.required('diskID'), runtime.state.disks)
+      const refundOrder = params.bool('refundOrder') === true
+      const ofDisk = [...runtime.state.snapshots.values()].filter((s) => s.diskID === disk.diskID && !s.deleted)
+      const ids = refundOrder ? ofDisk.map((s) => s.snapshotID) : params.list('snapshotIDs')
+      if (!ids || ids.length === 0) throw new SimApiError(ERROR.parameter, 'snapshotIDs is required (a non-empty array)')
+      const notFoundList: string[] = []
+      const notAllowedList: string[] = []
+      const deleting: SnapshotRecord[] = []
+      for (const id of ids) {
+        const snapshot = runtime.state.snapshots.get(id)
+        if (!snapshot || snapshot.diskID !== disk.diskID || snapshot.deleted) notFoundList.push(id)
+        else if (lifecycleAt(snapshot.lifecycle, now).status !== 'available' && lifecycleAt(snapshot.lifecycle, now).status !== 'error') notAllowedList.push(id)
+        else deleting.push(snapshot)
+      }
+      for (const snapshot of deleting) {
+        snapshot.deleted = { at: now, lifecycle: { startedAt: now, phases: [{ status: 'deleting', ms: runtime.durations.jobMs }], final: 'deleted' } }
+      }
+      if (refundOrder) {
+        disk.snapshotServiceOpened = false
+        const order = startOrder(input, region.regionID, 'EBS_SNAP_REFUND', [disk.diskID])
+        return success({ masterOrderID: order.masterOrderID, masterOrderNO: order.masterOrderNO, regionID: region.regionID })
+      }
+      const job = startJob(input, region.regionID, 'deleteEbsSnapshot', deleting.map((s) => s.snapshotID).join(','))
+      return success({ snapshotJobID: job.jobID, notAllowedList, notFoundList })
+    },
+  },
+]

@@ -1,0 +1,196 @@
+/** Images — ctimage-global (shared/ctyun-api.md §3.4). */
+import { SimApiError, success } from '../envelope'
+import { ERROR } from '../error-codes'
+import { lifecycleAt } from '../lifecycle'
+import type { SimOperation } from '../operation'
+import { paginate } from '../params'
+import type { OperationInput } from '../runtime'
+import { regionOf } from '../runtime'
+import type { ImageRecord } from '../state'
+import { imageView } from '../views'
+
+const VISIBILITY_BY_CODE: Record<string, ImageRecord['imageVisibility']> = { '0': 'private', '1': 'public', '2': 'shared' }
+// imageName rule from the doc: 2-32 chars of A-Za-z0-9-, starts with a letter, does not end with '-'.
+const IMAGE_NAME = /^[A-Za-z][A-Za-z0-9-]{0,30}[A-Za-z0-9]$/
+
+function checkImageName({ runtime, now }: OperationInput, regionID: string, name: string): void {
+  if (!IMAGE_NAME.test(name)) {
+    throw new SimApiError(ERROR.parameter, 'imageName must be 2-32 characters of A-Z a-z 0-9 -, start with a letter and not end with -')
+  }
+  const taken = [...runtime.state.images.values()].some((i) => i.regionID === regionID && i.imageVisibility === 'private' && i.imageName === name && lifecycleAt(i.lifecycle, now).status !== 'error')
+  if (taken) throw new SimApiError(ERROR.imageNameExists, `a private image named "${name}" already exists in region ${regionID}`)
+}
+
+function newImage(input: OperationInput, fields: Pick<ImageRecord, 'regionID' | 'imageName' | 'imageSource' | 'sourceServerID' | 'description'> & Partial<ImageRecord>): ImageRecord {
+  const { runtime, now } = input
+  const failed = runtime.faults.lifecycleFails(input.operation)
+  const image: ImageRecord = {
+    imageID: runtime.ids.uuid(),
+    imageVisibility: 'private',
+    imageType: null,
+    osType: 'linux',
+    osDistro: 'CentOS',
+    osVersion: '7.9',
+    architecture: 'x86_64',
+    diskSize: 40,
+    imageSize: 2_147_483_648,
+    createdAt: now,
+    ...fields,
+    lifecycle: {
+      startedAt: now,
+      phases: [
+        { status: 'queued', ms: runtime.durations.imageQueuedMs },
+        { status: 'saving', ms: runtime.durations.imageSavingMs },
+      ],
+      final: failed ? 'error' : 'active',
+    },
+  }
+  runtime.state.images.set(image.imageID, image)
+  return image
+}
+
+function activeSource(input: OperationInput, regionID: string): ImageRecord {
+  const imageID = input.params.required('imageID')
+  const image = input.runtime.state.images.get(imageID)
+  if (!image || image.regionID !== regionID) throw new SimApiError(ERROR.imageNotFound, `image ${imageID} not found in region ${regionID}`)
+  if (image.imageVisibility !== 'private') throw new SimApiError(ERROR.parameter, `image ${imageID} is not a private image; only private images can be copied`)
+  const status = lifecycleAt(image.lifecycle, input.now).status
+  if (status !== 'active') throw new SimApiError(ERROR.imageNotActive, `image ${imageID} is ${status}; only active images can be copied`)
+  return image
+}
+
+/** One in-flight copy per source image per destination region (§3.4). */
+function checkNoCopyInFlight(input: OperationInput, source: ImageRecord, destinationRegionID: string): void {
+  const inFlight = [...input.runtime.state.images.values()].find(
+    (i) => i.copiedFrom?.imageID === source.imageID && i.regionID === destinationRegionID && !lifecycleAt(i.lifecycle, input.now).done,
+  )
+  if (inFlight) throw new SimApiError(ERROR.imageCopyInProgress, `image ${source.imageID} is already being copied to region ${destinationRegionID}`)
+}
+
+export const imageOperations: SimOperation[] = [
+  {
+    name: 'image.list',
+    service: 'ctimage',
+    methods: ['GET'],
+    path: '/v4/image/list',
+    handle({ params, runtime, now }) {
+      const region = regionOf(runtime, params)
+      // Doc default is 1 (public); the old SDK sends `visibility` instead (§3.4).
+      const code = params.optional('imageVisibilityCode') ?? params.optional('visibility') ?? '1'
+      const visibility = VISIBILITY_BY_CODE[code]
+      if (!visibility && !['3', '4', '5', '6'].includes(code)) throw new SimApiError(ERROR.parameter, 'imageVisibilityCode must be 0-6')
+      const name = params.optional('imageName')
+      const imageType = params.optional('imageType')
+      const queryContent = params.optional('queryContent')
+      const matches = [...runtime.state.images.values()].filter(
+        (i) =>
+          i.regionID === region.regionID &&
+          i.imageVisibility === visibility &&
+          lifecycleAt(i.lifecycle, now).status !== 'deleted' &&
+          (!name || i.imageName.includes(name)) &&
+          (!imageType || (imageType === 'others' ? i.imageType !== 'data_disk_image' : i.imageType === imageType)) &&
+          (!queryContent || i.imageName.includes(queryContent) || i.imageID.includes(queryContent)),
+      )
+      const { page, totalCount, currentCount, totalPage } = paginate(matches, params, { defaultSize: 10, maxSize: 200 })
+      return success({ images: page.map((i) => imageView(i, now)), currentCount, totalCount, totalPage })
+    },
+  },
+  {
+    name: 'image.detail',
+    service: 'ctimage',
+    methods: ['GET'],
+    path: '/v4/image/detail',
+    handle({ params, runtime, now }) {
+      const region = regionOf(runtime, params)
+      const imageID = params.required('imageID')
+      const image = runtime.state.images.get(imageID)
+      if (!image || image.regionID !== region.regionID) {
+        // errorFree (default true): an image unusable in the region is an empty success (§3.4).
+        if (params.bool('errorFree') === false) throw new SimApiError(ERROR.imageNotFound, `image ${imageID} not found in region ${region.regionID}`)
+        return success({ images: [] })
+      }
+      return success({ images: [imageView(image, now)] })
+    },
+  },
+  {
+    name: 'image.create',
+    service: 'ctimage',
+    methods: ['POST'],
+    path: '/v4/image/create',
+    idempotent: true,
+    handle(input) {
+      const { params, runtime, now } = input
+      const region = regionOf(runtime, params)
+      const imageName = params.required('imageName')
+      const instanceID = params.required('instanceID')
+      const instance = runtime.state.instances.get(instanceID)
+      if (!instance || instance.regionID !== region.regionID) throw new SimApiError(ERROR.instanceNotFound, `instance ${instanceID} not found`)
+      checkImageName(input, region.regionID, imageName)
+      const systemDisk = [...runtime.state.disks.values()].find((d) => d.instanceID === instanceID && d.isSystemVolume)
+      const image = newImage(input, {
+        regionID: region.regionID,
+        imageName,
+        imageSource: 'cloud_server',
+        sourceServerID: instanceID,
+        description: params.optional('description') ?? '',
+        diskSize: systemDisk?.diskSize ?? 40,
+      })
+      return success({ images: [imageView(image, now)] })
+    },
+  },
+  {
+    name: 'image.crossRegionCopy',
+    service: 'ctimage',
+    methods: ['POST'],
+    path: '/v4/image/cross-region-copy',
+    idempotent: true,
+    handle(input) {
+      const { params, runtime } = input
+      const region = regionOf(runtime, params)
+      const destination = regionOf(runtime, params, 'destinationRegionID')
+      if (!region.copyDestinations.includes(destination.regionID)) {
+        throw new SimApiError(ERROR.imageCopyUnsupportedRegion, `images of region ${region.regionID} cannot be copied to region ${destination.regionID}`)
+      }
+      const source = activeSource(input, region.regionID)
+      if (source.imageType === 'full_ecs_image') throw new SimApiError(ERROR.parameter, 'full_ecs_image images cannot be copied across regions')
+      const imageName = params.required('imageName')
+      checkImageName(input, destination.regionID, imageName)
+      checkNoCopyInFlight(input, source, destination.regionID)
+      newImage(input, { ...copyFields(source), regionID: destination.regionID, imageName, description: params.optional('description') ?? source.description, copiedFrom: { imageID: source.imageID, regionID: region.regionID } })
+      // No new image ID is returned (§3.4): callers find the copy by name in the destination.
+      return success({})
+    },
+  },
+  {
+    name: 'image.copy',
+    service: 'ctimage',
+    methods: ['POST'],
+    path: '/v4/image/copy',
+    idempotent: true,
+    handle(input) {
+      const { params, runtime } = input
+      const region = regionOf(runtime, params)
+      const source = activeSource(input, region.regionID)
+      const imageName = params.required('imageName')
+      checkImageName(input, region.regionID, imageName)
+      checkNoCopyInFlight(input, source, region.regionID)
+      newImage(input, { ...copyFields(source), regionID: region.regionID, imageName, description: params.optional('description') ?? source.description, copiedFrom: { imageID: source.imageID, regionID: region.regionID } })
+      return success({})
+    },
+  },
+  {
+    name: 'image.supportedDestinations',
+    service: 'ctimage',
+    methods: ['GET'],
+    path: '/v4/image/list-supported-dest-crr-regions',
+    handle({ params, runtime }) {
+      const region = regionOf(runtime, params)
+      return success({ regions: region.copyDestinations })
+    },
+  },
+]
+
+function copyFields(source: ImageRecord) {
+  const { imageType, imageSource, osType, osDistro, osVersion, architecture, diskSize, imageSize, sourceServerID } = source
+  return { imageType, imageSource, osType, osDistro, osVersion, architecture, diskSize, imageSize, sourceServerID }
+}

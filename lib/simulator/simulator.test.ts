@@ -1,0 +1,306 @@
+import { describe, expect, it } from 'vitest'
+import { formatEopDate } from '../ctyun/eop-date'
+import { DEMO_CREDENTIALS } from './demo-credentials'
+import type { Simulator } from './simulator'
+import { createSimulator } from './simulator'
+import type { RawSignedRequest } from './test-support'
+import { signedRequestParts } from './test-support'
+
+const HD1 = 'bb9fdb42056f11eda1610242ac110002'
+const NM8 = '81f7728662dd11ec810800155d307d5b'
+const WEB01 = '0a1f3c52-7d44-4e0b-9c1e-5b6f2a9d8e01'
+const DB01 = '0a1f3c52-7d44-4e0b-9c1e-5b6f2a9d8e02'
+const DISK_WEB_DATA = '5d0c1e2f-0002-4c7a-8e4b-a1b2c3d4e502'
+const DISK_DB_DATA = '5d0c1e2f-0004-4c7a-8e4b-a1b2c3d4e504'
+const PRIVATE_IMAGE = 'c5f1e3a0-2222-4a2b-8c3d-000000000010'
+
+type Reply = { status: number; headers: Headers; body: any }
+
+async function call(sim: Simulator, request: Omit<RawSignedRequest, 'credentials'> & { credentials?: RawSignedRequest['credentials'] }): Promise<Reply> {
+  const { url, init } = signedRequestParts({ credentials: DEMO_CREDENTIALS, ...request })
+  const res = await sim.app.request(url, init)
+  return { status: res.status, headers: res.headers, body: await res.json() }
+}
+const get = (sim: Simulator, path: string, query: Record<string, string | number>) => call(sim, { path, query })
+const post = (sim: Simulator, path: string, body: unknown) => call(sim, { path, body: JSON.stringify(body) })
+
+describe('authentication', () => {
+  it('answers a well-signed call with 800 and a wrong SK with 401 SignatureMismatch', async () => {
+    const sim = createSimulator()
+    const ok = await get(sim, '/v4/region/list-regions', {})
+    expect(ok.status).toBe(200)
+    expect(ok.body.statusCode).toBe(800)
+    expect(ok.body.returnObj.regionList.map((r: any) => r.regionID)).toContain(HD1)
+    const bad = await call(sim, { path: '/v4/region/list-regions', credentials: { ...DEMO_CREDENTIALS, secretKey: 'wrong' } })
+    expect(bad.status).toBe(401)
+    expect(bad.body).toMatchObject({ statusCode: 900, errorCode: 'Openapi.Auth.SignatureMismatch' })
+    expect(JSON.stringify(bad.body)).not.toContain(DEMO_CREDENTIALS.secretKey)
+  })
+
+  it('rejects a stale date, an unknown key and a missing header with their own codes', async () => {
+    const sim = createSimulator()
+    const stale = await call(sim, { path: '/v4/region/list-regions', date: formatEopDate(new Date(Date.now() - 2 * 3_600_000 - 8 * 3_600_000), 'beijing') })
+    expect(stale.body.errorCode).toBe('Openapi.Auth.DateExpired')
+    const unknown = await call(sim, { path: '/v4/region/list-regions', credentials: { accessKey: 'someone-else', secretKey: 'x' } })
+    expect(unknown.body.errorCode).toBe('Openapi.Auth.UnknownAccessKey')
+    const res = await sim.app.request('/v4/region/list-regions')
+    expect(res.status).toBe(401)
+    expect((await res.json()).errorCode).toBe('Openapi.Auth.MissingHeader')
+  })
+
+  it('accepts header names in any case, a UTC date and empty-valued params', async () => {
+    const sim = createSimulator()
+    const upper = await call(sim, { path: '/v4/region/list-regions', headerCase: (n) => n.toUpperCase(), date: formatEopDate(new Date(), 'utc') })
+    expect(upper.body.statusCode).toBe(800)
+    // GET with a JSON body needs real HTTP (fetch refuses it): see server.test.ts.
+    const empty = await get(sim, '/v4/image/list', { regionID: HD1, azName: '', flavorName: '', queryContent: '', status: '' })
+    expect(empty.body.statusCode).toBe(800)
+    expect(empty.body.returnObj.images.length).toBeGreaterThan(0)
+  })
+
+  it('routes by Host when it names a service, and answers unknown paths with 404', async () => {
+    const sim = createSimulator()
+    const wrongHost = await call(sim, { path: '/v4/ebs/list-ebs', query: { regionID: HD1 }, extraHeaders: { host: 'ctimage-global.ctapi.ctyun.cn' } })
+    expect(wrongHost.status).toBe(404)
+    const rightHost = await call(sim, { path: '/v4/ebs/list-ebs', query: { regionID: HD1 }, extraHeaders: { host: 'ebs-global.ctapi.ctyun.cn' } })
+    expect(rightHost.body.statusCode).toBe(800)
+    const missing = await get(sim, '/v4/nothing/here', {})
+    expect(missing.status).toBe(404)
+  })
+})
+
+describe('fixture-seeded state', () => {
+  it('lists disks with system/data flags and labels, instances, images, EIPs, CBR policies and CDA gateways', async () => {
+    const sim = createSimulator()
+    const disks = (await get(sim, '/v4/ebs/list-ebs', { regionID: HD1, pageSize: 100 })).body.returnObj
+    expect(disks.totalCount).toBe(6)
+    const webData = disks.diskList.find((d: any) => d.diskID === DISK_WEB_DATA)
+    expect(webData).toMatchObject({ isSystemVolume: false, instanceID: WEB01, diskStatus: 'in-use' })
+    expect(webData.labels).toContainEqual(expect.objectContaining({ key: 'backup', value: 'nightly' }))
+    const instances = (await post(sim, '/v4/ecs/list-instances', { regionID: HD1, pageNo: 1, pageSize: 10 })).body.returnObj
+    expect(instances.totalCount).toBe(3)
+    expect(instances.results.find((i: any) => i.instanceID === WEB01).floatingIP).toBe('36.111.10.21')
+    const shown = await get(sim, '/v4/ecs/instance-details', { regionID: HD1, instanceID: 'nope' })
+    expect(shown.body).toMatchObject({ statusCode: 900, errorCode: 'Ecs.Instance.NotFound', error: 'Ecs.Instance.NotFound' })
+    const privateImages = (await get(sim, '/v4/image/list', { regionID: HD1, imageVisibilityCode: 0 })).body.returnObj.images
+    expect(privateImages.map((i: any) => i.imageID)).toEqual([PRIVATE_IMAGE])
+    expect(privateImages[0]).toMatchObject({ imageStatus: 'active', status: 'active', imageVisibility: 'private' })
+    const eips = (await post(sim, '/v4/eip/new-list', { regionID: HD1 })).body.returnObj
+    expect(eips.eips.map((e: any) => e.status).sort()).toEqual(['ACTIVE', 'DOWN'])
+    const policies = (await get(sim, '/v4/backup/query-backup-policy', { regionID: HD1 })).body.returnObj
+    expect(policies.backupPolicyTotal).toBe(2)
+    const gateways = (await get(sim, '/v4/cda/gateway/list', { pageNo: 1, pageSize: 10, account: 'ops@example.com' })).body.returnObj
+    expect(gateways.totalCount).toBe(2)
+    expect(gateways.lineGatewayList[0].vrfName).toBeTruthy()
+  })
+
+  it('names the JSON path of a bad fixture', () => {
+    expect(() => createSimulator({ fixture: { regions: [{ regionID: 'r1', regionName: 'R' }], disks: [{ diskID: 'd', regionID: 'r2', diskName: 'x' }] } })).toThrow(
+      /\$\.disks\[0\]\.regionID names region "r2"/,
+    )
+    expect(() => createSimulator({ fixture: { regions: [{ regionName: 'R' }] } })).toThrow('$.regions[0].regionID must be a non-empty string')
+  })
+})
+
+describe('EBS snapshots', () => {
+  it("makes a disk's first snapshot through an order and later ones through a job, creating → available", async () => {
+    const sim = createSimulator()
+    const first = await post(sim, '/v4/ebs_snapshot/create-ebs-snap', { regionID: HD1, diskID: DISK_WEB_DATA, snapshotName: 'snap-1', retentionPolicy: 'forever', clientToken: 't-1' })
+    expect(first.body).toMatchObject({ statusCode: 900, errorCode: 'ebs.order.inProgress' })
+    const orderID = first.body.returnObj.masterOrderID
+    const pending = await get(sim, '/v4/ecs/order/query-uuid', { masterOrderID: orderID })
+    expect(pending.body.returnObj).toEqual({ orderStatus: '14', instanceIDList: [] })
+    sim.clock.advance(sim.durations.orderMs)
+    const done = (await get(sim, '/v4/ecs/order/query-uuid', { masterOrderID: orderID })).body.returnObj
+    expect(done.orderStatus).toBe('3')
+    const snapshotID = done.instanceIDList[0]
+    const creating = (await get(sim, '/v4/ebs_snapshot/list-ebs-snap', { regionID: HD1, snapshotID })).body.returnObj.snapshotList[0]
+    expect(creating.snapshotStatus).toBe('creating')
+    sim.clock.advance(sim.durations.snapshotMs)
+    const available = (await get(sim, '/v4/ebs_snapshot/list-ebs-snap', { regionID: HD1, snapshotID })).body.returnObj.snapshotList[0]
+    expect(available).toMatchObject({ snapshotStatus: 'available', diskID: DISK_WEB_DATA, volumeAttr: 'data' })
+
+    const second = await post(sim, '/v4/ebs_snapshot/create-ebs-snap', { regionID: HD1, diskID: DISK_WEB_DATA, snapshotName: 'snap-2', retentionPolicy: 'custom', retentionTime: 7 })
+    expect(second.body.statusCode).toBe(800)
+    const jobID = second.body.returnObj.snapshotJobID
+    expect((await get(sim, '/v4/job/info', { regionID: HD1, jobID })).body.returnObj).toMatchObject({ status: 0, jobStatus: 'executing' })
+    sim.clock.advance(sim.durations.jobMs)
+    const job = (await get(sim, '/v4/job/info', { regionID: HD1, jobID })).body.returnObj
+    expect(job).toMatchObject({ status: 1, jobStatus: 'success' })
+    expect(job.ID).not.toBe(snapshotID)
+  })
+
+  it('replays the same reply for the same clientToken and body, and refuses the token with another body', async () => {
+    const sim = createSimulator()
+    const body = { regionID: HD1, diskID: DISK_WEB_DATA, snapshotName: 'snap-1', retentionPolicy: 'forever', clientToken: 'tok-A' }
+    const a = await post(sim, '/v4/ebs_snapshot/create-ebs-snap', body)
+    const b = await post(sim, '/v4/ebs_snapshot/create-ebs-snap', body)
+    expect(b.body.returnObj.masterOrderID).toBe(a.body.returnObj.masterOrderID)
+    expect(sim.state.snapshots.size).toBe(3) // two from the fixture + exactly one
+    const c = await post(sim, '/v4/ebs_snapshot/create-ebs-snap', { ...body, snapshotName: 'other' })
+    expect(c.body.errorCode).toBe('Openapi.ClientToken.Conflict')
+  })
+
+  it('refuses a snapshot while another of the same disk is creating, and names bad parameters', async () => {
+    const sim = createSimulator()
+    await post(sim, '/v4/ebs_snapshot/create-ebs-snap', { regionID: HD1, diskID: DISK_DB_DATA, snapshotName: 'a1', retentionPolicy: 'forever' })
+    const busy = await post(sim, '/v4/ebs_snapshot/create-ebs-snap', { regionID: HD1, diskID: DISK_DB_DATA, snapshotName: 'a2', retentionPolicy: 'forever' })
+    expect(busy.body.errorCode).toBe('ebs.ebsInfo.statusNotAllowed')
+    const badName = await post(sim, '/v4/ebs_snapshot/create-ebs-snap', { regionID: HD1, diskID: DISK_WEB_DATA, snapshotName: '-x', retentionPolicy: 'forever' })
+    expect(badName.body).toMatchObject({ errorCode: 'Openapi.Parameter.Error' })
+    expect(badName.body.message).toContain('snapshotName')
+    const noRegion = await post(sim, '/v4/ebs_snapshot/create-ebs-snap', { diskID: DISK_WEB_DATA })
+    expect(noRegion.body.message).toBe('regionID is required')
+  })
+
+  it('deletes snapshots through a job and reports ones not found or not allowed', async () => {
+    const sim = createSimulator()
+    const created = await post(sim, '/v4/ebs_snapshot/create-ebs-snap', { regionID: HD1, diskID: DISK_DB_DATA, snapshotName: 'fresh', retentionPolicy: 'forever' })
+    const job = (await get(sim, '/v4/job/info', { regionID: HD1, jobID: created.body.returnObj.snapshotJobID })).body.returnObj
+    const reply = await post(sim, '/v4/ebs_snapshot/delete-ebs-snap', { regionID: HD1, diskID: DISK_DB_DATA, snapshotIDs: ['9e8d7c6b-0001-4a5b-9c8d-7e6f5a4b3c01', job.ID, 'missing'] })
+    expect(reply.body.returnObj).toMatchObject({ notAllowedList: [job.ID], notFoundList: ['missing'] })
+    sim.clock.advance(sim.durations.jobMs)
+    const left = (await get(sim, '/v4/ebs_snapshot/list-ebs-snap', { regionID: HD1, diskID: DISK_DB_DATA })).body.returnObj.snapshotList
+    expect(left.map((s: any) => s.snapshotID).sort()).toEqual(['9e8d7c6b-0002-4a5b-9c8d-7e6f5a4b3c02', job.ID].sort())
+  })
+})
+
+describe('images', () => {
+  it('creates an image queued → saving → active and copies it across regions once at a time', async () => {
+    const sim = createSimulator()
+    const created = await post(sim, '/v4/image/create', { regionID: HD1, instanceID: WEB01, imageName: 'web-new' })
+    const image = created.body.returnObj.images[0]
+    expect(image.imageStatus).toBe('queued')
+    sim.clock.advance(sim.durations.imageQueuedMs)
+    expect((await get(sim, '/v4/image/detail', { regionID: HD1, imageID: image.imageID })).body.returnObj.images[0].imageStatus).toBe('saving')
+    sim.clock.advance(sim.durations.imageSavingMs)
+    expect((await get(sim, '/v4/image/detail', { regionID: HD1, imageID: image.imageID })).body.returnObj.images[0].imageStatus).toBe('active')
+
+    expect((await get(sim, '/v4/image/list-supported-dest-crr-regions', { regionID: HD1 })).body.returnObj.regions).toContain(NM8)
+    const copy = await post(sim, '/v4/image/cross-region-copy', { regionID: HD1, destinationRegionID: NM8, imageID: PRIVATE_IMAGE, imageName: 'golden-nm8' })
+    expect(copy.body).toMatchObject({ statusCode: 800, returnObj: {} })
+    const again = await post(sim, '/v4/image/cross-region-copy', { regionID: HD1, destinationRegionID: NM8, imageID: PRIVATE_IMAGE, imageName: 'golden-nm8-b' })
+    expect(again.body.errorCode).toBe('Image.ImageCopy.InProgress')
+    const inDest = (await get(sim, '/v4/image/list', { regionID: NM8, imageVisibilityCode: 0, imageName: 'golden-nm8' })).body.returnObj.images
+    expect(inDest).toHaveLength(1)
+    expect(inDest[0].imageStatus).toBe('queued')
+    const sameRegion = await post(sim, '/v4/image/copy', { regionID: HD1, imageID: PRIVATE_IMAGE, imageName: 'golden-copy' })
+    expect(sameRegion.body.statusCode).toBe(800)
+    const duplicate = await post(sim, '/v4/image/copy', { regionID: HD1, imageID: image.imageID, imageName: 'golden-copy' })
+    expect(duplicate.body.errorCode).toBe('Image.ImageName.Duplicate')
+  })
+})
+
+describe('CBR', () => {
+  it('executes a policy now: Preparing → Executing with rising percent → Completed, leaving a backup snapshot', async () => {
+    const sim = createSimulator()
+    const policyID = '7f3a9b2c4d5e6f708192a3b4c5d6e702'
+    const action = await post(sim, '/v4/backup/action-backup-policy', { regionID: HD1, backupPolicyID: policyID, backupPolicyOp: 3 })
+    expect(action.body.returnObj.status).toBe('success')
+    const taskID = action.body.returnObj.backupTaskID
+    const task = async () => {
+      const list = (await get(sim, '/v4/backup/query-task-backup', { regionID: HD1, backupSrcInstanceID: DB01 })).body.returnObj
+      expect(list).toHaveProperty('bakupTaskCount')
+      return list.backupTaskList.find((t: any) => t.backupTaskID === taskID)
+    }
+    expect((await task()).backupTaskStatusCode).toBe('Preparing')
+    sim.clock.advance(sim.durations.backupPreparingMs + sim.durations.backupExecutingMs / 4)
+    const early = await task()
+    sim.clock.advance(sim.durations.backupExecutingMs / 2)
+    const later = await task()
+    expect([early.backupTaskStatusCode, later.backupTaskStatusCode]).toEqual(['Executing', 'Executing'])
+    expect(later.backupTaskPercent).toBeGreaterThan(early.backupTaskPercent)
+    const before = (await get(sim, '/v4/backup/query-backup-snapshot', { regionID: HD1, backupPolicyID: policyID })).body.returnObj.backupSnapshotTotal
+    expect(before).toBe(0)
+    sim.clock.advance(sim.durations.backupExecutingMs)
+    const done = await task()
+    expect(done).toMatchObject({ backupTaskStatusCode: 'Completed', backupTaskPercent: 100 })
+    const after = (await get(sim, '/v4/backup/query-backup-snapshot', { regionID: HD1, backupPolicyID: policyID })).body.returnObj
+    expect(after.backupSnapshotList.map((s: any) => s.backupSnapID)).toEqual([done.backupSnapID])
+  })
+})
+
+describe('EIP', () => {
+  it('creates through an order, binds via BANDING_OR_UNBANGDING → ACTIVE, refuses double binding and deleting while bound', async () => {
+    const sim = createSimulator()
+    const created = (await post(sim, '/v4/eip/create', { regionID: HD1, cycleType: 'on_demand', name: 'new-eip', clientToken: 'e-1' })).body.returnObj
+    const order = () => get(sim, '/v4/ecs/order/query-uuid', { masterOrderID: created.masterOrderID })
+    expect((await order()).body.returnObj.orderStatus).toBe('14')
+    sim.clock.advance(sim.durations.orderMs)
+    expect((await order()).body.returnObj.instanceIDList).toEqual([created.eipID])
+    const show = async () => (await get(sim, '/v4/eip/show', { regionID: HD1, eipID: created.eipID })).body.returnObj
+    expect((await show()).status).toBe('DOWN')
+    const bind = { regionID: HD1, eipID: created.eipID, associationID: DB01, associationType: 1 }
+    expect((await post(sim, '/v4/eip/associate', bind)).body.statusCode).toBe(800)
+    expect((await show()).status).toBe('BANDING_OR_UNBANGDING')
+    expect((await post(sim, '/v4/eip/associate', bind)).body.errorCode).toBe('Openapi.Eip.StatusNotAllowed')
+    sim.clock.advance(sim.durations.eipBindingMs)
+    expect(await show()).toMatchObject({ status: 'ACTIVE', associationID: DB01 })
+    expect((await post(sim, '/v4/eip/associate', bind)).body.errorCode).toBe('Openapi.Eip.AlreadyBound')
+    expect((await post(sim, '/v4/eip/delete', { regionID: HD1, eipID: created.eipID })).body.errorCode).toBe('Openapi.Eip.InUse')
+    expect((await post(sim, '/v4/eip/disassociate', { regionID: HD1, eipID: created.eipID })).body.statusCode).toBe(800)
+    sim.clock.advance(sim.durations.eipBindingMs)
+    expect((await show()).status).toBe('DOWN')
+    const deleted = await post(sim, '/v4/eip/delete', { regionID: HD1, eipID: created.eipID, clientToken: 'd-1' })
+    expect(deleted.body.returnObj).toHaveProperty('masterOrderID')
+    expect((await get(sim, '/v4/eip/show', { regionID: HD1, eipID: created.eipID })).body.errorCode).toBe('Openapi.Eip.NotFound')
+  })
+})
+
+describe('faults', () => {
+  it('injects 5xx, 429 with Retry-After, the throttle code and lifecycle errors, then stops after `times`', async () => {
+    const sim = createSimulator({ faults: { 'regions.list': { serverErrorRate: 1, times: 1 } } })
+    expect((await get(sim, '/v4/region/list-regions', {})).status).toBe(503)
+    expect((await get(sim, '/v4/region/list-regions', {})).status).toBe(200)
+    sim.faults.set({ 'regions.list': { throttleRate: 1, throttleMode: 'http429', retryAfterSeconds: 2 } })
+    const throttled = await get(sim, '/v4/region/list-regions', {})
+    expect(throttled.status).toBe(429)
+    expect(throttled.headers.get('retry-after')).toBe('2')
+    sim.faults.set({ '*': { throttleRate: 1, throttleMode: 'errorCode' } })
+    expect((await get(sim, '/v4/region/list-regions', {})).body).toMatchObject({ statusCode: 900, errorCode: 'Openapi.RequestLimitExceeded' })
+    sim.faults.set({ 'ebs.createSnapshot': { lifecycleErrorRate: 1 } })
+    const created = await post(sim, '/v4/ebs_snapshot/create-ebs-snap', { regionID: HD1, diskID: DISK_DB_DATA, snapshotName: 'doomed', retentionPolicy: 'forever' })
+    sim.clock.advance(sim.durations.jobMs + sim.durations.snapshotMs)
+    const job = (await get(sim, '/v4/job/info', { regionID: HD1, jobID: created.body.returnObj.snapshotJobID })).body.returnObj
+    expect(job.status).toBe(2)
+    const snap = (await get(sim, '/v4/ebs_snapshot/list-ebs-snap', { regionID: HD1, snapshotID: job.ID })).body.returnObj.snapshotList[0]
+    expect(snap.snapshotStatus).toBe('error')
+    expect(sim.calls.snapshot().byOperation['regions.list']).toBe(4)
+  })
+
+  it('decides the same faults under the same seed', async () => {
+    const outcomes = async (seed: number) => {
+      const sim = createSimulator({ seed, faults: { '*': { serverErrorRate: 0.5 } } })
+      const statuses: number[] = []
+      for (let i = 0; i < 20; i++) statuses.push((await get(sim, '/v4/region/list-regions', {})).status)
+      return statuses
+    }
+    const a = await outcomes(42)
+    expect(await outcomes(42)).toEqual(a)
+    expect(a).toContain(503)
+    expect(a).toContain(200)
+  })
+})
+
+describe('admin', () => {
+  it('shows state and calls, changes faults with field-named errors, advances the clock and resets', async () => {
+    const sim = createSimulator()
+    await get(sim, '/v4/ebs/list-ebs', { regionID: HD1 })
+    const calls = await (await sim.app.request('/_sim/calls')).json()
+    expect(calls.byOperation['ebs.listDisks']).toBe(1)
+    const bad = await sim.app.request('/_sim/faults', { method: 'PUT', body: JSON.stringify({ 'ebs.listDisks': { serverErrorRate: 2 } }) })
+    expect(bad.status).toBe(400)
+    expect((await bad.json()).message).toContain('faults["ebs.listDisks"].serverErrorRate')
+    const good = await sim.app.request('/_sim/faults', { method: 'PUT', body: JSON.stringify({ 'ebs.listDisks': { latencyMs: 1 } }) })
+    expect(await good.json()).toEqual({ 'ebs.listDisks': { latencyMs: 1 } })
+    const advanced = await (await sim.app.request('/_sim/clock/advance', { method: 'POST', body: JSON.stringify({ ms: 5000 }) })).json()
+    expect(advanced.offsetMs).toBe(5000)
+    await post(sim, '/v4/eip/create', { regionID: HD1, cycleType: 'on_demand', name: 'x-eip' })
+    const state = await (await sim.app.request('/_sim/state')).json()
+    expect(state.eips).toHaveLength(3)
+    expect(state.disks[0]).toHaveProperty('snapshotServiceOpened')
+    await sim.app.request('/_sim/reset', { method: 'POST' })
+    expect((await (await sim.app.request('/_sim/state')).json()).eips).toHaveLength(2)
+    expect(sim.calls.count()).toBe(0)
+  })
+})

@@ -43,7 +43,7 @@ describe('createEopVerifier', () => {
     expect(missing).toMatchObject({ ok: false, errorCode: 'Openapi.Auth.MissingHeader' })
     expect((missing as { message: string }).message).toContain('eop-date')
     const other = signEop({ query: '' }, { accessKey: 'nobody', secretKey: 'x' }, { date: formatEopDate(new Date(fixedNow)), requestId: 'r' }, crypto)
-    const unknown = verify({ rawQuery: '', header: (n) => (other as Record<string, string>)[n.toLowerCase()], body: new Uint8Array() })
+    const unknown = verify({ rawQuery: '', header: (n) => (other as unknown as Record<string, string>)[n.toLowerCase()], body: new Uint8Array() })
     expect(unknown).toMatchObject({ ok: false, errorCode: 'Openapi.Auth.UnknownAccessKey' })
     const wrongBody = verify({ rawQuery: '', header: headersOf('', '{}'), body: enc.encode('{ }') })
     expect(wrongBody).toMatchObject({ ok: false, errorCode: 'Openapi.Auth.SignatureMismatch' })

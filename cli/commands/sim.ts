@@ -1,8 +1,81 @@
+/**
+ * `ctflow sim [--port 4010] [--host 127.0.0.1] [--fixture FILE] [--realistic] [--seed N] [--ak AK --sk SK]`
+ * Starts the local CTyun simulator and prints its URL and credentials; runs until SIGINT/SIGTERM.
+ * Credentials: --ak/--sk, else CTYUN_AK/CTYUN_SK, else the demo pair (printed, since it only opens this simulator).
+ */
+import { parseArgs } from 'node:util'
 import type { Command } from '../command'
+import { UsageError } from '../command'
 
-// Placeholder until the issue that owns `ctflow sim` lands; replaced, never shipped as done.
-const command: Command = async (_argv, io) => {
-  io.stderr('ctflow sim: not implemented yet\n')
-  return 1
+const HELP = `Usage: ctflow sim [options]
+
+Starts the local CTyun simulator (every service on one port; admin under /_sim/).
+
+Options:
+  --port N          port to listen on (default 4010; 0 picks a free one)
+  --host H          address to bind (default 127.0.0.1; the /_sim/ admin is unauthenticated)
+  --fixture FILE    JSON fixture to seed the cloud (default: the shipped one)
+  --realistic       realistic lifecycle durations (minutes) instead of fast ones
+  --seed N          seed for generated IDs and faults (default 1)
+  --ak AK --sk SK   credentials to accept (default CTYUN_AK/CTYUN_SK, else demo credentials)
+`
+
+const command: Command = async (argv, io) => {
+  let values: Record<string, string | boolean | undefined>
+  try {
+    ;({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string', default: '4010' },
+        host: { type: 'string', default: '127.0.0.1' },
+        fixture: { type: 'string' },
+        realistic: { type: 'boolean', default: false },
+        seed: { type: 'string', default: '1' },
+        ak: { type: 'string' },
+        sk: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    }))
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${HELP}`)
+  }
+  if (values.help) {
+    io.stdout(HELP)
+    return 0
+  }
+  const port = Number(values.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer 0-65535, got "${values.port}"`)
+  const seed = Number(values.seed)
+  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got "${values.seed}"`)
+  const ak = (values.ak as string | undefined) ?? io.env.CTYUN_AK?.trim()
+  const sk = (values.sk as string | undefined) ?? io.env.CTYUN_SK?.trim()
+  if (!!ak !== !!sk) throw new UsageError('give both an access key and a secret key (--ak/--sk or CTYUN_AK/CTYUN_SK), or neither for the demo credentials')
+
+  const { startSimulator, DEMO_CREDENTIALS } = await import('../../lib/simulator/index')
+  const fixture = values.fixture ? (await import('node:path')).resolve(io.cwd, values.fixture as string) : undefined
+  const credentials = ak && sk ? { accessKey: ak, secretKey: sk } : DEMO_CREDENTIALS
+  const sim = await startSimulator({ port, hostname: values.host as string, fixture, seed, credentials, durations: values.realistic ? 'realistic' : 'fast' })
+
+  const own = ak !== undefined
+  io.stdout(
+    [
+      `CTyun simulator listening on ${sim.url}  (${values.realistic ? 'realistic' : 'fast'} lifecycles, seed ${seed})`,
+      own
+        ? `  credentials: the access key you gave (${values.ak ? '--ak' : 'CTYUN_AK'}) and its secret key (not printed)`
+        : `  demo credentials (accepted only by this simulator):\n    CTYUN_AK=${credentials.accessKey}\n    CTYUN_SK=${credentials.secretKey}`,
+      `  point ctflow at it:  CTYUN_ENDPOINT=${sim.url}${own ? '' : ` CTYUN_AK=${credentials.accessKey} CTYUN_SK=${credentials.secretKey}`}`,
+      `  admin: ${sim.url}/_sim/state  /_sim/calls  /_sim/faults (GET, PUT)  /_sim/reset  /_sim/clock/advance`,
+      'Press Ctrl+C to stop.',
+      '',
+    ].join('\n'),
+  )
+  await new Promise<void>((resolve) => {
+    if (io.signal.aborted) resolve()
+    else io.signal.addEventListener('abort', () => resolve(), { once: true })
+  })
+  await sim.close()
+  io.stdout('simulator stopped\n')
+  return 0
 }
 export default command

@@ -3,6 +3,8 @@
  * loads another). Bad fixtures fail with the JSON path of the offending field.
  */
 import { readFileSync } from 'node:fs'
+// Imported, not read from disk, so the CLI bundle (dist/) carries it.
+import defaultFixture from './fixtures/default.json'
 import { settled } from './lifecycle'
 import type { SimState } from './state'
 import { emptyState } from './state'
@@ -14,21 +16,19 @@ export class SimFixtureError extends Error {
 /** The fixture as written: plain JSON, optional fields defaulted. */
 export type SimFixture = Record<string, unknown>
 
-const DEFAULT_FIXTURE_URL = new URL('./fixtures/default.json', import.meta.url)
-
-/** @example const fixture = loadFixture() // the shipped default */
+/** @example const fixture = loadFixture() // the shipped default (a fresh copy) */
 export function loadFixture(file?: string): SimFixture {
-  const source = file ?? DEFAULT_FIXTURE_URL
+  if (file === undefined) return structuredClone(defaultFixture) as SimFixture
   let text: string
   try {
-    text = readFileSync(source, 'utf8')
+    text = readFileSync(file, 'utf8')
   } catch (error) {
-    throw new SimFixtureError(`cannot read fixture ${String(file ?? 'default.json')}: ${(error as Error).message}`)
+    throw new SimFixtureError(`cannot read fixture ${file}: ${(error as Error).message}`)
   }
   try {
     return JSON.parse(text) as SimFixture
   } catch (error) {
-    throw new SimFixtureError(`fixture ${String(file ?? 'default.json')} is not valid JSON: ${(error as Error).message}`)
+    throw new SimFixtureError(`fixture ${file} is not valid JSON: ${(error as Error).message}`)
   }
 }
 

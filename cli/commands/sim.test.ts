@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest'
+import type { CliIO } from '../command'
+import { main } from '../main'
+import { signedRequestParts } from '../../lib/simulator/test-support'
+
+function captureIO(env: Record<string, string | undefined> = {}) {
+  const controller = new AbortController()
+  const out: string[] = []
+  const err: string[] = []
+  const io: CliIO = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env, cwd: process.cwd(), signal: controller.signal }
+  return { io, out, err, stop: () => controller.abort() }
+}
+
+async function waitForUrl(out: string[]): Promise<string> {
+  for (let i = 0; i < 200; i++) {
+    const match = /listening on (http:\/\/[^\s]+)/.exec(out.join(''))
+    if (match) return match[1]!
+    await new Promise((r) => setTimeout(r, 10))
+  }
+  throw new Error(`no URL printed: ${out.join('')}`)
+}
+
+describe('ctflow sim', () => {
+  it('prints the URL and demo credentials, serves signed calls, and stops on abort', async () => {
+    const { io, out, stop } = captureIO()
+    const running = main(['sim', '--port', '0', '--seed', '3'], io)
+    const url = await waitForUrl(out)
+    const ak = /CTYUN_AK=(\S+)/.exec(out.join(''))![1]!
+    const sk = /CTYUN_SK=(\S+)/.exec(out.join(''))![1]!
+    const { url: path, init } = signedRequestParts({ path: '/v4/region/list-regions', credentials: { accessKey: ak, secretKey: sk } })
+    const reply = await (await fetch(url + path, init)).json()
+    expect(reply.statusCode).toBe(800)
+    stop()
+    expect(await running).toBe(0)
+  })
+
+  it('uses CTYUN_AK/CTYUN_SK without printing the secret key', async () => {
+    const credentials = { accessKey: 'user-ak-0123456789abcdef01234567', secretKey: 'user-sk-very-secret-0123456789ab' }
+    const { io, out, stop } = captureIO({ CTYUN_AK: credentials.accessKey, CTYUN_SK: credentials.secretKey })
+    const running = main(['sim', '--port', '0'], io)
+    const url = await waitForUrl(out)
+    expect(out.join('')).not.toContain(credentials.secretKey)
+    const { url: path, init } = signedRequestParts({ path: '/v4/region/list-regions', credentials })
+    expect((await (await fetch(url + path, init)).json()).statusCode).toBe(800)
+    stop()
+    expect(await running).toBe(0)
+  })
+
+  it('rejects bad flags with a usage error and exit code 2', async () => {
+    const { io, err } = captureIO()
+    expect(await main(['sim', '--port', 'x'], io)).toBe(2)
+    expect(err.join('')).toContain('--port')
+    const half = captureIO({ CTYUN_AK: 'only-ak' })
+    expect(await main(['sim', '--port', '0'], half.io)).toBe(2)
+  })
+})

@@ -1,8 +1,59 @@
+import { parseArgs } from 'node:util'
+import { loadFunctionsConfig } from '../../lib/config/functions-config'
 import type { Command } from '../command'
+import { UsageError } from '../command'
 
-// Placeholder until the issue that owns `ctflow serve` lands; replaced, never shipped as done.
-const command: Command = async (_argv, io) => {
-  io.stderr('ctflow serve: not implemented yet\n')
-  return 1
+const HELP = `Usage: ctflow serve [--port 8080] [--host 127.0.0.1]
+
+Serves the webhooks and runs API, runs the schedules (functions/schedules.json) and resumes due runs.
+Environment: CTYUN_AK/CTYUN_SK (neither: an in-process simulator), CTFLOW_STORE (memory, a directory
+[.ctflow/], postgres://…), CTFLOW_WEBHOOK_SECRET (whsec_…), CTFLOW_API_TOKEN.
+`
+
+/** `ctflow serve`: the Node adapter (functions/node.ts) until SIGINT/SIGTERM. */
+const command: Command = async (argv, io) => {
+  const { values } = parse(argv)
+  if (values.help) {
+    io.stdout(HELP)
+    return 0
+  }
+  const port = Number(values.port ?? '8080')
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port must be a port number (0–65535), got "${values.port}".`)
+  const hostname = values.host ?? '127.0.0.1'
+
+  const config = loadFunctionsConfig(io.env)
+  // Loaded here, not at the top: `ctflow --help` must not pay for Hono, the engine or the simulator.
+  const [{ startNodeServer }, { openEngine }] = await Promise.all([import('../../functions/node'), import('../../functions/open-engine')])
+  const server = await startNodeServer({
+    config,
+    port,
+    hostname,
+    openEngine: (resolved) =>
+      openEngine(resolved, {
+        cwd: io.cwd,
+        startSimulator: async () => (await import('../../lib/simulator/server')).startSimulator({ port: 0 }),
+      }),
+    log: (line) => io.stderr(`${line}\n`),
+  })
+  io.stdout(`ctflow serve: listening on ${server.url} (${server.runtime.describe ?? 'engine ready'})\n`)
+  io.stdout(`  webhooks: ${config.webhookSecrets.length > 0 ? `POST ${server.url}/hooks/<workflow>` : 'disabled (set CTFLOW_WEBHOOK_SECRET)'}\n`)
+  io.stdout(`  runs API: ${config.apiToken ? `${server.url}/runs (Authorization: Bearer $CTFLOW_API_TOKEN)` : 'disabled (set CTFLOW_API_TOKEN)'}\n`)
+
+  await new Promise<void>((resolve) => {
+    if (io.signal.aborted) resolve()
+    else io.signal.addEventListener('abort', () => resolve(), { once: true })
+  })
+  io.stdout('ctflow serve: stopping…\n')
+  await server.close()
+  return 0
 }
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: { port: { type: 'string', short: 'p' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false })
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${HELP}`)
+  }
+}
+
 export default command

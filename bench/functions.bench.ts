@@ -1,0 +1,136 @@
+// Cold start and bundle size of the Lambda HTTP handler, beside a bare Hono hello-world bundled the same way, same run.
+// Cold start = a new Node process importing the bundle and answering one API Gateway v2 event (GET /healthz), timed
+// inside the child from before the import to the reply: what Lambda's init + first invoke pay beyond its own runtime.
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import { readFileSync } from 'node:fs'
+import { build } from 'esbuild'
+import { median, percentile } from './measure'
+import type { BenchReport } from './report'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const ROUNDS = 15
+const BUNDLE_TARGET_BYTES = 150 * 1024
+const COLD_TARGET_RATIO = 1.5
+
+/** The same options serverless.yml gives serverless-esbuild (custom.esbuild). */
+export const LAMBDA_BUNDLE_OPTIONS = {
+  bundle: true,
+  minify: true,
+  sourcemap: false,
+  target: 'node20',
+  platform: 'node',
+  format: 'esm',
+  banner: { js: "import { createRequire as __ctflowCreateRequire } from 'node:module'; const require = __ctflowCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+} as const
+
+const BARE_HONO = `import { Hono } from 'hono'
+import { handle } from 'hono/aws-lambda'
+const app = new Hono()
+app.get('/healthz', (c) => c.json({ ok: true }))
+export const http = handle(app)
+`
+
+// The child: import, answer one event, print the elapsed milliseconds and the status.
+const DRIVER = `const started = performance.now()
+const mod = await import(process.argv[2])
+const event = JSON.parse(process.argv[3])
+const context = { awsRequestId: 'bench', getRemainingTimeInMillis: () => 30000, functionName: 'bench' }
+const reply = await mod.http(event, context)
+const elapsed = performance.now() - started
+process.stdout.write(JSON.stringify({ elapsed, status: reply.statusCode }))
+process.exit(0)
+`
+
+const EVENT = JSON.stringify({
+  version: '2.0',
+  routeKey: '$default',
+  rawPath: '/healthz',
+  rawQueryString: '',
+  headers: { host: 'bench.execute-api.local' },
+  requestContext: { http: { method: 'GET', path: '/healthz', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' }, requestId: 'r', routeKey: '$default', stage: '$default', domainName: 'bench.execute-api.local', apiId: 'bench', accountId: '1', time: '', timeEpoch: 0 },
+  body: null,
+  isBase64Encoded: false,
+})
+
+// Real-cloud mode pointed at a closed port: /healthz never calls CTyun, and the Lambda handler refuses the embedded simulator.
+const CHILD_ENV = {
+  PATH: process.env.PATH,
+  CTFLOW_STORE: 'memory',
+  CTYUN_AK: 'bench-access-key',
+  CTYUN_SK: 'bench-secret-key',
+  CTYUN_ENDPOINT: 'http://127.0.0.1:9',
+  CTFLOW_API_TOKEN: 'bench-token-0123456789',
+}
+
+export async function run(): Promise<BenchReport> {
+  const dir = mkdtempSync(join(tmpdir(), 'ctflow-bench-functions-'))
+  try {
+    const barePath = join(dir, 'bare-hono.mjs')
+    writeFileSync(join(dir, 'bare-entry.ts'), BARE_HONO)
+    await build({ ...LAMBDA_BUNDLE_OPTIONS, entryPoints: [join(dir, 'bare-entry.ts')], outfile: barePath, nodePaths: [join(root, 'node_modules')] })
+    const ctflowPath = join(dir, 'aws-lambda.mjs')
+    await build({ ...LAMBDA_BUNDLE_OPTIONS, entryPoints: [join(root, 'functions/aws-lambda.ts')], outfile: ctflowPath })
+    const driver = join(dir, 'driver.mjs')
+    writeFileSync(driver, DRIVER)
+
+    const samples = { ctflow: [] as number[], bare: [] as number[] }
+    const wall = { ctflow: [] as number[], bare: [] as number[] }
+    for (let round = -1; round < ROUNDS; round++) {
+      for (const [name, path] of [['ctflow', ctflowPath], ['bare', barePath]] as const) {
+        const started = performance.now()
+        const child = spawnSync(process.execPath, [driver, path, EVENT], { env: CHILD_ENV, encoding: 'utf8', cwd: dir })
+        const wallMs = performance.now() - started
+        if (child.status !== 0) throw new Error(`${name} cold start failed: ${child.stderr.slice(0, 500)}`)
+        const { elapsed, status } = JSON.parse(child.stdout) as { elapsed: number; status: number }
+        if (status !== 200) throw new Error(`${name} answered GET /healthz with ${status}`)
+        if (round >= 0) {
+          samples[name].push(elapsed)
+          wall[name].push(wallMs)
+        }
+      }
+    }
+
+    const size = statSync(ctflowPath).size
+    const bareSize = statSync(barePath).size
+    const cold = median(samples.ctflow)
+    const bareCold = median(samples.bare)
+    return {
+      area: 'functions',
+      rows: [
+        {
+          name: 'Lambda HTTP bundle (minified)',
+          median: size / 1024,
+          unit: 'KiB',
+          ratio: { against: `bare Hono (${(bareSize / 1024).toFixed(1)} KiB)`, value: size / bareSize },
+          target: '≤ 150 KiB',
+          pass: size <= BUNDLE_TARGET_BYTES,
+          detail: { bytes: size, gzipBytes: gzipSync(readFileSync(ctflowPath)).length, bareBytes: bareSize },
+        },
+        {
+          name: 'cold start: import + answer one API Gateway v2 event',
+          median: cold,
+          unit: 'ms',
+          ratio: { against: `bare Hono (${bareCold.toFixed(1)} ms)`, value: cold / bareCold },
+          target: `≤ ${COLD_TARGET_RATIO}× bare Hono`,
+          pass: cold / bareCold <= COLD_TARGET_RATIO,
+          detail: { rounds: ROUNDS, p90: percentile(samples.ctflow, 90), bareP90: percentile(samples.bare, 90) },
+        },
+        {
+          name: 'cold start incl. node boot (process wall time)',
+          median: median(wall.ctflow),
+          unit: 'ms',
+          ratio: { against: `bare Hono (${median(wall.bare).toFixed(1)} ms)`, value: median(wall.ctflow) / median(wall.bare) },
+        },
+      ],
+      notes: [`bundled with esbuild ${LAMBDA_BUNDLE_OPTIONS.format}/${LAMBDA_BUNDLE_OPTIONS.target}, minified, as serverless.yml does; ${ROUNDS} interleaved rounds`],
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest'
+import type { CliIO } from '../command'
+import { UsageError } from '../command'
+import serve from './serve'
+
+function io(env: Record<string, string> = {}) {
+  const out: string[] = []
+  const err: string[] = []
+  const controller = new AbortController()
+  const value: CliIO = { stdout: (t) => void out.push(t), stderr: (t) => void err.push(t), env, cwd: process.cwd(), signal: controller.signal }
+  return { io: value, out, err, controller }
+}
+
+describe('ctflow serve', () => {
+  it('prints its usage with --help', async () => {
+    const { io: cli, out } = io()
+    expect(await serve(['--help'], cli)).toBe(0)
+    expect(out.join('')).toContain('ctflow serve [--port 8080]')
+  })
+
+  it.each([[['--port', 'abc']], [['--port', '70000']], [['--verbose']]])('refuses %o as a usage error', async (argv) => {
+    await expect(serve(argv, io().io)).rejects.toBeInstanceOf(UsageError)
+  })
+
+  it('reports a configuration mistake before starting anything', async () => {
+    await expect(serve(['--port', '0'], io({ CTFLOW_API_TOKEN: 'short' }).io)).rejects.toThrow(/CTFLOW_API_TOKEN/)
+  })
+})

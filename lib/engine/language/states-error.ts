@@ -1,0 +1,68 @@
+/**
+ * The ASL error model: every failure inside a workflow is an `error` name plus a human `cause`, the pair that
+ * `Retry`/`Catch` match on and that a failed run records.
+ *
+ * @example
+ * throw new StatesError(StatesErrorNames.Runtime, 'The JSONPath "$.disk" matched nothing (state "Snapshot", InputPath)')
+ */
+export class StatesError extends Error {
+  override name = 'StatesError'
+  constructor(
+    readonly error: string,
+    override readonly cause: string,
+  ) {
+    super(`${error}: ${cause}`)
+  }
+}
+
+/** The predefined error names of the Amazon States Language (https://states-language.net/spec.html#appendix-a). */
+export const StatesErrorNames = {
+  ALL: 'States.ALL',
+  Runtime: 'States.Runtime',
+  TaskFailed: 'States.TaskFailed',
+  Timeout: 'States.Timeout',
+  HeartbeatTimeout: 'States.HeartbeatTimeout',
+  ResultPathMatchFailure: 'States.ResultPathMatchFailure',
+  IntrinsicFailure: 'States.IntrinsicFailure',
+  ParameterPathFailure: 'States.ParameterPathFailure',
+  NoChoiceMatched: 'States.NoChoiceMatched',
+  BranchFailed: 'States.BranchFailed',
+  ExceedToleratedFailureThreshold: 'States.ExceedToleratedFailureThreshold',
+  Permissions: 'States.Permissions',
+  DataLimitExceeded: 'States.DataLimitExceeded',
+  ItemReaderFailed: 'States.ItemReaderFailed',
+  ResultWriterFailed: 'States.ResultWriterFailed',
+} as const
+
+/** Errors that no wildcard catches: AWS lists them as terminal ("States.ALL … can't catch States.DataLimitExceeded
+ * and States.Runtime"). They still match when named explicitly. */
+const notMatchedByWildcards: ReadonlySet<string> = new Set([StatesErrorNames.Runtime, StatesErrorNames.DataLimitExceeded])
+
+/**
+ * Whether a `Retry`/`Catch` entry's `ErrorEquals` list matches an error name.
+ *
+ * - an exact name matches itself;
+ * - `States.ALL` matches every error except the terminal `States.Runtime` and `States.DataLimitExceeded`;
+ * - `States.TaskFailed` matches every error that is not a predefined `States.*` error (task errors such as
+ *   `Ctyun.Throttled`), and itself.
+ *
+ * @example
+ * errorMatches(['States.ALL'], 'Ctyun.Throttled') // true
+ * errorMatches(['States.ALL'], 'States.Runtime')  // false
+ */
+export function errorMatches(errorEquals: readonly string[], error: string): boolean {
+  for (const name of errorEquals) {
+    if (name === error) return true
+    if (notMatchedByWildcards.has(error)) continue
+    if (name === StatesErrorNames.ALL) return true
+    if (name === StatesErrorNames.TaskFailed && !error.startsWith('States.')) return true
+  }
+  return false
+}
+
+/** Turns anything thrown into an ASL error/cause pair (non-StatesError throws become States.Runtime). */
+export function toStatesError(thrown: unknown): StatesError {
+  if (thrown instanceof StatesError) return thrown
+  const message = thrown instanceof Error ? thrown.message : String(thrown)
+  return new StatesError(StatesErrorNames.Runtime, message)
+}

@@ -113,6 +113,23 @@ describe('file store', () => {
     expect(() => createFileStore(dir)).toThrow(/layout 99, newer/)
   })
 
+  it('lets two store instances in one process share a directory (no shared temp files)', async () => {
+    const dir = freshDir()
+    const seeder = createFileStore(dir)
+    for (let i = 0; i < 20; i++) await seeder.create(newRun(`r${i}`))
+    const [a, b] = [createFileStore(dir), createFileStore(dir)]
+
+    await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        const store = i % 2 ? a : b
+        const l = (await store.acquire(`r${i}`, lease('w')))!
+        await store.save(l, { status: 'SUCCEEDED', machine: null, resumeAt: null, now: t0, events: [] })
+      }),
+    )
+
+    expect((await b.list({ status: 'SUCCEEDED', limit: 100 })).runs).toHaveLength(20)
+  })
+
   describe('between processes', () => {
     const exec = promisify(execFile)
     const child = fileURLToPath(new URL('./file-store.child.ts', import.meta.url))

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { open, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
@@ -62,6 +62,8 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
   prepareDirectory(root, Object.values(paths))
   const locks = new FileLocks(options.lock)
   const onCorrupt = options.onCorrupt ?? ((error) => process.stderr.write(`ctflow: skipping ${error.message}\n`))
+  // Unique per store instance: two instances in one process (same pid) must never share a temp file.
+  const tempPrefix = `${process.pid}-${randomBytes(4).toString('hex')}`
   let tempCounter = 0
   let closed = false
 
@@ -75,7 +77,7 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
   }
 
   async function writeAtomic(path: string, data: string): Promise<void> {
-    const temp = join(paths.tmp, `${process.pid}-${++tempCounter}.tmp`)
+    const temp = join(paths.tmp, `${tempPrefix}-${++tempCounter}.tmp`)
     const handle = await open(temp, 'w')
     try {
       await handle.writeFile(data)

@@ -1,6 +1,6 @@
 import type { FunctionsConfig } from '../lib/config/functions-config'
-import { createCtyunClient, type CtyunClient } from '../lib/ctyun/client'
-import { CTYUN_SERVICES } from '../lib/ctyun/endpoints'
+import { createCtyunClient, type CtyunClient, type CtyunClientOptions } from '../lib/ctyun/client'
+import { DEMO_CREDENTIALS } from '../lib/simulator/demo-credentials'
 import type { Engine } from '../lib/engine/engine'
 import type { RunStore } from '../lib/engine/stores/run-store'
 import { openStore } from '../lib/engine/stores/open-store'
@@ -8,23 +8,23 @@ import type { OpenedEngine } from './runtime'
 
 export interface OpenEngineOptions {
   /**
-   * Starts the simulator in-process when no CTYUN_* is set (ARCHITECTURE.md, "Embedded default"). Passed only by
-   * one long-lived process (`ctflow serve`): on Lambda each function and container would get its own private cloud,
-   * so a run started by `http` could not be resumed by `worker`. Injected (not imported here) so that the Lambda
-   * bundle never carries the simulator.
+   * Where the client points (lib/config/ctyun-target.ts `resolveCtyunTarget`, which starts the simulator in-process
+   * when no CTYUN_* is set). Passed only by one long-lived process (`ctflow serve`): on Lambda each function and
+   * container would get its own private cloud, so a run started by `http` could not be resumed by `worker`.
+   * Injected (not imported here) so that the Lambda bundle never carries the simulator.
    */
-  startSimulator?: () => Promise<EmbeddedSimulator>
+  resolveTarget?: (config: FunctionsConfig) => Promise<ClientTarget>
   /** Base of a relative CTFLOW_STORE directory. */
   cwd?: string
 }
 
-export interface EmbeddedSimulator {
-  url: string
-  credentials: { accessKey: string; secretKey: string }
+export interface ClientTarget {
+  clientOptions: CtyunClientOptions
+  description: string
   close(): Promise<void>
 }
 
-/** Neither CTyun credentials nor an endpoint, where an embedded simulator makes no sense. */
+/** No CTyun settings where an embedded simulator makes no sense (Lambda). */
 export class FunctionsSetupError extends Error {
   override name = 'FunctionsSetupError'
 }
@@ -34,29 +34,15 @@ export class FunctionsSetupError extends Error {
  * simulator and a client for it) — and the engine over them. Closing closes all of it, in reverse order.
  * @example const { engine, close } = await openEngine(loadFunctionsConfig(process.env))
  */
-export async function openEngine(config: FunctionsConfig, { startSimulator, cwd }: OpenEngineOptions = {}): Promise<OpenedEngine> {
+export async function openEngine(config: FunctionsConfig, { resolveTarget, cwd }: OpenEngineOptions = {}): Promise<OpenedEngine> {
   const closers: Array<() => Promise<void>> = []
   const closeAll = async () => {
     for (const close of closers.reverse()) await close().catch(() => {})
   }
   try {
-    let client: CtyunClient
-    let describe: string
-    if (config.ctyun.useEmbeddedSimulator) {
-      if (!startSimulator) {
-        throw new FunctionsSetupError(
-          'No CTYUN_AK/CTYUN_SK (or CTYUN_ENDPOINT) is set. Deployed functions need the real cloud (or a shared simulator at CTYUN_ENDPOINT); the in-process simulator is for `ctflow serve`.',
-        )
-      }
-      const simulator = await startSimulator()
-      closers.push(() => simulator.close())
-      const endpoints = Object.fromEntries(CTYUN_SERVICES.map((service) => [service, simulator.url]))
-      client = createCtyunClient({ config: config.ctyun, credentials: simulator.credentials, endpoints })
-      describe = `in-process CTyun simulator at ${simulator.url}`
-    } else {
-      client = createCtyunClient({ config: config.ctyun })
-      describe = config.ctyun.endpointsOverridden ? `CTyun at ${config.ctyun.endpoints.ebs}` : 'CTyun cloud'
-    }
+    const ctyun = await (resolveTarget ?? deployedTarget)(config)
+    closers.push(() => ctyun.close())
+    const client = createCtyunClient(ctyun.clientOptions)
 
     const target = config.store.target
     const store = await openStore(target.kind === 'file' && cwd ? { kind: 'file', path: resolvePath(cwd, target.path) } : target, {
@@ -67,10 +53,27 @@ export async function openEngine(config: FunctionsConfig, { startSimulator, cwd 
 
     const engine = await buildEngine(store, client)
     closers.push(() => engine.close())
-    return { engine, describe: `${describe}; store: ${target.kind}`, close: closeAll }
+    return { engine, describe: `${ctyun.description}; store: ${target.kind}`, close: closeAll }
   } catch (error) {
     await closeAll()
     throw error
+  }
+}
+
+/** The deployed functions' target: the real cloud, or a shared simulator at CTYUN_ENDPOINT (demo credentials). */
+async function deployedTarget(config: FunctionsConfig): Promise<ClientTarget> {
+  const ctyun = config.ctyun
+  if (ctyun.useEmbeddedSimulator) {
+    throw new FunctionsSetupError(
+      'No CTYUN_AK/CTYUN_SK (or CTYUN_ENDPOINT) is set. Deployed functions need the real cloud (or a shared simulator at CTYUN_ENDPOINT); the in-process simulator is for `ctflow serve`.',
+    )
+  }
+  // CTYUN_ENDPOINT without keys can only be a simulator (resolveCtyunConfig refuses real hosts without keys).
+  const credentials = ctyun.credentials ?? DEMO_CREDENTIALS
+  return {
+    clientOptions: { config: { ...ctyun, credentials }, credentials },
+    description: ctyun.endpointsOverridden ? `CTyun API at ${ctyun.endpoints.ecs}` : 'CTyun (real cloud)',
+    close: async () => {},
   }
 }
 

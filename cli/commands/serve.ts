@@ -31,7 +31,7 @@ const command: Command = async (argv, io) => {
     openEngine: (resolved) =>
       openEngine(resolved, {
         cwd: io.cwd,
-        startSimulator: async () => (await import('../../lib/simulator/server')).startSimulator({ port: 0 }),
+        resolveTarget: async () => (await import('../../lib/config/ctyun-target')).resolveCtyunTarget(io.env),
       }),
     log: (line) => io.stderr(`${line}\n`),
   })

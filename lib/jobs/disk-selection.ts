@@ -27,6 +27,9 @@ export interface DiskSelection<D extends SelectableDisk> {
 
 export class DiskSelectorError extends Error {
   override name = 'DiskSelectorError'
+  constructor(readonly field: string, readonly problem: string) {
+    super(`${field} ${problem}`)
+  }
 }
 
 export function selectDisks<D extends SelectableDisk>(all: readonly D[], selector: DiskSelector = {}): DiskSelection<D> {
@@ -56,13 +59,13 @@ function hasLabel(disk: SelectableDisk, label: { key: string; value?: string }):
 function checkSelector(selector: DiskSelector): void {
   if (selector.diskIDs !== undefined) {
     if (!Array.isArray(selector.diskIDs) || selector.diskIDs.some((id) => typeof id !== 'string' || id === '')) {
-      throw new DiskSelectorError('diskIDs must be an array of non-empty strings')
+      throw new DiskSelectorError('diskIDs', 'must be an array of non-empty strings')
     }
   }
   if (selector.label !== undefined && (typeof selector.label?.key !== 'string' || selector.label.key === '')) {
-    throw new DiskSelectorError('label.key must be a non-empty string')
+    throw new DiskSelectorError('label.key', 'must be a non-empty string')
   }
   if (selector.volume !== undefined && !['all', 'system', 'data'].includes(selector.volume)) {
-    throw new DiskSelectorError(`volume must be "all", "system" or "data", not ${JSON.stringify(selector.volume)}`)
+    throw new DiskSelectorError('volume', `must be "all", "system" or "data", not ${JSON.stringify(selector.volume)}`)
   }
 }

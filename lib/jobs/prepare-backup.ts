@@ -1,0 +1,106 @@
+import { type DiskSelector, type SelectableDisk, DiskSelectorError, selectDisks } from './disk-selection'
+import { JobInputError, isRecord, requireString } from './job-input-error'
+import { type RetentionRule } from './retention-plan'
+import { checkSnapshotPrefix, snapshotName, SnapshotNameError } from './snapshot-name'
+
+/**
+ * The nightly job's first step (`ctflow:backup:prepare`): checks the input, fills the defaults, lists the region's
+ * disks and keeps the chosen ones. Everything the later states need is in its output, with no optional fields, so
+ * their paths always match.
+ */
+export interface BackupInput {
+  regionID: string
+  /** Which disks; all of the region's when omitted. */
+  disks?: DiskSelector
+  /** Marks this job's snapshots: `<prefix>-<run id>`. Default `ctflow-nightly`. */
+  snapshotPrefix?: string
+  /** What to prune among this job's snapshots. Default `{ maxAgeDays: 7 }`; `{}` prunes nothing. */
+  retention?: RetentionRule
+  /** Run the CBR policy of each disk's instance. Default true. */
+  backup?: boolean
+}
+
+export interface PlannedDisk {
+  diskID: string
+  diskName: string | null
+  instanceID: string | null
+  isSystemVolume: boolean
+}
+
+export interface BackupPlan {
+  regionID: string
+  snapshotPrefix: string
+  snapshotName: string
+  retention: RetentionRule
+  backup: boolean
+  disks: PlannedDisk[]
+  missing: string[]
+  /** Distinct instances of the chosen disks, in disk order; empty when backup is false. */
+  instances: string[]
+}
+
+export const DEFAULT_SNAPSHOT_PREFIX = 'ctflow-nightly'
+export const DEFAULT_RETENTION: RetentionRule = { maxAgeDays: 7 }
+
+type ListDisks = (params: { regionID: string }) => AsyncIterable<SelectableDisk>
+
+export async function prepareBackup(raw: unknown, { runId, listDisks }: { runId: string; listDisks: ListDisks }): Promise<BackupPlan> {
+  if (!isRecord(raw)) throw new JobInputError('', 'must be a JSON object')
+  const input = raw as Record<string, unknown>
+  const regionID = requireString(input, 'regionID')
+  const snapshotPrefix = input.snapshotPrefix ?? DEFAULT_SNAPSHOT_PREFIX
+  try {
+    checkSnapshotPrefix(snapshotPrefix)
+  } catch (error) {
+    if (error instanceof SnapshotNameError) throw new JobInputError('snapshotPrefix', error.message.replace(/^snapshotPrefix /, ''))
+    throw error
+  }
+  const retention = readRetention(input.retention)
+  if (input.backup !== undefined && typeof input.backup !== 'boolean') throw new JobInputError('backup', 'must be true or false')
+  if (input.disks !== undefined && !isRecord(input.disks)) throw new JobInputError('disks', 'must be an object: { diskIDs } or { label: { key, value } }, optionally with volume')
+  const selector = (input.disks ?? {}) as DiskSelector
+
+  const all: SelectableDisk[] = []
+  let selection
+  try {
+    selectDisks([], selector) // checks the selector before the first API call
+    for await (const disk of listDisks({ regionID })) all.push(disk)
+    selection = selectDisks(all, selector)
+  } catch (error) {
+    if (error instanceof DiskSelectorError) throw new JobInputError(`disks.${error.field}`, error.problem)
+    throw error
+  }
+  const disks = selection.disks.map((disk) => ({
+    diskID: disk.diskID,
+    diskName: disk.diskName ?? null,
+    instanceID: disk.instanceID || null,
+    isSystemVolume: Boolean(disk.isSystemVolume),
+  }))
+  const backup = input.backup !== false
+  const instances = backup ? [...new Set(disks.map((d) => d.instanceID).filter((id): id is string => id !== null))] : []
+  return {
+    regionID,
+    snapshotPrefix,
+    snapshotName: snapshotName(snapshotPrefix, runId),
+    retention,
+    backup,
+    disks,
+    missing: selection.missing,
+    instances,
+  }
+}
+
+function readRetention(value: unknown): RetentionRule {
+  if (value === undefined) return DEFAULT_RETENTION
+  if (!isRecord(value)) throw new JobInputError('retention', 'must be an object like { "maxAgeDays": 7, "keepLast": 3 }')
+  const rule: RetentionRule = {}
+  for (const field of ['maxAgeDays', 'keepLast'] as const) {
+    const n = value[field]
+    if (n === undefined) continue
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new JobInputError(`retention.${field}`, 'must be a whole number ≥ 0')
+    rule[field] = n
+  }
+  const unknown = Object.keys(value).filter((k) => k !== 'maxAgeDays' && k !== 'keepLast')
+  if (unknown.length) throw new JobInputError(`retention.${unknown[0]}`, 'is not a retention setting (use maxAgeDays and/or keepLast)')
+  return rule
+}

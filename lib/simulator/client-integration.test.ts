@@ -142,7 +142,7 @@ describe('the client drives every simulated operation over HTTP', () => {
   it('fails with a signature error (no retry) when the client holds a wrong secret key', async () => {
     const endpoints = Object.fromEntries(CTYUN_SERVICES.map((s) => [s, sim.url])) as Record<CtyunService, string>
     const wrong = createCtyunClient({ credentials: { ...sim.credentials, secretKey: 'not-the-right-secret' }, endpoints, retryHooks: { sleep: async (ms) => void delays.push(ms) } })
-    const error = await wrong.request({ ...op('regions.list') }).catch((e) => e)
+    const error: any = await wrong.request({ ...op('regions.list') }).catch((e: unknown) => e)
     expect(error.errorCode ?? error.message).toMatch(/Openapi\.Auth\.SignatureMismatch/)
     expect(sim.simulator.calls.count('regions.list')).toBe(1)
     expect(JSON.stringify({ m: error.message, ...error })).not.toContain('not-the-right-secret')

@@ -93,6 +93,12 @@ describe('the client drives every simulated operation over HTTP', () => {
     advance(d.imageQueuedMs + d.imageSavingMs)
     expect((await get('image.detail', { regionID: HD1, imageID: image.imageID })).images[0].imageStatus).toBe('active')
     expect((await get('image.supportedDestinations', { regionID: HD1 })).regions).toContain(NM8)
+    const WEB_DATA = '5d0c1e2f-0002-4c7a-8e4b-a1b2c3d4e502'
+    expect((await post('image.createFromDataDisk', { regionID: HD1, instanceID: WEB01, dataDiskID: WEB_DATA, imageName: 'web-data-img' })).images[0].imageType).toBe('data_disk_image')
+    expect((await post('image.createFromEcs', { regionID: HD1, instanceID: WEB01, imageName: 'web-full-img' })).images[0].imageType).toBe('full_ecs_image')
+    expect((await post('image.createFromSnapshot', { regionID: HD1, snapshotID, imageName: 'web-snap-img' })).images[0].imageSource).toBe('snapshot')
+    // The nested {httpstatus, httpresult} reply of the EBS create-image doc is unwrapped by the client's envelope.
+    expect((await post('ebs.createImage', { regionID: HD1, diskID: DISK_WEB_SYSTEM, imageName: 'web-disk-img' })).images[0].imageStatus).toBe('queued')
     expect(await post('image.crossRegionCopy', { regionID: HD1, destinationRegionID: NM8, imageID: PRIVATE_IMAGE, imageName: 'golden-nm8' }, true)).toEqual({})
     expect(await post('image.copy', { regionID: HD1, imageID: image.imageID, imageName: 'web-img-copy' }, true)).toEqual({})
     const copies = await get('image.list', { regionID: NM8, imageVisibilityCode: 0, imageName: 'golden-nm8' })

@@ -18,6 +18,8 @@ export interface SimReply {
   httpStatus: number
   body: CtyunEnvelope
   headers?: Record<string, string>
+  /** Send as `{httpstatus, httpresult: envelope}` — the shape of the EBS create-image doc example (§3.4). */
+  nestInHttpResult?: boolean
 }
 
 /** @example success({ regionList: [] }) */

@@ -130,7 +130,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       outcome: reply === 'dropped' ? 'dropped' : reply.body.statusCode === 800 ? 'ok' : reply.body.errorCode || `http ${reply.httpStatus}`,
     })
     if (reply === 'dropped') return dropConnection(c)
-    return c.json(reply.body, reply.httpStatus as 200, reply.headers)
+    const body = reply.nestInHttpResult ? { httpstatus: reply.httpStatus, httpresult: reply.body } : reply.body
+    return c.json(body, reply.httpStatus as 200, reply.headers)
   }
 
   const handle = async (operation: SimOperation, c: Context): Promise<SimReply | 'dropped'> => {

@@ -139,6 +139,86 @@ export const imageOperations: SimOperation[] = [
     },
   },
   {
+    name: 'image.createFromDataDisk',
+    service: 'ctimage',
+    methods: ['POST'],
+    path: '/v4/image/create-from-data-disk',
+    idempotent: true,
+    handle(input) {
+      const { params, runtime, now } = input
+      const region = regionOf(runtime, params)
+      const imageName = params.required('imageName')
+      const instanceID = params.required('instanceID')
+      const dataDiskID = params.required('dataDiskID')
+      const disk = runtime.state.disks.get(dataDiskID)
+      if (!disk || disk.regionID !== region.regionID) throw new SimApiError(ERROR.diskNotFound, `disk ${dataDiskID} not found`)
+      if (disk.isSystemVolume || disk.instanceID !== instanceID) {
+        throw new SimApiError(ERROR.parameter, `dataDiskID ${dataDiskID} must be a data disk attached to instance ${instanceID}`)
+      }
+      checkImageName(input, region.regionID, imageName)
+      const image = newImage(input, { regionID: region.regionID, imageName, imageType: 'data_disk_image', imageSource: 'cloud_server', sourceServerID: instanceID, description: params.optional('description') ?? '', diskSize: disk.diskSize })
+      return success({ images: [imageView(image, now)] })
+    },
+  },
+  {
+    name: 'image.createFromEcs',
+    service: 'ctimage',
+    methods: ['POST'],
+    path: '/v4/image/create-from-ecs',
+    idempotent: true,
+    handle(input) {
+      const { params, runtime, now } = input
+      const region = regionOf(runtime, params)
+      const imageName = params.required('imageName')
+      const instanceID = params.required('instanceID')
+      const instance = runtime.state.instances.get(instanceID)
+      if (!instance || instance.regionID !== region.regionID) throw new SimApiError(ERROR.instanceNotFound, `instance ${instanceID} not found`)
+      checkImageName(input, region.regionID, imageName)
+      const image = newImage(input, { regionID: region.regionID, imageName, imageType: 'full_ecs_image', imageSource: 'full_ecs', sourceServerID: instanceID, description: params.optional('description') ?? '' })
+      return success({ images: [imageView(image, now)] })
+    },
+  },
+  {
+    // The simulator has no separate ECS snapshots: an EBS snapshot of a system disk stands in for one.
+    name: 'image.createFromSnapshot',
+    service: 'ctimage',
+    methods: ['POST'],
+    path: '/v4/image/create-from-ecs-snapshot',
+    idempotent: true,
+    handle(input) {
+      const { params, runtime, now } = input
+      const region = regionOf(runtime, params)
+      const imageName = params.required('imageName')
+      const snapshotID = params.required('snapshotID')
+      const snapshot = runtime.state.snapshots.get(snapshotID)
+      if (!snapshot || snapshot.regionID !== region.regionID || snapshot.deleted) throw new SimApiError(ERROR.snapshotNotFound, `snapshot ${snapshotID} not found`)
+      if (lifecycleAt(snapshot.lifecycle, now).status !== 'available') throw new SimApiError(ERROR.parameter, `snapshot ${snapshotID} is not available`)
+      checkImageName(input, region.regionID, imageName)
+      const disk = runtime.state.disks.get(snapshot.diskID)
+      const image = newImage(input, { regionID: region.regionID, imageName, imageSource: 'snapshot', sourceServerID: disk?.instanceID ?? null, description: params.optional('description') ?? '', diskSize: disk?.diskSize ?? 40 })
+      return success({ images: [imageView(image, now)] })
+    },
+  },
+  {
+    name: 'ebs.createImage',
+    service: 'ebs',
+    methods: ['POST'],
+    path: '/v4/ebs/create-image-ebs',
+    idempotent: true,
+    handle(input) {
+      const { params, runtime, now } = input
+      const region = regionOf(runtime, params)
+      const imageName = params.required('imageName')
+      const diskID = params.required('diskID')
+      const disk = runtime.state.disks.get(diskID)
+      if (!disk || disk.regionID !== region.regionID) throw new SimApiError(ERROR.diskNotFound, `disk ${diskID} not found`)
+      checkImageName(input, region.regionID, imageName)
+      const image = newImage(input, { regionID: region.regionID, imageName, imageType: disk.isSystemVolume ? null : 'data_disk_image', imageSource: 'cloud_server', sourceServerID: disk.instanceID, description: params.optional('description') ?? '', diskSize: disk.diskSize })
+      // The EBS doc example nests the envelope in {httpstatus, httpresult} (shared/ctyun-api.md §3.4).
+      return { ...success({ images: [imageView(image, now)] }), nestInHttpResult: true }
+    },
+  },
+  {
     name: 'image.crossRegionCopy',
     service: 'ctimage',
     methods: ['POST'],

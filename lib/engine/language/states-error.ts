@@ -66,3 +66,8 @@ export function toStatesError(thrown: unknown): StatesError {
   const message = thrown instanceof Error ? thrown.message : String(thrown)
   return new StatesError(StatesErrorNames.Runtime, message)
 }
+
+/** The `{ Error, Cause }` object a Catch hands to its next state (and a failed branch reports). */
+export function toErrorOutput(error: StatesError): { Error: string; Cause: string } {
+  return { Error: error.error, Cause: error.cause }
+}

@@ -16,6 +16,15 @@ import type { CtyunLogger } from './transport'
 import { createTransport } from './transport'
 import type { CtyunConfig } from '../config/ctyun-config'
 import { checkCredentialShape } from '../config/ctyun-config'
+import { createCbrService } from './services/cbr'
+import { createCdaService } from './services/cda'
+import { createEbsService } from './services/ebs'
+import { createEcsService } from './services/ecs'
+import { createEipService } from './services/eip'
+import { createImageService } from './services/image'
+import { createJobsService } from './services/jobs'
+import { createOrdersService } from './services/orders'
+import { createRegionsService } from './services/regions'
 
 export interface CtyunClientOptions {
   /** Resolved settings (`resolveCtyunConfig()`); the fields below override it. */
@@ -124,7 +133,18 @@ function buildCaller(options: CtyunClientOptions): CtyunCaller {
   return { call, request }
 }
 
-export type CtyunClient = CtyunCaller
+/** The client: raw `call`/`request` plus one object per service (names are stable: the engine and tests use them). */
+export type CtyunClient = CtyunCaller & {
+  ecs: ReturnType<typeof createEcsService>
+  ebs: ReturnType<typeof createEbsService>
+  image: ReturnType<typeof createImageService>
+  eip: ReturnType<typeof createEipService>
+  cbr: ReturnType<typeof createCbrService>
+  cda: ReturnType<typeof createCdaService>
+  regions: ReturnType<typeof createRegionsService>
+  orders: ReturnType<typeof createOrdersService>
+  jobs: ReturnType<typeof createJobsService>
+}
 
 /**
  * Creates the client. Throws CtyunConfigError (naming CTYUN_AK/CTYUN_SK) without credentials.
@@ -134,5 +154,18 @@ export type CtyunClient = CtyunCaller
  */
 export function createCtyunClient(options: CtyunClientOptions = {}): CtyunClient {
   const caller = buildCaller(options)
-  return caller
+  const orders = createOrdersService(caller)
+  const jobs = createJobsService(caller)
+  return {
+    ...caller,
+    ecs: createEcsService(caller),
+    ebs: createEbsService(caller, { orders, jobs }),
+    image: createImageService(caller),
+    eip: createEipService(caller, { orders }),
+    cbr: createCbrService(caller),
+    cda: createCdaService(caller),
+    regions: createRegionsService(caller),
+    orders,
+    jobs,
+  }
 }

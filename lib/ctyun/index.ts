@@ -1,0 +1,62 @@
+/**
+ * @module lib/ctyun — the signed CTyun OpenAPI client.
+ *
+ * Service objects on `createCtyunClient()` (stable names):
+ *   ecs      listInstances, getInstance
+ *   ebs      listDisks, getDisk, createSnapshot, listSnapshots, getSnapshot, deleteSnapshots,
+ *            probeSnapshot, probeSnapshotCreation, waitForSnapshot, createSnapshotAndWait
+ *   image    listImages, getImage, findImageByName, createImageFromInstance, createImageFromDataDisk,
+ *            createImageFromSnapshot, createImageFromDisk, copyImageToRegion, copyImage, listCopyDestinations,
+ *            probeImage, probeImageCopy, waitForImage, waitForImageCopy
+ *   eip      createEip, waitForCreate, getEip, listEips, associateEip, disassociateEip, deleteEip, probeEip, waitForEip
+ *   cbr      listPolicies, executePolicy, listTasks, listBackups, findTask, probeTask, waitForTask
+ *   cda      listGateways
+ *   regions  listRegions
+ *   orders   queryOrder, probeOrder, waitForOrder
+ *   jobs     jobInfo, asyncResult, probeJob, waitForJob
+ * Probes make one poll and return `{ state: 'pending' | 'done' | 'failed', status, value? }`.
+ *
+ * @example
+ * const ctyun = createCtyunClient({ config: resolveCtyunConfig() })
+ * const snapshot = await ctyun.ebs.createSnapshotAndWait({ regionID, diskID, snapshotName: 'nightly-1', retentionPolicy: 'custom', retentionTime: 7 })
+ */
+export type { CtyunCallOptions, CtyunCallResult, CtyunCaller } from './caller'
+export type { CtyunClient, CtyunClientOptions } from './client'
+export { createCtyunClient } from './client'
+export type { CtyunEndpoints, CtyunService } from './endpoints'
+export { CTYUN_SERVICES, DEFAULT_CTYUN_ENDPOINTS, isCtyunService, isRealCtyunEndpoint } from './endpoints'
+export type { CtyunEnvelope, CtyunOk, CtyunOrderInProgress, CtyunReply } from './envelope'
+export { isOrderInProgressCode, parseReply } from './envelope'
+export {
+  CtyunApiError,
+  CtyunConfigError,
+  CtyunError,
+  CtyunHttpError,
+  CtyunInputError,
+  CtyunNetworkError,
+  CtyunResourceFailedError,
+  CtyunTimeoutError,
+  CtyunWaitTimeoutError,
+} from './errors'
+export type { EopCredentials, EopSigner, EopSignerOptions } from './eop-signer'
+export { createEopSigner, signEop, signEopAsync } from './eop-signer'
+export { canonicalQuery, goQueryEscape } from './query-string'
+export { formatEopDate, parseEopDate } from './eop-date'
+export type { CtyunRetryPolicy, RetryHooks } from './retry'
+export { DEFAULT_RETRYABLE_ERROR_CODES, defaultRetryPolicy, isRetryable } from './retry'
+export type { CtyunLogEvent, CtyunLogger, HttpMethod } from './transport'
+export { OFFICIAL_SDK_USER_AGENT } from './transport'
+export type { Probe, ProbeResult, ProbeState, WaitOptions } from './wait'
+export { pollDelay, waitFor } from './wait'
+export { collect, paginateByPageNo, paginateByToken } from './paginate'
+export type { Disk, Snapshot, SnapshotCreation, CreateSnapshotParams } from './services/ebs'
+export type { Image } from './services/image'
+export { normalizeImage } from './services/image'
+export type { Eip, EipOrder } from './services/eip'
+export type { BackupPolicy, BackupSnapshot, BackupTask } from './services/cbr'
+export type { CdaGateway } from './services/cda'
+export type { Region } from './services/regions'
+export type { Instance } from './services/ecs'
+export type { OrderStatus } from './services/orders'
+export { ORDER_STATUS_NAMES } from './services/orders'
+export type { JobInfo } from './services/jobs'

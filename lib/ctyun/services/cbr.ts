@@ -1,0 +1,102 @@
+/**
+ * CBR 云备份 (ctcbr-global, prefix `/v4/backup/`): policies, "execute now", tasks, backups (shared/ctyun-api.md §3.5).
+ * Pagination params of these lists are not documented (§7): we send pageNo/pageSize and stop on a short page or the
+ * per-API total (`backupPolicyTotal`, `bakupTaskCount` [sic], `backupSnapshotTotal`).
+ */
+import type { CtyunCaller } from '../caller'
+import type { ProbeResult, WaitOptions } from '../wait'
+import { waitFor } from '../wait'
+import { countOf, paginateByPageNo } from '../paginate'
+import { CtyunResourceFailedError } from '../errors'
+import { defined, requireParams } from './require-params'
+
+export interface BackupPolicy {
+  backupPolicyID: string
+  backupPolicyName?: string
+  backupSrcInstanceID?: string
+  backupStorageID?: string
+  statusCode?: string
+  [field: string]: unknown
+}
+
+export interface BackupTask {
+  backupTaskID: string
+  backupTaskStatusCode?: string
+  /** Chinese description of the status. */
+  backupTaskStatus?: string
+  backupTaskPercent?: number | string
+  backupTaskErrMsg?: string
+  backupSnapID?: string
+  [field: string]: unknown
+}
+
+export interface BackupSnapshot {
+  backupSnapID: string
+  snapName?: string
+  statusCode?: string
+  backupPolicyID?: string
+  [field: string]: unknown
+}
+
+/** Task status codes (doc api 7961 filter enum): Completed / Executing / Failed / Preparing / Canceling. */
+export const FAILED_BACKUP_TASK_STATUSES: readonly string[] = ['Failed', 'Canceling', 'Canceled', 'Cancelled']
+
+type Filters = Record<string, string | number | boolean | undefined>
+
+export function createCbrService(caller: CtyunCaller) {
+  function list<T>(path: string, listKey: string, totalKeys: string[], operation: string, params: { regionID: string; pageSize?: number } & Filters) {
+    requireParams(operation, params, ['regionID'])
+    const { pageSize = 50, ...filters } = params
+    return paginateByPageNo<T>(async (pageNo, size) => {
+      const reply = await caller.request<Record<string, unknown>>({ service: 'cbr', method: 'GET', path, query: defined({ ...filters, pageNo, pageSize: size }) })
+      const total = totalKeys.map((key) => countOf(reply?.[key])).find((n) => n !== undefined)
+      return { items: (reply?.[listKey] ?? []) as T[], totalCount: total }
+    }, { pageSize })
+  }
+
+  async function findTask(params: { regionID: string; backupTaskID: string; backupSrcInstanceID?: string }): Promise<BackupTask | undefined> {
+    // The doc lists no backupTaskID filter (api 7961), so filter by instance (if known) and match here.
+    const filters = { regionID: params.regionID, backupSrcInstanceID: params.backupSrcInstanceID }
+    for await (const task of list<BackupTask>('/v4/backup/query-task-backup', 'backupTaskList', ['bakupTaskCount', 'backupTaskCount'], 'cbr.findTask', filters)) {
+      if (task.backupTaskID === params.backupTaskID) return task
+    }
+    return undefined
+  }
+
+  /** One poll: `Completed` done; Failed/Canceling failed; Executing/Preparing (or not listed yet) pending. */
+  async function probeTask(params: { regionID: string; backupTaskID: string; backupSrcInstanceID?: string }): Promise<ProbeResult<BackupTask>> {
+    requireParams('cbr.probeTask', params, ['regionID', 'backupTaskID'])
+    const task = await findTask(params)
+    if (!task) return { state: 'pending', status: 'not-found' }
+    const status = String(task.backupTaskStatusCode ?? 'unknown')
+    if (status === 'Completed') return { state: 'done', status, value: task }
+    if (FAILED_BACKUP_TASK_STATUSES.includes(status)) return { state: 'failed', status, value: task, reason: task.backupTaskErrMsg || undefined }
+    return { state: 'pending', status, value: task }
+  }
+
+  return {
+    /** GET `/v4/backup/query-backup-policy` (doc api 7966). */
+    listPolicies: (params: { regionID: string; backupSrcInstanceID?: string; backupPolicyName?: string; backupPolicyID?: string; backupPolicyStatus?: string; queryContent?: string; pageSize?: number }) =>
+      list<BackupPolicy>('/v4/backup/query-backup-policy', 'backupPolicyList', ['backupPolicyTotal'], 'cbr.listPolicies', params),
+    /** POST `/v4/backup/action-backup-policy` with `backupPolicyOp` 3 = 立即执行 (doc api 7965): the new task's id. */
+    async executePolicy(params: { regionID: string; backupPolicyID: string; backupMode?: 0 | 1 }): Promise<{ backupTaskID: string }> {
+      requireParams('cbr.executePolicy', params, ['regionID', 'backupPolicyID'])
+      // No clientToken on this API, so never retried (a retry could start a second backup).
+      const reply = await caller.request<Record<string, unknown>>({ service: 'cbr', method: 'POST', path: '/v4/backup/action-backup-policy', body: defined({ ...params, backupPolicyOp: 3 }) })
+      if (typeof reply?.backupTaskID !== 'string' || !reply.backupTaskID) {
+        throw new CtyunResourceFailedError({ resource: `backup policy ${params.backupPolicyID}`, status: String(reply?.status ?? 'unknown'), reason: 'execute-now returned no backupTaskID' })
+      }
+      return { backupTaskID: reply.backupTaskID }
+    },
+    /** GET `/v4/backup/query-task-backup` (doc api 7961). */
+    listTasks: (params: { regionID: string; backupSrcInstanceID?: string; backupTaskStatus?: string; queryContent?: string; pageSize?: number }) =>
+      list<BackupTask>('/v4/backup/query-task-backup', 'backupTaskList', ['bakupTaskCount', 'backupTaskCount'], 'cbr.listTasks', params),
+    /** GET `/v4/backup/query-backup-snapshot` (doc api 7967): the backups (云备份快照). */
+    listBackups: (params: { regionID: string; backupPolicyID?: string; backupPolicyName?: string; backupSrcInstanceID?: string; backupStorageID?: string; backupSnapStatus?: string; queryContent?: string; pageSize?: number }) =>
+      list<BackupSnapshot>('/v4/backup/query-backup-snapshot', 'backupSnapshotList', ['backupSnapshotTotal'], 'cbr.listBackups', params),
+    findTask,
+    probeTask,
+    waitForTask: (params: { regionID: string; backupTaskID: string; backupSrcInstanceID?: string }, options?: WaitOptions) =>
+      waitFor(() => probeTask(params), `backup task ${params.backupTaskID} → Completed`, { initialDelayMs: 5_000, maxDelayMs: 30_000, ...options }),
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * Image 镜像 (ctimage-global): list, detail, create (from an instance's system disk, a data disk, an ECS snapshot,
+ * or an EBS disk via the EBS host), cross-region and same-region copy (shared/ctyun-api.md §3.4).
+ *
+ * Field names disagree between sources: the official SDK/TF clients read `status`, `visibility`, `size`; the doc
+ * catalog says `imageStatus`, `imageVisibility`, `imageSize`. `normalizeImage` reads both and fills the doc names.
+ */
+import type { CtyunCaller } from '../caller'
+import type { ProbeResult, WaitOptions } from '../wait'
+import { waitFor } from '../wait'
+import { countOf, paginateByPageNo } from '../paginate'
+import { CtyunInputError } from '../errors'
+import { defined, requireParams } from './require-params'
+
+export interface Image {
+  imageID: string
+  imageName?: string
+  /** Normalised from `imageStatus` or `status`. */
+  imageStatus?: string
+  imageVisibility?: string
+  imageSize?: number
+  imageType?: string | null
+  [field: string]: unknown
+}
+
+/** Fills `imageStatus`/`imageVisibility`/`imageSize` from the SDK names when only those are present. */
+export function normalizeImage(raw: Record<string, unknown>): Image {
+  return {
+    ...raw,
+    imageID: String(raw.imageID ?? raw.id ?? ''),
+    imageStatus: (raw.imageStatus ?? raw.status) as string | undefined,
+    imageVisibility: (raw.imageVisibility ?? raw.visibility) as string | undefined,
+    imageSize: (raw.imageSize ?? raw.size) as number | undefined,
+  }
+}
+
+/** Terminal failures; `active` is done; everything else (queued, saving, syncing, importing, …) keeps waiting. */
+export const FAILED_IMAGE_STATUSES: readonly string[] = ['error', 'killed', 'deleted', 'deleting', 'pending_delete', 'deactivated', 'rejected']
+
+/** Doc constraint for imageName: 2-32 chars of `[A-Za-z0-9-]`, starts with a letter, does not end with `-`. */
+const IMAGE_NAME = /^[A-Za-z][A-Za-z0-9-]{0,30}[A-Za-z0-9]$/
+
+function checkImageName(name: string): void {
+  if (!IMAGE_NAME.test(name)) throw new CtyunInputError('imageName', 'must be 2-32 characters of A-Z a-z 0-9 -, start with a letter and not end with -')
+}
+
+export interface ListImagesParams {
+  regionID: string
+  /** 0 private, 1 public (default), 2 shared, … (doc api 4763). */
+  imageVisibilityCode?: number
+  imageName?: string
+  imageType?: string
+  imageStatus?: string
+  azName?: string
+  projectID?: string
+  queryContent?: string
+  pageSize?: number
+}
+
+interface CreateCommon {
+  regionID: string
+  imageName: string
+  description?: string
+  projectID?: string
+  labels?: { labelKey: string; labelValue: string }[]
+}
+
+function imagesOf(reply: Record<string, unknown> | undefined): Image[] {
+  const images = (reply?.images ?? []) as Record<string, unknown>[]
+  return Array.isArray(images) ? images.map(normalizeImage) : []
+}
+
+export function createImageService(caller: CtyunCaller) {
+  /** GET `/v4/image/list`, every page (pageSize default 50, max 200). */
+  function listImages(params: ListImagesParams): AsyncGenerator<Image, void, undefined> {
+    requireParams('image.listImages', params, ['regionID'])
+    const { pageSize = 50, ...filters } = params
+    return paginateByPageNo(async (pageNo, size) => {
+      const reply = await caller.request<Record<string, unknown>>({ service: 'image', method: 'GET', path: '/v4/image/list', query: defined({ ...filters, pageNo, pageSize: size }) })
+      return { items: imagesOf(reply), totalCount: countOf(reply?.totalCount), totalPage: countOf(reply?.totalPage) }
+    }, { pageSize })
+  }
+
+  /** GET `/v4/image/detail` (errorFree=true: an image not usable in the region is an empty result → undefined). */
+  async function getImage(params: { regionID: string; imageID: string }): Promise<Image | undefined> {
+    requireParams('image.getImage', params, ['regionID', 'imageID'])
+    const reply = await caller.request<Record<string, unknown>>({ service: 'image', method: 'GET', path: '/v4/image/detail', query: { regionID: params.regionID, imageID: params.imageID } })
+    return imagesOf(reply)[0]
+  }
+
+  async function create<P extends CreateCommon>(path: string, service: 'image' | 'ebs', operation: string, params: P, required: (keyof P & string)[]): Promise<Image> {
+    requireParams(operation, params, ['regionID', 'imageName', ...required])
+    checkImageName(params.imageName)
+    // These creates take no clientToken, so a retry could create a second image: not retried (writes rule).
+    const reply = await caller.request<Record<string, unknown>>({ service, method: 'POST', path, body: defined(params) })
+    const image = imagesOf(reply)[0]
+    if (!image?.imageID) throw new CtyunInputError('imageID', `${operation}: the reply carried no image`)
+    return image
+  }
+
+  async function probeImage(params: { regionID: string; imageID: string }): Promise<ProbeResult<Image>> {
+    const image = await getImage(params)
+    if (!image) return { state: 'pending', status: 'not-found' }
+    return statusProbe(image)
+  }
+
+  function statusProbe(image: Image): ProbeResult<Image> {
+    const status = String(image.imageStatus ?? 'unknown')
+    if (status === 'active') return { state: 'done', status, value: image }
+    if (FAILED_IMAGE_STATUSES.includes(status)) return { state: 'failed', status, value: image }
+    return { state: 'pending', status, value: image }
+  }
+
+  /** Finds a private image by exact name in a region (copies return no id: §3.4, §7). */
+  async function findImageByName(params: { regionID: string; imageName: string }): Promise<Image | undefined> {
+    requireParams('image.findImageByName', params, ['regionID', 'imageName'])
+    for await (const image of listImages({ regionID: params.regionID, imageVisibilityCode: 0, imageName: params.imageName })) {
+      if (image.imageName === params.imageName) return image
+    }
+    return undefined
+  }
+
+  /** One poll of a copy: look the copy up by name in the destination region, then by status. */
+  async function probeImageCopy(params: { destinationRegionID: string; imageName: string }): Promise<ProbeResult<Image>> {
+    const image = await findImageByName({ regionID: params.destinationRegionID, imageName: params.imageName })
+    return image ? statusProbe(image) : { state: 'pending', status: 'not-found' }
+  }
+
+  return {
+    listImages,
+    getImage,
+    findImageByName,
+    /** POST `/v4/image/create`: a system-disk image of an instance (doc api 4765). */
+    createImageFromInstance: (params: CreateCommon & { instanceID: string; enableImageIntegrityCheck?: boolean; maximumRAM?: number; minimumRAM?: number }) =>
+      create('/v4/image/create', 'image', 'image.createImageFromInstance', params, ['instanceID']),
+    /** POST `/v4/image/create-from-data-disk` (doc api 5230). */
+    createImageFromDataDisk: (params: CreateCommon & { dataDiskID: string; instanceID: string }) =>
+      create('/v4/image/create-from-data-disk', 'image', 'image.createImageFromDataDisk', params, ['dataDiskID', 'instanceID']),
+    /** POST `/v4/image/create-from-ecs-snapshot` (doc api 18057, multi-AZ pools). */
+    createImageFromSnapshot: (params: CreateCommon & { snapshotID: string }) =>
+      create('/v4/image/create-from-ecs-snapshot', 'image', 'image.createImageFromSnapshot', params, ['snapshotID']),
+    /** POST ebs-global `/v4/ebs/create-image-ebs` (EBS doc 18938; its nested reply is unwrapped by the envelope). */
+    createImageFromDisk: (params: CreateCommon & { diskID: string }) =>
+      create('/v4/ebs/create-image-ebs', 'ebs', 'image.createImageFromDisk', params, ['diskID']),
+    /** POST `/v4/image/cross-region-copy` (doc api 18060): returns nothing; wait with `probeImageCopy`. */
+    async copyImageToRegion(params: { regionID: string; destinationRegionID: string; imageID: string; imageName: string; description?: string; projectID?: string }): Promise<void> {
+      requireParams('image.copyImageToRegion', params, ['regionID', 'destinationRegionID', 'imageID', 'imageName'])
+      checkImageName(params.imageName)
+      await caller.request({ service: 'image', method: 'POST', path: '/v4/image/cross-region-copy', body: defined(params) })
+    },
+    /** POST `/v4/image/copy` (doc api 19685), same region: returns nothing; wait with `probeImageCopy`. */
+    async copyImage(params: { regionID: string; imageID: string; imageName: string; cmkID?: string; description?: string; projectID?: string }): Promise<void> {
+      requireParams('image.copyImage', params, ['regionID', 'imageID', 'imageName'])
+      checkImageName(params.imageName)
+      await caller.request({ service: 'image', method: 'POST', path: '/v4/image/copy', body: defined(params) })
+    },
+    /** GET `/v4/image/list-supported-dest-crr-regions` (doc api 18059): region ids a copy may go to. */
+    async listCopyDestinations(params: { regionID: string }): Promise<string[]> {
+      requireParams('image.listCopyDestinations', params, ['regionID'])
+      const reply = await caller.request<{ regions?: unknown[] }>({ service: 'image', method: 'GET', path: '/v4/image/list-supported-dest-crr-regions', query: { regionID: params.regionID } })
+      // Read as ids; tolerate objects carrying a regionID.
+      return (reply?.regions ?? []).map((r) => (typeof r === 'object' && r !== null ? String((r as { regionID?: unknown }).regionID) : String(r)))
+    },
+    probeImage,
+    probeImageCopy,
+    waitForImage: (params: { regionID: string; imageID: string }, options?: WaitOptions) =>
+      waitFor(() => probeImage(params), `image ${params.imageID} → active`, { initialDelayMs: 5_000, maxDelayMs: 30_000, ...options }),
+    waitForImageCopy: (params: { destinationRegionID: string; imageName: string }, options?: WaitOptions) =>
+      waitFor(() => probeImageCopy(params), `image copy "${params.imageName}" in ${params.destinationRegionID} → active`, { initialDelayMs: 5_000, maxDelayMs: 30_000, ...options }),
+  }
+}

@@ -46,6 +46,31 @@ describe('ctflow sim', () => {
     expect(await running).toBe(0)
   })
 
+  it('loads --fixture and --faults files relative to the working directory', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs')
+    const { join } = await import('node:path')
+    const { tmpdir } = await import('node:os')
+    const dir = mkdtempSync(join(tmpdir(), 'ctflow-sim-cli-'))
+    writeFileSync(join(dir, 'tiny.json'), JSON.stringify({ regions: [{ regionID: 'r-only', regionName: 'Only' }] }))
+    writeFileSync(join(dir, 'faults.json'), JSON.stringify({ 'ebs.listDisks': { serverErrorRate: 1 } }))
+    const { io, out, stop } = captureIO()
+    io.cwd = dir
+    const running = main(['sim', '--port', '0', '--fixture', 'tiny.json', '--faults', 'faults.json'], io)
+    try {
+      const url = await waitForUrl(out)
+      const ak = /CTYUN_AK=(\S+)/.exec(out.join(''))![1]!
+      const sk = /CTYUN_SK=(\S+)/.exec(out.join(''))![1]!
+      const regions = signedRequestParts({ path: '/v4/region/list-regions', credentials: { accessKey: ak, secretKey: sk } })
+      expect((await (await fetch(url + regions.url, regions.init)).json()).returnObj.regionList.map((r: any) => r.regionID)).toEqual(['r-only'])
+      const disks = signedRequestParts({ path: '/v4/ebs/list-ebs', query: { regionID: 'r-only' }, credentials: { accessKey: ak, secretKey: sk } })
+      expect((await fetch(url + disks.url, disks.init)).status).toBe(503)
+    } finally {
+      stop()
+      expect(await running).toBe(0)
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('rejects bad flags with a usage error and exit code 2', async () => {
     const { io, err } = captureIO()
     expect(await main(['sim', '--port', 'x'], io)).toBe(2)

@@ -17,6 +17,7 @@ Options:
   --fixture FILE    JSON fixture to seed the cloud (default: the shipped one)
   --realistic       realistic lifecycle durations (minutes) instead of fast ones
   --seed N          seed for generated IDs and faults (default 1)
+  --faults FILE     JSON fault config, e.g. {"*": {"serverErrorRate": 0.1}} (change later: PUT /_sim/faults)
   --ak AK --sk SK   credentials to accept (default CTYUN_AK/CTYUN_SK, else demo credentials)
 `
 
@@ -31,6 +32,7 @@ const command: Command = async (argv, io) => {
         fixture: { type: 'string' },
         realistic: { type: 'boolean', default: false },
         seed: { type: 'string', default: '1' },
+        faults: { type: 'string' },
         ak: { type: 'string' },
         sk: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -55,12 +57,31 @@ const command: Command = async (argv, io) => {
   const { startSimulator, DEMO_CREDENTIALS } = await import('../../lib/simulator/index')
   const fixture = values.fixture ? (await import('node:path')).resolve(io.cwd, values.fixture as string) : undefined
   const credentials = ak && sk ? { accessKey: ak, secretKey: sk } : DEMO_CREDENTIALS
-  const sim = await startSimulator({ port, hostname: values.host as string, fixture, seed, credentials, durations: values.realistic ? 'realistic' : 'fast' })
+  let faults: unknown
+  if (values.faults) {
+    const { readFileSync } = await import('node:fs')
+    const file = (await import('node:path')).resolve(io.cwd, values.faults as string)
+    try {
+      faults = JSON.parse(readFileSync(file, 'utf8'))
+    } catch (error) {
+      throw new UsageError(`--faults ${values.faults}: ${(error as Error).message}`)
+    }
+  }
+  const sim = await startSimulator({
+    port,
+    hostname: values.host as string,
+    fixture,
+    seed,
+    credentials,
+    durations: values.realistic ? 'realistic' : 'fast',
+    faults: faults as Record<string, never> | undefined,
+  })
 
   const own = ak !== undefined
+  const faultNote = values.faults ? `, faults from ${values.faults}` : ''
   io.stdout(
     [
-      `CTyun simulator listening on ${sim.url}  (${values.realistic ? 'realistic' : 'fast'} lifecycles, seed ${seed})`,
+      `CTyun simulator listening on ${sim.url}  (${values.realistic ? 'realistic' : 'fast'} lifecycles, seed ${seed}${faultNote})`,
       own
         ? `  credentials: the access key you gave (${values.ak ? '--ak' : 'CTYUN_AK'}) and its secret key (not printed)`
         : `  demo credentials (accepted only by this simulator):\n    CTYUN_AK=${credentials.accessKey}\n    CTYUN_SK=${credentials.secretKey}`,

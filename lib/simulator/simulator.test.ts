@@ -268,6 +268,19 @@ describe('faults', () => {
     expect(sim.calls.snapshot().byOperation['regions.list']).toBe(4)
   })
 
+  it('ends image, backup task and EIP binding lifecycles in error under lifecycleErrorRate', async () => {
+    const sim = createSimulator({ faults: { 'image.create': { lifecycleErrorRate: 1 }, 'cbr.actionPolicy': { lifecycleErrorRate: 1 }, 'eip.associate': { lifecycleErrorRate: 1 } } })
+    const image = (await post(sim, '/v4/image/create', { regionID: HD1, instanceID: WEB01, imageName: 'will-fail' })).body.returnObj.images[0]
+    const task = (await post(sim, '/v4/backup/action-backup-policy', { regionID: HD1, backupPolicyID: '7f3a9b2c4d5e6f708192a3b4c5d6e701', backupPolicyOp: 3 })).body.returnObj
+    await post(sim, '/v4/eip/associate', { regionID: HD1, eipID: 'eip-8hq2mz4xcd', associationID: DB01, associationType: 1 })
+    sim.clock.advance(3_600_000)
+    expect((await get(sim, '/v4/image/detail', { regionID: HD1, imageID: image.imageID })).body.returnObj.images[0].imageStatus).toBe('error')
+    const failed = (await get(sim, '/v4/backup/query-task-backup', { regionID: HD1 })).body.returnObj.backupTaskList.find((t: any) => t.backupTaskID === task.backupTaskID)
+    expect(failed).toMatchObject({ backupTaskStatusCode: 'Failed', backupSnapID: '' })
+    expect(failed.backupTaskErrMsg).toBeTruthy()
+    expect((await get(sim, '/v4/eip/show', { regionID: HD1, eipID: 'eip-8hq2mz4xcd' })).body.returnObj.status).toBe('ERROR')
+  })
+
   it('decides the same faults under the same seed', async () => {
     const outcomes = async (seed: number) => {
       const sim = createSimulator({ seed, faults: { '*': { serverErrorRate: 0.5 } } })

@@ -2,12 +2,11 @@
 // Cold start = a new Node process importing the bundle and answering one API Gateway v2 event (GET /healthz), timed
 // inside the child from before the import to the reply: what Lambda's init + first invoke pay beyond its own runtime.
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
-import { readFileSync } from 'node:fs'
 import { build } from 'esbuild'
 import { median, percentile } from './measure'
 import type { BenchReport } from './report'
@@ -25,6 +24,9 @@ export const LAMBDA_BUNDLE_OPTIONS = {
   target: 'node20',
   platform: 'node',
   format: 'esm',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  outExtension: { '.js': '.mjs' },
   banner: { js: "import { createRequire as __ctflowCreateRequire } from 'node:module'; const require = __ctflowCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 } as const
@@ -71,11 +73,13 @@ const CHILD_ENV = {
 export async function run(): Promise<BenchReport> {
   const dir = mkdtempSync(join(tmpdir(), 'ctflow-bench-functions-'))
   try {
-    const barePath = join(dir, 'bare-hono.mjs')
-    writeFileSync(join(dir, 'bare-entry.ts'), BARE_HONO)
-    await build({ ...LAMBDA_BUNDLE_OPTIONS, entryPoints: [join(dir, 'bare-entry.ts')], outfile: barePath, nodePaths: [join(root, 'node_modules')] })
-    const ctflowPath = join(dir, 'aws-lambda.mjs')
-    await build({ ...LAMBDA_BUNDLE_OPTIONS, entryPoints: [join(root, 'functions/aws-lambda.ts')], outfile: ctflowPath })
+    writeFileSync(join(dir, 'bare-hono.ts'), BARE_HONO)
+    const bare = await build({ ...LAMBDA_BUNDLE_OPTIONS, entryPoints: [join(dir, 'bare-hono.ts')], outdir: join(dir, 'bare'), nodePaths: [join(root, 'node_modules')], metafile: true })
+    const ctflow = await build({ ...LAMBDA_BUNDLE_OPTIONS, entryPoints: [join(root, 'functions/aws-lambda.ts')], outdir: join(dir, 'ctflow'), metafile: true })
+    const barePath = join(dir, 'bare/bare-hono.mjs')
+    const ctflowPath = join(dir, 'ctflow/aws-lambda.mjs')
+    const totalBytes = Object.values(ctflow.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0)
+    const bareTotal = Object.values(bare.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0)
     const driver = join(dir, 'driver.mjs')
     writeFileSync(driver, DRIVER)
 
@@ -104,13 +108,20 @@ export async function run(): Promise<BenchReport> {
       area: 'functions',
       rows: [
         {
-          name: 'Lambda HTTP bundle (minified)',
+          name: 'Lambda HTTP entry bundle (minified; what a cold start loads)',
           median: size / 1024,
           unit: 'KiB',
           ratio: { against: `bare Hono (${(bareSize / 1024).toFixed(1)} KiB)`, value: size / bareSize },
           target: '≤ 150 KiB',
           pass: size <= BUNDLE_TARGET_BYTES,
-          detail: { bytes: size, gzipBytes: gzipSync(readFileSync(ctflowPath)).length, bareBytes: bareSize },
+          detail: { bytes: size, gzipBytes: gzipSync(readFileSync(ctflowPath)).length, bareBytes: bareSize, bareTotal },
+        },
+        {
+          name: 'Lambda HTTP bundle incl. lazy chunks (pg driver for postgres:// stores)',
+          median: totalBytes / 1024,
+          unit: 'KiB',
+          target: '≤ 150 KiB (if the target counts every chunk)',
+          pass: totalBytes <= BUNDLE_TARGET_BYTES,
         },
         {
           name: 'cold start: import + answer one API Gateway v2 event',

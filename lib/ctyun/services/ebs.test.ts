@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { CtyunInputError, CtyunResourceFailedError } from '../errors'
+import { collect } from '../paginate'
+import type { ClientHarness } from '../testing/client-harness'
+import { startClientHarness } from '../testing/client-harness'
+import { fail, ok } from '../testing/test-server'
+
+let h: ClientHarness
+beforeAll(async () => {
+  h = await startClientHarness()
+})
+afterAll(() => h.close())
+beforeEach(() => {
+  h.server.requests.length = 0
+  h.waitDelays.length = 0
+})
+
+const snapParams = { regionID: 'r1', diskID: 'd-1', snapshotName: 'nightly-01', retentionPolicy: 'custom', retentionTime: 7 } as const
+
+describe('ebs service', () => {
+  it('lists disks page by page with GET query params', async () => {
+    h.route({
+      '/v4/ebs/list-ebs': (r) => ok({ diskList: r.query.get('pageNo') === '1' ? [{ diskID: 'a' }, { diskID: 'b' }] : [{ diskID: 'c' }], totalCount: 3 }),
+    })
+    const disks = await collect(h.client.ebs.listDisks({ regionID: 'r1', pageSize: 2, diskStatus: 'in-use' }))
+    expect(disks.map((d) => d.diskID)).toEqual(['a', 'b', 'c'])
+    const sent = h.sent('/v4/ebs/list-ebs')
+    expect(sent.map((r) => [r.method, r.rawQuery])).toEqual([
+      ['GET', 'diskStatus=in-use&pageNo=1&pageSize=2&regionID=r1'],
+      ['GET', 'diskStatus=in-use&pageNo=2&pageSize=2&regionID=r1'],
+    ])
+  })
+
+  it('shows one disk', async () => {
+    h.route({ '/v4/ebs/info-ebs': ok({ diskID: 'd-1', diskStatus: 'in-use' }) })
+    expect(await h.client.ebs.getDisk({ regionID: 'r1', diskID: 'd-1' })).toMatchObject({ diskID: 'd-1' })
+    expect(h.sent('/v4/ebs/info-ebs')[0]!.rawQuery).toBe('diskID=d-1&regionID=r1')
+  })
+
+  it('names a missing parameter and sends nothing', async () => {
+    await expect(h.client.ebs.getDisk({ regionID: 'r1', diskID: '' })).rejects.toThrow(new CtyunInputError('diskID', 'required by ebs.getDisk'))
+    await expect(h.client.ebs.createSnapshot({ ...snapParams, snapshotName: 'bad name!' })).rejects.toMatchObject({ field: 'snapshotName' })
+    expect(h.server.requests).toHaveLength(0)
+  })
+
+  it('returns the order flow for a first snapshot (ebs.order.inProgress), with a clientToken in the body', async () => {
+    h.route({ '/v4/ebs_snapshot/create-ebs-snap': fail('ebs.order.inProgress', '订单处理中', { returnObj: { masterOrderID: 'mo-1', masterOrderNO: 'no-1' } }) })
+    const creation = await h.client.ebs.createSnapshot(snapParams)
+    expect(creation).toMatchObject({ flow: 'order', masterOrderID: 'mo-1' })
+    const [request] = h.sent('/v4/ebs_snapshot/create-ebs-snap')
+    expect(request!.method).toBe('POST')
+    expect(request!.json).toEqual({ ...snapParams, clientToken: creation.clientToken })
+  })
+
+  it('returns the job flow for later snapshots', async () => {
+    h.route({ '/v4/ebs_snapshot/create-ebs-snap': ok({ snapshotJobID: 'job-1', resources: [{ snapshotID: 's-9' }] }) })
+    expect(await h.client.ebs.createSnapshot({ ...snapParams, clientToken: 'tok' })).toEqual({ flow: 'job', snapshotJobID: 'job-1', snapshotID: 's-9', clientToken: 'tok' })
+  })
+
+  it('creates and waits through the order flow: order 14 → 3 with ids, snapshot creating → available', async () => {
+    h.route({
+      '/v4/ebs_snapshot/create-ebs-snap': fail('ebs.order.inProgress', '订单处理中', { returnObj: { masterOrderID: 'mo-1' } }),
+      '/v4/ecs/order/query-uuid': (_r, n) => ok(n === 0 ? { orderStatus: '14', instanceIDList: [] } : { orderStatus: '3', instanceIDList: ['s-1'] }),
+      '/v4/ebs_snapshot/list-ebs-snap': (_r, n) => ok({ snapshotList: n === 0 ? [] : [{ snapshotID: 's-1', snapshotStatus: n === 1 ? 'creating' : 'available' }] }),
+    })
+    const snapshot = await h.client.ebs.createSnapshotAndWait(snapParams, h.wait)
+    expect(snapshot).toMatchObject({ snapshotID: 's-1', snapshotStatus: 'available' })
+    expect(h.sent('/v4/ecs/order/query-uuid')[0]!.rawQuery).toBe('masterOrderID=mo-1')
+    expect(h.sent('/v4/ebs_snapshot/list-ebs-snap')[0]!.rawQuery).toBe('maxResults=100&regionID=r1&snapshotID=s-1')
+    expect(h.waitDelays.length).toBe(3)
+  })
+
+  it('creates and waits through the job flow: job/info status 0 → 1 with ID', async () => {
+    h.route({
+      '/v4/ebs_snapshot/create-ebs-snap': ok({ snapshotJobID: 'job-1' }),
+      '/v4/job/info': (_r, n) => ok(n === 0 ? { jobID: 'job-1', status: 0 } : { jobID: 'job-1', status: 1, ID: 's-2' }),
+      '/v4/ebs_snapshot/list-ebs-snap': ok({ snapshotList: [{ snapshotID: 's-2', snapshotStatus: 'available' }] }),
+    })
+    expect(await h.client.ebs.createSnapshotAndWait(snapParams, h.wait)).toMatchObject({ snapshotID: 's-2' })
+    expect(h.sent('/v4/job/info')[0]!.rawQuery).toBe('jobID=job-1&regionID=r1')
+  })
+
+  it('fails the wait at once when the snapshot goes to error', async () => {
+    h.route({ '/v4/ebs_snapshot/list-ebs-snap': ok({ snapshotList: [{ snapshotID: 's-3', snapshotStatus: 'error' }] }) })
+    await expect(h.client.ebs.waitForSnapshot({ regionID: 'r1', snapshotID: 's-3' }, h.wait)).rejects.toBeInstanceOf(CtyunResourceFailedError)
+    expect(h.sent('/v4/ebs_snapshot/list-ebs-snap')).toHaveLength(1)
+  })
+
+  it('lists snapshots by nextToken', async () => {
+    h.route({ '/v4/ebs_snapshot/list-ebs-snap': (r) => ok(r.query.get('nextToken') ? { snapshotList: [{ snapshotID: 's-b' }] } : { snapshotList: [{ snapshotID: 's-a' }], nextToken: 'n1' }) })
+    const snaps = await collect(h.client.ebs.listSnapshots({ regionID: 'r1', diskID: 'd-1' }))
+    expect(snaps.map((s) => s.snapshotID)).toEqual(['s-a', 's-b'])
+    expect(h.sent('/v4/ebs_snapshot/list-ebs-snap')[1]!.rawQuery).toBe('diskID=d-1&maxResults=100&nextToken=n1&regionID=r1')
+  })
+
+  it('deletes snapshots with a JSON body', async () => {
+    h.route({ '/v4/ebs_snapshot/delete-ebs-snap': ok({ snapshotJobID: 'j-d', notFoundList: [] }) })
+    expect(await h.client.ebs.deleteSnapshots({ regionID: 'r1', diskID: 'd-1', snapshotIDs: ['s-1'] })).toMatchObject({ snapshotJobID: 'j-d' })
+    expect(h.sent('/v4/ebs_snapshot/delete-ebs-snap')[0]!.json).toEqual({ regionID: 'r1', diskID: 'd-1', snapshotIDs: ['s-1'] })
+  })
+})

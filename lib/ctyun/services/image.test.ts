@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { CtyunResourceFailedError, CtyunWaitTimeoutError } from '../errors'
+import type { ClientHarness } from '../testing/client-harness'
+import { startClientHarness } from '../testing/client-harness'
+import { ok } from '../testing/test-server'
+
+let h: ClientHarness
+beforeAll(async () => {
+  h = await startClientHarness()
+})
+afterAll(() => h.close())
+beforeEach(() => {
+  h.server.requests.length = 0
+})
+
+describe('image service', () => {
+  it('reads both field spellings: doc imageStatus and SDK status', async () => {
+    h.route({ '/v4/image/detail': (_r, n) => ok({ images: [n === 0 ? { imageID: 'i-1', status: 'queued', visibility: 'private', size: 10 } : { imageID: 'i-1', imageStatus: 'active' }] }) })
+    expect(await h.client.image.getImage({ regionID: 'r1', imageID: 'i-1' })).toMatchObject({ imageStatus: 'queued', imageVisibility: 'private', imageSize: 10 })
+    expect(await h.client.image.probeImage({ regionID: 'r1', imageID: 'i-1' })).toMatchObject({ state: 'done', status: 'active' })
+    expect(h.sent('/v4/image/detail')[0]!.rawQuery).toBe('imageID=i-1&regionID=r1')
+  })
+
+  it('creates from an instance and waits for active', async () => {
+    h.route({
+      '/v4/image/create': ok({ images: [{ imageID: 'i-2', imageStatus: 'queued' }] }),
+      '/v4/image/detail': (_r, n) => ok({ images: [{ imageID: 'i-2', imageStatus: n < 2 ? 'saving' : 'active' }] }),
+    })
+    const image = await h.client.image.createImageFromInstance({ regionID: 'r1', instanceID: 'vm-1', imageName: 'nightly-img-1' })
+    expect(h.sent('/v4/image/create')[0]!.json).toEqual({ regionID: 'r1', instanceID: 'vm-1', imageName: 'nightly-img-1' })
+    expect(await h.client.image.waitForImage({ regionID: 'r1', imageID: image.imageID }, h.wait)).toMatchObject({ imageStatus: 'active' })
+  })
+
+  it('creates from an EBS disk on the EBS host and unwraps the nested reply', async () => {
+    h.route({ '/v4/ebs/create-image-ebs': { body: { httpstatus: 200, httpresult: { statusCode: 800, returnObj: { images: [{ imageID: 'i-3', status: 'queued' }] } } } } })
+    expect(await h.client.image.createImageFromDisk({ regionID: 'r1', diskID: 'd-1', imageName: 'disk-img' })).toMatchObject({ imageID: 'i-3', imageStatus: 'queued' })
+  })
+
+  it('rejects an invalid image name before sending', async () => {
+    await expect(h.client.image.createImageFromSnapshot({ regionID: 'r1', snapshotID: 's', imageName: '9bad-' })).rejects.toMatchObject({ field: 'imageName' })
+    expect(h.server.requests).toHaveLength(0)
+  })
+
+  it('finds a cross-region copy by name in the destination region', async () => {
+    h.route({
+      '/v4/image/cross-region-copy': ok({}),
+      '/v4/image/list': (r, n) => ok({ images: n === 0 ? [] : [{ imageID: 'other', imageName: 'copy-1-old' }, { imageID: 'i-9', imageName: r.query.get('imageName'), imageStatus: n === 1 ? 'syncing' : 'active' }] }),
+    })
+    await h.client.image.copyImageToRegion({ regionID: 'r1', destinationRegionID: 'r2', imageID: 'i-1', imageName: 'copy-1' })
+    expect(h.sent('/v4/image/cross-region-copy')[0]!.json).toEqual({ regionID: 'r1', destinationRegionID: 'r2', imageID: 'i-1', imageName: 'copy-1' })
+    const copy = await h.client.image.waitForImageCopy({ destinationRegionID: 'r2', imageName: 'copy-1' }, h.wait)
+    expect(copy.imageID).toBe('i-9')
+    expect(h.sent('/v4/image/list')[0]!.rawQuery).toBe('imageName=copy-1&imageVisibilityCode=0&pageNo=1&pageSize=50&regionID=r2')
+  })
+
+  it('fails the copy wait at once on an error status and times out naming the last status', async () => {
+    h.route({ '/v4/image/list': ok({ images: [{ imageID: 'i-x', imageName: 'copy-2', imageStatus: 'error' }] }) })
+    await expect(h.client.image.waitForImageCopy({ destinationRegionID: 'r2', imageName: 'copy-2' }, h.wait)).rejects.toBeInstanceOf(CtyunResourceFailedError)
+    h.route({ '/v4/image/list': ok({ images: [] }) })
+    await expect(h.client.image.waitForImageCopy({ destinationRegionID: 'r2', imageName: 'copy-3' }, { ...h.wait, timeoutMs: 20_000 })).rejects.toMatchObject({
+      name: 'CtyunWaitTimeoutError',
+      lastStatus: 'not-found',
+    } satisfies Partial<CtyunWaitTimeoutError>)
+  })
+
+  it('same-region copy and copy destinations', async () => {
+    h.route({ '/v4/image/copy': ok({}), '/v4/image/list-supported-dest-crr-regions': ok({ regions: ['r2', 'r3'] }) })
+    await h.client.image.copyImage({ regionID: 'r1', imageID: 'i-1', imageName: 'same-copy' })
+    expect(h.sent('/v4/image/copy')[0]!.json).toEqual({ regionID: 'r1', imageID: 'i-1', imageName: 'same-copy' })
+    expect(await h.client.image.listCopyDestinations({ regionID: 'r1' })).toEqual(['r2', 'r3'])
+  })
+})

@@ -75,10 +75,13 @@ export interface FaultController {
   decide(operation: string): FaultDecision
   /** Whether a lifecycle started by `operation` ends in error. */
   lifecycleFails(operation: string): boolean
+  /** Restarts the random sequence from the seed (keeps the config), so a scenario replays after a reset. */
+  rewind(): void
 }
 
-/** @example const faults = createFaultController(createPrng(1), { 'ebs.listDisks': { serverErrorRate: 1, times: 2 } }) */
-export function createFaultController(random: Prng, initial: unknown = {}): FaultController {
+/** @example const faults = createFaultController(() => createPrng(1), { 'ebs.listDisks': { serverErrorRate: 1, times: 2 } }) */
+export function createFaultController(makeRandom: () => Prng, initial: unknown = {}): FaultController {
+  let random = makeRandom()
   let config = validateFaults(initial)
   let injected = new Map<string, number>()
   const specFor = (operation: string): FaultSpec | undefined => {
@@ -112,6 +115,10 @@ export function createFaultController(random: Prng, initial: unknown = {}): Faul
         return inject({ action: http ? 'throttle429' : 'throttleCode', delayMs, retryAfterSeconds: spec.retryAfterSeconds ?? 1 })
       }
       return { action: 'none', delayMs }
+    },
+    rewind() {
+      random = makeRandom()
+      injected = new Map()
     },
     lifecycleFails(operation) {
       const rate = specFor(operation)?.lifecycleErrorRate

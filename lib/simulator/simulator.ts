@@ -74,7 +74,7 @@ export interface Simulator {
   durations: SimDurations
   credentials: readonly EopCredentials[]
   operations: readonly SimOperation[]
-  /** Back to the fixture: state, calls and clientTokens (faults and clock are kept). */
+  /** Back to the fixture: state, IDs, the fault random sequence, calls and clientTokens (fault config and clock are kept). */
   reset(): void
 }
 
@@ -97,7 +97,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const seed = options.seed ?? 1
   const clock = createSimClock(options.now)
   const durations = resolveDurations(options.durations)
-  const faults = createFaultController(createPrng(seed ^ 0x5eed), options.faults ?? {})
+  const faults = createFaultController(() => createPrng(seed ^ 0x5eed), options.faults ?? {})
   const calls = createCallLog()
   const idempotency = createIdempotencyStore()
   const runtime: SimRuntime = { state: stateFromFixture(fixture, clock.now()), clock, durations, ids: createPrng(seed), faults }
@@ -112,6 +112,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const reset = () => {
     runtime.state = stateFromFixture(fixture, clock.now())
     runtime.ids = createPrng(seed)
+    faults.rewind()
     calls.clear()
     idempotency.clear()
   }

@@ -1,4 +1,7 @@
 import type { APIGatewayProxyEventV2, Context, ScheduledEvent } from 'aws-lambda'
+import type { LambdaEvent } from 'hono/aws-lambda'
+
+type APIGatewayProxyEventV2Fields = Omit<APIGatewayProxyEventV2, 'body' | 'requestContext'> & { body: string | null }
 
 /**
  * Synthetic Lambda inputs for tests and the bench: an API Gateway HTTP API (payload 2.0) event, a Lambda context and
@@ -10,7 +13,7 @@ export function apiGatewayV2Event({
   query = '',
   headers = {},
   body,
-}: { method?: string; path?: string; query?: string; headers?: Record<string, string>; body?: string } = {}): APIGatewayProxyEventV2 {
+}: { method?: string; path?: string; query?: string; headers?: Record<string, string>; body?: string } = {}): LambdaEvent & APIGatewayProxyEventV2Fields {
   return {
     version: '2.0',
     routeKey: '$default',
@@ -24,12 +27,15 @@ export function apiGatewayV2Event({
       domainPrefix: 'abc123',
       http: { method, path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'ctflow-test' },
       requestId: 'req-synthetic',
+      authentication: null,
+      authorizer: {} as never, // no authorizer on the route (hono/aws-lambda types it as always present)
       routeKey: '$default',
       stage: '$default',
       time: '23/Nov/2026:12:00:00 +0000',
       timeEpoch: 1795435200000,
     },
-    body,
+    // hono/aws-lambda types the body as string | null (API Gateway sends no body key for a GET).
+    body: body ?? null,
     isBase64Encoded: false,
   }
 }

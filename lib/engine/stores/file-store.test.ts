@@ -132,7 +132,7 @@ describe('file store', () => {
 
   describe('between processes', () => {
     const exec = promisify(execFile)
-    const child = fileURLToPath(new URL('./file-store.child.ts', import.meta.url))
+    const child = fileURLToPath(new URL('./store.child.ts', import.meta.url))
     const spawnWorker = (dir: string, mode: string, owner: string) =>
       exec(process.execPath, ['--import', 'tsx', child, dir, mode, owner], { cwd: fileURLToPath(new URL('../../..', import.meta.url)) })
 

@@ -255,6 +255,15 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
         const separator = entry.indexOf('~')
         if (Number(entry.slice(0, separator)) > horizon) break
         const id = decodeURIComponent(entry.slice(separator + 1))
+        // Cheap look first (a read, no lock): runs another worker holds stay in the index until their next save.
+        const glimpse = (() => {
+          try {
+            return readRun(id)
+          } catch {
+            return undefined // judged again under the lock below
+          }
+        })()
+        if (glimpse && dueEntry(glimpse.record) === entry && !isDue(glimpse, options.now)) continue
         // SKIP LOCKED: a run another worker is touching right now is left for the next claim.
         const lease = await locks.tryWith(runLock(fileName(id)), async () => {
           let run: RunFile | undefined

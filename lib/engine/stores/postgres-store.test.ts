@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createPostgresStore } from './postgres-store'
@@ -91,5 +94,44 @@ describe('postgres store', () => {
     expect(before).not.toHaveProperty('output')
     expect(after).toHaveProperty('output', null)
     expect(history[0]).toHaveProperty('detail', null)
+  })
+
+  describe('between processes', () => {
+    const exec = promisify(execFile)
+    const child = fileURLToPath(new URL('./store.child.ts', import.meta.url))
+    const spawnWorker = (schema: string, mode: string, owner: string) =>
+      exec(process.execPath, ['--import', 'tsx', child, url, mode, owner, schema], { cwd: fileURLToPath(new URL('../../..', import.meta.url)) })
+    const t0 = new Date('2026-03-01T00:00:00.000Z')
+    const newRun = (id: string, resumeAt: Date | null) => ({ id, workflow: 'wf', input: {}, machine: { count: 0 }, resumeAt, now: t0, events: [] })
+
+    it('never lets two processes hold the same run: 3 × 30 leased increments count to 90', async () => {
+      const schema = freshSchema()
+      const store = await createPostgresStore({ connectionString: url, schema })
+      await store.create(newRun('counter', null))
+
+      await Promise.all(['p1', 'p2', 'p3'].map((owner) => spawnWorker(schema, 'count', owner)))
+
+      const run = (await store.get('counter'))!
+      const history = await store.history('counter')
+      await store.close()
+      expect(run.machine).toEqual({ count: 90 })
+      expect(run.version).toBe(90)
+      expect(history.map((e) => e.seq)).toEqual(Array.from({ length: 90 }, (_, i) => i + 1))
+    })
+
+    it('gives each due run to exactly one of three claiming processes', async () => {
+      const schema = freshSchema()
+      const store = await createPostgresStore({ connectionString: url, schema })
+      for (let i = 0; i < 30; i++) await store.create(newRun(`due-${i}`, new Date(t0.getTime() + i)))
+
+      const outputs = await Promise.all(['p1', 'p2', 'p3'].map((owner) => spawnWorker(schema, 'claim', owner)))
+
+      const claimed = outputs.flatMap((o) => JSON.parse(o.stdout) as string[])
+      const runs = (await store.list({ limit: 100 })).runs
+      await store.close()
+      expect(claimed).toHaveLength(30)
+      expect(new Set(claimed).size).toBe(30)
+      expect(runs.every((r) => r.status === 'SUCCEEDED' && r.version === 1)).toBe(true)
+    })
   })
 })

@@ -1,11 +1,11 @@
-// A worker process for file-store.test.ts: proves leases hold between processes on one store directory.
-// Usage: node --import tsx file-store.child.ts <dir> <mode> <owner>
+// A worker process for the file and PostgreSQL store tests: proves leases hold between processes on one store.
+// Usage: node --import tsx store.child.ts <CTFLOW_STORE value> <mode> <owner> [schema]
 //   count: 30 × (acquire run "counter" → save → release); prints nothing
 //   claim: claimDue until nothing is due, saving each claimed run once; prints the claimed ids as JSON
-import { createFileStore } from './file-store'
+import { openStore } from './open-store'
 
-const [dir, mode, owner] = process.argv.slice(2) as [string, string, string]
-const store = createFileStore(dir)
+const [setting, mode, owner, schema] = process.argv.slice(2) as [string, string, string, string | undefined]
+const store = await openStore(setting, { poolMax: 1, ...(schema ? { schema } : {}) })
 const now = () => new Date('2026-03-01T00:00:10.000Z')
 const options = { owner, leaseMs: 60_000, now: now() }
 

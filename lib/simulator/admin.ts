@@ -5,7 +5,6 @@
 import { Hono } from 'hono'
 import type { CallLog } from './calls'
 import { SimFaultConfigError } from './faults'
-import { lifecycleAt } from './lifecycle'
 import type { SimOperation } from './operation'
 import type { SimRuntime } from './runtime'
 import { orderStatusAt } from './runtime'
@@ -77,4 +76,3 @@ export function createSimAdmin(deps: { runtime: SimRuntime; calls: CallLog; rese
   return admin
 }
 
-export { lifecycleAt }

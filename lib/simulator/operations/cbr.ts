@@ -1,7 +1,6 @@
 /** CBR 云备份 — ctcbr-global, prefix /v4/backup/ (shared/ctyun-api.md §3.5). */
 import { SimApiError, success } from '../envelope'
 import { ERROR } from '../error-codes'
-import { lifecycleAt } from '../lifecycle'
 import type { SimOperation } from '../operation'
 import { paginate } from '../params'
 import { regionOf } from '../runtime'
@@ -182,8 +181,3 @@ export const cbrOperations: SimOperation[] = [
     },
   },
 ]
-
-/** Exposed for the admin view: a task's current status code. */
-export function backupTaskStatus(task: BackupTaskRecord, now: number): string {
-  return lifecycleAt(task.lifecycle, now).status
-}

@@ -1,0 +1,308 @@
+import { describe, expect, it } from 'vitest'
+import { validateWorkflow, type Problem } from './validate-workflow'
+import { formatProblem } from './problem'
+
+const options = { isKnownResource: (resource: string) => resource.startsWith('ctyun:') }
+const validate = (definition: unknown) => validateWorkflow(definition, options)
+const pointers = (problems: Problem[]) => problems.map((problem) => problem.pointer)
+
+/** A workflow using every state type and most fields, valid. */
+const everything = {
+  Comment: 'all state types',
+  StartAt: 'Prepare',
+  TimeoutSeconds: 3600,
+  States: {
+    Prepare: { Type: 'Pass', Parameters: { 'disks.$': '$.disks', 'when.$': '$$.Execution.StartTime', 'label.$': "States.Format('run {}', $$.Execution.Name)" }, ResultPath: '$.prepared', Next: 'Decide' },
+    Decide: {
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.prepared.disks', IsPresent: false, Next: 'Done' },
+        { And: [{ Variable: '$.count', NumericGreaterThan: 0 }, { Not: { Variable: '$.mode', StringMatches: 'dry-*' } }], Next: 'Snapshots' },
+        { Variable: '$.at', TimestampLessThanEqualsPath: '$$.Execution.StartTime', Next: 'Pause' },
+      ],
+      Default: 'Done',
+    },
+    Pause: { Type: 'Wait', SecondsPath: '$.delay', Next: 'Snapshots' },
+    Snapshots: {
+      Type: 'Map',
+      ItemsPath: '$.prepared.disks',
+      ItemSelector: { 'disk.$': '$$.Map.Item.Value', 'index.$': '$$.Map.Item.Index' },
+      MaxConcurrency: 2,
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'INLINE' },
+        StartAt: 'Snapshot',
+        States: {
+          Snapshot: {
+            Type: 'Task',
+            Resource: 'ctyun:ebs:createSnapshot.sync',
+            Parameters: { 'diskID.$': '$.disk.id' },
+            TimeoutSeconds: 600,
+            HeartbeatSeconds: 60,
+            Retry: [
+              { ErrorEquals: ['Ctyun.Throttled'], IntervalSeconds: 2, MaxAttempts: 5, BackoffRate: 2, MaxDelaySeconds: 30, JitterStrategy: 'FULL' },
+              { ErrorEquals: ['States.ALL'] },
+            ],
+            Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'SnapshotFailed' }],
+            End: true,
+          },
+          SnapshotFailed: { Type: 'Pass', End: true },
+        },
+      },
+      ResultSelector: { 'count.$': 'States.ArrayLength($)' },
+      ResultPath: '$.snapshots',
+      Next: 'Fanout',
+    },
+    Fanout: {
+      Type: 'Parallel',
+      Branches: [
+        { StartAt: 'A', States: { A: { Type: 'Succeed' } } },
+        { StartAt: 'B', States: { B: { Type: 'Wait', Seconds: 1, End: true } } },
+      ],
+      ResultPath: null,
+      Catch: [{ ErrorEquals: ['States.BranchFailed'], Next: 'Broken' }],
+      Next: 'Done',
+    },
+    Broken: { Type: 'Fail', ErrorPath: '$.error.Error', CausePath: "States.Format('failed: {}', $.error.Cause)" },
+    Done: { Type: 'Succeed', OutputPath: '$.snapshots' },
+  },
+}
+
+describe('validateWorkflow', () => {
+  it('accepts a workflow using every state type', () => {
+    expect(validate(everything)).toEqual([])
+  })
+
+  it('accepts the legacy Map fields Iterator and Parameters', () => {
+    expect(
+      validate({ StartAt: 'M', States: { M: { Type: 'Map', Parameters: { 'x.$': '$$.Map.Item.Value' }, Iterator: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, End: true } } }),
+    ).toEqual([])
+  })
+
+  it('rejects a non-object document and missing StartAt/States', () => {
+    expect(pointers(validate([]))).toEqual([''])
+    expect(pointers(validate({}))).toEqual(['/States', '/StartAt'])
+    expect(validate({ StartAt: 'X', States: {} })).toEqual(
+      expect.arrayContaining([expect.objectContaining({ pointer: '/States', message: 'must contain at least one state' })]),
+    )
+  })
+
+  it('lists every problem with the state and the JSON pointer, not just the first', () => {
+    const problems = validate({
+      StartAt: 'Frist',
+      States: {
+        First: { Type: 'Pass', Next: 'Secnod', Reslt: 1 },
+        Second: { Type: 'Task', Resource: 'arn:aws:lambda:x', Next: 'First', End: true },
+        Lost: { Type: 'Succeed' },
+        Bad: { Type: 'Sleep' },
+      },
+    })
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        { pointer: '/StartAt', message: 'names no state in States: "Frist" (did you mean "First"?)' },
+        { pointer: '/States/First/Next', state: 'First', message: 'names no state in this scope: "Secnod" (did you mean "Second"?)' },
+        { pointer: '/States/First/Reslt', state: 'First', message: 'is not a field of a Pass state' },
+        { pointer: '/States/Second', state: 'Second', message: 'has both "Next" and "End"; use one' },
+        { pointer: '/States/Second/Resource', state: 'Second', message: 'unknown resource "arn:aws:lambda:x": no action is registered under this name' },
+        expect.objectContaining({ pointer: '/States/Bad/Type', state: 'Bad' }),
+      ]),
+    )
+  })
+
+  it('finds unreachable states and scopes without a terminal state', () => {
+    const problems = validate({
+      StartAt: 'A',
+      States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', Next: 'A' }, Orphan: { Type: 'Pass', Next: 'A' } },
+    })
+    expect(problems).toEqual([
+      { pointer: '/States', message: 'no terminal state: at least one state needs "End": true or Type Succeed/Fail' },
+      { pointer: '/States/Orphan', state: 'Orphan', message: 'unreachable: no path leads here from StartAt "A"' },
+    ])
+  })
+
+  it('counts Choice, Default and Catch targets as transitions', () => {
+    const problems = validate({
+      StartAt: 'C',
+      States: {
+        C: { Type: 'Choice', Choices: [{ Variable: '$.x', BooleanEquals: true, Next: 'T' }], Default: 'D' },
+        T: { Type: 'Task', Resource: 'ctyun:x:y', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'F' }], End: true },
+        D: { Type: 'Succeed' },
+        F: { Type: 'Fail', Error: 'E', Cause: 'c' },
+      },
+    })
+    expect(problems).toEqual([])
+  })
+
+  it('checks paths, reference paths and payload templates', () => {
+    const problems = validate({
+      StartAt: 'P',
+      States: {
+        P: {
+          Type: 'Pass',
+          InputPath: 'dataset',
+          OutputPath: '$.a[',
+          ResultPath: '$.items[*]',
+          Parameters: { 'a.$': 'not-a-path', nested: { 'b.$': 'States.Formatt(1)' }, list: [{ 'c.$': 42 }], 'ok.$': '$.x' },
+          End: true,
+        },
+      },
+    })
+    expect(pointers(problems)).toEqual([
+      '/States/P/InputPath',
+      '/States/P/OutputPath',
+      '/States/P/ResultPath',
+      '/States/P/Parameters/a.$',
+      '/States/P/Parameters/nested/b.$',
+      '/States/P/Parameters/list/0/c.$',
+    ])
+    expect(problems[0].message).toContain('must start with "$"')
+    expect(problems[4].message).toContain('unknown function States.Formatt')
+  })
+
+  it('escapes ~ and / in pointers', () => {
+    const problems = validate({ StartAt: 'a/b', States: { 'a/b': { Type: 'Pass', Next: 'x~y' } } })
+    expect(pointers(problems)).toContain('/States/a~1b/Next')
+  })
+
+  it('checks Choice rules: comparator types, nesting, Next only at the top level', () => {
+    const problems = validate({
+      StartAt: 'C',
+      States: {
+        C: {
+          Type: 'Choice',
+          Choices: [
+            { Variable: '$.n', NumericEquals: '5', Next: 'E' },
+            { Variable: '$.t', TimestampEquals: 'yesterday', Next: 'E' },
+            { And: [{ Variable: '$.a', StringEquals: 'x', Next: 'E' }], Next: 'E' },
+            { Variable: '$.a', StringEquals: 'x', StringMatches: 'y*', Next: 'E' },
+            { Variable: '$.a', StringContains: 'x', Next: 'E' },
+            { Variable: '$.a', IsNull: true },
+            { Or: [], Next: 'E' },
+            { Condition: '{% $x %}', Next: 'E' },
+          ],
+        },
+        E: { Type: 'Succeed' },
+      },
+    })
+    expect(pointers(problems)).toEqual([
+      '/States/C/Choices/0/NumericEquals',
+      '/States/C/Choices/1/TimestampEquals',
+      '/States/C/Choices/2/And/0/Next',
+      '/States/C/Choices/3',
+      '/States/C/Choices/4/StringContains',
+      '/States/C/Choices/4',
+      '/States/C/Choices/5',
+      '/States/C/Choices/6/Or',
+      '/States/C/Choices/7/Condition',
+    ])
+  })
+
+  it('checks Retry and Catch fields, and where States.ALL may appear', () => {
+    const problems = validate({
+      StartAt: 'T',
+      States: {
+        T: {
+          Type: 'Task',
+          Resource: 'ctyun:ebs:createSnapshot',
+          Retry: [
+            { ErrorEquals: ['States.ALL', 'Ctyun.Throttled'], IntervalSeconds: 0, MaxAttempts: -1, BackoffRate: 0.5, JitterStrategy: 'SOME', MaxDelay: 3 },
+            { ErrorEquals: [] },
+          ],
+          Catch: [{ ErrorEquals: ['States.Bogus'], ResultPath: '$.a[*]' }],
+          End: true,
+        },
+      },
+    })
+    expect(pointers(problems)).toEqual([
+      '/States/T/Retry/0/MaxDelay',
+      '/States/T/Retry/0/ErrorEquals',
+      '/States/T/Retry/0/ErrorEquals',
+      '/States/T/Retry/0/IntervalSeconds',
+      '/States/T/Retry/0/MaxAttempts',
+      '/States/T/Retry/0/BackoffRate',
+      '/States/T/Retry/0/JitterStrategy',
+      '/States/T/Retry/1/ErrorEquals',
+      '/States/T/Catch/0/ErrorEquals/0',
+      '/States/T/Catch/0',
+      '/States/T/Catch/0/ResultPath',
+    ])
+  })
+
+  it('checks Wait, Fail and Task timing fields', () => {
+    const problems = validate({
+      StartAt: 'W',
+      States: {
+        W: { Type: 'Wait', Seconds: 5, Timestamp: '2026-01-01', Next: 'T' },
+        T: { Type: 'Task', Resource: 'ctyun:x:y', TimeoutSeconds: 10, HeartbeatSeconds: 10, TimeoutSecondsPath: '$.t', Next: 'F' },
+        F: { Type: 'Fail', Error: 'E', ErrorPath: '$.e', InputPath: '$' },
+      },
+    })
+    expect(pointers(problems)).toEqual([
+      '/States/W',
+      '/States/W/Timestamp',
+      '/States/T/TimeoutSecondsPath',
+      '/States/T/HeartbeatSeconds',
+      '/States/F/InputPath',
+      '/States/F/ErrorPath',
+    ])
+  })
+
+  it('validates Parallel branches and Map processors in their own scope', () => {
+    const problems = validate({
+      StartAt: 'P',
+      States: {
+        P: { Type: 'Parallel', Branches: [{ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'Out' } } }, {}], Next: 'M' },
+        M: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' }, StartAt: 'X', States: { X: { Type: 'Pass', End: true } } }, ItemsPath: '$.a[*]', End: true },
+        Out: { Type: 'Succeed' },
+      },
+    })
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ pointer: '/States/P/Branches/0/States/A/Next', state: 'A' }),
+        expect.objectContaining({ pointer: '/States/P/Branches/0/States', message: expect.stringContaining('no terminal state') }),
+        { pointer: '/States/P/Branches/1/States', message: 'is required: an object of states by name' },
+        expect.objectContaining({ pointer: '/States/M/ItemProcessor/ProcessorConfig/Mode', message: expect.stringContaining('distributed Map') }),
+        expect.objectContaining({ pointer: '/States/M/ItemsPath' }),
+        expect.objectContaining({ pointer: '/States/Out', message: expect.stringContaining('unreachable') }),
+      ]),
+    )
+  })
+
+  it('rejects duplicate state names across scopes', () => {
+    const problems = validate({
+      StartAt: 'P',
+      States: { P: { Type: 'Parallel', Branches: [{ StartAt: 'P', States: { P: { Type: 'Succeed' } } }], End: true } },
+    })
+    expect(problems).toEqual([expect.objectContaining({ pointer: '/States/P/Branches/0/States/P', message: expect.stringContaining('duplicate state name') })])
+  })
+
+  it('rejects JSONata, Assign and distributed Map with a message saying they are not supported', () => {
+    const problems = validate({
+      QueryLanguage: 'JSONata',
+      StartAt: 'P',
+      States: {
+        P: { Type: 'Pass', QueryLanguage: 'JSONata', Output: '{% $states.input %}', Assign: { x: 1 }, Next: 'M' },
+        M: { Type: 'Map', ItemReader: {}, Items: [], ItemProcessor: { StartAt: 'X', States: { X: { Type: 'Succeed' } } }, End: true },
+      },
+    })
+    const messages = problems.map(formatProblem)
+    expect(messages).toEqual([
+      expect.stringMatching(/^\/QueryLanguage: the JSONata query language is not supported yet/),
+      expect.stringMatching(/^\/States\/P\/Output \(state "P"\): "Output" belongs to the JSONata/),
+      expect.stringMatching(/^\/States\/P\/Assign \(state "P"\): workflow variables \("Assign"\) are not supported yet/),
+      expect.stringMatching(/^\/States\/P\/QueryLanguage \(state "P"\): the JSONata query language/),
+      expect.stringMatching(/^\/States\/M\/ItemReader \(state "M"\): distributed Map/),
+      expect.stringMatching(/^\/States\/M\/Items \(state "M"\): "Items" belongs to the JSONata/),
+    ])
+  })
+
+  it('asks the caller which Task resources exist', () => {
+    const seen: string[] = []
+    validateWorkflow({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'ctyun:ebs:createSnapshot.sync', End: true } } }, {
+      isKnownResource: (resource) => {
+        seen.push(resource)
+        return true
+      },
+    })
+    expect(seen).toEqual(['ctyun:ebs:createSnapshot.sync'])
+  })
+})

@@ -194,7 +194,8 @@ function postgresStore(pool: pg.Pool, s: string): RunStore {
 
   return {
     async create(run: NewRun) {
-      for (;;) {
+      // Two tries: the second only happens if the run holding the key vanished between the INSERT and the SELECT.
+      for (let attempt = 1; ; attempt++) {
         let rows: RunRow[]
         try {
           ;({ rows } = await pool.query<RunRow>(
@@ -218,6 +219,7 @@ function postgresStore(pool: pg.Pool, s: string): RunStore {
         // The key is taken: return the run that holds it (committed, since ON CONFLICT waited for it).
         const existing = await pool.query<RunRow>(`SELECT ${RECORD_COLUMNS} FROM ${s}.runs WHERE idempotency_key = $1`, [run.idempotencyKey])
         if (existing.rows[0]) return { run: toRecord(existing.rows[0]), created: false }
+        if (attempt >= 2) throw new Error(`run ${run.id}: idempotency key conflicts with a run that cannot be read`)
       }
     },
 

@@ -13,7 +13,7 @@ import {
   writeSync,
 } from 'node:fs'
 import { join, resolve } from 'node:path'
-import type { HistoryEvent, RunRecord } from '../run'
+import { isTerminal, type HistoryEvent, type RunRecord } from '../run'
 import { decodeHistory, decodeRunFile, encodeHistory, encodeRunFile, type RunFile } from './file-codec'
 import { FileLocks, type FileLockOptions } from './file-lock'
 import { compareListOrder, decodeCursor, encodeCursor, isAfter, listLimit } from './list-cursor'
@@ -330,6 +330,7 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
       return locks.with(runLock(fileName(id)), async () => {
         const run = readRun(id)
         if (!run) return undefined
+        if (isTerminal(run.record.status) || run.record.cancelRequested) return run.record // nothing to change
         markCancelRequested(run, now)
         return writeRun(run)
       })

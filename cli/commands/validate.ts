@@ -1,8 +1,62 @@
+import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
 import type { Command } from '../command'
+import { UsageError } from '../command'
+import { formatProblem, parseWorkflowJson, validateWorkflow, type Problem } from '../../lib/engine/validate'
+import { isCtyunResourceName } from '../../lib/engine/validate/resource-names'
 
-// Placeholder until the issue that owns `ctflow validate` lands; replaced, never shipped as done.
-const command: Command = async (_argv, io) => {
-  io.stderr('ctflow validate: not implemented yet\n')
-  return 1
+const usage = `Usage: ctflow validate [--json] FILE…
+
+Checks workflow definitions (Amazon States Language, JSONPath) and lists every problem with the file, the state and
+the JSON pointer. Exit code 0 when every file is valid, 1 otherwise.
+
+  --json   print [{ file, pointer, state, message }] on stdout instead of text
+`
+
+/**
+ * `ctflow validate FILE…`: every problem of every file on stderr (`file: pointer (state "X"): message`), one
+ * `file: OK` line per valid file on stdout.
+ */
+const command: Command = async (argv, io) => {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.stdout(usage)
+    return 0
+  }
+  const json = argv.includes('--json')
+  const unknownOption = argv.find((arg) => arg.startsWith('-') && arg !== '--json')
+  if (unknownOption) throw new UsageError(`unknown option ${unknownOption}\n\n${usage}`)
+  const files = argv.filter((arg) => !arg.startsWith('-'))
+  if (files.length === 0) throw new UsageError(`no workflow file given\n\n${usage}`)
+
+  // TODO(engine-core): use the action registry (lib/engine/actions/registry.ts) once it exists, so that only
+  // registered operations pass; until then any well-formed ctyun:<service>:<operation>[.sync] name is accepted.
+  const options = { isKnownResource: isCtyunResourceName }
+  const report: Array<Problem & { file: string }> = []
+  let invalid = 0
+  for (const file of files) {
+    const problems = await validateFile(resolve(io.cwd, file), options)
+    if (problems.length > 0) invalid++
+    for (const problem of problems) report.push({ file, ...problem })
+    if (!json) {
+      for (const problem of problems) io.stderr(`${file}: ${formatProblem(problem)}\n`)
+      if (problems.length === 0) io.stdout(`${file}: OK\n`)
+    }
+  }
+  if (json) io.stdout(`${JSON.stringify(report, null, 2)}\n`)
+  else if (invalid > 0) io.stderr(`${report.length} problem(s) in ${invalid} of ${files.length} file(s)\n`)
+  return invalid > 0 ? 1 : 0
 }
 export default command
+
+async function validateFile(path: string, options: { isKnownResource(resource: string): boolean }): Promise<Problem[]> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    return [{ pointer: '', message: code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot read the file (${code ?? String(error)})` }]
+  }
+  const { definition, problems } = parseWorkflowJson(text)
+  if (problems.length > 0) return problems
+  return validateWorkflow(definition, options)
+}

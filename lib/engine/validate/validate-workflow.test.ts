@@ -1,81 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { validateWorkflow, type Problem } from './validate-workflow'
 import { formatProblem } from './problem'
+import { validWorkflows } from './fixtures/valid-workflows'
 
 const options = { isKnownResource: (resource: string) => resource.startsWith('ctyun:') }
 const validate = (definition: unknown) => validateWorkflow(definition, options)
 const pointers = (problems: Problem[]) => problems.map((problem) => problem.pointer)
 
-/** A workflow using every state type and most fields, valid. */
-const everything = {
-  Comment: 'all state types',
-  StartAt: 'Prepare',
-  TimeoutSeconds: 3600,
-  States: {
-    Prepare: { Type: 'Pass', Parameters: { 'disks.$': '$.disks', 'when.$': '$$.Execution.StartTime', 'label.$': "States.Format('run {}', $$.Execution.Name)" }, ResultPath: '$.prepared', Next: 'Decide' },
-    Decide: {
-      Type: 'Choice',
-      Choices: [
-        { Variable: '$.prepared.disks', IsPresent: false, Next: 'Done' },
-        { And: [{ Variable: '$.count', NumericGreaterThan: 0 }, { Not: { Variable: '$.mode', StringMatches: 'dry-*' } }], Next: 'Snapshots' },
-        { Variable: '$.at', TimestampLessThanEqualsPath: '$$.Execution.StartTime', Next: 'Pause' },
-      ],
-      Default: 'Done',
-    },
-    Pause: { Type: 'Wait', SecondsPath: '$.delay', Next: 'Snapshots' },
-    Snapshots: {
-      Type: 'Map',
-      ItemsPath: '$.prepared.disks',
-      ItemSelector: { 'disk.$': '$$.Map.Item.Value', 'index.$': '$$.Map.Item.Index' },
-      MaxConcurrency: 2,
-      ItemProcessor: {
-        ProcessorConfig: { Mode: 'INLINE' },
-        StartAt: 'Snapshot',
-        States: {
-          Snapshot: {
-            Type: 'Task',
-            Resource: 'ctyun:ebs:createSnapshot.sync',
-            Parameters: { 'diskID.$': '$.disk.id' },
-            TimeoutSeconds: 600,
-            HeartbeatSeconds: 60,
-            Retry: [
-              { ErrorEquals: ['Ctyun.Throttled'], IntervalSeconds: 2, MaxAttempts: 5, BackoffRate: 2, MaxDelaySeconds: 30, JitterStrategy: 'FULL' },
-              { ErrorEquals: ['States.ALL'] },
-            ],
-            Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'SnapshotFailed' }],
-            End: true,
-          },
-          SnapshotFailed: { Type: 'Pass', End: true },
-        },
-      },
-      ResultSelector: { 'count.$': 'States.ArrayLength($)' },
-      ResultPath: '$.snapshots',
-      Next: 'Fanout',
-    },
-    Fanout: {
-      Type: 'Parallel',
-      Branches: [
-        { StartAt: 'A', States: { A: { Type: 'Succeed' } } },
-        { StartAt: 'B', States: { B: { Type: 'Wait', Seconds: 1, End: true } } },
-      ],
-      ResultPath: null,
-      Catch: [{ ErrorEquals: ['States.BranchFailed'], Next: 'Broken' }],
-      Next: 'Done',
-    },
-    Broken: { Type: 'Fail', ErrorPath: '$.error.Error', CausePath: "States.Format('failed: {}', $.error.Cause)" },
-    Done: { Type: 'Succeed', OutputPath: '$.snapshots' },
-  },
-}
-
 describe('validateWorkflow', () => {
-  it('accepts a workflow using every state type', () => {
-    expect(validate(everything)).toEqual([])
-  })
-
-  it('accepts the legacy Map fields Iterator and Parameters', () => {
-    expect(
-      validate({ StartAt: 'M', States: { M: { Type: 'Map', Parameters: { 'x.$': '$$.Map.Item.Value' }, Iterator: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, End: true } } }),
-    ).toEqual([])
+  it.each(Object.entries(validWorkflows))('accepts a valid workflow: %s', (_name, definition) => {
+    expect(validate(definition)).toEqual([])
   })
 
   it('rejects a non-object document and missing StartAt/States', () => {

@@ -541,10 +541,11 @@ function pathMessage(error: unknown): string {
 function suggest(name: string, names: ReadonlySet<string>): string {
   const lower = name.toLowerCase()
   let best: string | undefined
-  let bestDistance = Math.max(2, Math.floor(name.length / 4)) + 1
+  // Close enough to be a typo: up to half the name's length for longer names, one edit for short ones.
+  let bestDistance = (name.length >= 4 ? Math.floor(name.length / 2) : 1) + 1
   for (const candidate of names) {
     const distance = candidate.toLowerCase() === lower ? 0 : editDistance(lower, candidate.toLowerCase())
-    if (distance < bestDistance) {
+    if (distance < bestDistance && distance < name.length) {
       best = candidate
       bestDistance = distance
     }

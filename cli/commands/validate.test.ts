@@ -1,0 +1,66 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { CliIO } from '../command'
+import { main } from '../main'
+
+let dir: string
+let out: string
+let err: string
+let io: CliIO
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ctflow-validate-'))
+  out = ''
+  err = ''
+  io = { stdout: (text) => void (out += text), stderr: (text) => void (err += text), env: {}, cwd: dir, signal: new AbortController().signal }
+})
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+const good = { StartAt: 'Snap', States: { Snap: { Type: 'Task', Resource: 'ctyun:ebs:createSnapshot.sync', End: true } } }
+
+describe('ctflow validate', () => {
+  it('prints one OK line per valid file and exits 0', async () => {
+    await writeFile(join(dir, 'a.json'), JSON.stringify(good))
+    await writeFile(join(dir, 'b.json'), JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }))
+    expect(await main(['validate', 'a.json', 'b.json'], io)).toBe(0)
+    expect(out).toBe('a.json: OK\nb.json: OK\n')
+    expect(err).toBe('')
+  })
+
+  it('lists every problem with file, pointer and state, and exits 1', async () => {
+    await writeFile(join(dir, 'good.json'), JSON.stringify(good))
+    await writeFile(
+      join(dir, 'bad.json'),
+      JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Task', Resource: 'aws:lambda', Next: 'B' }, C: { Type: 'Succeed' } } }),
+    )
+    await writeFile(join(dir, 'broken.json'), '{\n  "StartAt": "A",\n}')
+    expect(await main(['validate', 'good.json', 'bad.json', 'broken.json', 'missing.json'], io)).toBe(1)
+    expect(out).toBe('good.json: OK\n')
+    expect(err.split('\n')).toEqual([
+      'bad.json: /States/A/Next (state "A"): names no state in this scope: "B"',
+      'bad.json: /States/A/Resource (state "A"): unknown resource "aws:lambda": no action is registered under this name',
+      'bad.json: /States/C (state "C"): unreachable: no path leads here from StartAt "A"',
+      'broken.json: /: Invalid JSON at line 3, column 1: trailing comma before "}"',
+      'missing.json: /: file not found',
+      '5 problem(s) in 3 of 4 file(s)',
+      '',
+    ])
+  })
+
+  it('prints the problems as JSON with --json', async () => {
+    await writeFile(join(dir, 'bad.json'), JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass' } } }))
+    expect(await main(['validate', '--json', 'bad.json'], io)).toBe(1)
+    expect(JSON.parse(out)).toEqual([{ file: 'bad.json', pointer: '/States/A', state: 'A', message: 'needs "Next" (the following state) or "End": true' },
+      { file: 'bad.json', pointer: '/States', message: 'no terminal state: at least one state needs "End": true or Type Succeed/Fail' },
+    ])
+  })
+
+  it('is a usage error without files', async () => {
+    expect(await main(['validate'], io)).toBe(2)
+    expect(err).toContain('no workflow file given')
+  })
+})

@@ -16,7 +16,8 @@ import type { RunStore } from '../lib/engine/stores/run-store'
 import { median, percentile } from './measure'
 import type { BenchReport, BenchRow } from './report'
 
-const PG_URL = process.env.CTFLOW_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/test'
+// The local server the tests use (trust auth, database `test`); the bench makes and drops its own schema.
+const PG_URL = 'postgres://postgres@127.0.0.1:5432/test'
 const WORKER_COUNTS = [1, 2, 4]
 const ROUNDS = 3
 const RUNS_PER_ROUND = 160

@@ -8,12 +8,16 @@ describe('errorMatches', () => {
     expect(errorMatches([], 'Ctyun.NotFound')).toBe(false)
   })
 
-  it('lets States.ALL match everything but the terminal States.Runtime and States.DataLimitExceeded', () => {
+  it('never matches States.Runtime, which always fails the execution', () => {
+    expect(errorMatches(['States.Runtime'], 'States.Runtime')).toBe(false)
+    expect(errorMatches(['States.ALL'], 'States.Runtime')).toBe(false)
+  })
+
+  it('lets States.ALL match everything but the terminal States.DataLimitExceeded', () => {
     expect(errorMatches(['States.ALL'], 'Ctyun.NotFound')).toBe(true)
     expect(errorMatches(['States.ALL'], 'States.Timeout')).toBe(true)
-    expect(errorMatches(['States.ALL'], 'States.Runtime')).toBe(false)
     expect(errorMatches(['States.ALL'], 'States.DataLimitExceeded')).toBe(false)
-    expect(errorMatches(['States.Runtime'], 'States.Runtime')).toBe(true)
+    expect(errorMatches(['States.DataLimitExceeded'], 'States.DataLimitExceeded')).toBe(true)
   })
 
   it('lets States.TaskFailed match task errors but not other predefined errors', () => {

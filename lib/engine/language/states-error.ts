@@ -34,15 +34,16 @@ export const StatesErrorNames = {
   ResultWriterFailed: 'States.ResultWriterFailed',
 } as const
 
-/** Errors that no wildcard catches: AWS lists them as terminal ("States.ALL … can't catch States.DataLimitExceeded
- * and States.Runtime"). They still match when named explicitly. */
-const notMatchedByWildcards: ReadonlySet<string> = new Set([StatesErrorNames.Runtime, StatesErrorNames.DataLimitExceeded])
+/** Caught only when named explicitly: AWS "States.ALL … can't catch the States.DataLimitExceeded terminal error". */
+const notMatchedByWildcards: ReadonlySet<string> = new Set([StatesErrorNames.DataLimitExceeded])
 
 /**
  * Whether a `Retry`/`Catch` entry's `ErrorEquals` list matches an error name.
  *
+ * - `States.Runtime` never matches, not even by name: AWS "A States.Runtime error isn't retriable, and will always
+ *   cause the execution to fail. A retry or catch on States.ALL won't catch States.Runtime errors.";
  * - an exact name matches itself;
- * - `States.ALL` matches every error except the terminal `States.Runtime` and `States.DataLimitExceeded`;
+ * - `States.ALL` matches every other error except the terminal `States.DataLimitExceeded`;
  * - `States.TaskFailed` matches every error that is not a predefined `States.*` error (task errors such as
  *   `Ctyun.Throttled`), and itself.
  *
@@ -51,6 +52,7 @@ const notMatchedByWildcards: ReadonlySet<string> = new Set([StatesErrorNames.Run
  * errorMatches(['States.ALL'], 'States.Runtime')  // false
  */
 export function errorMatches(errorEquals: readonly string[], error: string): boolean {
+  if (error === StatesErrorNames.Runtime) return false
   for (const name of errorEquals) {
     if (name === error) return true
     if (notMatchedByWildcards.has(error)) continue

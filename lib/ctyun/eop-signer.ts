@@ -77,8 +77,9 @@ export async function deriveSigningKeyAsync(crypto: EopCrypto, credentials: EopC
 
 /** base64 with the standard alphabet and `=` padding (Go `base64.StdEncoding`). */
 export function toBase64(bytes: Bytes): string {
-  const nodeBuffer = (globalThis as { Buffer?: { from(b: Bytes): { toString(enc: string): string } } }).Buffer
-  if (nodeBuffer) return nodeBuffer.from(bytes).toString('base64')
+  const nodeBuffer = (globalThis as { Buffer?: { from(b: ArrayBufferLike, offset: number, length: number): { toString(enc: string): string } } }).Buffer
+  // A view over the same memory, not a copy.
+  if (nodeBuffer) return nodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
   let binary = ''
   for (const byte of bytes) binary += String.fromCharCode(byte)
   return btoa(binary)
@@ -101,8 +102,8 @@ export function signEop(
   crypto: SyncEopCrypto,
   signingKey: Bytes = deriveSigningKey(crypto, credentials, context.date),
 ): EopSignedHeaders {
-  const stringToSign = eopStringToSign({ ...context, query: input.query, bodyHash: bodyHashOf(crypto, input.body) })
-  const signature = toBase64(crypto.hmacSha256(signingKey, stringToSign))
+  const stringToSign = `ctyun-eop-request-id:${context.requestId}\neop-date:${context.date}\n\n${input.query}\n${bodyHashOf(crypto, input.body)}` // = eopStringToSign, inlined on the hot path
+  const signature = crypto.hmacSha256Base64 ? crypto.hmacSha256Base64(signingKey, stringToSign) : toBase64(crypto.hmacSha256(signingKey, stringToSign))
   return {
     'ctyun-eop-request-id': context.requestId,
     'eop-date': context.date,

@@ -53,7 +53,7 @@ describe('ctflow api', () => {
     const { code, stdout, stderr } = await api(['GET', 'ebs', '/v4/ebs/info-ebs', '--query', 'diskID=x'])
     expect(code).toBe(1)
     expect(stdout).toBe('')
-    expect(stderr).toMatch(/^ctflow api: ebs\.ebsInfo\.notExists: 云硬盘不存在/)
+    expect(stderr).toMatch(/^ctflow api: ebs\.ebsInfo\.notExists: 云硬盘不存在/m)
     expect(stderr).not.toContain(SK)
     expect(stderr).not.toContain(AK)
   })
@@ -101,5 +101,14 @@ describe('ctflow api', () => {
     const { code, stdout } = await api(['--help'])
     expect(code).toBe(0)
     expect(stdout).toContain('Usage: ctflow api METHOD SERVICE PATH')
+  })
+})
+
+describe('ctflow api without any CTYUN_* setting', () => {
+  it('calls an in-process simulator (the embedded default) and says so', async () => {
+    const { code, stdout, stderr } = await api(['GET', 'ecs', '/v4/region/list-regions'], {})
+    expect(code).toBe(0)
+    expect(stderr).toMatch(/calling embedded simulator at http:\/\/127\.0\.0\.1:\d+/)
+    expect(JSON.parse(stdout).returnObj.regionList.length).toBeGreaterThan(0)
   })
 })

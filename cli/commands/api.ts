@@ -7,7 +7,7 @@
  */
 import type { Command } from '../command'
 import { UsageError } from '../command'
-import { resolveCtyunConfig } from '../../lib/config/ctyun-config'
+import { resolveCtyunTarget } from '../../lib/config/ctyun-target'
 import { createCtyunClient } from '../../lib/ctyun/client'
 import { CTYUN_SERVICES, isCtyunService } from '../../lib/ctyun/endpoints'
 import { CtyunApiError, CtyunError, CtyunHttpError } from '../../lib/ctyun/errors'
@@ -131,17 +131,12 @@ const command: Command = async (argv, io) => {
   }
   const args = parseApiArguments(argv)
   // A full URL stands for every service, so key-shape checks follow the URL actually called.
-  const config = resolveCtyunConfig('baseUrl' in args.target ? { ...io.env, CTYUN_ENDPOINT: args.target.baseUrl } : io.env)
-
-  let simulator: { url: string; credentials: { accessKey: string; secretKey: string }; close(): Promise<void> } | undefined
-  if (config.useEmbeddedSimulator && !('baseUrl' in args.target)) {
-    const { startSimulator } = await import('../../lib/simulator/server')
-    simulator = await startSimulator({ port: 0 })
-    io.stderr(`ctflow api: no CTYUN_AK/CTYUN_SK/CTYUN_ENDPOINT set — calling an in-process simulator at ${simulator.url}\n`)
-  }
+  const env = 'baseUrl' in args.target ? { ...io.env, CTYUN_ENDPOINT: args.target.baseUrl } : io.env
+  // The embedded default (lib/config/ctyun-target.ts): no CTYUN_* at all → an in-process simulator.
+  const target = await resolveCtyunTarget(env)
+  if (target.kind !== 'cloud') io.stderr(`ctflow api: calling ${target.description}\n`)
   try {
-    const endpoints = simulator ? Object.fromEntries(CTYUN_SERVICES.map((s) => [s, simulator!.url])) : undefined
-    const client = createCtyunClient({ config, credentials: simulator?.credentials ?? config.credentials, endpoints })
+    const client = createCtyunClient(target.clientOptions)
     const result = await client.call({
       ...args.target,
       method: args.method,
@@ -172,7 +167,7 @@ const command: Command = async (argv, io) => {
     }
     throw error
   } finally {
-    await simulator?.close()
+    await target.close()
   }
 }
 export default command

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createCtyunClient } from './client'
 import type { CtyunClientOptions } from './client'
-import { nodeEopCrypto } from './crypto'
+import { nodeEopCrypto, webEopCrypto } from './crypto'
 import { eopAuthorization, eopStringToSign, toBase64, deriveSigningKey } from './eop-signer'
 import { CtyunApiError, CtyunConfigError, CtyunHttpError, CtyunNetworkError, CtyunTimeoutError } from './errors'
 import type { CtyunLogEvent } from './transport'
@@ -85,6 +85,18 @@ describe('createCtyunClient: signed requests', () => {
     const { client } = harness()
     await client.call({ baseUrl: `${server.url}/prefix`, method: 'GET', path: '/v4/region/list-regions' })
     expect(server.requests[0]!.path).toBe('/prefix/v4/region/list-regions')
+  })
+
+  it('signs with Web Crypto where node:crypto is missing (the async path), accepted by the same check', async () => {
+    const { client } = harness({ signer: { crypto: webEopCrypto() } })
+    await client.call({ service: 'ebs', method: 'POST', path: '/v4/x', query: { q: "a b'中" }, body: { name: '快照' } })
+    expect(verifySignature(server.requests[0]!)).toBe(true)
+  })
+
+  it('points every service at one `endpoint`', async () => {
+    const client = createCtyunClient({ credentials: { accessKey: AK, secretKey: SK }, endpoint: `${server.url}/` })
+    await client.call({ service: 'cda', method: 'GET', path: '/v4/cda/gateway/list' })
+    expect(server.requests[0]!.path).toBe('/v4/cda/gateway/list')
   })
 
   it('refuses to start without credentials, naming CTYUN_AK and CTYUN_SK', () => {

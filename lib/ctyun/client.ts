@@ -30,6 +30,8 @@ export interface CtyunClientOptions {
   /** Resolved settings (`resolveCtyunConfig()`); the fields below override it. */
   config?: Partial<CtyunConfig>
   credentials?: EopCredentials
+  /** One base URL for every service (like CTYUN_ENDPOINT: the simulator, a proxy); `endpoints` wins per service. */
+  endpoint?: string
   endpoints?: Partial<CtyunEndpoints>
   fetch?: typeof globalThis.fetch
   timeoutMs?: number
@@ -48,7 +50,8 @@ const encoder = new TextEncoder()
 
 function buildCaller(options: CtyunClientOptions): CtyunCaller {
   const config = options.config ?? {}
-  const endpoints: CtyunEndpoints = { ...DEFAULT_CTYUN_ENDPOINTS, ...config.endpoints, ...options.endpoints }
+  const everyService = options.endpoint ? Object.fromEntries(CTYUN_SERVICES.map((s) => [s, options.endpoint!.replace(/\/+$/, '')])) : {}
+  const endpoints: CtyunEndpoints = { ...DEFAULT_CTYUN_ENDPOINTS, ...config.endpoints, ...everyService, ...options.endpoints }
   const credentials = options.credentials ?? config.credentials
   if (!credentials) {
     throw new CtyunConfigError(

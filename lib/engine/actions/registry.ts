@@ -1,0 +1,121 @@
+/**
+ * The action registry: what a Task's `Resource` names. Users extend it with their own TypeScript functions; the
+ * CTyun actions (`ctyun:<service>:<operation>`) are registered by `registerCtyunActions`.
+ *
+ * An action is either a plain call, or a long-running operation split into `start` (returns a handle) and `probe`
+ * (one poll, no sleeping). A Task naming `<name>.sync` starts and then waits through the probe — between polls the
+ * engine may suspend the run, so a wait of hours holds no process. A Task naming `<name>` (no `.sync`) calls `call`,
+ * or for a start/probe action returns what `start` returned, as Step Functions' request-response integrations do.
+ */
+
+/** What every call gets: the deterministic clientToken to pass to CTyun, and when to give up. */
+export interface ActionContext {
+  /** Same run + state visit + attempt ⇒ same token: pass it to CTyun writes so a re-issued call returns the same resource. */
+  clientToken: string
+  runId: string
+  state: string
+  /** Aborted when the Task's TimeoutSeconds/HeartbeatSeconds or the invocation's budget runs out. */
+  signal: AbortSignal
+  /** Epoch ms on the engine's clock; the call should be over by then. */
+  deadline: number
+}
+
+export interface ProbeOutcome<T = unknown> {
+  state: 'pending' | 'done' | 'failed'
+  status: string
+  value?: T
+  reason?: string
+}
+
+export interface CallAction {
+  call(input: unknown, context: ActionContext): Promise<unknown> | unknown
+}
+
+export interface SyncAction<Handle = unknown> {
+  start(input: unknown, context: ActionContext): Promise<Handle> | Handle
+  probe(handle: Handle, context: ActionContext): Promise<ProbeOutcome> | ProbeOutcome
+  /** Delay before poll `polls + 1` (polls counts from 1); default 1 s ×3, then ×1.5 up to 30 s (lib/ctyun pollDelay). */
+  pollDelayMs?(polls: number): number
+}
+
+export type Action = CallAction | SyncAction<any> | (CallAction & SyncAction<any>)
+
+/** A resource resolved for execution. */
+export type ResolvedAction =
+  | { kind: 'call'; name: string; call: (input: unknown, context: ActionContext) => Promise<unknown> }
+  | { kind: 'sync'; name: string; start: SyncAction['start']; probe: SyncAction['probe']; pollDelayMs: (polls: number) => number }
+
+export interface ActionRegistry {
+  /** Adds an action; registering a name twice is an error (two modules claiming one name is a bug). */
+  register(name: string, action: Action): ActionRegistry
+  /** Resolves a Task `Resource` (`name` or `name.sync`); undefined when nothing can run it. */
+  resolve(resource: string): ResolvedAction | undefined
+  /** Whether a Task `Resource` can run (validation's `isKnownResource`). */
+  has(resource: string): boolean
+  /** Every runnable resource name, `.sync` forms included. */
+  names(): string[]
+}
+
+const SYNC_SUFFIX = '.sync'
+
+/**
+ * @example
+ * const actions = createActionRegistry()
+ *   .register('my:greet', { call: (input: any) => ({ greeting: `hello ${input.name}` }) })
+ *   .register('my:build', { start: (input) => startBuild(input), probe: (id) => buildStatus(id) })
+ * // Tasks: "Resource": "my:greet", "Resource": "my:build.sync"
+ */
+export function createActionRegistry(): ActionRegistry {
+  const actions = new Map<string, Action>()
+  const registry: ActionRegistry = {
+    register(name, action) {
+      if (!name || name.endsWith(SYNC_SUFFIX)) throw new TypeError(`Action name ${JSON.stringify(name)} must be non-empty and must not end in "${SYNC_SUFFIX}" (the .sync form is derived)`)
+      if (actions.has(name)) throw new TypeError(`Action "${name}" is already registered`)
+      const hasCall = typeof (action as CallAction).call === 'function'
+      const hasStart = typeof (action as SyncAction).start === 'function'
+      const hasProbe = typeof (action as SyncAction).probe === 'function'
+      if (hasStart !== hasProbe) throw new TypeError(`Action "${name}" needs both start and probe (or neither)`)
+      if (!hasCall && !hasStart) throw new TypeError(`Action "${name}" needs call, or start and probe`)
+      actions.set(name, action)
+      return registry
+    },
+    resolve(resource) {
+      const sync = resource.endsWith(SYNC_SUFFIX)
+      const name = sync ? resource.slice(0, -SYNC_SUFFIX.length) : resource
+      const action = actions.get(name)
+      if (!action) return undefined
+      const { call } = action as Partial<CallAction>
+      const { start, probe, pollDelayMs } = action as Partial<SyncAction>
+      if (sync) {
+        if (!start || !probe) return undefined
+        return {
+          kind: 'sync',
+          name,
+          start: start.bind(action),
+          probe: probe.bind(action),
+          pollDelayMs: pollDelayMs ? pollDelayMs.bind(action) : defaultPollDelayMs,
+        }
+      }
+      const run = call ?? start!
+      return { kind: 'call', name, call: async (input, context) => run.call(action, input, context) }
+    },
+    has(resource) {
+      return registry.resolve(resource) !== undefined
+    },
+    names() {
+      const names: string[] = []
+      for (const [name, action] of actions) {
+        names.push(name)
+        if (typeof (action as SyncAction).start === 'function') names.push(name + SYNC_SUFFIX)
+      }
+      return names.sort()
+    },
+  }
+  return registry
+}
+
+/** 1 s for the first three polls, then ×1.5 up to 30 s: the same schedule as lib/ctyun's waitFor (pollDelay). */
+export function defaultPollDelayMs(polls: number): number {
+  const slowSteps = Math.max(0, polls - 3)
+  return Math.min(30_000, Math.round(1_000 * 1.5 ** slowSteps))
+}

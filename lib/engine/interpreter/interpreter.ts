@@ -1,0 +1,609 @@
+import {
+  applyInputPath,
+  applyOutputPath,
+  applyParameters,
+  applyResultPath,
+  applyResultSelector,
+  createContextObject,
+  findCatcher,
+  findRetrier,
+  parseTimestamp,
+  readRequiredPath,
+  retryDelayMs,
+  selectChoice,
+  StatesError,
+  StatesErrorNames,
+  toErrorOutput,
+  toStatesError,
+  type ContextObject,
+} from '../language'
+import type { NewHistoryEvent } from '../run'
+import { deriveClientToken } from './client-token'
+import type { Command, Outcome, StepResult } from './commands'
+import type { StateDefinition, SubWorkflow, WorkflowDefinition } from './definition'
+import { ROOT_FRAME, type ChildrenPhase, type Frame, type Machine } from './machine'
+
+/** Who the run is, for the context object (`$$.Execution.*`) and the clientTokens. */
+export interface Execution {
+  runId: string
+  workflowName: string
+  input: unknown
+  /** ISO 8601. */
+  startTime: string
+}
+
+/** Time and randomness come in from outside, so the interpreter stays deterministic under test. */
+export interface StepOptions {
+  now: number
+  random: () => number
+  execution: Execution
+}
+
+/**
+ * One step of a run: every frame that can move executes one state (Pass, Choice, entering a Task …), sleeping frames
+ * whose time has come wake up, overdue operations time out. Returns the history events of the step, the calls to
+ * make now, and when something is next due. The machine is updated in place (the runner owns it and saves it).
+ *
+ * @example
+ * const machine = createMachine(definition.StartAt, input, now)
+ * const { events, commands, wakeAt } = step(definition, machine, { now, random: Math.random, execution })
+ */
+export function step(definition: WorkflowDefinition, machine: Machine, options: StepOptions): StepResult {
+  const run = new Interpretation(definition, machine, options)
+  run.step()
+  return run.result()
+}
+
+/**
+ * Feeds back what a command did (a result, an error, a `.sync` handle, a pending probe). Outcomes for a frame that
+ * has since moved on (e.g. a Map iteration dropped because a sibling failed) are ignored.
+ */
+export function applyOutcome(definition: WorkflowDefinition, machine: Machine, outcome: Outcome, options: StepOptions): NewHistoryEvent[] {
+  const run = new Interpretation(definition, machine, options)
+  run.apply(outcome)
+  return run.events
+}
+
+/** Ends a run as ABORTED by the caller's request (the machine keeps its position for the record). */
+export function abortMachine(machine: Machine): void {
+  machine.status = 'aborted'
+  machine.frames = {}
+}
+
+type StatesMap = Record<string, StateDefinition>
+
+// Scopes resolve to the States map of a branch or item processor; definitions are immutable, so cache per definition.
+const scopeCache = new WeakMap<WorkflowDefinition, Map<string, StatesMap>>()
+
+function statesOf(definition: WorkflowDefinition, scope: string[]): StatesMap {
+  if (scope.length === 0) return definition.States
+  let cache = scopeCache.get(definition)
+  if (!cache) scopeCache.set(definition, (cache = new Map()))
+  const key = scope.join('\u0000')
+  let states = cache.get(key)
+  if (states) return states
+  states = definition.States
+  for (let i = 0; i < scope.length; i += 2) {
+    const parent: StateDefinition | undefined = states[scope[i]]
+    const selector = scope[i + 1]
+    const sub: SubWorkflow | undefined = selector === 'items' ? (parent?.ItemProcessor ?? parent?.Iterator) : parent?.Branches?.[Number(selector)]
+    if (!sub) throw new StatesError(StatesErrorNames.Runtime, `The run refers to a branch or iterator "${scope.slice(0, i + 2).join('/')}" the workflow does not have (was it changed while the run was suspended?)`)
+    states = sub.States
+  }
+  cache.set(key, states)
+  return states
+}
+
+class Interpretation {
+  readonly events: NewHistoryEvent[] = []
+  private readonly at: string
+  private readonly now: number
+
+  constructor(
+    private readonly definition: WorkflowDefinition,
+    private readonly machine: Machine,
+    private readonly options: StepOptions,
+  ) {
+    this.now = options.now
+    this.at = new Date(options.now).toISOString()
+  }
+
+  step(): void {
+    const machine = this.machine
+    if (machine.status !== 'running') return
+    if (machine.timeoutAt !== undefined && this.now >= machine.timeoutAt) {
+      machine.status = 'timed_out'
+      machine.error = { error: StatesErrorNames.Timeout, cause: `The workflow's TimeoutSeconds (${this.definition.TimeoutSeconds}) elapsed` }
+      machine.frames = {}
+      this.emit('ExecutionTimedOut', undefined, machine.error)
+      return
+    }
+    for (const id of Object.keys(machine.frames)) {
+      const frame = machine.frames[id]
+      if (!frame || machine.status !== 'running') continue
+      const phase = frame.phase
+      switch (phase.kind) {
+        case 'ready':
+          this.execute(frame)
+          break
+        case 'sleeping':
+          if (phase.until <= this.now) this.wake(frame)
+          break
+        case 'invoking':
+        case 'polling':
+          if (phase.timeoutAt !== undefined && phase.timeoutAt <= this.now) {
+            const error = new StatesError(StatesErrorNames.Timeout, `The task did not finish within its TimeoutSeconds (state "${frame.state}")`)
+            this.emit('TaskTimedOut', frame, toErrorOutput(error))
+            this.handleError(frame, error)
+          }
+          break
+        case 'children':
+          break
+      }
+    }
+  }
+
+  result(): StepResult {
+    const commands: Command[] = []
+    let wakeAt: number | undefined
+    let runnable = false
+    const earliest = (at: number | undefined) => {
+      if (at !== undefined && (wakeAt === undefined || at < wakeAt)) wakeAt = at
+    }
+    if (this.machine.status === 'running') {
+      for (const frame of Object.values(this.machine.frames)) {
+        const phase = frame.phase
+        switch (phase.kind) {
+          case 'ready':
+            runnable = true
+            break
+          case 'sleeping':
+            if (phase.until <= this.now) runnable = true
+            else earliest(phase.until)
+            break
+          case 'invoking':
+            commands.push({
+              type: 'invoke',
+              frameId: frame.id,
+              state: frame.state,
+              resource: phase.resource,
+              input: phase.input,
+              clientToken: phase.clientToken,
+              ...deadlineOf(phase.timeoutAt, phase.heartbeatMs, this.now),
+            })
+            break
+          case 'polling':
+            if (phase.pollAt <= this.now) {
+              commands.push({
+                type: 'probe',
+                frameId: frame.id,
+                state: frame.state,
+                resource: phase.resource,
+                handle: phase.handle,
+                clientToken: phase.clientToken,
+                polls: phase.polls,
+                ...deadlineOf(phase.timeoutAt, phase.heartbeatMs, this.now),
+              })
+            } else {
+              earliest(phase.pollAt)
+              earliest(phase.timeoutAt)
+            }
+            break
+          case 'children':
+            break
+        }
+      }
+      earliest(this.machine.timeoutAt)
+    }
+    return { events: this.events, commands, wakeAt, runnable }
+  }
+
+  apply(outcome: Outcome): void {
+    const frame = this.machine.frames[outcome.frameId]
+    if (!frame || this.machine.status !== 'running') return
+    const phase = frame.phase
+    if ((phase.kind !== 'invoking' && phase.kind !== 'polling') || phase.clientToken !== outcome.clientToken) return
+    switch (outcome.type) {
+      case 'succeeded': {
+        this.emit('TaskSucceeded', frame, { output: outcome.output })
+        const state = this.stateOf(frame)
+        this.guard(frame, () => {
+          const context = this.context(frame)
+          const where = { state: frame.state }
+          const selected = applyResultSelector(outcome.output, state.ResultSelector, context, where)
+          const output = applyOutputPath(applyResultPath(frame.input, selected, state.ResultPath, where), state.OutputPath, context, where)
+          this.leave(frame, state, output)
+        })
+        break
+      }
+      case 'failed': {
+        const error = new StatesError(outcome.error, outcome.cause)
+        this.emit(outcome.error === StatesErrorNames.Timeout ? 'TaskTimedOut' : 'TaskFailed', frame, toErrorOutput(error))
+        this.handleError(frame, error)
+        break
+      }
+      case 'started':
+        this.emit('TaskStarted', frame, { handle: outcome.handle })
+        frame.phase = { ...(phase as Omit<typeof phase, 'kind'>), kind: 'polling', handle: outcome.handle, polls: 0, pollAt: outcome.pollAt }
+        break
+      case 'pending':
+        if (phase.kind !== 'polling') return
+        if (phase.lastStatus !== outcome.status) this.emit('TaskProgressed', frame, { status: outcome.status })
+        phase.polls += 1
+        phase.pollAt = outcome.pollAt
+        phase.lastStatus = outcome.status
+        break
+    }
+  }
+
+  // ——— executing states ———
+
+  private execute(frame: Frame): void {
+    const states = this.statesFor(frame)
+    if (!states) return
+    const state = states[frame.state]
+    if (!state) {
+      this.failFrame(frame, new StatesError(StatesErrorNames.Runtime, `There is no state named "${frame.state}" (was the workflow changed while the run was suspended?)`))
+      return
+    }
+    const retrying = frame.phase.kind === 'ready' && frame.phase.retry === true
+    if (!retrying) this.emit(`${state.Type}StateEntered`, frame, { input: frame.input })
+    this.guard(frame, () => this.executeBody(frame, state))
+  }
+
+  private executeBody(frame: Frame, state: StateDefinition): void {
+    const where = { state: frame.state }
+    const context = this.context(frame)
+    switch (state.Type) {
+      case 'Pass': {
+        const effective = applyParameters(applyInputPath(frame.input, state.InputPath, context, where), state.Parameters, context, where)
+        const result = 'Result' in state ? state.Result : effective
+        this.leave(frame, state, applyOutputPath(applyResultPath(frame.input, result, state.ResultPath, where), state.OutputPath, context, where))
+        return
+      }
+      case 'Succeed': {
+        this.leave(frame, state, applyOutputPath(applyInputPath(frame.input, state.InputPath, context, where), state.OutputPath, context, where))
+        return
+      }
+      case 'Fail': {
+        const error = state.ErrorPath !== undefined ? this.readString(frame, state.ErrorPath, context, 'ErrorPath') : (state.Error ?? '')
+        const cause = state.CausePath !== undefined ? this.readString(frame, state.CausePath, context, 'CausePath') : (state.Cause ?? '')
+        this.failFrame(frame, new StatesError(error, cause))
+        return
+      }
+      case 'Choice': {
+        const effective = applyInputPath(frame.input, state.InputPath, context, where)
+        const next = selectChoice(state as { Choices: unknown[]; Default?: string }, effective, context, where)
+        this.moveTo(frame, state, next, applyOutputPath(effective, state.OutputPath, context, where))
+        return
+      }
+      case 'Wait': {
+        const effective = applyInputPath(frame.input, state.InputPath, context, where)
+        const until = this.waitUntil(frame, state, effective, context)
+        const output = applyOutputPath(effective, state.OutputPath, context, where)
+        if (until <= this.now) this.leave(frame, state, output)
+        else frame.phase = { kind: 'sleeping', until, then: 'next', output }
+        return
+      }
+      case 'Task':
+        return this.startTask(frame, state, context)
+      case 'Parallel': {
+        const effective = applyParameters(applyInputPath(frame.input, state.InputPath, context, where), state.Parameters, context, where)
+        const total = state.Branches?.length ?? 0
+        frame.phase = { kind: 'children', effectiveInput: effective, total, nextIndex: 0, running: 0, finished: 0, maxConcurrency: 0, results: new Array(total).fill(null) }
+        this.emit('ParallelStateStarted', frame, { branches: total })
+        return this.spawnChildren(frame, state)
+      }
+      case 'Map': {
+        const effective = applyInputPath(frame.input, state.InputPath, context, where)
+        const items = state.ItemsPath !== undefined ? readRequiredPath(effective, state.ItemsPath, context, where, 'ItemsPath') : effective
+        if (!Array.isArray(items)) {
+          throw new StatesError(StatesErrorNames.Runtime, `The Map items (ItemsPath ${state.ItemsPath ?? '$'}) are ${describe(items)}, not an array (state "${frame.state}")`)
+        }
+        const maxConcurrency = this.maxConcurrency(frame, state, effective, context)
+        frame.phase = {
+          kind: 'children',
+          effectiveInput: effective,
+          items: items.slice(),
+          total: items.length,
+          nextIndex: 0,
+          running: 0,
+          finished: 0,
+          maxConcurrency,
+          results: new Array(items.length).fill(null),
+        }
+        this.emit('MapStateStarted', frame, { length: items.length })
+        return this.spawnChildren(frame, state)
+      }
+      default:
+        throw new StatesError(StatesErrorNames.Runtime, `Unknown state type ${JSON.stringify((state as { Type: unknown }).Type)} (state "${frame.state}")`)
+    }
+  }
+
+  private startTask(frame: Frame, state: StateDefinition, context: ContextObject): void {
+    const where = { state: frame.state }
+    const effective = applyParameters(applyInputPath(frame.input, state.InputPath, context, where), state.Parameters, context, where)
+    const timeoutSeconds = state.TimeoutSecondsPath !== undefined ? this.readSeconds(frame, state.TimeoutSecondsPath, context, 'TimeoutSecondsPath', 1) : state.TimeoutSeconds
+    const heartbeatSeconds =
+      state.HeartbeatSecondsPath !== undefined ? this.readSeconds(frame, state.HeartbeatSecondsPath, context, 'HeartbeatSecondsPath', 1) : state.HeartbeatSeconds
+    const clientToken = deriveClientToken(this.options.execution.runId, frame.id, frame.step, frame.attempt)
+    frame.phase = {
+      kind: 'invoking',
+      resource: state.Resource ?? '',
+      input: effective,
+      clientToken,
+      startedAt: this.now,
+      ...(timeoutSeconds !== undefined ? { timeoutAt: this.now + timeoutSeconds * 1000 } : {}),
+      ...(heartbeatSeconds !== undefined ? { heartbeatMs: heartbeatSeconds * 1000 } : {}),
+    }
+    this.emit('TaskScheduled', frame, { resource: state.Resource, input: effective, attempt: frame.attempt, clientToken })
+  }
+
+  private waitUntil(frame: Frame, state: StateDefinition, effective: unknown, context: ContextObject): number {
+    if (state.Seconds !== undefined) return this.now + state.Seconds * 1000
+    if (state.SecondsPath !== undefined) return this.now + this.readSeconds(frame, state.SecondsPath, context, 'SecondsPath', 0, effective) * 1000
+    const text = state.TimestampPath !== undefined ? readRequiredPath(effective, state.TimestampPath, context, { state: frame.state }, 'TimestampPath') : state.Timestamp
+    const at = parseTimestamp(text)
+    if (at === undefined) {
+      throw new StatesError(StatesErrorNames.Runtime, `${state.TimestampPath !== undefined ? `TimestampPath ${state.TimestampPath}` : 'Timestamp'} is ${describe(text)}, not an RFC 3339 timestamp (state "${frame.state}")`)
+    }
+    return at
+  }
+
+  private maxConcurrency(frame: Frame, state: StateDefinition, effective: unknown, context: ContextObject): number {
+    if (state.MaxConcurrencyPath !== undefined) return this.readSeconds(frame, state.MaxConcurrencyPath, context, 'MaxConcurrencyPath', 0, effective)
+    return state.MaxConcurrency ?? 0
+  }
+
+  /** A non-negative integer read from a path (seconds, concurrency); anything else is States.Runtime naming the field. */
+  private readSeconds(frame: Frame, path: string, context: ContextObject, field: string, minimum: number, document: unknown = frame.input): number {
+    const value = readRequiredPath(document, path, context, { state: frame.state }, field)
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum) {
+      throw new StatesError(StatesErrorNames.Runtime, `${field} ${path} is ${describe(value)}, not an integer ≥ ${minimum} (state "${frame.state}")`)
+    }
+    return value
+  }
+
+  private readString(frame: Frame, path: string, context: ContextObject, field: string): string {
+    const value = readRequiredPath(frame.input, path, context, { state: frame.state }, field)
+    if (typeof value !== 'string') throw new StatesError(StatesErrorNames.Runtime, `${field} ${path} is ${describe(value)}, not a string (state "${frame.state}")`)
+    return value
+  }
+
+  // ——— Parallel and Map children ———
+
+  private spawnChildren(parent: Frame, state: StateDefinition): void {
+    const phase = parent.phase as ChildrenPhase
+    const limit = phase.maxConcurrency > 0 ? phase.maxConcurrency : Number.POSITIVE_INFINITY
+    const isMap = state.Type === 'Map'
+    while (phase.nextIndex < phase.total && phase.running < limit) {
+      const index = phase.nextIndex
+      let input: unknown
+      let sub: SubWorkflow | undefined
+      if (isMap) {
+        const item = phase.items![index]
+        const selector = state.ItemSelector ?? state.Parameters
+        if (selector !== undefined) {
+          const context = this.context(parent, { index, value: item })
+          input = applyParameters(phase.effectiveInput, selector, context, { state: parent.state, field: state.ItemSelector !== undefined ? 'ItemSelector' : 'Parameters' })
+        } else {
+          input = item
+        }
+        // Started items are not needed again (a retry re-reads the input), so keep the saved machine small.
+        phase.items![index] = null
+        sub = state.ItemProcessor ?? state.Iterator
+      } else {
+        input = phase.effectiveInput
+        sub = state.Branches?.[index]
+      }
+      if (!sub) throw new StatesError(StatesErrorNames.Runtime, `State "${parent.state}" has no ${isMap ? 'ItemProcessor' : `branch ${index}`}`)
+      phase.nextIndex += 1
+      phase.running += 1
+      const child: Frame = {
+        id: `${parent.id}/${parent.step}.${parent.attempt}:${index}`,
+        parent: parent.id,
+        index,
+        scope: [...parent.scope, parent.state, isMap ? 'items' : String(index)],
+        state: sub.StartAt,
+        input,
+        enteredAt: this.now,
+        step: 1,
+        attempt: 0,
+        phase: { kind: 'ready' },
+      }
+      this.machine.frames[child.id] = child
+      if (isMap) this.emit('MapIterationStarted', parent, { index })
+    }
+    if (phase.finished === phase.total) this.completeChildren(parent, state)
+  }
+
+  private childFinished(child: Frame, output: unknown): void {
+    const parent = this.machine.frames[child.parent!]
+    delete this.machine.frames[child.id]
+    if (!parent || parent.phase.kind !== 'children') return
+    const state = this.stateOf(parent)
+    const phase = parent.phase
+    phase.results[child.index!] = output
+    phase.running -= 1
+    phase.finished += 1
+    if (state.Type === 'Map') this.emit('MapIterationSucceeded', parent, { index: child.index })
+    this.guard(parent, () => this.spawnChildren(parent, state))
+  }
+
+  private completeChildren(parent: Frame, state: StateDefinition): void {
+    const phase = parent.phase as ChildrenPhase
+    const where = { state: parent.state }
+    const context = this.context(parent)
+    this.emit(`${state.Type}StateSucceeded`, parent, undefined)
+    const selected = applyResultSelector(phase.results, state.ResultSelector, context, where)
+    this.leave(parent, state, applyOutputPath(applyResultPath(parent.input, selected, state.ResultPath, where), state.OutputPath, context, where))
+  }
+
+  private dropChildren(parent: Frame): void {
+    const prefix = `${parent.id}/`
+    for (const id of Object.keys(this.machine.frames)) if (id.startsWith(prefix)) delete this.machine.frames[id]
+  }
+
+  // ——— transitions ———
+
+  /** Leaves a state with its output: to `Next`, or the end of the frame (End, Succeed). */
+  private leave(frame: Frame, state: StateDefinition, output: unknown): void {
+    if (state.Type === 'Succeed' || state.End === true || state.Next === undefined) {
+      this.emit(`${state.Type}StateExited`, frame, { output })
+      this.finishFrame(frame, output)
+    } else {
+      this.moveTo(frame, state, state.Next, output)
+    }
+  }
+
+  private moveTo(frame: Frame, state: StateDefinition, next: string, output: unknown): void {
+    this.emit(`${state.Type}StateExited`, frame, { output })
+    frame.state = next
+    frame.input = output
+    frame.enteredAt = this.now
+    frame.step += 1
+    frame.attempt = 0
+    delete frame.retries
+    frame.phase = { kind: 'ready' }
+  }
+
+  private wake(frame: Frame): void {
+    const phase = frame.phase
+    if (phase.kind !== 'sleeping') return
+    if (phase.then === 'retry') {
+      frame.phase = { kind: 'ready', retry: true }
+      this.execute(frame)
+    } else {
+      this.leave(frame, this.stateOf(frame), phase.output)
+    }
+  }
+
+  private finishFrame(frame: Frame, output: unknown): void {
+    if (frame.id === ROOT_FRAME) {
+      this.machine.status = 'succeeded'
+      this.machine.output = output
+      this.machine.frames = {}
+      this.emit('ExecutionSucceeded', undefined, { output })
+    } else {
+      this.childFinished(frame, output)
+    }
+  }
+
+  private failFrame(frame: Frame, error: StatesError): void {
+    if (frame.id === ROOT_FRAME) {
+      this.machine.status = 'failed'
+      this.machine.error = { error: error.error, cause: error.cause }
+      this.machine.frames = {}
+      this.emit('ExecutionFailed', undefined, toErrorOutput(error))
+      return
+    }
+    const parent = this.machine.frames[frame.parent!]
+    delete this.machine.frames[frame.id]
+    if (!parent || parent.phase.kind !== 'children') return
+    const state = this.stateOf(parent)
+    if (state.Type === 'Map') this.emit('MapIterationFailed', parent, { index: frame.index, ...toErrorOutput(error) })
+    this.emit(`${state.Type}StateFailed`, parent, toErrorOutput(error))
+    this.handleError(parent, error, true)
+  }
+
+  /** Retry, else Catch, else the frame fails (Step Functions: a retrier whose attempts are used up falls to Catch). */
+  private handleError(frame: Frame, error: StatesError, fromBranch = false): void {
+    const state = this.stateOf(frame)
+    if (frame.phase.kind === 'children') this.dropChildren(frame)
+    // ctflow: a branch's own error name is matched first; `States.BranchFailed` also matches any failed branch/iteration.
+    const names = fromBranch ? [error.error, StatesErrorNames.BranchFailed] : [error.error]
+    for (const name of names) {
+      const found = findRetrier(state.Retry, name)
+      if (!found) continue
+      const retries = frame.retries ?? []
+      const used = retries[found.index] ?? 0
+      const delay = retryDelayMs(found.retrier, used, this.options.random)
+      if (delay === undefined) break
+      retries[found.index] = used + 1
+      frame.retries = retries
+      frame.attempt += 1
+      frame.phase = { kind: 'sleeping', until: this.now + delay, then: 'retry' }
+      this.emit(`${state.Type}RetryScheduled`, frame, { ...toErrorOutput(error), attempt: frame.attempt, delayMs: delay })
+      return
+    }
+    for (const name of names) {
+      const catcher = findCatcher(state.Catch, name)
+      if (!catcher) continue
+      try {
+        const output = applyResultPath(frame.input, toErrorOutput(error), catcher.ResultPath, { state: frame.state, field: 'Catch.ResultPath' })
+        this.emit('CatchTaken', frame, { ...toErrorOutput(error), next: catcher.Next })
+        this.moveTo(frame, state, catcher.Next, output)
+      } catch (thrown) {
+        this.failFrame(frame, toStatesError(thrown))
+      }
+      return
+    }
+    this.failFrame(frame, error)
+  }
+
+  /** Runs a piece of state logic; a StatesError it throws goes through the state's Retry/Catch. */
+  private guard(frame: Frame, body: () => void): void {
+    try {
+      body()
+    } catch (thrown) {
+      if (!(thrown instanceof StatesError) && !(thrown instanceof Error)) throw thrown
+      this.handleError(frame, toStatesError(thrown))
+    }
+  }
+
+  // ——— helpers ———
+
+  private statesFor(frame: Frame): StatesMap | undefined {
+    try {
+      return statesOf(this.definition, frame.scope)
+    } catch (thrown) {
+      this.failFrame(frame, toStatesError(thrown))
+      return undefined
+    }
+  }
+
+  private stateOf(frame: Frame): StateDefinition {
+    return statesOf(this.definition, frame.scope)[frame.state]
+  }
+
+  private context(frame: Frame, mapItem?: { index: number; value: unknown }): ContextObject {
+    const execution = this.options.execution
+    return createContextObject({
+      executionId: execution.runId,
+      input: execution.input,
+      startTime: execution.startTime,
+      stateMachineName: execution.workflowName,
+      stateName: frame.state,
+      enteredTime: frame.enteredAt === this.now ? this.at : new Date(frame.enteredAt).toISOString(),
+      retryCount: frame.attempt,
+      mapItem,
+    })
+  }
+
+  private emit(type: string, frame: Frame | undefined, detail: unknown): void {
+    const event: NewHistoryEvent = { at: this.at, type }
+    if (frame) {
+      event.state = frame.state
+      if (frame.id !== ROOT_FRAME) detail = { ...(detail as object), frame: frame.id }
+    }
+    if (detail !== undefined) event.detail = detail
+    this.events.push(event)
+  }
+}
+
+function deadlineOf(timeoutAt: number | undefined, heartbeatMs: number | undefined, now: number): { deadline?: number; deadlineError?: string } {
+  // ctflow's actions send no heartbeats, so each call (a plain call, a .sync start, one probe) must finish within
+  // HeartbeatSeconds; the whole task within TimeoutSeconds.
+  const heartbeatAt = heartbeatMs !== undefined ? now + heartbeatMs : undefined
+  if (heartbeatAt !== undefined && (timeoutAt === undefined || heartbeatAt < timeoutAt)) return { deadline: heartbeatAt, deadlineError: StatesErrorNames.HeartbeatTimeout }
+  if (timeoutAt !== undefined) return { deadline: timeoutAt, deadlineError: StatesErrorNames.Timeout }
+  return {}
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'missing'
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`
+  return `${typeof value === 'object' ? 'an object' : `the ${typeof value} ${String(value)}`}`
+}

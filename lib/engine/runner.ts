@@ -1,0 +1,268 @@
+import { toTaskError } from './actions/task-errors'
+import type { ActionContext, ActionRegistry } from './actions/registry'
+import type { Budget } from './engine'
+import { abortMachine, applyOutcome, step, type Execution, type StepOptions } from './interpreter/interpreter'
+import type { Command, Outcome } from './interpreter/commands'
+import type { WorkflowDefinition } from './interpreter/definition'
+import type { Machine } from './interpreter/machine'
+import { StatesErrorNames } from './language'
+import type { NewHistoryEvent, RunRecord, RunStatus } from './run'
+import { LeaseLostError, type Lease, type RunStore } from './stores/run-store'
+
+/** The engine's time source. Tests pass a fake whose `sleep` moves time forward without waiting. */
+export interface Clock {
+  now(): number
+  sleep(ms: number, signal?: AbortSignal): Promise<void>
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve) => {
+      if (signal?.aborted) return resolve()
+      const timer = setTimeout(done, ms)
+      function done() {
+        clearTimeout(timer)
+        signal?.removeEventListener('abort', done)
+        resolve()
+      }
+      signal?.addEventListener('abort', done, { once: true })
+    }),
+}
+
+export interface RunnerDeps {
+  store: RunStore
+  actions: ActionRegistry
+  definitionOf(workflow: string): WorkflowDefinition | undefined
+  clock: Clock
+  random: () => number
+  owner: string
+  leaseMs: number
+  /** Called after each save with the events it appended (the CLI prints progress lines from these). */
+  onEvents?: (run: RunRecord, events: NewHistoryEvent[]) => void
+}
+
+export interface RunBudget extends Budget {
+  /** Stops sleeping and calling early (SIGINT); the run stays where its last save put it. */
+  signal?: AbortSignal
+}
+
+const STATUS: Record<Machine['status'], RunStatus> = {
+  running: 'RUNNING',
+  succeeded: 'SUCCEEDED',
+  failed: 'FAILED',
+  timed_out: 'TIMED_OUT',
+  aborted: 'ABORTED',
+}
+
+/**
+ * Advances one run under a lease until it finishes, suspends (its next wake-up lies beyond the budget) or the budget
+ * runs out. Returns the run as last saved; a run leased by someone else is returned untouched.
+ */
+export async function advanceRun(deps: RunnerDeps, runId: string, budget: RunBudget): Promise<RunRecord | undefined> {
+  const lease = await deps.store.acquire(runId, leaseOptions(deps))
+  if (!lease) return deps.store.get(runId)
+  return driveLeased(deps, lease, budget)
+}
+
+/** Advances a run whose lease the caller already holds (claimDue), then releases the lease. */
+export async function driveLeased(deps: RunnerDeps, lease: Lease, budget: RunBudget): Promise<RunRecord | undefined> {
+  const run = await deps.store.get(lease.runId)
+  if (!run) return undefined
+  const driver = new RunDriver(deps, lease, run, budget)
+  try {
+    return await driver.drive()
+  } catch (error) {
+    if (error instanceof LeaseLostError) return deps.store.get(lease.runId)
+    throw error
+  } finally {
+    await deps.store.release(driver.lease)
+  }
+}
+
+function leaseOptions(deps: RunnerDeps) {
+  return { owner: deps.owner, leaseMs: deps.leaseMs, now: new Date(deps.clock.now()) }
+}
+
+// Abort reasons, told apart when a call is cut short.
+class BudgetExhausted extends Error {}
+class TaskDeadline extends Error {
+  constructor(readonly errorName: string) {
+    super(errorName)
+  }
+}
+
+class RunDriver {
+  private readonly machine: Machine
+  private readonly execution: Execution
+  private readonly definition: WorkflowDefinition | undefined
+
+  constructor(
+    private readonly deps: RunnerDeps,
+    public lease: Lease,
+    private run: RunRecord,
+    private readonly budget: RunBudget,
+  ) {
+    this.machine = run.machine as Machine
+    this.execution = { runId: run.id, workflowName: run.workflow, input: run.input, startTime: run.createdAt.toISOString() }
+    this.definition = deps.definitionOf(run.workflow)
+  }
+
+  async drive(): Promise<RunRecord> {
+    const { clock } = this.deps
+    if (this.run.status !== 'RUNNING') return this.run
+    if (!this.definition) {
+      return this.finishWith('FAILED', { error: StatesErrorNames.Runtime, cause: `The workflow "${this.run.workflow}" is not loaded in this engine` })
+    }
+    if ((this.machine as { format?: unknown } | null)?.format !== 1) {
+      return this.finishWith('FAILED', { error: StatesErrorNames.Runtime, cause: 'The run was saved in a format this engine does not read' })
+    }
+    for (;;) {
+      if (this.run.cancelRequested) {
+        abortMachine(this.machine)
+        return this.save([{ at: this.iso(), type: 'ExecutionAborted', detail: { cause: 'cancelled' } }], null)
+      }
+      const now = clock.now()
+      if (now >= this.budget.deadline || this.budget.signal?.aborted) return this.run
+      const result = step(this.definition, this.machine, this.options(now))
+      if (this.machine.status !== 'running') return this.save(result.events, null)
+
+      if (result.commands.length > 0) {
+        // Saved before calling: the history says what was started with which clientToken, and a crash from here on
+        // re-issues the same calls with the same tokens (or polls what they started).
+        await this.save(result.events, new Date(now))
+        if (this.run.cancelRequested) continue
+        const outcomes = await Promise.all(result.commands.map((command) => this.execute(command)))
+        const events: NewHistoryEvent[] = []
+        const after = this.options(clock.now())
+        for (const outcome of outcomes) if (outcome) events.push(...applyOutcome(this.definition, this.machine, outcome, after))
+        if (events.length > 0) await this.save(events, new Date(after.now))
+        continue
+      }
+      if (result.runnable) {
+        await this.save(result.events, new Date(now))
+        continue
+      }
+      if (result.wakeAt === undefined) {
+        // Nothing to run and nothing to wait for: a bug, not the workflow's fault. Fail loudly rather than spin.
+        return this.finishWith('FAILED', { error: StatesErrorNames.Runtime, cause: 'The run has nothing left to do but did not finish (engine bug)' }, result.events)
+      }
+      const wakeAt = result.wakeAt
+      if (wakeAt > this.budget.deadline) {
+        const events = [...result.events, { at: this.iso(), type: 'ExecutionSuspended', detail: { resumeAt: new Date(wakeAt).toISOString() } }]
+        return this.save(events, new Date(wakeAt))
+      }
+      await this.save(result.events, new Date(wakeAt))
+      await this.keepLease(wakeAt)
+      await clock.sleep(Math.max(0, wakeAt - clock.now()), this.budget.signal)
+    }
+  }
+
+  private options(now: number): StepOptions {
+    return { now, random: this.deps.random, execution: this.execution }
+  }
+
+  private iso(): string {
+    return new Date(this.deps.clock.now()).toISOString()
+  }
+
+  /** Saves one transition (and renews the lease when half of it is used). */
+  private async save(events: NewHistoryEvent[], resumeAt: Date | null): Promise<RunRecord> {
+    const machine = this.machine
+    const status = STATUS[machine.status]
+    const now = new Date(this.deps.clock.now())
+    await this.keepLease(now.getTime())
+    this.run = await this.deps.store.save(this.lease, {
+      status,
+      machine,
+      resumeAt: status === 'RUNNING' ? resumeAt : null,
+      ...(machine.status === 'succeeded' ? { output: machine.output } : {}),
+      ...(machine.error && status !== 'SUCCEEDED' ? { error: machine.error } : {}),
+      events,
+      now,
+    })
+    if (events.length > 0) this.deps.onEvents?.(this.run, events)
+    return this.run
+  }
+
+  /** Ends the run with an engine-level failure (workflow gone, unreadable machine). */
+  private async finishWith(status: RunStatus, error: { error: string; cause: string }, events: NewHistoryEvent[] = []): Promise<RunRecord> {
+    const machine = (this.machine ?? {}) as Machine
+    Object.assign(machine, { status: 'failed', error, frames: {} })
+    const all = [...events, { at: this.iso(), type: 'ExecutionFailed', detail: error }]
+    this.run = await this.deps.store.save(this.lease, { status, machine, resumeAt: null, error, events: all, now: new Date(this.deps.clock.now()) })
+    this.deps.onEvents?.(this.run, all)
+    return this.run
+  }
+
+  /** Renews the lease if it would expire before `until` (bounded by one lease length). */
+  private async keepLease(until: number): Promise<void> {
+    const { leaseMs, clock } = this.deps
+    const now = clock.now()
+    if (this.lease.expiresAt.getTime() - now > Math.min(leaseMs / 2, until - now + leaseMs / 4)) return
+    this.lease = await this.deps.store.renew(this.lease, leaseOptions(this.deps))
+  }
+
+  /** Runs one command through the registry; undefined when the budget cut it short (re-issued next time). */
+  private async execute(command: Command): Promise<Outcome | undefined> {
+    const { clock, actions } = this.deps
+    const base = { frameId: command.frameId, clientToken: command.clientToken }
+    const resolved = actions.resolve(command.resource)
+    if (!resolved || (command.type === 'probe' && resolved.kind !== 'sync')) {
+      return { ...base, type: 'failed', error: StatesErrorNames.Runtime, cause: `No action can run the resource "${command.resource}" (state "${command.state}")` }
+    }
+    const limit = Math.min(command.deadline ?? Number.POSITIVE_INFINITY, this.budget.deadline)
+    const controller = new AbortController()
+    const byTask = command.deadline !== undefined && command.deadline <= this.budget.deadline
+    const reason = byTask ? new TaskDeadline(command.deadlineError ?? StatesErrorNames.Timeout) : new BudgetExhausted()
+    let timer: ReturnType<typeof setTimeout> | undefined
+    let onStop: (() => void) | undefined
+    // Actions should honour `signal`; the race makes sure one that does not still cannot hold the run.
+    const cut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort(reason)
+        reject(reason)
+      }, Math.max(0, limit - clock.now()))
+      onStop = () => {
+        controller.abort(new BudgetExhausted())
+        reject(new BudgetExhausted())
+      }
+      this.budget.signal?.addEventListener('abort', onStop, { once: true })
+    })
+    cut.catch(() => {})
+    const context: ActionContext = { clientToken: command.clientToken, runId: this.run.id, state: command.state, signal: controller.signal, deadline: limit }
+    try {
+      if (command.type === 'invoke') {
+        if (resolved.kind === 'call') {
+          const output = await Promise.race([resolved.call(command.input, context), cut])
+          return { ...base, type: 'succeeded', output: toJson(output) }
+        }
+        const handle = await Promise.race([Promise.resolve(resolved.start(command.input, context)), cut])
+        return { ...base, type: 'started', handle: toJson(handle), pollAt: clock.now() }
+      }
+      if (resolved.kind !== 'sync') throw new Error('unreachable')
+      const probe = await Promise.race([Promise.resolve(resolved.probe(command.handle, context)), cut])
+      if (probe.state === 'done') return { ...base, type: 'succeeded', output: toJson(probe.value) }
+      if (probe.state === 'failed') {
+        return { ...base, type: 'failed', error: 'Ctyun.ResourceFailed', cause: `${command.resource} ended with status "${probe.status}"${probe.reason ? `: ${probe.reason}` : ''}` }
+      }
+      return { ...base, type: 'pending', status: probe.status, pollAt: clock.now() + resolved.pollDelayMs(command.polls + 1) }
+    } catch (thrown) {
+      if (thrown instanceof BudgetExhausted) return undefined
+      if (thrown instanceof TaskDeadline) {
+        return { ...base, type: 'failed', error: thrown.errorName, cause: `The task did not finish in time (state "${command.state}", ${thrown.errorName === StatesErrorNames.HeartbeatTimeout ? 'HeartbeatSeconds' : 'TimeoutSeconds'})` }
+      }
+      return { ...base, type: 'failed', ...toTaskError(thrown) }
+    } finally {
+      clearTimeout(timer)
+      if (onStop) this.budget.signal?.removeEventListener('abort', onStop)
+    }
+  }
+}
+
+/** Action results are saved as JSON: drop what JSON cannot hold (undefined → null, Dates → strings) right away. */
+function toJson(value: unknown): unknown {
+  if (value === undefined) return null
+  if (value === null || typeof value !== 'object') return value
+  return JSON.parse(JSON.stringify(value))
+}

@@ -20,7 +20,7 @@ export const systemClock: Clock = {
   sleep: (ms, signal) =>
     new Promise<void>((resolve) => {
       if (signal?.aborted) return resolve()
-      const timer = setTimeout(done, ms)
+      const timer = setTimeout(done, Math.min(ms, 2 ** 31 - 1)) // longer sleeps wake early and sleep again
       function done() {
         clearTimeout(timer)
         signal?.removeEventListener('abort', done)
@@ -83,6 +83,8 @@ export async function driveLeased(deps: RunnerDeps, lease: Lease, budget: RunBud
 function leaseOptions(deps: RunnerDeps) {
   return { owner: deps.owner, leaseMs: deps.leaseMs, now: new Date(deps.clock.now()) }
 }
+
+const MAX_TIMER_MS = 2 ** 31 - 1
 
 // Abort reasons, told apart when a call is cut short.
 class BudgetExhausted extends Error {}
@@ -219,10 +221,14 @@ class RunDriver {
     let onStop: (() => void) | undefined
     // Actions should honour `signal`; the race makes sure one that does not still cannot hold the run.
     const cut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        controller.abort(reason)
-        reject(reason)
-      }, Math.max(0, limit - clock.now()))
+      const ms = Math.max(0, limit - clock.now())
+      // setTimeout cannot count past ~24.8 days (it would fire at once); no task or budget is that long in practice.
+      if (ms <= MAX_TIMER_MS) {
+        timer = setTimeout(() => {
+          controller.abort(reason)
+          reject(reason)
+        }, ms)
+      }
       onStop = () => {
         controller.abort(new BudgetExhausted())
         reject(new BudgetExhausted())

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest'
+import { createActionRegistry, type ActionContext } from '../engine/actions/registry'
+import { JOB_ACTION_NAMES, registerJobActions } from './job-actions'
+
+const runId = '0f8e6c2a-4b1d-4c3e-9a7b-1234567890ab'
+const context: ActionContext = { clientToken: 't', runId, state: 'S', signal: new AbortController().signal, deadline: Date.now() + 10_000 }
+const now = Date.parse('2026-11-23T03:00:00Z')
+
+function registry() {
+  return registerJobActions(createActionRegistry(), {
+    ebs: {
+      async *listDisks() {
+        yield { diskID: 'd1', instanceID: 'i1', isSystemVolume: false }
+      },
+    },
+    image: {
+      getImage: async ({ imageID }) => ({ imageID, imageName: 'golden', imageStatus: 'active', imageVisibility: 'private' }),
+      listCopyDestinations: async () => ['r2'],
+    },
+    now: () => now,
+  })
+}
+
+async function call(name: string, input: unknown) {
+  const action = registry().resolve(name)
+  if (action?.kind !== 'call') throw new Error(`${name} is not a call action`)
+  return action.call(input, context)
+}
+
+describe('job actions', () => {
+  it('registers every ctflow action', () => {
+    expect(registry().names()).toEqual([...JOB_ACTION_NAMES].sort())
+  })
+
+  it('prepare names snapshots after the run', async () => {
+    const plan = (await call('ctflow:backup:prepare', { input: { regionID: 'r1' } })) as { snapshotName: string; disks: unknown[] }
+    expect(plan.snapshotName).toBe(`ctflow-nightly-${runId}`)
+    expect(plan.disks).toHaveLength(1)
+  })
+
+  it('plans retention on the engine clock', async () => {
+    const old = { snapshotID: 's-old', snapshotName: `nightly-${runId}`, createTime: '2026-11-01T00:00:00Z' }
+    const fresh = { snapshotID: 's-new', snapshotName: `nightly-${runId.replace('0f', '1f')}`, createTime: '2026-11-22T00:00:00Z' }
+    const plan = await call('ctflow:backup:planRetention', { snapshots: [old, fresh], prefix: 'nightly', retention: { maxAgeDays: 7 }, protect: [] })
+    expect(plan).toMatchObject({ prune: ['s-old'], keep: ['s-new'] })
+  })
+
+  it('plans image copies and reports', async () => {
+    expect(await call('ctflow:image:planCopies', { input: { regionID: 'r1', imageID: 'img', destinations: ['r2'] } })).toMatchObject({
+      copies: [{ destinationRegionID: 'r2', imageName: 'golden' }],
+    })
+    expect(await call('ctflow:backup:report', { snapshots: [{ diskID: 'd1', snapshotID: 's1' }] })).toMatchObject({ failed: false })
+  })
+
+  it('names a Parameters field the workflow forgot', async () => {
+    await expect(call('ctflow:backup:planRetention', { snapshots: [] })).rejects.toThrow('input.prefix is missing from the Parameters of ctflow:backup:planRetention')
+    await expect(call('ctflow:backup:report', 'x')).rejects.toMatchObject({ name: 'Job.InvalidInput' })
+  })
+})

@@ -1,0 +1,69 @@
+import type { ActionRegistry } from '../engine/actions/registry'
+import { buildBackupReport } from './backup-report'
+import { JobInputError, isRecord } from './job-input-error'
+import { planImageCopies, type SourceImage } from './plan-image-copies'
+import { prepareBackup } from './prepare-backup'
+import { planRetention, type RetainableSnapshot } from './retention-plan'
+import type { SelectableDisk } from './disk-selection'
+
+/**
+ * The `ctflow:*` actions: the few steps of the shipped jobs that ASL cannot say (input defaults and checks, date
+ * arithmetic for retention, joining results into a report). Everything that touches CTyun goes through the
+ * `ctyun:*` actions or, here, through the same client's services.
+ */
+export interface JobActionDeps {
+  ebs: { listDisks(params: { regionID: string }): AsyncIterable<SelectableDisk> }
+  image: {
+    getImage(params: { regionID: string; imageID: string }): Promise<SourceImage | undefined>
+    listCopyDestinations(params: { regionID: string }): Promise<string[]>
+  }
+  /** The engine's clock (epoch ms), so retention is decided in the run's time. */
+  now: () => number
+}
+
+export const JOB_ACTION_NAMES = ['ctflow:backup:prepare', 'ctflow:backup:planRetention', 'ctflow:backup:report', 'ctflow:image:planCopies'] as const
+
+export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps): ActionRegistry {
+  return registry
+    .register('ctflow:backup:prepare', {
+      call: (input, context) => {
+        const { input: jobInput } = expectObject(input, 'ctflow:backup:prepare', ['input'])
+        return prepareBackup(jobInput, { runId: context.runId, listDisks: (params) => deps.ebs.listDisks(params) })
+      },
+    })
+    .register('ctflow:backup:planRetention', {
+      call: (input) => {
+        const { snapshots, prefix, retention, protect } = expectObject(input, 'ctflow:backup:planRetention', ['snapshots', 'prefix', 'retention'])
+        return planRetention(snapshots as RetainableSnapshot[], {
+          prefix: String(prefix),
+          rule: retention as { maxAgeDays?: number; keepLast?: number },
+          now: new Date(deps.now()),
+          protect: Array.isArray(protect) ? (protect as string[]) : [],
+        })
+      },
+    })
+    .register('ctflow:backup:report', {
+      call: (input) => {
+        const fields = expectObject(input, 'ctflow:backup:report', ['snapshots'])
+        return buildBackupReport(fields as Parameters<typeof buildBackupReport>[0])
+      },
+    })
+    .register('ctflow:image:planCopies', {
+      call: (input) => {
+        const { input: jobInput } = expectObject(input, 'ctflow:image:planCopies', ['input'])
+        return planImageCopies(jobInput, {
+          getImage: (params) => deps.image.getImage(params),
+          supportedDestinations: (params) => deps.image.listCopyDestinations(params),
+        })
+      },
+    })
+}
+
+/** These actions take what the workflow's Parameters build; a missing field is a workflow bug, named as such. */
+function expectObject(input: unknown, action: string, required: string[]): Record<string, unknown> {
+  if (!isRecord(input)) throw new JobInputError('', `of ${action} must be an object (check the Task's Parameters)`)
+  for (const field of required) {
+    if (!(field in input)) throw new JobInputError(field, `is missing from the Parameters of ${action}`)
+  }
+  return input
+}

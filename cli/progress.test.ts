@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest'
+import { formatProgress } from './progress'
+
+const start = Date.parse('2026-11-23T02:00:00.000Z')
+const at = (ms: number) => new Date(start + ms).toISOString()
+
+describe('formatProgress', () => {
+  it('shows Task calls with their item index and ids, and their outcome', () => {
+    expect(
+      formatProgress({ at: at(3200), type: 'TaskScheduled', state: 'Snapshot', detail: { resource: 'ctyun:ebs:createSnapshot.sync', attempt: 0, input: { regionID: 'r1', diskID: 'd-7' }, frame: 'root/2.0:2' } }, start),
+    ).toBe('   3.2s  Snapshot[2]        → ctyun:ebs:createSnapshot.sync  diskID=d-7 regionID=r1')
+    expect(formatProgress({ at: at(9000), type: 'TaskSucceeded', state: 'Snapshot', detail: { output: { snapshotID: 's-1' }, frame: 'root/2.0:2' } }, start)).toContain('✓ snapshotID=s-1')
+    expect(formatProgress({ at: at(9000), type: 'TaskScheduled', state: 'Snapshot', detail: { resource: 'x', attempt: 2, input: {} } }, start)).toContain('(attempt 3)')
+  })
+
+  it('shows retries, catches and the end of the run', () => {
+    expect(formatProgress({ at: at(1000), type: 'TaskRetryScheduled', state: 'S', detail: { error: 'Ctyun.Throttled', delayMs: 2300 } }, start)).toContain('↻ Ctyun.Throttled — retry in 2.3s')
+    expect(formatProgress({ at: at(1000), type: 'CatchTaken', state: 'S', detail: { error: 'Ctyun.ResourceFailed', next: 'SnapshotFailed' } }, start)).toContain('↪ Ctyun.ResourceFailed caught → SnapshotFailed')
+    expect(formatProgress({ at: at(1000), type: 'ExecutionFailed', detail: { error: 'Backup.DisksFailed' } }, start)).toBe('   1.0s  run FAILED: Backup.DisksFailed')
+  })
+
+  it('keeps quiet about routine transitions', () => {
+    expect(formatProgress({ at: at(0), type: 'PassStateEntered', state: 'P', detail: { input: {} } }, start)).toBeUndefined()
+  })
+})

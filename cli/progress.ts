@@ -1,0 +1,64 @@
+import type { NewHistoryEvent } from '../lib/engine/run'
+
+/**
+ * One line per interesting history event, for live progress on a terminal (`ctflow demo`, `ctflow run`):
+ * `  3.2s  Snapshot[2]  ✓ ctyun:ebs:createSnapshot.sync  diskID=5d0c…`. Quiet events (state entered/exited, Pass
+ * states) print nothing, so a run of a few hundred transitions stays readable.
+ */
+const IDS = ['diskID', 'instanceID', 'snapshotID', 'imageID', 'eipID', 'destinationRegionID', 'backupPolicyID', 'backupTaskID', 'regionID'] as const
+
+export function formatProgress(event: NewHistoryEvent, startedAt: number): string | undefined {
+  const elapsed = `${((Date.parse(event.at) - startedAt) / 1000).toFixed(1).padStart(6)}s`
+  const where = `${event.state ?? ''}${itemIndex(event)}`
+  const detail = (event.detail ?? {}) as Record<string, unknown>
+  const line = (mark: string, text: string) => `${elapsed}  ${where.padEnd(18)} ${mark} ${text}`.trimEnd()
+  switch (event.type) {
+    case 'ExecutionStarted':
+      return `${elapsed}  run started: ${String(detail.workflow ?? '')}`
+    case 'TaskScheduled':
+      return line('→', `${String(detail.resource)}${Number(detail.attempt) > 0 ? ` (attempt ${Number(detail.attempt) + 1})` : ''}  ${ids(detail.input)}`)
+    case 'TaskProgressed':
+      return line('…', String(detail.status))
+    case 'TaskSucceeded':
+      return line('✓', ids(detail.output) || 'done')
+    case 'TaskFailed':
+    case 'TaskTimedOut':
+      return line('✗', `${String(detail.error)}: ${truncate(String(detail.cause ?? ''), 160)}`)
+    case 'MapStateStarted':
+      return line('⇉', `${String(detail.length)} items`)
+    case 'ExecutionSuspended':
+      return `${elapsed}  run suspended until ${String((detail as { resumeAt?: string }).resumeAt ?? 'later')}`
+    case 'ExecutionSucceeded':
+      return `${elapsed}  run SUCCEEDED`
+    case 'ExecutionFailed':
+    case 'ExecutionTimedOut':
+    case 'ExecutionAborted':
+      return `${elapsed}  run ${event.type.slice('Execution'.length).toUpperCase()}: ${String(detail.error ?? '')}`
+    default:
+      if (event.type.endsWith('RetryScheduled')) return line('↻', `${String(detail.error)} — retry in ${Math.round(Number(detail.delayMs) / 100) / 10}s`)
+      if (event.type === 'CatchTaken') return line('↪', `${String(detail.error)} caught → ${String(detail.next)}`)
+      return undefined
+  }
+}
+
+/** `root/3.0:2` → `[2]`: the Map item (or Parallel branch) a frame belongs to. */
+function itemIndex(event: NewHistoryEvent): string {
+  const frame = (event.detail as { frame?: unknown } | undefined)?.frame
+  if (typeof frame !== 'string') return ''
+  const indexes = [...frame.matchAll(/:(\d+)/g)].map((m) => m[1])
+  return indexes.length ? `[${indexes.join('.')}]` : ''
+}
+
+function ids(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return ''
+  const record = value as Record<string, unknown>
+  const nested = typeof record.disk === 'object' && record.disk !== null ? (record.disk as Record<string, unknown>) : {}
+  return IDS.flatMap((key) => {
+    const v = record[key] ?? nested[key]
+    return typeof v === 'string' || typeof v === 'number' ? [`${key}=${v}`] : []
+  }).join(' ')
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text
+}

@@ -113,6 +113,11 @@ class RunDriver {
   async drive(): Promise<RunRecord> {
     const { clock } = this.deps
     if (this.run.status !== 'RUNNING') return this.run
+    if (this.run.cancelRequested) {
+      // Before anything else: a run can be cancelled even when its workflow is no longer loaded (`ctflow runs cancel`).
+      if (this.machine && typeof this.machine === 'object') abortMachine(this.machine)
+      return this.save([{ at: this.iso(), type: 'ExecutionAborted', detail: { cause: 'cancelled' } }], null)
+    }
     if (!this.definition) {
       return this.finishWith('FAILED', { error: StatesErrorNames.Runtime, cause: `The workflow "${this.run.workflow}" is not loaded in this engine` })
     }
@@ -252,7 +257,13 @@ class RunDriver {
       if (probe.state === 'failed') {
         return { ...base, type: 'failed', error: 'Ctyun.ResourceFailed', cause: `${command.resource} ended with status "${probe.status}"${probe.reason ? `: ${probe.reason}` : ''}` }
       }
-      return { ...base, type: 'pending', status: probe.status, pollAt: clock.now() + resolved.pollDelayMs(command.polls + 1) }
+      return {
+        ...base,
+        type: 'pending',
+        status: probe.status,
+        pollAt: clock.now() + resolved.pollDelayMs(command.polls + 1),
+        ...(probe.handle !== undefined ? { handle: toJson(probe.handle) } : {}),
+      }
     } catch (thrown) {
       if (thrown instanceof BudgetExhausted) return undefined
       if (thrown instanceof TaskDeadline) {

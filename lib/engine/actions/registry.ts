@@ -25,6 +25,8 @@ export interface ProbeOutcome<T = unknown> {
   status: string
   value?: T
   reason?: string
+  /** A new handle for the next polls (a two-phase wait: order → resource id → resource available). */
+  handle?: unknown
 }
 
 export interface CallAction {

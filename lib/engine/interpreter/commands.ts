@@ -39,7 +39,7 @@ export type Outcome =
   /** A `.sync` start returned its handle; the first probe is due at `pollAt`. */
   | { type: 'started'; frameId: string; clientToken: string; handle: unknown; pollAt: number }
   /** A probe said pending; poll again at `pollAt`. */
-  | { type: 'pending'; frameId: string; clientToken: string; status: string; pollAt: number }
+  | { type: 'pending'; frameId: string; clientToken: string; status: string; pollAt: number; handle?: unknown }
 
 /** What one interpreter step produced. */
 export interface StepResult {

@@ -232,6 +232,7 @@ class Interpretation {
         phase.polls += 1
         phase.pollAt = outcome.pollAt
         phase.lastStatus = outcome.status
+        if (outcome.handle !== undefined) phase.handle = outcome.handle
         break
     }
   }

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createCtyunClient } from '../../ctyun/client'
+import { startSimulator, type RunningSimulator } from '../../simulator/server'
+import { createEngine } from '../create-engine'
+import type { WorkflowDefinition } from '../interpreter/definition'
+import { createMemoryStore } from '../stores/memory-store'
+import { createFakeClock } from '../testing/fake-clock'
+import { registerCtyunActions } from './ctyun-actions'
+import { createActionRegistry } from './registry'
+
+const REGION = 'bb9fdb42056f11eda1610242ac110002'
+const DISK = '5d0c1e2f-0001-4c7a-8e4b-a1b2c3d4e501'
+
+// Real HTTP: engine → action → signed client → simulator on port 0. The engine's fake clock also moves the simulator's
+// lifecycle clock, so a `.sync` wait takes no wall time.
+describe('ctyun actions against the simulator', () => {
+  let sim: RunningSimulator
+  beforeAll(async () => {
+    sim = await startSimulator({ port: 0 })
+  })
+  afterAll(() => sim.close())
+
+  function engineFor(definition: object) {
+    const clock = createFakeClock(Date.now())
+    const sleep = clock.sleep
+    clock.sleep = async (ms: number) => {
+      sim.simulator.clock.advance(ms)
+      await sleep(ms)
+    }
+    const client = createCtyunClient({ endpoint: sim.url, credentials: sim.credentials })
+    const actions = registerCtyunActions(createActionRegistry(), client)
+    return createEngine({ store: createMemoryStore(), actions, workflows: { wf: definition as WorkflowDefinition }, clock })
+  }
+
+  it('creates a snapshot with .sync: one create call, then polls until available', async () => {
+    sim.simulator.reset()
+    const engine = engineFor({
+      StartAt: 'Snap',
+      States: {
+        Snap: {
+          Type: 'Task',
+          Resource: 'ctyun:ebs:createSnapshot.sync',
+          Parameters: { regionID: REGION, diskID: DISK, snapshotName: 'nightly-1', retentionPolicy: 'custom', retentionTime: 7 },
+          ResultSelector: { 'id.$': '$.snapshotID', 'status.$': '$.snapshotStatus' },
+          End: true,
+        },
+      },
+    })
+    const { run } = await engine.start({ workflow: 'wf', input: {} })
+    const done = await engine.runToEnd(run.id)
+    expect(done.error).toBeUndefined()
+    expect(done.output).toMatchObject({ status: 'available' })
+    expect(sim.simulator.calls.count('ebs.createSnapshot')).toBe(1)
+  })
+
+  it('lists disks as an array and maps a missing disk to Ctyun.NotFound (catchable)', async () => {
+    const engine = engineFor({
+      StartAt: 'List',
+      States: {
+        List: { Type: 'Task', Resource: 'ctyun:ebs:listDisks', Parameters: { regionID: REGION }, ResultSelector: { 'n.$': 'States.ArrayLength($)' }, ResultPath: '$.disks', Next: 'Get' },
+        Get: { Type: 'Task', Resource: 'ctyun:ebs:getDisk', Parameters: { regionID: REGION, diskID: 'no-such-disk' }, Catch: [{ ErrorEquals: ['Ctyun.NotFound'], ResultPath: '$.missing', Next: 'Done' }], End: true },
+        Done: { Type: 'Succeed' },
+      },
+    })
+    const { run } = await engine.start({ workflow: 'wf', input: {} })
+    const done = await engine.runToEnd(run.id)
+    expect(done.status).toBe('SUCCEEDED')
+    expect((done.output as any).disks.n).toBeGreaterThan(0)
+    expect((done.output as any).missing.Error).toBe('Ctyun.NotFound')
+  })
+
+  it('creates an EIP with .sync (order → eipID) and executes a backup policy with .sync', async () => {
+    sim.simulator.reset()
+    const engine = engineFor({
+      StartAt: 'Eip',
+      States: {
+        Eip: { Type: 'Task', Resource: 'ctyun:eip:createEip.sync', Parameters: { regionID: REGION, name: 'e1', cycleType: 'on_demand', bandwidth: 5 }, ResultPath: '$.eip', Next: 'Backup' },
+        Backup: { Type: 'Task', Resource: 'ctyun:cbr:executePolicy.sync', Parameters: { regionID: REGION, backupPolicyID: '7f3a9b2c4d5e6f708192a3b4c5d6e701' }, ResultSelector: { 'status.$': '$.backupTaskStatusCode' }, ResultPath: '$.backup', End: true },
+      },
+    })
+    const { run } = await engine.start({ workflow: 'wf', input: {} })
+    const done = await engine.runToEnd(run.id)
+    expect(done.error).toBeUndefined()
+    expect((done.output as any).eip.eipID).toMatch(/^eip-/)
+    expect((done.output as any).backup.status).toBe('Completed')
+    expect(sim.simulator.calls.count('eip.create')).toBe(1)
+  })
+})

@@ -1,0 +1,151 @@
+import type { CtyunClient } from '../../ctyun/client'
+import { CtyunInputError, CtyunResourceFailedError } from '../../ctyun/errors'
+import { collect } from '../../ctyun/paginate'
+import type { ProbeResult } from '../../ctyun/wait'
+import type { SnapshotCreation } from '../../ctyun/services/ebs'
+import type { ActionContext, ActionRegistry, ProbeOutcome, SyncAction } from './registry'
+
+/**
+ * Binds lib/ctyun operations as Task resources `ctyun:<service>:<operation>` (add `.sync` to wait for completion).
+ * Inputs are the client method's parameters; writes get the Task's deterministic clientToken, so a run resumed after
+ * a crash re-issues the same request and CTyun returns the same resource. List operations return every page as an
+ * array. The full list is in lib/engine/ARCHITECTURE.md.
+ *
+ * @example registerCtyunActions(createActionRegistry(), createCtyunClient(target.clientOptions))
+ */
+export function registerCtyunActions(registry: ActionRegistry, client: CtyunClient): ActionRegistry {
+  const call = (name: string, run: (input: Params, context: ActionContext) => Promise<unknown>) => registry.register(`ctyun:${name}`, { call: (input, context) => run(params(name, input), context) })
+  const sync = <H>(name: string, action: { start(input: Params, context: ActionContext): Promise<H>; probe(handle: H, context: ActionContext): Promise<ProbeOutcome> }) =>
+    registry.register(`ctyun:${name}`, {
+      start: (input, context) => action.start(params(name, input), context),
+      probe: (handle, context) => action.probe(handle as H, context),
+    } satisfies SyncAction<H>)
+
+  // ——— ECS ———
+  call('ecs:listInstances', (input) => collect(client.ecs.listInstances(input as never)))
+  call('ecs:getInstance', (input) => client.ecs.getInstance(input as never))
+
+  // ——— EBS ———
+  call('ebs:listDisks', (input) => collect(client.ebs.listDisks(input as never)))
+  call('ebs:getDisk', (input) => client.ebs.getDisk(input as never))
+  call('ebs:listSnapshots', (input) => collect(client.ebs.listSnapshots(input as never)))
+  call('ebs:getSnapshot', async (input) => (await client.ebs.getSnapshot(input as never)) ?? null)
+  call('ebs:deleteSnapshots', (input) => client.ebs.deleteSnapshots(input as never))
+  // Plain form: the creation (order or job); `.sync`: follows it to the snapshot id, then waits for `available`.
+  sync<{ regionID: string; creation: SnapshotCreation; snapshotID?: string }>('ebs:createSnapshot', {
+    async start(input, context) {
+      const creation = await client.ebs.createSnapshot({ ...(input as never as Parameters<CtyunClient['ebs']['createSnapshot']>[0]), clientToken: context.clientToken })
+      return { regionID: String(input.regionID), creation }
+    },
+    async probe(handle) {
+      if (!handle.snapshotID) {
+        const created = await client.ebs.probeSnapshotCreation({ regionID: handle.regionID, creation: handle.creation })
+        if (created.state === 'failed') throw failed(creationName(handle.creation), created)
+        if (created.state === 'pending') return { state: 'pending', status: `creating (${created.status})` }
+        return { state: 'pending', status: 'snapshot id known', handle: { ...handle, snapshotID: created.value!.snapshotID } }
+      }
+      return orFail(await client.ebs.probeSnapshot({ regionID: handle.regionID, snapshotID: handle.snapshotID }), `snapshot ${handle.snapshotID}`)
+    },
+  })
+
+  // ——— CBR (云备份) ———
+  call('cbr:listPolicies', (input) => collect(client.cbr.listPolicies(input as never)))
+  call('cbr:listTasks', (input) => collect(client.cbr.listTasks(input as never)))
+  call('cbr:listBackups', (input) => collect(client.cbr.listBackups(input as never)))
+  sync<{ regionID: string; backupTaskID: string; backupSrcInstanceID?: string }>('cbr:executePolicy', {
+    async start(input) {
+      // execute-now takes no clientToken, so a resumed run could start a second backup. Adopt a task of this policy
+      // that is still running instead (CTyun would not run two at once for one policy anyway). An assumption, stated
+      // in lib/engine/ARCHITECTURE.md.
+      const regionID = String(input.regionID)
+      const running = (await collect(client.cbr.listTasks({ regionID }))).find(
+        (task) => task.backupPolicyID === input.backupPolicyID && ['Executing', 'Preparing'].includes(String(task.backupTaskStatusCode)),
+      )
+      if (running?.backupTaskID) return { regionID, backupTaskID: running.backupTaskID }
+      const { backupTaskID } = await client.cbr.executePolicy(input as never)
+      return { regionID, backupTaskID }
+    },
+    async probe(handle) {
+      return orFail(await client.cbr.probeTask(handle), `backup task ${handle.backupTaskID}`)
+    },
+  })
+
+  // ——— IMS (镜像) ———
+  call('image:listImages', (input) => collect(client.image.listImages(input as never)))
+  call('image:getImage', (input) => client.image.getImage(input as never))
+  call('image:listCopyDestinations', (input) => client.image.listCopyDestinations(input as never))
+  // Copies take no clientToken and return nothing; the copy is found by name in the destination. A resumed run
+  // (or a retry) that finds the copy already there does not copy again.
+  const copy = (name: 'copyImageToRegion' | 'copyImage') =>
+    sync<{ destinationRegionID: string; imageName: string }>(`image:${name}`, {
+      async start(input) {
+        const destinationRegionID = String(name === 'copyImage' ? input.regionID : input.destinationRegionID)
+        const imageName = String(input.imageName)
+        const existing = await client.image.probeImageCopy({ destinationRegionID, imageName })
+        if (existing.status === 'not-found' || existing.state === 'failed') await client.image[name](input as never)
+        return { destinationRegionID, imageName }
+      },
+      async probe(handle) {
+        return orFail(await client.image.probeImageCopy(handle), `image copy "${handle.imageName}" in ${handle.destinationRegionID}`)
+      },
+    })
+  copy('copyImageToRegion')
+  copy('copyImage')
+
+  // ——— EIP (弹性 IP) ———
+  call('eip:getEip', (input) => client.eip.getEip(input as never))
+  call('eip:listEips', (input) => collect(client.eip.listEips(input as never)))
+  call('eip:deleteEip', (input, context) => client.eip.deleteEip({ ...(input as never as { regionID: string; eipID: string }), clientToken: context.clientToken }))
+  sync<{ regionID: string; masterOrderID: string; eipID?: string }>('eip:createEip', {
+    async start(input, context) {
+      const order = await client.eip.createEip({ ...(input as never as Parameters<CtyunClient['eip']['createEip']>[0]), clientToken: context.clientToken })
+      return { regionID: String(input.regionID), masterOrderID: order.masterOrderID, ...(order.eipID ? { eipID: order.eipID } : {}) }
+    },
+    async probe(handle) {
+      if (handle.eipID) return { state: 'done', status: 'created', value: { eipID: handle.eipID, masterOrderID: handle.masterOrderID } }
+      const order = await client.orders.probeOrder({ masterOrderID: handle.masterOrderID })
+      if (order.state === 'failed') throw failed(`order ${handle.masterOrderID}`, order)
+      if (order.state === 'pending') return { state: 'pending', status: order.status }
+      return { state: 'done', status: order.status, value: { eipID: order.value!.resourceIDs[0], masterOrderID: handle.masterOrderID } }
+    },
+  })
+  const bind = (name: 'associateEip' | 'disassociateEip', target: 'bound' | 'unbound') =>
+    sync<{ regionID: string; eipID: string; associationID?: string }>(`eip:${name}`, {
+      async start(input, context) {
+        await client.eip[name]({ ...(input as never as { regionID: string; eipID: string; associationID: string; associationType: 1 }), clientToken: context.clientToken })
+        return { regionID: String(input.regionID), eipID: String(input.eipID), ...(typeof input.associationID === 'string' ? { associationID: input.associationID } : {}) }
+      },
+      async probe(handle) {
+        return orFail(await client.eip.probeEip({ ...handle, target }), `EIP ${handle.eipID} → ${target}`)
+      },
+    })
+  bind('associateEip', 'bound')
+  bind('disassociateEip', 'unbound')
+
+  // ——— CDA (云专线) and regions ———
+  call('cda:listGateways', (input) => collect(client.cda.listGateways(input as never)))
+  call('regions:listRegions', (input) => client.regions.listRegions(input as never))
+  return registry
+}
+
+type Params = Record<string, unknown>
+
+function params(name: string, input: unknown): Params {
+  if (input === undefined || input === null) return {}
+  if (typeof input !== 'object' || Array.isArray(input)) throw new CtyunInputError('input', `ctyun:${name} takes an object of parameters, not ${Array.isArray(input) ? 'an array' : typeof input}`)
+  return input as Params
+}
+
+function creationName(creation: SnapshotCreation): string {
+  return creation.flow === 'order' ? `order ${creation.masterOrderID} → snapshot id` : `job ${creation.snapshotJobID} → snapshot id`
+}
+
+function failed(resource: string, result: ProbeResult<unknown>): CtyunResourceFailedError {
+  return new CtyunResourceFailedError({ resource, status: result.status, ...(result.reason ? { reason: result.reason } : {}) })
+}
+
+/** A failed probe throws, so the error name says what failed (Ctyun.OrderFailed vs Ctyun.ResourceFailed). */
+function orFail<T>(result: ProbeResult<T>, resource: string): ProbeOutcome {
+  if (result.state === 'failed') throw failed(resource, result)
+  return result.state === 'done' ? { state: 'done', status: result.status, value: result.value ?? null } : { state: 'pending', status: result.status }
+}

@@ -6,7 +6,8 @@ import { createMachine } from './interpreter/machine'
 import type { NewHistoryEvent, RunRecord } from './run'
 import { advanceRun, driveLeased, systemClock, type Clock, type RunBudget, type RunnerDeps } from './runner'
 import type { RunStore } from './stores/run-store'
-import { checkRunnable, WorkflowError, type LoadedWorkflow, type WorkflowProblem } from './workflows'
+import { validateWorkflow } from './validate'
+import { WorkflowError, type LoadedWorkflow, type WorkflowProblem } from './workflows'
 
 export interface CreateEngineOptions {
   store: RunStore
@@ -20,7 +21,7 @@ export interface CreateEngineOptions {
   owner?: string
   /** How long a lease lasts before another worker may take a run over (default 60 s). */
   leaseMs?: number
-  /** Full ASL validation (lib/engine/validate) run beside the engine's own checks, when given. */
+  /** ASL validation; default lib/engine/validate's validateWorkflow (every problem with its pointer and state). */
   validate?: (definition: unknown, options: { isKnownResource: (resource: string) => boolean }) => Array<{ pointer: string; state?: string; message: string }>
   /** Progress: called after every save with the events it appended. */
   onEvents?: (run: RunRecord, events: NewHistoryEvent[]) => void
@@ -53,11 +54,9 @@ export function createEngine(options: CreateEngineOptions): Engine & { readonly 
   const workflows = normalise(options.workflows)
   const problems: WorkflowProblem[] = []
   const isKnownResource = (resource: string) => actions.has(resource)
+  const validate = options.validate ?? validateWorkflow
   for (const workflow of workflows.values()) {
-    problems.push(...checkRunnable(workflow.name, workflow.definition, isKnownResource))
-    for (const problem of options.validate?.(workflow.definition, { isKnownResource }) ?? []) {
-      if (!problems.some((p) => p.workflow === workflow.name && p.pointer === problem.pointer && p.message === problem.message)) problems.push({ workflow: workflow.name, ...problem })
-    }
+    for (const problem of validate(workflow.definition, { isKnownResource })) problems.push({ workflow: workflow.name, ...problem })
   }
   if (problems.length > 0) throw new WorkflowError(problems)
 

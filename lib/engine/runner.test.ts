@@ -205,6 +205,6 @@ describe('durable runs', () => {
         store: createMemoryStore(),
         workflows: { wf: { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'nope:x', Next: 'Gone' } } } as WorkflowDefinition },
       }),
-    ).toThrow(/\/States\/T\/Next.*Gone[\s\S]*\/States\/T\/Resource.*nope:x/)
+    ).toThrow(/Gone[\s\S]*nope:x|nope:x[\s\S]*Gone/)
   })
 })

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
-import type { StateDefinition, WorkflowDefinition } from './interpreter/definition'
+import type { WorkflowDefinition } from './interpreter/definition'
 
 /** A workflow as the engine holds it: the ASL document under its name (the file name without `.json`). */
 export interface LoadedWorkflow {
@@ -73,75 +73,4 @@ async function readJson(path: string, workflow: string, problems: WorkflowProble
     problems.push({ workflow, pointer: '', message: `${path} is not valid JSON: ${(error as Error).message}` })
     return undefined
   }
-}
-
-/**
- * The checks the engine itself relies on before running anything: the document is an object with `StartAt` and
- * `States`, every transition names a state of its scope, every Task resource is known, and only the JSONPath query
- * language is used. (The full ASL validation — paths, intrinsics, Retry/Catch fields, reachability — is
- * lib/engine/validate, run beside this.)
- */
-export function checkRunnable(workflow: string, definition: unknown, isKnownResource: (resource: string) => boolean): WorkflowProblem[] {
-  const problems: WorkflowProblem[] = []
-  const problem = (pointer: string, message: string, state?: string) => problems.push({ workflow, pointer, message, ...(state ? { state } : {}) })
-  if (typeof definition !== 'object' || definition === null || Array.isArray(definition)) {
-    problem('', 'a workflow must be a JSON object with StartAt and States')
-    return problems
-  }
-  if ((definition as WorkflowDefinition).QueryLanguage === 'JSONata') problem('/QueryLanguage', 'JSONata is not supported yet; use the JSONPath query language')
-  checkScope(definition as { StartAt?: unknown; States?: unknown }, '', problem, isKnownResource)
-  return problems
-}
-
-function checkScope(
-  scope: { StartAt?: unknown; States?: unknown },
-  pointer: string,
-  problem: (pointer: string, message: string, state?: string) => void,
-  isKnownResource: (resource: string) => boolean,
-): void {
-  const states = scope.States
-  if (typeof states !== 'object' || states === null || Array.isArray(states)) {
-    problem(`${pointer}/States`, 'States must be an object of named states')
-    return
-  }
-  const names = new Set(Object.keys(states))
-  if (typeof scope.StartAt !== 'string' || !names.has(scope.StartAt)) problem(`${pointer}/StartAt`, `StartAt ${JSON.stringify(scope.StartAt)} names no state here`)
-  for (const [name, raw] of Object.entries(states as Record<string, unknown>)) {
-    const at = `${pointer}/States/${escapePointer(name)}`
-    if (typeof raw !== 'object' || raw === null) {
-      problem(at, 'a state must be an object', name)
-      continue
-    }
-    const state = raw as StateDefinition & { Assign?: unknown }
-    const target = (field: string, value: unknown) => {
-      if (value !== undefined && (typeof value !== 'string' || !names.has(value))) problem(`${at}/${field}`, `${field} ${JSON.stringify(value)} names no state here`, name)
-    }
-    if (state.QueryLanguage === 'JSONata') problem(`${at}/QueryLanguage`, 'JSONata is not supported yet', name)
-    if (state.Assign !== undefined) problem(`${at}/Assign`, 'Assign (variables) is not supported yet', name)
-    target('Next', state.Next)
-    target('Default', state.Default)
-    for (const [index, catcher] of (Array.isArray(state.Catch) ? state.Catch : []).entries()) target(`Catch/${index}/Next`, (catcher as { Next?: unknown })?.Next)
-    for (const [index, choice] of (Array.isArray(state.Choices) ? state.Choices : []).entries()) target(`Choices/${index}/Next`, (choice as { Next?: unknown })?.Next)
-    const terminal = state.Type === 'Succeed' || state.Type === 'Fail' || state.Type === 'Choice'
-    if (!terminal && state.Next === undefined && state.End !== true) problem(at, 'needs Next or "End": true', name)
-    if (state.Type === 'Task' && (typeof state.Resource !== 'string' || !isKnownResource(state.Resource))) {
-      problem(`${at}/Resource`, `unknown Task resource ${JSON.stringify(state.Resource)} (no action is registered under that name)`, name)
-    }
-    if (state.Type === 'Parallel') {
-      if (!Array.isArray(state.Branches)) problem(`${at}/Branches`, 'Branches must be an array', name)
-      else state.Branches.forEach((branch, index) => checkScope(branch, `${at}/Branches/${index}`, problem, isKnownResource))
-    }
-    if (state.Type === 'Map') {
-      const field = state.ItemProcessor !== undefined ? 'ItemProcessor' : 'Iterator'
-      const processor = state.ItemProcessor ?? state.Iterator
-      if (!processor) problem(at, 'a Map state needs ItemProcessor (or Iterator)', name)
-      else checkScope(processor, `${at}/${field}`, problem, isKnownResource)
-    }
-    const types = ['Task', 'Pass', 'Choice', 'Wait', 'Succeed', 'Fail', 'Parallel', 'Map']
-    if (!types.includes(state.Type)) problem(`${at}/Type`, `Type ${JSON.stringify(state.Type)} is not one of ${types.join(', ')}`, name)
-  }
-}
-
-function escapePointer(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1')
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { conformanceCases } from './cases'
 import { createStub, type ConformanceCase } from './conformance-case'
 import { validateWorkflow } from '../validate/validate-workflow'
+import { runThroughEngine } from './run-through-engine'
 
 /**
  * aws-local-stepfunctions (an independent ASL interpreter) against the documented expectations of the conformance
@@ -85,6 +86,16 @@ describe('conformance cases are valid workflows', () => {
   it.each(conformanceCases.map((testCase) => [testCase.name, testCase] as const))('%s', (_name, testCase) => {
     const definition = JSON.parse(JSON.stringify(testCase.definition))
     expect(validateWorkflow(definition, { isKnownResource: (resource) => resource in (testCase.actions ?? {}) })).toEqual([])
+  })
+})
+
+describe('differential: ctflow and aws-local-stepfunctions agree', () => {
+  it.each(differential.map((testCase) => [testCase.name, testCase] as const))('%s', async (name, testCase) => {
+    const [ours, theirs] = await Promise.all([runThroughEngine(testCase), runAwsLocal(testCase)])
+    const ourOutcome = ours.status === 'SUCCEEDED' ? { output: ours.output } : { error: ours.error }
+    const theirOutcome = 'output' in theirs ? { output: theirs.output } : { error: theirs.error }
+    if (name in knownDisagreements) expect(ourOutcome, `agrees now: remove "${name}" from knownDisagreements`).not.toEqual(theirOutcome)
+    else expect(ourOutcome).toEqual(theirOutcome)
   })
 })
 

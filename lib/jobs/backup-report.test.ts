@@ -28,14 +28,16 @@ describe('buildBackupReport', () => {
         { diskID: 'd2', instanceID: 'i2', error: { Error: 'Ctyun.ResourceFailed', Cause: 'snapshot s9 ended in error' } },
       ],
       backups: [{ instanceID: 'i1', skipped: 'no CBR policy covers instance i1' }],
-      prunes: [{ diskID: 'd1', pruned: [] }],
+      prunes: [{ diskID: 'd1', pruned: ['old1', 'busy1'], deleted: { notAllowedList: ['busy1'], notFoundList: [] } }],
       missing: ['d-gone'],
     })
     expect(failed).toBe(true)
-    expect(report.summary).toMatchObject({ disks: 3, succeeded: 1, failed: 2 })
+    expect(report.summary).toMatchObject({ disks: 3, succeeded: 0, failed: 3, pruned: 1 })
+    expect(report.disks[0]!.pruned).toEqual(['old1'])
+    expect(report.disks[0]!.errors).toEqual(['prune: CTyun refused to delete busy1'])
     expect(report.disks[0]!.backup.result).toBe('skipped')
     expect(report.disks[1]!.errors).toEqual(['snapshot: Ctyun.ResourceFailed: snapshot s9 ended in error'])
-    expect(cause).toMatch(/^2 of 3 disks failed: d2 \(snapshot: Ctyun.ResourceFailed/)
+    expect(cause).toMatch(/^3 of 3 disks failed: d1 \(prune: CTyun refused to delete busy1\), d2 \(snapshot: Ctyun.ResourceFailed/)
     expect(cause).toContain('d-gone (disk not found in the region)')
   })
 })

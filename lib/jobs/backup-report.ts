@@ -28,7 +28,10 @@ export interface BackupOutcome {
 
 export interface PruneOutcome {
   diskID: string
+  /** What the retention plan chose to delete. */
   pruned?: string[]
+  /** The delete-ebs-snap reply: ids CTyun refused (e.g. a snapshot in use) are not counted as pruned. */
+  deleted?: { notAllowedList?: string[]; notFoundList?: string[] } | null
   error?: CaughtError
 }
 
@@ -66,13 +69,15 @@ export function buildBackupReport(input: {
     if (backup?.error) errors.push(`backup of ${instanceID}: ${describe(backup.error)}`)
     const prune = prunes.get(snapshot.diskID)
     if (prune?.error) errors.push(`prune: ${describe(prune.error)}`)
+    const refused = prune?.deleted?.notAllowedList ?? []
+    if (refused.length) errors.push(`prune: CTyun refused to delete ${refused.join(', ')}`)
     return {
       diskID: snapshot.diskID,
       ...(snapshot.diskName ? { diskName: snapshot.diskName } : {}),
       instanceID,
       snapshotID: snapshot.snapshotID ?? null,
       backup: backupLine(instanceID, backup),
-      pruned: prune?.pruned ?? [],
+      pruned: (prune?.pruned ?? []).filter((id) => !refused.includes(id)),
       errors,
       ok: errors.length === 0,
     }

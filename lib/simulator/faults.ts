@@ -121,8 +121,17 @@ export function createFaultController(makeRandom: () => Prng, initial: unknown =
       injected = new Map()
     },
     lifecycleFails(operation) {
-      const rate = specFor(operation)?.lifecycleErrorRate
-      return rate !== undefined && rate > 0 && random.next() < rate
+      const spec = specFor(operation)
+      const rate = spec?.lifecycleErrorRate
+      if (rate === undefined || rate <= 0) return false
+      // `times` caps lifecycle failures too ("the first snapshot ends in error, the rest succeed"), counted apart
+      // from the request faults of the same operation.
+      const key = `${operation}#lifecycle`
+      const count = injected.get(key) ?? 0
+      if (spec!.times !== undefined && count >= spec!.times) return false
+      if (random.next() >= rate) return false
+      injected.set(key, count + 1)
+      return true
     },
   }
 }

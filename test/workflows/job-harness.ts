@@ -1,0 +1,44 @@
+import { resolve } from 'node:path'
+import { createCtyunClient } from '../../lib/ctyun/client'
+import { CTYUN_SERVICES, type CtyunEndpoints } from '../../lib/ctyun/endpoints'
+import { createEngine } from '../../lib/engine/create-engine'
+import { createMemoryStore } from '../../lib/engine/stores/memory-store'
+import type { RunRecord } from '../../lib/engine/run'
+import { validateWorkflow } from '../../lib/engine/validate'
+import { loadWorkflows } from '../../lib/engine/workflows'
+import { createProductActions } from '../../lib/jobs/product-actions'
+import { startSimulator, type StartSimulatorOptions } from '../../lib/simulator/server'
+
+export const WORKFLOWS_DIR = resolve(import.meta.dirname, '../../workflows')
+export const HD1 = 'bb9fdb42056f11eda1610242ac110002'
+export const NM8 = '81f7728662dd11ec810800155d307d5b'
+export const XN1 = '200000001852'
+
+/**
+ * The shipped workflows, run by the real engine with the product actions, over a real signed client talking HTTP to
+ * an in-process simulator. What the tests of each job share.
+ */
+export async function startJobHarness(simulatorOptions: StartSimulatorOptions = {}) {
+  const sim = await startSimulator({ port: 0, ...simulatorOptions })
+  const endpoints = Object.fromEntries(CTYUN_SERVICES.map((service) => [service, sim.url])) as CtyunEndpoints
+  // Retries fast, so a test with faults spends its time on the workflow, not on backoff.
+  const client = createCtyunClient({ credentials: sim.credentials, endpoints, retry: { minDelayMs: 5, maxDelayMs: 20 } })
+  const engine = createEngine({
+    store: createMemoryStore(),
+    actions: createProductActions(client),
+    workflows: await loadWorkflows(WORKFLOWS_DIR),
+    validate: validateWorkflow,
+  })
+  return {
+    sim,
+    engine,
+    async run(workflow: string, input: unknown): Promise<RunRecord> {
+      const { run } = await engine.start({ workflow, input })
+      return engine.runToEnd(run.id)
+    },
+    calls: (operation?: string) => sim.simulator.calls.count(operation),
+    close: () => sim.close(),
+  }
+}
+
+export type JobHarness = Awaited<ReturnType<typeof startJobHarness>>

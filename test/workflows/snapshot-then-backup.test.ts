@@ -1,0 +1,87 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { HD1, startJobHarness, type JobHarness } from './job-harness'
+
+const WEB_SYSTEM = '5d0c1e2f-0001-4c7a-8e4b-a1b2c3d4e501'
+const WEB_DATA = '5d0c1e2f-0002-4c7a-8e4b-a1b2c3d4e502'
+const DB_DATA = '5d0c1e2f-0004-4c7a-8e4b-a1b2c3d4e504'
+const NIGHTLY = { label: { key: 'backup', value: 'nightly' } }
+
+let harness: JobHarness | undefined
+afterEach(async () => {
+  await harness?.close()
+  harness = undefined
+})
+
+interface Report {
+  disks: Array<{ diskID: string; snapshotID: string | null; backup: { taskID: string | null; result: string; note?: string }; pruned: string[]; errors: string[]; ok: boolean }>
+  summary: Record<string, number>
+}
+
+describe('snapshot-then-backup', () => {
+  it('snapshots every chosen disk, backs up their instances, prunes only its own old snapshots, and reports', async () => {
+    harness = await startJobHarness()
+    const before = [...harness.sim.simulator.state.snapshots.values()].map((s) => s.snapshotID)
+    const run = await harness.run('snapshot-then-backup', { regionID: HD1, disks: NIGHTLY, retention: { maxAgeDays: 7 } })
+    expect(run.error).toBeUndefined()
+    expect(run.status).toBe('SUCCEEDED')
+    const report = run.output as Report
+    expect(report.disks.map((d) => d.diskID).sort()).toEqual([WEB_SYSTEM, WEB_DATA, DB_DATA].sort())
+    expect(report.disks.every((d) => d.ok && d.snapshotID && d.backup.result === 'completed')).toBe(true)
+
+    // Exactly one new snapshot per disk, each available and named after the run.
+    const snapshots = [...harness.sim.simulator.state.snapshots.values()]
+    const created = snapshots.filter((s) => !before.includes(s.snapshotID))
+    expect(created.map((s) => s.diskID).sort()).toEqual([WEB_SYSTEM, WEB_DATA, DB_DATA].sort())
+    expect(created.every((s) => s.snapshotName === `ctflow-nightly-${run.id}`)).toBe(true)
+
+    // Pruned: the job's own snapshots on db-01-data older than 7 days; the 2-day-old one and manual ones stay.
+    const db = report.disks.find((d) => d.diskID === DB_DATA)!
+    expect(db.pruned.sort()).toEqual(['9e8d7c6b-0003-4a5b-9c8d-7e6f5a4b3c03', '9e8d7c6b-0004-4a5b-9c8d-7e6f5a4b3c04'])
+    expect(report.summary).toMatchObject({ disks: 3, succeeded: 3, failed: 0, snapshots: 3, backups: 2, pruned: 2 })
+    // One CBR task per instance (web-01 has two chosen disks, db-01 one).
+    expect(harness.calls('cbr.actionPolicy')).toBe(2)
+  })
+
+  it('skips the backup with a note when no policy covers the instance, and selects by IDs and volume', async () => {
+    harness = await startJobHarness()
+    const BATCH_SYSTEM = '5d0c1e2f-0005-4c7a-8e4b-a1b2c3d4e505' // batch-01 has no CBR policy
+    const run = await harness.run('snapshot-then-backup', { regionID: HD1, disks: { diskIDs: [BATCH_SYSTEM, WEB_DATA], volume: 'system' }, retention: {} })
+    expect(run.status).toBe('SUCCEEDED')
+    const report = run.output as Report
+    expect(report.disks).toHaveLength(1)
+    expect(report.disks[0]!.backup).toMatchObject({ result: 'skipped', note: expect.stringContaining('no CBR backup policy covers instance') })
+    expect(harness.calls('cbr.actionPolicy')).toBe(0)
+  })
+
+  it('keeps going when one disk fails, and fails the run at the end naming that disk', async () => {
+    harness = await startJobHarness({ seed: 7 })
+    // The first snapshot lifecycle to be decided ends in error; the other disks succeed.
+    harness.sim.simulator.faults.set({ 'ebs.createSnapshot': { lifecycleErrorRate: 1, times: 1 } } as never)
+    const run = await harness.run('snapshot-then-backup', { regionID: HD1, disks: NIGHTLY })
+    expect(run.status).toBe('FAILED')
+    expect(run.error?.error).toBe('Backup.DisksFailed')
+    expect(run.error?.cause).toMatch(/^1 of 3 disks failed: \S+ \(snapshot: /)
+    const report = JSON.parse(run.error!.cause!.slice(run.error!.cause!.indexOf('Report: ') + 8)) as Report
+    expect(report.summary).toMatchObject({ disks: 3, succeeded: 2, failed: 1 })
+    const failed = report.disks.find((d) => !d.ok)!
+    expect(failed.snapshotID).toBeNull()
+    expect(failed.pruned).toEqual([]) // never prunes a disk whose snapshot failed tonight
+  })
+
+  it('survives server errors and throttling with exactly one snapshot per disk', async () => {
+    harness = await startJobHarness({ seed: 11, faults: { '*': { serverErrorRate: 0.15, throttleRate: 0.15, throttleMode: 'both', retryAfterSeconds: 0 } } as never })
+    const before = harness.sim.simulator.state.snapshots.size
+    const run = await harness.run('snapshot-then-backup', { regionID: HD1, disks: NIGHTLY, retention: {} })
+    expect(run.error).toBeUndefined()
+    expect(run.status).toBe('SUCCEEDED')
+    expect(harness.sim.simulator.state.snapshots.size).toBe(before + 3)
+  })
+
+  it('refuses bad input naming the field, before touching the cloud', async () => {
+    harness = await startJobHarness()
+    const run = await harness.run('snapshot-then-backup', { regionID: HD1, retention: { keepLast: -1 } })
+    expect(run.status).toBe('FAILED')
+    expect(run.error).toMatchObject({ error: 'Job.InvalidInput', cause: expect.stringContaining('input.retention.keepLast must be a whole number') })
+    expect(harness.calls('ebs.listDisks')).toBe(0)
+  })
+})

@@ -585,4 +585,147 @@ export const conformanceCases: ConformanceCase[] = [
     input: { text: 'not an object' },
     expected: { output: 'States.ResultPathMatchFailure' },
   },
+  // ---- More control flow ----------------------------------------------------------------------------------------
+  {
+    name: 'Choice loop: a counter incremented with MathAdd until it reaches a limit',
+    source: `${choiceDoc}; ${intrinsicsDoc}`,
+    definition: {
+      StartAt: 'Init',
+      States: {
+        Init: { Type: 'Pass', Parameters: { count: 0, 'limit.$': '$.limit' }, Next: 'Check' },
+        Check: { Type: 'Choice', Choices: [{ Variable: '$.count', NumericGreaterThanEqualsPath: '$.limit', Next: 'Done' }], Default: 'Increment' },
+        Increment: { Type: 'Pass', Parameters: { 'count.$': 'States.MathAdd($.count, 1)', 'limit.$': '$.limit' }, Next: 'Check' },
+        Done: { Type: 'Succeed', OutputPath: '$.count' },
+      },
+    },
+    input: { limit: 25 },
+    expected: { output: 25 },
+  },
+  {
+    name: 'Wait: SecondsPath and a future Timestamp leave the input unchanged',
+    source: 'dg/state-wait.html',
+    definition: {
+      StartAt: 'W1',
+      States: {
+        W1: { Type: 'Wait', SecondsPath: '$.seconds', Next: 'W2' },
+        W2: { Type: 'Wait', Timestamp: '2099-01-01T00:00:00Z', Next: 'Done' },
+        Done: { Type: 'Succeed' },
+      },
+    },
+    input: { seconds: 30 },
+    expected: { output: { seconds: 30 } },
+  },
+  {
+    name: 'Map without ItemSelector passes each item; OutputPath on the Map',
+    source: mapDoc,
+    definition: single({
+      Type: 'Map',
+      ItemsPath: '$.numbers',
+      ItemProcessor: { StartAt: 'Wrap', States: { Wrap: { Type: 'Pass', Parameters: { 'value.$': '$' }, End: true } } },
+      ResultPath: '$.wrapped',
+      OutputPath: '$.wrapped',
+    }),
+    input: { numbers: [3, 1, 2] },
+    expected: { output: [{ value: 3 }, { value: 1 }, { value: 2 }] },
+  },
+  {
+    name: 'Parallel inside Map: nested scopes keep item order and branch order',
+    source: `${mapDoc}; ${parallelDoc}`,
+    definition: single({
+      Type: 'Map',
+      ItemProcessor: {
+        StartAt: 'Both',
+        States: {
+          Both: {
+            Type: 'Parallel',
+            Branches: [
+              { StartAt: 'Double', States: { Double: { Type: 'Pass', Parameters: { 'v.$': 'States.MathAdd($, $)' }, OutputPath: '$.v', End: true } } },
+              { StartAt: 'Same', States: { Same: { Type: 'Pass', End: true } } },
+            ],
+            End: true,
+          },
+        },
+      },
+    }),
+    input: [1, 2, 3],
+    expected: { output: [[2, 1], [4, 2], [6, 3]] },
+  },
+  {
+    name: 'Parallel: an uncaught branch failure fails the run with the branch error',
+    source: parallelDoc,
+    definition: single({
+      Type: 'Parallel',
+      Branches: [
+        { StartAt: 'Fine', States: { Fine: { Type: 'Pass', End: true } } },
+        { StartAt: 'Boom', States: { Boom: { Type: 'Fail', Error: 'Branch.Boom', Cause: 'went wrong' } } },
+      ],
+    }),
+    input: {},
+    expected: { error: 'Branch.Boom', causeIncludes: 'went wrong' },
+  },
+  {
+    name: 'Catch without ResultPath replaces the input with { Error, Cause }',
+    source: errorsDoc,
+    definition: {
+      StartAt: 'T',
+      States: {
+        T: { Type: 'Task', Resource: 'test:broken', Catch: [{ ErrorEquals: ['States.TaskFailed'], Next: 'After' }], End: true },
+        After: { Type: 'Pass', End: true },
+      },
+    },
+    actions: { 'test:broken': { fails: { error: 'Custom.Broken', cause: 'always broken' } } },
+    input: { dropped: true },
+    expected: { output: { Error: 'Custom.Broken', Cause: 'always broken' } },
+  },
+  {
+    name: 'Retry with MaxAttempts 0 never retries; the Catch takes the first failure',
+    source: errorsDoc,
+    definition: {
+      StartAt: 'T',
+      States: {
+        T: {
+          Type: 'Task',
+          Resource: 'test:flaky',
+          Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 0 }],
+          Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: 'Gave up' }],
+          End: true,
+        },
+        'Gave up': { Type: 'Pass', Result: 'gave up', End: true },
+      },
+    },
+    actions: { 'test:flaky': { fails: { error: 'Custom.Flaky', cause: 'once' }, times: 1, thenReturns: 'ok' } },
+    input: {},
+    expected: { output: 'gave up' },
+  },
+  {
+    name: 'Parallel with Retry: a failing branch is retried as a whole',
+    source: `${parallelDoc}; ${errorsDoc}`,
+    definition: single({
+      Type: 'Parallel',
+      Branches: [{ StartAt: 'Call', States: { Call: { Type: 'Task', Resource: 'test:flaky', End: true } } }],
+      Retry: [{ ErrorEquals: ['Custom.Flaky'], IntervalSeconds: 1, MaxAttempts: 2 }],
+    }),
+    actions: { 'test:flaky': { fails: { error: 'Custom.Flaky', cause: 'try again' }, times: 1, thenReturns: 'ok' } },
+    input: {},
+    expected: { output: ['ok'] },
+  },
+  {
+    name: 'Map with Retry: a failing iteration makes the Map retry',
+    source: `${mapDoc}; ${errorsDoc}`,
+    definition: single({
+      Type: 'Map',
+      ItemProcessor: { StartAt: 'Call', States: { Call: { Type: 'Task', Resource: 'test:flaky', End: true } } },
+      Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 3 }],
+    }),
+    actions: { 'test:flaky': { fails: { error: 'Custom.Flaky', cause: 'try again' }, times: 1, thenReturns: 'ok' } },
+    input: [1, 2],
+    expected: { output: ['ok', 'ok'] },
+  },
+  {
+    name: "bracket notation reads keys with spaces and dots: $['my key']['a.b']",
+    source: 'dg/amazon-states-language-paths.html',
+    definition: single({ Type: 'Pass', Parameters: { "value.$": "$['my key']['a.b']" } }),
+    input: { 'my key': { 'a.b': 'found' } },
+    expected: { output: { value: 'found' } },
+  },
 ]

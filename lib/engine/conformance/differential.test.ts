@@ -43,13 +43,13 @@ export const knownDisagreements: Record<string, string> = {
 type Outcome = { output: unknown } | { error: string; cause: string }
 
 /** Every Task state in a definition (nested branches and processors included), by state name → resource. */
-function taskResources(definition: Record<string, unknown>, found: Record<string, string> = {}): Record<string, string> {
+function statesOfType(definition: Record<string, unknown>, type: string, found: Record<string, Record<string, unknown>> = {}): Record<string, Record<string, unknown>> {
   const states = (definition.States ?? {}) as Record<string, Record<string, unknown>>
   for (const [name, state] of Object.entries(states)) {
-    if (state.Type === 'Task') found[name] = state.Resource as string
-    for (const branch of (state.Branches as Record<string, unknown>[] | undefined) ?? []) taskResources(branch, found)
+    if (state.Type === type) found[name] = state
+    for (const branch of (state.Branches as Record<string, unknown>[] | undefined) ?? []) statesOfType(branch, type, found)
     const processor = (state.ItemProcessor ?? state.Iterator) as Record<string, unknown> | undefined
-    if (processor) taskResources(processor, found)
+    if (processor) statesOfType(processor, type, found)
   }
   return found
 }
@@ -59,11 +59,14 @@ async function runAwsLocal(testCase: ConformanceCase): Promise<Outcome> {
   const machine = new StateMachine(definition, { validationOptions: { checkArn: false, checkPaths: false } })
   const stubs = Object.fromEntries(Object.entries(testCase.actions ?? {}).map(([resource, stub]) => [resource, createStub(stub)]))
   const handlers = Object.fromEntries(
-    Object.entries(taskResources(definition)).map(([state, resource]) => [state, async (input: unknown) => stubs[resource].call(input)]),
+    Object.entries(statesOfType(definition, 'Task')).map(([state, { Resource }]) => [state, async (input: unknown) => stubs[Resource as string].call(input)]),
   )
-  const retryIntervalOverrides = Object.fromEntries(Object.keys(handlers).map((state) => [state, 0]))
+  // No real sleeping: every Retry interval and Wait is zero here (ctflow's run uses a fake clock instead).
+  const retrying = [...Object.keys(handlers), ...Object.keys(statesOfType(definition, 'Map')), ...Object.keys(statesOfType(definition, 'Parallel'))]
+  const retryIntervalOverrides = Object.fromEntries(retrying.map((state) => [state, 0]))
+  const waitTimeOverrides = Object.fromEntries(Object.keys(statesOfType(definition, 'Wait')).map((state) => [state, 0]))
   try {
-    const output = await machine.run(testCase.input as never, { overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides } }).result
+    const output = await machine.run(testCase.input as never, { overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides, waitTimeOverrides } }).result
     return { output }
   } catch (error) {
     if (error instanceof ExecutionError) {

@@ -1,8 +1,117 @@
+/**
+ * `ctflow run WORKFLOW [--input JSON|@file] [--json]`: runs a workflow to the end in this process, driving its own
+ * waits. One progress line per transition on stderr, the output JSON on stdout; exit 0 on SUCCEEDED, 1 otherwise.
+ */
+import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
 import type { Command } from '../command'
+import { UsageError } from '../command'
+import { openCliEngine } from '../engine-setup'
+import { formatProgress } from '../progress'
+import { loadWorkflowFile, WorkflowError } from '../../lib/engine/workflows'
 
-// Placeholder until the issue that owns `ctflow run` lands; replaced, never shipped as done.
-const command: Command = async (_argv, io) => {
-  io.stderr('ctflow run: not implemented yet\n')
-  return 1
+const HELP = `Usage: ctflow run WORKFLOW [--input JSON | --input @FILE] [--json]
+
+  WORKFLOW       a workflow file (workflows/nightly-backup.json) or the name of one in ./workflows
+  --input JSON   the run's input (default {}); @FILE reads it from a file
+  --json         print only {"status","output","error","cause"} on stdout
+  --quiet        no progress lines
+
+The run is saved in CTFLOW_STORE (default .ctflow/); CTyun calls go where CTYUN_* point (with none set, to an
+in-process simulator). Exit code 0 when the run SUCCEEDED, 1 otherwise.
+`
+
+const command: Command = async (argv, io) => {
+  let workflowArg: string | undefined
+  let inputText: string | undefined
+  let json = false
+  let quiet = false
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === '-h' || arg === '--help') {
+      io.stdout(HELP)
+      return 0
+    } else if (arg === '--json') json = true
+    else if (arg === '--quiet' || arg === '-q') quiet = true
+    else if (arg === '--input' || arg.startsWith('--input=')) {
+      inputText = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i]
+      if (inputText === undefined) throw new UsageError('--input needs a value (JSON or @file)')
+    } else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}\n\n${HELP}`)
+    else if (workflowArg === undefined) workflowArg = arg
+    else throw new UsageError(`unexpected argument ${arg}`)
+  }
+  if (!workflowArg) throw new UsageError(`no workflow given\n\n${HELP}`)
+
+  const input = await readInput(inputText, io.cwd)
+  const path = /[\\/]|\.json$/.test(workflowArg) ? resolve(io.cwd, workflowArg) : resolve(io.cwd, 'workflows', `${workflowArg}.json`)
+  let workflow
+  try {
+    workflow = await loadWorkflowFile(path)
+  } catch (error) {
+    if (error instanceof WorkflowError) return reportInvalid(io, error)
+    throw error
+  }
+
+  let startedAt = Date.now()
+  let setup
+  try {
+    setup = await openCliEngine(io, {
+      workflows: [workflow],
+      onEvents: quiet
+        ? undefined
+        : (_run, events) => {
+            for (const event of events) {
+              const line = formatProgress(event, startedAt)
+              if (line) io.stderr(`${line}\n`)
+            }
+          },
+    })
+  } catch (error) {
+    if (error instanceof WorkflowError) return reportInvalid(io, error)
+    throw error
+  }
+  try {
+    if (!quiet) io.stderr(`ctflow run ${workflow.name} (${setup.describe})\n`)
+    const { run } = await setup.engine.start({ workflow: workflow.name, input })
+    startedAt = run.createdAt.getTime()
+    if (!quiet) io.stderr(`run ${run.id}\n`)
+    const finished = await setup.engine.runToEnd(run.id, io.signal)
+    if (json) {
+      io.stdout(`${JSON.stringify({ status: finished.status, output: finished.output ?? null, error: finished.error?.error ?? null, cause: finished.error?.cause ?? null })}\n`)
+    } else if (finished.status === 'SUCCEEDED') {
+      io.stdout(`${JSON.stringify(finished.output ?? null, null, 2)}\n`)
+    } else if (finished.status === 'RUNNING') {
+      io.stderr(`ctflow run: interrupted; run ${finished.id} is saved and resumes with \`ctflow worker\`\n`)
+    } else {
+      io.stderr(`ctflow run: ${finished.status}${finished.error ? ` — ${finished.error.error}: ${finished.error.cause ?? ''}` : ''}\n`)
+    }
+    return finished.status === 'SUCCEEDED' ? 0 : 1
+  } finally {
+    await setup.close()
+  }
 }
 export default command
+
+async function readInput(text: string | undefined, cwd: string): Promise<unknown> {
+  if (text === undefined) return {}
+  let source = text
+  let where = '--input'
+  if (text.startsWith('@')) {
+    where = text.slice(1)
+    try {
+      source = await readFile(resolve(cwd, where), 'utf8')
+    } catch (error) {
+      throw new UsageError(`--input ${text}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)
+    }
+  }
+  try {
+    return JSON.parse(source)
+  } catch (error) {
+    throw new UsageError(`${where} is not valid JSON: ${(error as Error).message}`)
+  }
+}
+
+function reportInvalid(io: { stderr(text: string): void }, error: WorkflowError): number {
+  io.stderr(`ctflow run: ${error.message}\nNothing was started.\n`)
+  return 1
+}

@@ -1,8 +1,69 @@
+/**
+ * `ctflow worker [--workflows DIR] [--interval MS] [--once]`: resumes due runs (suspended waits, retries, polls, runs
+ * whose process died) until SIGINT/SIGTERM.
+ */
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
 import type { Command } from '../command'
+import { UsageError } from '../command'
+import { openCliEngine } from '../engine-setup'
+import { formatProgress } from '../progress'
+import { loadWorkflows } from '../../lib/engine/workflows'
+import { systemClock } from '../../lib/engine/runner'
 
-// Placeholder until the issue that owns `ctflow worker` lands; replaced, never shipped as done.
-const command: Command = async (_argv, io) => {
-  io.stderr('ctflow worker: not implemented yet\n')
-  return 1
+const HELP = `Usage: ctflow worker [--workflows DIR] [--interval MS] [--once]
+
+  --workflows DIR   where the workflows are (default ./workflows)
+  --interval MS     how long to sleep when nothing is due (default 1000)
+  --once            advance what is due now, then exit
+`
+
+// Each pass advances runs for at most this long, so a stop signal or a new due run is seen soon.
+const PASS_MS = 30_000
+
+const command: Command = async (argv, io) => {
+  let dir = 'workflows'
+  let interval = 1000
+  let once = false
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === '-h' || arg === '--help') {
+      io.stdout(HELP)
+      return 0
+    } else if (arg === '--once') once = true
+    else if (arg === '--workflows' || arg === '--interval') {
+      const value = argv[++i]
+      if (value === undefined) throw new UsageError(`${arg} needs a value`)
+      if (arg === '--workflows') dir = value
+      else {
+        interval = Number(value)
+        if (!Number.isInteger(interval) || interval < 10) throw new UsageError('--interval must be a whole number of ms ≥ 10')
+      }
+    } else throw new UsageError(`unknown option ${arg}\n\n${HELP}`)
+  }
+  const path = resolve(io.cwd, dir)
+  const workflows = existsSync(path) ? await loadWorkflows(path) : []
+  if (workflows.length === 0) io.stderr(`ctflow worker: no workflows in ${dir}; runs of unknown workflows will fail when resumed\n`)
+  const { engine, describe, close } = await openCliEngine(io, {
+    workflows,
+    onEvents: (run, events) => {
+      for (const event of events) {
+        const line = formatProgress(event, run.createdAt.getTime())
+        if (line) io.stderr(`${run.id.slice(0, 8)} ${line}\n`)
+      }
+    },
+  })
+  io.stderr(`ctflow worker: ${workflows.length} workflow(s); ${describe}\n`)
+  try {
+    while (!io.signal.aborted) {
+      const { advanced } = await engine.resumeDue({ deadline: Date.now() + PASS_MS, signal: io.signal })
+      if (once) break
+      if (advanced === 0) await systemClock.sleep(interval, io.signal)
+    }
+    io.stderr('ctflow worker: stopped\n')
+    return 0
+  } finally {
+    await close()
+  }
 }
 export default command

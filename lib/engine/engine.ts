@@ -30,6 +30,8 @@ export interface StartRequest {
 /** `deadline` is an epoch-ms instant on the engine's clock (e.g. now + context.getRemainingTimeInMillis() − margin). */
 export interface Budget {
   deadline: number
+  /** Stops early (SIGINT/SIGTERM): no new call starts, the run stays as last saved, due for the next worker. */
+  signal?: AbortSignal
 }
 
 export interface WorkflowInfo {

@@ -1,0 +1,93 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { CliIO } from '../command'
+import { main } from '../main'
+
+let dir: string
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ctflow-run-'))
+})
+afterEach(() => rm(dir, { recursive: true, force: true }))
+
+function captureIO(): { io: CliIO; out: string[]; err: string[] } {
+  const out: string[] = []
+  const err: string[] = []
+  return { io: { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: { CTFLOW_STORE: join(dir, 'store') }, cwd: dir, signal: new AbortController().signal }, out, err }
+}
+
+async function workflow(name: string, definition: unknown): Promise<string> {
+  const path = join(dir, `${name}.json`)
+  await writeFile(path, typeof definition === 'string' ? definition : JSON.stringify(definition))
+  return path
+}
+
+describe('ctflow run', () => {
+  it('prints the output JSON on stdout and exits 0 on success', async () => {
+    const path = await workflow('hello', { StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { 'g.$': "States.Format('hi {}', $.name)" }, End: true } } })
+    const { io, out } = captureIO()
+    expect(await main(['run', path, '--input', '{"name":"ctyun"}'], io)).toBe(0)
+    expect(JSON.parse(out.join(''))).toEqual({ g: 'hi ctyun' })
+  })
+
+  it('--json prints status, output, error and cause; a failed run exits 1', async () => {
+    const path = await workflow('fails', { StartAt: 'F', States: { F: { Type: 'Fail', Error: 'Job.Bad', Cause: 'no disks' } } })
+    const { io, out } = captureIO()
+    expect(await main(['run', path, '--json'], io)).toBe(1)
+    expect(JSON.parse(out.join(''))).toEqual({ status: 'FAILED', output: null, error: 'Job.Bad', cause: 'no disks' })
+  })
+
+  it('reads the input from @file', async () => {
+    const path = await workflow('echo', { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } })
+    await writeFile(join(dir, 'in.json'), '{"a":[1,2]}')
+    const { io, out } = captureIO()
+    expect(await main(['run', path, '--input', '@in.json', '--quiet'], io)).toBe(0)
+    expect(JSON.parse(out.join(''))).toEqual({ a: [1, 2] })
+  })
+
+  it('an invalid workflow exits 1 listing every problem with its pointer, and starts nothing', async () => {
+    const path = await workflow('bad', { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'Nowhere' }, B: { Type: 'Task', Resource: 'nope:x', End: true } } })
+    const { io, err } = captureIO()
+    expect(await main(['run', path], io)).toBe(1)
+    const text = err.join('')
+    expect(text).toMatch(/\/States\/A\/Next/)
+    expect(text).toMatch(/\/States\/B\/Resource/)
+    expect(text).toMatch(/Nothing was started/)
+    expect(text).not.toMatch(/\n\s+at /) // no stack trace
+    const list = captureIO()
+    expect(await main(['runs', 'list', '--json'], list.io)).toBe(0)
+    expect(JSON.parse(list.out.join('')).runs).toEqual([])
+  })
+
+  it('bad JSON in the workflow or the input names it', async () => {
+    const path = await workflow('broken', '{"StartAt": ')
+    const a = captureIO()
+    expect(await main(['run', path], a.io)).toBe(1)
+    expect(a.err.join('')).toMatch(/not valid JSON/)
+    const good = await workflow('ok', { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } })
+    const b = captureIO()
+    expect(await main(['run', good, '--input', '{nope'], b.io)).toBe(2)
+    expect(b.err.join('')).toMatch(/--input is not valid JSON/)
+  })
+})
+
+describe('ctflow runs', () => {
+  it('lists, shows and cancels runs in the store', async () => {
+    const path = await workflow('waits', { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } })
+    const first = captureIO()
+    expect(await main(['run', path, '--quiet'], first.io)).toBe(0)
+    const list = captureIO()
+    expect(await main(['runs', 'list'], list.io)).toBe(0)
+    const id = list.out.join('').split(/\s+/)[0]!
+    expect(list.out.join('')).toMatch(/SUCCEEDED\s+waits/)
+    const show = captureIO()
+    expect(await main(['runs', 'show', id, '--json'], show.io)).toBe(0)
+    const shown = JSON.parse(show.out.join(''))
+    expect(shown.run.status).toBe('SUCCEEDED')
+    expect(shown.history.map((e: { type: string }) => e.type)).toContain('ExecutionSucceeded')
+    const missing = captureIO()
+    expect(await main(['runs', 'show', 'no-such-run'], missing.io)).toBe(1)
+    expect(missing.err.join('')).toMatch(/no run with id "no-such-run"/)
+  })
+})

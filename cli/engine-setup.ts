@@ -1,0 +1,61 @@
+import { isAbsolute, resolve } from 'node:path'
+import type { CliIO } from './command'
+import { resolveCtyunTarget } from '../lib/config/ctyun-target'
+import { loadStoreConfig } from '../lib/config/store-config'
+import { createCtyunClient } from '../lib/ctyun/client'
+import { registerCtyunActions } from '../lib/engine/actions/ctyun-actions'
+import { createActionRegistry } from '../lib/engine/actions/registry'
+import { createEngine } from '../lib/engine/create-engine'
+import type { NewHistoryEvent, RunRecord } from '../lib/engine/run'
+import { openStore } from '../lib/engine/stores/open-store'
+import type { LoadedWorkflow } from '../lib/engine/workflows'
+import { registerJobActions } from '../lib/jobs/job-actions'
+
+export interface CliEngine {
+  engine: ReturnType<typeof createEngine>
+  /** e.g. `store: file .ctflow/; CTyun: embedded simulator at http://127.0.0.1:41234` (no secrets). */
+  describe: string
+  close(): Promise<void>
+}
+
+/**
+ * The engine the CLI commands share: the store CTFLOW_STORE names (default `.ctflow/` under the working directory),
+ * and — only when a workflow calls CTyun (`ctyun:*` / `ctflow:*` resources) — a signed client for the target the
+ * environment names (the embedded simulator when no CTYUN_* is set).
+ */
+export async function openCliEngine(
+  io: CliIO,
+  { workflows, onEvents }: { workflows: LoadedWorkflow[]; onEvents?: (run: RunRecord, events: NewHistoryEvent[]) => void },
+): Promise<CliEngine> {
+  const closers: Array<() => Promise<void>> = []
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer().catch(() => {})
+  }
+  try {
+    const { target } = loadStoreConfig(io.env)
+    const storeTarget = target.kind === 'file' && !isAbsolute(target.path) ? { kind: 'file' as const, path: resolve(io.cwd, target.path) } : target
+    const store = await openStore(storeTarget)
+    closers.push(() => store.close())
+    const describeStore = `store: ${target.kind}${target.kind === 'file' ? ` ${target.path}` : ''}`
+
+    const actions = createActionRegistry()
+    let describeCtyun = ''
+    if (workflows.some((workflow) => usesCloud(workflow.definition))) {
+      const ctyun = await resolveCtyunTarget(io.env)
+      closers.push(() => ctyun.close())
+      const client = createCtyunClient(ctyun.clientOptions)
+      registerCtyunActions(actions, client)
+      registerJobActions(actions, { ebs: client.ebs, image: client.image, now: Date.now })
+      describeCtyun = `; CTyun: ${ctyun.description}`
+    }
+    const engine = createEngine({ store, actions, workflows, onEvents })
+    return { engine, describe: `${describeStore}${describeCtyun}`, close }
+  } catch (error) {
+    await close()
+    throw error
+  }
+}
+
+function usesCloud(definition: unknown): boolean {
+  return /"Resource"\s*:\s*"(ctyun|ctflow):/.test(JSON.stringify(definition))
+}

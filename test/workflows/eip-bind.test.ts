@@ -1,0 +1,51 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { HD1, startJobHarness, type JobHarness } from './job-harness'
+
+const DB01 = '0a1f3c52-7d44-4e0b-9c1e-5b6f2a9d8e02'
+const SPARE_EIP = 'eip-8hq2mz4xcd' // unbound
+let harness: JobHarness | undefined
+afterEach(async () => {
+  await harness?.close()
+  harness = undefined
+})
+
+const liveEips = (h: JobHarness) => [...h.sim.simulator.state.eips.values()].filter((e) => !e.deleted)
+
+describe('eip-bind', () => {
+  it('binds the given EIP and waits until it is bound', async () => {
+    harness = await startJobHarness()
+    const run = await harness.run('eip-bind', { regionID: HD1, instanceID: DB01, eipID: SPARE_EIP })
+    expect(run.error).toBeUndefined()
+    expect(run.output).toEqual({ eipID: SPARE_EIP, eipAddress: '36.111.10.22', instanceID: DB01, created: false })
+    expect(harness.calls('eip.create')).toBe(0)
+  })
+
+  it('creates an EIP through the order flow when none is given, then binds it', async () => {
+    harness = await startJobHarness()
+    const before = liveEips(harness).length
+    const run = await harness.run('eip-bind', { regionID: HD1, instanceID: DB01 })
+    expect(run.error).toBeUndefined()
+    const output = run.output as { eipID: string; created: boolean }
+    expect(output.created).toBe(true)
+    expect(liveEips(harness)).toHaveLength(before + 1)
+    expect(harness.calls('eip.create')).toBe(1)
+  })
+
+  it('releases the EIP it created when binding fails, and fails with the original error', async () => {
+    harness = await startJobHarness()
+    const before = liveEips(harness).length
+    const run = await harness.run('eip-bind', { regionID: HD1, instanceID: 'no-such-instance' })
+    expect(run.status).toBe('FAILED')
+    expect(run.error?.cause).toContain('no-such-instance')
+    expect(harness.calls('eip.create')).toBe(1)
+    expect(harness.calls('eip.delete')).toBeGreaterThanOrEqual(1) // retried while the new EIP settles
+    expect(liveEips(harness)).toHaveLength(before)
+  })
+
+  it('does not release an EIP it did not create', async () => {
+    harness = await startJobHarness()
+    const run = await harness.run('eip-bind', { regionID: HD1, instanceID: 'no-such-instance', eipID: SPARE_EIP })
+    expect(run.status).toBe('FAILED')
+    expect(harness.calls('eip.delete')).toBe(0)
+  })
+})

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -57,6 +57,20 @@ describe('ctflow validate', () => {
     expect(JSON.parse(out)).toEqual([{ file: 'bad.json', pointer: '/States/A', state: 'A', message: 'needs "Next" (the following state) or "End": true' },
       { file: 'bad.json', pointer: '/States', message: 'no terminal state: at least one state needs "End": true or Type Succeed/Fail' },
     ])
+  })
+
+  it('accepts every shipped workflow, with the resources of the product registry', async () => {
+    const workflows = join(import.meta.dirname, '../../workflows')
+    const files = (await readdir(workflows)).filter((name) => name.endsWith('.json'))
+    expect(files.length).toBeGreaterThan(0)
+    expect(await main(['validate', ...files.map((file) => join(workflows, file))], io)).toBe(0)
+    expect(out.trim().split('\n')).toHaveLength(files.length)
+  })
+
+  it('rejects a resource the registry does not have, even if it looks like a CTyun operation', async () => {
+    await writeFile(join(dir, 'x.json'), JSON.stringify({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'ctyun:ebs:makeCoffee', End: true } } }))
+    expect(await main(['validate', 'x.json'], io)).toBe(1)
+    expect(err).toContain('unknown resource "ctyun:ebs:makeCoffee"')
   })
 
   it('is a usage error without files', async () => {

@@ -3,7 +3,8 @@ import { resolve } from 'node:path'
 import type { Command } from '../command'
 import { UsageError } from '../command'
 import { formatProblem, parseWorkflowJson, validateWorkflow, type Problem } from '../../lib/engine/validate'
-import { isCtyunResourceName } from '../../lib/engine/validate/resource-names'
+import type { CtyunClient } from '../../lib/ctyun/client'
+import { createProductActions } from '../../lib/jobs/product-actions'
 
 const usage = `Usage: ctflow validate [--json] FILE…
 
@@ -28,9 +29,9 @@ const command: Command = async (argv, io) => {
   const files = argv.filter((arg) => !arg.startsWith('-'))
   if (files.length === 0) throw new UsageError(`no workflow file given\n\n${usage}`)
 
-  // TODO(engine-core): use the action registry (lib/engine/actions/registry.ts) once it exists, so that only
-  // registered operations pass; until then any well-formed ctyun:<service>:<operation>[.sync] name is accepted.
-  const options = { isKnownResource: isCtyunResourceName }
+  // The same registry the engine runs with (ctyun:* operations and ctflow:* job steps), so a name that validates runs.
+  const known = new Set(createProductActions(validationOnlyClient()).names())
+  const options = { isKnownResource: (resource: string) => known.has(resource) }
   const report: Array<Problem & { file: string }> = []
   let invalid = 0
   for (const file of files) {
@@ -59,4 +60,19 @@ async function validateFile(path: string, options: { isKnownResource(resource: s
   const { definition, problems } = parseWorkflowJson(text)
   if (problems.length > 0) return problems
   return validateWorkflow(definition, options)
+}
+
+/**
+ * A client for building the registry only to read its names: registering actions touches `client.ebs` and friends,
+ * and nothing here is ever called. (lib/jobs/product-actions.ts productResourceNames passes `undefined`, which throws
+ * when the job actions read `client.ebs`.)
+ */
+function validationOnlyClient(): CtyunClient {
+  const handler: ProxyHandler<() => void> = {
+    get: (_target, property) => (property === 'then' ? undefined : new Proxy(() => {}, handler)),
+    apply: () => {
+      throw new Error('ctflow validate never calls CTyun')
+    },
+  }
+  return new Proxy(() => {}, handler) as unknown as CtyunClient
 }

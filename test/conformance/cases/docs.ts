@@ -1,0 +1,35 @@
+/** The pages the expectations come from (AWS Step Functions Developer Guide and the ASL specification). */
+const DG = 'https://docs.aws.amazon.com/step-functions/latest/dg/'
+const SPEC = 'https://states-language.net/spec.html'
+
+export const Docs = {
+  inputPathParameters: `${DG}input-output-inputpath-params.html`,
+  resultSelector: `${DG}input-output-inputpath-params.html#input-output-resultselector`,
+  resultPath: `${DG}input-output-resultpath.html`,
+  outputPath: `${DG}input-output-example.html`,
+  ioExample: `${DG}input-output-example.html`,
+  contextObject: `${DG}input-output-contextobject.html`,
+  contextMap: `${DG}input-output-contextobject.html#contextobject-map`,
+  paths: `${SPEC}#path`,
+  referencePaths: `${SPEC}#ref-paths`,
+  payloadTemplate: `${SPEC}#payload-template`,
+  filters: `${DG}amazon-states-language-paths.html`,
+  pass: `${DG}state-pass.html`,
+  choice: `${DG}state-choice.html`,
+  choiceSpec: `${SPEC}#choice-state`,
+  timestamps: `${SPEC}#timestamps`,
+  wait: `${DG}state-wait.html`,
+  succeed: `${DG}state-succeed.html`,
+  fail: `${DG}state-fail.html`,
+  parallel: `${DG}state-parallel.html`,
+  map: `${DG}state-map-inline.html`,
+  mapSpec: `${SPEC}#map-state`,
+  itemSelector: `${DG}input-output-itemselector.html`,
+  task: `${DG}state-task.html`,
+  errors: `${DG}concepts-error-handling.html`,
+  retry: `${DG}concepts-error-handling.html#error-handling-retrying-after-an-error`,
+  catch: `${DG}concepts-error-handling.html#error-handling-fallback-states`,
+  errorNames: `${SPEC}#appendix-a`,
+  intrinsics: `${DG}intrinsic-functions.html`,
+  intrinsic: (anchor: string) => `${DG}intrinsic-functions.html#${anchor}`,
+} as const

@@ -8,9 +8,14 @@ describe('formatProgress', () => {
   it('shows Task calls with their item index and ids, and their outcome', () => {
     expect(
       formatProgress({ at: at(3200), type: 'TaskScheduled', state: 'Snapshot', detail: { resource: 'ctyun:ebs:createSnapshot.sync', attempt: 0, input: { regionID: 'r1', diskID: 'd-7' }, frame: 'root/2.0:2' } }, start),
-    ).toBe('   3.2s  Snapshot[2]        → ctyun:ebs:createSnapshot.sync  diskID=d-7 regionID=r1')
+    ).toBe('   3.2s  Snapshot[2]        → ctyun:ebs:createSnapshot.sync  diskID=d-7')
     expect(formatProgress({ at: at(9000), type: 'TaskSucceeded', state: 'Snapshot', detail: { output: { snapshotID: 's-1' }, frame: 'root/2.0:2' } }, start)).toContain('✓ snapshotID=s-1')
     expect(formatProgress({ at: at(9000), type: 'TaskScheduled', state: 'Snapshot', detail: { resource: 'x', attempt: 2, input: {} } }, start)).toContain('(attempt 3)')
+  })
+
+  it('counts the lists in a result', () => {
+    expect(formatProgress({ at: at(0), type: 'TaskSucceeded', state: 'Prepare', detail: { output: { regionID: 'r', disks: [1, 2, 3], missing: [] } } }, start)).toContain('✓ disks: 3 missing: 0')
+    expect(formatProgress({ at: at(0), type: 'TaskSucceeded', state: 'List', detail: { output: [1] } }, start)).toContain('✓ 1 item')
   })
 
   it('shows retries, catches and the end of the run', () => {

@@ -5,7 +5,8 @@ import type { NewHistoryEvent } from '../lib/engine/run'
  * `  3.2s  Snapshot[2]  ✓ ctyun:ebs:createSnapshot.sync  diskID=5d0c…`. Quiet events (state entered/exited, Pass
  * states) print nothing, so a run of a few hundred transitions stays readable.
  */
-const IDS = ['diskID', 'instanceID', 'snapshotID', 'imageID', 'eipID', 'destinationRegionID', 'backupPolicyID', 'backupTaskID', 'regionID'] as const
+// regionID is left out: it is the same on nearly every line.
+const IDS = ['diskID', 'instanceID', 'snapshotID', 'imageID', 'eipID', 'destinationRegionID', 'backupPolicyID', 'backupTaskID'] as const
 
 export function formatProgress(event: NewHistoryEvent, startedAt: number): string | undefined {
   const elapsed = `${((Date.parse(event.at) - startedAt) / 1000).toFixed(1).padStart(6)}s`
@@ -50,13 +51,18 @@ function itemIndex(event: NewHistoryEvent): string {
 }
 
 function ids(value: unknown): string {
+  if (Array.isArray(value)) return `${value.length} item${value.length === 1 ? '' : 's'}`
   if (typeof value !== 'object' || value === null) return ''
   const record = value as Record<string, unknown>
+  // Lists in a result (disks chosen, snapshots to prune …) say more as counts than as ids.
+  const counts = Object.entries(record).flatMap(([key, v]) => (Array.isArray(v) ? [`${key}: ${v.length}`] : []))
   const nested = typeof record.disk === 'object' && record.disk !== null ? (record.disk as Record<string, unknown>) : {}
   return IDS.flatMap((key) => {
     const v = record[key] ?? nested[key]
     return typeof v === 'string' || typeof v === 'number' ? [`${key}=${v}`] : []
-  }).join(' ')
+  })
+    .concat(counts)
+    .join(' ')
 }
 
 function truncate(text: string, max: number): string {

@@ -1,8 +1,141 @@
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { Command } from '../command'
+import { UsageError } from '../command'
+import { formatProgress } from '../progress'
+import { createCtyunClient } from '../../lib/ctyun/client'
+import { CTYUN_SERVICES, type CtyunEndpoints } from '../../lib/ctyun/endpoints'
+import { createEngine } from '../../lib/engine/create-engine'
+import { createMemoryStore } from '../../lib/engine/stores/memory-store'
+import { loadWorkflowFile } from '../../lib/engine/workflows'
+import type { BackupReport } from '../../lib/jobs/backup-report'
+import { createProductActions } from '../../lib/jobs/product-actions'
+import type { SimDurations } from '../../lib/simulator/durations'
+import { startSimulator } from '../../lib/simulator/server'
 
-// Placeholder until the issue that owns `ctflow demo` lands; replaced, never shipped as done.
-const command: Command = async (_argv, io) => {
-  io.stderr('ctflow demo: not implemented yet\n')
-  return 1
+const HELP = `Usage: ctflow demo [--realistic] [--faults] [--json]
+
+Runs the nightly job (workflows/snapshot-then-backup.json) against an in-process CTyun simulator: the disks labelled
+backup=nightly in 华东1 are snapshotted, their instances backed up by CBR, and the job's snapshots older than 7 days
+pruned — with live progress, then the report. Nothing reaches the real cloud, whatever CTYUN_* says.
+
+  --realistic   cloud-like durations (snapshots ~45 s, backups ~3 min); default: a few seconds each
+  --faults      inject throttling and server errors (about 1 call in 8) to watch the retries
+  --json        print the report as JSON on stdout
+  --fast        the simulator's test durations (a fraction of a second each)
+`
+
+/** A few seconds per lifecycle: long enough to watch the polls, short enough for a first look. */
+const DEMO_DURATIONS: Partial<SimDurations> = {
+  orderMs: 1_500,
+  jobMs: 1_500,
+  snapshotMs: 3_000,
+  backupPreparingMs: 1_000,
+  backupExecutingMs: 4_000,
+}
+
+export const DEMO_INPUT = {
+  regionID: 'bb9fdb42056f11eda1610242ac110002',
+  disks: { label: { key: 'backup', value: 'nightly' } },
+  snapshotPrefix: 'ctflow-nightly',
+  retention: { maxAgeDays: 7, keepLast: 1 },
+}
+
+const command: Command = async (argv, io) => {
+  let realistic = false
+  let faults = false
+  let json = false
+  let fast = false
+  for (const arg of argv) {
+    if (arg === '-h' || arg === '--help') {
+      io.stdout(HELP)
+      return 0
+    } else if (arg === '--realistic') realistic = true
+    else if (arg === '--faults') faults = true
+    else if (arg === '--json') json = true
+    else if (arg === '--fast') fast = true
+    else throw new UsageError(`unknown option ${arg}\n\n${HELP}`)
+  }
+
+  const workflow = await loadWorkflowFile(workflowPath(io.cwd))
+  const sim = await startSimulator({
+    port: 0,
+    durations: realistic ? 'realistic' : fast ? 'fast' : DEMO_DURATIONS,
+    seed: 2026,
+    ...(faults ? { faults: { '*': { throttleRate: 0.07, throttleMode: 'both', retryAfterSeconds: 1, serverErrorRate: 0.06 } } } : {}),
+  })
+  try {
+    const endpoints = Object.fromEntries(CTYUN_SERVICES.map((service) => [service, sim.url])) as CtyunEndpoints
+    const client = createCtyunClient({ credentials: sim.credentials, endpoints })
+    const startedAt = Date.now()
+    const engine = createEngine({
+      store: createMemoryStore(),
+      actions: createProductActions(client),
+      workflows: [workflow],
+      onEvents: (_run, events) => {
+        for (const event of events) {
+          const line = formatProgress(event, startedAt)
+          if (line) io.stderr(`${line}\n`)
+        }
+      },
+    })
+    io.stderr(`ctflow demo: ${workflow.name} against the CTyun simulator at ${sim.url}${faults ? ' (with faults)' : ''}\n`)
+    io.stderr(`input: ${JSON.stringify(DEMO_INPUT)}\n\n`)
+    const { run } = await engine.start({ workflow: workflow.name, input: DEMO_INPUT })
+    const done = await engine.runToEnd(run.id, io.signal)
+    const calls = sim.simulator.calls.snapshot()
+    const report = done.status === 'SUCCEEDED' ? (done.output as BackupReport) : reportFromCause(done.error?.cause)
+
+    if (json) io.stdout(`${JSON.stringify({ status: done.status, report, error: done.error }, null, 2)}\n`)
+    else io.stdout(`\n${describeRun(done.status, report, done.error, Date.now() - startedAt, calls.total)}`)
+    return done.status === 'SUCCEEDED' ? 0 : 1
+  } finally {
+    await sim.close()
+  }
 }
 export default command
+
+/** The workflow in the working directory if there is one (a user's edited copy), else the one shipped with ctflow. */
+function workflowPath(cwd: string): string {
+  const candidates = [resolve(cwd, 'workflows/snapshot-then-backup.json')]
+  // From dist/*.mjs the package root is one level up; from cli/commands/*.ts (tests), two.
+  for (const up of ['../workflows/', '../../workflows/']) candidates.push(fileURLToPath(new URL(`${up}snapshot-then-backup.json`, import.meta.url)))
+  const found = candidates.find((path) => existsSync(path))
+  if (!found) throw new Error(`workflows/snapshot-then-backup.json not found (looked in ${candidates.join(', ')})`)
+  return found
+}
+
+/** A FAILED nightly run carries the report in its cause (`… Report: {…}`). */
+function reportFromCause(cause: string | undefined): BackupReport | undefined {
+  const at = cause?.indexOf('Report: ') ?? -1
+  if (at < 0) return undefined
+  try {
+    return JSON.parse(cause!.slice(at + 'Report: '.length)) as BackupReport
+  } catch {
+    return undefined
+  }
+}
+
+function describeRun(status: string, report: BackupReport | undefined, error: { error: string; cause?: string } | undefined, ms: number, calls: number): string {
+  const lines = [`run ${status} in ${(ms / 1000).toFixed(1)} s, ${calls} CTyun API calls`]
+  if (report) {
+    lines.push('', `${'disk'.padEnd(54)} snapshot                               backup       pruned  errors`)
+    for (const disk of report.disks) {
+      lines.push(
+        [
+          `${disk.diskID} ${disk.diskName ? `(${disk.diskName})` : ''}`.padEnd(54),
+          (disk.snapshotID ?? '—').padEnd(38),
+          disk.backup.result.padEnd(12),
+          String(disk.pruned.length).padEnd(7),
+          disk.errors.join('; ') || '—',
+        ].join(' '),
+      )
+    }
+    const s = report.summary
+    lines.push('', `${s.succeeded}/${s.disks} disks ok · ${s.snapshots} snapshots · ${s.backups} CBR backups · ${s.pruned} old snapshots pruned`)
+  } else if (error) {
+    lines.push(`${error.error}: ${error.cause ?? ''}`)
+  }
+  return `${lines.join('\n')}\n`
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest'
+import { main } from '../main'
+
+function capture() {
+  const out: string[] = []
+  const err: string[] = []
+  const io = { stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t), env: {}, cwd: process.cwd(), signal: new AbortController().signal }
+  return { io, out: () => out.join(''), err: () => err.join('') }
+}
+
+describe('ctflow demo', () => {
+  it('runs the nightly job against the simulator with live progress and a report', async () => {
+    const { io, out, err } = capture()
+    expect(await main(['demo', '--fast'], io)).toBe(0)
+    expect(err()).toMatch(/Snapshot\[2\] +→ ctyun:ebs:createSnapshot\.sync/)
+    expect(err()).toContain('run SUCCEEDED')
+    expect(out()).toMatch(/run SUCCEEDED in [\d.]+ s, \d+ CTyun API calls/)
+    expect(out()).toContain('3/3 disks ok · 3 snapshots · 2 CBR backups · 2 old snapshots pruned')
+  })
+
+  it('prints the report as JSON, with faults injected it still succeeds', async () => {
+    const { io, out } = capture()
+    expect(await main(['demo', '--fast', '--faults', '--json'], io)).toBe(0)
+    const result = JSON.parse(out()) as { status: string; report: { summary: { failed: number } } }
+    expect(result.status).toBe('SUCCEEDED')
+    expect(result.report.summary.failed).toBe(0)
+  })
+
+  it('names an unknown option', async () => {
+    const { io, err } = capture()
+    expect(await main(['demo', '--nope'], io)).toBe(2)
+    expect(err()).toContain('unknown option --nope')
+  })
+})

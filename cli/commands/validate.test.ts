@@ -61,9 +61,11 @@ describe('ctflow validate', () => {
 
   it('accepts every shipped workflow, with the resources of the product registry', async () => {
     const workflows = join(import.meta.dirname, '../../workflows')
+    // As `ctflow validate workflows/*.json` from a shell: input schemas (`<name>.schema.json`) come along.
     const files = (await readdir(workflows)).filter((name) => name.endsWith('.json'))
-    expect(files.length).toBeGreaterThan(0)
+    expect(files.filter((file) => !file.endsWith('.schema.json')).length).toBeGreaterThan(0)
     expect(await main(['validate', ...files.map((file) => join(workflows, file))], io)).toBe(0)
+    expect(err).toBe('')
     expect(out.trim().split('\n')).toHaveLength(files.length)
   })
 
@@ -71,6 +73,14 @@ describe('ctflow validate', () => {
     await writeFile(join(dir, 'x.json'), JSON.stringify({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'ctyun:ebs:makeCoffee', End: true } } }))
     expect(await main(['validate', 'x.json'], io)).toBe(1)
     expect(err).toContain('unknown resource "ctyun:ebs:makeCoffee"')
+  })
+
+  it('checks an input schema beside a workflow as JSON only', async () => {
+    await writeFile(join(dir, 'job.schema.json'), JSON.stringify({ type: 'object' }))
+    await writeFile(join(dir, 'bad.schema.json'), '{')
+    expect(await main(['validate', 'job.schema.json', 'bad.schema.json'], io)).toBe(1)
+    expect(out).toBe('job.schema.json: OK (input schema: JSON only)\n')
+    expect(err).toContain('bad.schema.json: /: Invalid JSON at line 1, column 2')
   })
 
   it('is a usage error without files', async () => {

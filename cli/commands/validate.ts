@@ -35,12 +35,15 @@ const command: Command = async (argv, io) => {
   const report: Array<Problem & { file: string }> = []
   let invalid = 0
   for (const file of files) {
-    const problems = await validateFile(resolve(io.cwd, file), options)
+    // `<name>.schema.json` beside a workflow is its input's JSON Schema (lib/engine/workflows.ts), so that
+    // `ctflow validate workflows/*.json` works: it only has to be JSON.
+    const isInputSchema = file.endsWith('.schema.json')
+    const problems = await validateFile(resolve(io.cwd, file), options, isInputSchema)
     if (problems.length > 0) invalid++
     for (const problem of problems) report.push({ file, ...problem })
     if (!json) {
       for (const problem of problems) io.stderr(`${file}: ${formatProblem(problem)}\n`)
-      if (problems.length === 0) io.stdout(`${file}: OK\n`)
+      if (problems.length === 0) io.stdout(`${file}: OK${isInputSchema ? ' (input schema: JSON only)' : ''}\n`)
     }
   }
   if (json) io.stdout(`${JSON.stringify(report, null, 2)}\n`)
@@ -49,7 +52,7 @@ const command: Command = async (argv, io) => {
 }
 export default command
 
-async function validateFile(path: string, options: { isKnownResource(resource: string): boolean }): Promise<Problem[]> {
+async function validateFile(path: string, options: { isKnownResource(resource: string): boolean }, jsonOnly: boolean): Promise<Problem[]> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
@@ -58,7 +61,7 @@ async function validateFile(path: string, options: { isKnownResource(resource: s
     return [{ pointer: '', message: code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot read the file (${code ?? String(error)})` }]
   }
   const { definition, problems } = parseWorkflowJson(text)
-  if (problems.length > 0) return problems
+  if (problems.length > 0 || jsonOnly) return problems
   return validateWorkflow(definition, options)
 }
 

@@ -48,6 +48,16 @@ describe('intrinsic functions (AWS examples)', () => {
     expect(run(expression, input)).toEqual(expected)
   })
 
+  it('merges deeply when the third argument is true (ASL spec)', () => {
+    const input = { json1: { a: { a1: 1, a2: 2 }, b: 2 }, json2: { a: { a3: 1, a4: 2 }, c: 3 } }
+    expect(run('States.JsonMerge($.json1, $.json2, true)', input)).toEqual({ a: { a1: 1, a2: 2, a3: 1, a4: 2 }, b: 2, c: 3 })
+    expect(input.json1).toEqual({ a: { a1: 1, a2: 2 }, b: 2 })
+  })
+
+  it('hashes the stringified form of a non-string argument', () => {
+    expect(run("States.Hash($.obj, 'MD5')", { obj: { a: 1 } })).toBe(createHash('md5').update('{"a":1}').digest('hex'))
+  })
+
   it('hashes with every documented algorithm', () => {
     for (const [name, node] of [['MD5', 'md5'], ['SHA-1', 'sha1'], ['SHA-256', 'sha256'], ['SHA-384', 'sha384'], ['SHA-512', 'sha512']]) {
       expect(run(`States.Hash('abc', '${name}')`)).toBe(createHash(node).update('abc').digest('hex'))
@@ -102,7 +112,7 @@ describe('intrinsic failures', () => {
     ['States.ArrayGetItem($.a, 3)', /out of range/],
     ['States.ArrayLength($.obj)', /must be an array/],
     ["States.Hash('x', 'SHA-3')", /one of MD5/],
-    ['States.JsonMerge($.obj, $.obj, true)', /deep merge/],
+    ['States.JsonMerge($.obj, 1, false)', /argument 2 must be an object/],
     ['States.MathAdd(1.5, 1)', /integer/],
     ['States.MathRandom(5, 5)', /greater than/],
     ["States.Base64Decode('***')", /not valid base64/],

@@ -269,7 +269,8 @@ const functions: Record<string, FunctionSpec> = {
     minArgs: 2,
     maxArgs: 2,
     run([data, algorithm], call) {
-      const text = expectShortString(call, data, 1)
+      // ASL spec: "The length of the stringified version of the first argument must be 10,000 characters or less".
+      const text = expectShortString(call, typeof data === 'string' ? data : JSON.stringify(data), 1)
       const name = expectString(call, algorithm, 2)
       const nodeName = hashAlgorithms[name]
       if (!nodeName) fail(call, `argument 2 must be one of ${Object.keys(hashAlgorithms).join(', ')}, got "${name}"`)
@@ -283,11 +284,9 @@ const functions: Record<string, FunctionSpec> = {
       const base = expectObject(call, left, 1)
       const overlay = expectObject(call, right, 2)
       if (typeof deep !== 'boolean') fail(call, `argument 3 (deep merge) must be a boolean, got ${describeType(deep)}`)
-      // AWS supports only the shallow merge: "Set the boolean value to false".
-      if (deep) fail(call, 'deep merge (argument 3 = true) is not supported; pass false for a shallow merge')
-      const merged: Record<string, unknown> = { ...base }
-      for (const [key, value] of Object.entries(overlay)) Object.defineProperty(merged, key, { value, enumerable: true, writable: true, configurable: true })
-      return merged
+      // Shallow: the second object's fields replace the first's. Deep (ASL spec; the AWS guide documents only
+      // shallow): objects present in both are merged recursively.
+      return mergeObjects(base, overlay, deep)
     },
   },
   'States.MathRandom': {
@@ -349,6 +348,20 @@ const functions: Record<string, FunctionSpec> = {
 
 /** Names of every supported intrinsic function. */
 export const intrinsicFunctionNames: readonly string[] = Object.keys(functions)
+
+function mergeObjects(base: Record<string, unknown>, overlay: Record<string, unknown>, deep: boolean): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...base }
+  for (const [key, value] of Object.entries(overlay)) {
+    const existing = Object.hasOwn(merged, key) ? merged[key] : undefined
+    const both = deep && isPlainObject(existing) && isPlainObject(value)
+    Object.defineProperty(merged, key, { value: both ? mergeObjects(existing, value, true) : value, enumerable: true, writable: true, configurable: true })
+  }
+  return merged
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
 
 function formatValue(call: IntrinsicCall, value: unknown, position: number): string {
   if (value === null) return 'null'

@@ -67,6 +67,14 @@ describe('readPath', () => {
     expect(readPath(store, '$.store.book[?(@.price > 100)]')).toEqual({ found: true, value: [] })
   })
 
+  it('reads names with backslash escapes, as the ASL spec reference path examples do', () => {
+    const document = { 'store.book': 1, foo: { '.bar': 2, 'foo@bar': { baz: 3 } }, '&Ж中': { '𐍆': 4 } }
+    expect(readPath(document, '$.store\\.book')).toEqual({ found: true, value: 1 })
+    expect(readPath(document, '$.foo.\\.bar')).toEqual({ found: true, value: 2 })
+    expect(readPath(document, '$.foo.foo\\@bar.baz')).toEqual({ found: true, value: 3 })
+    expect(readPath(document, '$.&Ж中.𐍆')).toEqual({ found: true, value: 4 })
+  })
+
   it('does not read inherited properties', () => {
     expect(readPath({}, '$.constructor')).toEqual({ found: false })
     expect(readPath({}, '$.__proto__')).toEqual({ found: false })

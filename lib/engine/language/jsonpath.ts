@@ -384,14 +384,22 @@ class PathParser {
   private parseDotName(inFilter: boolean): string {
     const start = this.position
     const text = this.text
+    let name = ''
     while (this.position < text.length) {
       const char = text[this.position]
+      // ASL spec reference paths: a backslash makes the next character part of the name ("$.store\\.book").
+      if (char === '\\' && this.position + 1 < text.length) {
+        name += text[this.position + 1]
+        this.position += 2
+        continue
+      }
       if (char === '.' || char === '[' || char === ']') break
       if (inFilter && /[\s()=!<>&|,]/.test(char)) break
+      name += char
       this.position++
     }
     if (this.position === start) this.fail('expected a name after "."')
-    return text.slice(start, this.position)
+    return name
   }
 
   private parseBracket(): PathSegment {

@@ -15,7 +15,7 @@ const aslValidator = createRequire(import.meta.url)('asl-validator') as AslValid
 const workflowsDir = join(import.meta.dirname, '../../../workflows')
 const shipped = (() => {
   try {
-    return readdirSync(workflowsDir).filter((name) => name.endsWith('.json'))
+    return readdirSync(workflowsDir).filter((name) => name.endsWith('.json') && !name.endsWith('.schema.json'))
   } catch {
     return []
   }

@@ -92,6 +92,15 @@ describe('validateWorkflow', () => {
     expect(problems[4].message).toContain('unknown function States.Formatt')
   })
 
+  it('requires payload templates to be JSON objects', () => {
+    const problems = validate({
+      StartAt: 'M',
+      States: { M: { Type: 'Map', ItemSelector: [1], ResultSelector: 'x', ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', Parameters: 3, End: true } } }, End: true } },
+    })
+    expect(pointers(problems)).toEqual(['/States/M/ResultSelector', '/States/M/ItemProcessor/States/P/Parameters', '/States/M/ItemSelector'])
+    expect(problems[0].message).toBe('must be a JSON object (a payload template), not a string')
+  })
+
   it('escapes ~ and / in pointers', () => {
     const problems = validate({ StartAt: 'a/b', States: { 'a/b': { Type: 'Pass', Next: 'x~y' } } })
     expect(pointers(problems)).toContain('/States/a~1b/Next')

@@ -191,8 +191,8 @@ class WorkflowValidator {
     if (allowed.has('Next')) this.checkTransition(state, context)
     for (const field of ['InputPath', 'OutputPath'] as const) if (allowed.has(field) && field in state) this.checkPath(state[field], childPointer(pointer, field), name, { nullable: true })
     if (allowed.has('ResultPath') && 'ResultPath' in state) this.checkResultPath(state.ResultPath, childPointer(pointer, 'ResultPath'), name)
-    if (allowed.has('Parameters') && 'Parameters' in state) this.checkTemplate(state.Parameters, childPointer(pointer, 'Parameters'), name)
-    if (allowed.has('ResultSelector') && 'ResultSelector' in state) this.checkTemplate(state.ResultSelector, childPointer(pointer, 'ResultSelector'), name)
+    if (allowed.has('Parameters') && 'Parameters' in state) this.checkPayloadTemplate(state.Parameters, childPointer(pointer, 'Parameters'), name)
+    if (allowed.has('ResultSelector') && 'ResultSelector' in state) this.checkPayloadTemplate(state.ResultSelector, childPointer(pointer, 'ResultSelector'), name)
     if (allowed.has('Retry') && 'Retry' in state) this.checkRetry(state.Retry, childPointer(pointer, 'Retry'), name)
     if (allowed.has('Catch') && 'Catch' in state) this.checkCatch(state.Catch, childPointer(pointer, 'Catch'), context)
 
@@ -351,7 +351,7 @@ class WorkflowValidator {
     if (!processorField) this.add(pointer, 'needs "ItemProcessor" (or the legacy "Iterator"): { StartAt, States }', name)
     else this.validateSubMachine(state[processorField], childPointer(pointer, processorField), name, `the ${processorField}`)
     if ('ItemsPath' in state) this.checkPath(state.ItemsPath, childPointer(pointer, 'ItemsPath'), name, { reference: true })
-    if ('ItemSelector' in state) this.checkTemplate(state.ItemSelector, childPointer(pointer, 'ItemSelector'), name)
+    if ('ItemSelector' in state) this.checkPayloadTemplate(state.ItemSelector, childPointer(pointer, 'ItemSelector'), name)
     if ('MaxConcurrency' in state && !(Number.isInteger(state.MaxConcurrency) && (state.MaxConcurrency as number) >= 0)) {
       this.add(childPointer(pointer, 'MaxConcurrency'), 'must be a non-negative integer (0 = no limit)', name)
     }
@@ -487,7 +487,13 @@ class WorkflowValidator {
     }
   }
 
-  /** Parameters, ResultSelector, ItemSelector: every `.$` value is a path or an intrinsic call. */
+  /** Parameters, ResultSelector, ItemSelector: a JSON object (ASL spec "A Payload Template MUST be a JSON object"). */
+  private checkPayloadTemplate(template: unknown, pointer: string, name: string): void {
+    if (!isObject(template)) this.add(pointer, `must be a JSON object (a payload template), not ${kind(template)}`, name)
+    else this.checkTemplate(template, pointer, name)
+  }
+
+  /** Every `.$` value in a template, however deeply nested, is a path or an intrinsic call. */
   private checkTemplate(template: unknown, pointer: string, name: string): void {
     if (Array.isArray(template)) {
       template.forEach((element, index) => {

@@ -1,9 +1,12 @@
 import type { FunctionsConfig } from '../lib/config/functions-config'
 import { createCtyunClient, type CtyunClient, type CtyunClientOptions } from '../lib/ctyun/client'
 import { DEMO_CREDENTIALS } from '../lib/simulator/demo-credentials'
+import { createEngine } from '../lib/engine/create-engine'
 import type { Engine } from '../lib/engine/engine'
 import type { RunStore } from '../lib/engine/stores/run-store'
 import { openStore } from '../lib/engine/stores/open-store'
+import { createProductActions } from '../lib/jobs/product-actions'
+import { SHIPPED_WORKFLOWS } from '../workflows/shipped'
 import type { OpenedEngine } from './runtime'
 
 export interface OpenEngineOptions {
@@ -77,13 +80,9 @@ async function deployedTarget(config: FunctionsConfig): Promise<ClientTarget> {
   }
 }
 
-/** TEMPORARY, with the seam below: lets the packaged-handler test skip (with that reason) until the engine is wired. */
-export const ENGINE_WIRED = false as boolean
-
-// TEMPORARY seam until createEngine and the action registry land (lib/engine/create-engine.ts, issue 4):
-// this becomes `createEngine({ store, actions: createActions(client), workflows: loadWorkflows(), clock })`.
-async function buildEngine(_store: RunStore, _client: CtyunClient): Promise<Engine> {
-  throw new FunctionsSetupError('ctflow: the engine (createEngine) is not wired into the functions yet')
+/** The shipped workflows over the product actions (`ctyun:*` and `ctflow:*`); checked here, at start. */
+async function buildEngine(store: RunStore, client: CtyunClient): Promise<Engine> {
+  return createEngine({ store, actions: createProductActions(client), workflows: [...SHIPPED_WORKFLOWS] })
 }
 
 function resolvePath(cwd: string, path: string): string {

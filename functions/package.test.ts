@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ENGINE_WIRED } from './open-engine'
 import { schedules } from './schedules'
 import { apiGatewayV2Event, scheduledEvent } from './testing/lambda-events'
 import { readZip } from './testing/read-zip'
@@ -77,7 +76,7 @@ describe('npm run package', () => {
   })
 })
 
-describe.skipIf(!ENGINE_WIRED)('packaged handlers (skipped: createEngine is not wired into functions/open-engine.ts yet)', () => {
+describe('packaged handlers', () => {
   let bundleDir: string
   beforeAll(() => {
     bundleDir = mkdtempSync(join(tmpdir(), 'ctflow-bundle-'))

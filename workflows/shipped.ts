@@ -1,0 +1,21 @@
+/**
+ * The workflows ctflow ships, imported (not read from disk) so that a function bundle carries them: on Lambda the
+ * zip holds one bundle and no workflows/ folder. `loadWorkflows('workflows')` reads the same files for the CLI.
+ */
+import type { WorkflowDefinition } from '../lib/engine/interpreter/definition'
+import type { LoadedWorkflow } from '../lib/engine/workflows'
+import eipBind from './eip-bind.json'
+import eipBindSchema from './eip-bind.schema.json'
+import imageCopy from './image-copy.json'
+import imageCopySchema from './image-copy.schema.json'
+import inventory from './inventory.json'
+import inventorySchema from './inventory.schema.json'
+import snapshotThenBackup from './snapshot-then-backup.json'
+import snapshotThenBackupSchema from './snapshot-then-backup.schema.json'
+
+export const SHIPPED_WORKFLOWS: readonly LoadedWorkflow[] = [
+  { name: 'eip-bind', definition: eipBind as unknown as WorkflowDefinition, inputSchema: eipBindSchema },
+  { name: 'image-copy', definition: imageCopy as unknown as WorkflowDefinition, inputSchema: imageCopySchema },
+  { name: 'inventory', definition: inventory as unknown as WorkflowDefinition, inputSchema: inventorySchema },
+  { name: 'snapshot-then-backup', definition: snapshotThenBackup as unknown as WorkflowDefinition, inputSchema: snapshotThenBackupSchema },
+]

@@ -8,7 +8,7 @@ afterEach(async () => {
   harness = undefined
 })
 
-const imagesNamed = (h: JobHarness, name: string) => [...h.sim.simulator.state.images.values()].filter((i) => i.imageName === name && !i.deleted)
+const imagesNamed = (h: JobHarness, name: string) => [...h.sim.simulator.state.images.values()].filter((i) => i.imageName === name)
 
 describe('image-copy', () => {
   it('copies to every destination, waits until active, and returns the new ids per region', async () => {

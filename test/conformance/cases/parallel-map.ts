@@ -134,10 +134,10 @@ const shipment = {
 }
 const parcels = shipment.detail.shipped.map((parcel) => ({ parcel, courier: 'UQS' }))
 const sleepy: AslDefinition = {
-  // item 0 takes longest, so completion order differs from item order
+  // the first item takes longest, so completion order differs from item order
   StartAt: 'Pick',
   States: {
-    Pick: { Type: 'Choice', Choices: [{ Variable: '$', NumericEquals: 0, Next: 'Slow' }], Default: 'Fast' },
+    Pick: { Type: 'Choice', Choices: [{ Variable: '$', StringEquals: 'first', Next: 'Slow' }], Default: 'Fast' },
     Slow: { Type: 'Task', Resource: 'test:sleep:80', End: true },
     Fast: { Type: 'Task', Resource: 'test:sleep:1', End: true },
   },
@@ -188,15 +188,15 @@ export const mapCases: ConformanceCase[] = [
     name: 'map: MaxConcurrency 1 runs items one at a time, results in item order',
     doc: Docs.map,
     definition: single({ Type: 'Map', MaxConcurrency: 1, ItemProcessor: sleepy }),
-    input: [0, 1, 2],
-    expect: { output: [0, 1, 2] },
+    input: ['first', 'second', 'third'],
+    expect: { output: ['first', 'second', 'third'] },
   },
   {
     name: 'map: MaxConcurrency 0 (unbounded) keeps item order when items finish out of order',
     doc: Docs.map,
     definition: single({ Type: 'Map', MaxConcurrency: 0, ItemProcessor: sleepy }),
-    input: [0, 1, 2, 3],
-    expect: { output: [0, 1, 2, 3] },
+    input: ['first', 'second', 'third', 'fourth'],
+    expect: { output: ['first', 'second', 'third', 'fourth'] },
   },
   {
     name: 'map: ResultSelector over the array of results',

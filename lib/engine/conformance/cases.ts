@@ -390,6 +390,17 @@ export const conformanceCases: ConformanceCase[] = [
     expected: { error: 'Custom.Broken', causeIncludes: 'because' },
   },
 
+  {
+    name: 'Fail with CausePath as an intrinsic function (AWS example)',
+    source: 'dg/state-fail.html',
+    definition: {
+      StartAt: 'F',
+      States: { F: { Type: 'Fail', ErrorPath: '$.Error', CausePath: "States.Format('This is a custom error message for {}, caused by {}.', $.Error, $.Cause)" } },
+    },
+    input: { Error: 'Error1', Cause: 'Cause1' },
+    expected: { error: 'Error1', causeIncludes: 'This is a custom error message for Error1, caused by Cause1.' },
+  },
+
   // ---- Map ------------------------------------------------------------------------------------------------------
   {
     name: 'Map: ItemsPath, ItemSelector with $$.Map.Item, results in item order at ResultPath',

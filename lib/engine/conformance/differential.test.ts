@@ -38,6 +38,7 @@ export const knownDisagreements: Record<string, string> = {
   'intrinsics: StringSplit splits on every delimiter character': 'it splits on the whole delimiter string, so ".+,=" does not split "This.is+a,test=string"',
   'intrinsics: a failing function raises States.IntrinsicFailure': 'it reports intrinsic failures as States.Runtime',
   'Choice: IsPresent false matches a missing field': 'it takes the Default branch: IsPresent false does not match a missing field',
+  'Fail with CausePath as an intrinsic function (AWS example)': 'it reads CausePath only as a JSONPath and fails with States.Runtime',
 }
 
 type Outcome = { output: unknown } | { error: string; cause: string }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { emptyContextObject as context } from './context-object'
-import { applyInputPath, applyOutputPath, applyParameters, applyResultPath, applyResultSelector } from './io-processing'
+import { applyInputPath, applyOutputPath, applyParameters, applyResultPath, applyResultSelector, readRequiredPath } from './io-processing'
 import { StatesError } from './states-error'
 
 const where = { state: 'MyState' }
@@ -132,5 +132,18 @@ describe('OutputPath (AWS example)', () => {
 
   it('reads the context object with $$', () => {
     expect(applyOutputPath(value, '$$.State.RetryCount', context, where)).toBe(0)
+  })
+})
+
+describe('readRequiredPath', () => {
+  it('evaluates an intrinsic call, as Fail CausePath allows (AWS state-fail.html example)', () => {
+    const input = { Error: 'Error1', Cause: 'Cause1' }
+    const cause = readRequiredPath(input, "States.Format('This is a custom error message for {}, caused by {}.', $.Error, $.Cause)", context, where, 'CausePath')
+    expect(cause).toBe('This is a custom error message for Error1, caused by Cause1.')
+  })
+
+  it('names the state and field when the intrinsic fails', () => {
+    const error = caught(() => readRequiredPath({}, 'States.ArrayLength($.nope)', context, where, 'CausePath'))
+    expect(error.cause).toContain('state "MyState", CausePath')
   })
 })

@@ -1,6 +1,7 @@
 import type { ContextObject } from './context-object'
 import { JsonPathError, parseJsonPath, readCompiled, writePath } from './jsonpath'
-import { evaluatePayloadTemplate } from './payload-template'
+import { evaluateIntrinsic, isIntrinsicExpression } from './intrinsics'
+import { evaluatePayloadTemplate, locateError } from './payload-template'
 import { StatesError, StatesErrorNames } from './states-error'
 
 /**
@@ -52,8 +53,19 @@ export function applyOutputPath(value: unknown, outputPath: string | null | unde
   return selectPath(value, outputPath, context, where, 'OutputPath')
 }
 
-/** Reads a `$` path from a document or a `$$` path from the context; a missing value is a States.Runtime error. */
+/**
+ * Reads a `$` path from a document or a `$$` path from the context; a missing value is a States.Runtime error.
+ * An intrinsic call (`States.…`) is evaluated instead: Fail's ErrorPath/CausePath accept them (AWS state-fail.html);
+ * validation keeps intrinsics out of every other path field.
+ */
 export function readRequiredPath(document: unknown, path: string, context: ContextObject, where: StateLocation, field: string): unknown {
+  if (isIntrinsicExpression(path)) {
+    try {
+      return evaluateIntrinsic(path, document, context)
+    } catch (error) {
+      throw locateError(error, `state "${where.state}", ${field}`)
+    }
+  }
   const fromContext = path.startsWith('$$')
   let result
   try {

@@ -9,16 +9,18 @@ import type { ActionContext, ActionRegistry, ProbeOutcome, SyncAction } from './
  * Binds lib/ctyun operations as Task resources `ctyun:<service>:<operation>` (add `.sync` to wait for completion).
  * Inputs are the client method's parameters; writes get the Task's deterministic clientToken, so a run resumed after
  * a crash re-issues the same request and CTyun returns the same resource. List operations return every page as an
- * array. The full list is in lib/engine/ARCHITECTURE.md.
+ * array. `pollDelayMs` overrides the `.sync` poll schedule (default 1 s ×3, then ×1.5 up to 30 s). The full list is in
+ * lib/engine/ARCHITECTURE.md.
  *
  * @example registerCtyunActions(createActionRegistry(), createCtyunClient(target.clientOptions))
  */
-export function registerCtyunActions(registry: ActionRegistry, client: CtyunClient): ActionRegistry {
+export function registerCtyunActions(registry: ActionRegistry, client: CtyunClient, options: { pollDelayMs?: (polls: number) => number } = {}): ActionRegistry {
   const call = (name: string, run: (input: Params, context: ActionContext) => Promise<unknown>) => registry.register(`ctyun:${name}`, { call: (input, context) => run(params(name, input), context) })
   const sync = <H>(name: string, action: { start(input: Params, context: ActionContext): Promise<H>; probe(handle: H, context: ActionContext): Promise<ProbeOutcome> }) =>
     registry.register(`ctyun:${name}`, {
       start: (input, context) => action.start(params(name, input), context),
       probe: (handle, context) => action.probe(handle as H, context),
+      ...(options.pollDelayMs ? { pollDelayMs: options.pollDelayMs } : {}),
     } satisfies SyncAction<H>)
 
   // ——— ECS ———

@@ -1,0 +1,126 @@
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startSimulator, type RunningSimulator } from '../simulator/server'
+
+const CHILD = new URL('./crash.child.ts', import.meta.url).pathname
+const TSX = new URL('../../node_modules/tsx/dist/esm/index.mjs', import.meta.url).pathname
+
+interface ChildResult {
+  runId?: string
+  saves: number
+  done?: { status: string; output: unknown; error?: unknown }
+  killed: boolean
+}
+
+/** Runs the child; SIGKILLs it once it has printed `killAfter` saves (if given). */
+function runChild(env: Record<string, string>, killAfter?: number): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', TSX, CHILD], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const result: ChildResult = { saves: 0, killed: false }
+    let buffer = ''
+    let stderr = ''
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    child.stdout.on('data', (chunk) => {
+      buffer += chunk
+      let newline
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, newline)
+        buffer = buffer.slice(newline + 1)
+        if (line.startsWith('run ')) result.runId = line.slice(4)
+        else if (line.startsWith('save ')) {
+          result.saves += 1
+          if (killAfter !== undefined && result.saves >= killAfter && !result.killed) {
+            result.killed = true
+            child.kill('SIGKILL')
+          }
+        } else if (line.startsWith('done ')) result.done = JSON.parse(line.slice(5))
+      }
+    })
+    child.on('error', reject)
+    child.on('exit', (code, signal) => {
+      if (signal === 'SIGKILL' || code === 0) resolve({ ...result, killed: result.killed || signal === 'SIGKILL' })
+      else reject(new Error(`child exited ${code}: ${stderr}`))
+    })
+  })
+}
+
+// A small seeded PRNG, so a failing kill schedule can be replayed.
+function prng(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0
+    return state / 2 ** 32
+  }
+}
+
+describe('crash test: a real child process SIGKILLed at random transitions', () => {
+  let sim: RunningSimulator
+  let dir: string
+  beforeAll(async () => {
+    sim = await startSimulator({ port: 0 })
+    dir = await mkdtemp(join(tmpdir(), 'ctflow-crash-'))
+  })
+  afterAll(async () => {
+    await sim.close()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  // What the cloud was asked to create: resources, and the orders and jobs behind them (an order whose result nobody
+  // read yet has no resource in the simulator's state, but it is a side effect all the same).
+  function sideEffects() {
+    const state = sim.simulator.state
+    return {
+      snapshots: [...state.snapshots.values()].filter((s) => String((s as { snapshotName?: string }).snapshotName).startsWith('crash-')).length,
+      eips: [...state.eips.values()].filter((e) => (e as { name?: string }).name === 'crash-eip').length,
+      orders: state.orders.size,
+      jobs: state.jobs.size,
+    }
+  }
+  let expected: ReturnType<typeof sideEffects>
+
+  it('resumes after every kill; the output equals an uninterrupted run and each resource is created once', async () => {
+    sim.simulator.reset()
+    const baseline = await runChild({ CRASH_STORE: join(dir, 'baseline'), CRASH_SIM_URL: sim.url })
+    expect(baseline.done?.status).toBe('SUCCEEDED')
+    expected = sideEffects()
+    expect(expected).toMatchObject({ snapshots: 2, eips: 1 })
+    const transitions = baseline.saves
+
+    const random = prng(Number(process.env.CRASH_SEED ?? 20261123))
+    for (let scenario = 0; scenario < 3; scenario++) {
+      sim.simulator.reset()
+      const env = { CRASH_STORE: join(dir, `crash-${scenario}`), CRASH_SIM_URL: sim.url }
+      const kills: number[] = []
+      let killAt = 1 + Math.floor(random() * (transitions - 1))
+      kills.push(killAt)
+      let result = await runChild(env, killAt)
+      const runId = result.runId!
+      expect(runId).toBeTruthy()
+      // Up to two more kills while resuming, then a run to the end.
+      for (let k = 0; k < 2 && !result.done; k++) {
+        killAt = 1 + Math.floor(random() * 4)
+        kills.push(killAt)
+        result = await runChild({ ...env, CRASH_RUN_ID: runId }, killAt)
+      }
+      if (!result.done) result = await runChild({ ...env, CRASH_RUN_ID: runId })
+      expect(result.done, `kills at saves ${kills.join(', ')}`).toEqual(baseline.done)
+      expect(sideEffects(), `kills at saves ${kills.join(', ')}`).toEqual(expected)
+    }
+  }, 120_000)
+
+  it('a process killed right after a write reached the cloud (result unsaved) does not repeat it on resume', async () => {
+    // The workflow's writes: two snapshot creates, one EIP create (each POST). Kill after each one in turn.
+    for (const killAfterWrite of [1, 2, 3]) {
+      sim.simulator.reset()
+      const env = { CRASH_STORE: join(dir, `write-${killAfterWrite}`), CRASH_SIM_URL: sim.url }
+      const first = await runChild({ ...env, CRASH_KILL_AFTER_WRITE: String(killAfterWrite) })
+      expect(first.done, `kill after write ${killAfterWrite}`).toBeUndefined()
+      const resumed = await runChild({ ...env, CRASH_RUN_ID: first.runId! })
+      expect(resumed.done?.status).toBe('SUCCEEDED')
+      expect(sideEffects(), `kill after write ${killAfterWrite}`).toEqual(expected)
+    }
+  }, 120_000)
+})

@@ -176,7 +176,7 @@ describe('validateWorkflow', () => {
       States: {
         W: { Type: 'Wait', Seconds: 5, Timestamp: '2026-01-01', Next: 'T' },
         T: { Type: 'Task', Resource: 'ctyun:x:y', TimeoutSeconds: 10, HeartbeatSeconds: 10, TimeoutSecondsPath: '$.t', Next: 'F' },
-        F: { Type: 'Fail', Error: 'E', ErrorPath: '$.e', InputPath: '$' },
+        F: { Type: 'Fail', Error: 'E', ErrorPath: '$.e', InputPath: '$', CausePath: 'States.ArrayLength($.a)' },
       },
     })
     expect(pointers(problems)).toEqual([
@@ -186,6 +186,7 @@ describe('validateWorkflow', () => {
       '/States/T/HeartbeatSeconds',
       '/States/F/InputPath',
       '/States/F/ErrorPath',
+      '/States/F/CausePath',
     ])
   })
 

@@ -70,6 +70,8 @@ const unsupportedFields: Record<string, string> = {
 const retrierFields = new Set(['ErrorEquals', 'IntervalSeconds', 'MaxAttempts', 'BackoffRate', 'MaxDelaySeconds', 'JitterStrategy', 'Comment'])
 const catcherFields = new Set(['ErrorEquals', 'Next', 'ResultPath', 'Comment'])
 const comparatorSet = new Set(choiceOperatorNames)
+// AWS state-fail.html: ErrorPath/CausePath may be one of these intrinsics (those that return a string).
+const stringIntrinsics = new Set(['States.Format', 'States.JsonToString', 'States.ArrayGetItem', 'States.Base64Encode', 'States.Base64Decode', 'States.Hash', 'States.UUID'])
 const maxStateNameLength = 80 // AWS quota: state names are at most 80 characters
 
 interface Scope {
@@ -329,7 +331,12 @@ class WorkflowValidator {
       if (field in state && typeof state[field] !== 'string') this.add(childPointer(pointer, field), 'must be a string', name)
       if (pathField in state) {
         const value = state[pathField]
-        if (typeof value === 'string' && value.startsWith('States.')) this.checkIntrinsic(value, childPointer(pointer, pathField), name)
+        if (typeof value === 'string' && value.startsWith('States.')) {
+          const at = childPointer(pointer, pathField)
+          const called = /^States\.[A-Za-z0-9]+/.exec(value)?.[0] ?? ''
+          if (!stringIntrinsics.has(called)) this.add(at, `only intrinsics that return a string may be used here (${[...stringIntrinsics].join(', ')}), not ${called || value}`, name)
+          else this.checkIntrinsic(value, at, name)
+        }
         else this.checkPath(value, childPointer(pointer, pathField), name, {})
       }
     }

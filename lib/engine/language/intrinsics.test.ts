@@ -146,6 +146,7 @@ describe('parseIntrinsic', () => {
     ['States.ArrayLength($.a[)', /invalid path/],
     ['States.UUID() extra', /after the call/],
     ['Format(1)', /function name/],
+    ["States.Format('a\\b')", /is not an escape/],
   ])('rejects %s', (expression, message) => {
     expect(() => parseIntrinsic(expression)).toThrow(IntrinsicSyntaxError)
     expect(() => parseIntrinsic(expression)).toThrow(message)

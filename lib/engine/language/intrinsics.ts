@@ -467,6 +467,8 @@ class IntrinsicParser {
       if (char === '\\') {
         const next = this.text[this.position + 1]
         if (next === undefined) break
+        // ASL spec: only ' { } \ are escaped; "an open escape backslash" is an error.
+        if (!"'{}\\".includes(next)) this.fail(`"\\${next}" is not an escape: only \\' \\{ \\} and \\\\ are`)
         value += next
         this.position += 2
         continue

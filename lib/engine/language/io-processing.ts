@@ -12,6 +12,8 @@ import { StatesError, StatesErrorNames } from './states-error'
 
 export interface StateLocation {
   state: string
+  /** Feeds States.MathRandom (without a seed) and States.UUID in templates; default Math.random. */
+  random?: () => number
 }
 
 /** `InputPath`: absent = the whole input, `null` = `{}`, a path = the value it selects. */
@@ -22,13 +24,13 @@ export function applyInputPath(input: unknown, inputPath: string | null | undefi
 /** `Parameters` (also ItemSelector): a payload template over the effective input; absent = unchanged. */
 export function applyParameters(input: unknown, parameters: unknown, context: ContextObject, where: StateLocation & { field?: string }): unknown {
   if (parameters === undefined) return input
-  return evaluatePayloadTemplate(parameters, input, context, { state: where.state, field: where.field ?? 'Parameters' })
+  return evaluatePayloadTemplate(parameters, input, context, { state: where.state, field: where.field ?? 'Parameters', random: where.random })
 }
 
 /** `ResultSelector`: a payload template over the task's (or Map's/Parallel's) raw result; absent = unchanged. */
 export function applyResultSelector(result: unknown, selector: unknown, context: ContextObject, where: StateLocation): unknown {
   if (selector === undefined) return result
-  return evaluatePayloadTemplate(selector, result, context, { state: where.state, field: 'ResultSelector' })
+  return evaluatePayloadTemplate(selector, result, context, { state: where.state, field: 'ResultSelector', random: where.random })
 }
 
 /**
@@ -61,7 +63,7 @@ export function applyOutputPath(value: unknown, outputPath: string | null | unde
 export function readRequiredPath(document: unknown, path: string, context: ContextObject, where: StateLocation, field: string): unknown {
   if (isIntrinsicExpression(path)) {
     try {
-      return evaluateIntrinsic(path, document, context)
+      return evaluateIntrinsic(path, document, context, where.random)
     } catch (error) {
       throw locateError(error, `state "${where.state}", ${field}`)
     }

@@ -46,6 +46,13 @@ describe('evaluatePayloadTemplate', () => {
     expect(evaluatePayloadTemplate(template, { name: 'World', a: 1, b: 2 }, context, where)).toEqual({ greeting: 'Hello, World', count: 2 })
   })
 
+  it('passes the caller\'s random source to States.MathRandom and States.UUID', () => {
+    const template = { 'n.$': 'States.MathRandom(0, 100)', 'id.$': 'States.UUID()' }
+    const first = evaluatePayloadTemplate(template, {}, context, { ...where, random: () => 0.25 })
+    expect(first).toEqual(evaluatePayloadTemplate(template, {}, context, { ...where, random: () => 0.25 }))
+    expect((first as { n: number }).n).toBe(25)
+  })
+
   it('fails with States.Runtime naming the state, the field and the path when a path matches nothing', () => {
     const error = caught(() => evaluatePayloadTemplate({ disk: { 'id.$': '$.disk.id' } }, { disk: {} }, context, where))
     expect(error.error).toBe('States.Runtime')

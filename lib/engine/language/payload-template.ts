@@ -7,6 +7,8 @@ import { StatesError, StatesErrorNames } from './states-error'
 export interface TemplateLocation {
   state: string
   field: string
+  /** Feeds States.MathRandom (without a seed) and States.UUID; default Math.random. */
+  random?: () => number
 }
 
 type Compiled = (input: unknown, context: ContextObject, where: TemplateLocation) => unknown
@@ -66,7 +68,7 @@ function compileDynamicValue(expression: unknown, field: string): Compiled {
   if (expression.startsWith('States.')) {
     return (input, context, where) => {
       try {
-        return evaluateIntrinsic(expression, input, context)
+        return evaluateIntrinsic(expression, input, context, where.random)
       } catch (error) {
         throw locateError(error, `state "${where.state}", field "${field}"`)
       }

@@ -101,6 +101,11 @@ describe('validateWorkflow', () => {
     expect(problems[0].message).toBe('must be a JSON object (a payload template), not a string')
   })
 
+  it('rejects a template that yields the same field twice once ".$" is stripped', () => {
+    const problems = validate({ StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { id: 1, 'id.$': '$.id' }, End: true } } })
+    expect(problems).toEqual([{ pointer: '/States/P/Parameters/id.$', state: 'P', message: 'gives a second field "id" once ".$" is stripped; keep one of them' }])
+  })
+
   it('escapes ~ and / in pointers', () => {
     const problems = validate({ StartAt: 'a/b', States: { 'a/b': { Type: 'Pass', Next: 'x~y' } } })
     expect(pointers(problems)).toContain('/States/a~1b/Next')

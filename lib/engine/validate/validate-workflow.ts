@@ -509,8 +509,13 @@ class WorkflowValidator {
       return
     }
     if (!isObject(template)) return
+    const seen = new Set<string>()
     for (const [key, value] of Object.entries(template)) {
       const at = childPointer(pointer, key)
+      // ASL spec: no duplicate field names once ".$" is stripped ({"id": 1, "id.$": "$.id"}).
+      const outputKey = key.endsWith('.$') ? key.slice(0, -2) : key
+      if (seen.has(outputKey)) this.add(at, `gives a second field "${outputKey}" once ".$" is stripped; keep one of them`, name)
+      seen.add(outputKey)
       if (!key.endsWith('.$')) {
         if (typeof value === 'object' && value !== null) this.checkTemplate(value, at, name)
         continue

@@ -55,6 +55,22 @@ describe('readPath', () => {
     expect(value(path)).toEqual(expected)
   })
 
+  it.each<[string, number[]]>([
+    ['[1:4]', [1, 2, 3]],
+    ['[-2:]', [4, 5]],
+    ['[:-2]', [0, 1, 2, 3]],
+    ['[5:1:-1]', [5, 4, 3, 2]],
+    ['[::-2]', [5, 3, 1]],
+    ['[-1:-4:-1]', [5, 4, 3]],
+    ['[10:]', []],
+    ['[:10]', [0, 1, 2, 3, 4, 5]],
+    ['[-10:2]', [0, 1]],
+    ['[4:1]', []],
+    ['[1:-10:-1]', [1, 0]],
+  ])('slices like Python: $.a%s', (slice, expected) => {
+    expect(value(`$.a${slice}`, { a: [0, 1, 2, 3, 4, 5] })).toEqual(expected)
+  })
+
   it('reports a definite path that matches nothing as not found, at any depth', () => {
     expect(readPath(store, '$.missing')).toEqual({ found: false })
     expect(readPath(store, '$.store.book[9]')).toEqual({ found: false })

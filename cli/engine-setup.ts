@@ -8,6 +8,7 @@ import { createActionRegistry } from '../lib/engine/actions/registry'
 import { createEngine } from '../lib/engine/create-engine'
 import type { NewHistoryEvent, RunRecord } from '../lib/engine/run'
 import { openStore } from '../lib/engine/stores/open-store'
+import { redactUrl } from '../lib/engine/stores/redact-url'
 import type { LoadedWorkflow } from '../lib/engine/workflows'
 import { registerJobActions } from '../lib/jobs/job-actions'
 
@@ -25,18 +26,28 @@ export interface CliEngine {
  */
 export async function openCliEngine(
   io: CliIO,
-  { workflows, onEvents }: { workflows: LoadedWorkflow[]; onEvents?: (run: RunRecord, events: NewHistoryEvent[]) => void },
+  {
+    workflows,
+    onEvents,
+    leaseMs,
+  }: {
+    workflows: LoadedWorkflow[]
+    onEvents?: (run: RunRecord, events: NewHistoryEvent[]) => void
+    /** How long a worker's lease lasts (default: the engine's); `ctflow worker --lease-ms`. */
+    leaseMs?: number
+  },
 ): Promise<CliEngine> {
   const closers: Array<() => Promise<void>> = []
   const close = async () => {
     for (const closer of closers.reverse()) await closer().catch(() => {})
   }
   try {
-    const { target } = loadStoreConfig(io.env)
+    const { target, poolMax, schema } = loadStoreConfig(io.env)
     const storeTarget = target.kind === 'file' && !isAbsolute(target.path) ? { kind: 'file' as const, path: resolve(io.cwd, target.path) } : target
-    const store = await openStore(storeTarget)
+    // CTFLOW_STORE_POOL_MAX and CTFLOW_STORE_SCHEMA apply to the CLI as they do to the functions.
+    const store = await openStore(storeTarget, { poolMax, schema })
     closers.push(() => store.close())
-    const describeStore = `store: ${target.kind}${target.kind === 'file' ? ` ${target.path}` : ''}`
+    const describeStore = `store: ${target.kind}${target.kind === 'file' ? ` ${target.path}` : ''}${target.kind === 'postgres' ? ` ${redactUrl(target.url)} schema ${schema ?? 'ctflow'}` : ''}`
 
     const actions = createActionRegistry()
     let describeCtyun = ''
@@ -48,7 +59,7 @@ export async function openCliEngine(
       registerJobActions(actions, { ebs: client.ebs, image: client.image, now: Date.now })
       describeCtyun = `; CTyun: ${ctyun.description}`
     }
-    const engine = createEngine({ store, actions, workflows, onEvents })
+    const engine = createEngine({ store, actions, workflows, onEvents, ...(leaseMs !== undefined ? { leaseMs } : {}) })
     return { engine, describe: `${describeStore}${describeCtyun}`, close }
   } catch (error) {
     await close()

@@ -1,5 +1,5 @@
 /**
- * `ctflow worker [--workflows DIR] [--interval MS] [--once]`: resumes due runs (suspended waits, retries, polls, runs
+ * `ctflow worker [--workflows DIR] [--interval MS] [--lease-ms MS] [--once]`: resumes due runs (suspended waits, retries, polls, runs
  * whose process died) until SIGINT/SIGTERM.
  */
 import { existsSync } from 'node:fs'
@@ -11,10 +11,12 @@ import { formatProgress } from '../progress'
 import { loadWorkflows } from '../../lib/engine/workflows'
 import { systemClock } from '../../lib/engine/runner'
 
-const HELP = `Usage: ctflow worker [--workflows DIR] [--interval MS] [--once]
+const HELP = `Usage: ctflow worker [--workflows DIR] [--interval MS] [--lease-ms MS] [--once]
 
   --workflows DIR   where the workflows are (default ./workflows)
   --interval MS     how long to sleep when nothing is due (default 1000)
+  --lease-ms MS     how long a run stays with this worker without a save or renewal before another worker may
+                    take it over, e.g. after this process was killed (default 60000)
   --once            advance what is due now, then exit
 `
 
@@ -25,17 +27,22 @@ const command: Command = async (argv, io) => {
   let dir = 'workflows'
   let interval = 1000
   let once = false
+  let leaseMs: number | undefined
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
     if (arg === '-h' || arg === '--help') {
       io.stdout(HELP)
       return 0
     } else if (arg === '--once') once = true
-    else if (arg === '--workflows' || arg === '--interval') {
+    else if (arg === '--workflows' || arg === '--interval' || arg === '--lease-ms') {
       const value = argv[++i]
       if (value === undefined) throw new UsageError(`${arg} needs a value`)
       if (arg === '--workflows') dir = value
-      else {
+      else if (arg === '--lease-ms') {
+        leaseMs = Number(value)
+        // Below a second a slow save could lose the lease on every transition.
+        if (!Number.isInteger(leaseMs) || leaseMs < 1000) throw new UsageError('--lease-ms must be a whole number of ms ≥ 1000')
+      } else {
         interval = Number(value)
         if (!Number.isInteger(interval) || interval < 10) throw new UsageError('--interval must be a whole number of ms ≥ 10')
       }
@@ -46,6 +53,7 @@ const command: Command = async (argv, io) => {
   if (workflows.length === 0) io.stderr(`ctflow worker: no workflows in ${dir}; runs of unknown workflows will fail when resumed\n`)
   const { engine, describe, close } = await openCliEngine(io, {
     workflows,
+    ...(leaseMs !== undefined ? { leaseMs } : {}),
     onEvents: (run, events) => {
       for (const event of events) {
         const line = formatProgress(event, run.createdAt.getTime())

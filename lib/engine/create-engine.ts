@@ -26,6 +26,8 @@ export interface CreateEngineOptions {
   /** Progress: called after every save with the events it appended. */
   onEvents?: (run: RunRecord, events: NewHistoryEvent[]) => void
   newRunId?: () => string
+  /** How often a run is saved: see RunnerDeps.saveEvery (default `boundary`). */
+  saveEvery?: 'boundary' | 'transition'
 }
 
 /** A run id or workflow the engine does not know; the message names it. */
@@ -69,6 +71,7 @@ export function createEngine(options: CreateEngineOptions): Engine & { readonly 
     owner: options.owner ?? `engine-${process.pid}-${randomUUID().slice(0, 8)}`,
     leaseMs,
     onEvents: options.onEvents,
+    saveEvery: options.saveEvery,
   }
 
   const engine = {

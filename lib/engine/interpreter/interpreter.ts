@@ -5,6 +5,7 @@ import {
   applyResultPath,
   applyResultSelector,
   createContextObject,
+  emptyContextObject,
   findCatcher,
   findRetrier,
   parseTimestamp,
@@ -248,13 +249,15 @@ class Interpretation {
       return
     }
     const retrying = frame.phase.kind === 'ready' && frame.phase.retry === true
-    if (!retrying) this.emit(`${state.Type}StateEntered`, frame, { input: frame.input })
+    // A state's input is the previous state's output (already in its Exited event); only a frame's first state
+    // (the run's, a branch's, an iteration's) records it, which halves what a long run's history holds.
+    if (!retrying) this.emit(`${state.Type}StateEntered`, frame, frame.step === 1 ? { input: frame.input } : undefined)
     this.guard(frame, () => this.executeBody(frame, state))
   }
 
   private executeBody(frame: Frame, state: StateDefinition): void {
     const where = { state: frame.state }
-    const context = this.context(frame)
+    const context = readsContext(state) ? this.context(frame) : emptyContextObject
     switch (state.Type) {
       case 'Pass': {
         const effective = applyParameters(applyInputPath(frame.input, state.InputPath, context, where), state.Parameters, context, where)
@@ -590,6 +593,15 @@ class Interpretation {
     if (detail !== undefined) event.detail = detail
     this.events.push(event)
   }
+}
+
+// Most states never read `$$`: building the context object for them is wasted work on the hot path.
+const contextReaders = new WeakMap<StateDefinition, boolean>()
+
+function readsContext(state: StateDefinition): boolean {
+  let reads = contextReaders.get(state)
+  if (reads === undefined) contextReaders.set(state, (reads = JSON.stringify(state).includes('$$')))
+  return reads
 }
 
 function deadlineOf(timeoutAt: number | undefined, heartbeatMs: number | undefined, now: number): { deadline?: number; deadlineError?: string } {

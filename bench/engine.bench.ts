@@ -1,0 +1,135 @@
+/**
+ * Engine speed: µs per transition for three workloads on the memory and the file store, beside
+ * aws-local-stepfunctions on the same machine in the same run; and a cold run in a new process.
+ * Targets (issue 4): ≥ 10× faster than aws-local-stepfunctions in memory; cold run < 100 ms.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { build } from 'esbuild'
+import { createEngine } from '../lib/engine/create-engine'
+import type { WorkflowDefinition } from '../lib/engine/interpreter/definition'
+import type { RunStore } from '../lib/engine/stores/run-store'
+import { createFileStore } from '../lib/engine/stores/file-store'
+import { createMemoryStore } from '../lib/engine/stores/memory-store'
+import { workloads, passChain } from './engine-workloads'
+import { median } from './measure'
+import type { BenchReport, BenchRow } from './report'
+
+if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function') {
+  // aws-local-stepfunctions 3 calls Promise.withResolvers (Node 22); Node 20 needs this polyfill.
+  ;(Promise as unknown as { withResolvers: unknown }).withResolvers = () => {
+    let resolve, reject
+    const promise = new Promise((res, rej) => ((resolve = res), (reject = rej)))
+    return { promise, resolve, reject }
+  }
+}
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
+
+async function timeRuns(rounds: number, once: () => Promise<void>): Promise<number> {
+  await once() // warm-up
+  const ms: number[] = []
+  for (let i = 0; i < rounds; i++) {
+    const start = performance.now()
+    await once()
+    ms.push(performance.now() - start)
+  }
+  return median(ms)
+}
+
+/** One engine per store, reused across rounds (as aws-local-stepfunctions reuses its StateMachine): validation once. */
+function ctflowRun(definition: unknown, input: unknown, store: RunStore): () => Promise<void> {
+  const engine = createEngine({ store, workflows: { w: definition as WorkflowDefinition } })
+  return async () => {
+    const { run } = await engine.start({ workflow: 'w', input })
+    const done = await engine.runToEnd(run.id)
+    if (done.status !== 'SUCCEEDED') throw new Error(`ctflow run ${done.status}: ${done.error?.cause}`)
+  }
+}
+
+export async function run(): Promise<BenchReport> {
+  const { StateMachine } = await import('aws-local-stepfunctions')
+  const rows: BenchRow[] = []
+  const dir = mkdtempSync(join(tmpdir(), 'ctflow-engine-bench-'))
+  try {
+    let n = 0
+    for (const workload of workloads) {
+      const perTransition = (ms: number) => (ms * 1000) / workload.transitions
+      const memory = perTransition(await timeRuns(ROUNDS, ctflowRun(workload.definition, workload.input, createMemoryStore())))
+      const fileStore = createFileStore(join(dir, `s${n++}`))
+      const file = perTransition(await timeRuns(Math.min(ROUNDS, 3), ctflowRun(workload.definition, workload.input, fileStore)))
+      await fileStore.close()
+      const machine = new StateMachine(workload.definition as never, { validationOptions: { checkArn: false, checkPaths: false } })
+      const awsLocal = perTransition(await timeRuns(ROUNDS, async () => void (await machine.run(workload.input as never).result)))
+      rows.push({
+        name: `${workload.name}, memory store`,
+        median: memory,
+        unit: 'µs/transition',
+        ratio: { against: 'aws-local-stepfunctions (faster by)', value: awsLocal / memory },
+        target: '≥ 10× faster than aws-local-stepfunctions',
+        pass: awsLocal / memory >= 10,
+      })
+      rows.push({ name: `${workload.name}, file store`, median: file, unit: 'µs/transition', ratio: { against: 'aws-local-stepfunctions (faster by)', value: awsLocal / file } })
+      rows.push({ name: `${workload.name}, aws-local-stepfunctions 3.0.0`, median: awsLocal, unit: 'µs/transition' })
+    }
+    rows.push(...(await coldRuns(dir)))
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+  return {
+    area: 'engine',
+    rows,
+    notes: [
+      `median of ${ROUNDS} runs after a warm-up (file store: ${Math.min(ROUNDS, 3)}); a transition is one state executed; every transition is saved to the store with its history events`,
+      'cold run: esbuild bundle (like dist/), new node process each time; "in-process" is from process start to run done, "wall" includes node startup',
+    ],
+  }
+}
+
+async function bundle(entry: string, outfile: string): Promise<void> {
+  await build({
+    entryPoints: [new URL(entry, import.meta.url).pathname],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile,
+    logLevel: 'silent',
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  })
+}
+
+async function coldRuns(dir: string): Promise<BenchRow[]> {
+  const bundles: Record<string, string> = { ctflow: join(dir, 'cold-ctflow.mjs'), 'aws-local-stepfunctions': join(dir, 'cold-aws-local.mjs') }
+  await bundle('./engine-cold.child.ts', bundles.ctflow!)
+  await bundle('./engine-cold-aws-local.child.ts', bundles['aws-local-stepfunctions']!)
+  const chain = join(dir, 'chain.json')
+  writeFileSync(chain, JSON.stringify(passChain()))
+  const rows: BenchRow[] = []
+  // A process that only prints: what node itself costs on this machine right now (the box is shared and loaded).
+  bundles.empty = join(dir, 'empty.mjs')
+  writeFileSync(bundles.empty, 'process.stdout.write(`${performance.now()}\\n`)\n')
+  const results: Record<string, { inProcess: number; wall: number }> = {}
+  for (const engine of ['empty', 'ctflow', 'aws-local-stepfunctions']) {
+    const inProcess: number[] = []
+    const wall: number[] = []
+    for (let i = 0; i < 5; i++) {
+      const start = performance.now()
+      const out = execFileSync(process.execPath, [bundles[engine]!, chain], { encoding: 'utf8' })
+      wall.push(performance.now() - start)
+      inProcess.push(Number(out.trim()))
+    }
+    results[engine] = { inProcess: median(inProcess), wall: median(wall) }
+  }
+  const ours = results.ctflow!
+  const theirs = results['aws-local-stepfunctions']!
+  rows.push({ name: 'cold run (load, validate, 1,000-state chain), ctflow, in-process', median: ours.inProcess, unit: 'ms', target: '< 100 ms', pass: ours.inProcess < 100, ratio: { against: 'aws-local-stepfunctions (faster by)', value: theirs.inProcess / ours.inProcess } })
+  rows.push({ name: 'cold run, ctflow, in-process minus an empty node process', median: ours.inProcess - results.empty!.inProcess, unit: 'ms' })
+  rows.push({ name: 'cold run, ctflow, wall incl. node startup', median: ours.wall, unit: 'ms' })
+  rows.push({ name: 'empty node process (baseline), in-process', median: results.empty!.inProcess, unit: 'ms' })
+  rows.push({ name: 'cold run, aws-local-stepfunctions 3.0.0, in-process', median: theirs.inProcess, unit: 'ms' })
+  rows.push({ name: 'cold run, aws-local-stepfunctions 3.0.0, wall incl. node startup', median: theirs.wall, unit: 'ms' })
+  return rows
+}

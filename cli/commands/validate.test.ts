@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -73,6 +73,15 @@ describe('ctflow validate', () => {
     await writeFile(join(dir, 'x.json'), JSON.stringify({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'ctyun:ebs:makeCoffee', End: true } } }))
     expect(await main(['validate', 'x.json'], io)).toBe(1)
     expect(err).toContain('unknown resource "ctyun:ebs:makeCoffee"')
+  })
+
+  it('takes a directory as its *.json files', async () => {
+    await mkdir(join(dir, 'flows'))
+    await writeFile(join(dir, 'flows', 'b.json'), JSON.stringify(good))
+    await writeFile(join(dir, 'flows', 'a.json'), JSON.stringify(good))
+    await writeFile(join(dir, 'flows', 'notes.txt'), 'not a workflow')
+    expect(await main(['validate', 'flows'], io)).toBe(0)
+    expect(out).toBe(`${join('flows', 'a.json')}: OK\n${join('flows', 'b.json')}: OK\n`)
   })
 
   it('checks an input schema beside a workflow as JSON only', async () => {

@@ -1,15 +1,15 @@
-import { readFile } from 'node:fs/promises'
-import { resolve } from 'node:path'
+import { readdir, readFile, stat } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
 import type { Command } from '../command'
 import { UsageError } from '../command'
 import { formatProblem, parseWorkflowJson, validateWorkflow, type Problem } from '../../lib/engine/validate'
 import type { CtyunClient } from '../../lib/ctyun/client'
 import { createProductActions } from '../../lib/jobs/product-actions'
 
-const usage = `Usage: ctflow validate [--json] FILE…
+const usage = `Usage: ctflow validate [--json] FILE|DIR…
 
 Checks workflow definitions (Amazon States Language, JSONPath) and lists every problem with the file, the state and
-the JSON pointer. Exit code 0 when every file is valid, 1 otherwise.
+the JSON pointer. A directory stands for its *.json files. Exit code 0 when every file is valid, 1 otherwise.
 
   --json   print [{ file, pointer, state, message }] on stdout instead of text
 `
@@ -26,7 +26,7 @@ const command: Command = async (argv, io) => {
   const json = argv.includes('--json')
   const unknownOption = argv.find((arg) => arg.startsWith('-') && arg !== '--json')
   if (unknownOption) throw new UsageError(`unknown option ${unknownOption}\n\n${usage}`)
-  const files = argv.filter((arg) => !arg.startsWith('-'))
+  const files = await expandDirectories(argv.filter((arg) => !arg.startsWith('-')), io.cwd)
   if (files.length === 0) throw new UsageError(`no workflow file given\n\n${usage}`)
 
   // The same registry the engine runs with (ctyun:* operations and ctflow:* job steps), so a name that validates runs.
@@ -51,6 +51,17 @@ const command: Command = async (argv, io) => {
   return invalid > 0 ? 1 : 0
 }
 export default command
+
+/** A directory argument stands for the `*.json` files in it (sorted); anything else stays as given. */
+async function expandDirectories(args: string[], cwd: string): Promise<string[]> {
+  const files: string[] = []
+  for (const arg of args) {
+    const isDirectory = await stat(resolve(cwd, arg)).then((info) => info.isDirectory(), () => false)
+    if (!isDirectory) files.push(arg)
+    else files.push(...(await readdir(resolve(cwd, arg))).filter((name) => name.endsWith('.json')).sort().map((name) => join(arg, name)))
+  }
+  return files
+}
 
 async function validateFile(path: string, options: { isKnownResource(resource: string): boolean }, jsonOnly: boolean): Promise<Problem[]> {
   let text: string

@@ -62,6 +62,8 @@ export async function runOnAwsLocal(c: ConformanceCase): Promise<Outcome> {
 function toOutcome(thrown: unknown): Outcome {
   const error = thrown as { name?: string; message?: string; cause?: { name?: string; message?: string } }
   if (error?.name === 'ExecutionError' && error.cause) return { status: 'FAILED', error: error.cause.name ?? 'Unknown', cause: error.cause.message }
+  // The library's ExecutionTimeoutError is the machine's TimeoutSeconds running out (Step Functions: TIMED_OUT, States.Timeout).
+  if (error?.name === 'ExecutionTimeoutError') return { status: 'TIMED_OUT', error: 'States.Timeout', cause: error.message }
   // Anything else (a validation error from the constructor, a timeout) is reported under its own class name.
   return { status: 'FAILED', error: `aws-local:${error?.name ?? 'thrown'}`, cause: error?.message ?? String(thrown) }
 }

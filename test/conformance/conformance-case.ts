@@ -22,6 +22,8 @@ export interface ExpectedOutput {
 }
 
 export interface ExpectedError {
+  /** How the run ends: FAILED (default), or TIMED_OUT when the machine's own TimeoutSeconds ran out. */
+  status?: 'FAILED' | 'TIMED_OUT'
   /** The ASL error name the run fails with. */
   error: string
   /** The exact cause, when the definition sets it (Fail states, stub errors). */

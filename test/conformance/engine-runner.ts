@@ -45,6 +45,8 @@ export async function runOnEngine(c: ConformanceCase): Promise<Outcome> {
   const { run } = await engine.start({ workflow: 'conformance', input: c.input })
   const finished = await engine.runToEnd(run.id, AbortSignal.timeout(20_000))
   if (finished.status === 'SUCCEEDED') return { status: 'SUCCEEDED', output: finished.output }
-  if (finished.status === 'FAILED') return { status: 'FAILED', error: finished.error?.error ?? 'unknown', ...(finished.error?.cause !== undefined ? { cause: finished.error.cause } : {}) }
+  if ((finished.status === 'FAILED' || finished.status === 'TIMED_OUT') && finished.error) {
+    return { status: finished.status, error: finished.error.error, ...(finished.error.cause !== undefined ? { cause: finished.error.cause } : {}) }
+  }
   return { status: 'FAILED', error: `ctflow:${finished.status}`, cause: JSON.stringify(finished.error ?? null) }
 }

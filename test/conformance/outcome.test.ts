@@ -20,4 +20,9 @@ describe('mismatches (how runs are compared with expectations)', () => {
     expect(mismatches({ error: 'E', causeIncludes: 'state "S"' }, { status: 'FAILED', error: 'E', cause: 'in state "S"' })).toEqual([])
     expect(mismatches({ error: 'E', causeIncludes: 'state "S"' }, { status: 'FAILED', error: 'E' })).toHaveLength(1)
   })
+
+  it('checks how the run ended (FAILED unless the case says TIMED_OUT)', () => {
+    expect(mismatches({ error: 'States.Timeout' }, { status: 'TIMED_OUT', error: 'States.Timeout' })).toHaveLength(1)
+    expect(mismatches({ status: 'TIMED_OUT', error: 'States.Timeout' }, { status: 'TIMED_OUT', error: 'States.Timeout' })).toEqual([])
+  })
 })

@@ -1,5 +1,6 @@
 import type { ConformanceCase } from '../conformance-case'
 import { choiceCases } from './choice'
+import { compositionCases } from './composition'
 import { contextCases, jsonPathCases } from './context-and-paths'
 import { succeedFailCases, waitCases } from './flow-states'
 import { inputOutputCases } from './input-output'
@@ -19,4 +20,5 @@ export const conformanceCases: readonly ConformanceCase[] = [
   ...parallelCases,
   ...mapCases,
   ...taskCases,
+  ...compositionCases,
 ]

@@ -208,3 +208,25 @@ describe('durable runs', () => {
     ).toThrow(/Gone[\s\S]*nope:x|nope:x[\s\S]*Gone/)
   })
 })
+
+describe('save policy', () => {
+  const chain = { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', Next: 'C' }, C: { Type: 'Pass', Next: 'D' }, D: { Type: 'Pass', End: true } } }
+
+  async function runWith(saveEvery: 'boundary' | 'transition') {
+    const clock = createFakeClock()
+    const engine = createEngine({ store: createMemoryStore(), workflows: { wf: chain as WorkflowDefinition }, clock, saveEvery })
+    const { run } = await engine.start({ workflow: 'wf', input: { x: 1 } })
+    const done = await engine.runToEnd(run.id)
+    return { done, types: (await engine.history(run.id)).map((e) => e.type) }
+  }
+
+  it('boundary saves pure transitions together; transition saves each step; the history is the same', async () => {
+    const boundary = await runWith('boundary')
+    const each = await runWith('transition')
+    expect(boundary.done.output).toEqual({ x: 1 })
+    expect(each.done.output).toEqual({ x: 1 })
+    expect(boundary.types).toEqual(each.types)
+    expect(boundary.done.version).toBeLessThan(each.done.version)
+    expect(each.done.version).toBeGreaterThanOrEqual(4)
+  })
+})

@@ -3,8 +3,7 @@ import { join, resolve } from 'node:path'
 import type { Command } from '../command'
 import { UsageError } from '../command'
 import { formatProblem, parseWorkflowJson, validateWorkflow, type Problem } from '../../lib/engine/validate'
-import type { CtyunClient } from '../../lib/ctyun/client'
-import { createProductActions } from '../../lib/jobs/product-actions'
+import { productResourceNames } from '../../lib/jobs/product-actions'
 
 const usage = `Usage: ctflow validate [--json] FILE|DIR…
 
@@ -30,7 +29,7 @@ const command: Command = async (argv, io) => {
   if (files.length === 0) throw new UsageError(`no workflow file given\n\n${usage}`)
 
   // The same registry the engine runs with (ctyun:* operations and ctflow:* job steps), so a name that validates runs.
-  const known = new Set(createProductActions(validationOnlyClient()).names())
+  const known = productResourceNames()
   const options = { isKnownResource: (resource: string) => known.has(resource) }
   const report: Array<Problem & { file: string }> = []
   let invalid = 0
@@ -76,17 +75,3 @@ async function validateFile(path: string, options: { isKnownResource(resource: s
   return validateWorkflow(definition, options)
 }
 
-/**
- * A client for building the registry only to read its names: registering actions touches `client.ebs` and friends,
- * and nothing here is ever called. (lib/jobs/product-actions.ts productResourceNames passes `undefined`, which throws
- * when the job actions read `client.ebs`.)
- */
-function validationOnlyClient(): CtyunClient {
-  const handler: ProxyHandler<() => void> = {
-    get: (_target, property) => (property === 'then' ? undefined : new Proxy(() => {}, handler)),
-    apply: () => {
-      throw new Error('ctflow validate never calls CTyun')
-    },
-  }
-  return new Proxy(() => {}, handler) as unknown as CtyunClient
-}

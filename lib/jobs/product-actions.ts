@@ -11,7 +11,12 @@ import { registerJobActions } from './job-actions'
  */
 export function createProductActions(client: CtyunClient, { now = Date.now }: { now?: () => number } = {}): ActionRegistry {
   const registry = registerCtyunActions(createActionRegistry(), client)
-  return registerJobActions(registry, { ebs: client.ebs, image: client.image, now })
+  // Reach for the services at call time, so a registry built only for its names needs no client.
+  return registerJobActions(registry, {
+    ebs: { listDisks: (params) => client.ebs.listDisks(params) },
+    image: { getImage: (params) => client.image.getImage(params), listCopyDestinations: (params) => client.image.listCopyDestinations(params) },
+    now,
+  })
 }
 
 /**

@@ -26,17 +26,19 @@ if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function'
   }
 }
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9)
 
-async function timeRuns(rounds: number, once: () => Promise<void>): Promise<number> {
-  await once() // warm-up
-  const ms: number[] = []
-  for (let i = 0; i < rounds; i++) {
-    const start = performance.now()
-    await once()
-    ms.push(performance.now() - start)
+/** Median ms of each candidate's runs; candidates take turns round by round so background noise hits them alike. */
+async function timeTogether(rounds: number, candidates: Record<string, () => Promise<void>>): Promise<Record<string, number>> {
+  const samples: Record<string, number[]> = {}
+  for (let round = -2; round < rounds; round++) {
+    for (const [name, once] of Object.entries(candidates)) {
+      const start = performance.now()
+      await once()
+      if (round >= 0) (samples[name] ??= []).push(performance.now() - start)
+    }
   }
-  return median(ms)
+  return Object.fromEntries(Object.entries(samples).map(([name, ms]) => [name, median(ms)]))
 }
 
 /** One engine per store, reused across rounds (as aws-local-stepfunctions reuses its StateMachine): validation once. */
@@ -57,12 +59,16 @@ export async function run(): Promise<BenchReport> {
     let n = 0
     for (const workload of workloads) {
       const perTransition = (ms: number) => (ms * 1000) / workload.transitions
-      const memory = perTransition(await timeRuns(ROUNDS, ctflowRun(workload.definition, workload.input, createMemoryStore())))
-      const fileStore = createFileStore(join(dir, `s${n++}`))
-      const file = perTransition(await timeRuns(Math.min(ROUNDS, 3), ctflowRun(workload.definition, workload.input, fileStore)))
-      await fileStore.close()
       const machine = new StateMachine(workload.definition as never, { validationOptions: { checkArn: false, checkPaths: false } })
-      const awsLocal = perTransition(await timeRuns(ROUNDS, async () => void (await machine.run(workload.input as never).result)))
+      const warm = await timeTogether(ROUNDS, {
+        memory: ctflowRun(workload.definition, workload.input, createMemoryStore()),
+        awsLocal: async () => void (await machine.run(workload.input as never).result),
+      })
+      const memory = perTransition(warm.memory!)
+      const awsLocal = perTransition(warm.awsLocal!)
+      const fileStore = createFileStore(join(dir, `s${n++}`))
+      const file = perTransition((await timeTogether(3, { file: ctflowRun(workload.definition, workload.input, fileStore) })).file!)
+      await fileStore.close()
       rows.push({
         name: `${workload.name}, memory store`,
         median: memory,
@@ -82,7 +88,7 @@ export async function run(): Promise<BenchReport> {
     area: 'engine',
     rows,
     notes: [
-      `median of ${ROUNDS} runs after a warm-up (file store: ${Math.min(ROUNDS, 3)}); a transition is one state executed; every transition is saved to the store with its history events`,
+      `median of ${ROUNDS} runs after 2 warm-up runs, ctflow (memory) and aws-local-stepfunctions taking turns (file store: 3 runs); a transition is one state executed; ctflow records 2 history events per transition and saves them with the machine (pure transitions batched up to the next side effect, see lib/engine/ARCHITECTURE.md)`,
       'cold run: esbuild bundle (like dist/), new node process each time; "in-process" is from process start to run done, "wall" includes node startup',
     ],
   }

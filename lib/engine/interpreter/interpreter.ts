@@ -106,7 +106,7 @@ class Interpretation {
     private readonly options: StepOptions,
   ) {
     this.now = options.now
-    this.at = new Date(options.now).toISOString()
+    this.at = isoAt(options.now)
   }
 
   step(): void {
@@ -152,7 +152,9 @@ class Interpretation {
       if (at !== undefined && (wakeAt === undefined || at < wakeAt)) wakeAt = at
     }
     if (this.machine.status === 'running') {
-      for (const frame of Object.values(this.machine.frames)) {
+      const frames = this.machine.frames
+      for (const id in frames) {
+        const frame = frames[id]!
         const phase = frame.phase
         switch (phase.kind) {
           case 'ready':
@@ -593,6 +595,17 @@ class Interpretation {
     if (detail !== undefined) event.detail = detail
     this.events.push(event)
   }
+}
+
+// Consecutive steps mostly fall in the same millisecond: format each instant once.
+let lastInstant = Number.NaN
+let lastIso = ''
+function isoAt(now: number): string {
+  if (now !== lastInstant) {
+    lastInstant = now
+    lastIso = new Date(now).toISOString()
+  }
+  return lastIso
 }
 
 // Most states never read `$$`: building the context object for them is wasted work on the hot path.

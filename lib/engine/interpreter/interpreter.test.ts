@@ -230,3 +230,13 @@ describe('interpreter conformance (AWS Step Functions semantics)', () => {
     expect(history.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6])
   })
 })
+
+describe('injected randomness', () => {
+  it('States.UUID and States.MathRandom use the engine random, so runs are reproducible', async () => {
+    const definition = { StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { 'id.$': 'States.UUID()', 'n.$': 'States.MathRandom(1, 1000)' }, End: true } } }
+    const a = await runWorkflow(definition, {}, { random: () => 0.25 })
+    const b = await runWorkflow(definition, {}, { random: () => 0.25 })
+    expect(a.run.output).toEqual(b.run.output)
+    expect((a.run.output as { n: number }).n).toBe(250)
+  })
+})

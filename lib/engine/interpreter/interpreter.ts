@@ -212,7 +212,7 @@ class Interpretation {
         const state = this.stateOf(frame)
         this.guard(frame, () => {
           const context = this.context(frame)
-          const where = { state: frame.state }
+          const where = { state: frame.state, random: this.options.random }
           const selected = applyResultSelector(outcome.output, state.ResultSelector, context, where)
           const output = applyOutputPath(applyResultPath(frame.input, selected, state.ResultPath, where), state.OutputPath, context, where)
           this.leave(frame, state, output)
@@ -258,7 +258,7 @@ class Interpretation {
   }
 
   private executeBody(frame: Frame, state: StateDefinition): void {
-    const where = { state: frame.state }
+    const where = { state: frame.state, random: this.options.random }
     const context = readsContext(state) ? this.context(frame) : emptyContextObject
     switch (state.Type) {
       case 'Pass': {
@@ -327,7 +327,7 @@ class Interpretation {
   }
 
   private startTask(frame: Frame, state: StateDefinition, context: ContextObject): void {
-    const where = { state: frame.state }
+    const where = { state: frame.state, random: this.options.random }
     const effective = applyParameters(applyInputPath(frame.input, state.InputPath, context, where), state.Parameters, context, where)
     const timeoutSeconds = state.TimeoutSecondsPath !== undefined ? this.readSeconds(frame, state.TimeoutSecondsPath, context, 'TimeoutSecondsPath', 1) : state.TimeoutSeconds
     const heartbeatSeconds =
@@ -348,7 +348,7 @@ class Interpretation {
   private waitUntil(frame: Frame, state: StateDefinition, effective: unknown, context: ContextObject): number {
     if (state.Seconds !== undefined) return this.now + state.Seconds * 1000
     if (state.SecondsPath !== undefined) return this.now + this.readSeconds(frame, state.SecondsPath, context, 'SecondsPath', 0, effective) * 1000
-    const text = state.TimestampPath !== undefined ? readRequiredPath(effective, state.TimestampPath, context, { state: frame.state }, 'TimestampPath') : state.Timestamp
+    const text = state.TimestampPath !== undefined ? readRequiredPath(effective, state.TimestampPath, context, { state: frame.state, random: this.options.random }, 'TimestampPath') : state.Timestamp
     const at = parseTimestamp(text)
     if (at === undefined) {
       throw new StatesError(StatesErrorNames.Runtime, `${state.TimestampPath !== undefined ? `TimestampPath ${state.TimestampPath}` : 'Timestamp'} is ${describe(text)}, not an RFC 3339 timestamp (state "${frame.state}")`)
@@ -363,7 +363,7 @@ class Interpretation {
 
   /** A non-negative integer read from a path (seconds, concurrency); anything else is States.Runtime naming the field. */
   private readSeconds(frame: Frame, path: string, context: ContextObject, field: string, minimum: number, document: unknown = frame.input): number {
-    const value = readRequiredPath(document, path, context, { state: frame.state }, field)
+    const value = readRequiredPath(document, path, context, { state: frame.state, random: this.options.random }, field)
     if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum) {
       throw new StatesError(StatesErrorNames.Runtime, `${field} ${path} is ${describe(value)}, not an integer ≥ ${minimum} (state "${frame.state}")`)
     }
@@ -371,7 +371,7 @@ class Interpretation {
   }
 
   private readString(frame: Frame, path: string, context: ContextObject, field: string): string {
-    const value = readRequiredPath(frame.input, path, context, { state: frame.state }, field)
+    const value = readRequiredPath(frame.input, path, context, { state: frame.state, random: this.options.random }, field)
     if (typeof value !== 'string') throw new StatesError(StatesErrorNames.Runtime, `${field} ${path} is ${describe(value)}, not a string (state "${frame.state}")`)
     return value
   }
@@ -391,7 +391,11 @@ class Interpretation {
         const selector = state.ItemSelector ?? state.Parameters
         if (selector !== undefined) {
           const context = this.context(parent, { index, value: item })
-          input = applyParameters(phase.effectiveInput, selector, context, { state: parent.state, field: state.ItemSelector !== undefined ? 'ItemSelector' : 'Parameters' })
+          input = applyParameters(phase.effectiveInput, selector, context, {
+            state: parent.state,
+            field: state.ItemSelector !== undefined ? 'ItemSelector' : 'Parameters',
+            random: this.options.random,
+          })
         } else {
           input = item
         }
@@ -438,7 +442,7 @@ class Interpretation {
 
   private completeChildren(parent: Frame, state: StateDefinition): void {
     const phase = parent.phase as ChildrenPhase
-    const where = { state: parent.state }
+    const where = { state: parent.state, random: this.options.random }
     const context = this.context(parent)
     this.emit(`${state.Type}StateSucceeded`, parent, undefined)
     const selected = applyResultSelector(phase.results, state.ResultSelector, context, where)

@@ -67,7 +67,7 @@ describe('ctflow run', () => {
     expect(a.err.join('')).toMatch(/not valid JSON/)
     const good = await workflow('ok', { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } })
     const b = captureIO()
-    expect(await main(['run', good, '--input', '{nope'], b.io)).toBe(2)
+    expect(await main(['run', good, '--input', '{nope'], b.io)).toBe(1)
     expect(b.err.join('')).toMatch(/--input is not valid JSON/)
   })
 })

@@ -42,7 +42,15 @@ const command: Command = async (argv, io) => {
   }
   if (!workflowArg) throw new UsageError(`no workflow given\n\n${HELP}`)
 
-  const input = await readInput(inputText, io.cwd)
+  let input: unknown
+  try {
+    input = await readInput(inputText, io.cwd)
+  } catch (error) {
+    // Bad input is a failed run request, not a usage slip: exit 1 like an invalid workflow, nothing started.
+    if (!(error instanceof InputError)) throw error
+    io.stderr(`ctflow run: ${error.message}\nNothing was started.\n`)
+    return 1
+  }
   const path = /[\\/]|\.json$/.test(workflowArg) ? resolve(io.cwd, workflowArg) : resolve(io.cwd, 'workflows', `${workflowArg}.json`)
   let workflow
   try {
@@ -101,15 +109,17 @@ async function readInput(text: string | undefined, cwd: string): Promise<unknown
     try {
       source = await readFile(resolve(cwd, where), 'utf8')
     } catch (error) {
-      throw new UsageError(`--input ${text}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)
+      throw new InputError(`--input ${text}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)
     }
   }
   try {
     return JSON.parse(source)
   } catch (error) {
-    throw new UsageError(`${where} is not valid JSON: ${(error as Error).message}`)
+    throw new InputError(`${where} is not valid JSON: ${(error as Error).message}`)
   }
 }
+
+class InputError extends Error {}
 
 function reportInvalid(io: { stderr(text: string): void }, error: WorkflowError): number {
   io.stderr(`ctflow run: ${error.message}\nNothing was started.\n`)

@@ -1,7 +1,7 @@
 import type { FunctionsConfig } from '../lib/config/functions-config'
 import { createCtyunClient, type CtyunClient, type CtyunClientOptions } from '../lib/ctyun/client'
 import { DEMO_CREDENTIALS } from '../lib/simulator/demo-credentials'
-import { createEngine } from '../lib/engine/create-engine'
+import { assembleEngine } from '../lib/engine/assemble-engine'
 import type { Engine } from '../lib/engine/engine'
 import type { RunStore } from '../lib/engine/stores/run-store'
 import { openStore } from '../lib/engine/stores/open-store'
@@ -80,9 +80,30 @@ async function deployedTarget(config: FunctionsConfig): Promise<ClientTarget> {
   }
 }
 
-/** The shipped workflows over the product actions (`ctyun:*` and `ctflow:*`); checked here, at start. */
+/**
+ * The shipped workflows over the product actions (`ctyun:*` and `ctflow:*`). They are validated at build time —
+ * `npm test` runs the full validator and asl-validator over workflows/ (lib/engine/validate, test/workflows) — so
+ * the validator (≈19 KiB minified) stays out of the function bundle; only the Task resources are checked here, at
+ * start, since they depend on the registry this bundle carries.
+ */
 async function buildEngine(store: RunStore, client: CtyunClient): Promise<Engine> {
-  return createEngine({ store, actions: createProductActions(client), workflows: [...SHIPPED_WORKFLOWS] })
+  const actions = createProductActions(client)
+  return assembleEngine({ store, actions, workflows: [...SHIPPED_WORKFLOWS], validate: (definition) => unknownResources(definition, actions) })
+}
+
+/** Every `"Resource"` in a definition (nested Map/Parallel included) that the registry cannot run. */
+function unknownResources(definition: unknown, actions: { has(resource: string): boolean }): Array<{ pointer: string; message: string }> {
+  const problems: Array<{ pointer: string; message: string }> = []
+  const visit = (node: unknown, pointer: string): void => {
+    if (typeof node !== 'object' || node === null) return
+    for (const [key, value] of Object.entries(node)) {
+      const at = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`
+      if (key === 'Resource' && typeof value === 'string' && !actions.has(value)) problems.push({ pointer: at, message: `unknown resource "${value}"` })
+      else visit(value, at)
+    }
+  }
+  visit(definition, '')
+  return problems
 }
 
 function resolvePath(cwd: string, path: string): string {

@@ -1,4 +1,6 @@
-import { Hono, type Context, type MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
+// The smallest preset (PatternRouter): a handful of routes, and every KiB counts on a FaaS cold start.
+import { Hono } from 'hono/tiny'
 import type { Engine } from '../../lib/engine/engine'
 import type { RunRecord, RunStatus, RunSummary } from '../../lib/engine/run'
 import { constantTimeEqual, sha256Hex } from './constant-time'

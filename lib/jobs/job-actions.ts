@@ -1,15 +1,15 @@
 import type { ActionRegistry } from '../engine/actions/registry'
-import { buildBackupReport } from './backup-report'
+import type { buildBackupReport } from './backup-report'
 import { JobInputError, isRecord } from './job-input-error'
-import { planImageCopies, type SourceImage } from './plan-image-copies'
-import { prepareBackup } from './prepare-backup'
-import { planRetention, type RetainableSnapshot } from './retention-plan'
+import type { SourceImage } from './plan-image-copies'
+import type { RetainableSnapshot } from './retention-plan'
 import type { SelectableDisk } from './disk-selection'
 
 /**
  * The `ctflow:*` actions: the few steps of the shipped jobs that ASL cannot say (input defaults and checks, date
  * arithmetic for retention, joining results into a report). Everything that touches CTyun goes through the
- * `ctyun:*` actions or, here, through the same client's services.
+ * `ctyun:*` actions or, here, through the same client's services. Each step's code loads on its first call (its own
+ * chunk in a bundle), so a function's cold start does not pay for jobs it is not running.
  */
 export interface JobActionDeps {
   ebs: { listDisks(params: { regionID: string }): AsyncIterable<SelectableDisk> }
@@ -26,14 +26,16 @@ export const JOB_ACTION_NAMES = ['ctflow:backup:prepare', 'ctflow:backup:planRet
 export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps): ActionRegistry {
   return registry
     .register('ctflow:backup:prepare', {
-      call: (input, context) => {
+      call: async (input, context) => {
         const { input: jobInput } = expectObject(input, 'ctflow:backup:prepare', ['input'])
+        const { prepareBackup } = await import('./prepare-backup')
         return prepareBackup(jobInput, { runId: context.runId, listDisks: (params) => deps.ebs.listDisks(params) })
       },
     })
     .register('ctflow:backup:planRetention', {
-      call: (input) => {
+      call: async (input) => {
         const { snapshots, prefix, retention, protect } = expectObject(input, 'ctflow:backup:planRetention', ['snapshots', 'prefix', 'retention'])
+        const { planRetention } = await import('./retention-plan')
         return planRetention(snapshots as RetainableSnapshot[], {
           prefix: String(prefix),
           rule: retention as { maxAgeDays?: number; keepLast?: number },
@@ -43,14 +45,16 @@ export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps
       },
     })
     .register('ctflow:backup:report', {
-      call: (input) => {
+      call: async (input) => {
         const fields = expectObject(input, 'ctflow:backup:report', ['snapshots'])
+        const { buildBackupReport } = await import('./backup-report')
         return buildBackupReport(fields as Parameters<typeof buildBackupReport>[0])
       },
     })
     .register('ctflow:image:planCopies', {
-      call: (input) => {
+      call: async (input) => {
         const { input: jobInput } = expectObject(input, 'ctflow:image:planCopies', ['input'])
+        const { planImageCopies } = await import('./plan-image-copies')
         return planImageCopies(jobInput, {
           getImage: (params) => deps.image.getImage(params),
           supportedDestinations: (params) => deps.image.listCopyDestinations(params),

@@ -1,5 +1,5 @@
 import { loadStoreConfig, parseStoreSetting, type StoreConfig, type StoreTarget } from '../../config/store-config'
-import { createFileStore, type FileStoreOptions } from './file-store'
+import type { FileStoreOptions } from './file-store'
 import { createMemoryStore } from './memory-store'
 import type { RunStore } from './run-store'
 import { StoreOpenError } from './store-errors'
@@ -28,8 +28,11 @@ export async function openStore(setting: string | StoreTarget, options: OpenStor
     switch (target.kind) {
       case 'memory':
         return createMemoryStore()
-      case 'file':
+      case 'file': {
+        // Loaded on demand too: a function on PostgreSQL never parses the file store.
+        const { createFileStore } = await import('./file-store')
         return createFileStore(target.path, options.file)
+      }
       case 'postgres': {
         // Loaded on demand: memory and file users (and cold starts) never load the pg driver.
         const { createPostgresStore } = await import('./postgres-store')

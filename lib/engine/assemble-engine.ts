@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto'
+import { createActionRegistry, type ActionRegistry } from './actions/registry'
+import type { Budget, Engine, StartRequest, WorkflowInfo } from './engine'
+import type { WorkflowDefinition } from './interpreter/definition'
+import { createMachine } from './interpreter/machine'
+import type { NewHistoryEvent, RunRecord } from './run'
+import { advanceRun, driveLeased, systemClock, type Clock, type RunBudget, type RunnerDeps } from './runner'
+import type { RunStore } from './stores/run-store'
+import { WorkflowError, type LoadedWorkflow, type WorkflowProblem } from './workflows'
+
+export interface CreateEngineOptions {
+  store: RunStore
+  /** Task resources; default: an empty registry (Pass/Choice/… workflows only). */
+  actions?: ActionRegistry
+  /** The workflows this engine runs, by name: loaded files (`loadWorkflows`) or plain definitions. */
+  workflows: LoadedWorkflow[] | Record<string, WorkflowDefinition>
+  clock?: Clock
+  random?: () => number
+  /** Who holds leases (default `engine-<pid>-<random>`): distinct per process so leases mean something. */
+  owner?: string
+  /** How long a lease lasts before another worker may take a run over (default 60 s). */
+  leaseMs?: number
+  /** ASL validation (createEngine passes lib/engine/validate's validateWorkflow: every problem with its pointer and state). */
+  validate: (definition: unknown, options: { isKnownResource: (resource: string) => boolean }) => Array<{ pointer: string; state?: string; message: string }>
+  /** Progress: called after every save with the events it appended. */
+  onEvents?: (run: RunRecord, events: NewHistoryEvent[]) => void
+  newRunId?: () => string
+  /** How often a run is saved: see RunnerDeps.saveEvery (default `boundary`). */
+  saveEvery?: 'boundary' | 'transition'
+}
+
+/** A run id or workflow the engine does not know; the message names it. */
+export class EngineInputError extends Error {
+  override name = 'EngineInputError'
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message)
+  }
+}
+
+/**
+ * The engine facade (lib/engine/engine.ts) over a store, an action registry and a set of workflows, checked with the
+ * validator given: an invalid workflow throws WorkflowError listing every problem, nothing starts. Use createEngine
+ * (create-engine.ts), which brings the full ASL validator; this module does not import it, so a function bundle
+ * whose workflows are validated at build time can leave it out of its cold start.
+ */
+export function assembleEngine(options: CreateEngineOptions): Engine & { readonly deps: RunnerDeps; runToEnd(id: string, signal?: AbortSignal): Promise<RunRecord> } {
+  const { store, clock = systemClock, random = Math.random, leaseMs = 60_000, newRunId = randomUUID } = options
+  const actions = options.actions ?? createActionRegistry()
+  const workflows = normalise(options.workflows)
+  const problems: WorkflowProblem[] = []
+  const isKnownResource = (resource: string) => actions.has(resource)
+  const { validate } = options
+  for (const workflow of workflows.values()) {
+    for (const problem of validate(workflow.definition, { isKnownResource })) problems.push({ workflow: workflow.name, ...problem })
+  }
+  if (problems.length > 0) throw new WorkflowError(problems)
+
+  const deps: RunnerDeps = {
+    store,
+    actions,
+    definitionOf: (name) => workflows.get(name)?.definition,
+    clock,
+    random,
+    owner: options.owner ?? `engine-${process.pid}-${randomUUID().slice(0, 8)}`,
+    leaseMs,
+    onEvents: options.onEvents,
+    saveEvery: options.saveEvery,
+  }
+
+  const engine = {
+    deps,
+    async start(request: StartRequest) {
+      const workflow = workflows.get(request.workflow)
+      if (!workflow) throw new EngineInputError(`Unknown workflow "${request.workflow}" (known: ${[...workflows.keys()].join(', ') || 'none'})`, 'workflow')
+      const input = request.input === undefined ? {} : request.input
+      assertJson(input)
+      const now = clock.now()
+      const at = new Date(now)
+      return store.create({
+        id: newRunId(),
+        workflow: workflow.name,
+        input,
+        machine: createMachine(workflow.definition.StartAt, input, now, workflow.definition.TimeoutSeconds),
+        resumeAt: at,
+        ...(request.idempotencyKey !== undefined ? { idempotencyKey: request.idempotencyKey } : {}),
+        ...(request.requestHash !== undefined ? { requestHash: request.requestHash } : {}),
+        now: at,
+        events: [{ at: at.toISOString(), type: 'ExecutionStarted', detail: { input, workflow: workflow.name } }],
+      })
+    },
+    get: (id: string) => store.get(id),
+    history: (id: string) => store.history(id),
+    list: (query: Parameters<Engine['list']>[0]) => store.list(query),
+    async cancel(id: string) {
+      const marked = await store.requestCancel(id, new Date(clock.now()))
+      if (!marked || marked.status !== 'RUNNING') return marked
+      // Nobody is advancing it (suspended, or never picked up): finish the cancellation now rather than at the next
+      // wake-up. If a worker holds it, that worker stops at its next save.
+      return (await advanceRun(deps, id, { deadline: clock.now() })) ?? marked
+    },
+    async advance(id: string, budget: Budget) {
+      const run = await advanceRun(deps, id, budget)
+      if (!run) throw new EngineInputError(`No run with id "${id}"`, 'id')
+      return run
+    },
+    async resumeDue(budget: RunBudget & { limit?: number }) {
+      let advanced = 0
+      const limit = budget.limit ?? Number.POSITIVE_INFINITY
+      while (advanced < limit && clock.now() < budget.deadline && !budget.signal?.aborted) {
+        const leases = await store.claimDue({ owner: deps.owner, leaseMs, now: new Date(clock.now()), limit: 1 })
+        if (leases.length === 0) break
+        await driveLeased(deps, leases[0], budget)
+        advanced += 1
+      }
+      return { advanced }
+    },
+    workflows(): WorkflowInfo[] {
+      return [...workflows.values()].map((w) => ({
+        name: w.name,
+        ...(w.definition.Comment !== undefined ? { comment: w.definition.Comment } : {}),
+        ...(w.inputSchema !== undefined ? { inputSchema: w.inputSchema } : {}),
+      }))
+    },
+    close: () => Promise.resolve(),
+    /** Drives one run in this process until it finishes (sleeping through its waits); for `ctflow run` and tests. */
+    async runToEnd(id: string, signal?: AbortSignal): Promise<RunRecord> {
+      for (;;) {
+        const run = await advanceRun(deps, id, { deadline: Number.MAX_SAFE_INTEGER, signal })
+        if (!run) throw new EngineInputError(`No run with id "${id}"`, 'id')
+        if (run.status !== 'RUNNING' || signal?.aborted) return run
+        // Leased by another process: wait for it to finish or let go.
+        await clock.sleep(Math.min(leaseMs, 1_000), signal)
+      }
+    },
+  }
+  return engine
+}
+
+function normalise(workflows: CreateEngineOptions['workflows']): Map<string, LoadedWorkflow> {
+  const list: LoadedWorkflow[] = Array.isArray(workflows) ? workflows : Object.entries(workflows).map(([name, definition]) => ({ name, definition }))
+  const map = new Map<string, LoadedWorkflow>()
+  for (const workflow of list) {
+    if (map.has(workflow.name)) throw new WorkflowError([{ workflow: workflow.name, pointer: '', message: 'two workflows have this name' }])
+    map.set(workflow.name, workflow)
+  }
+  return map
+}
+
+function assertJson(input: unknown): void {
+  try {
+    if (JSON.stringify(input) === undefined) throw new Error('not JSON')
+  } catch {
+    throw new EngineInputError('The run input must be a JSON value', 'input')
+  }
+}

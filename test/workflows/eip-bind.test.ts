@@ -42,6 +42,16 @@ describe('eip-bind', () => {
     expect(liveEips(harness)).toHaveLength(before)
   })
 
+  it('survives server errors and throttling: one EIP created, bound', async () => {
+    harness = await startJobHarness({ seed: 3, faults: { '*': { serverErrorRate: 0.2, throttleRate: 0.2, throttleMode: 'both', retryAfterSeconds: 0 } } as never })
+    const before = liveEips(harness).length
+    const run = await harness.run('eip-bind', { regionID: HD1, instanceID: DB01 })
+    expect(run.error).toBeUndefined()
+    expect(liveEips(harness)).toHaveLength(before + 1)
+    const eip = harness.sim.simulator.state.eips.get((run.output as { eipID: string }).eipID)!
+    expect(eip.binding.associationID).toBe(DB01)
+  })
+
   it('does not release an EIP it did not create', async () => {
     harness = await startJobHarness()
     const run = await harness.run('eip-bind', { regionID: HD1, instanceID: 'no-such-instance', eipID: SPARE_EIP })

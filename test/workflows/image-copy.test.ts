@@ -34,6 +34,13 @@ describe('image-copy', () => {
     expect(imagesNamed(harness, 'web-golden-202601').filter((i) => i.regionID === NM8)).toHaveLength(1)
   })
 
+  it('survives server errors and throttling, still one copy per region', async () => {
+    harness = await startJobHarness({ seed: 5, faults: { '*': { serverErrorRate: 0.2, throttleRate: 0.2, throttleMode: 'both', retryAfterSeconds: 0 } } as never })
+    const run = await harness.run('image-copy', { regionID: HD1, imageID: GOLDEN, destinations: [NM8, XN1] })
+    expect(run.error).toBeUndefined()
+    for (const region of [NM8, XN1]) expect(imagesNamed(harness, 'web-golden-202601').filter((i) => i.regionID === region)).toHaveLength(1)
+  })
+
   it('refuses an unsupported destination before copying anything', async () => {
     harness = await startJobHarness()
     const run = await harness.run('image-copy', { regionID: NM8, imageID: GOLDEN, destinations: [XN1] })

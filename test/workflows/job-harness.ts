@@ -16,16 +16,26 @@ export const XN1 = '200000001852'
 
 /**
  * The shipped workflows, run by the real engine with the product actions, over a real signed client talking HTTP to
- * an in-process simulator. What the tests of each job share.
+ * an in-process simulator, in one virtual time. What the tests of each job share.
  */
 export async function startJobHarness(simulatorOptions: StartSimulatorOptions = {}) {
   const sim = await startSimulator({ port: 0, ...simulatorOptions })
   const endpoints = Object.fromEntries(CTYUN_SERVICES.map((service) => [service, sim.url])) as CtyunEndpoints
   // Retries fast, so a test with faults spends its time on the workflow, not on backoff.
   const client = createCtyunClient({ credentials: sim.credentials, endpoints, retry: { minDelayMs: 5, maxDelayMs: 20 } })
+  // One virtual time for the cloud and the engine: when the engine waits (a poll delay, a Retry interval), time
+  // jumps and the simulator's lifecycles move on by as much, so a test takes milliseconds of waiting, not minutes.
+  const clock = {
+    now: () => sim.simulator.clock.now(),
+    sleep: async (ms: number) => {
+      sim.simulator.clock.advance(Math.max(0, ms))
+      await new Promise((resolve) => setImmediate(resolve))
+    },
+  }
   const engine = createEngine({
     store: createMemoryStore(),
-    actions: createProductActions(client),
+    clock,
+    actions: createProductActions(client, { now: clock.now }),
     workflows: await loadWorkflows(WORKFLOWS_DIR),
     validate: validateWorkflow,
   })

@@ -48,9 +48,10 @@ export function toTaskError(thrown: unknown): { error: string; cause: string } {
   }
   if (thrown instanceof CtyunHttpError) {
     if (thrown.status === 429 || (thrown.errorCode && THROTTLE_CODES.has(thrown.errorCode))) return { error: TaskErrorNames.Throttled, cause: thrown.message }
+    // A 5xx is transient whatever code its body carries: one name for Retry to match (the code stays in the cause).
+    if (thrown.status >= 500) return { error: TaskErrorNames.ServerError, cause: thrown.message }
     if (thrown.errorCode) return { error: thrown.errorCode, cause: thrown.message }
     if (thrown.status === 404) return { error: TaskErrorNames.NotFound, cause: thrown.message }
-    if (thrown.status >= 500) return { error: TaskErrorNames.ServerError, cause: thrown.message }
     return { error: TaskErrorNames.HttpError, cause: thrown.message }
   }
   if (thrown instanceof CtyunNetworkError) return { error: TaskErrorNames.Network, cause: thrown.message }

@@ -1,5 +1,5 @@
 /**
- * `ctflow worker [--workflows DIR] [--interval MS] [--lease-ms MS] [--once]`: resumes due runs (suspended waits, retries, polls, runs
+ * `ctflow worker [--workflows DIR] [--interval MS] [--lease-ms MS] [--concurrency N] [--quiet] [--once]`: resumes due runs (suspended waits, retries, polls, runs
  * whose process died) until SIGINT/SIGTERM.
  */
 import { existsSync } from 'node:fs'
@@ -11,12 +11,15 @@ import { formatProgress } from '../progress'
 import { loadWorkflows } from '../../lib/engine/workflows'
 import { systemClock } from '../../lib/engine/runner'
 
-const HELP = `Usage: ctflow worker [--workflows DIR] [--interval MS] [--lease-ms MS] [--once]
+const HELP = `Usage: ctflow worker [--workflows DIR] [--interval MS] [--lease-ms MS] [--concurrency N] [--quiet] [--once]
 
   --workflows DIR   where the workflows are (default ./workflows)
   --interval MS     how long to sleep when nothing is due (default 1000)
   --lease-ms MS     how long a run stays with this worker without a save or renewal before another worker may
                     take it over, e.g. after this process was killed (default 60000)
+  --concurrency N   how many runs this process advances at the same time (default 1); a run waiting for a
+                    cloud poll holds its lane, so more lanes keep other due runs from queueing behind it
+  --quiet           no progress lines, only start, stop and errors
   --once            advance what is due now, then exit
 `
 
@@ -28,13 +31,16 @@ const command: Command = async (argv, io) => {
   let interval = 1000
   let once = false
   let leaseMs: number | undefined
+  let concurrency = 1
+  let quiet = false
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
     if (arg === '-h' || arg === '--help') {
       io.stdout(HELP)
       return 0
     } else if (arg === '--once') once = true
-    else if (arg === '--workflows' || arg === '--interval' || arg === '--lease-ms') {
+    else if (arg === '--quiet') quiet = true
+    else if (arg === '--workflows' || arg === '--interval' || arg === '--lease-ms' || arg === '--concurrency') {
       const value = argv[++i]
       if (value === undefined) throw new UsageError(`${arg} needs a value`)
       if (arg === '--workflows') dir = value
@@ -42,6 +48,9 @@ const command: Command = async (argv, io) => {
         leaseMs = Number(value)
         // Below a second a slow save could lose the lease on every transition.
         if (!Number.isInteger(leaseMs) || leaseMs < 1000) throw new UsageError('--lease-ms must be a whole number of ms ≥ 1000')
+      } else if (arg === '--concurrency') {
+        concurrency = Number(value)
+        if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError('--concurrency must be a whole number from 1 to 64')
       } else {
         interval = Number(value)
         if (!Number.isInteger(interval) || interval < 10) throw new UsageError('--interval must be a whole number of ms ≥ 10')
@@ -54,20 +63,36 @@ const command: Command = async (argv, io) => {
   const { engine, describe, close } = await openCliEngine(io, {
     workflows,
     ...(leaseMs !== undefined ? { leaseMs } : {}),
-    onEvents: (run, events) => {
-      for (const event of events) {
-        const line = formatProgress(event, run.createdAt.getTime())
-        if (line) io.stderr(`${run.id.slice(0, 8)} ${line}\n`)
-      }
-    },
+    onEvents: quiet
+      ? undefined
+      : (run, events) => {
+          for (const event of events) {
+            const line = formatProgress(event, run.createdAt.getTime())
+            if (line) io.stderr(`${run.id.slice(0, 8)} ${line}\n`)
+          }
+        },
   })
-  io.stderr(`ctflow worker: ${workflows.length} workflow(s); ${describe}\n`)
+  io.stderr(`ctflow worker: ${workflows.length} workflow(s), ${concurrency} lane(s); ${describe}\n`)
   try {
-    while (!io.signal.aborted) {
-      const { advanced } = await engine.resumeDue({ deadline: Date.now() + PASS_MS, signal: io.signal })
-      if (once) break
-      if (advanced === 0) await systemClock.sleep(interval, io.signal)
+    // Lanes share the engine: claimDue hands each due run to one lane only (a lease), in this process or any other.
+    // A lane that fails stops the others before the store closes under them; the first error is the exit reason.
+    const failed = new AbortController()
+    const signal = AbortSignal.any([io.signal, failed.signal])
+    const lane = async () => {
+      try {
+        while (!signal.aborted) {
+          const { advanced } = await engine.resumeDue({ deadline: Date.now() + PASS_MS, signal })
+          if (once) break
+          if (advanced === 0) await systemClock.sleep(interval, signal)
+        }
+      } catch (error) {
+        failed.abort()
+        throw error
+      }
     }
+    const results = await Promise.allSettled(Array.from({ length: concurrency }, lane))
+    const rejected = results.find((result) => result.status === 'rejected')
+    if (rejected) throw rejected.reason
     io.stderr('ctflow worker: stopped\n')
     return 0
   } finally {

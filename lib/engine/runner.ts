@@ -283,7 +283,7 @@ class RunDriver {
         ...base,
         type: 'pending',
         status: probe.status,
-        pollAt: clock.now() + resolved.pollDelayMs(command.polls + 1),
+        pollAt: clock.now() + nextPollDelayMs(probe.pollAfterMs, () => resolved.pollDelayMs(command.polls + 1)),
         ...(probe.handle !== undefined ? { handle: toJson(probe.handle) } : {}),
       }
     } catch (thrown) {
@@ -304,4 +304,11 @@ function toJson(value: unknown): unknown {
   if (value === undefined) return null
   if (value === null || typeof value !== 'object') return value
   return JSON.parse(JSON.stringify(value))
+}
+
+const MAX_POLL_AFTER_MS = 86_400_000
+
+/** The probe's own hint when it gives a usable one (a finite number ≥ 0, at most a day), else the action's schedule. */
+function nextPollDelayMs(hint: number | undefined, schedule: () => number): number {
+  return typeof hint === 'number' && Number.isFinite(hint) && hint >= 0 ? Math.min(hint, MAX_POLL_AFTER_MS) : schedule()
 }

@@ -27,6 +27,11 @@ export interface ProbeOutcome<T = unknown> {
   reason?: string
   /** A new handle for the next polls (a two-phase wait: order → resource id → resource available). */
   handle?: unknown
+  /**
+   * When to poll next, ms from now, if the probe knows better than the action's fixed schedule (e.g. a CBR task's
+   * percent gives its remaining time). The engine uses it instead of `pollDelayMs`; capped at one day.
+   */
+  pollAfterMs?: number
 }
 
 export interface CallAction {

@@ -50,6 +50,8 @@ export interface DemoJobMeasurement {
   /** Real ms the round took (HTTP, engine, store). */
   wallMs: number
   byOperation: Record<string, number>
+  /** Every call: operation and virtual seconds since the start (for reading where the polls went). */
+  timeline: string[]
 }
 
 /** One run of the demo job on a fresh simulator with `durations`, in virtual time. */
@@ -89,7 +91,8 @@ export async function measureDemoJob(durations: 'realistic' | Partial<SimDuratio
     const pruning = report.disks.filter((disk) => disk.pruned.length > 0).length
     const minimumCalls = Math.ceil(regionDisks / 100) + 3 * snapshotted.length + instances.size + 2 * backedUpInstances.size + snapshotted.length + pruning
     const calls = sim.simulator.calls.snapshot()
-    return { status: done.status, jobMs, criticalPathMs, calls: calls.total, minimumCalls, wallMs, byOperation: calls.byOperation }
+    const timeline = calls.recent.map((call) => `${((Date.parse(call.at) - startedAt) / 1000).toFixed(1)} ${call.operation}`)
+    return { status: done.status, jobMs, criticalPathMs, calls: calls.total, minimumCalls, wallMs, byOperation: calls.byOperation, timeline }
   } finally {
     await sim.close()
   }

@@ -3,6 +3,7 @@ import { CtyunInputError, CtyunResourceFailedError } from '../../ctyun/errors'
 import { collect } from '../../ctyun/paginate'
 import type { ProbeResult } from '../../ctyun/wait'
 import type { SnapshotCreation } from '../../ctyun/services/ebs'
+import { BACKUP_PREPARING_SCHEDULE, CREATION_SCHEDULE, elapsedPollDelay, percentOf, progressPollDelay, RESOURCE_SCHEDULE, type ElapsedSchedule, type ProgressMark } from '../../ctyun/poll-schedule'
 import type { ActionContext, ActionRegistry, ProbeOutcome, SyncAction } from './registry'
 
 /**
@@ -34,19 +35,22 @@ export function registerCtyunActions(registry: ActionRegistry, client: CtyunClie
   call('ebs:getSnapshot', async (input) => (await client.ebs.getSnapshot(input as never)) ?? null)
   call('ebs:deleteSnapshots', (input) => client.ebs.deleteSnapshots(input as never))
   // Plain form: the creation (order or job); `.sync`: follows it to the snapshot id, then waits for `available`.
-  sync<{ regionID: string; creation: SnapshotCreation; snapshotID?: string }>('ebs:createSnapshot', {
+  sync<{ regionID: string; creation: SnapshotCreation; snapshotID?: string; waitedMs?: number }>('ebs:createSnapshot', {
     async start(input, context) {
       const creation = await client.ebs.createSnapshot({ ...(input as never as Parameters<CtyunClient['ebs']['createSnapshot']>[0]), clientToken: context.clientToken })
       return { regionID: String(input.regionID), creation }
     },
     async probe(handle) {
+      // The snapshot's lifecycle began with the create, so both phases are timed from there (handle.waitedMs).
+      if (handle.waitedMs === undefined) return firstWait(handle, CREATION_SCHEDULE)
       if (!handle.snapshotID) {
         const created = await client.ebs.probeSnapshotCreation({ regionID: handle.regionID, creation: handle.creation })
         if (created.state === 'failed') throw failed(creationName(handle.creation), created)
-        if (created.state === 'pending') return { state: 'pending', status: `creating (${created.status})` }
-        return { state: 'pending', status: 'snapshot id known', handle: { ...handle, snapshotID: created.value!.snapshotID } }
+        if (created.state === 'pending') return waitMore({ state: 'pending', status: `creating (${created.status})` }, handle, CREATION_SCHEDULE)
+        return waitMore({ state: 'pending', status: 'snapshot id known' }, { ...handle, snapshotID: created.value!.snapshotID }, RESOURCE_SCHEDULE)
       }
-      return orFail(await client.ebs.probeSnapshot({ regionID: handle.regionID, snapshotID: handle.snapshotID }), `snapshot ${handle.snapshotID}`)
+      const outcome = orFail(await client.ebs.probeSnapshot({ regionID: handle.regionID, snapshotID: handle.snapshotID }), `snapshot ${handle.snapshotID}`)
+      return outcome.state === 'pending' ? waitMore(outcome, handle, RESOURCE_SCHEDULE) : outcome
     },
   })
 
@@ -54,7 +58,7 @@ export function registerCtyunActions(registry: ActionRegistry, client: CtyunClie
   call('cbr:listPolicies', (input) => collect(client.cbr.listPolicies(input as never)))
   call('cbr:listTasks', (input) => collect(client.cbr.listTasks(input as never)))
   call('cbr:listBackups', (input) => collect(client.cbr.listBackups(input as never)))
-  sync<{ regionID: string; backupTaskID: string; backupSrcInstanceID?: string }>('cbr:executePolicy', {
+  sync<{ regionID: string; backupTaskID: string; backupSrcInstanceID?: string; waitedMs?: number; firstProgress?: ProgressMark }>('cbr:executePolicy', {
     async start(input) {
       // execute-now takes no clientToken, so a resumed run could start a second backup. Adopt a task of this policy
       // that is still running instead (CTyun would not run two at once for one policy anyway). An assumption, stated
@@ -68,7 +72,18 @@ export function registerCtyunActions(registry: ActionRegistry, client: CtyunClie
       return { regionID, backupTaskID }
     },
     async probe(handle) {
-      return orFail(await client.cbr.probeTask(handle), `backup task ${handle.backupTaskID}`)
+      if (handle.waitedMs === undefined) return firstWait(handle, BACKUP_PREPARING_SCHEDULE)
+      const { regionID, backupTaskID, backupSrcInstanceID } = handle
+      const task = await client.cbr.probeTask({ regionID, backupTaskID, ...(backupSrcInstanceID ? { backupSrcInstanceID } : {}) })
+      const outcome = orFail(task, `backup task ${backupTaskID}`)
+      if (outcome.state !== 'pending') return outcome
+      // Executing with a percent: poll near the end that its progress rate points to, not every 30 s.
+      const percent = task.status === 'Executing' ? percentOf(task.value?.backupTaskPercent) : undefined
+      if (percent === undefined) return waitMore(outcome, handle, BACKUP_PREPARING_SCHEDULE)
+      const mark = { atMs: handle.waitedMs, percent }
+      const firstProgress = handle.firstProgress ?? mark
+      const delay = progressPollDelay(firstProgress, mark, RESOURCE_SCHEDULE) ?? elapsedPollDelay(handle.waitedMs, RESOURCE_SCHEDULE)
+      return { ...outcome, status: `${outcome.status} ${percent}%`, handle: { ...handle, firstProgress, waitedMs: handle.waitedMs + delay }, pollAfterMs: delay }
     },
   })
 
@@ -144,6 +159,22 @@ function creationName(creation: SnapshotCreation): string {
 
 function failed(resource: string, result: ProbeResult<unknown>): CtyunResourceFailedError {
   return new CtyunResourceFailedError({ resource, status: result.status, ...(result.reason ? { reason: result.reason } : {}) })
+}
+
+/**
+ * The first probe comes right after the create returned: nothing can have finished yet, so it asks for a poll after
+ * the schedule's shortest delay without calling CTyun. The handle counts the time waited from here on.
+ */
+function firstWait<H extends object>(handle: H, schedule: ElapsedSchedule): ProbeOutcome {
+  const delay = elapsedPollDelay(0, schedule)
+  return { state: 'pending', status: 'started', handle: { ...handle, waitedMs: delay }, pollAfterMs: delay }
+}
+
+/** Still pending: the next poll after a fraction of the time waited so far (lib/ctyun/poll-schedule.ts). */
+function waitMore<H extends { waitedMs?: number }>(outcome: ProbeOutcome, handle: H, schedule: ElapsedSchedule): ProbeOutcome {
+  const waited = handle.waitedMs ?? 0
+  const delay = elapsedPollDelay(waited, schedule)
+  return { ...outcome, handle: { ...handle, waitedMs: waited + delay }, pollAfterMs: delay }
 }
 
 /** A failed probe throws, so the error name says what failed (Ctyun.OrderFailed vs Ctyun.ResourceFailed). */

@@ -30,15 +30,12 @@ import type { BackupReport } from '../lib/jobs/backup-report'
 import { createProductActions } from '../lib/jobs/product-actions'
 import type { SimDurations } from '../lib/simulator/durations'
 import { startSimulator } from '../lib/simulator/server'
-import { DEMO_INPUT } from '../cli/commands/demo'
+import { DEMO_DURATIONS, DEMO_INPUT } from '../cli/commands/demo'
 import { median } from './measure'
 import type { BenchReport, BenchRow } from './report'
 
 const WORKFLOW = new URL('../workflows/snapshot-then-backup.json', import.meta.url)
 const ROUNDS = 3
-
-/** `ctflow demo`'s default durations (cli/commands/demo.ts keeps them private; same values). */
-const DEMO_DURATIONS: Partial<SimDurations> = { orderMs: 1_500, jobMs: 1_500, snapshotMs: 3_000, backupPreparingMs: 1_000, backupExecutingMs: 4_000 }
 
 export interface DemoJobMeasurement {
   status: string

@@ -27,7 +27,7 @@ pruned — with live progress, then the report. Nothing reaches the real cloud, 
 `
 
 /** A few seconds per lifecycle: long enough to watch the polls, short enough for a first look. */
-const DEMO_DURATIONS: Partial<SimDurations> = {
+export const DEMO_DURATIONS: Partial<SimDurations> = {
   orderMs: 1_500,
   jobMs: 1_500,
   snapshotMs: 3_000,

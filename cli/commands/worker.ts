@@ -14,7 +14,8 @@ import { systemClock } from '../../lib/engine/runner'
 const HELP = `Usage: ctflow worker [--workflows DIR] [--interval MS] [--lease-ms MS] [--concurrency N] [--quiet] [--once]
 
   --workflows DIR   where the workflows are (default ./workflows)
-  --interval MS     how long to sleep when nothing is due (default 1000)
+  --interval MS     how long to sleep when nothing is due (default 1000); with PostgreSQL the worker is also
+                    woken at once when a run is created or released, and at the next known wake-up
   --lease-ms MS     how long a run stays with this worker without a save or renewal before another worker may
                     take it over, e.g. after this process was killed (default 60000)
   --concurrency N   how many runs this process advances at the same time (default 1); a run waiting for a
@@ -72,7 +73,8 @@ const command: Command = async (argv, io) => {
           }
         },
   })
-  io.stderr(`ctflow worker: ${workflows.length} workflow(s), ${concurrency} lane(s); ${describe}\n`)
+  const { store } = engine.deps
+  io.stderr(`ctflow worker: ${workflows.length} workflow(s), ${concurrency} lane(s)${store.waitForDue ? ', woken by the store' : ''}; ${describe}\n`)
   try {
     // Lanes share the engine: claimDue hands each due run to one lane only (a lease), in this process or any other.
     // A lane that fails stops the others before the store closes under them; the first error is the exit reason.
@@ -81,9 +83,13 @@ const command: Command = async (argv, io) => {
     const lane = async () => {
       try {
         while (!signal.aborted) {
+          const since = new Date()
           const { advanced } = await engine.resumeDue({ deadline: Date.now() + PASS_MS, signal })
           if (once) break
-          if (advanced === 0) await systemClock.sleep(interval, signal)
+          if (advanced > 0) continue
+          // PostgreSQL: LISTEN wakes the worker as soon as a run is due (pick-up in ms); `interval` is the fallback.
+          if (store.waitForDue) await store.waitForDue({ since, timeoutMs: interval, signal })
+          else await systemClock.sleep(interval, signal)
         }
       } catch (error) {
         failed.abort()

@@ -27,7 +27,7 @@ const LANES = 8
 const LEASE_MS = 3_000
 const KILL_EVERY_MS = 3_000
 const RESTART_AFTER_MS = 500
-// Generous: measured at about 60–70 s on the 2-core machine (see the report line this test prints).
+// Generous: measured at 31–50 s on the shared 2-core machine (see the report line this test prints).
 const DEADLINE_MS = 210_000
 // Creates that take a while, so a kill often lands between "call started" and "outcome saved": the worker that takes
 // the run over re-issues the call with the same clientToken, and the simulator must answer with the same resource.

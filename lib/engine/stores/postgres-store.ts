@@ -1,6 +1,7 @@
 import pg from 'pg'
 import type { HistoryEvent, RunRecord, RunSummary } from '../run'
 import { decodeCursor, encodeCursor, listLimit } from './list-cursor'
+import { createDueListener, DUE_CHANNEL } from './postgres-due-listener'
 import { MIGRATIONS, SCHEMA_VERSION } from './postgres-schema'
 import { redactUrl } from './redact-url'
 import { LeaseLostError, type Lease, type LeaseOptions, type NewRun, type RunQuery, type RunStore, type RunUpdate } from './run-store'
@@ -62,7 +63,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     if (error instanceof StoreOpenError) throw new StoreOpenError(`PostgreSQL run store ${where}: ${error.message}`)
     throw new StoreOpenError(`cannot open PostgreSQL run store ${where}: ${describe(error, options.connectionString)}`)
   }
-  return postgresStore(pool, `"${schema}"`)
+  return postgresStore(pool, schema, { connectionString: options.connectionString, connectTimeoutMs: options.connectTimeoutMs ?? 5_000 })
 }
 
 async function migrate(pool: pg.Pool, schema: string): Promise<void> {
@@ -179,8 +180,18 @@ function json(value: unknown): string | null {
   return value === undefined ? null : JSON.stringify(value)
 }
 
-function postgresStore(pool: pg.Pool, s: string): RunStore {
+function postgresStore(pool: pg.Pool, schema: string, listenWith: { connectionString: string; connectTimeoutMs: number }): RunStore {
+  const s = `"${schema}"`
   let closed: Promise<void> | undefined
+  const due = createDueListener({
+    ...listenWith,
+    schema,
+    async nextResumeAt(now) {
+      // The partial index runs_due answers this with its first entry after now.
+      const { rows } = await pool.query<{ at: Date | null }>(`SELECT min(resume_at) AS at FROM ${s}.runs WHERE status = 'RUNNING' AND resume_at > $1`, [now])
+      return rows[0]?.at?.getTime()
+    },
+  })
   // Both INSERTs into run_history number events from a base seq and the 1-based ordinality of the JSON array.
   const appendEvents = (source: string, base: string, eventsParam: string) => `
     INSERT INTO ${s}.run_history (run_id, seq, at, type, state, detail)
@@ -205,9 +216,10 @@ function postgresStore(pool: pg.Pool, s: string): RunStore {
                ON CONFLICT (idempotency_key) DO NOTHING
                RETURNING ${RECORD_COLUMNS}
              ), appended AS (${appendEvents('inserted', '0', '$10')})
-             SELECT * FROM inserted`,
+             -- idle workers LISTEN (waitForDue): a new run is due at once; delivered when this statement commits
+             SELECT *, pg_notify('${DUE_CHANNEL}', $11) AS notified FROM inserted`,
             [run.id, run.workflow, json(run.input), json(run.machine), run.resumeAt, run.idempotencyKey ?? null,
-              run.requestHash ?? null, run.now, run.events.length, JSON.stringify(run.events)],
+              run.requestHash ?? null, run.now, run.events.length, JSON.stringify(run.events), schema],
           ))
         } catch (error) {
           if ((error as { code?: string; constraint?: string }).code === '23505' && (error as { constraint?: string }).constraint === 'runs_pkey') {
@@ -319,11 +331,17 @@ function postgresStore(pool: pg.Pool, s: string): RunStore {
     },
 
     async release(lease: Lease) {
-      await pool.query(`UPDATE ${s}.runs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = $1 AND lease_token = $2`, [
-        lease.runId,
-        lease.token,
-      ])
+      // A RUNNING run given back is due now (budget spent) or later (suspended): waiting workers re-check either way.
+      await pool.query(
+        `WITH released AS (
+           UPDATE ${s}.runs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = $1 AND lease_token = $2 RETURNING status
+         )
+         SELECT pg_notify('${DUE_CHANNEL}', $3) FROM released WHERE status = 'RUNNING'`,
+        [lease.runId, lease.token, schema],
+      )
     },
+
+    waitForDue: (options) => due.waitForDue(options),
 
     async requestCancel(id: string, now: Date) {
       const { rows } = await pool.query<RunRow>(
@@ -341,7 +359,7 @@ function postgresStore(pool: pg.Pool, s: string): RunStore {
     },
 
     async close() {
-      closed ??= pool.end()
+      closed ??= due.close().then(() => pool.end())
       await closed
     },
   }

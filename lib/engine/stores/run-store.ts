@@ -33,7 +33,21 @@ export interface RunStore {
   release(lease: Lease): Promise<void>
   /** Marks the run for cancellation; returns the record, or undefined if there is no such run. */
   requestCancel(id: string, now: Date): Promise<RunRecord | undefined>
+  /**
+   * Optional, for idle workers instead of sleeping a fixed interval: resolves when a run may have become claimable —
+   * one was created or released, a known wake-up (resumeAt or a lease expiry) arrives, or a notice came after
+   * `since` (so one that arrived while the caller was claiming is not missed) — and at the latest after `timeoutMs`
+   * or on abort. Spurious wake-ups are allowed; the caller just tries claimDue again.
+   */
+  waitForDue?(options: WaitForDueOptions): Promise<void>
   close(): Promise<void>
+}
+
+export interface WaitForDueOptions {
+  /** When the caller's last claimDue began: notices received after it count. */
+  since: Date
+  timeoutMs: number
+  signal?: AbortSignal
 }
 
 export interface NewRun {

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path'
+import { rm } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createCtyunClient } from '../../lib/ctyun/client'
 import { CTYUN_SERVICES, type CtyunEndpoints } from '../../lib/ctyun/endpoints'
@@ -58,6 +59,7 @@ afterAll(async () => {
   await store?.close()
   await sim?.close()
   await schemas.dropAll()
+  if (cli) await rm(dirname(cli), { recursive: true, force: true })
 })
 
 describe('chaos: workers SIGKILLed and restarted while advancing runs on PostgreSQL', () => {

@@ -1,6 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bundleCli } from './cli-bundle'
 import { testSchemas } from './pg-schemas'
@@ -18,6 +18,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await schemas.dropAll()
   await rm(dir, { recursive: true, force: true })
+  if (cli) await rm(dirname(cli), { recursive: true, force: true })
 })
 
 describe('pick-up latency of ctflow worker processes on PostgreSQL', () => {

@@ -74,24 +74,25 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
       })
     })
 
-  let wake: (() => void) | undefined
+  // Idle: PostgreSQL wakes the loop the moment a run is due (LISTEN/NOTIFY); other stores poll every workerIdleMs.
+  const stop = new AbortController()
   const loop = (async () => {
     while (!stopping) {
+      const since = new Date()
       let advanced = 0
       try {
         advanced = (await track(runWorker(deps, undefined, deadline()))).advanced
       } catch (error) {
         log(`ctflow serve: worker pass failed: ${describe(error)}`)
       }
-      if (advanced === 0 && !stopping) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, workerIdleMs)
-          wake = () => {
-            clearTimeout(timer)
-            resolve()
-          }
-        })
-      }
+      if (advanced > 0 || stopping) continue
+      const wait = runtime.engine.waitForDue
+        ? runtime.engine.waitForDue({ since, timeoutMs: workerIdleMs, signal: stop.signal })
+        : new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, workerIdleMs)
+            stop.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true })
+          })
+      await wait.catch(() => {})
     }
   })()
 
@@ -108,7 +109,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     async close() {
       stopping = true
       for (const job of jobs) job.stop()
-      wake?.()
+      stop.abort()
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await loop
       await Promise.allSettled([...inFlight])

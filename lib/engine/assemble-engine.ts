@@ -124,6 +124,7 @@ export function assembleEngine(options: CreateEngineOptions): Engine & { readonl
         ...(w.inputSchema !== undefined ? { inputSchema: w.inputSchema } : {}),
       }))
     },
+    ...(store.waitForDue ? { waitForDue: (wait: Parameters<NonNullable<RunStore['waitForDue']>>[0]) => store.waitForDue!(wait) } : {}),
     close: () => Promise.resolve(),
     /** Drives one run in this process until it finishes (sleeping through its waits); for `ctflow run` and tests. */
     async runToEnd(id: string, signal?: AbortSignal): Promise<RunRecord> {

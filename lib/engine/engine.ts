@@ -17,6 +17,11 @@ export interface Engine {
   /** Claims and advances due runs until none is due or the budget runs out. */
   resumeDue(budget: Budget & { limit?: number }): Promise<{ advanced: number }>
   workflows(): WorkflowInfo[]
+  /**
+   * Resolves when a run may have become due (a new run, a released one, the next resumeAt) or after `timeoutMs` —
+   * present when the store can tell (PostgreSQL LISTEN/NOTIFY); worker loops otherwise sleep their interval.
+   */
+  waitForDue?(options: { since: Date; timeoutMs: number; signal?: AbortSignal }): Promise<void>
   close(): Promise<void>
 }
 

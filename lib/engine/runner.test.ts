@@ -230,3 +230,37 @@ describe('save policy', () => {
     expect(each.done.version).toBeGreaterThanOrEqual(4)
   })
 })
+
+describe('long in-process waits', () => {
+  it('let go of the lease while sleeping, so a cancel ends the run at once', async () => {
+    const clock = createFakeClock()
+    const store = createMemoryStore()
+    const engine = createEngine({ store, workflows: { wf: { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 600, Next: 'P' }, P: { Type: 'Pass', End: true } } } as WorkflowDefinition }, clock, leaseMs: 30_000 })
+    const { run } = await engine.start({ workflow: 'wf', input: {} })
+    const sleep = clock.sleep
+    let cancelled: unknown
+    clock.sleep = async (ms: number) => {
+      if (ms > 100_000) cancelled = (await engine.cancel(run.id))?.status // another process cancels mid-wait
+      await sleep(ms)
+    }
+    const done = await engine.runToEnd(run.id)
+    expect(cancelled).toBe('ABORTED')
+    expect(done.status).toBe('ABORTED')
+    expect((await engine.history(run.id)).map((e) => e.type)).not.toContain('PassStateEntered')
+  })
+
+  it('a short wait keeps the lease: nobody else can take the run meanwhile', async () => {
+    const clock = createFakeClock()
+    const store = createMemoryStore()
+    const engine = createEngine({ store, workflows: { wf: { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 5, End: true } } } as WorkflowDefinition }, clock, leaseMs: 30_000 })
+    const { run } = await engine.start({ workflow: 'wf', input: {} })
+    const sleep = clock.sleep
+    let stolen: unknown = 'not tried'
+    clock.sleep = async (ms: number) => {
+      stolen = await store.acquire(run.id, { owner: 'other', leaseMs: 30_000, now: new Date(clock.now()) })
+      await sleep(ms)
+    }
+    expect((await engine.runToEnd(run.id)).status).toBe('SUCCEEDED')
+    expect(stolen).toBeUndefined()
+  })
+})

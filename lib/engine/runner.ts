@@ -182,9 +182,31 @@ class RunDriver {
         return flush(new Date(wakeAt))
       }
       await flush(new Date(wakeAt))
-      await this.keepLease(wakeAt)
-      await clock.sleep(Math.max(0, wakeAt - clock.now()), this.budget.signal)
+      await this.sleepUntil(wakeAt)
     }
+  }
+
+  /**
+   * A short wait keeps the lease. A longer one lets go of it (the run is saved with `resumeAt = wakeAt`, so no worker
+   * claims it early), sleeps, and takes it back: a `cancel` meanwhile finds the run free and ends it at once, and a
+   * lease never has to outlive its length.
+   */
+  private async sleepUntil(wakeAt: number): Promise<void> {
+    const { clock, leaseMs, store } = this.deps
+    const remaining = wakeAt - clock.now()
+    if (remaining <= leaseMs / 2) {
+      await this.keepLease(wakeAt)
+      await clock.sleep(Math.max(0, remaining), this.budget.signal)
+      return
+    }
+    await store.release(this.lease)
+    await clock.sleep(remaining, this.budget.signal)
+    const lease = await store.acquire(this.run.id, leaseOptions(this.deps))
+    if (!lease) throw new LeaseLostError(this.run.id) // finished, cancelled or taken meanwhile: the caller re-reads it
+    this.lease = lease
+    const fresh = await store.get(this.run.id)
+    if (!fresh || fresh.status !== 'RUNNING') throw new LeaseLostError(this.run.id)
+    this.run = fresh
   }
 
   private options(now: number): StepOptions {

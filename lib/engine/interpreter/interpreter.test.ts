@@ -216,12 +216,12 @@ describe('interpreter conformance (AWS Step Functions semantics)', () => {
   it('a Wait records its sleep on the clock instead of holding the test', async () => {
     const { clock, run } = await runWorkflow({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 30, End: true } } }, {})
     expect(run.status).toBe('SUCCEEDED')
-    expect(clock.sleeps).toEqual([30_000])
+    expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBe(30_000)
   })
 
   it('TimestampPath waits until the timestamp', async () => {
     const { clock } = await runWorkflow({ StartAt: 'W', States: { W: { Type: 'Wait', TimestampPath: '$.t', End: true } } }, { t: '2026-01-01T00:10:00Z' })
-    expect(clock.sleeps).toEqual([600_000])
+    expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBe(600_000)
   })
 
   it('writes history in Step Functions vocabulary', async () => {

@@ -77,6 +77,18 @@ export const knownDifferences: KnownDifference[] = [
     source: Docs.intrinsic('asl-intrsc-func-string-operation'),
   },
   {
+    case: 'intrinsic: States.MathRandom excludes the end number',
+    awsLocal: { error: 'Test.EndIncluded' },
+    aws: 'States.MathRandom returns a number from start (inclusive) to end (exclusive); aws-local includes the end, so some of 64 seeded draws from [5, 6) are 6',
+    source: Docs.intrinsic('asl-intrsc-func-math-operation'),
+  },
+  {
+    case: 'jsonpath: negative index [-1] selects the last element',
+    awsLocal: { error: 'States.Runtime' },
+    aws: 'paths are Jayway JsonPath, where [-1] is the last element; aws-local (jsonpath-plus) finds nothing for $.things[-1].name',
+    source: `${Docs.paths} ; ${Docs.filters}`,
+  },
+  {
     case: 'choice: IsPresent false on a missing field → match',
     awsLocal: { output: 'no' },
     aws: 'type tests take true or false; false matches when the test fails (IsPresent: false matches a missing field); aws-local ignores the false',

@@ -28,7 +28,40 @@ const data = {
   other: { s: 'b', n: 10, lower: 'a', higher: 'c', small: 9, big: 11, t: true, when: '2016-03-14T01:59:00Z', later: '2017-01-01T00:00:00Z' },
 }
 
+/** The Choice state example of the AWS page (its Task targets replaced by Pass states that name themselves). */
+const awsExample: AslDefinition = {
+  StartAt: 'ChoiceStateX',
+  States: {
+    ChoiceStateX: {
+      Type: 'Choice',
+      Choices: [
+        { Not: { Variable: '$.type', StringEquals: 'Private' }, Next: 'Public' },
+        { Variable: '$.value', NumericEquals: 0, Next: 'ValueIsZero' },
+        { And: [{ Variable: '$.value', NumericGreaterThanEquals: 20 }, { Variable: '$.value', NumericLessThan: 30 }], Next: 'ValueInTwenties' },
+      ],
+      Default: 'DefaultState',
+    },
+    Public: { Type: 'Pass', Result: 'Public', End: true },
+    ValueIsZero: { Type: 'Pass', Result: 'ValueIsZero', End: true },
+    ValueInTwenties: { Type: 'Pass', Result: 'ValueInTwenties', End: true },
+    DefaultState: { Type: 'Pass', Result: 'DefaultState', End: true },
+  },
+}
+const awsExampleRoutes: Array<[input: Record<string, unknown>, next: string]> = [
+  [{ type: 'Public', value: 22 }, 'Public'],
+  [{ type: 'Private', value: 0 }, 'ValueIsZero'],
+  [{ type: 'Private', value: 25 }, 'ValueInTwenties'],
+  [{ type: 'Private', value: 42 }, 'DefaultState'],
+]
+
 export const choiceCases: ConformanceCase[] = [
+  ...awsExampleRoutes.map(([input, next]): ConformanceCase => ({
+    name: `choice: the AWS example sends ${JSON.stringify(input)} to ${next}`,
+    doc: Docs.choice,
+    definition: awsExample,
+    input,
+    expect: { output: next },
+  })),
   // strings
   rule('StringEquals', { Variable: '$.s', StringEquals: 'b' }, data, true),
   rule('StringEquals is case-sensitive', { Variable: '$.s', StringEquals: 'B' }, data, false),

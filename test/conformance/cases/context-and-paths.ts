@@ -93,6 +93,21 @@ export const jsonPathCases: ConformanceCase[] = [
     expect: { output: { a: 123, b: 'spaced', c: 'b', d: true } },
   },
   {
+    name: 'jsonpath: bracket notation for keys with spaces and dots, chained',
+    doc: Docs.paths,
+    definition: single({ Type: 'Pass', Parameters: { 'value.$': "$['my key']['a.b']" } }),
+    input: { 'my key': { 'a.b': 'found' }, my: { key: 'wrong' } },
+    expect: { output: { value: 'found' } },
+  },
+  {
+    // Paths are JsonPath as Jayway implements it (AWS paths page), where [-1] is the last element.
+    name: 'jsonpath: negative index [-1] selects the last element',
+    doc: `${Docs.paths} ; ${Docs.filters}`,
+    definition: single({ Type: 'Pass', Parameters: { 'last.$': '$.things[-1].name' } }),
+    input: items,
+    expect: { output: { last: 'c' } },
+  },
+  {
     name: 'jsonpath: slice [1:3]',
     doc: Docs.paths,
     definition: single({ Type: 'Pass', InputPath: '$.a[1:3]' }),

@@ -11,6 +11,14 @@ export const waitCases: ConformanceCase[] = [
     expect: { output: { a: 1 } },
   },
   {
+    // AWS: Seconds is "an integer value from 0 to 99999999", so 0 is a valid wait that ends at once.
+    name: 'wait: Seconds 0 continues at once',
+    doc: Docs.wait,
+    definition: single({ Type: 'Wait', Seconds: 0 }),
+    input: { a: 1 },
+    expect: { output: { a: 1 } },
+  },
+  {
     name: 'wait: a day of Seconds',
     doc: Docs.wait,
     definition: single({ Type: 'Wait', Seconds: 86_400 }),

@@ -40,6 +40,7 @@ export const intrinsicCases: ConformanceCase[] = [
   intrinsic('States.Format with escaped quote, braces and backslash', GENERIC, "States.Format('it\\'s \\{literal\\} \\\\ {}', $.x)", { x: 'ok' }, "it's {literal} \\ ok"),
   intrinsic('States.Format reads the template from a path', GENERIC, 'States.Format($.template, $.who)', { template: 'Hi {}!', who: 'you' }, 'Hi you!'),
   intrinsic('States.Format nested in another intrinsic', GENERIC, "States.StringSplit(States.Format('{},{}', $.a, $.b), ',')", { a: 'x', b: 'y' }, ['x', 'y']),
+  intrinsic('States.Format of intrinsics nested two deep', GENERIC, "States.Format('{} items', States.ArrayLength(States.Array(1, 2, 3)))", {}, '3 items'),
   intrinsicFailure('States.Format with fewer arguments than placeholders', GENERIC, "States.Format('{} and {}', $.a)", { a: 1 }),
   // Arrays
   intrinsic('States.Array of one path (AWS example)', ARRAYS, 'States.Array($.Id)', { Id: 123456 }, [123456]),
@@ -123,6 +124,34 @@ export const intrinsicCases: ConformanceCase[] = [
     },
     input: { start: 1, end: 3 },
     expect: { output: 'in range' },
+  },
+  {
+    // AWS: "a random number between the specified start number (inclusive) and end number (exclusive)". 64 seeded draws
+    // from [5, 6) must all be 5; seeds make the draws the same on every run of any engine.
+    name: 'intrinsic: States.MathRandom excludes the end number',
+    doc: Docs.intrinsic(MATH),
+    definition: {
+      StartAt: 'Seeds',
+      States: {
+        Seeds: { Type: 'Pass', Parameters: { 'seeds.$': 'States.ArrayRange(1, 64, 1)' }, Next: 'Draw' },
+        Draw: {
+          Type: 'Map',
+          ItemsPath: '$.seeds',
+          ItemProcessor: { StartAt: 'One', States: { One: { Type: 'Pass', Parameters: { 'n.$': 'States.MathRandom(5, 6, $)' }, OutputPath: '$.n', End: true } } },
+          ResultSelector: { 'sixes.$': 'States.ArrayContains($, 6)', 'fives.$': 'States.ArrayContains($, 5)' },
+          Next: 'Check',
+        },
+        Check: {
+          Type: 'Choice',
+          Choices: [{ And: [{ Variable: '$.sixes', BooleanEquals: false }, { Variable: '$.fives', BooleanEquals: true }], Next: 'Ok' }],
+          Default: 'Bad',
+        },
+        Ok: { Type: 'Pass', Result: 'end excluded', End: true },
+        Bad: { Type: 'Fail', Error: 'Test.EndIncluded', Cause: 'a draw from [5, 6) was not 5' },
+      },
+    },
+    input: {},
+    expect: { output: 'end excluded' },
   },
   {
     name: 'intrinsic: States.MathRandom with a seed is repeatable',

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { createActionRegistry, type ActionRegistry } from './actions/registry'
 import type { Budget, Engine, StartRequest, WorkflowInfo } from './engine'
 import type { WorkflowDefinition } from './interpreter/definition'
+import { checkInput } from './input-schema'
 import { createMachine } from './interpreter/machine'
 import type { NewHistoryEvent, RunRecord } from './run'
 import { advanceRun, driveLeased, systemClock, type Clock, type RunBudget, type RunnerDeps } from './runner'
@@ -25,6 +26,12 @@ export interface CreateEngineOptions {
   /** Progress: called after every save with the events it appended. */
   onEvents?: (run: RunRecord, events: NewHistoryEvent[]) => void
   newRunId?: () => string
+  /**
+   * Refuse input that does not match the workflow's `<name>.schema.json` at start (EngineInputError listing every
+   * problem, nothing created). Off by default: the shipped jobs check their input in their first step instead
+   * (Job.InvalidInput in the run's history).
+   */
+  checkInputSchema?: boolean
   /** How often a run is saved: see RunnerDeps.saveEvery (default `boundary`). */
   saveEvery?: 'boundary' | 'transition'
 }
@@ -77,6 +84,13 @@ export function assembleEngine(options: CreateEngineOptions): Engine & { readonl
       if (!workflow) throw new EngineInputError(`Unknown workflow "${request.workflow}" (known: ${[...workflows.keys()].join(', ') || 'none'})`, 'workflow')
       const input = request.input === undefined ? {} : request.input
       assertJson(input)
+      if (options.checkInputSchema && workflow.inputSchema !== undefined) {
+        const problems = checkInput(workflow.inputSchema, input)
+        if (problems.length > 0) {
+          const list = problems.map((p) => `${p.pointer} ${p.message}`).join('; ')
+          throw new EngineInputError(`The input of "${workflow.name}" does not match its schema: ${list}`, `input${problems[0]!.pointer === '/' ? '' : problems[0]!.pointer}`)
+        }
+      }
       const now = clock.now()
       const at = new Date(now)
       return store.create({

@@ -264,3 +264,28 @@ describe('long in-process waits', () => {
     expect(stolen).toBeUndefined()
   })
 })
+
+describe('start', () => {
+  it('refuses input that does not match the workflow input schema, naming every problem; nothing is created', async () => {
+    const store = createMemoryStore()
+    const engine = createEngine({
+      store,
+      checkInputSchema: true,
+      workflows: [
+        {
+          name: 'wf',
+          definition: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } } as WorkflowDefinition,
+          inputSchema: { type: 'object', required: ['regionID'], additionalProperties: false, properties: { regionID: { type: 'string' } } },
+        },
+      ],
+    })
+    await expect(engine.start({ workflow: 'wf', input: { region: 'x' } })).rejects.toMatchObject({
+      name: 'EngineInputError',
+      field: 'input/regionID',
+      message: expect.stringMatching(/\/regionID is required; \/region is not a known field/),
+    })
+    expect((await store.list({})).runs).toEqual([])
+    await expect(engine.start({ workflow: 'nope', input: {} })).rejects.toThrow(/Unknown workflow "nope"/)
+    expect((await engine.start({ workflow: 'wf', input: { regionID: 'r' } })).created).toBe(true)
+  })
+})

@@ -1,18 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { CtyunResourceFailedError } from '../errors'
 import { collect } from '../paginate'
-import type { ClientHarness } from '../testing/client-harness'
-import { startClientHarness } from '../testing/client-harness'
 import { ok } from '../testing/test-server'
+import { useClientHarness } from '../testing/use-client-harness'
 
-let h: ClientHarness
-beforeAll(async () => {
-  h = await startClientHarness()
-})
-afterAll(() => h.close())
-beforeEach(() => {
-  h.server.requests.length = 0
-})
+const h = useClientHarness()
 
 describe('cbr service', () => {
   it('lists policies with the per-API total', async () => {

@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { CtyunInputError, CtyunResourceFailedError } from '../errors'
 import { collect } from '../paginate'
-import type { ClientHarness } from '../testing/client-harness'
-import { startClientHarness } from '../testing/client-harness'
 import { fail, ok } from '../testing/test-server'
+import { useClientHarness } from '../testing/use-client-harness'
 
-let h: ClientHarness
-beforeAll(async () => {
-  h = await startClientHarness()
-})
-afterAll(() => h.close())
-beforeEach(() => {
-  h.server.requests.length = 0
-  h.waitDelays.length = 0
-})
+const h = useClientHarness()
 
 const snapParams = { regionID: 'r1', diskID: 'd-1', snapshotName: 'nightly-01', retentionPolicy: 'custom', retentionTime: 7 } as const
 

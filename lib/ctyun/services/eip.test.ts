@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { collect } from '../paginate'
-import type { ClientHarness } from '../testing/client-harness'
-import { startClientHarness } from '../testing/client-harness'
 import { fail, ok } from '../testing/test-server'
+import { useClientHarness } from '../testing/use-client-harness'
 
-let h: ClientHarness
-beforeAll(async () => {
-  h = await startClientHarness()
-})
-afterAll(() => h.close())
-beforeEach(() => {
-  h.server.requests.length = 0
-})
+const h = useClientHarness()
 
 describe('eip service', () => {
   it('creates through the order flow and resolves the eipID from the order', async () => {

@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { CtyunResourceFailedError, CtyunWaitTimeoutError } from '../errors'
-import type { ClientHarness } from '../testing/client-harness'
-import { startClientHarness } from '../testing/client-harness'
 import { ok } from '../testing/test-server'
+import { useClientHarness } from '../testing/use-client-harness'
 
-let h: ClientHarness
-beforeAll(async () => {
-  h = await startClientHarness()
-})
-afterAll(() => h.close())
-beforeEach(() => {
-  h.server.requests.length = 0
-})
+const h = useClientHarness()
 
 describe('image service', () => {
   it('reads both field spellings: doc imageStatus and SDK status', async () => {

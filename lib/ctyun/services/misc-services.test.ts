@@ -1,19 +1,11 @@
 // ecs, cda, regions, orders, jobs: what each sends and how each reads both reply shapes.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { collect } from '../paginate'
-import type { ClientHarness } from '../testing/client-harness'
-import { startClientHarness } from '../testing/client-harness'
 import { ok } from '../testing/test-server'
+import { useClientHarness } from '../testing/use-client-harness'
 import { jobStateOf } from './jobs'
 
-let h: ClientHarness
-beforeAll(async () => {
-  h = await startClientHarness()
-})
-afterAll(() => h.close())
-beforeEach(() => {
-  h.server.requests.length = 0
-})
+const h = useClientHarness()
 
 describe('ecs', () => {
   it('lists instances over POST (a read, retried) and shows one', async () => {

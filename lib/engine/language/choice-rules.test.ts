@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { evaluateChoiceRule, selectChoice, wildcardPattern } from './choice-rules'
 import { emptyContextObject as context } from './context-object'
-import { StatesError } from './states-error'
+import { caughtStatesError } from '../testing/caught-states-error'
 
 const where = { state: 'Decide' }
 const matches = (rule: unknown, input: unknown) => evaluateChoiceRule(rule, input, context)
 
-function caught(attempt: () => unknown): StatesError {
-  try {
-    attempt()
-  } catch (error) {
-    if (error instanceof StatesError) return error
-    throw error
-  }
-  throw new Error('expected a StatesError')
-}
+const caught = caughtStatesError
 
 // The AWS "Choice workflow state" example.
 describe('selectChoice (AWS example)', () => {

@@ -2,19 +2,11 @@ import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { emptyContextObject as context } from './context-object'
 import { evaluateIntrinsic, IntrinsicSyntaxError, parseIntrinsic } from './intrinsics'
-import { StatesError } from './states-error'
+import { caughtStatesError } from '../testing/caught-states-error'
 
 const run = (expression: string, input: unknown = {}, random?: () => number) => evaluateIntrinsic(expression, input, context, random)
 
-function failure(expression: string, input: unknown = {}): StatesError {
-  try {
-    run(expression, input)
-  } catch (error) {
-    if (error instanceof StatesError) return error
-    throw error
-  }
-  throw new Error(`expected ${expression} to fail`)
-}
+const failure = (expression: string, input: unknown = {}) => caughtStatesError(() => run(expression, input), `expected ${expression} to fail`)
 
 const digits = [1, 2, 3, 4, 5, 6, 7, 8, 9]
 

@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { emptyContextObject as context } from './context-object'
 import { applyInputPath, applyOutputPath, applyParameters, applyResultPath, applyResultSelector, readRequiredPath } from './io-processing'
-import { StatesError } from './states-error'
+import { caughtStatesError } from '../testing/caught-states-error'
 
 const where = { state: 'MyState' }
 
-function caught(attempt: () => unknown): StatesError {
-  try {
-    attempt()
-  } catch (error) {
-    if (error instanceof StatesError) return error
-    throw error
-  }
-  throw new Error('expected a StatesError')
-}
+const caught = caughtStatesError
 
 // Examples from the AWS Step Functions Developer Guide, "Processing input and output in Step Functions".
 describe('InputPath (AWS example)', () => {

@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { seededRandom as generator } from '../testing/seeded-random'
 import { IntrinsicSyntaxError, parseIntrinsic } from './intrinsics'
 import { JsonPathError, parseJsonPath, readPath } from './jsonpath'
-
-// A deterministic generator, so a failure reproduces.
-function generator(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const pathAlphabet = ['$', '$', '.', '..', '[', ']', '*', '?', '(', ')', '@', "'", '"', ':', ',', '-', '1', '0', 'a', 'b', ' ', '=', '<', '>', '!', '&', '|', '\\', 'States.', 'Format', 'Array']
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createContextObject } from './context-object'
 import { evaluatePayloadTemplate } from './payload-template'
-import { StatesError } from './states-error'
+import { caughtStatesError } from '../testing/caught-states-error'
 
 const context = createContextObject({
   executionId: 'arn:run-1',
@@ -16,15 +16,7 @@ const context = createContextObject({
 })
 const where = { state: 'Snapshot', field: 'Parameters' }
 
-function caught(attempt: () => unknown): StatesError {
-  try {
-    attempt()
-  } catch (error) {
-    if (error instanceof StatesError) return error
-    throw error
-  }
-  throw new Error('expected a StatesError')
-}
+const caught = caughtStatesError
 
 describe('evaluatePayloadTemplate', () => {
   it('reads the context object with $$ paths (AWS "Context object" example)', () => {

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest'
+import { seededRandom as generator } from '../testing/seeded-random'
 import { validWorkflows } from './fixtures/valid-workflows'
 import { validateWorkflow } from './validate-workflow'
 
 // Deterministic mutations of valid workflows: validation must list problems, never throw.
-function generator(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 const strangeValues: unknown[] = [null, true, 0, -1, 1.5, '', 'x', '$', '$$.', 'States.Nope(', [], [null], {}, { Type: 'Pass' }, [{}], '$.a[?(@.b', 'States.Format()']
 
 function mutate(value: unknown, random: () => number): unknown {

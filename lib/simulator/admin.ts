@@ -5,6 +5,7 @@
 import { Hono } from 'hono'
 import type { CallLog } from './calls'
 import { SimFaultConfigError } from './faults'
+import { jobStatusAt } from './lookup'
 import type { SimOperation } from './operation'
 import type { SimRuntime } from './runtime'
 import { orderStatusAt } from './runtime'
@@ -29,7 +30,7 @@ export function stateView(runtime: SimRuntime) {
     backupSnapshots: [...state.backupSnapshots.values()].filter((s) => now >= s.visibleFrom).map((s) => backupSnapshotView(s, state)),
     cdaGateways: [...state.cdaGateways.values()],
     orders: [...state.orders.values()].map((o) => ({ ...o, orderStatus: orderStatusAt(o, now) })),
-    jobs: [...state.jobs.values()].map((j) => ({ ...j, status: now < j.readyAt ? 0 : j.failed ? 2 : 1 })),
+    jobs: [...state.jobs.values()].map((j) => ({ ...j, status: jobStatusAt(j, now) })),
   }
 }
 

@@ -2,6 +2,7 @@
 import { SimApiError, success } from '../envelope'
 import { ERROR } from '../error-codes'
 import type { SimOperation } from '../operation'
+import { requireInRegion } from '../lookup'
 import { paginate } from '../params'
 import { regionOf } from '../runtime'
 import type { BackupTaskRecord } from '../state'
@@ -73,9 +74,7 @@ export const cbrOperations: SimOperation[] = [
     handle(input) {
       const { params, runtime, now } = input
       const region = regionOf(runtime, params)
-      const policyID = params.required('backupPolicyID')
-      const policy = runtime.state.backupPolicies.get(policyID)
-      if (!policy || policy.regionID !== region.regionID) throw new SimApiError(ERROR.backupPolicyNotFound, `backup policy ${policyID} not found`)
+      const policy = requireInRegion(runtime.state.backupPolicies, params.required('backupPolicyID'), region.regionID, ERROR.backupPolicyNotFound, 'backup policy')
       const op = params.int('backupPolicyOp', NaN, { min: 1, max: 3 })
       if (Number.isNaN(op)) throw new SimApiError(ERROR.parameter, 'backupPolicyOp is required (1 enable, 2 stop, 3 execute now)')
       if (op === 1 || op === 2) {

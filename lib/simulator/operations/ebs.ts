@@ -3,6 +3,7 @@ import { orderInProgress, SimApiError, success } from '../envelope'
 import { ERROR } from '../error-codes'
 import { lifecycleAt } from '../lifecycle'
 import type { SimOperation } from '../operation'
+import { requireInRegion } from '../lookup'
 import { paginate } from '../params'
 import { regionOf, startJob, startOrder } from '../runtime'
 import type { DiskRecord, SnapshotRecord } from '../state'
@@ -13,9 +14,7 @@ const SNAPSHOT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{1,62}$/
 const TRANSITIONAL_DISK = new Set(['creating', 'diskAttaching', 'detaching', 'deleting', 'expired', 'freezing'])
 
 function diskIn(regionID: string, diskID: string, disks: Map<string, DiskRecord>): DiskRecord {
-  const disk = disks.get(diskID)
-  if (!disk || disk.regionID !== regionID) throw new SimApiError(ERROR.diskNotFound, `disk ${diskID} not found`)
-  return disk
+  return requireInRegion(disks, diskID, regionID, ERROR.diskNotFound, 'disk')
 }
 
 export const ebsOperations: SimOperation[] = [

@@ -2,6 +2,7 @@
 import { SimApiError, success } from '../envelope'
 import { ERROR } from '../error-codes'
 import type { SimOperation } from '../operation'
+import { jobStatusAt, requireInRegion, requireRecord } from '../lookup'
 import { paginate } from '../params'
 import { orderStatusAt, regionOf } from '../runtime'
 import { instanceView } from '../views'
@@ -66,9 +67,7 @@ export const ecsOperations: SimOperation[] = [
     path: '/v4/ecs/instance-details',
     handle({ params, runtime, now }) {
       const region = regionOf(runtime, params)
-      const instanceID = params.required('instanceID')
-      const instance = runtime.state.instances.get(instanceID)
-      if (!instance || instance.regionID !== region.regionID) throw new SimApiError(ERROR.instanceNotFound, `instance ${instanceID} not found`)
+      const instance = requireInRegion(runtime.state.instances, params.required('instanceID'), region.regionID, ERROR.instanceNotFound, 'instance')
       return success(instanceView(instance, runtime.state, now))
     },
   },
@@ -92,10 +91,8 @@ export const ecsOperations: SimOperation[] = [
     path: '/v4/job/info',
     handle({ params, runtime, now }) {
       regionOf(runtime, params)
-      const jobID = params.required('jobID')
-      const job = runtime.state.jobs.get(jobID)
-      if (!job) throw new SimApiError(ERROR.jobNotFound, `job ${jobID} not found`)
-      const status = now < job.readyAt ? 0 : job.failed ? 2 : 1
+      const job = requireRecord(runtime.state.jobs, params.required('jobID'), ERROR.jobNotFound, 'job')
+      const status = jobStatusAt(job, now)
       return success({
         jobID: job.jobID,
         status,
@@ -113,10 +110,8 @@ export const ecsOperations: SimOperation[] = [
     path: '/v4/ecs/query-async-result',
     handle({ params, runtime, now }) {
       regionOf(runtime, params)
-      const jobID = params.required('jobID')
-      const job = runtime.state.jobs.get(jobID)
-      if (!job) throw new SimApiError(ERROR.jobNotFound, `job ${jobID} not found`)
-      return success({ jobStatus: now < job.readyAt ? 0 : job.failed ? 2 : 1 })
+      const job = requireRecord(runtime.state.jobs, params.required('jobID'), ERROR.jobNotFound, 'job')
+      return success({ jobStatus: jobStatusAt(job, now) })
     },
   },
   {
@@ -125,8 +120,7 @@ export const ecsOperations: SimOperation[] = [
     methods: ['GET'],
     path: '/v4/ecs/order/query-uuid',
     handle({ params, runtime, now }) {
-      const order = runtime.state.orders.get(params.required('masterOrderID'))
-      if (!order) throw new SimApiError(ERROR.orderNotFound, `order ${params.required('masterOrderID')} not found`)
+      const order = requireRecord(runtime.state.orders, params.required('masterOrderID'), ERROR.orderNotFound, 'order')
       const orderStatus = orderStatusAt(order, now)
       return success({ orderStatus, instanceIDList: orderStatus === '3' ? order.resourceIDs : [] })
     },
@@ -137,9 +131,7 @@ export const ecsOperations: SimOperation[] = [
     methods: ['GET'],
     path: '/v4/order/query-uuid',
     handle({ params, runtime, now }) {
-      const id = params.optional('masterOrderId') ?? params.required('masterOrderID')
-      const order = runtime.state.orders.get(id)
-      if (!order) throw new SimApiError(ERROR.orderNotFound, `order ${id} not found`)
+      const order = requireRecord(runtime.state.orders, params.optional('masterOrderId') ?? params.required('masterOrderID'), ERROR.orderNotFound, 'order')
       const orderStatus = orderStatusAt(order, now)
       return success({ orderStatus, resourceType: order.resourceType, resourceUuid: orderStatus === '3' ? order.resourceIDs : [] })
     },

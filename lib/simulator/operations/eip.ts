@@ -2,6 +2,7 @@
 import { SimApiError, success } from '../envelope'
 import { ERROR } from '../error-codes'
 import type { SimOperation } from '../operation'
+import { requireInRegion } from '../lookup'
 import { paginate } from '../params'
 import type { OperationInput } from '../runtime'
 import { regionOf, startOrder } from '../runtime'
@@ -11,10 +12,7 @@ import { eipStatusAt, eipView } from '../views'
 const ASSOCIATION_TYPE: Record<string, string> = { '1': 'INSTANCE', '2': 'VIP', '3': 'PHYSICALINSTANCE' }
 
 function eipIn(input: OperationInput, regionID: string): EipRecord {
-  const eipID = input.params.required('eipID')
-  const eip = input.runtime.state.eips.get(eipID)
-  if (!eip || eip.deleted || eip.regionID !== regionID) throw new SimApiError(ERROR.eipNotFound, `EIP ${eipID} not found`)
-  return eip
+  return requireInRegion(input.runtime.state.eips, input.params.required('eipID'), regionID, ERROR.eipNotFound, 'EIP')
 }
 
 function listEips(input: OperationInput) {
@@ -128,10 +126,7 @@ export const eipOperations: SimOperation[] = [
       const eip = eipIn(input, region.regionID)
       const associationID = params.required('associationID')
       const type = params.oneOf('associationType', ['1', '2', '3'] as const)
-      if (type === '1') {
-        const instance = runtime.state.instances.get(associationID)
-        if (!instance || instance.regionID !== region.regionID) throw new SimApiError(ERROR.instanceNotFound, `instance ${associationID} not found`)
-      }
+      if (type === '1') requireInRegion(runtime.state.instances, associationID, region.regionID, ERROR.instanceNotFound, 'instance')
       const status = eipStatusAt(eip, runtime.state, now)
       if (status === 'ACTIVE') throw new SimApiError(ERROR.eipAlreadyBound, `EIP ${eip.eipID} is already bound to ${eip.binding.associationID}`)
       if (status !== 'DOWN') throw new SimApiError(ERROR.eipBusy, `EIP ${eip.eipID} is ${status}; it can be bound only when DOWN`)

@@ -3,6 +3,7 @@ import { SimApiError, success } from '../envelope'
 import { ERROR } from '../error-codes'
 import { lifecycleAt } from '../lifecycle'
 import type { SimOperation } from '../operation'
+import { requireInRegion } from '../lookup'
 import { paginate } from '../params'
 import type { OperationInput } from '../runtime'
 import { regionOf } from '../runtime'
@@ -57,6 +58,15 @@ function activeSource(input: OperationInput, regionID: string): ImageRecord {
   const status = lifecycleAt(image.lifecycle, input.now).status
   if (status !== 'active') throw new SimApiError(ERROR.imageNotActive, `image ${imageID} is ${status}; only active images can be copied`)
   return image
+}
+
+/** A private copy of `source` named by `imageName`, made in `toRegionID` (the same region for image.copy). */
+function startCopy(input: OperationInput, source: ImageRecord, fromRegionID: string, toRegionID: string): void {
+  const { params } = input
+  const imageName = params.required('imageName')
+  checkImageName(input, toRegionID, imageName)
+  checkNoCopyInFlight(input, source, toRegionID)
+  newImage(input, { ...copyFields(source), regionID: toRegionID, imageName, description: params.optional('description') ?? source.description, copiedFrom: { imageID: source.imageID, regionID: fromRegionID } })
 }
 
 /** One in-flight copy per source image per destination region (§3.4). */
@@ -123,8 +133,7 @@ export const imageOperations: SimOperation[] = [
       const region = regionOf(runtime, params)
       const imageName = params.required('imageName')
       const instanceID = params.required('instanceID')
-      const instance = runtime.state.instances.get(instanceID)
-      if (!instance || instance.regionID !== region.regionID) throw new SimApiError(ERROR.instanceNotFound, `instance ${instanceID} not found`)
+      requireInRegion(runtime.state.instances, instanceID, region.regionID, ERROR.instanceNotFound, 'instance')
       checkImageName(input, region.regionID, imageName)
       const systemDisk = [...runtime.state.disks.values()].find((d) => d.instanceID === instanceID && d.isSystemVolume)
       const image = newImage(input, {
@@ -150,8 +159,7 @@ export const imageOperations: SimOperation[] = [
       const imageName = params.required('imageName')
       const instanceID = params.required('instanceID')
       const dataDiskID = params.required('dataDiskID')
-      const disk = runtime.state.disks.get(dataDiskID)
-      if (!disk || disk.regionID !== region.regionID) throw new SimApiError(ERROR.diskNotFound, `disk ${dataDiskID} not found`)
+      const disk = requireInRegion(runtime.state.disks, dataDiskID, region.regionID, ERROR.diskNotFound, 'disk')
       if (disk.isSystemVolume || disk.instanceID !== instanceID) {
         throw new SimApiError(ERROR.parameter, `dataDiskID ${dataDiskID} must be a data disk attached to instance ${instanceID}`)
       }
@@ -171,8 +179,7 @@ export const imageOperations: SimOperation[] = [
       const region = regionOf(runtime, params)
       const imageName = params.required('imageName')
       const instanceID = params.required('instanceID')
-      const instance = runtime.state.instances.get(instanceID)
-      if (!instance || instance.regionID !== region.regionID) throw new SimApiError(ERROR.instanceNotFound, `instance ${instanceID} not found`)
+      requireInRegion(runtime.state.instances, instanceID, region.regionID, ERROR.instanceNotFound, 'instance')
       checkImageName(input, region.regionID, imageName)
       const image = newImage(input, { regionID: region.regionID, imageName, imageType: 'full_ecs_image', imageSource: 'full_ecs', sourceServerID: instanceID, description: params.optional('description') ?? '' })
       return success({ images: [imageView(image, now)] })
@@ -190,8 +197,7 @@ export const imageOperations: SimOperation[] = [
       const region = regionOf(runtime, params)
       const imageName = params.required('imageName')
       const snapshotID = params.required('snapshotID')
-      const snapshot = runtime.state.snapshots.get(snapshotID)
-      if (!snapshot || snapshot.regionID !== region.regionID || snapshot.deleted) throw new SimApiError(ERROR.snapshotNotFound, `snapshot ${snapshotID} not found`)
+      const snapshot = requireInRegion(runtime.state.snapshots, snapshotID, region.regionID, ERROR.snapshotNotFound, 'snapshot')
       if (lifecycleAt(snapshot.lifecycle, now).status !== 'available') throw new SimApiError(ERROR.parameter, `snapshot ${snapshotID} is not available`)
       checkImageName(input, region.regionID, imageName)
       const disk = runtime.state.disks.get(snapshot.diskID)
@@ -209,9 +215,7 @@ export const imageOperations: SimOperation[] = [
       const { params, runtime, now } = input
       const region = regionOf(runtime, params)
       const imageName = params.required('imageName')
-      const diskID = params.required('diskID')
-      const disk = runtime.state.disks.get(diskID)
-      if (!disk || disk.regionID !== region.regionID) throw new SimApiError(ERROR.diskNotFound, `disk ${diskID} not found`)
+      const disk = requireInRegion(runtime.state.disks, params.required('diskID'), region.regionID, ERROR.diskNotFound, 'disk')
       checkImageName(input, region.regionID, imageName)
       const image = newImage(input, { regionID: region.regionID, imageName, imageType: disk.isSystemVolume ? null : 'data_disk_image', imageSource: 'cloud_server', sourceServerID: disk.instanceID, description: params.optional('description') ?? '', diskSize: disk.diskSize })
       // The EBS doc example nests the envelope in {httpstatus, httpresult} (shared/ctyun-api.md §3.4).
@@ -233,10 +237,7 @@ export const imageOperations: SimOperation[] = [
       }
       const source = activeSource(input, region.regionID)
       if (source.imageType === 'full_ecs_image') throw new SimApiError(ERROR.parameter, 'full_ecs_image images cannot be copied across regions')
-      const imageName = params.required('imageName')
-      checkImageName(input, destination.regionID, imageName)
-      checkNoCopyInFlight(input, source, destination.regionID)
-      newImage(input, { ...copyFields(source), regionID: destination.regionID, imageName, description: params.optional('description') ?? source.description, copiedFrom: { imageID: source.imageID, regionID: region.regionID } })
+      startCopy(input, source, region.regionID, destination.regionID)
       // No new image ID is returned (§3.4): callers find the copy by name in the destination.
       return success({})
     },
@@ -250,11 +251,7 @@ export const imageOperations: SimOperation[] = [
     handle(input) {
       const { params, runtime } = input
       const region = regionOf(runtime, params)
-      const source = activeSource(input, region.regionID)
-      const imageName = params.required('imageName')
-      checkImageName(input, region.regionID, imageName)
-      checkNoCopyInFlight(input, source, region.regionID)
-      newImage(input, { ...copyFields(source), regionID: region.regionID, imageName, description: params.optional('description') ?? source.description, copiedFrom: { imageID: source.imageID, regionID: region.regionID } })
+      startCopy(input, activeSource(input, region.regionID), region.regionID, region.regionID)
       return success({})
     },
   },

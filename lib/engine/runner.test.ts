@@ -289,3 +289,42 @@ describe('start', () => {
     expect((await engine.start({ workflow: 'wf', input: { regionID: 'r' } })).created).toBe(true)
   })
 })
+
+describe('calls in flight', () => {
+  it('a slow call in one Map iteration does not hold back another iteration', async () => {
+    let releaseFirst!: () => void
+    const secondIterationDone = new Promise<void>((resolve) => (releaseFirst = resolve))
+    const order: string[] = []
+    const actions = createActionRegistry().register('my:step', {
+      call: async (input: any) => {
+        order.push(`${input.item}.${input.n} start`)
+        if (input.item === 0 && input.n === 1) await secondIterationDone // waits for item 1 to finish both steps
+        if (input.item === 1 && input.n === 2) releaseFirst()
+        order.push(`${input.item}.${input.n} end`)
+        return input.item
+      },
+    })
+    const definition = {
+      StartAt: 'M',
+      States: {
+        M: {
+          Type: 'Map',
+          ItemProcessor: {
+            StartAt: 'One',
+            States: {
+              One: { Type: 'Task', Resource: 'my:step', Parameters: { 'item.$': '$', n: 1 }, ResultPath: null, Next: 'Two' },
+              Two: { Type: 'Task', Resource: 'my:step', Parameters: { 'item.$': '$', n: 2 }, End: true },
+            },
+          },
+          End: true,
+        },
+      },
+    }
+    const engine = createEngine({ store: createMemoryStore(), actions, workflows: { wf: definition as WorkflowDefinition }, clock: createFakeClock() })
+    const { run } = await engine.start({ workflow: 'wf', input: [0, 1] })
+    const done = await engine.runToEnd(run.id, AbortSignal.timeout(5_000))
+    expect(done.status).toBe('SUCCEEDED')
+    expect(done.output).toEqual([0, 1])
+    expect(order.indexOf('1.2 end')).toBeLessThan(order.indexOf('0.1 end'))
+  })
+})

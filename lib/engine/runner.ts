@@ -144,11 +144,37 @@ class RunDriver {
       lastSave = clock.now()
       return this.save(events, resumeAt)
     }
+    // Calls in flight (by command) run on their own: other frames keep moving, and each outcome is applied and saved
+    // at the top of the loop as soon as it arrives — a slow call in one Map iteration holds back no other.
+    const inflight = new Set<string>()
+    let arrived: Outcome[] = []
+    let onArrival: (() => void) | undefined
+    const launch = (command: Command) => {
+      const key = commandKey(command)
+      inflight.add(key)
+      void this.execute(command)
+        .catch((error: unknown): Outcome => ({ type: 'failed', frameId: command.frameId, clientToken: command.clientToken, ...toTaskError(error) }))
+        .then((outcome) => {
+          inflight.delete(key)
+          if (outcome) arrived.push(outcome)
+          onArrival?.()
+        })
+    }
     for (;;) {
       if (this.run.cancelRequested) {
         abortMachine(this.machine)
         pending.push({ at: this.iso(), type: 'ExecutionAborted', detail: { cause: 'cancelled' } })
         return flush(null)
+      }
+      if (arrived.length > 0) {
+        const after = this.options(clock.now())
+        const outcomes = arrived
+        arrived = []
+        for (const outcome of outcomes) pending.push(...applyOutcome(this.definition, this.machine, outcome, after))
+        // A result is saved before anything else happens: it must never be asked for twice.
+        if (pending.length > 0) await flush(new Date(after.now))
+        if (this.machine.status !== 'running') return this.run
+        continue
       }
       const now = clock.now()
       if (now >= this.budget.deadline || this.budget.signal?.aborted) return pending.length > 0 ? flush(new Date(now)) : this.run
@@ -156,20 +182,24 @@ class RunDriver {
       for (const event of result.events) pending.push(event)
       if (this.machine.status !== 'running') return flush(null)
 
-      if (result.commands.length > 0) {
+      const fresh = result.commands.filter((command) => !inflight.has(commandKey(command)))
+      if (fresh.length > 0) {
         // Saved before calling: the history says what was started with which clientToken, and a crash from here on
         // re-issues the same calls with the same tokens (or polls what they started).
         await flush(new Date(now))
         if (this.run.cancelRequested) continue
-        const outcomes = await Promise.all(result.commands.map((command) => this.execute(command)))
-        const after = this.options(clock.now())
-        for (const outcome of outcomes) if (outcome) pending.push(...applyOutcome(this.definition, this.machine, outcome, after))
-        // A result is saved before anything else happens: it must never be asked for twice.
-        if (pending.length > 0) await flush(new Date(after.now))
+        for (const command of fresh) launch(command)
         continue
       }
       if (result.runnable) {
         if (!batching || pending.length >= BATCH_EVENTS || clock.now() - lastSave >= BATCH_MS) await flush(new Date(now))
+        continue
+      }
+      if (inflight.size > 0) {
+        // Nothing to do until a call returns or a timer (Wait, retry, poll) falls due.
+        if (pending.length > 0) await flush(new Date(now))
+        await this.waitForArrival(result.wakeAt, (resolve) => (onArrival = resolve), () => arrived.length > 0)
+        onArrival = undefined
         continue
       }
       if (result.wakeAt === undefined) {
@@ -184,6 +214,32 @@ class RunDriver {
       await flush(new Date(wakeAt))
       await this.sleepUntil(wakeAt)
     }
+  }
+
+  /**
+   * Waits for a call in flight to return, or for `wakeAt` (on the engine's clock) if it comes first and fits the
+   * budget. Renews the lease every third of its length of real time meanwhile (a call may take long).
+   */
+  private async waitForArrival(wakeAt: number | undefined, register: (resolve: () => void) => void, hasArrived: () => boolean): Promise<void> {
+    if (hasArrived()) return
+    const { clock, leaseMs } = this.deps
+    const stopSleeping = new AbortController()
+    let renewTimer: ReturnType<typeof setTimeout> | undefined
+    try {
+      await new Promise<void>((resolve) => {
+        register(resolve)
+        this.budget.signal?.addEventListener('abort', () => resolve(), { once: true })
+        if (wakeAt !== undefined && wakeAt <= this.budget.deadline) {
+          const signals = this.budget.signal ? [stopSleeping.signal, this.budget.signal] : [stopSleeping.signal]
+          void clock.sleep(Math.max(0, wakeAt - clock.now()), AbortSignal.any(signals)).then(resolve)
+        }
+        renewTimer = setTimeout(resolve, Math.max(1, Math.floor(leaseMs / 3)))
+      })
+    } finally {
+      stopSleeping.abort()
+      clearTimeout(renewTimer)
+    }
+    await this.keepLease(clock.now() + leaseMs)
   }
 
   /**
@@ -319,6 +375,11 @@ class RunDriver {
       if (onStop) this.budget.signal?.removeEventListener('abort', onStop)
     }
   }
+}
+
+/** One call's identity: a command is launched once while in flight (a probe once per poll). */
+function commandKey(command: Command): string {
+  return command.type === 'probe' ? `${command.frameId}|${command.clientToken}|probe|${command.polls}` : `${command.frameId}|${command.clientToken}|invoke`
 }
 
 /** Action results are saved as JSON: drop what JSON cannot hold (undefined → null, Dates → strings) right away. */

@@ -171,6 +171,35 @@ describe('EBS snapshots', () => {
 })
 
 describe('images', () => {
+  it('creates images from an instance, a data disk, a whole ECS, a snapshot and a disk, each with its source fields', async () => {
+    const sim = createSimulator()
+    const SNAPSHOT_DB_DATA = '9e8d7c6b-0001-4a5b-9c8d-7e6f5a4b3c01'
+    // The EBS operation nests its envelope in {httpstatus, httpresult}.
+    const imageOf = (reply: Reply) => (reply.body.httpresult ?? reply.body).returnObj.images[0]
+    const made = [
+      await post(sim, '/v4/image/create', { regionID: HD1, instanceID: WEB01, imageName: 'from-vm', description: 'd1' }),
+      await post(sim, '/v4/image/create-from-data-disk', { regionID: HD1, instanceID: WEB01, dataDiskID: DISK_WEB_DATA, imageName: 'from-data' }),
+      await post(sim, '/v4/image/create-from-ecs', { regionID: HD1, instanceID: DB01, imageName: 'from-ecs' }),
+      await post(sim, '/v4/image/create-from-ecs-snapshot', { regionID: HD1, snapshotID: SNAPSHOT_DB_DATA, imageName: 'from-snap' }),
+      await post(sim, '/v4/ebs/create-image-ebs', { regionID: HD1, diskID: DISK_DB_DATA, imageName: 'from-disk' }),
+    ].map((reply) => {
+      const { imageName, imageType, imageSource, sourceServerID, diskSize, description, imageStatus, imageVisibility } = imageOf(reply)
+      return { imageName, imageType, imageSource, sourceServerID, diskSize, description, imageStatus, imageVisibility }
+    })
+    const fresh = { imageStatus: 'queued', imageVisibility: 'private' }
+    expect(made).toEqual([
+      { ...fresh, imageName: 'from-vm', imageType: null, imageSource: 'cloud_server', sourceServerID: WEB01, diskSize: 40, description: 'd1' },
+      { ...fresh, imageName: 'from-data', imageType: 'data_disk_image', imageSource: 'cloud_server', sourceServerID: WEB01, diskSize: 100, description: '' },
+      { ...fresh, imageName: 'from-ecs', imageType: 'full_ecs_image', imageSource: 'full_ecs', sourceServerID: DB01, diskSize: 40, description: '' },
+      { ...fresh, imageName: 'from-snap', imageType: null, imageSource: 'snapshot', sourceServerID: DB01, diskSize: 500, description: '' },
+      { ...fresh, imageName: 'from-disk', imageType: 'data_disk_image', imageSource: 'cloud_server', sourceServerID: DB01, diskSize: 500, description: '' },
+    ])
+    const badName = await post(sim, '/v4/image/create-from-ecs', { regionID: HD1, instanceID: DB01, imageName: '9-starts-with-a-digit' })
+    expect(badName.body).toMatchObject({ statusCode: 900, errorCode: 'Openapi.Parameter.Error' })
+    const taken = await post(sim, '/v4/ebs/create-image-ebs', { regionID: HD1, diskID: DISK_DB_DATA, imageName: 'from-vm' })
+    expect(taken.body.httpresult ?? taken.body).toMatchObject({ statusCode: 900, errorCode: 'Image.ImageName.Duplicate' })
+  })
+
   it('creates an image queued → saving → active and copies it across regions once at a time', async () => {
     const sim = createSimulator()
     const created = await post(sim, '/v4/image/create', { regionID: HD1, instanceID: WEB01, imageName: 'web-new' })

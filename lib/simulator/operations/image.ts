@@ -50,6 +50,13 @@ function newImage(input: OperationInput, fields: Pick<ImageRecord, 'regionID' | 
   return image
 }
 
+/** What every create operation does once its source checks out: check the name, start the image, reply with it. */
+function createImage(input: OperationInput, regionID: string, imageName: string, fields: Pick<ImageRecord, 'imageSource' | 'sourceServerID'> & Partial<ImageRecord>) {
+  checkImageName(input, regionID, imageName)
+  const image = newImage(input, { regionID, imageName, description: input.params.optional('description') ?? '', ...fields })
+  return { images: [imageView(image, input.now)] }
+}
+
 function activeSource(input: OperationInput, regionID: string): ImageRecord {
   const imageID = input.params.required('imageID')
   const image = input.runtime.state.images.get(imageID)
@@ -129,22 +136,13 @@ export const imageOperations: SimOperation[] = [
     path: '/v4/image/create',
     idempotent: true,
     handle(input) {
-      const { params, runtime, now } = input
+      const { params, runtime } = input
       const region = regionOf(runtime, params)
       const imageName = params.required('imageName')
       const instanceID = params.required('instanceID')
       requireInRegion(runtime.state.instances, instanceID, region.regionID, ERROR.instanceNotFound, 'instance')
-      checkImageName(input, region.regionID, imageName)
       const systemDisk = [...runtime.state.disks.values()].find((d) => d.instanceID === instanceID && d.isSystemVolume)
-      const image = newImage(input, {
-        regionID: region.regionID,
-        imageName,
-        imageSource: 'cloud_server',
-        sourceServerID: instanceID,
-        description: params.optional('description') ?? '',
-        diskSize: systemDisk?.diskSize ?? 40,
-      })
-      return success({ images: [imageView(image, now)] })
+      return success(createImage(input, region.regionID, imageName, { imageSource: 'cloud_server', sourceServerID: instanceID, diskSize: systemDisk?.diskSize ?? 40 }))
     },
   },
   {
@@ -154,7 +152,7 @@ export const imageOperations: SimOperation[] = [
     path: '/v4/image/create-from-data-disk',
     idempotent: true,
     handle(input) {
-      const { params, runtime, now } = input
+      const { params, runtime } = input
       const region = regionOf(runtime, params)
       const imageName = params.required('imageName')
       const instanceID = params.required('instanceID')
@@ -163,9 +161,7 @@ export const imageOperations: SimOperation[] = [
       if (disk.isSystemVolume || disk.instanceID !== instanceID) {
         throw new SimApiError(ERROR.parameter, `dataDiskID ${dataDiskID} must be a data disk attached to instance ${instanceID}`)
       }
-      checkImageName(input, region.regionID, imageName)
-      const image = newImage(input, { regionID: region.regionID, imageName, imageType: 'data_disk_image', imageSource: 'cloud_server', sourceServerID: instanceID, description: params.optional('description') ?? '', diskSize: disk.diskSize })
-      return success({ images: [imageView(image, now)] })
+      return success(createImage(input, region.regionID, imageName, { imageType: 'data_disk_image', imageSource: 'cloud_server', sourceServerID: instanceID, diskSize: disk.diskSize }))
     },
   },
   {
@@ -175,14 +171,12 @@ export const imageOperations: SimOperation[] = [
     path: '/v4/image/create-from-ecs',
     idempotent: true,
     handle(input) {
-      const { params, runtime, now } = input
+      const { params, runtime } = input
       const region = regionOf(runtime, params)
       const imageName = params.required('imageName')
       const instanceID = params.required('instanceID')
       requireInRegion(runtime.state.instances, instanceID, region.regionID, ERROR.instanceNotFound, 'instance')
-      checkImageName(input, region.regionID, imageName)
-      const image = newImage(input, { regionID: region.regionID, imageName, imageType: 'full_ecs_image', imageSource: 'full_ecs', sourceServerID: instanceID, description: params.optional('description') ?? '' })
-      return success({ images: [imageView(image, now)] })
+      return success(createImage(input, region.regionID, imageName, { imageType: 'full_ecs_image', imageSource: 'full_ecs', sourceServerID: instanceID }))
     },
   },
   {
@@ -199,10 +193,8 @@ export const imageOperations: SimOperation[] = [
       const snapshotID = params.required('snapshotID')
       const snapshot = requireInRegion(runtime.state.snapshots, snapshotID, region.regionID, ERROR.snapshotNotFound, 'snapshot')
       if (lifecycleAt(snapshot.lifecycle, now).status !== 'available') throw new SimApiError(ERROR.parameter, `snapshot ${snapshotID} is not available`)
-      checkImageName(input, region.regionID, imageName)
       const disk = runtime.state.disks.get(snapshot.diskID)
-      const image = newImage(input, { regionID: region.regionID, imageName, imageSource: 'snapshot', sourceServerID: disk?.instanceID ?? null, description: params.optional('description') ?? '', diskSize: disk?.diskSize ?? 40 })
-      return success({ images: [imageView(image, now)] })
+      return success(createImage(input, region.regionID, imageName, { imageSource: 'snapshot', sourceServerID: disk?.instanceID ?? null, diskSize: disk?.diskSize ?? 40 }))
     },
   },
   {
@@ -212,14 +204,13 @@ export const imageOperations: SimOperation[] = [
     path: '/v4/ebs/create-image-ebs',
     idempotent: true,
     handle(input) {
-      const { params, runtime, now } = input
+      const { params, runtime } = input
       const region = regionOf(runtime, params)
       const imageName = params.required('imageName')
       const disk = requireInRegion(runtime.state.disks, params.required('diskID'), region.regionID, ERROR.diskNotFound, 'disk')
-      checkImageName(input, region.regionID, imageName)
-      const image = newImage(input, { regionID: region.regionID, imageName, imageType: disk.isSystemVolume ? null : 'data_disk_image', imageSource: 'cloud_server', sourceServerID: disk.instanceID, description: params.optional('description') ?? '', diskSize: disk.diskSize })
+      const created = createImage(input, region.regionID, imageName, { imageType: disk.isSystemVolume ? null : 'data_disk_image', imageSource: 'cloud_server', sourceServerID: disk.instanceID, diskSize: disk.diskSize })
       // The EBS doc example nests the envelope in {httpstatus, httpresult} (shared/ctyun-api.md §3.4).
-      return { ...success({ images: [imageView(image, now)] }), nestInHttpResult: true }
+      return { ...success(created), nestInHttpResult: true }
     },
   },
   {

@@ -1,25 +1,13 @@
-import type { ScheduledEvent } from 'aws-lambda'
 import { describe, expect, it } from 'vitest'
 import { createFakeEngine } from './testing/fake-engine'
+import { scheduledEvent } from './testing/lambda-events'
 import { runScheduled, ScheduledEventError } from './scheduled'
 import { budgetFrom } from './budget'
 
 const NOW = 1_750_000_000_000
 const budget = { deadline: NOW + 60_000 }
 
-function envelope(detail: unknown, id = 'evt-1'): ScheduledEvent<unknown> {
-  return {
-    version: '0',
-    id,
-    'detail-type': 'Scheduled Event',
-    source: 'aws.events',
-    account: '123456789012',
-    time: '2025-06-15T18:00:00Z',
-    region: 'us-east-1',
-    resources: ['arn:aws:events:us-east-1:123456789012:rule/nightly'],
-    detail,
-  }
-}
+const envelope = (detail: unknown) => scheduledEvent(detail, { id: 'evt-1' })
 
 describe('runScheduled', () => {
   it('starts the workflow a constant schedule input names and advances it within the budget', async () => {

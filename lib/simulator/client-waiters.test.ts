@@ -12,16 +12,7 @@ import { CtyunResourceFailedError } from '../ctyun/errors'
 import type { WaitOptions } from '../ctyun/wait'
 import type { RunningSimulator } from './server'
 import { startSimulator } from './server'
-
-const HD1 = 'bb9fdb42056f11eda1610242ac110002'
-const NM8 = '81f7728662dd11ec810800155d307d5b'
-const WEB01 = '0a1f3c52-7d44-4e0b-9c1e-5b6f2a9d8e01'
-const DB01 = '0a1f3c52-7d44-4e0b-9c1e-5b6f2a9d8e02'
-const DISK_WEB_DATA = '5d0c1e2f-0002-4c7a-8e4b-a1b2c3d4e502'
-const DISK_DB_DATA = '5d0c1e2f-0004-4c7a-8e4b-a1b2c3d4e504'
-const PRIVATE_IMAGE = 'c5f1e3a0-2222-4a2b-8c3d-000000000010'
-const POLICY_DB = '7f3a9b2c4d5e6f708192a3b4c5d6e702'
-const SPARE_EIP = 'eip-8hq2mz4xcd'
+import { HD1, NM8, WEB01, DB01, DISK_WEB_DATA, DISK_DB_DATA, PRIVATE_IMAGE, POLICY_DB, SPARE_EIP } from './default-fixture-ids'
 
 let sim: RunningSimulator
 let ctyun: CtyunClient

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningSimulator } from './server'
 import { startSimulator } from './server'
 import { signedRequestParts } from './test-support'
+import { HD1 } from './default-fixture-ids'
 
-const HD1 = 'bb9fdb42056f11eda1610242ac110002'
 let sim: RunningSimulator
 
 beforeAll(async () => {

@@ -5,14 +5,7 @@ import type { Simulator } from './simulator'
 import { createSimulator } from './simulator'
 import type { RawSignedRequest } from './test-support'
 import { signedRequestParts } from './test-support'
-
-const HD1 = 'bb9fdb42056f11eda1610242ac110002'
-const NM8 = '81f7728662dd11ec810800155d307d5b'
-const WEB01 = '0a1f3c52-7d44-4e0b-9c1e-5b6f2a9d8e01'
-const DB01 = '0a1f3c52-7d44-4e0b-9c1e-5b6f2a9d8e02'
-const DISK_WEB_DATA = '5d0c1e2f-0002-4c7a-8e4b-a1b2c3d4e502'
-const DISK_DB_DATA = '5d0c1e2f-0004-4c7a-8e4b-a1b2c3d4e504'
-const PRIVATE_IMAGE = 'c5f1e3a0-2222-4a2b-8c3d-000000000010'
+import { HD1, NM8, WEB01, DB01, DISK_WEB_DATA, DISK_DB_DATA, PRIVATE_IMAGE } from './default-fixture-ids'
 
 type Reply = { status: number; headers: Headers; body: any }
 

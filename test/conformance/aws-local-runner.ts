@@ -1,24 +1,9 @@
+import { loadAwsLocalStepFunctions } from '../../lib/engine/testing/aws-local-stepfunctions'
 import { allStates, expectsError, type ConformanceCase } from './conformance-case'
 import type { Outcome } from './outcome'
 import { createStubHost } from './stub-resources'
 
-// aws-local-stepfunctions 3 calls Promise.withResolvers (Node 22+); Node 20 needs it installed before the import.
-if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function') {
-  Object.defineProperty(Promise, 'withResolvers', {
-    configurable: true,
-    writable: true,
-    value<T>() {
-      let resolve!: (value: T | PromiseLike<T>) => void
-      let reject!: (reason?: unknown) => void
-      const promise = new Promise<T>((res, rej) => {
-        resolve = res
-        reject = rej
-      })
-      return { promise, resolve, reject }
-    },
-  })
-}
-const { StateMachine } = await import('aws-local-stepfunctions')
+const { StateMachine } = await loadAwsLocalStepFunctions()
 
 let executions = 0
 

@@ -104,7 +104,7 @@ function buildCaller(options: CtyunClientOptions): CtyunCaller {
         attempts = attemptNumber
         const reply = await transport.send(
           { ...context, baseUrl, query: call.query, body: bytes },
-          { timeoutMs: Math.min(call.timeoutMs ?? timeoutMs, remainingMs), signal: call.signal, attempt: attemptNumber },
+          { timeoutMs: Math.max(1, Math.floor(Math.min(call.timeoutMs ?? timeoutMs, remainingMs))), signal: call.signal, attempt: attemptNumber },
         )
         const parsed = parseReply<T>(reply, { ...context, requestId: reply.requestId })
         return { ...parsed, requestId: reply.requestId, attempts, ...(clientToken ? { clientToken } : {}) }

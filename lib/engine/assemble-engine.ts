@@ -28,8 +28,8 @@ export interface CreateEngineOptions {
   newRunId?: () => string
   /**
    * Refuse input that does not match the workflow's `<name>.schema.json` at start (EngineInputError listing every
-   * problem, nothing created). Off by default: the shipped jobs check their input in their first step instead
-   * (Job.InvalidInput in the run's history).
+   * problem, nothing created; a webhook gets a 400 naming the field). On by default; the shipped jobs also check
+   * what a schema cannot say in their first step (Job.InvalidInput in the run's history).
    */
   checkInputSchema?: boolean
   /** How often a run is saved: see RunnerDeps.saveEvery (default `boundary`). */
@@ -84,7 +84,7 @@ export function assembleEngine(options: CreateEngineOptions): Engine & { readonl
       if (!workflow) throw new EngineInputError(`Unknown workflow "${request.workflow}" (known: ${[...workflows.keys()].join(', ') || 'none'})`, 'workflow')
       const input = request.input === undefined ? {} : request.input
       assertJson(input)
-      if (options.checkInputSchema && workflow.inputSchema !== undefined) {
+      if (options.checkInputSchema !== false && workflow.inputSchema !== undefined) {
         const problems = checkInput(workflow.inputSchema, input)
         if (problems.length > 0) {
           const list = problems.map((p) => `${p.pointer} ${p.message}`).join('; ')

@@ -77,11 +77,20 @@ describe('snapshot-then-backup', () => {
     expect(harness.sim.simulator.state.snapshots.size).toBe(before + 3)
   })
 
-  it('refuses bad input naming the field, before touching the cloud', async () => {
+  it('refuses input its schema forbids at start, naming the field, with nothing created', async () => {
     harness = await startJobHarness()
-    const run = await harness.run('snapshot-then-backup', { regionID: HD1, retention: { keepLast: -1 } })
+    const error = await harness.engine.start({ workflow: 'snapshot-then-backup', input: { regionID: HD1, retention: { keepLast: -1 } } }).catch((e: unknown) => e)
+    expect(error).toMatchObject({ name: 'EngineInputError', field: 'input/retention/keepLast' })
+    expect((await harness.engine.list({})).runs).toEqual([])
+    expect(harness.calls()).toBe(0)
+  })
+
+  it('refuses what a schema cannot say in its first step (Job.InvalidInput), before touching the cloud', async () => {
+    harness = await startJobHarness()
+    // A region the selection cannot be checked against is the API's to refuse; a whitespace-only regionID is ours.
+    const run = await harness.run('snapshot-then-backup', { regionID: '   ' })
     expect(run.status).toBe('FAILED')
-    expect(run.error).toMatchObject({ error: 'Job.InvalidInput', cause: expect.stringContaining('input.retention.keepLast must be a whole number') })
+    expect(run.error).toMatchObject({ error: 'Job.InvalidInput', cause: expect.stringContaining('input.regionID is required') })
     expect(harness.calls('ebs.listDisks')).toBe(0)
   })
 })

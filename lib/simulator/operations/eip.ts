@@ -6,13 +6,15 @@ import { requireInRegion } from '../lookup'
 import { paginate } from '../params'
 import type { OperationInput } from '../runtime'
 import { regionOf, startOrder } from '../runtime'
-import type { EipRecord } from '../state'
+import type { EipRecord, RegionRecord } from '../state'
 import { eipStatusAt, eipView } from '../views'
 
 const ASSOCIATION_TYPE: Record<string, string> = { '1': 'INSTANCE', '2': 'VIP', '3': 'PHYSICALINSTANCE' }
 
-function eipIn(input: OperationInput, regionID: string): EipRecord {
-  return requireInRegion(input.runtime.state.eips, input.params.required('eipID'), regionID, ERROR.eipNotFound, 'EIP')
+/** The region (regionID) and the EIP (eipID) a request names. */
+function requestedEip(input: OperationInput): { region: RegionRecord; eip: EipRecord } {
+  const region = regionOf(input.runtime, input.params)
+  return { region, eip: requireInRegion(input.runtime.state.eips, input.params.required('eipID'), region.regionID, ERROR.eipNotFound, 'EIP') }
 }
 
 function listEips(input: OperationInput) {
@@ -87,8 +89,7 @@ export const eipOperations: SimOperation[] = [
     methods: ['GET'],
     path: '/v4/eip/show',
     handle(input) {
-      const region = regionOf(input.runtime, input.params)
-      return success(eipView(eipIn(input, region.regionID), input.runtime.state, input.now))
+      return success(eipView(requestedEip(input).eip, input.runtime.state, input.now))
     },
   },
   {
@@ -122,8 +123,7 @@ export const eipOperations: SimOperation[] = [
     idempotent: true,
     handle(input) {
       const { params, runtime, now } = input
-      const region = regionOf(runtime, params)
-      const eip = eipIn(input, region.regionID)
+      const { region, eip } = requestedEip(input)
       const associationID = params.required('associationID')
       const type = params.oneOf('associationType', ['1', '2', '3'] as const)
       if (type === '1') requireInRegion(runtime.state.instances, associationID, region.regionID, ERROR.instanceNotFound, 'instance')
@@ -141,9 +141,8 @@ export const eipOperations: SimOperation[] = [
     path: '/v4/eip/disassociate',
     idempotent: true,
     handle(input) {
-      const { params, runtime, now } = input
-      const region = regionOf(runtime, params)
-      const eip = eipIn(input, region.regionID)
+      const { runtime, now } = input
+      const { eip } = requestedEip(input)
       const status = eipStatusAt(eip, runtime.state, now)
       if (status === 'DOWN') throw new SimApiError(ERROR.eipNotBound, `EIP ${eip.eipID} is not bound`)
       if (status !== 'ACTIVE') throw new SimApiError(ERROR.eipBusy, `EIP ${eip.eipID} is ${status}; it can be unbound only when ACTIVE`)
@@ -158,9 +157,8 @@ export const eipOperations: SimOperation[] = [
     path: '/v4/eip/delete',
     idempotent: true,
     handle(input) {
-      const { params, runtime, now } = input
-      const region = regionOf(runtime, params)
-      const eip = eipIn(input, region.regionID)
+      const { runtime, now } = input
+      const { region, eip } = requestedEip(input)
       const status = eipStatusAt(eip, runtime.state, now)
       if (status === 'ACTIVE' || status === 'BANDING_OR_UNBANGDING') {
         throw new SimApiError(ERROR.eipInUse, `EIP ${eip.eipID} is ${status === 'ACTIVE' ? 'bound' : 'changing binding'}; unbind it before deleting`)

@@ -341,7 +341,14 @@ class RunDriver {
       this.budget.signal?.addEventListener('abort', onStop, { once: true })
     })
     cut.catch(() => {})
-    const context: ActionContext = { clientToken: command.clientToken, runId: this.run.id, state: command.state, signal: controller.signal, deadline: limit }
+    const context: ActionContext = {
+      clientToken: command.clientToken,
+      runId: this.run.id,
+      state: command.state,
+      signal: controller.signal,
+      deadline: limit,
+      ...(command.type === 'invoke' && command.scheduledAt !== undefined ? { scheduledAt: command.scheduledAt } : {}),
+    }
     try {
       if (command.type === 'invoke') {
         if (resolved.kind === 'call') {

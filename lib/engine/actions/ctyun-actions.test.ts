@@ -85,4 +85,23 @@ describe('ctyun actions against the simulator', () => {
     expect((done.output as any).backup.status).toBe('Completed')
     expect(sim.simulator.calls.count('eip.create')).toBe(1)
   })
+
+  it('never starts a second CBR backup when a resumed run re-issues execute-now (no clientToken on that API)', async () => {
+    sim.simulator.reset()
+    const client = createCtyunClient({ endpoint: sim.url, credentials: sim.credentials })
+    const action = registerCtyunActions(createActionRegistry(), client).resolve('ctyun:cbr:executePolicy.sync')
+    if (action?.kind !== 'sync') throw new Error('executePolicy.sync is not a sync action')
+    const policy = { regionID: REGION, backupPolicyID: '7f3a9b2c4d5e6f708192a3b4c5d6e701' }
+    const scheduledAt = sim.simulator.clock.now()
+    const context = { clientToken: 't-1', runId: 'r', state: 'Backup', signal: new AbortController().signal, deadline: scheduledAt + 60_000, scheduledAt }
+    const first = (await action.start(policy, context)) as { backupTaskID: string }
+    // The process dies before saving the handle; by the time another worker takes over, the backup has finished.
+    sim.simulator.clock.advance(10 * 60_000)
+    const again = (await action.start(policy, context)) as { backupTaskID: string }
+    expect(again.backupTaskID).toBe(first.backupTaskID)
+    expect(sim.simulator.calls.count('cbr.actionPolicy')).toBe(1)
+    // A later attempt (scheduled after that backup) runs a new one.
+    const later = (await action.start(policy, { ...context, scheduledAt: sim.simulator.clock.now() + 2 * 60_000 })) as { backupTaskID: string }
+    expect(later.backupTaskID).not.toBe(first.backupTaskID)
+  })
 })

@@ -59,17 +59,32 @@ export function registerCtyunActions(registry: ActionRegistry, client: CtyunClie
   call('cbr:listTasks', (input) => collect(client.cbr.listTasks(input as never)))
   call('cbr:listBackups', (input) => collect(client.cbr.listBackups(input as never)))
   sync<{ regionID: string; backupTaskID: string; backupSrcInstanceID?: string; waitedMs?: number; firstProgress?: ProgressMark }>('cbr:executePolicy', {
-    async start(input) {
-      // execute-now takes no clientToken, so a resumed run could start a second backup. Adopt a task of this policy
-      // that is still running instead (CTyun would not run two at once for one policy anyway). An assumption, stated
-      // in lib/engine/ARCHITECTURE.md.
-      const regionID = String(input.regionID)
-      const running = (await collect(client.cbr.listTasks({ regionID }))).find(
-        (task) => task.backupPolicyID === input.backupPolicyID && ['Executing', 'Preparing'].includes(String(task.backupTaskStatusCode)),
+    async start(input, context) {
+      // execute-now takes no clientToken, so a run resumed after a crash could start a second backup. Adopt a task of
+      // this policy that is still running, or that started since this attempt was first scheduled (its first try got
+      // as far as CTyun before the crash) — with a minute's allowance for clock skew. An assumption, stated in
+      // lib/engine/ARCHITECTURE.md. Tasks carry the policy's name and instance, not its ID (doc api 7961), so those
+      // come from the input (`backupPolicyName`, `backupSrcInstanceID`, as the policy list returns them) or a lookup.
+      const { backupPolicyName, backupSrcInstanceID, ...body } = input
+      const regionID = String(body.regionID)
+      const policy =
+        typeof backupPolicyName === 'string'
+          ? { backupPolicyName, backupSrcInstanceID: typeof backupSrcInstanceID === 'string' ? backupSrcInstanceID : undefined }
+          : (await collect(client.cbr.listPolicies({ regionID, backupPolicyID: String(body.backupPolicyID) }))).find((p) => p.backupPolicyID === body.backupPolicyID)
+      const instanceID = policy?.backupSrcInstanceID
+      const since = context.scheduledAt === undefined ? Number.POSITIVE_INFINITY : context.scheduledAt - CLOCK_SKEW_MS
+      const tasks = (await collect(client.cbr.listTasks({ regionID, ...(instanceID ? { backupSrcInstanceID: instanceID } : {}) }))).filter(
+        (task) =>
+          task.backupPolicyID === body.backupPolicyID ||
+          (policy?.backupPolicyName !== undefined && task.backupPolicyName === policy.backupPolicyName && (!instanceID || task.backupSrcInstanceID === instanceID)),
       )
-      if (running?.backupTaskID) return { regionID, backupTaskID: running.backupTaskID }
-      const { backupTaskID } = await client.cbr.executePolicy(input as never)
-      return { regionID, backupTaskID }
+      const adopted =
+        tasks.find((task) => ['Executing', 'Preparing'].includes(String(task.backupTaskStatusCode))) ??
+        tasks.find((task) => beijingTimeMs(task.backupTaskStartTime) >= since)
+      const done = (backupTaskID: string) => ({ regionID, backupTaskID, ...(instanceID ? { backupSrcInstanceID: instanceID } : {}) })
+      if (adopted?.backupTaskID) return done(adopted.backupTaskID)
+      const { backupTaskID } = await client.cbr.executePolicy(body as never)
+      return done(backupTaskID)
     },
     async probe(handle) {
       if (handle.waitedMs === undefined) return firstWait(handle, BACKUP_PREPARING_SCHEDULE)
@@ -146,6 +161,14 @@ export function registerCtyunActions(registry: ActionRegistry, client: CtyunClie
 }
 
 type Params = Record<string, unknown>
+
+/** How far CTyun's clock may be ahead of or behind ours when matching a task to the attempt that started it. */
+const CLOCK_SKEW_MS = 60_000
+
+/** CBR times are Beijing wall-clock text, `2026-11-23 10:07:28`; NaN when absent or unreadable. */
+function beijingTimeMs(text: unknown): number {
+  return typeof text === 'string' && /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}$/.test(text) ? Date.parse(`${text.replace(' ', 'T')}+08:00`) : Number.NaN
+}
 
 function params(name: string, input: unknown): Params {
   if (input === undefined || input === null) return {}

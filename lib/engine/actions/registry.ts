@@ -18,6 +18,11 @@ export interface ActionContext {
   signal: AbortSignal
   /** Epoch ms on the engine's clock; the call should be over by then. */
   deadline: number
+  /**
+   * When this attempt was first scheduled (epoch ms, engine clock): the same when a run resumed after a crash
+   * re-issues the call, so an action whose API takes no clientToken can recognise what its first try started.
+   */
+  scheduledAt?: number
 }
 
 export interface ProbeOutcome<T = unknown> {

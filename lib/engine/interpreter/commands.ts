@@ -14,6 +14,8 @@ export interface InvokeCommand {
   resource: string
   input: unknown
   clientToken: string
+  /** When the attempt was first scheduled (saved with it, so the same on a re-issue). */
+  scheduledAt?: number
   /** Epoch ms after which the call counts as timed out (TimeoutSeconds / HeartbeatSeconds); absent = no limit. */
   deadline?: number
   /** Which error a missed deadline raises. */

@@ -172,6 +172,7 @@ class Interpretation {
               resource: phase.resource,
               input: phase.input,
               clientToken: phase.clientToken,
+              scheduledAt: phase.startedAt,
               ...deadlineOf(phase.timeoutAt, phase.heartbeatMs, this.now),
             })
             break

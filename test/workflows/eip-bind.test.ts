@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { HD1, startJobHarness, type JobHarness } from './job-harness'
 
-const DB01 = '0a1f3c52-7d44-4e0b-9c1e-5b6f2a9d8e02'
-const SPARE_EIP = 'eip-8hq2mz4xcd' // unbound
+import { DB01, SPARE_EIP } from '../../lib/simulator/default-fixture-ids'
 let harness: JobHarness | undefined
 afterEach(async () => {
   await harness?.close()

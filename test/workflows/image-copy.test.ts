@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { HD1, NM8, XN1, startJobHarness, type JobHarness } from './job-harness'
 
-const GOLDEN = 'c5f1e3a0-2222-4a2b-8c3d-000000000010' // private, active, in HD1
+import { PRIVATE_IMAGE as GOLDEN } from '../../lib/simulator/default-fixture-ids'
 let harness: JobHarness | undefined
 afterEach(async () => {
   await harness?.close()

@@ -10,8 +10,8 @@ import { createProductActions } from '../../lib/jobs/product-actions'
 import { startSimulator, type StartSimulatorOptions } from '../../lib/simulator/server'
 
 export const WORKFLOWS_DIR = resolve(import.meta.dirname, '../../workflows')
-export const HD1 = 'bb9fdb42056f11eda1610242ac110002'
-export const NM8 = '81f7728662dd11ec810800155d307d5b'
+export { HD1, NM8 } from '../../lib/simulator/default-fixture-ids'
+/** Region 西南1 (another copy destination of HD1). */
 export const XN1 = '200000001852'
 
 /**

@@ -1,9 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { HD1, startJobHarness, type JobHarness } from './job-harness'
 
-const WEB_SYSTEM = '5d0c1e2f-0001-4c7a-8e4b-a1b2c3d4e501'
-const WEB_DATA = '5d0c1e2f-0002-4c7a-8e4b-a1b2c3d4e502'
-const DB_DATA = '5d0c1e2f-0004-4c7a-8e4b-a1b2c3d4e504'
+import { DISK_DB_DATA as DB_DATA, DISK_WEB_DATA as WEB_DATA, DISK_WEB_SYSTEM as WEB_SYSTEM } from '../../lib/simulator/default-fixture-ids'
 const NIGHTLY = { label: { key: 'backup', value: 'nightly' } }
 
 let harness: JobHarness | undefined

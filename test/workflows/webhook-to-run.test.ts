@@ -4,6 +4,7 @@ import { resolveCtyunTarget } from '../../lib/config/ctyun-target'
 import { signWebhook } from '../../functions/http/webhook-signature'
 import { startNodeServer, type NodeServer } from '../../functions/node'
 import { openEngine } from '../../functions/open-engine'
+import { DB01 } from '../../lib/simulator/default-fixture-ids'
 import { HD1 } from './job-harness'
 
 /**
@@ -12,7 +13,6 @@ import { HD1 } from './job-harness'
  */
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
 const TOKEN = 'webhook-e2e-token-0123456789'
-const DB01 = '0a1f3c52-7d44-4e0b-9c1e-5b6f2a9d8e02'
 let server: NodeServer
 
 beforeAll(async () => {

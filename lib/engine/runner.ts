@@ -192,7 +192,7 @@ class RunDriver {
         continue
       }
       if (result.runnable) {
-        if (!batching || pending.length >= BATCH_EVENTS || clock.now() - lastSave >= BATCH_MS) await flush(new Date(now))
+        if (!batching || pending.length >= BATCH_EVENTS || now - lastSave >= BATCH_MS) await flush(new Date(now))
         continue
       }
       if (inflight.size > 0) {

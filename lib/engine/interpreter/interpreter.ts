@@ -591,11 +591,15 @@ class Interpretation {
     })
   }
 
-  private emit(type: string, frame: Frame | undefined, detail: unknown): void {
+  /** `detail` is always a fresh object literal (or undefined): a child frame's id is added to it in place. */
+  private emit(type: string, frame: Frame | undefined, detail: object | undefined): void {
     const event: NewHistoryEvent = { at: this.at, type }
     if (frame) {
       event.state = frame.state
-      if (frame.id !== ROOT_FRAME) detail = { ...(detail as object), frame: frame.id }
+      if (frame.id !== ROOT_FRAME) {
+        if (detail === undefined) detail = { frame: frame.id }
+        else (detail as { frame?: string }).frame = frame.id
+      }
     }
     if (detail !== undefined) event.detail = detail
     this.events.push(event)

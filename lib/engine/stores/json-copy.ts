@@ -1,8 +1,9 @@
 /**
  * A deep copy with JSON semantics — the same value as `JSON.parse(JSON.stringify(value))` — without building the
- * text: plain objects, arrays and JSON primitives are copied directly (about 2.5× faster than the round trip, 9×
- * faster than structuredClone on history events); anything else (a Date, a class instance, NaN) takes the round trip,
- * so `toJSON`, dropped members and nulls come out exactly as JSON would make them.
+ * text: plain objects, arrays and JSON primitives are copied directly (1.5–2.5× faster than the round trip, 6–9×
+ * faster than structuredClone on history events); anything else (a Date, a class instance, an object with its own
+ * toJSON or "__proto__" member) takes the round trip, so it comes out exactly as JSON would make it.
+ * (Not covered: members or a toJSON put on Object.prototype itself.)
  *
  * @example
  * copyJson({ a: [1, undefined], b: undefined, at: new Date(0) }) // { a: [1, null], at: '1970-01-01T00:00:00.000Z' }
@@ -12,44 +13,34 @@ export function copyJson<T>(value: T): T {
 }
 
 function copy(value: unknown): unknown {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return value
-    case 'number':
-      return Number.isFinite(value) ? value : null
-    case 'object':
-      if (value === null) return null
-      if (Array.isArray(value)) {
-        const array = new Array<unknown>(value.length)
-        for (let i = 0; i < value.length; i++) {
-          const item = copy(value[i])
-          array[i] = item === undefined ? null : item
-        }
-        return array
-      }
-      if (isPlainObject(value)) {
-        const object: Record<string, unknown> = {}
-        for (const key in value) {
-          if (!Object.hasOwn(value, key)) continue
-          const member = copy((value as Record<string, unknown>)[key])
-          if (member === undefined) continue
-          // JSON.parse makes "__proto__" an own member; plain assignment would set the prototype instead.
-          if (key === '__proto__') Object.defineProperty(object, key, { value: member, enumerable: true, writable: true, configurable: true })
-          else object[key] = member
-        }
-        return object
-      }
-      return roundTrip(value)
-    default:
-      // undefined, functions, symbols (→ undefined, dropped by the caller) and bigints (→ TypeError), as JSON does.
-      return roundTrip(value)
+  if (typeof value !== 'object') {
+    if (typeof value === 'string' || typeof value === 'boolean' || value === undefined) return value
+    if (typeof value === 'number') return Number.isFinite(value) ? value : null
+    // Functions and symbols (→ undefined, dropped by the caller) and bigints (→ TypeError), as JSON does.
+    return roundTrip(value)
   }
-}
-
-function isPlainObject(value: object): boolean {
+  if (value === null) return null
+  if (Array.isArray(value)) {
+    const array = new Array<unknown>(value.length)
+    for (let i = 0; i < value.length; i++) {
+      const item = copy(value[i])
+      array[i] = item === undefined ? null : item
+    }
+    return array
+  }
   const prototype = Object.getPrototypeOf(value)
-  return (prototype === Object.prototype || prototype === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function'
+  if (prototype !== Object.prototype && prototype !== null) return roundTrip(value)
+  const object: Record<string, unknown> = {}
+  // for…in over an object whose prototype is Object.prototype or null visits its own enumerable string keys in order,
+  // exactly the members JSON.stringify writes (unless Object.prototype itself was given enumerable members), and is
+  // faster than Object.keys.
+  for (const key in value) {
+    // toJSON replaces the object; "__proto__" assigned plainly would set the prototype (JSON.parse makes it a member).
+    if (key === 'toJSON' || key === '__proto__') return roundTrip(value)
+    const member = copy((value as Record<string, unknown>)[key])
+    if (member !== undefined) object[key] = member
+  }
+  return object
 }
 
 function roundTrip(value: unknown): unknown {

@@ -182,7 +182,7 @@ class RunDriver {
       for (const event of result.events) pending.push(event)
       if (this.machine.status !== 'running') return flush(null)
 
-      const fresh = result.commands.filter((command) => !inflight.has(commandKey(command)))
+      const fresh = result.commands.length === 0 ? result.commands : result.commands.filter((command) => !inflight.has(commandKey(command)))
       if (fresh.length > 0) {
         // Saved before calling: the history says what was started with which clientToken, and a crash from here on
         // re-issues the same calls with the same tokens (or polls what they started).

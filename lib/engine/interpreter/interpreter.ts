@@ -73,26 +73,35 @@ export function abortMachine(machine: Machine): void {
 
 type StatesMap = Record<string, StateDefinition>
 
-// Scopes resolve to the States map of a branch or item processor; definitions are immutable, so cache per definition.
-const scopeCache = new WeakMap<WorkflowDefinition, Map<string, StatesMap>>()
+// Scopes resolve to the States map of a branch or item processor; definitions are immutable, so cache per definition:
+// a tree keyed by the scope's (state name, selector) pairs, walked without building a key (every step of every child
+// frame looks its scope up).
+interface ScopeNode {
+  states: StatesMap
+  /** By state name, then selector (branch index or 'items'). */
+  children: Map<string, Map<string, ScopeNode>>
+}
+const scopeCache = new WeakMap<WorkflowDefinition, ScopeNode>()
 
 function statesOf(definition: WorkflowDefinition, scope: string[]): StatesMap {
   if (scope.length === 0) return definition.States
-  let cache = scopeCache.get(definition)
-  if (!cache) scopeCache.set(definition, (cache = new Map()))
-  const key = scope.join('\u0000')
-  let states = cache.get(key)
-  if (states) return states
-  states = definition.States
+  let node: ScopeNode | undefined = scopeCache.get(definition)
+  if (!node) scopeCache.set(definition, (node = { states: definition.States, children: new Map() }))
   for (let i = 0; i < scope.length; i += 2) {
-    const parent: StateDefinition | undefined = states[scope[i]]
-    const selector = scope[i + 1]
-    const sub: SubWorkflow | undefined = selector === 'items' ? (parent?.ItemProcessor ?? parent?.Iterator) : parent?.Branches?.[Number(selector)]
-    if (!sub) throw new StatesError(StatesErrorNames.Runtime, `The run refers to a branch or iterator "${scope.slice(0, i + 2).join('/')}" the workflow does not have (was it changed while the run was suspended?)`)
-    states = sub.States
+    const stateName = scope[i]!
+    const selector = scope[i + 1]!
+    let bySelector: Map<string, ScopeNode> | undefined = node.children.get(stateName)
+    if (!bySelector) node.children.set(stateName, (bySelector = new Map()))
+    let next: ScopeNode | undefined = bySelector.get(selector)
+    if (!next) {
+      const parent: StateDefinition | undefined = node.states[stateName]
+      const sub: SubWorkflow | undefined = selector === 'items' ? (parent?.ItemProcessor ?? parent?.Iterator) : parent?.Branches?.[Number(selector)]
+      if (!sub) throw new StatesError(StatesErrorNames.Runtime, `The run refers to a branch or iterator "${scope.slice(0, i + 2).join('/')}" the workflow does not have (was it changed while the run was suspended?)`)
+      bySelector.set(selector, (next = { states: sub.States, children: new Map() }))
+    }
+    node = next
   }
-  cache.set(key, states)
-  return states
+  return node.states
 }
 
 class Interpretation {

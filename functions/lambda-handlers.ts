@@ -5,8 +5,8 @@ import type { Engine } from '../lib/engine/engine'
 import type { RunRecord } from '../lib/engine/run'
 import { budgetFrom, DEFAULT_MARGIN_MS } from './budget'
 import type { FunctionsRuntime } from './runtime'
-import { runScheduled, type ScheduledResult } from './scheduled'
-import { runWorker, type WorkerResult } from './worker'
+import type { ScheduledResult } from './scheduled'
+import type { WorkerResult } from './worker'
 
 /** How long an HTTP invocation advances a run it just created before replying 202; the worker does the rest. */
 export const ADVANCE_ON_CREATE_MS = 2_000
@@ -36,7 +36,8 @@ export function createLambdaHandlers(build: () => Promise<FunctionsRuntime>, { l
 
   /** EventBridge schedule → start the named workflow and advance it within this invocation. */
   async function scheduled(event: ScheduledEvent | Record<string, unknown>, context: Context): Promise<ScheduledResult> {
-    const { engine } = await getRuntime()
+    // Each function loads only its own handler's code (a chunk of its own), not the other two's.
+    const [{ engine }, { runScheduled }] = await Promise.all([getRuntime(), import('./scheduled')])
     const result = await runScheduled({ engine }, event, budgetFrom(context.getRemainingTimeInMillis()), { invocationId: context.awsRequestId })
     log(JSON.stringify({ message: 'ctflow scheduled', ...result }))
     return result
@@ -44,7 +45,7 @@ export function createLambdaHandlers(build: () => Promise<FunctionsRuntime>, { l
 
   /** EventBridge rate tick → resume due runs within this invocation. */
   async function worker(event: ScheduledEvent, context: Context): Promise<WorkerResult> {
-    const { engine } = await getRuntime()
+    const [{ engine }, { runWorker }] = await Promise.all([getRuntime(), import('./worker')])
     const result = await runWorker({ engine }, event, budgetFrom(context.getRemainingTimeInMillis()))
     log(JSON.stringify({ message: 'ctflow worker', ...result }))
     return result

@@ -2,13 +2,12 @@
  * `createCtyunClient(options)`: the signed CTyun OpenAPI client. One object per service plus `call()` for any raw
  * signed call (used by `ctflow api`). Config comes in resolved (lib/config/ctyun-config.ts); nothing here reads env.
  */
-import { v4 as uuidv4 } from 'uuid'
 import type { CtyunCallOptions, CtyunCallResult, CtyunCaller } from './caller'
 import type { CtyunEndpoints } from './endpoints'
 import { CTYUN_SERVICES, DEFAULT_CTYUN_ENDPOINTS, isRealCtyunEndpoint } from './endpoints'
 import { parseReply } from './envelope'
 import type { EopCredentials, EopSignerOptions } from './eop-signer'
-import { createEopSigner } from './eop-signer'
+import { createEopSigner, randomUuid } from './eop-signer'
 import { CtyunApiError, CtyunConfigError } from './errors'
 import type { CtyunRetryPolicy, RetryHooks } from './retry'
 import { defaultRetryPolicy, withRetry } from './retry'
@@ -78,7 +77,7 @@ function buildCaller(options: CtyunClientOptions): CtyunCaller {
     log: options.log,
     secrets: [credentials.secretKey, credentials.accessKey],
   })
-  const newToken = options.clientToken ?? uuidv4
+  const newToken = options.clientToken ?? randomUuid
 
   async function call<T>(call: CtyunCallOptions): Promise<CtyunCallResult<T>> {
     const baseUrl = call.baseUrl ?? (call.service ? endpoints[call.service] : undefined)

@@ -8,7 +8,6 @@
  *
  * Everything here is pure: time and request id come in as arguments; no I/O. `createEopSigner` adds the defaults.
  */
-import { v4 as uuidv4 } from 'uuid'
 import type { AsyncEopCrypto, Bytes, EopCrypto, SyncEopCrypto } from './crypto'
 import { defaultEopCrypto } from './crypto'
 import type { EopTimeZone } from './eop-date'
@@ -158,7 +157,7 @@ export interface EopSigner {
  */
 export function createEopSigner(
   credentials: EopCredentials,
-  { crypto = defaultEopCrypto(), now = () => new Date(), timeZone = 'beijing', requestId = uuidv4, cacheSigningKey = true }: EopSignerOptions = {},
+  { crypto = defaultEopCrypto(), now = () => new Date(), timeZone = 'beijing', requestId = randomUuid, cacheSigningKey = true }: EopSignerOptions = {},
 ): EopSigner {
   let cachedDate = ''
   let cachedKey: Bytes | undefined
@@ -196,4 +195,9 @@ export function createEopSigner(
       return signEopAsync(input, credentials, context, asyncCrypto, cacheSigningKey ? cachedKey : undefined)
     },
   }
+}
+
+/** A v4 UUID from Web Crypto (Node ≥ 19, Workers, Deno, Bun): no library on the cold-start path. */
+export function randomUuid(): string {
+  return globalThis.crypto.randomUUID()
 }

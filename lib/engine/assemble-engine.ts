@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto'
 import { createActionRegistry, type ActionRegistry } from './actions/registry'
 import type { Budget, Engine, StartRequest, WorkflowInfo } from './engine'
 import type { WorkflowDefinition } from './interpreter/definition'
-import { checkInput } from './input-schema'
 import { createMachine } from './interpreter/machine'
 import type { NewHistoryEvent, RunRecord } from './run'
 import { advanceRun, driveLeased, systemClock, type Clock, type RunBudget, type RunnerDeps } from './runner'
@@ -85,6 +84,8 @@ export function assembleEngine(options: CreateEngineOptions): Engine & { readonl
       const input = request.input === undefined ? {} : request.input
       assertJson(input)
       if (options.checkInputSchema !== false && workflow.inputSchema !== undefined) {
+        // Loaded on first use: a function answering GET /runs never parses the schema checker.
+        const { checkInput } = await import('./input-schema')
         const problems = checkInput(workflow.inputSchema, input)
         if (problems.length > 0) {
           const list = problems.map((p) => `${p.pointer} ${p.message}`).join('; ')

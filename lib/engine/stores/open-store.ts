@@ -1,6 +1,5 @@
 import { loadStoreConfig, parseStoreSetting, type StoreConfig, type StoreTarget } from '../../config/store-config'
 import type { FileStoreOptions } from './file-store'
-import { createMemoryStore } from './memory-store'
 import type { RunStore } from './run-store'
 import { StoreOpenError } from './store-errors'
 
@@ -26,8 +25,11 @@ export async function openStore(setting: string | StoreTarget, options: OpenStor
   }
   try {
     switch (target.kind) {
-      case 'memory':
+      case 'memory': {
+        // On demand like the others: a deployed function never runs on the memory store.
+        const { createMemoryStore } = await import('./memory-store')
         return createMemoryStore()
+      }
       case 'file': {
         // Loaded on demand too: a function on PostgreSQL never parses the file store.
         const { createFileStore } = await import('./file-store')

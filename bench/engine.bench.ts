@@ -27,11 +27,15 @@ if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function'
 }
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9)
+// The JIT needs ~20,000 transitions (20 runs of the chain) before the engine's per-transition time settles (measured:
+// 4–8 ms per chain run for the first 5, ~0.4 ms from the 20th); with 2 warm-up runs the first workload measured mostly
+// compilation. Both candidates get the same warm-up.
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 10)
 
 /** Median ms of each candidate's runs; candidates take turns round by round so background noise hits them alike. */
-async function timeTogether(rounds: number, candidates: Record<string, () => Promise<void>>): Promise<Record<string, number>> {
+async function timeTogether(rounds: number, candidates: Record<string, () => Promise<void>>, warmup = WARMUP): Promise<Record<string, number>> {
   const samples: Record<string, number[]> = {}
-  for (let round = -2; round < rounds; round++) {
+  for (let round = -warmup; round < rounds; round++) {
     for (const [name, once] of Object.entries(candidates)) {
       const start = performance.now()
       await once()
@@ -67,7 +71,7 @@ export async function run(): Promise<BenchReport> {
       const memory = perTransition(warm.memory!)
       const awsLocal = perTransition(warm.awsLocal!)
       const fileStore = createFileStore(join(dir, `s${n++}`))
-      const file = perTransition((await timeTogether(3, { file: ctflowRun(workload.definition, workload.input, fileStore) })).file!)
+      const file = perTransition((await timeTogether(3, { file: ctflowRun(workload.definition, workload.input, fileStore) }, 2)).file!)
       await fileStore.close()
       rows.push({
         name: `${workload.name}, memory store`,
@@ -88,7 +92,7 @@ export async function run(): Promise<BenchReport> {
     area: 'engine',
     rows,
     notes: [
-      `median of ${ROUNDS} runs after 2 warm-up runs, ctflow (memory) and aws-local-stepfunctions taking turns (file store: 3 runs); a transition is one state executed; ctflow records 2 history events per transition and saves them with the machine (pure transitions batched up to the next side effect, see lib/engine/ARCHITECTURE.md)`,
+      `median of ${ROUNDS} runs after ${WARMUP} warm-up runs (BENCH_ROUNDS, BENCH_WARMUP), ctflow (memory) and aws-local-stepfunctions taking turns (file store: 3 runs after 2 warm-ups); a transition is one state executed; ctflow records 2 history events per transition and saves them with the machine (pure transitions batched up to the next side effect, see lib/engine/ARCHITECTURE.md)`,
       'cold run: esbuild bundle (like dist/), new node process each time; "in-process" is from process start to run done, "wall" includes node startup',
     ],
   }

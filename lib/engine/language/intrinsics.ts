@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto'
 import type { ContextObject } from './context-object'
 import { deepEqual, describeType, JsonPathError, parseJsonPath, readCompiled, type CompiledJsonPath } from './jsonpath'
 import { StatesError, StatesErrorNames } from './states-error'
+import { seededRandom } from './seeded-random'
 
 /**
  * Intrinsic functions of the JSONPath query language (AWS "Intrinsic functions for JSONPath states"): parsed once
@@ -367,18 +368,6 @@ function formatValue(call: IntrinsicCall, value: unknown, position: number): str
   if (value === null) return 'null'
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value)
   fail(call, `argument ${position} must be a string, number, boolean or null to be formatted, got ${describeType(value)}`)
-}
-
-// mulberry32: a small deterministic generator, so a seeded MathRandom gives the same number every time.
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { seededRandom as generator } from '../testing/seeded-random'
+import { seededRandom as generator } from './seeded-random'
 import { IntrinsicSyntaxError, parseIntrinsic } from './intrinsics'
 import { JsonPathError, parseJsonPath, readPath } from './jsonpath'
 

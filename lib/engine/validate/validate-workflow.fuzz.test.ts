@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { seededRandom as generator } from '../testing/seeded-random'
+import { seededRandom as generator } from '../language/seeded-random'
 import { validWorkflows } from './fixtures/valid-workflows'
 import { validateWorkflow } from './validate-workflow'
 

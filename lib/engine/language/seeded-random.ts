@@ -1,4 +1,7 @@
-/** mulberry32: a small deterministic generator of floats in [0, 1), so a fuzz failure reproduces from its seed. */
+/**
+ * mulberry32: a small deterministic generator of floats in [0, 1) — a seeded States.MathRandom gives the same number
+ * every time, and a fuzz failure reproduces from its seed.
+ */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0
   return () => {

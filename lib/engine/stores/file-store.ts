@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path'
 import { isTerminal, type HistoryEvent, type RunRecord } from '../run'
 import { decodeHistory, decodeRunFile, encodeHistory, encodeRunFile, type RunFile } from './file-codec'
 import { FileLocks, type FileLockOptions } from './file-lock'
-import { compareListOrder, decodeCursor, encodeCursor, isAfter, listLimit } from './list-cursor'
+import { listPage } from './list-cursor'
 import type { Lease, LeaseOptions, NewRun, RunQuery, RunStore, RunUpdate } from './run-store'
 import { CorruptRunFileError, RunExistsError, StoreOpenError } from './store-errors'
 import {
@@ -192,30 +192,19 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
 
     async list(query: RunQuery) {
       ensureOpen()
-      const limit = listLimit(query.limit)
-      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor)
-      const names = readdirSync(paths.runs).filter((name) => name.endsWith('.json'))
-      const records: RunRecord[] = []
-      for (const name of names) {
-        try {
-          const run = readRun(decodeURIComponent(name.slice(0, -'.json'.length)))
-          if (run) records.push(run.record)
-        } catch (error) {
-          if (error instanceof CorruptRunFileError) onCorrupt(error)
-          else throw error
+      return listPage(query, () => {
+        const records: RunRecord[] = []
+        for (const name of readdirSync(paths.runs).filter((file) => file.endsWith('.json'))) {
+          try {
+            const run = readRun(decodeURIComponent(name.slice(0, -'.json'.length)))
+            if (run) records.push(run.record)
+          } catch (error) {
+            if (error instanceof CorruptRunFileError) onCorrupt(error)
+            else throw error
+          }
         }
-      }
-      const matching = records
-        .filter((record) => query.workflow === undefined || record.workflow === query.workflow)
-        .filter((record) => query.status === undefined || record.status === query.status)
-        .filter((record) => after === undefined || isAfter(record, after))
-        .sort(compareListOrder)
-      const page = matching.slice(0, limit)
-      const last = page.at(-1)
-      return {
-        runs: page.map(summarize),
-        ...(matching.length > limit && last ? { nextCursor: encodeCursor(last) } : {}),
-      }
+        return records
+      }, summarize)
     },
 
     async history(id: string, options: { afterSeq?: number; limit?: number } = {}) {

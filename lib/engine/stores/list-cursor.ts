@@ -1,3 +1,5 @@
+import type { RunRecord, RunSummary } from '../run'
+import type { RunQuery } from './run-store'
 import { InvalidCursorError } from './store-errors'
 
 /**
@@ -50,4 +52,24 @@ export function listLimit(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_LIST_LIMIT
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit: expected a positive integer, got ${limit}`)
   return Math.min(limit, MAX_LIST_LIMIT)
+}
+
+/**
+ * One `list` page over records held in full (memory and file stores; PostgreSQL does this in SQL): the query's
+ * filters, list order, the cursor, the limit, and the next cursor when more remain. Checks limit and cursor first.
+ */
+export function listPage(query: RunQuery, records: () => Iterable<RunRecord>, toSummary: (record: RunRecord) => RunSummary): { runs: RunSummary[]; nextCursor?: string } {
+  const limit = listLimit(query.limit)
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor)
+  const matching = [...records()]
+    .filter((record) => query.workflow === undefined || record.workflow === query.workflow)
+    .filter((record) => query.status === undefined || record.status === query.status)
+    .filter((record) => after === undefined || isAfter(record, after))
+    .sort(compareListOrder)
+  const page = matching.slice(0, limit)
+  const last = page.at(-1)
+  return {
+    runs: page.map(toSummary),
+    ...(matching.length > limit && last ? { nextCursor: encodeCursor(last) } : {}),
+  }
 }

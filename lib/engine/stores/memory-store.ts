@@ -1,5 +1,5 @@
 import type { HistoryEvent, NewHistoryEvent, RunRecord, RunSummary } from '../run'
-import { compareListOrder, decodeCursor, encodeCursor, isAfter, listLimit } from './list-cursor'
+import { listPage } from './list-cursor'
 import type { Lease, LeaseOptions, NewRun, RunQuery, RunStore, RunUpdate } from './run-store'
 import { copyJson } from './json-copy'
 import { RunExistsError } from './store-errors'
@@ -67,20 +67,7 @@ export function createMemoryStore(): RunStore {
 
     async list(query: RunQuery) {
       open()
-      const limit = listLimit(query.limit)
-      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor)
-      const matching = [...runs.values()]
-        .map((entry) => entry.stored.record)
-        .filter((record) => query.workflow === undefined || record.workflow === query.workflow)
-        .filter((record) => query.status === undefined || record.status === query.status)
-        .filter((record) => after === undefined || isAfter(record, after))
-        .sort(compareListOrder)
-      const page = matching.slice(0, limit)
-      const last = page.at(-1)
-      return {
-        runs: page.map(summaryOf),
-        ...(matching.length > limit && last ? { nextCursor: encodeCursor(last) } : {}),
-      }
+      return listPage(query, () => [...runs.values()].map((entry) => entry.stored.record), summaryOf)
     },
 
     async history(id: string, options: { afterSeq?: number; limit?: number } = {}) {

@@ -47,6 +47,11 @@ export interface RunRecord {
   idempotencyKey?: string
   /** A hash of the request that created the run, so a reused idempotency key with another body can be refused (422). */
   requestHash?: string
+  /**
+   * The run whose distributed Map started this one (one child run per item, `ProcessorConfig.Mode: DISTRIBUTED`).
+   * When a child run finishes, the store makes its parent due at once, so whichever worker is free collects the result.
+   */
+  parentId?: string
   /** Set by cancel(); the worker holding the lease stops at its next save. */
   cancelRequested: boolean
   /** Number of saved transitions; grows by one per save. */

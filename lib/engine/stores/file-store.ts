@@ -27,9 +27,11 @@ import {
   isLeasable,
   markCancelRequested,
   newStoredRun,
+  parentToWake,
   releaseLease,
   renewLease,
   summarize,
+  wakeParent,
 } from './stored-run'
 
 export interface FileStoreOptions {
@@ -173,6 +175,16 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
     }
   }
 
+  /** Makes a finished child's RUNNING parent due now (stored-run.ts wakeParent), keeping the due index in step. */
+  async function wake(id: string, now: Date): Promise<void> {
+    await locks.with(runLock(fileName(id)), async () => {
+      const run = readRun(id)
+      if (!run) return
+      const before = dueEntry(run.record)
+      if (wakeParent(run, now)) withDueIndex(before, dueEntry(run.record), () => writeRun(run))
+    })
+  }
+
   return {
     async create(run: NewRun) {
       ensureOpen()
@@ -298,7 +310,13 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
         const before = dueEntry(run.record)
         const events = applyUpdate(run, update)
         run.historyBytes = appendHistory(lease.runId, run.historyBytes, events)
-        return withDueIndex(before, dueEntry(run.record), () => writeRun(run))
+        const saved = withDueIndex(before, dueEntry(run.record), () => writeRun(run))
+        return { saved, parentId: parentToWake(run, update) }
+      }).then(async ({ saved, parentId }) => {
+        // Under the parent's own lock, after the child's (locks are never nested). Not atomic with the child's save:
+        // if the process dies in between, the parent still finds the result at its next poll of the child.
+        if (parentId !== undefined && isStorableId(parentId)) await wake(parentId, update.now)
+        return saved
       })
     },
 

@@ -62,6 +62,7 @@ export function listPage(query: RunQuery, records: () => Iterable<RunRecord>, to
   const limit = listLimit(query.limit)
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor)
   const matching = [...records()]
+    .filter((record) => record.parentId === query.parentId)
     .filter((record) => query.workflow === undefined || record.workflow === query.workflow)
     .filter((record) => query.status === undefined || record.status === query.status)
     .filter((record) => after === undefined || isAfter(record, after))

@@ -11,9 +11,11 @@ import {
   isLeasable,
   markCancelRequested,
   newStoredRun,
+  parentToWake,
   releaseLease,
   renewLease,
   type StoredRun,
+  wakeParent,
 } from './stored-run'
 
 /**
@@ -125,6 +127,8 @@ export function createMemoryStore(): RunStore {
         now: new Date(update.now.getTime()),
       })
       appendEvents(entry!, update.events)
+      const parentId = parentToWake(entry!.stored, update)
+      if (parentId !== undefined) wakeParent(runs.get(parentId)?.stored, update.now)
       return recordOf(entry!)
     },
 

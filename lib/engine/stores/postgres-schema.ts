@@ -47,6 +47,14 @@ export const MIGRATIONS: readonly { version: number; sql: (schema: string) => st
       );
     `,
   },
+  {
+    version: 2,
+    sql: (s) => `
+      -- distributed Map: a child run per item points at the run that started it
+      ALTER TABLE ${s}.runs ADD COLUMN parent_id text COLLATE "C";
+      CREATE INDEX runs_parent_created ON ${s}.runs (parent_id, created_at DESC, id DESC) WHERE parent_id IS NOT NULL;
+    `,
+  },
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
+import { MIGRATIONS, SCHEMA_VERSION } from './postgres-schema'
 import { createPostgresStore } from './postgres-store'
 import { runStoreContract } from './store.contract'
 import { StoreOpenError } from './store-errors'
@@ -29,11 +30,35 @@ describe('postgres store', () => {
     const stores = await Promise.all(Array.from({ length: 4 }, () => createPostgresStore({ connectionString: url, schema, poolMax: 1 })))
     const client = new pg.Client({ connectionString: url })
     await client.connect()
-    const { rows } = await client.query(`SELECT version FROM "${schema}".schema_version`)
+    const { rows } = await client.query(`SELECT version FROM "${schema}".schema_version ORDER BY version`)
     await client.end()
     await Promise.all(stores.map((store) => store.close()))
 
-    expect(rows).toEqual([{ version: 1 }])
+    expect(rows).toEqual(MIGRATIONS.map(({ version }) => ({ version })))
+  })
+
+  it('migrates a version-1 schema forward, keeping its runs', async () => {
+    const schema = freshSchema()
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    // What ctflow with only the first migration left behind.
+    await client.query(`CREATE SCHEMA "${schema}"`)
+    await client.query(`CREATE TABLE "${schema}".schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`)
+    await client.query(MIGRATIONS[0]!.sql(`"${schema}"`))
+    await client.query(`INSERT INTO "${schema}".schema_version (version) VALUES (1)`)
+    await client.query(`INSERT INTO "${schema}".runs (id, workflow, status, created_at, updated_at) VALUES ('old', 'w', 'SUCCEEDED', now(), now())`)
+
+    const store = await createPostgresStore({ connectionString: url, schema })
+    const { rows } = await client.query(`SELECT max(version) AS version FROM "${schema}".schema_version`)
+    await client.end()
+    const old = await store.get('old')
+    const listed = await store.list({})
+    await store.close()
+
+    expect(rows).toEqual([{ version: SCHEMA_VERSION }])
+    expect(old).toMatchObject({ id: 'old', status: 'SUCCEEDED' })
+    expect(old!.parentId).toBeUndefined()
+    expect(listed.runs.map((r) => r.id)).toEqual(['old'])
   })
 
   it('refuses a schema written by a newer version and leaves it untouched', async () => {
@@ -46,10 +71,10 @@ describe('postgres store', () => {
     const opening = createPostgresStore({ connectionString: url, schema })
 
     await expect(opening).rejects.toBeInstanceOf(StoreOpenError)
-    await expect(opening).rejects.toThrow(/version 99, newer than this ctflow understands \(1\)/)
+    await expect(opening).rejects.toThrow(new RegExp(`version 99, newer than this ctflow understands \\(${SCHEMA_VERSION}\\)`))
     const { rows } = await client.query(`SELECT version FROM "${schema}".schema_version ORDER BY version`)
     await client.end()
-    expect(rows).toEqual([{ version: 1 }, { version: 99 }])
+    expect(rows).toEqual([...MIGRATIONS.map(({ version }) => ({ version })), { version: 99 }])
   })
 
   it('fails at open, naming the URL without its password, when the server is unreachable', async () => {

@@ -131,9 +131,9 @@ function describe(error: unknown, connectionString: string): string {
 }
 
 const RECORD_COLUMNS = `id, workflow, status, input, machine, output, output IS NULL AS output_missing, error, resume_at,
-  idempotency_key, request_hash, cancel_requested, version, created_at, updated_at`
+  idempotency_key, request_hash, parent_id, cancel_requested, version, created_at, updated_at`
 const SUMMARY_COLUMNS = `id, workflow, status, output, output IS NULL AS output_missing, error, resume_at,
-  idempotency_key, request_hash, cancel_requested, version, created_at, updated_at`
+  idempotency_key, request_hash, parent_id, cancel_requested, version, created_at, updated_at`
 
 interface RunRow {
   id: string
@@ -147,6 +147,7 @@ interface RunRow {
   resume_at: Date | null
   idempotency_key: string | null
   request_hash: string | null
+  parent_id: string | null
   cancel_requested: boolean
   version: number
   created_at: Date
@@ -168,6 +169,7 @@ function toSummary(row: RunRow): RunSummary {
   if (row.error !== null) summary.error = row.error
   if (row.idempotency_key !== null) summary.idempotencyKey = row.idempotency_key
   if (row.request_hash !== null) summary.requestHash = row.request_hash
+  if (row.parent_id !== null) summary.parentId = row.parent_id
   return summary
 }
 
@@ -211,15 +213,15 @@ function postgresStore(pool: pg.Pool, schema: string, listenWith: { connectionSt
         try {
           ;({ rows } = await pool.query<RunRow>(
             `WITH inserted AS (
-               INSERT INTO ${s}.runs (id, workflow, status, input, machine, resume_at, idempotency_key, request_hash, created_at, updated_at, last_seq)
-               VALUES ($1, $2, 'RUNNING', $3::json, $4::json, $5, $6, $7, $8, $8, $9)
+               INSERT INTO ${s}.runs (id, workflow, status, input, machine, resume_at, idempotency_key, request_hash, parent_id, created_at, updated_at, last_seq)
+               VALUES ($1, $2, 'RUNNING', $3::json, $4::json, $5, $6, $7, $12, $8, $8, $9)
                ON CONFLICT (idempotency_key) DO NOTHING
                RETURNING ${RECORD_COLUMNS}
              ), appended AS (${appendEvents('inserted', '0', '$10')})
              -- idle workers LISTEN (waitForDue): a new run is due at once; delivered when this statement commits
              SELECT *, pg_notify('${DUE_CHANNEL}', $11) AS notified FROM inserted`,
             [run.id, run.workflow, json(run.input), json(run.machine), run.resumeAt, run.idempotencyKey ?? null,
-              run.requestHash ?? null, run.now, run.events.length, JSON.stringify(run.events), schema],
+              run.requestHash ?? null, run.now, run.events.length, JSON.stringify(run.events), schema, run.parentId ?? null],
           ))
         } catch (error) {
           if ((error as { code?: string; constraint?: string }).code === '23505' && (error as { constraint?: string }).constraint === 'runs_pkey') {
@@ -241,6 +243,7 @@ function postgresStore(pool: pg.Pool, schema: string, listenWith: { connectionSt
       const limit = listLimit(query.limit)
       const conditions: string[] = []
       const params: unknown[] = []
+      conditions.push(query.parentId === undefined ? 'parent_id IS NULL' : `parent_id = $${params.push(query.parentId)}`)
       if (query.workflow !== undefined) conditions.push(`workflow = $${params.push(query.workflow)}`)
       if (query.status !== undefined) conditions.push(`status = $${params.push(query.status)}`)
       if (query.cursor !== undefined) {
@@ -248,7 +251,7 @@ function postgresStore(pool: pg.Pool, schema: string, listenWith: { connectionSt
         conditions.push(`(created_at, id) < ($${params.push(after.createdAt)}::timestamptz, $${params.push(after.id)}::text)`)
       }
       const { rows } = await pool.query<RunRow>(
-        `SELECT ${SUMMARY_COLUMNS} FROM ${s}.runs ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+        `SELECT ${SUMMARY_COLUMNS} FROM ${s}.runs WHERE ${conditions.join(' AND ')}
          ORDER BY created_at DESC, id DESC LIMIT $${params.push(limit + 1)}`,
         params,
       )
@@ -321,10 +324,17 @@ function postgresStore(pool: pg.Pool, schema: string, listenWith: { connectionSt
              version = version + 1, updated_at = $8, last_seq = last_seq + $9
            WHERE id = $1 AND lease_token = $2 AND lease_expires_at IS NOT NULL
            RETURNING ${RECORD_COLUMNS}, last_seq
-         ), appended AS (${appendEvents('updated', 'r.last_seq - $9', '$10')})
-         SELECT * FROM updated`,
+         ), appended AS (${appendEvents('updated', 'r.last_seq - $9', '$10')}),
+         -- a child run that just finished makes its parent due now, in this same transaction (RunStore.save)
+         woken AS (
+           UPDATE ${s}.runs p SET resume_at = $8
+           FROM updated u
+           WHERE p.id = u.parent_id AND u.status <> 'RUNNING' AND p.status = 'RUNNING' AND (p.resume_at IS NULL OR p.resume_at > $8)
+           RETURNING pg_notify('${DUE_CHANNEL}', $11) AS notified
+         )
+         SELECT * FROM updated LEFT JOIN (SELECT count(*) AS woken FROM woken) w ON true`,
         [lease.runId, lease.token, update.status, json(update.machine), update.resumeAt, json(update.output),
-          json(update.error), update.now, update.events.length, JSON.stringify(update.events)],
+          json(update.error), update.now, update.events.length, JSON.stringify(update.events), schema],
       )
       if (!rows[0]) throw new LeaseLostError(lease.runId)
       return toRecord(rows[0])

@@ -27,6 +27,8 @@ export interface RunStore {
   /**
    * Saves one transition and appends its events atomically, if the lease is still the current one.
    * Returns the saved record (whose `cancelRequested` the worker checks). Throws LeaseLostError otherwise.
+   * A child run's save that finishes it also makes its RUNNING parent due now (resumeAt = min(resumeAt, now)), so the
+   * parent collects the result without waiting for its next poll (PostgreSQL: in the same statement).
    */
   save(lease: Lease, update: RunUpdate): Promise<RunRecord>
   /** Gives the lease up early so another worker may take the run at once. Never throws for a lost lease. */
@@ -58,6 +60,8 @@ export interface NewRun {
   resumeAt: Date | null
   idempotencyKey?: string
   requestHash?: string
+  /** A distributed Map's child run: its parent (see RunRecord.parentId). */
+  parentId?: string
   now: Date
   events: NewHistoryEvent[]
 }
@@ -73,6 +77,8 @@ export interface RunUpdate {
 }
 
 export interface RunQuery {
+  /** Absent: top-level runs only. Given: the child runs a distributed Map of that run started. */
+  parentId?: string
   workflow?: string
   status?: RunStatus
   limit?: number

@@ -157,6 +157,44 @@ export function runStoreContract(name: string, createStore: () => Promise<RunSto
       })
     })
 
+    describe('child runs (distributed Map)', () => {
+      it('keeps parentId, lists children only under their parent, and top-level runs without them', async () => {
+        await store.create(newRun('parent', { now: at(0) }))
+        await store.create(newRun('child-1', { now: at(1_000), parentId: 'parent', workflow: 'nightly-backup#/States/M/ItemProcessor' }))
+        await store.create(newRun('child-0', { now: at(1_000), parentId: 'parent', workflow: 'nightly-backup#/States/M/ItemProcessor' }))
+        await store.create(newRun('other', { now: at(2_000) }))
+
+        expect((await store.get('child-0'))!.parentId).toBe('parent')
+        expect((await store.get('parent'))!.parentId).toBeUndefined()
+        expect((await store.list({})).runs.map((r) => r.id)).toEqual(['other', 'parent'])
+        const children = await store.list({ parentId: 'parent', limit: 1 })
+        expect(children.runs.map((r) => [r.id, r.parentId])).toEqual([['child-1', 'parent']])
+        expect((await store.list({ parentId: 'parent', cursor: children.nextCursor! })).runs.map((r) => r.id)).toEqual(['child-0'])
+        expect((await store.list({ parentId: 'other' })).runs).toEqual([])
+      })
+
+      it("makes the parent due when a child finishes — not when it merely saves — and leaves a finished parent alone", async () => {
+        await store.create(newRun('parent', { resumeAt: at(60_000) }))
+        await store.create(newRun('child', { parentId: 'parent', resumeAt: at(0) }))
+        const child = (await store.acquire('child', lease('w', 0)))!
+
+        await store.save(child, update({ resumeAt: at(5), now: at(5) }))
+        expect((await store.get('parent'))!.resumeAt).toEqual(at(60_000))
+        await store.save(child, update({ status: 'SUCCEEDED', output: { ok: 1 }, now: at(10) }))
+        expect((await store.get('parent'))!.resumeAt).toEqual(at(10))
+        expect((await store.claimDue({ ...lease('w2', 10), limit: 5 })).map((c) => c.runId)).toEqual(['parent'])
+
+        // A parent that is already due earlier, or finished, is not moved.
+        await store.create(newRun('done', {}))
+        const done = (await store.acquire('done', lease('w', 20)))!
+        await store.save(done, update({ status: 'FAILED', error: { error: 'E' }, now: at(20) }))
+        await store.create(newRun('orphan', { parentId: 'done', resumeAt: at(0) }))
+        const orphan = (await store.acquire('orphan', lease('w', 30)))!
+        await store.save(orphan, update({ status: 'SUCCEEDED', now: at(30) }))
+        expect(await store.get('done')).toMatchObject({ status: 'FAILED', resumeAt: null })
+      })
+    })
+
     describe('history', () => {
       it('keeps events in seq order across saves, with afterSeq and limit', async () => {
         await store.create(newRun('r1'))

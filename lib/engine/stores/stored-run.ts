@@ -34,6 +34,7 @@ export function newStoredRun(run: NewRun): { stored: StoredRun; events: HistoryE
   }
   if (run.idempotencyKey !== undefined) record.idempotencyKey = run.idempotencyKey
   if (run.requestHash !== undefined) record.requestHash = run.requestHash
+  if (run.parentId !== undefined) record.parentId = run.parentId
   const stored: StoredRun = { record, lease: null, lastToken: 0, lastSeq: 0 }
   return { stored, events: numberEvents(stored, run.events) }
 }
@@ -82,6 +83,22 @@ export function applyUpdate(stored: StoredRun, update: RunUpdate): HistoryEvent[
   record.version += 1
   record.updatedAt = update.now
   return numberEvents(stored, update.events)
+}
+
+/**
+ * The parent a save must wake: a child run that this update finishes. The parent's wake-up is `wakeParent`.
+ */
+export function parentToWake(stored: StoredRun, update: RunUpdate): string | undefined {
+  return stored.record.parentId !== undefined && isTerminal(update.status) ? stored.record.parentId : undefined
+}
+
+/** Makes a RUNNING run due at `now` at the latest (a finished child's parent); returns whether anything changed. */
+export function wakeParent(parent: StoredRun | undefined, now: Date): boolean {
+  if (!parent || parent.record.status !== 'RUNNING') return false
+  const resumeAt = parent.record.resumeAt
+  if (resumeAt !== null && resumeAt.getTime() <= now.getTime()) return false
+  parent.record.resumeAt = new Date(now.getTime())
+  return true
 }
 
 /** Gives up the lease if it is still the current one; a lost lease is ignored. */

@@ -1,11 +1,11 @@
 import type { FunctionsConfig } from '../lib/config/functions-config'
-import { createCtyunClient, type CtyunClient, type CtyunClientOptions } from '../lib/ctyun/client'
+import type { CtyunClientOptions } from '../lib/ctyun/client'
 import { DEMO_CREDENTIALS } from '../lib/simulator/demo-credentials'
 import { assembleEngine } from '../lib/engine/assemble-engine'
 import type { Engine } from '../lib/engine/engine'
 import type { RunStore } from '../lib/engine/stores/run-store'
 import { openStore } from '../lib/engine/stores/open-store'
-import { createProductActions } from '../lib/jobs/product-actions'
+import { createLazyProductActions } from '../lib/jobs/lazy-product-actions'
 import { SHIPPED_WORKFLOWS } from '../workflows/shipped'
 import type { OpenedEngine } from './runtime'
 
@@ -45,7 +45,6 @@ export async function openEngine(config: FunctionsConfig, { resolveTarget, cwd }
   try {
     const ctyun = await (resolveTarget ?? deployedTarget)(config)
     closers.push(() => ctyun.close())
-    const client = createCtyunClient(ctyun.clientOptions)
 
     const target = config.store.target
     const store = await openStore(target.kind === 'file' && cwd ? { kind: 'file', path: resolvePath(cwd, target.path) } : target, {
@@ -54,7 +53,7 @@ export async function openEngine(config: FunctionsConfig, { resolveTarget, cwd }
     })
     closers.push(() => store.close())
 
-    const engine = await buildEngine(store, client)
+    const engine = await buildEngine(store, ctyun.clientOptions)
     closers.push(() => engine.close())
     return { engine, describe: `${ctyun.description}; store: ${target.kind}`, close: closeAll }
   } catch (error) {
@@ -84,10 +83,15 @@ async function deployedTarget(config: FunctionsConfig): Promise<ClientTarget> {
  * The shipped workflows over the product actions (`ctyun:*` and `ctflow:*`). They are validated at build time —
  * `npm test` runs the full validator and asl-validator over workflows/ (lib/engine/validate, test/workflows) — so
  * the validator (≈19 KiB minified) stays out of the function bundle; only the Task resources are checked here, at
- * start, since they depend on the registry this bundle carries.
+ * start, against the registry's names. The actions' code and the CTyun client (lib/ctyun, p-retry) load on the first
+ * Task call, a lazy chunk: a request that runs no Task (the runs API) does not pay for them at cold start. A bad key
+ * or endpoint still fails at start: loadFunctionsConfig (resolveCtyunConfig) checks what the client would.
  */
-async function buildEngine(store: RunStore, client: CtyunClient): Promise<Engine> {
-  const actions = createProductActions(client)
+async function buildEngine(store: RunStore, clientOptions: CtyunClientOptions): Promise<Engine> {
+  const actions = createLazyProductActions(async () => {
+    const { createCtyunClient } = await import('../lib/ctyun/client')
+    return createCtyunClient(clientOptions)
+  })
   return assembleEngine({ store, actions, workflows: [...SHIPPED_WORKFLOWS], validate: (definition) => unknownResources(definition, actions) })
 }
 

@@ -34,13 +34,15 @@ function template(): Record<string, Resource> {
 }
 
 describe('npm run package', () => {
-  it('packages each function as a self-contained minified entry bundle within 150 KiB, lazy chunks beside it', () => {
+  it('packages each function as a self-contained minified entry bundle within 150 kB, lazy chunks beside it', () => {
     for (const name of FUNCTIONS) {
       const files = readZip(readFileSync(join(out, `${name}.zip`)))
       expect([...files.keys()]).toContain(BUNDLE)
       // Only our bundle and its chunks: no node_modules install, nothing else from the repository.
       for (const file of files.keys()) expect(file).toMatch(/^functions\/(aws-lambda|chunks\/[\w-]+)\.mjs$/)
-      expect(files.get(BUNDLE)!.length).toBeLessThanOrEqual(150 * 1024)
+      // 150 kB read as decimal (150,000 bytes), the stricter of the two readings of the target (150 KiB = 153,600).
+      // The CTyun client and the actions load lazily on the first Task (lib/jobs/lazy-product-actions.ts); keep it so.
+      expect(files.get(BUNDLE)!.length).toBeLessThanOrEqual(150_000)
       // The simulator is for `ctflow serve`; deployed functions never carry it (open-engine.ts).
       for (const content of files.values()) expect(content.toString('utf8')).not.toContain('/_sim')
     }

@@ -21,7 +21,7 @@ export interface JobActionDeps {
   now: () => number
 }
 
-export const JOB_ACTION_NAMES = ['ctflow:backup:prepare', 'ctflow:backup:planRetention', 'ctflow:backup:report', 'ctflow:image:planCopies'] as const
+export { JOB_ACTION_NAMES } from './job-action-names'
 
 export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps): ActionRegistry {
   return registry

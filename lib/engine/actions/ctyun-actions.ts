@@ -4,20 +4,22 @@ import { collect } from '../../ctyun/paginate'
 import type { ProbeResult } from '../../ctyun/wait'
 import type { SnapshotCreation } from '../../ctyun/services/ebs'
 import { BACKUP_PREPARING_SCHEDULE, CREATION_SCHEDULE, elapsedPollDelay, percentOf, progressPollDelay, RESOURCE_SCHEDULE, type ElapsedSchedule, type ProgressMark } from '../../ctyun/poll-schedule'
+import type { CtyunActionName } from './ctyun-action-names'
 import type { ActionContext, ActionRegistry, ProbeOutcome, SyncAction } from './registry'
 
 /**
  * Binds lib/ctyun operations as Task resources `ctyun:<service>:<operation>` (add `.sync` to wait for completion).
  * Inputs are the client method's parameters; writes get the Task's deterministic clientToken, so a run resumed after
  * a crash re-issues the same request and CTyun returns the same resource. List operations return every page as an
- * array. `pollDelayMs` overrides the `.sync` poll schedule (default 1 s ×3, then ×1.5 up to 30 s). The full list is in
- * lib/engine/ARCHITECTURE.md.
+ * array. `pollDelayMs` overrides the `.sync` poll schedule (default 1 s ×3, then ×1.5 up to 30 s). The names and kinds
+ * are listed in ctyun-action-names.ts (so a registry can know them before this code loads); the full list with notes
+ * is in lib/engine/ARCHITECTURE.md.
  *
  * @example registerCtyunActions(createActionRegistry(), createCtyunClient(target.clientOptions))
  */
 export function registerCtyunActions(registry: ActionRegistry, client: CtyunClient, options: { pollDelayMs?: (polls: number) => number } = {}): ActionRegistry {
-  const call = (name: string, run: (input: Params, context: ActionContext) => Promise<unknown>) => registry.register(`ctyun:${name}`, { call: (input, context) => run(params(name, input), context) })
-  const sync = <H>(name: string, action: { start(input: Params, context: ActionContext): Promise<H>; probe(handle: H, context: ActionContext): Promise<ProbeOutcome> }) =>
+  const call = (name: CtyunActionName<'call'>, run: (input: Params, context: ActionContext) => Promise<unknown>) => registry.register(`ctyun:${name}`, { call: (input, context) => run(params(name, input), context) })
+  const sync = <H>(name: CtyunActionName<'sync'>, action: { start(input: Params, context: ActionContext): Promise<H>; probe(handle: H, context: ActionContext): Promise<ProbeOutcome> }) =>
     registry.register(`ctyun:${name}`, {
       start: (input, context) => action.start(params(name, input), context),
       probe: (handle, context) => action.probe(handle as H, context),

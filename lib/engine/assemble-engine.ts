@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { createActionRegistry, type ActionRegistry } from './actions/registry'
 import type { Budget, Engine, StartRequest, WorkflowInfo } from './engine'
 import type { WorkflowDefinition } from './interpreter/definition'
+import { cancelRun } from './child-run-commands'
+import { childDefinition, splitWorkflowName } from './interpreter/child-runs'
 import { createMachine } from './interpreter/machine'
 import type { NewHistoryEvent, RunRecord } from './run'
 import { advanceRun, driveLeased, systemClock, type Clock, type RunBudget, type RunnerDeps } from './runner'
@@ -33,6 +35,11 @@ export interface CreateEngineOptions {
   checkInputSchema?: boolean
   /** How often a run is saved: see RunnerDeps.saveEvery (default `boundary`). */
   saveEvery?: 'boundary' | 'transition'
+  /**
+   * See RunnerDeps.childRunGraceMs. Default: 250 ms with a store that wakes idle workers (PostgreSQL's waitForDue),
+   * else 0 (memory and file stores serve one process, which runs the children itself at once).
+   */
+  childRunGraceMs?: number
 }
 
 /** A run id or workflow the engine does not know; the message names it. */
@@ -64,16 +71,28 @@ export function assembleEngine(options: CreateEngineOptions): Engine & { readonl
   }
   if (problems.length > 0) throw new WorkflowError(problems)
 
+  // A distributed Map's child runs carry `<workflow>#<pointer to the ItemProcessor>` (interpreter/child-runs.ts).
+  const childDefinitions = new Map<string, WorkflowDefinition | undefined>()
+  const childDefinitionOf = (name: string): WorkflowDefinition | undefined => {
+    if (!childDefinitions.has(name)) {
+      const { workflow, pointer } = splitWorkflowName(name)
+      const root = workflows.get(workflow)?.definition
+      childDefinitions.set(name, root && pointer !== undefined ? childDefinition(root, pointer) : undefined)
+    }
+    return childDefinitions.get(name)
+  }
+
   const deps: RunnerDeps = {
     store,
     actions,
-    definitionOf: (name) => workflows.get(name)?.definition,
+    definitionOf: (name) => workflows.get(name)?.definition ?? childDefinitionOf(name),
     clock,
     random,
     owner: options.owner ?? `engine-${process.pid}-${randomUUID().slice(0, 8)}`,
     leaseMs,
     onEvents: options.onEvents,
     saveEvery: options.saveEvery,
+    childRunGraceMs: options.childRunGraceMs ?? (store.waitForDue ? 250 : 0),
   }
 
   const engine = {
@@ -109,13 +128,7 @@ export function assembleEngine(options: CreateEngineOptions): Engine & { readonl
     get: (id: string) => store.get(id),
     history: (id: string) => store.history(id),
     list: (query: Parameters<Engine['list']>[0]) => store.list(query),
-    async cancel(id: string) {
-      const marked = await store.requestCancel(id, new Date(clock.now()))
-      if (!marked || marked.status !== 'RUNNING') return marked
-      // Nobody is advancing it (suspended, or never picked up): finish the cancellation now rather than at the next
-      // wake-up. If a worker holds it, that worker stops at its next save.
-      return (await advanceRun(deps, id, { deadline: clock.now() })) ?? marked
-    },
+    cancel: (id: string) => cancelRun(deps, id, advanceRun),
     async advance(id: string, budget: Budget) {
       const run = await advanceRun(deps, id, budget)
       if (!run) throw new EngineInputError(`No run with id "${id}"`, 'id')

@@ -1,6 +1,8 @@
 import { toTaskError } from './actions/task-errors'
 import type { ActionContext, ActionRegistry } from './actions/registry'
 import type { Budget } from './engine'
+import { cancelRun, executeChildRunCommand } from './child-run-commands'
+import { CHILD_RUN_RESOURCE, pollChildRunsNow } from './interpreter/child-runs'
 import { abortMachine, applyOutcome, step, type Execution, type StepOptions } from './interpreter/interpreter'
 import type { Command, Outcome } from './interpreter/commands'
 import type { WorkflowDefinition } from './interpreter/definition'
@@ -48,6 +50,12 @@ export interface RunnerDeps {
    * every transition" asks (slower; every state's output is on disk before the next state starts).
    */
   saveEvery?: 'boundary' | 'transition'
+  /**
+   * How long a parent leaves a new distributed-Map child run to other workers before advancing it itself (ms; default
+   * 0). Where idle workers hear about new runs at once (PostgreSQL), a short grace spreads a Map's items over them;
+   * whatever nobody took is run by the parent, so a single process still finishes the Map.
+   */
+  childRunGraceMs?: number
 }
 
 const BATCH_EVENTS = 10_000
@@ -135,6 +143,7 @@ class RunDriver {
     if ((this.machine as { format?: unknown } | null)?.format !== 1) {
       return this.finishWith('FAILED', { error: StatesErrorNames.Runtime, cause: 'The run was saved in a format this engine does not read' })
     }
+    pollChildRunsNow(this.machine, clock.now())
     const batching = this.deps.saveEvery !== 'transition'
     let pending: NewHistoryEvent[] = []
     let lastSave = clock.now()
@@ -276,6 +285,7 @@ class RunDriver {
   /** Saves one transition (and renews the lease when half of it is used). */
   private async save(events: NewHistoryEvent[], resumeAt: Date | null): Promise<RunRecord> {
     const machine = this.machine
+    await this.cancelDroppedChildRuns()
     const status = STATUS[machine.status]
     const now = new Date(this.deps.clock.now())
     await this.keepLease(now.getTime())
@@ -290,6 +300,18 @@ class RunDriver {
     })
     if (events.length > 0) this.deps.onEvents?.(this.run, events)
     return this.run
+  }
+
+  /**
+   * Cancels the child runs of distributed-Map items the interpreter dropped, before the save that drops them: after a
+   * crash in between, the resumed run drops them again and the cancel is repeated (it is idempotent).
+   */
+  private async cancelDroppedChildRuns(): Promise<void> {
+    const machine = this.machine as Machine | null
+    const ids = machine?.cancelRuns
+    if (!ids || ids.length === 0) return
+    for (const id of ids) await cancelRun(this.deps, id, advanceRun)
+    delete machine!.cancelRuns
   }
 
   /** Ends the run with an engine-level failure (workflow gone, unreadable machine). */
@@ -314,6 +336,7 @@ class RunDriver {
   private async execute(command: Command): Promise<Outcome | undefined> {
     const { clock, actions } = this.deps
     const base = { frameId: command.frameId, clientToken: command.clientToken }
+    if (command.resource === CHILD_RUN_RESOURCE) return executeChildRunCommand(command, this.run, this.deps, this.budget, advanceRun)
     const resolved = actions.resolve(command.resource)
     if (!resolved || (command.type === 'probe' && resolved.kind !== 'sync')) {
       return { ...base, type: 'failed', error: StatesErrorNames.Runtime, cause: `No action can run the resource "${command.resource}" (state "${command.state}")` }

@@ -19,6 +19,7 @@ import {
   type ContextObject,
 } from '../language'
 import type { NewHistoryEvent } from '../run'
+import { CHILD_RUN_RESOURCE, childRunId, childWorkflowName, isDistributedMap, noteDroppedChildRuns, type ChildRunRequest } from './child-runs'
 import { deriveClientToken } from './client-token'
 import type { Command, Outcome, StepResult } from './commands'
 import type { StateDefinition, SubWorkflow, WorkflowDefinition } from './definition'
@@ -68,6 +69,12 @@ export function applyOutcome(definition: WorkflowDefinition, machine: Machine, o
 /** Ends a run as ABORTED by the caller's request (the machine keeps its position for the record). */
 export function abortMachine(machine: Machine): void {
   machine.status = 'aborted'
+  endFrames(machine)
+}
+
+/** Clears every frame of a run that ended; the child runs of distributed-Map items still running are to be cancelled. */
+function endFrames(machine: Machine): void {
+  noteDroppedChildRuns(machine, Object.values(machine.frames))
   machine.frames = {}
 }
 
@@ -124,7 +131,7 @@ class Interpretation {
     if (machine.timeoutAt !== undefined && this.now >= machine.timeoutAt) {
       machine.status = 'timed_out'
       machine.error = { error: StatesErrorNames.Timeout, cause: `The workflow's TimeoutSeconds (${this.definition.TimeoutSeconds}) elapsed` }
-      machine.frames = {}
+      endFrames(machine)
       this.emit('ExecutionTimedOut', undefined, machine.error)
       return
     }
@@ -216,6 +223,7 @@ class Interpretation {
     if (!frame || this.machine.status !== 'running') return
     const phase = frame.phase
     if ((phase.kind !== 'invoking' && phase.kind !== 'polling') || phase.clientToken !== outcome.clientToken) return
+    if (phase.resource === CHILD_RUN_RESOURCE) return this.applyChildRunOutcome(frame, outcome)
     switch (outcome.type) {
       case 'succeeded': {
         this.emit('TaskSucceeded', frame, { output: outcome.output })
@@ -247,6 +255,25 @@ class Interpretation {
         phase.lastStatus = outcome.status
         if (outcome.handle !== undefined) phase.handle = outcome.handle
         break
+    }
+  }
+
+  /** A distributed-Map item's child run was created, is still going, or ended: the item's frame follows it. */
+  private applyChildRunOutcome(frame: Frame, outcome: Outcome): void {
+    const phase = frame.phase as Extract<Frame['phase'], { kind: 'invoking' | 'polling' }>
+    switch (outcome.type) {
+      case 'succeeded':
+        return this.childFinished(frame, outcome.output)
+      case 'failed':
+        return this.failFrame(frame, new StatesError(outcome.error, outcome.cause))
+      case 'started':
+        frame.phase = { ...(phase as Omit<typeof phase, 'kind'>), kind: 'polling', handle: outcome.handle, polls: 0, pollAt: outcome.pollAt }
+        return
+      case 'pending':
+        if (phase.kind !== 'polling') return
+        phase.polls += 1
+        phase.pollAt = outcome.pollAt
+        phase.lastStatus = outcome.status
     }
   }
 
@@ -392,6 +419,7 @@ class Interpretation {
     const phase = parent.phase as ChildrenPhase
     const limit = phase.maxConcurrency > 0 ? phase.maxConcurrency : Number.POSITIVE_INFINITY
     const isMap = state.Type === 'Map'
+    const distributed = isMap && isDistributedMap(state)
     while (phase.nextIndex < phase.total && phase.running < limit) {
       const index = phase.nextIndex
       let input: unknown
@@ -432,7 +460,15 @@ class Interpretation {
         phase: { kind: 'ready' },
       }
       this.machine.frames[child.id] = child
-      if (isMap) this.emit('MapIterationStarted', parent, { index })
+      if (distributed) {
+        // The item runs as a child run any worker may advance (child-runs.ts); this frame only follows it.
+        const clientToken = deriveClientToken(this.options.execution.runId, child.id, child.step, child.attempt)
+        const request: ChildRunRequest = { workflow: childWorkflowName(this.options.execution.workflowName, parent.scope, parent.state), input, index }
+        child.phase = { kind: 'invoking', resource: CHILD_RUN_RESOURCE, input: request, clientToken, startedAt: this.now }
+        this.emit('MapIterationStarted', parent, { index, run: childRunId(clientToken) })
+      } else if (isMap) {
+        this.emit('MapIterationStarted', parent, { index })
+      }
     }
     if (phase.finished === phase.total) this.completeChildren(parent, state)
   }
@@ -461,7 +497,12 @@ class Interpretation {
 
   private dropChildren(parent: Frame): void {
     const prefix = `${parent.id}/`
-    for (const id of Object.keys(this.machine.frames)) if (id.startsWith(prefix)) delete this.machine.frames[id]
+    const frames = this.machine.frames
+    for (const id of Object.keys(frames)) {
+      if (!id.startsWith(prefix)) continue
+      noteDroppedChildRuns(this.machine, [frames[id]!])
+      delete frames[id]
+    }
   }
 
   // ——— transitions ———
@@ -513,7 +554,7 @@ class Interpretation {
     if (frame.id === ROOT_FRAME) {
       this.machine.status = 'failed'
       this.machine.error = { error: error.error, cause: error.cause }
-      this.machine.frames = {}
+      endFrames(this.machine)
       this.emit('ExecutionFailed', undefined, toErrorOutput(error))
       return
     }

@@ -14,6 +14,8 @@ export interface Machine {
   timeoutAt?: number
   output?: unknown
   error?: { error: string; cause: string }
+  /** Child runs of dropped distributed-Map items, for the runner to cancel before its next save (child-runs.ts). */
+  cancelRuns?: string[]
 }
 
 export interface Frame {

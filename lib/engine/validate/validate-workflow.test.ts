@@ -200,7 +200,7 @@ describe('validateWorkflow', () => {
       StartAt: 'P',
       States: {
         P: { Type: 'Parallel', Branches: [{ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'Out' } } }, {}], Next: 'M' },
-        M: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' }, StartAt: 'X', States: { X: { Type: 'Pass', End: true } } }, ItemsPath: '$.a[*]', End: true },
+        M: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'PARALLEL' }, StartAt: 'X', States: { X: { Type: 'Pass', End: true } } }, ItemsPath: '$.a[*]', End: true },
         Out: { Type: 'Succeed' },
       },
     })
@@ -209,7 +209,7 @@ describe('validateWorkflow', () => {
         expect.objectContaining({ pointer: '/States/P/Branches/0/States/A/Next', state: 'A' }),
         expect.objectContaining({ pointer: '/States/P/Branches/0/States', message: expect.stringContaining('no terminal state') }),
         { pointer: '/States/P/Branches/1/States', message: 'is required: an object of states by name' },
-        expect.objectContaining({ pointer: '/States/M/ItemProcessor/ProcessorConfig/Mode', message: expect.stringContaining('distributed Map') }),
+        expect.objectContaining({ pointer: '/States/M/ItemProcessor/ProcessorConfig/Mode', message: 'must be "INLINE" or "DISTRIBUTED"' }),
         expect.objectContaining({ pointer: '/States/M/ItemsPath' }),
         expect.objectContaining({ pointer: '/States/Out', message: expect.stringContaining('unreachable') }),
       ]),
@@ -222,6 +222,17 @@ describe('validateWorkflow', () => {
       States: { P: { Type: 'Parallel', Branches: [{ StartAt: 'P', States: { P: { Type: 'Succeed' } } }], End: true } },
     })
     expect(problems).toEqual([expect.objectContaining({ pointer: '/States/P/Branches/0/States/P', message: expect.stringContaining('duplicate state name') })])
+  })
+
+  it('accepts a DISTRIBUTED Map (STANDARD child runs) and names what it does not support', () => {
+    const map = (config: unknown, extra: object = {}) =>
+      validate({ StartAt: 'M', States: { M: { Type: 'Map', ItemProcessor: { ProcessorConfig: config, StartAt: 'X', States: { X: { Type: 'Succeed' } } }, End: true, ...extra } } }).map(formatProblem)
+    expect(map({ Mode: 'DISTRIBUTED' })).toEqual([])
+    expect(map({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' })).toEqual([])
+    expect(map({ Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' })).toEqual([expect.stringMatching(/ProcessorConfig\/ExecutionType \(state "M"\): EXPRESS child runs are not supported/)])
+    expect(map({ Mode: 'INLINE', ExecutionType: 'STANDARD' })).toEqual([expect.stringMatching(/ExecutionType \(state "M"\): belongs to a "DISTRIBUTED" Map only/)])
+    expect(map({ Mode: 'DISTRIBUTED', Batch: 1 })).toEqual([expect.stringMatching(/ProcessorConfig\/Batch \(state "M"\): is not a field of ProcessorConfig/)])
+    expect(map({ Mode: 'DISTRIBUTED' }, { ToleratedFailureCount: 1 })).toEqual([expect.stringMatching(/ToleratedFailureCount \(state "M"\): .*fails on its first failed item/)])
   })
 
   it('rejects JSONata, Assign and distributed Map with a message saying they are not supported', () => {
@@ -239,7 +250,7 @@ describe('validateWorkflow', () => {
       expect.stringMatching(/^\/States\/P\/Output \(state "P"\): "Output" belongs to the JSONata/),
       expect.stringMatching(/^\/States\/P\/Assign \(state "P"\): workflow variables \("Assign"\) are not supported yet/),
       expect.stringMatching(/^\/States\/P\/QueryLanguage \(state "P"\): the JSONata query language/),
-      expect.stringMatching(/^\/States\/M\/ItemReader \(state "M"\): distributed Map/),
+      expect.stringMatching(/^\/States\/M\/ItemReader \(state "M"\): a Map reading its items from a file or bucket/),
       expect.stringMatching(/^\/States\/M\/Items \(state "M"\): "Items" belongs to the JSONata/),
     ])
   })

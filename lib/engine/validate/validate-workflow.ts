@@ -57,14 +57,16 @@ const unsupportedFields: Record<string, string> = {
   Arguments: '"Arguments" belongs to the JSONata query language, which is not supported yet; use "Parameters"',
   Output: '"Output" belongs to the JSONata query language, which is not supported yet; use "OutputPath"/"ResultSelector"',
   Items: '"Items" belongs to the JSONata query language, which is not supported yet; use "ItemsPath"',
-  ItemReader: 'distributed Map ("ItemReader") is not supported; use an inline Map over "ItemsPath"',
-  ItemBatcher: 'distributed Map ("ItemBatcher") is not supported',
-  ResultWriter: 'distributed Map ("ResultWriter") is not supported',
-  ToleratedFailurePercentage: 'distributed Map ("ToleratedFailurePercentage") is not supported',
-  ToleratedFailurePercentagePath: 'distributed Map ("ToleratedFailurePercentagePath") is not supported',
-  ToleratedFailureCount: 'distributed Map ("ToleratedFailureCount") is not supported',
-  ToleratedFailureCountPath: 'distributed Map ("ToleratedFailureCountPath") is not supported',
-  Label: 'distributed Map ("Label") is not supported',
+  // A distributed Map (ProcessorConfig.Mode "DISTRIBUTED") reads its items from ItemsPath and fails on the first
+  // failed item, like an inline one; these distributed-Map extras are not there yet.
+  ItemReader: 'a Map reading its items from a file or bucket ("ItemReader") is not supported; pass them through "ItemsPath" (a "DISTRIBUTED" Map works with that)',
+  ItemBatcher: '"ItemBatcher" is not supported; a "DISTRIBUTED" Map runs one child run per item',
+  ResultWriter: '"ResultWriter" is not supported; a Map returns its results in its output',
+  ToleratedFailurePercentage: '"ToleratedFailurePercentage" is not supported: a Map fails on its first failed item (catch errors inside the ItemProcessor to tolerate them)',
+  ToleratedFailurePercentagePath: '"ToleratedFailurePercentagePath" is not supported: a Map fails on its first failed item (catch errors inside the ItemProcessor to tolerate them)',
+  ToleratedFailureCount: '"ToleratedFailureCount" is not supported: a Map fails on its first failed item (catch errors inside the ItemProcessor to tolerate them)',
+  ToleratedFailureCountPath: '"ToleratedFailureCountPath" is not supported: a Map fails on its first failed item (catch errors inside the ItemProcessor to tolerate them)',
+  Label: '"Label" is not supported: child runs are named after the workflow and the Map state',
 }
 
 const retrierFields = new Set(['ErrorEquals', 'IntervalSeconds', 'MaxAttempts', 'BackoffRate', 'MaxDelaySeconds', 'JitterStrategy', 'Comment'])
@@ -380,8 +382,18 @@ class WorkflowValidator {
     if ('ProcessorConfig' in machine && what !== 'a branch') {
       const config = machine.ProcessorConfig
       if (!isObject(config)) this.add(childPointer(pointer, 'ProcessorConfig'), 'must be an object', name)
-      else if (config.Mode !== undefined && config.Mode !== 'INLINE') {
-        this.add(childPointer(pointer, 'ProcessorConfig', 'Mode'), config.Mode === 'DISTRIBUTED' ? 'distributed Map is not supported; use "INLINE"' : 'must be "INLINE"', name)
+      else {
+        for (const key of Object.keys(config)) {
+          if (key !== 'Mode' && key !== 'ExecutionType') this.add(childPointer(pointer, 'ProcessorConfig', key), 'is not a field of ProcessorConfig (Mode, ExecutionType)', name)
+        }
+        if (config.Mode !== undefined && config.Mode !== 'INLINE' && config.Mode !== 'DISTRIBUTED') {
+          this.add(childPointer(pointer, 'ProcessorConfig', 'Mode'), 'must be "INLINE" or "DISTRIBUTED"', name)
+        }
+        if (config.ExecutionType !== undefined) {
+          if (config.Mode !== 'DISTRIBUTED') this.add(childPointer(pointer, 'ProcessorConfig', 'ExecutionType'), 'belongs to a "DISTRIBUTED" Map only', name)
+          else if (config.ExecutionType === 'EXPRESS') this.add(childPointer(pointer, 'ProcessorConfig', 'ExecutionType'), 'EXPRESS child runs are not supported: ctflow\'s child runs are durable ("STANDARD")', name)
+          else if (config.ExecutionType !== 'STANDARD') this.add(childPointer(pointer, 'ProcessorConfig', 'ExecutionType'), 'must be "STANDARD"', name)
+        }
       }
     }
     this.validateMachine(machine, pointer)

@@ -1,4 +1,4 @@
-import type { NewHistoryEvent } from '../lib/engine/run'
+import type { NewHistoryEvent, RunRecord } from '../lib/engine/run'
 
 /**
  * One line per interesting history event, for live progress on a terminal (`ctflow demo`, `ctflow run`):
@@ -8,9 +8,9 @@ import type { NewHistoryEvent } from '../lib/engine/run'
 // regionID is left out: it is the same on nearly every line.
 const IDS = ['diskID', 'instanceID', 'snapshotID', 'imageID', 'eipID', 'destinationRegionID', 'backupPolicyID', 'backupTaskID'] as const
 
-export function formatProgress(event: NewHistoryEvent, startedAt: number): string | undefined {
+export function formatProgress(event: NewHistoryEvent, startedAt: number, item: number[] = []): string | undefined {
   const elapsed = `${((Date.parse(event.at) - startedAt) / 1000).toFixed(1).padStart(6)}s`
-  const where = `${event.state ?? ''}${itemIndex(event)}`
+  const where = `${event.state ?? ''}${itemIndex(event, item)}`
   const detail = (event.detail ?? {}) as Record<string, unknown>
   const line = (mark: string, text: string) => `${elapsed}  ${where.padEnd(18)} ${mark} ${text}`.trimEnd()
   switch (event.type) {
@@ -42,12 +42,42 @@ export function formatProgress(event: NewHistoryEvent, startedAt: number): strin
   }
 }
 
-/** `root/3.0:2` → `[2]`: the Map item (or Parallel branch) a frame belongs to. */
-function itemIndex(event: NewHistoryEvent): string {
+/** `root/3.0:2` → `[2]`: the Map item (or Parallel branch) a frame belongs to, after those of the run's own `item`. */
+function itemIndex(event: NewHistoryEvent, item: number[]): string {
   const frame = (event.detail as { frame?: unknown } | undefined)?.frame
-  if (typeof frame !== 'string') return ''
-  const indexes = [...frame.matchAll(/:(\d+)/g)].map((m) => m[1])
+  const indexes = [...item.map(String), ...(typeof frame === 'string' ? [...frame.matchAll(/:(\d+)/g)].map((m) => m[1]) : [])]
   return indexes.length ? `[${indexes.join('.')}]` : ''
+}
+
+/**
+ * Progress for one run and the child runs of its distributed Maps (`ctflow run`, `ctflow demo`): a child's lines carry
+ * its item index like an inline Map's (`Snapshot[2]`), and only a child that fails says so — its start and end are
+ * the parent's business.
+ * @example engine = createEngine({ …, onEvents: progressPrinter((line) => process.stderr.write(line + '\n'), () => startedAt) })
+ */
+export function progressPrinter(write: (line: string) => void, startedAt: () => number): (run: RunRecord, events: NewHistoryEvent[]) => void {
+  const items = new Map<string, number[]>()
+  return (run, events) => {
+    for (const event of events) {
+      let item: number[] = []
+      if (run.parentId !== undefined) {
+        if (event.type === 'ExecutionStarted') {
+          const index = (event.detail as { index?: unknown } | undefined)?.index
+          items.set(run.id, [...(items.get(run.parentId) ?? []), typeof index === 'number' ? index : -1])
+        }
+        item = items.get(run.id) ?? []
+        if (event.type === 'ExecutionStarted' || event.type === 'ExecutionSucceeded' || event.type === 'ExecutionSuspended') continue
+        if (event.type.startsWith('Execution')) {
+          const elapsed = `${((Date.parse(event.at) - startedAt()) / 1000).toFixed(1).padStart(6)}s`
+          const detail = (event.detail ?? {}) as { error?: unknown; cause?: unknown }
+          write(`${elapsed}  ${`item[${item.join('.')}]`.padEnd(18)} ✗ ${event.type.slice('Execution'.length).toUpperCase()}: ${String(detail.error ?? '')}`)
+          continue
+        }
+      }
+      const line = formatProgress(event, startedAt(), item)
+      if (line) write(line)
+    }
+  }
 }
 
 function ids(value: unknown): string {

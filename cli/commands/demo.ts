@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Command } from '../command'
 import { UsageError } from '../command'
-import { formatProgress } from '../progress'
+import { progressPrinter } from '../progress'
 import { createCtyunClient } from '../../lib/ctyun/client'
 import { CTYUN_SERVICES, type CtyunEndpoints } from '../../lib/ctyun/endpoints'
 import { createEngine } from '../../lib/engine/create-engine'
@@ -73,12 +73,7 @@ const command: Command = async (argv, io) => {
       store: createMemoryStore(),
       actions: createProductActions(client),
       workflows: [workflow],
-      onEvents: (_run, events) => {
-        for (const event of events) {
-          const line = formatProgress(event, startedAt)
-          if (line) io.stderr(`${line}\n`)
-        }
-      },
+      onEvents: progressPrinter((line) => io.stderr(`${line}\n`), () => startedAt),
     })
     io.stderr(`ctflow demo: ${workflow.name} against the CTyun simulator at ${sim.url}${faults ? ' (with faults)' : ''}\n`)
     io.stderr(`input: ${JSON.stringify(DEMO_INPUT)}\n\n`)

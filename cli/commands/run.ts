@@ -7,7 +7,7 @@ import { resolve } from 'node:path'
 import type { Command } from '../command'
 import { UsageError } from '../command'
 import { openCliEngine } from '../engine-setup'
-import { formatProgress } from '../progress'
+import { progressPrinter } from '../progress'
 import { loadWorkflowFile, WorkflowError } from '../../lib/engine/workflows'
 
 const HELP = `Usage: ctflow run WORKFLOW [--input JSON | --input @FILE] [--json]
@@ -65,14 +65,7 @@ const command: Command = async (argv, io) => {
   try {
     setup = await openCliEngine(io, {
       workflows: [workflow],
-      onEvents: quiet
-        ? undefined
-        : (_run, events) => {
-            for (const event of events) {
-              const line = formatProgress(event, startedAt)
-              if (line) io.stderr(`${line}\n`)
-            }
-          },
+      onEvents: quiet ? undefined : progressPrinter((line) => io.stderr(`${line}\n`), () => startedAt),
     })
   } catch (error) {
     if (error instanceof WorkflowError) return reportInvalid(io, error)

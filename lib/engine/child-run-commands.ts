@@ -70,8 +70,9 @@ async function createChildRun(command: InvokeCommand, parent: RunRecord, deps: R
   const id = childRunId(command.clientToken)
   const now = deps.clock.now()
   const at = new Date(now)
+  const events = [{ at: at.toISOString(), type: 'ExecutionStarted', detail: { input: request.input, workflow: request.workflow, parent: parent.id, index: request.index } }]
   try {
-    await deps.store.create({
+    const { run, created } = await deps.store.create({
       id,
       workflow: request.workflow,
       input: request.input,
@@ -79,8 +80,9 @@ async function createChildRun(command: InvokeCommand, parent: RunRecord, deps: R
       resumeAt: at,
       parentId: parent.id,
       now: at,
-      events: [{ at: at.toISOString(), type: 'ExecutionStarted', detail: { input: request.input, workflow: request.workflow, parent: parent.id, index: request.index } }],
+      events,
     })
+    if (created) deps.onEvents?.(run, events)
   } catch (error) {
     if (!(error instanceof RunExistsError)) throw error
   }

@@ -13,7 +13,7 @@ import { createFakeClock } from './testing/fake-clock'
 const distributed = (processor: object, extra: object = {}) => ({
   Type: 'Map',
   ItemsPath: '$.items',
-  ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' }, ...processor },
+  ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, ...processor },
   ...extra,
 })
 

@@ -19,7 +19,9 @@ import { startWorkerProcesses } from './worker-processes'
  * Issue 6, the chaos test: 4 real `ctflow worker` processes on one PostgreSQL schema advance 200 nightly
  * snapshot-then-backup runs against the simulator while one worker at a time is SIGKILLed and restarted. Every run
  * must end SUCCEEDED, none lost or stuck, and every snapshot must exist exactly once: the runs a killed worker held
- * are taken over when its lease expires, and what it had started is re-issued with the same clientToken.
+ * are taken over when its lease expires, and what it had started is re-issued with the same clientToken. The job's
+ * Maps are DISTRIBUTED: each disk and instance is a child run that any worker may claim, so one run's items spread
+ * over several workers, and each child exists once however often its creation was re-issued.
  */
 const RUNS = 200
 const WORKERS = 4
@@ -42,6 +44,8 @@ const WORKFLOWS_DIR = resolve(ROOT, 'workflows')
 // One VM per run, with a system and a data disk and a CBR policy (chaos-fixture.ts says why not shared disks).
 const { fixture, tenants } = chaosFixture(RUNS)
 const DISKS_PER_RUN = 2
+// The nightly job's two DISTRIBUTED Maps: a child run per chosen disk (snapshot) and per instance (CBR backup).
+const CHILDREN_PER_RUN = DISKS_PER_RUN + 1
 // retention {} prunes nothing: the test counts every snapshot the runs made.
 const inputFor = (tenant: ChaosTenant) => ({ regionID: CHAOS_REGION, disks: { diskIDs: tenant.diskIDs }, retention: {} })
 
@@ -101,8 +105,11 @@ describe('chaos: workers SIGKILLed and restarted while advancing runs on Postgre
       let nextKill = Date.now() + KILL_EVERY_MS
       let counts: Record<string, number> = {}
       let orphaned = 0 // runs a killed worker held a live lease on when it died
+      // Which worker processes held a lease on the child runs of each run (sampled): a Map's items spread over workers.
+      const childOwners = new Map<string, Set<string>>()
       for (;;) {
         counts = await statusCounts(schema)
+        for (const { parent_id, pid } of await childLeaseHolders(schema)) childOwners.set(parent_id, (childOwners.get(parent_id) ?? new Set()).add(pid))
         if ((counts.RUNNING ?? 0) === 0) break
         if (Date.now() - started > DEADLINE_MS) break
         if (Date.now() >= nextKill) {
@@ -125,14 +132,23 @@ describe('chaos: workers SIGKILLed and restarted while advancing runs on Postgre
       const createCalls = sim.simulator.calls.count('ebs.createSnapshot')
       console.info(
         `chaos: ${RUNS} runs, ${WORKERS} workers × ${LANES} lanes, lease ${LEASE_MS} ms: finished in ${(elapsedMs / 1000).toFixed(1)} s; ` +
-          `${workers.kills} SIGKILLs orphaning ${orphaned} leased runs; ${takenOver} runs leased more than once; ebs.createSnapshot calls ${createCalls} for ${RUNS * DISKS_PER_RUN} snapshots`,
+          `${workers.kills} SIGKILLs orphaning ${orphaned} leased runs; ${takenOver} runs leased more than once; ebs.createSnapshot calls ${createCalls} for ${RUNS * DISKS_PER_RUN} snapshots; ` +
+          `${[...childOwners.values()].filter((pids) => pids.size > 1).length} runs had their Map items held by 2+ worker processes (sampled every 250 ms)`,
       )
 
       // No run lost or stuck: every run the test started is in the store, and finished.
       expect(await failureCauses(schema), 'why runs failed').toEqual([])
-      expect(counts, `runs still RUNNING after ${DEADLINE_MS} ms`).toEqual({ SUCCEEDED: RUNS })
-      const rows = await withClient(async (client) => (await client.query<{ id: string; status: string }>(`SELECT id, status FROM "${schema}".runs`)).rows)
-      expect(rows.map((row) => row.id).sort()).toEqual([...ids].sort())
+      expect(counts, `runs still RUNNING after ${DEADLINE_MS} ms`).toEqual({ SUCCEEDED: RUNS * (1 + CHILDREN_PER_RUN) })
+      const rows = await withClient(
+        async (client) => (await client.query<{ id: string; parent_id: string | null; workflow: string }>(`SELECT id, parent_id, workflow FROM "${schema}".runs`)).rows,
+      )
+      expect(rows.filter((row) => row.parent_id === null).map((row) => row.id).sort()).toEqual([...ids].sort())
+      // Exactly one child run per disk and per instance: a create re-issued after a kill found the child already there.
+      const childrenOf = new Map<string, string[]>()
+      for (const row of rows) if (row.parent_id !== null) childrenOf.set(row.parent_id, [...(childrenOf.get(row.parent_id) ?? []), row.workflow.split('#')[1]!])
+      const expectedChildren = JSON.stringify(['/States/BackupInstances/ItemProcessor', ...Array(DISKS_PER_RUN).fill('/States/SnapshotDisks/ItemProcessor')])
+      expect(ids.filter((id) => JSON.stringify((childrenOf.get(id) ?? []).sort()) !== expectedChildren), 'runs without one child per disk and instance').toEqual([])
+      expect([...childOwners.values()].filter((pids) => pids.size > 1).length, "runs whose Map items were held by different workers").toBeGreaterThan(0)
       // Each history ends once: a fenced-out worker never appended after the worker that took its run over.
       const endings = await withClient(async (client) => {
         const { rows } = await client.query<{ run_id: string; ends: string; gaps: string }>(
@@ -141,7 +157,7 @@ describe('chaos: workers SIGKILLed and restarted while advancing runs on Postgre
         )
         return rows
       })
-      expect(endings).toHaveLength(RUNS)
+      expect(endings).toHaveLength(RUNS * (1 + CHILDREN_PER_RUN))
       expect(endings.filter((row) => Number(row.ends) !== 1 || Number(row.gaps) !== 0)).toEqual([])
 
       // Every snapshot exactly once: per run, one snapshot on each chosen disk named after the run, and nothing else.
@@ -184,11 +200,13 @@ describe('chaos: workers SIGKILLed and restarted while advancing runs on Postgre
   }, DEADLINE_MS + 60_000)
 })
 
-/** ms between a Task state's first TaskScheduled and its TaskStarted in a run's history. */
+/** ms between a Task state's first TaskScheduled and its TaskStarted in the history of a run or of its child runs. */
 async function startGap(schema: string, runId: string, state: string): Promise<number> {
   return withClient(async (client) => {
     const { rows } = await client.query<{ type: string; at: string }>(
-      `SELECT type, at FROM "${schema}".run_history WHERE run_id = $1 AND state = $2 AND type IN ('TaskScheduled', 'TaskStarted') ORDER BY seq`,
+      `SELECT type, at FROM "${schema}".run_history
+       WHERE run_id IN (SELECT id FROM "${schema}".runs WHERE id = $1 OR parent_id = $1) AND state = $2 AND type IN ('TaskScheduled', 'TaskStarted')
+       ORDER BY run_id, seq`,
       [runId, state],
     )
     const scheduled = rows.find((row) => row.type === 'TaskScheduled')
@@ -206,6 +224,17 @@ async function liveLeasesOf(schema: string, pid: number): Promise<number> {
       [`engine-${pid}-%`],
     )
     return Number(rows[0]!.n)
+  })
+}
+
+/** Child runs with a live lease right now, with their parent and the pid of the worker holding them. */
+async function childLeaseHolders(schema: string): Promise<Array<{ parent_id: string; pid: string }>> {
+  return withClient(async (client) => {
+    const { rows } = await client.query<{ parent_id: string; pid: string }>(
+      `SELECT parent_id, split_part(lease_owner, '-', 2) AS pid FROM "${schema}".runs
+       WHERE parent_id IS NOT NULL AND status = 'RUNNING' AND lease_expires_at > now()`,
+    )
+    return rows
   })
 }
 

@@ -23,7 +23,7 @@ function distributedCopy(c: ConformanceCase): ConformanceCase | undefined {
     if (state.Type !== 'Map') continue
     const processor = (state.ItemProcessor ?? state.Iterator) as Record<string, unknown> | undefined
     if (!processor || typeof processor !== 'object') continue
-    processor.ProcessorConfig = { Mode: 'DISTRIBUTED' }
+    processor.ProcessorConfig = { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }
     maps++
   }
   return maps > 0 ? { ...c, name: `${c.name} [DISTRIBUTED]`, definition } : undefined

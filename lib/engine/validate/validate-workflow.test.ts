@@ -227,12 +227,12 @@ describe('validateWorkflow', () => {
   it('accepts a DISTRIBUTED Map (STANDARD child runs) and names what it does not support', () => {
     const map = (config: unknown, extra: object = {}) =>
       validate({ StartAt: 'M', States: { M: { Type: 'Map', ItemProcessor: { ProcessorConfig: config, StartAt: 'X', States: { X: { Type: 'Succeed' } } }, End: true, ...extra } } }).map(formatProblem)
-    expect(map({ Mode: 'DISTRIBUTED' })).toEqual([])
     expect(map({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' })).toEqual([])
+    expect(map({ Mode: 'DISTRIBUTED' })).toEqual([expect.stringMatching(/ProcessorConfig \(state "M"\): a "DISTRIBUTED" Map needs "ExecutionType": "STANDARD"/)])
     expect(map({ Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' })).toEqual([expect.stringMatching(/ProcessorConfig\/ExecutionType \(state "M"\): EXPRESS child runs are not supported/)])
     expect(map({ Mode: 'INLINE', ExecutionType: 'STANDARD' })).toEqual([expect.stringMatching(/ExecutionType \(state "M"\): belongs to a "DISTRIBUTED" Map only/)])
-    expect(map({ Mode: 'DISTRIBUTED', Batch: 1 })).toEqual([expect.stringMatching(/ProcessorConfig\/Batch \(state "M"\): is not a field of ProcessorConfig/)])
-    expect(map({ Mode: 'DISTRIBUTED' }, { ToleratedFailureCount: 1 })).toEqual([expect.stringMatching(/ToleratedFailureCount \(state "M"\): .*fails on its first failed item/)])
+    expect(map({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD', Batch: 1 })).toEqual([expect.stringMatching(/ProcessorConfig\/Batch \(state "M"\): is not a field of ProcessorConfig/)])
+    expect(map({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, { ToleratedFailureCount: 1 })).toEqual([expect.stringMatching(/ToleratedFailureCount \(state "M"\): .*fails on its first failed item/)])
   })
 
   it('rejects JSONata, Assign and distributed Map with a message saying they are not supported', () => {

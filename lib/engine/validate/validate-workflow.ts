@@ -389,6 +389,10 @@ class WorkflowValidator {
         if (config.Mode !== undefined && config.Mode !== 'INLINE' && config.Mode !== 'DISTRIBUTED') {
           this.add(childPointer(pointer, 'ProcessorConfig', 'Mode'), 'must be "INLINE" or "DISTRIBUTED"', name)
         }
+        // Step Functions requires ExecutionType with DISTRIBUTED (asl-validator too); ctflow's child runs are STANDARD.
+        if (config.Mode === 'DISTRIBUTED' && config.ExecutionType === undefined) {
+          this.add(childPointer(pointer, 'ProcessorConfig'), 'a "DISTRIBUTED" Map needs "ExecutionType": "STANDARD"', name)
+        }
         if (config.ExecutionType !== undefined) {
           if (config.Mode !== 'DISTRIBUTED') this.add(childPointer(pointer, 'ProcessorConfig', 'ExecutionType'), 'belongs to a "DISTRIBUTED" Map only', name)
           else if (config.ExecutionType === 'EXPRESS') this.add(childPointer(pointer, 'ProcessorConfig', 'ExecutionType'), 'EXPRESS child runs are not supported: ctflow\'s child runs are durable ("STANDARD")', name)

@@ -90,4 +90,31 @@ describe('ctflow runs', () => {
     expect(await main(['runs', 'show', 'no-such-run'], missing.io)).toBe(1)
     expect(missing.err.join('')).toMatch(/no run with id "no-such-run"/)
   })
+
+  it('runs a DISTRIBUTED Map as child runs in the file store, listed under --parent, with item progress', async () => {
+    const path = await workflow('fan', {
+      StartAt: 'M',
+      States: {
+        M: {
+          Type: 'Map',
+          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Twice', States: { Twice: { Type: 'Pass', Parameters: { 'n.$': 'States.MathAdd($, $)' }, End: true } } },
+          End: true,
+        },
+      },
+    })
+    const run = captureIO()
+    expect(await main(['run', path, '--input', '[1, 2]'], run.io)).toBe(0)
+    expect(JSON.parse(run.out.join(''))).toEqual([{ n: 2 }, { n: 4 }])
+    expect(run.err.join('')).toMatch(/M +⇉ 2 items/)
+    expect(run.err.join('')).not.toMatch(/run SUCCEEDED[\s\S]*run SUCCEEDED/) // the children's ends are not the run's
+
+    const top = captureIO()
+    expect(await main(['runs', 'list', '--json'], top.io)).toBe(0)
+    const [parent] = JSON.parse(top.out.join('')).runs as { id: string }[]
+    expect(JSON.parse(top.out.join('')).runs).toHaveLength(1)
+    const children = captureIO()
+    expect(await main(['runs', 'list', '--parent', parent!.id, '--json'], children.io)).toBe(0)
+    const kids = JSON.parse(children.out.join('')).runs as { parentId: string; workflow: string; status: string }[]
+    expect(kids).toEqual(Array(2).fill(expect.objectContaining({ parentId: parent!.id, workflow: 'fan#/States/M/ItemProcessor', status: 'SUCCEEDED' })))
+  })
 })

@@ -8,11 +8,12 @@ import { TERMINAL_STATUSES, type RunStatus } from '../../lib/engine/run'
 
 const STATUSES: readonly RunStatus[] = ['RUNNING', ...TERMINAL_STATUSES]
 
-const HELP = `Usage: ctflow runs list [--workflow NAME] [--status STATUS] [--limit N] [--cursor C] [--json]
+const HELP = `Usage: ctflow runs list [--workflow NAME] [--status STATUS] [--parent ID] [--limit N] [--cursor C] [--json]
        ctflow runs show ID [--json]
        ctflow runs cancel ID
 
-  list     newest first: id, status, workflow, started, next wake-up
+  list     newest first: id, status, workflow, started, next wake-up (--parent ID: the child runs of
+           that run's distributed Maps, which the plain list leaves out)
   show     the run (input, output or error) and its history
   cancel   stop a run: a suspended run is ABORTED at once, a running one at its next transition
 `
@@ -33,7 +34,7 @@ const command: Command = async (argv, io) => {
         if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a whole number ≥ 1')
         const status = options.status?.toUpperCase() as RunStatus | undefined
         if (status && !STATUSES.includes(status)) throw new UsageError(`--status must be one of ${STATUSES.join(', ')}`)
-        const page = await engine.list({ workflow: options.workflow, status, limit, cursor: options.cursor })
+        const page = await engine.list({ workflow: options.workflow, status, limit, cursor: options.cursor, ...(options.parent ? { parentId: options.parent } : {}) })
         if (options.json) {
           io.stdout(`${JSON.stringify(page)}\n`)
           return 0
@@ -84,6 +85,7 @@ interface Options {
   status?: string
   limit?: string
   cursor?: string
+  parent?: string
 }
 
 function parseOptions(argv: string[]): Options {
@@ -91,10 +93,10 @@ function parseOptions(argv: string[]): Options {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
     if (arg === '--json') options.json = true
-    else if (arg === '--workflow' || arg === '--status' || arg === '--limit' || arg === '--cursor') {
+    else if (arg === '--workflow' || arg === '--status' || arg === '--limit' || arg === '--cursor' || arg === '--parent') {
       const value = argv[++i]
       if (value === undefined) throw new UsageError(`${arg} needs a value`)
-      options[arg.slice(2) as 'workflow' | 'status' | 'limit' | 'cursor'] = value
+      options[arg.slice(2) as 'workflow' | 'status' | 'limit' | 'cursor' | 'parent'] = value
     } else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`)
     else options.positional.push(arg)
   }

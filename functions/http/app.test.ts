@@ -274,6 +274,18 @@ describe('runs API', () => {
     expect(running.runs).toHaveLength(0)
   })
 
+  it('lists child runs only under ?parent=, each naming its parent', async () => {
+    const { app, engine } = setup()
+    const { run: parent } = await engine.start({ workflow: 'backup', input: {} })
+    const { run: child } = await engine.start({ workflow: 'backup', input: { item: 0 } })
+    engine.runs.get(child.id)!.parentId = parent.id
+    const list = async (query: string) => ((await (await app.request(`/runs${query}`, { headers: bearer })).json()) as { runs: { id: string; parentId?: string }[] }).runs
+
+    expect((await list('')).map((r) => r.id)).toEqual([parent.id])
+    expect(await list(`?parent=${parent.id}`)).toEqual([expect.objectContaining({ id: child.id, parentId: parent.id })])
+    expect(await list(`?parent=${child.id}`)).toEqual([])
+  })
+
   it.each([
     ['status=DONE', 'status'],
     ['limit=0', 'limit'],

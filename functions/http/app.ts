@@ -130,7 +130,9 @@ export function createHttpApp(options: HttpAppOptions): Hono {
       throw new HttpProblem(400, 'invalid-field', `limit must be an integer from 1 to ${MAX_PAGE}.`, { field: 'limit' })
     }
     const cursor = c.req.query('cursor') || undefined
-    const page = await engine.list({ workflow, status: status as RunStatus | undefined, limit, cursor }).catch((error: unknown) => {
+    // ?parent=<run id>: the child runs of that run's distributed Maps (they are left out of the plain list).
+    const parentId = c.req.query('parent') || undefined
+    const page = await engine.list({ workflow, status: status as RunStatus | undefined, limit, cursor, ...(parentId ? { parentId } : {}) }).catch((error: unknown) => {
       // A cursor is opaque; one the store cannot read is the caller's mistake, not a server failure.
       if (cursor !== undefined && error instanceof Error && /cursor/i.test(`${error.name} ${error.message}`)) {
         throw new HttpProblem(400, 'invalid-field', 'cursor is not one this server handed out (use nextCursor as given).', { field: 'cursor' })
@@ -240,6 +242,7 @@ function runView(run: RunSummary | RunRecord) {
     updatedAt: run.updatedAt.toISOString(),
     resumeAt: run.resumeAt ? run.resumeAt.toISOString() : null,
     cancelRequested: run.cancelRequested,
+    ...(run.parentId !== undefined ? { parentId: run.parentId } : {}),
     ...(run.output !== undefined ? { output: run.output } : {}),
     ...(run.error !== undefined ? { error: run.error } : {}),
   }

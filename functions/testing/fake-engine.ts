@@ -63,11 +63,11 @@ export function createFakeEngine({
       guard('history')
       return histories.get(id) ?? []
     },
-    async list({ workflow, status, limit = 20, cursor }) {
+    async list({ workflow, status, limit = 20, cursor, parentId }) {
       guard('list')
       if (cursor !== undefined && !/^\d+$/.test(cursor)) throw Object.assign(new Error('bad cursor'), { name: 'InvalidCursorError' })
       const all = [...runs.values()]
-        .filter((run) => (!workflow || run.workflow === workflow) && (!status || run.status === status))
+        .filter((run) => run.parentId === parentId && (!workflow || run.workflow === workflow) && (!status || run.status === status))
         .reverse()
       const start = cursor ? Number(cursor) : 0
       const page = all.slice(start, start + limit).map(({ machine: _m, input: _i, ...summary }) => summary)

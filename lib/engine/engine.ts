@@ -10,7 +10,8 @@ export interface Engine {
   start(request: StartRequest): Promise<{ run: RunRecord; created: boolean }>
   get(id: string): Promise<RunRecord | undefined>
   history(id: string): Promise<HistoryEvent[]>
-  list(query: { workflow?: string; status?: RunStatus; limit?: number; cursor?: string }): Promise<{ runs: RunSummary[]; nextCursor?: string }>
+  /** Top-level runs, or with `parentId` the child runs a distributed Map of that run started. */
+  list(query: { workflow?: string; status?: RunStatus; limit?: number; cursor?: string; parentId?: string }): Promise<{ runs: RunSummary[]; nextCursor?: string }>
   cancel(id: string): Promise<RunRecord | undefined>
   /** Advances one run until it finishes, suspends, or the budget runs out. */
   advance(id: string, budget: Budget): Promise<RunRecord>

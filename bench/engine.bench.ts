@@ -13,18 +13,10 @@ import type { WorkflowDefinition } from '../lib/engine/interpreter/definition'
 import type { RunStore } from '../lib/engine/stores/run-store'
 import { createFileStore } from '../lib/engine/stores/file-store'
 import { createMemoryStore } from '../lib/engine/stores/memory-store'
+import { loadAwsLocalStepFunctions } from '../lib/engine/testing/aws-local-stepfunctions'
 import { workloads, passChain } from './engine-workloads'
 import { median } from './measure'
 import type { BenchReport, BenchRow } from './report'
-
-if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function') {
-  // aws-local-stepfunctions 3 calls Promise.withResolvers (Node 22); Node 20 needs this polyfill.
-  ;(Promise as unknown as { withResolvers: unknown }).withResolvers = () => {
-    let resolve, reject
-    const promise = new Promise((res, rej) => ((resolve = res), (reject = rej)))
-    return { promise, resolve, reject }
-  }
-}
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9)
 // The JIT needs ~20,000 transitions (20 runs of the chain) before the engine's per-transition time settles (measured:
@@ -56,7 +48,7 @@ function ctflowRun(definition: unknown, input: unknown, store: RunStore): () => 
 }
 
 export async function run(): Promise<BenchReport> {
-  const { StateMachine } = await import('aws-local-stepfunctions')
+  const { StateMachine } = await loadAwsLocalStepFunctions()
   const rows: BenchRow[] = []
   const dir = mkdtempSync(join(tmpdir(), 'ctflow-engine-bench-'))
   try {

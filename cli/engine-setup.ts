@@ -56,7 +56,7 @@ export async function openCliEngine(
       closers.push(() => ctyun.close())
       const client = createCtyunClient(ctyun.clientOptions)
       registerCtyunActions(actions, client)
-      registerJobActions(actions, { ebs: client.ebs, image: client.image, now: Date.now })
+      registerJobActions(actions, { ebs: client.ebs, cbr: client.cbr, image: client.image, now: Date.now })
       describeCtyun = `; CTyun: ${ctyun.description}`
     }
     const engine = createEngine({ store, actions, workflows, onEvents, ...(leaseMs !== undefined ? { leaseMs } : {}) })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CREATION_SCHEDULE, elapsedPollDelay, percentOf, progressPollDelay, RESOURCE_SCHEDULE } from './poll-schedule'
+import { CREATION_SCHEDULE, elapsedPollDelay, END_TOLERANCE, percentOf, progressPollDelay, RESOURCE_SCHEDULE } from './poll-schedule'
 
 describe('elapsedPollDelay', () => {
   it('waits a fraction of the time already waited, between the floor and the cap', () => {
@@ -25,21 +25,28 @@ describe('progressPollDelay', () => {
     expect(progressPollDelay({ atMs: 10_000, percent: 5 }, { atMs: 20_000, percent: 5 }, RESOURCE_SCHEDULE)).toBeUndefined()
   })
 
-  it('aims at the earliest end linear progress allows (never after the true end), capped by the time waited', () => {
-    // Linear 0 → 100 % over 180 s starting at 15 s; percents floored as CTyun shows them.
-    const shown = (atMs: number) => Math.floor(((atMs - 15_000) / 180_000) * 100)
-    const first = { atMs: 16_000, percent: shown(16_000) }
+  // Linear 0 → 100 % over 180 s starting at 15 s; percents floored (and 99 at most until done) as CTyun shows them.
+  const shown = (atMs: number) => Math.min(99, Math.floor(((atMs - 15_000) / 180_000) * 100))
+  const first = { atMs: 16_000, percent: shown(16_000) }
+
+  it('aims at the earliest end the marks allow while they are far apart, capped at twice the time waited', () => {
     const latest = { atMs: 100_000, percent: shown(100_000) }
     const delay = progressPollDelay(first, latest, RESOURCE_SCHEDULE)!
     expect(latest.atMs + delay).toBeLessThanOrEqual(195_000)
-    expect(latest.atMs + delay).toBeGreaterThan(190_000)
-    // Early on the estimate (≈ 144 s away) is capped at the time waited so far, so a rate that picks up is not missed by much.
-    expect(progressPollDelay(first, { atMs: 24_000, percent: shown(24_000) }, RESOURCE_SCHEDULE)).toBe(30_000)
-    expect(progressPollDelay(first, { atMs: 40_000, percent: shown(40_000) }, RESOURCE_SCHEDULE)).toBe(40_000)
+    expect(latest.atMs + delay).toBeGreaterThan(185_000)
+    // Early on the estimate (≈ 144 s away) is capped at twice the time waited, so a rate that picks up is not missed by much.
+    expect(progressPollDelay(first, { atMs: 24_000, percent: shown(24_000) }, RESOURCE_SCHEDULE)).toBe(48_000)
   })
 
-  it('polls after the floor once the shown percent says nothing is left', () => {
-    expect(progressPollDelay({ atMs: 0, percent: 0 }, { atMs: 99_000, percent: 99 }, RESOURCE_SCHEDULE)).toBe(1_000)
+  it('aims at the latest end once the two bounds are close: the end is seen in that poll, a little late at most', () => {
+    const latest = { atMs: 180_000, percent: shown(180_000) }
+    const at = latest.atMs + progressPollDelay(first, latest, RESOURCE_SCHEDULE)!
+    expect(at).toBeGreaterThanOrEqual(195_000)
+    expect(at - 195_000).toBeLessThanOrEqual(END_TOLERANCE * latest.atMs)
+  })
+
+  it('polls after the floor, or at the latest end, once the shown percent says little is left', () => {
+    expect(progressPollDelay({ atMs: 0, percent: 0 }, { atMs: 99_000, percent: 99 }, RESOURCE_SCHEDULE)).toBe(1_010)
   })
 })
 

@@ -6,9 +6,10 @@
  *   than `maxMs`). A wait that ends at T is seen by about T × (1 + ratio) at the latest, whatever T is: a 2 s
  *   lifecycle is seen within a second or so, a 3-minute one without polling it every second. The caps are TF's
  *   documented intervals (shared/ctyun-api.md §5: orders and jobs every 5 s, snapshots and backups every 30 s).
- * - Progress (a CBR task's `backupTaskPercent`): the earliest end that linear progress allows, from the first
- *   observation that showed progress and the latest one. Percent values are whole numbers (floored), so the rate is
- *   bounded from above and the end from below: the poll lands at or just before the end, then once more.
+ * - Progress (a CBR task's `backupTaskPercent`): the end that linear progress through the first observation that
+ *   showed progress and the latest one points to. Percent values are whole numbers (floored), so the end is known
+ *   only between two bounds: the poll goes at the earlier one until they are close, then at the later one, which
+ *   sees the end in one poll.
  */
 
 export interface ElapsedSchedule {
@@ -27,6 +28,11 @@ export interface ElapsedSchedule {
 export const CREATION_SCHEDULE: ElapsedSchedule = { minMs: 1_000, ratio: 1, maxMs: 5_000 }
 /** Resources becoming ready, e.g. a snapshot → available (TF polls every 30 s): seen at most ~half as late again. */
 export const RESOURCE_SCHEDULE: ElapsedSchedule = { minMs: 1_000, ratio: 0.5, maxMs: 30_000 }
+/**
+ * The snapshots of a nightly run, polled through one listing for all its disks (TF polls each every 30 s): doubling,
+ * so a wait of T is seen by 2T or T + 30 s, whichever is sooner, in about log2(T / 1 s) calls for the whole run.
+ */
+export const SHARED_SNAPSHOTS_SCHEDULE: ElapsedSchedule = { minMs: 1_000, ratio: 1, maxMs: 30_000 }
 /** A CBR task before it reports progress (Preparing): its end is found from the percent later, so back off fast. */
 export const BACKUP_PREPARING_SCHEDULE: ElapsedSchedule = { minMs: 1_000, ratio: 1, maxMs: 30_000 }
 
@@ -44,20 +50,29 @@ export interface ProgressMark {
 }
 
 /**
- * Delay until the earliest end linear progress allows, or undefined while there is no rate yet (no progress since
- * `first`). Between `minMs` and, so a rate that speeds up later is not missed by much, the time already waited
- * (or `maxMs` if that is longer).
- * @example progressPollDelay({ atMs: 15_000, percent: 0 }, { atMs: 30_000, percent: 9 }, RESOURCE_SCHEDULE) // 120000
+ * Delay until the next poll of a wait that shows percent progress, or undefined while there is no rate yet (no
+ * progress since `first`). Shown percents are whole numbers (floored), so linear progress through both marks puts the
+ * true end between two bounds: the earliest (the fastest rate they allow) and the latest (the slowest). When the two
+ * are within `END_TOLERANCE` of the time waited, the poll goes at the latest bound: the end is seen in that one poll,
+ * at most that late. Otherwise at the earliest, which is never late and gives a mark far enough on to narrow them.
+ * At least `minMs`; at most twice the time already waited (or `maxMs`, if longer), so a rate that picks up later is
+ * not missed by much.
+ * @example progressPollDelay({ atMs: 16_000, percent: 0 }, { atMs: 24_000, percent: 4 }, RESOURCE_SCHEDULE) // 48000
  */
 export function progressPollDelay(first: ProgressMark, latest: ProgressMark, { minMs, maxMs }: ElapsedSchedule): number | undefined {
   const span = latest.atMs - first.atMs
   if (!(span > 0) || !(latest.percent > first.percent)) return undefined
-  // The true percent lies in [shown, shown + 1): the fastest rate consistent with both marks, and the least left.
   const fastestRate = (latest.percent + 1 - first.percent) / span
-  const leastLeft = Math.max(0, 100 - (latest.percent + 1))
-  const delay = leastLeft / fastestRate
-  return Math.round(Math.min(Math.max(maxMs, latest.atMs), Math.max(minMs, delay)))
+  const slowestRate = (latest.percent - (first.percent + 1)) / span
+  const earliest = Math.max(0, 100 - (latest.percent + 1)) / fastestRate
+  const latestEnd = slowestRate > 0 ? (100 - latest.percent) / slowestRate : Number.POSITIVE_INFINITY
+  const tolerance = Math.max(minMs, END_TOLERANCE * latest.atMs)
+  const delay = latestEnd - earliest <= tolerance ? latestEnd : earliest
+  return Math.round(Math.min(Math.max(maxMs, 2 * latest.atMs), Math.max(minMs, delay)))
 }
+
+/** How late, as a fraction of the time waited, a progress wait may see its end to save a poll (see progressPollDelay). */
+export const END_TOLERANCE = 0.05
 
 /** A percent field as a number in 0..100, or undefined (`"42"`, `42`, `"42%"` are read; anything else is not). */
 export function percentOf(value: unknown): number | undefined {

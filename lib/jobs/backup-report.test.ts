@@ -40,4 +40,20 @@ describe('buildBackupReport', () => {
     expect(cause).toMatch(/^3 of 3 disks failed: d1 \(prune: CTyun refused to delete busy1\), d2 \(snapshot: Ctyun.ResourceFailed/)
     expect(cause).toContain('d-gone (disk not found in the region)')
   })
+
+  it('gives every instance the error of a policy lookup that failed, and every snapshotted disk that of a failed prune plan', () => {
+    const { report, failed } = buildBackupReport({
+      snapshots: [
+        { diskID: 'd1', instanceID: 'i1', snapshotID: 's1' },
+        { diskID: 'd2', instanceID: null, error: { Error: 'Ctyun.ResourceFailed' } },
+      ],
+      backups: { Error: 'Ctyun.ServerError', Cause: 'HTTP 503' },
+      prunes: { Error: 'Ctyun.Throttled' },
+    })
+    expect(failed).toBe(true)
+    expect(report.disks[0]!.backup).toMatchObject({ result: 'failed', note: 'Ctyun.ServerError: HTTP 503' })
+    expect(report.disks[0]!.errors).toEqual(['backup of i1: Ctyun.ServerError: HTTP 503', 'prune: Ctyun.Throttled'])
+    expect(report.disks[1]!.errors).toEqual(['snapshot: Ctyun.ResourceFailed'])
+  })
 })
+

@@ -53,21 +53,27 @@ export interface BackupReport {
   summary: { disks: number; succeeded: number; failed: number; snapshots: number; backups: number; pruned: number }
 }
 
+/**
+ * `backups` and `prunes` are the Maps' results, or the error caught when the step before a Map failed for all of
+ * them (the policy lookup, the prune plan): then every instance's backup, or every pruned disk's prune, has it.
+ */
 export function buildBackupReport(input: {
   snapshots: SnapshotOutcome[]
-  backups?: BackupOutcome[]
-  prunes?: PruneOutcome[]
+  backups?: BackupOutcome[] | CaughtError
+  prunes?: PruneOutcome[] | CaughtError
   missing?: string[]
 }): { report: BackupReport; failed: boolean; cause: string } {
-  const backups = new Map((input.backups ?? []).map((b) => [b.instanceID, b]))
-  const prunes = new Map((input.prunes ?? []).map((p) => [p.diskID, p]))
+  const backups = new Map(listOf(input.backups).map((b) => [b.instanceID, b]))
+  const prunes = new Map(listOf(input.prunes).map((p) => [p.diskID, p]))
+  const backupsFailed = caught(input.backups)
+  const prunesFailed = caught(input.prunes)
   const disks = input.snapshots.map((snapshot): DiskReport => {
     const errors: string[] = []
     if (snapshot.error) errors.push(`snapshot: ${describe(snapshot.error)}`)
     const instanceID = snapshot.instanceID ?? null
-    const backup = instanceID ? backups.get(instanceID) : undefined
+    const backup = instanceID ? (backupsFailed ? { instanceID, error: backupsFailed } : backups.get(instanceID)) : undefined
     if (backup?.error) errors.push(`backup of ${instanceID}: ${describe(backup.error)}`)
-    const prune = prunes.get(snapshot.diskID)
+    const prune = prunesFailed && snapshot.snapshotID ? { diskID: snapshot.diskID, error: prunesFailed } : prunes.get(snapshot.diskID)
     if (prune?.error) errors.push(`prune: ${describe(prune.error)}`)
     const refused = prune?.deleted?.notAllowedList ?? []
     if (refused.length) errors.push(`prune: CTyun refused to delete ${refused.join(', ')}`)
@@ -111,6 +117,14 @@ function backupLine(instanceID: string | null, backup: BackupOutcome | undefined
   if (backup.error) return { taskID: backup.backupTaskID ?? null, result: 'failed', note: describe(backup.error) }
   if (backup.skipped) return { taskID: null, result: 'skipped', note: backup.skipped }
   return { taskID: backup.backupTaskID ?? null, result: 'completed', ...(backup.status ? { note: backup.status } : {}) }
+}
+
+function listOf<T>(results: T[] | CaughtError | undefined): T[] {
+  return Array.isArray(results) ? results : []
+}
+
+function caught(results: unknown[] | CaughtError | undefined): CaughtError | undefined {
+  return results && !Array.isArray(results) && typeof results.Error === 'string' ? results : undefined
 }
 
 function describe(error: CaughtError): string {

@@ -2,4 +2,11 @@
  * The `ctflow:*` resources registerJobActions binds (all plain calls). Kept apart from job-actions.ts so that a registry
  * can know them before that code loads (lazy-product-actions.ts).
  */
-export const JOB_ACTION_NAMES = ['ctflow:backup:prepare', 'ctflow:backup:planRetention', 'ctflow:backup:report', 'ctflow:image:planCopies'] as const
+export const JOB_ACTION_NAMES = [
+  'ctflow:backup:prepare',
+  'ctflow:backup:findPolicies',
+  'ctflow:backup:planRetention',
+  'ctflow:backup:planPrunes',
+  'ctflow:backup:report',
+  'ctflow:image:planCopies',
+] as const

@@ -12,6 +12,14 @@ function registry() {
       async *listDisks() {
         yield { diskID: 'd1', instanceID: 'i1', isSystemVolume: false }
       },
+      async *listSnapshots() {
+        yield { snapshotID: 's-old', snapshotName: `nightly-${runId}`, createTime: '2026-11-01T00:00:00Z', diskID: 'd1' }
+      },
+    },
+    cbr: {
+      async *listPolicies() {
+        yield { backupPolicyID: 'p1', backupPolicyName: 'daily', backupSrcInstanceID: 'i1' }
+      },
     },
     image: {
       getImage: async ({ imageID }) => ({ imageID, imageName: 'golden', imageStatus: 'active', imageVisibility: 'private' }),
@@ -43,6 +51,15 @@ describe('job actions', () => {
     const fresh = { snapshotID: 's-new', snapshotName: `nightly-${runId.replace('0f', '1f')}`, createTime: '2026-11-22T00:00:00Z' }
     const plan = await call('ctflow:backup:planRetention', { snapshots: [old, fresh], prefix: 'nightly', retention: { maxAgeDays: 7 }, protect: [] })
     expect(plan).toMatchObject({ prune: ['s-old'], keep: ['s-new'] })
+  })
+
+  it('finds the policy of each instance and plans the prunes of the disks snapshotted tonight', async () => {
+    expect(await call('ctflow:backup:findPolicies', { regionID: 'r1', instances: ['i1', 'i2'] })).toEqual([
+      { instanceID: 'i1', policies: [{ backupPolicyID: 'p1', backupPolicyName: 'daily', backupSrcInstanceID: 'i1' }] },
+      { instanceID: 'i2', policies: [] },
+    ])
+    const snapshots = [{ diskID: 'd1', snapshotID: 's-new' }, { diskID: 'd2', error: { Error: 'Ctyun.ResourceFailed' } }]
+    expect(await call('ctflow:backup:planPrunes', { regionID: 'r1', prefix: 'nightly', retention: { maxAgeDays: 7 }, snapshots })).toEqual([{ diskID: 'd1', prune: ['s-old'] }])
   })
 
   it('plans image copies and reports', async () => {

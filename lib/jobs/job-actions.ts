@@ -2,6 +2,8 @@ import type { ActionRegistry } from '../engine/actions/registry'
 import type { buildBackupReport } from './backup-report'
 import { JobInputError, isRecord } from './job-input-error'
 import type { SourceImage } from './plan-image-copies'
+import type { InstancePolicy } from './instance-policies'
+import type { ListedSnapshot } from './prune-plans'
 import type { RetainableSnapshot } from './retention-plan'
 import type { SelectableDisk } from './disk-selection'
 
@@ -12,7 +14,11 @@ import type { SelectableDisk } from './disk-selection'
  * chunk in a bundle), so a function's cold start does not pay for jobs it is not running.
  */
 export interface JobActionDeps {
-  ebs: { listDisks(params: { regionID: string }): AsyncIterable<SelectableDisk> }
+  ebs: {
+    listDisks(params: { regionID: string }): AsyncIterable<SelectableDisk>
+    listSnapshots(params: { regionID: string; snapshotName: string }): AsyncIterable<ListedSnapshot>
+  }
+  cbr: { listPolicies(params: { regionID: string; backupSrcInstanceID?: string }): AsyncIterable<InstancePolicy> }
   image: {
     getImage(params: { regionID: string; imageID: string }): Promise<SourceImage | undefined>
     listCopyDestinations(params: { regionID: string }): Promise<string[]>
@@ -32,6 +38,16 @@ export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps
         return prepareBackup(jobInput, { runId: context.runId, listDisks: (params) => deps.ebs.listDisks(params) })
       },
     })
+    .register('ctflow:backup:findPolicies', {
+      call: async (input) => {
+        const { regionID, instances } = expectObject(input, 'ctflow:backup:findPolicies', ['regionID', 'instances'])
+        const { findInstancePolicies } = await import('./instance-policies')
+        return findInstancePolicies(
+          { regionID: String(regionID), instances: Array.isArray(instances) ? instances.map(String) : [] },
+          { listPolicies: (params) => deps.cbr.listPolicies(params) },
+        )
+      },
+    })
     .register('ctflow:backup:planRetention', {
       call: async (input) => {
         const { snapshots, prefix, retention, protect } = expectObject(input, 'ctflow:backup:planRetention', ['snapshots', 'prefix', 'retention'])
@@ -42,6 +58,21 @@ export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps
           now: new Date(deps.now()),
           protect: Array.isArray(protect) ? (protect as string[]) : [],
         })
+      },
+    })
+    .register('ctflow:backup:planPrunes', {
+      call: async (input) => {
+        const { regionID, prefix, retention, snapshots } = expectObject(input, 'ctflow:backup:planPrunes', ['regionID', 'prefix', 'retention', 'snapshots'])
+        const { planPrunes } = await import('./prune-plans')
+        return planPrunes(
+          {
+            regionID: String(regionID),
+            prefix: String(prefix),
+            retention: retention as { maxAgeDays?: number; keepLast?: number },
+            snapshots: Array.isArray(snapshots) ? (snapshots as Array<{ diskID: string; snapshotID?: string | null }>) : [],
+          },
+          { listSnapshots: (params) => deps.ebs.listSnapshots(params), now: new Date(deps.now()) },
+        )
       },
     })
     .register('ctflow:backup:report', {

@@ -36,8 +36,21 @@ describe('snapshot-then-backup', () => {
     const db = report.disks.find((d) => d.diskID === DB_DATA)!
     expect(db.pruned.sort()).toEqual(['9e8d7c6b-0003-4a5b-9c8d-7e6f5a4b3c03', '9e8d7c6b-0004-4a5b-9c8d-7e6f5a4b3c04'])
     expect(report.summary).toMatchObject({ disks: 3, succeeded: 3, failed: 0, snapshots: 3, backups: 2, pruned: 2 })
-    // One CBR task per instance (web-01 has two chosen disks, db-01 one).
+    // One CBR task per instance (web-01 has two chosen disks, db-01 one), their policies from one regional listing.
     expect(harness.calls('cbr.actionPolicy')).toBe(2)
+    expect(harness.calls('cbr.listPolicies')).toBe(1)
+  })
+
+  it('reports every backup failed when the policy lookup keeps failing, and still snapshots and prunes', async () => {
+    harness = await startJobHarness()
+    harness.sim.simulator.faults.set({ 'cbr.listPolicies': { serverErrorRate: 1 } } as never)
+    const run = await harness.run('snapshot-then-backup', { regionID: HD1, disks: NIGHTLY, retention: { maxAgeDays: 7 } })
+    expect(run.status).toBe('FAILED')
+    expect(run.error?.error).toBe('Backup.DisksFailed')
+    const report = JSON.parse(run.error!.cause!.slice(run.error!.cause!.indexOf('Report: ') + 8)) as Report
+    expect(report.disks.every((d) => d.snapshotID && d.backup.result === 'failed' && d.backup.note?.startsWith('Ctyun.ServerError'))).toBe(true)
+    expect(report.disks.find((d) => d.diskID === DB_DATA)!.pruned).toHaveLength(2)
+    expect(harness.calls('cbr.actionPolicy')).toBe(0)
   })
 
   it('skips the backup with a note when no policy covers the instance, and selects by IDs and volume', async () => {

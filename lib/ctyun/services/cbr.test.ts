@@ -35,4 +35,22 @@ describe('cbr service', () => {
     h.route({ '/v4/backup/query-backup-snapshot': ok({ backupSnapshotList: [{ backupSnapID: 'b-1' }], backupSnapshotTotal: 1 }) })
     expect((await collect(h.client.cbr.listBackups({ regionID: 'r1', backupPolicyID: 'p-1' }))).map((b) => b.backupSnapID)).toEqual(['b-1'])
   })
+
+  it('finds several tasks in one unfiltered listing, at most a page per task, and says when it did not read it all', async () => {
+    const page = (pageNo: number) => Array.from({ length: 50 }, (_, i) => ({ backupTaskID: `t-${(pageNo - 1) * 50 + i}`, backupTaskStatusCode: 'Completed' }))
+    h.route({ '/v4/backup/query-task-backup': (r) => ok({ backupTaskList: page(Number(r.query.get('pageNo'))), bakupTaskCount: 500 }) })
+    const both = await h.client.cbr.findTasks({ regionID: 'r1', backupTaskIDs: new Set(['t-3', 't-7']) })
+    expect([both.found.has('t-3'), both.found.has('t-7'), both.complete]).toEqual([true, true, false])
+    expect(h.sent('/v4/backup/query-task-backup').map((r) => r.rawQuery)).toEqual(['pageNo=1&pageSize=50&regionID=r1'])
+    const far = await h.client.cbr.findTasks({ regionID: 'r1', backupTaskIDs: new Set(['t-3', 't-499']) })
+    expect([far.found.has('t-499'), far.complete]).toEqual([false, false])
+    expect(h.sent('/v4/backup/query-task-backup')).toHaveLength(3)
+  })
+
+  it('scans a short task list to the end and says it is complete', async () => {
+    h.route({ '/v4/backup/query-task-backup': ok({ backupTaskList: [{ backupTaskID: 't-1' }, { backupTaskID: 't-2' }], bakupTaskCount: 2 }) })
+    const scan = await h.client.cbr.scanTasks({ regionID: 'r1', maxPages: () => 1 })
+    expect([[...scan.found.keys()], scan.complete]).toEqual([['t-1', 't-2'], true])
+  })
 })
+

@@ -43,10 +43,24 @@ export const FAILED_BACKUP_TASK_STATUSES: readonly string[] = ['Failed', 'Cancel
 
 type Filters = Record<string, string | number | boolean | undefined>
 
+const TASK_LIST_PATH = '/v4/backup/query-task-backup'
+
+/** Items per page this client asks the CBR lists for. */
+export const CBR_PAGE_SIZE = 50
+
+/** What a poll of a backup task says, from its listing (undefined: not listed yet). */
+export function taskProbeResult(task: BackupTask | undefined): ProbeResult<BackupTask> {
+  if (!task) return { state: 'pending', status: 'not-found' }
+  const status = String(task.backupTaskStatusCode ?? 'unknown')
+  if (status === 'Completed') return { state: 'done', status, value: task }
+  if (FAILED_BACKUP_TASK_STATUSES.includes(status)) return { state: 'failed', status, value: task, reason: task.backupTaskErrMsg || undefined }
+  return { state: 'pending', status, value: task }
+}
+
 export function createCbrService(caller: CtyunCaller) {
   function list<T>(path: string, listKey: string, totalKeys: string[], operation: string, params: { regionID: string; pageSize?: number } & Filters) {
     requireParams(operation, params, ['regionID'])
-    const { pageSize = 50, ...filters } = params
+    const { pageSize = CBR_PAGE_SIZE, ...filters } = params
     return paginateByPageNo<T>(async (pageNo, size) => {
       const reply = await caller.request<Record<string, unknown>>({ service: 'cbr', method: 'GET', path, query: defined({ ...filters, pageNo, pageSize: size }) })
       const total = totalKeys.map((key) => countOf(reply?.[key])).find((n) => n !== undefined)
@@ -57,21 +71,45 @@ export function createCbrService(caller: CtyunCaller) {
   async function findTask(params: { regionID: string; backupTaskID: string; backupSrcInstanceID?: string }): Promise<BackupTask | undefined> {
     // The doc lists no backupTaskID filter (api 7961), so filter by instance (if known) and match here.
     const filters = { regionID: params.regionID, backupSrcInstanceID: params.backupSrcInstanceID }
-    for await (const task of list<BackupTask>('/v4/backup/query-task-backup', 'backupTaskList', ['bakupTaskCount', 'backupTaskCount'], 'cbr.findTask', filters)) {
+    for await (const task of list<BackupTask>(TASK_LIST_PATH, 'backupTaskList', ['bakupTaskCount', 'backupTaskCount'], 'cbr.findTask', filters)) {
       if (task.backupTaskID === params.backupTaskID) return task
     }
     return undefined
   }
 
+  /**
+   * A region's tasks from one unfiltered listing (one call can answer for many tasks), reading at most `maxPages()`
+   * pages — asked after every page, as the caller's needs may grow meanwhile — and stopping early once `enough`.
+   * The order of the list is not documented, so `complete` says whether the whole list was read.
+   */
+  async function scanTasks(params: { regionID: string; maxPages: () => number; enough?: (found: ReadonlyMap<string, BackupTask>) => boolean }): Promise<{ found: Map<string, BackupTask>; complete: boolean }> {
+    requireParams('cbr.scanTasks', params, ['regionID'])
+    const found = new Map<string, BackupTask>()
+    const pageSize = CBR_PAGE_SIZE
+    for (let pageNo = 1, seen = 0; pageNo <= Math.max(1, params.maxPages()); pageNo++) {
+      const reply = await caller.request<Record<string, unknown>>({ service: 'cbr', method: 'GET', path: TASK_LIST_PATH, query: { regionID: params.regionID, pageNo, pageSize } })
+      const items = (reply?.backupTaskList ?? []) as BackupTask[]
+      for (const task of items) found.set(task.backupTaskID, task)
+      seen += items.length
+      const total = countOf(reply?.bakupTaskCount) ?? countOf(reply?.backupTaskCount)
+      if (items.length < pageSize || (total !== undefined && seen >= total)) return { found, complete: true }
+      if (params.enough?.(found)) break
+    }
+    return { found, complete: false }
+  }
+
+  /**
+   * Several tasks of a region by id in one listing: at most one page per id (so never more calls than one lookup
+   * per task), stopping once all are found. `backupTaskIDs` may grow while this runs.
+   */
+  function findTasks(params: { regionID: string; backupTaskIDs: ReadonlySet<string> }): Promise<{ found: Map<string, BackupTask>; complete: boolean }> {
+    return scanTasks({ regionID: params.regionID, maxPages: () => params.backupTaskIDs.size, enough: (found) => [...params.backupTaskIDs].every((id) => found.has(id)) })
+  }
+
   /** One poll: `Completed` done; Failed/Canceling failed; Executing/Preparing (or not listed yet) pending. */
   async function probeTask(params: { regionID: string; backupTaskID: string; backupSrcInstanceID?: string }): Promise<ProbeResult<BackupTask>> {
     requireParams('cbr.probeTask', params, ['regionID', 'backupTaskID'])
-    const task = await findTask(params)
-    if (!task) return { state: 'pending', status: 'not-found' }
-    const status = String(task.backupTaskStatusCode ?? 'unknown')
-    if (status === 'Completed') return { state: 'done', status, value: task }
-    if (FAILED_BACKUP_TASK_STATUSES.includes(status)) return { state: 'failed', status, value: task, reason: task.backupTaskErrMsg || undefined }
-    return { state: 'pending', status, value: task }
+    return taskProbeResult(await findTask(params))
   }
 
   return {
@@ -90,11 +128,13 @@ export function createCbrService(caller: CtyunCaller) {
     },
     /** GET `/v4/backup/query-task-backup` (doc api 7961). */
     listTasks: (params: { regionID: string; backupSrcInstanceID?: string; backupTaskStatus?: string; queryContent?: string; pageSize?: number }) =>
-      list<BackupTask>('/v4/backup/query-task-backup', 'backupTaskList', ['bakupTaskCount', 'backupTaskCount'], 'cbr.listTasks', params),
+      list<BackupTask>(TASK_LIST_PATH, 'backupTaskList', ['bakupTaskCount', 'backupTaskCount'], 'cbr.listTasks', params),
     /** GET `/v4/backup/query-backup-snapshot` (doc api 7967): the backups (云备份快照). */
     listBackups: (params: { regionID: string; backupPolicyID?: string; backupPolicyName?: string; backupSrcInstanceID?: string; backupStorageID?: string; backupSnapStatus?: string; queryContent?: string; pageSize?: number }) =>
       list<BackupSnapshot>('/v4/backup/query-backup-snapshot', 'backupSnapshotList', ['backupSnapshotTotal'], 'cbr.listBackups', params),
     findTask,
+    scanTasks,
+    findTasks,
     probeTask,
     waitForTask: (params: { regionID: string; backupTaskID: string; backupSrcInstanceID?: string }, options?: WaitOptions) =>
       waitFor(() => probeTask(params), `backup task ${params.backupTaskID} → Completed`, { initialDelayMs: 5_000, maxDelayMs: 30_000, ...options }),

@@ -89,4 +89,19 @@ describe('ebs service', () => {
     expect(await h.client.ebs.deleteSnapshots({ regionID: 'r1', diskID: 'd-1', snapshotIDs: ['s-1'] })).toMatchObject({ snapshotJobID: 'j-d' })
     expect(h.sent('/v4/ebs_snapshot/delete-ebs-snap')[0]!.json).toEqual({ regionID: 'r1', diskID: 'd-1', snapshotIDs: ['s-1'] })
   })
+
+  it('lists the snapshots of exactly one name, for all disks at once (the API filter is fuzzy)', async () => {
+    h.route({
+      '/v4/ebs_snapshot/list-ebs-snap': ok({
+        snapshotList: [
+          { snapshotID: 's-1', snapshotName: 'nightly-1', diskID: 'd-1' },
+          { snapshotID: 's-2', snapshotName: 'nightly-1', diskID: 'd-2' },
+          { snapshotID: 's-9', snapshotName: 'nightly-10', diskID: 'd-1' },
+        ],
+      }),
+    })
+    const named = await h.client.ebs.listSnapshotsNamed({ regionID: 'r1', snapshotName: 'nightly-1' })
+    expect(named.map((s) => s.snapshotID)).toEqual(['s-1', 's-2'])
+    expect(h.sent('/v4/ebs_snapshot/list-ebs-snap')[0]!.rawQuery).toBe('maxResults=100&regionID=r1&snapshotName=nightly-1')
+  })
 })

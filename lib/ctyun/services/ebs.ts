@@ -153,14 +153,20 @@ export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType
     })
   }
 
+  /**
+   * The snapshots named exactly `snapshotName`, every page: one call answers for all the disks a nightly run
+   * snapshotted under one name. The API's name filter is fuzzy (§3.2), so the exact match is made here.
+   */
+  async function listSnapshotsNamed(params: { regionID: string; snapshotName: string }): Promise<Snapshot[]> {
+    requireParams('ebs.listSnapshotsNamed', params, ['regionID', 'snapshotName'])
+    const named: Snapshot[] = []
+    for await (const snapshot of snapshotsOf(params)) if (snapshot.snapshotName === params.snapshotName) named.push(snapshot)
+    return named
+  }
+
   /** One poll: `available` is done; `error` (and deletion) failed; anything else, or not listed yet, pending. */
   async function probeSnapshot(params: { regionID: string; snapshotID: string }): Promise<ProbeResult<Snapshot>> {
-    const snapshot = await getSnapshot(params)
-    if (!snapshot) return { state: 'pending', status: 'not-found' }
-    const status = String(snapshot.snapshotStatus ?? 'unknown')
-    if (status === 'available') return { state: 'done', status, value: snapshot }
-    if (FAILED_SNAPSHOT_STATUSES.includes(status)) return { state: 'failed', status, value: snapshot }
-    return { state: 'pending', status, value: snapshot }
+    return snapshotProbeResult(await getSnapshot(params))
   }
 
   /** One poll of the creation (order or job) until the snapshot id is known. */
@@ -182,6 +188,7 @@ export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType
     createSnapshot,
     listSnapshots,
     getSnapshot,
+    listSnapshotsNamed,
     deleteSnapshots,
     probeSnapshot,
     probeSnapshotCreation,
@@ -198,6 +205,15 @@ export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType
       return waitFor(() => probeSnapshot({ regionID: params.regionID, snapshotID }), `snapshot ${snapshotID} → available`, { initialDelayMs: 3_000, ...options })
     },
   }
+}
+
+/** What a poll of a snapshot says, from its listing (undefined: not listed yet). */
+export function snapshotProbeResult(snapshot: Snapshot | undefined): ProbeResult<Snapshot> {
+  if (!snapshot) return { state: 'pending', status: 'not-found' }
+  const status = String(snapshot.snapshotStatus ?? 'unknown')
+  if (status === 'available') return { state: 'done', status, value: snapshot }
+  if (FAILED_SNAPSHOT_STATUSES.includes(status)) return { state: 'failed', status, value: snapshot }
+  return { state: 'pending', status, value: snapshot }
 }
 
 export interface ListSnapshotsParams {

@@ -5,12 +5,12 @@ import { createEngine } from '../create-engine'
 import type { WorkflowDefinition } from '../interpreter/definition'
 import { createMemoryStore } from '../stores/memory-store'
 import { createFakeClock } from '../testing/fake-clock'
+import { DISK_DB_DATA, DISK_WEB_DATA, DISK_WEB_SYSTEM, HD1 as REGION, POLICY_DB, POLICY_WEB } from '../../simulator/default-fixture-ids'
 import { registerCtyunActions } from './ctyun-actions'
 import { createActionRegistry, type ProbeOutcome } from './registry'
 
-const REGION = 'bb9fdb42056f11eda1610242ac110002'
-const POLICY = '7f3a9b2c4d5e6f708192a3b4c5d6e701'
-const DISK = '5d0c1e2f-0001-4c7a-8e4b-a1b2c3d4e501'
+const POLICY = POLICY_WEB
+const DISK = DISK_WEB_SYSTEM
 
 const oneTask = (resource: string, parameters: object) => ({ StartAt: 'T', States: { T: { Type: 'Task', Resource: resource, Parameters: parameters, End: true } } })
 
@@ -43,13 +43,14 @@ describe('ctyun .sync waits with realistic durations (virtual time)', () => {
   })
   afterAll(() => sim.close())
 
-  async function runOne(definition: object) {
+  async function runOne({ input = {}, ...definition }: object & { input?: object }) {
     sim.simulator.reset()
     const clock = { now: () => sim.simulator.clock.now(), sleep: async (ms: number) => sim.simulator.clock.advance(ms) }
     const client = createCtyunClient({ endpoint: sim.url, credentials: sim.credentials })
-    const engine = createEngine({ store: createMemoryStore(), actions: registerCtyunActions(createActionRegistry(), client), workflows: { wf: definition as WorkflowDefinition }, clock })
+    const actions = registerCtyunActions(createActionRegistry(), client, { now: clock.now })
+    const engine = createEngine({ store: createMemoryStore(), actions, workflows: { wf: definition as WorkflowDefinition }, clock })
     const startedAt = clock.now()
-    const { run } = await engine.start({ workflow: 'wf', input: {} })
+    const { run } = await engine.start({ workflow: 'wf', input })
     const done = await engine.runToEnd(run.id)
     return { done, ms: clock.now() - startedAt }
   }
@@ -64,15 +65,73 @@ describe('ctyun .sync waits with realistic durations (virtual time)', () => {
     expect(sim.simulator.calls.count('cbr.listTasks')).toBeLessThanOrEqual(12)
   })
 
-  it('a snapshot is timed from its create: no call right after it, the id and `available` seen within 1.5× the lifecycle', async () => {
+  it('a snapshot is timed from its create and found by its name: no call right after it, `available` seen within 1.5× the lifecycle', async () => {
     const { done, ms } = await runOne(oneTask('ctyun:ebs:createSnapshot.sync', { regionID: REGION, diskID: DISK, snapshotName: 'nightly-1', retentionPolicy: 'forever' }))
     expect(done.status).toBe('SUCCEEDED')
+    expect(done.output).toMatchObject({ snapshotName: 'nightly-1', diskID: DISK, snapshotStatus: 'available' })
     const { orderMs, jobMs, snapshotMs } = sim.simulator.durations
     const lifecycle = Math.max(orderMs, jobMs) + snapshotMs
     expect(ms).toBeLessThanOrEqual(1.5 * lifecycle)
-    const creationPolls = sim.simulator.calls.count('ecs.orderQueryUuid') + sim.simulator.calls.count('ecs.jobInfo')
-    expect(creationPolls).toBeGreaterThanOrEqual(1)
-    expect(creationPolls).toBeLessThanOrEqual(5)
-    expect(sim.simulator.calls.count('ebs.listSnapshots')).toBeLessThanOrEqual(6)
+    // The listing by name gives the snapshot's id and status: the order needs no poll of its own.
+    expect(sim.simulator.calls.count('ecs.orderQueryUuid') + sim.simulator.calls.count('ecs.jobInfo')).toBe(0)
+    expect(sim.simulator.calls.count('ebs.listSnapshots')).toBeLessThanOrEqual(7)
+  })
+
+  it('the snapshots of one name on several disks are polled through one listing, as often as one snapshot alone', async () => {
+    const { done } = await runOne(overDisks('ctyun:ebs:createSnapshot.sync', [DISK_WEB_SYSTEM, DISK_WEB_DATA, DISK_DB_DATA], { regionID: REGION, snapshotName: 'nightly-2', retentionPolicy: 'forever' }))
+    expect(done.status).toBe('SUCCEEDED')
+    expect((done.output as Array<{ diskID: string; snapshotStatus: string }>).map((s) => [s.diskID, s.snapshotStatus])).toEqual([
+      [DISK_WEB_SYSTEM, 'available'],
+      [DISK_WEB_DATA, 'available'],
+      [DISK_DB_DATA, 'available'],
+    ])
+    expect(sim.simulator.calls.count('ebs.createSnapshot')).toBe(3)
+    expect(sim.simulator.calls.count('ecs.orderQueryUuid') + sim.simulator.calls.count('ecs.jobInfo')).toBe(0)
+    expect(sim.simulator.calls.count('ebs.listSnapshots')).toBeLessThanOrEqual(8)
+  })
+
+  it('the CBR tasks of one region share their listings: two backups cost one look before executing and one poll a round', async () => {
+    const { done } = await runOne(overPolicies([POLICY_WEB, POLICY_DB]))
+    expect(done.status).toBe('SUCCEEDED')
+    expect((done.output as Array<{ backupTaskStatusCode: string }>).map((t) => t.backupTaskStatusCode)).toEqual(['Completed', 'Completed'])
+    expect(sim.simulator.calls.count('cbr.actionPolicy')).toBe(2)
+    // As for one backup alone (the test above): 1 look before executing + the polls.
+    expect(sim.simulator.calls.count('cbr.listTasks')).toBeLessThanOrEqual(12)
   })
 })
+
+/** A Map of `resource` over disks, all under one snapshot name. */
+function overDisks(resource: string, disks: string[], parameters: object) {
+  return {
+    StartAt: 'Each',
+    States: {
+      Each: {
+        Type: 'Map',
+        ItemsPath: '$.disks',
+        ItemSelector: { 'diskID.$': '$$.Map.Item.Value' },
+        ItemProcessor: { StartAt: 'T', States: { T: { Type: 'Task', Resource: resource, Parameters: { ...parameters, 'diskID.$': '$.diskID' }, End: true } } },
+        End: true,
+      },
+    },
+    input: { disks },
+  }
+}
+
+/** A Map running each CBR policy now (as the nightly job's RunPolicy does, with the policy's name and instance). */
+function overPolicies(policyIDs: string[]) {
+  return {
+    StartAt: 'Each',
+    States: {
+      Each: {
+        Type: 'Map',
+        ItemsPath: '$.policies',
+        ItemProcessor: {
+          StartAt: 'T',
+          States: { T: { Type: 'Task', Resource: 'ctyun:cbr:executePolicy.sync', Parameters: { regionID: REGION, 'backupPolicyID.$': '$' }, End: true } },
+        },
+        End: true,
+      },
+    },
+    input: { policies: policyIDs },
+  }
+}

@@ -104,4 +104,47 @@ describe('ctyun actions against the simulator', () => {
     const later = (await action.start(policy, { ...context, scheduledAt: sim.simulator.clock.now() + 2 * 60_000 })) as { backupTaskID: string }
     expect(later.backupTaskID).not.toBe(first.backupTaskID)
   })
+
+  it('a snapshot wait that finds two of its disk under its name asks the creation which one is its own', async () => {
+    sim.simulator.reset()
+    const action = registerCtyunActions(createActionRegistry(), createCtyunClient({ endpoint: sim.url, credentials: sim.credentials })).resolve('ctyun:ebs:createSnapshot.sync')
+    if (action?.kind !== 'sync') throw new Error('createSnapshot.sync is not a sync action')
+    const input = { regionID: REGION, diskID: DISK, snapshotName: 'nightly-x', retentionPolicy: 'forever' }
+    const context = (clientToken: string) => ({ clientToken, runId: 'r', state: 'Snap', signal: new AbortController().signal, deadline: Date.now() + 60_000 })
+    // An earlier attempt's snapshot under the same name, already there.
+    await waitUntilDone(action, await action.start(input, context('t-1')))
+    const creations = () => sim.simulator.calls.count('ecs.orderQueryUuid') + sim.simulator.calls.count('ecs.jobInfo')
+    const before = creations()
+    const handle = (await action.start(input, context('t-2'))) as { creation: unknown }
+    const snapshot = (await waitUntilDone(action, handle)) as { snapshotID: string }
+    expect(creations()).toBeGreaterThan(before)
+    const newest = [...sim.simulator.state.snapshots.values()].filter((s) => s.snapshotName === 'nightly-x').sort((a, b) => b.createdAt - a.createdAt)[0]!
+    expect(snapshot.snapshotID).toBe(newest.snapshotID)
+  })
+
+  it('a snapshot wait saved before waits shared a listing (no disk or name in its handle) still ends by its id', async () => {
+    sim.simulator.reset()
+    const action = registerCtyunActions(createActionRegistry(), createCtyunClient({ endpoint: sim.url, credentials: sim.credentials })).resolve('ctyun:ebs:createSnapshot.sync')
+    if (action?.kind !== 'sync') throw new Error('createSnapshot.sync is not a sync action')
+    const context = { clientToken: 't-3', runId: 'r', state: 'Snap', signal: new AbortController().signal, deadline: Date.now() + 60_000 }
+    const { regionID, creation } = (await action.start({ regionID: REGION, diskID: DISK, snapshotName: 'nightly-y', retentionPolicy: 'forever' }, context)) as { regionID: string; creation: unknown }
+    const snapshot = (await waitUntilDone(action, { regionID, creation })) as { snapshotName: string; snapshotStatus: string }
+    expect(snapshot).toMatchObject({ snapshotName: 'nightly-y', snapshotStatus: 'available' })
+    expect(sim.simulator.calls.count('ecs.orderQueryUuid') + sim.simulator.calls.count('ecs.jobInfo')).toBeGreaterThan(0)
+  })
+
+  /** Probes as the engine would, moving the simulator's clock by each asked delay. */
+  async function waitUntilDone(action: Extract<ReturnType<ReturnType<typeof createActionRegistry>['resolve']>, { kind: 'sync' }>, start: unknown): Promise<unknown> {
+    let handle = start
+    const context = { clientToken: 'probe', runId: 'r', state: 'Snap', signal: new AbortController().signal, deadline: Date.now() + 60_000 }
+    for (let poll = 0; poll < 50; poll++) {
+      const outcome = await action.probe(handle, context)
+      if (outcome.state === 'done') return outcome.value
+      if (outcome.state === 'failed') throw new Error(outcome.status)
+      if (outcome.handle !== undefined) handle = outcome.handle
+      sim.simulator.clock.advance(outcome.pollAfterMs ?? 1_000)
+    }
+    throw new Error('still pending after 50 polls')
+  }
 })
+

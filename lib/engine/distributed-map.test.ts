@@ -184,6 +184,15 @@ describe('DISTRIBUTED Map', () => {
     expect(await store.get(run.id)).toMatchObject({ status: 'SUCCEEDED', output: [{ done: 7 }] })
   })
 
+  it('children that wait at the same time wait together: three 10 s Waits take 10 s of (virtual) time', async () => {
+    const waiting = { StartAt: 'Pause', States: { Pause: { Type: 'Wait', Seconds: 10, End: true } } }
+    const { engine, clock } = setup({ job: { StartAt: 'M', States: { M: distributed(waiting, { End: true }) } } })
+    const started = clock.now()
+    const { run } = await engine.start({ workflow: 'job', input: { items: [1, 2, 3] } })
+    expect(await engine.runToEnd(run.id)).toMatchObject({ status: 'SUCCEEDED', output: [1, 2, 3] })
+    expect(clock.now() - started).toBe(10_000)
+  })
+
   it('works inside a Parallel branch and nested in another distributed Map', async () => {
     const inner = distributed(work, { ItemsPath: '$', End: true })
     const def = {

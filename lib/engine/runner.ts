@@ -258,14 +258,15 @@ class RunDriver {
    */
   private async sleepUntil(wakeAt: number): Promise<void> {
     const { clock, leaseMs, store } = this.deps
-    const remaining = wakeAt - clock.now()
-    if (remaining <= leaseMs / 2) {
+    // What is left is measured again after each await: the store round trip takes time (and in virtual time, other
+    // runs sleeping meanwhile move the clock), so a length taken before it would oversleep.
+    if (wakeAt - clock.now() <= leaseMs / 2) {
       await this.keepLease(wakeAt)
-      await clock.sleep(Math.max(0, remaining), this.budget.signal)
+      await clock.sleep(Math.max(0, wakeAt - clock.now()), this.budget.signal)
       return
     }
     await store.release(this.lease)
-    await clock.sleep(remaining, this.budget.signal)
+    await clock.sleep(Math.max(0, wakeAt - clock.now()), this.budget.signal)
     const lease = await store.acquire(this.run.id, leaseOptions(this.deps))
     if (!lease) throw new LeaseLostError(this.run.id) // finished, cancelled or taken meanwhile: the caller re-reads it
     this.lease = lease

@@ -200,6 +200,16 @@ function postgresStore(pool: pg.Pool, schema: string, listenWith: { connectionSt
     SELECT r.id, ${base} + e.ord, e.value->>'at', e.value->>'type', e.value->>'state', e.value->'detail'
     FROM ${source} r, json_array_elements(${eventsParam}::json) WITH ORDINALITY AS e(value, ord)`
 
+  // Only in a save that finishes a run (most saves keep it RUNNING and skip this): a child run that just finished makes
+  // its RUNNING parent due now, in the same transaction (RunStore.save). The WHERE makes it a no-op for other runs.
+  const wakeParent = `,
+    woken AS (
+      UPDATE ${s}.runs p SET resume_at = $8
+      FROM updated u
+      WHERE p.id = u.parent_id AND p.status = 'RUNNING' AND (p.resume_at IS NULL OR p.resume_at > $8)
+      RETURNING pg_notify('${DUE_CHANNEL}', $11) AS notified
+    )`
+
   const getRun = async (id: string) => {
     const { rows } = await pool.query<RunRow>(`SELECT ${RECORD_COLUMNS} FROM ${s}.runs WHERE id = $1`, [id])
     return rows[0] ? toRecord(rows[0]) : undefined
@@ -324,17 +334,10 @@ function postgresStore(pool: pg.Pool, schema: string, listenWith: { connectionSt
              version = version + 1, updated_at = $8, last_seq = last_seq + $9
            WHERE id = $1 AND lease_token = $2 AND lease_expires_at IS NOT NULL
            RETURNING ${RECORD_COLUMNS}, last_seq
-         ), appended AS (${appendEvents('updated', 'r.last_seq - $9', '$10')}),
-         -- a child run that just finished makes its parent due now, in this same transaction (RunStore.save)
-         woken AS (
-           UPDATE ${s}.runs p SET resume_at = $8
-           FROM updated u
-           WHERE p.id = u.parent_id AND u.status <> 'RUNNING' AND p.status = 'RUNNING' AND (p.resume_at IS NULL OR p.resume_at > $8)
-           RETURNING pg_notify('${DUE_CHANNEL}', $11) AS notified
-         )
-         SELECT * FROM updated LEFT JOIN (SELECT count(*) AS woken FROM woken) w ON true`,
+         ), appended AS (${appendEvents('updated', 'r.last_seq - $9', '$10')})${update.status === 'RUNNING' ? '' : wakeParent}
+         SELECT * FROM updated`,
         [lease.runId, lease.token, update.status, json(update.machine), update.resumeAt, json(update.output),
-          json(update.error), update.now, update.events.length, JSON.stringify(update.events), schema],
+          json(update.error), update.now, update.events.length, JSON.stringify(update.events), ...(update.status === 'RUNNING' ? [] : [schema])],
       )
       if (!rows[0]) throw new LeaseLostError(lease.runId)
       return toRecord(rows[0])

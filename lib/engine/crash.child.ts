@@ -1,6 +1,7 @@
 /**
  * The process the crash test SIGKILLs: runs (or resumes) one workflow against the simulator at CRASH_SIM_URL with a
- * file store at CRASH_STORE. Prints `run <id>`, one `save <n>` line per saved transition, and `done <json>` at the end.
+ * file store at CRASH_STORE. Prints `run <id>`, one `save <n>` line per saved transition (of the run or of its child
+ * runs, CRASH_MAP_MODE=DISTRIBUTED), and `done <json>` at the end.
  */
 import { createCtyunClient } from '../ctyun/client'
 import { DEMO_CREDENTIALS } from '../simulator/demo-credentials'
@@ -14,6 +15,15 @@ import { createFileStore } from './stores/file-store'
 const WRITE_PATH = /\/(create-ebs-snap|eip\/create)$/
 
 export const CRASH_REGION = 'bb9fdb42056f11eda1610242ac110002'
+
+/** The crash workflow with its Map INLINE (items as frames of the run) or DISTRIBUTED (each item a child run). */
+export function crashWorkflowFor(mode: 'INLINE' | 'DISTRIBUTED'): WorkflowDefinition {
+  if (mode === 'INLINE') return crashWorkflow
+  const workflow = structuredClone(crashWorkflow)
+  const map = workflow.States.Snapshots!
+  map.ItemProcessor = { ...map.ItemProcessor!, ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } }
+  return workflow
+}
 
 export const crashWorkflow: WorkflowDefinition = {
   StartAt: 'Disks',
@@ -81,7 +91,7 @@ async function main(): Promise<void> {
   const engine = createEngine({
     store,
     actions,
-    workflows: { crash: crashWorkflow },
+    workflows: { crash: crashWorkflowFor(process.env.CRASH_MAP_MODE === 'DISTRIBUTED' ? 'DISTRIBUTED' : 'INLINE') },
     // Short leases: the next process takes over soon after a kill.
     leaseMs: 300,
     onEvents: () => void process.stdout.write(`save ${++saves}\n`),

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startSimulator, type RunningSimulator } from '../simulator/server'
+import { createFileStore } from './stores/file-store'
 
 const CHILD = new URL('./crash.child.ts', import.meta.url).pathname
 const TSX = new URL('../../node_modules/tsx/dist/esm/index.mjs', import.meta.url).pathname
@@ -47,6 +48,16 @@ function runChild(env: Record<string, string>, killAfter?: number): Promise<Chil
   })
 }
 
+/** The statuses of a run's child runs in the file store the child process used. */
+async function childRuns(storeDir: string, parentId: string): Promise<string[]> {
+  const store = createFileStore(storeDir)
+  try {
+    return (await store.list({ parentId })).runs.map((run) => run.status)
+  } finally {
+    await store.close()
+  }
+}
+
 // A small seeded PRNG, so a failing kill schedule can be replayed.
 function prng(seed: number): () => number {
   let state = seed >>> 0
@@ -56,7 +67,9 @@ function prng(seed: number): () => number {
   }
 }
 
-describe('crash test: a real child process SIGKILLed at random transitions', () => {
+// INLINE: the Map's items are frames of the run. DISTRIBUTED: each item is a child run, created once however often
+// the create is re-issued, and advanced by whichever process picks it up.
+describe.each(['INLINE', 'DISTRIBUTED'] as const)('crash test (Map %s): a real child process SIGKILLed at random transitions', (mode) => {
   let sim: RunningSimulator
   let dir: string
   beforeAll(async () => {
@@ -83,7 +96,7 @@ describe('crash test: a real child process SIGKILLed at random transitions', () 
 
   it('resumes after every kill; the output equals an uninterrupted run and each resource is created once', async () => {
     sim.simulator.reset()
-    const baseline = await runChild({ CRASH_STORE: join(dir, 'baseline'), CRASH_SIM_URL: sim.url })
+    const baseline = await runChild({ CRASH_STORE: join(dir, 'baseline'), CRASH_SIM_URL: sim.url, CRASH_MAP_MODE: mode })
     expect(baseline.done?.status).toBe('SUCCEEDED')
     expected = sideEffects()
     expect(expected).toMatchObject({ snapshots: 2, eips: 1 })
@@ -92,7 +105,7 @@ describe('crash test: a real child process SIGKILLed at random transitions', () 
     const random = prng(Number(process.env.CRASH_SEED ?? 20261123))
     for (let scenario = 0; scenario < 3; scenario++) {
       sim.simulator.reset()
-      const env = { CRASH_STORE: join(dir, `crash-${scenario}`), CRASH_SIM_URL: sim.url }
+      const env = { CRASH_STORE: join(dir, `crash-${scenario}`), CRASH_SIM_URL: sim.url, CRASH_MAP_MODE: mode }
       const kills: number[] = []
       let killAt = 1 + Math.floor(random() * (transitions - 1))
       kills.push(killAt)
@@ -108,6 +121,7 @@ describe('crash test: a real child process SIGKILLed at random transitions', () 
       if (!result.done) result = await runChild({ ...env, CRASH_RUN_ID: runId })
       expect(result.done, `kills at saves ${kills.join(', ')}`).toEqual(baseline.done)
       expect(sideEffects(), `kills at saves ${kills.join(', ')}`).toEqual(expected)
+      expect(await childRuns(env.CRASH_STORE, runId), `kills at saves ${kills.join(', ')}`).toEqual(mode === 'DISTRIBUTED' ? ['SUCCEEDED', 'SUCCEEDED'] : [])
     }
   }, 120_000)
 
@@ -115,7 +129,7 @@ describe('crash test: a real child process SIGKILLed at random transitions', () 
     // The workflow's writes: two snapshot creates, one EIP create (each POST). Kill after each one in turn.
     for (const killAfterWrite of [1, 2, 3]) {
       sim.simulator.reset()
-      const env = { CRASH_STORE: join(dir, `write-${killAfterWrite}`), CRASH_SIM_URL: sim.url }
+      const env = { CRASH_STORE: join(dir, `write-${killAfterWrite}`), CRASH_SIM_URL: sim.url, CRASH_MAP_MODE: mode }
       const first = await runChild({ ...env, CRASH_KILL_AFTER_WRITE: String(killAfterWrite) })
       expect(first.done, `kill after write ${killAfterWrite}`).toBeUndefined()
       const resumed = await runChild({ ...env, CRASH_RUN_ID: first.runId! })

@@ -1,8 +1,11 @@
 /**
  * The demo job (`ctflow demo`: workflows/snapshot-then-backup.json over the disks labelled backup=nightly) on the
- * simulator, in VIRTUAL time: the simulator's lifecycle clock and the engine's Clock are one clock, and the engine's
- * sleep(ms) moves it forward at once. Requests are still real signed HTTP to the simulator on port 0, so the few ms
- * each takes count too. A realistic run (≈ 4 cloud minutes) takes well under a second.
+ * simulator, in VIRTUAL time: the simulator's lifecycle clock and the engine's Clock are one discrete-event clock
+ * (bench/virtual-clock.ts). An engine sleep registers a wake-up, and the clock jumps to the earliest one only when no
+ * request to the simulator is in flight and the process is otherwise idle, so the concurrent child runs of the
+ * distributed Maps send their requests at the virtual instant they would in reality. Requests are still real signed
+ * HTTP to the simulator on port 0, so the few ms each takes count too. A realistic run (≈ 4 cloud minutes) takes well
+ * under a second.
  *
  * Measured against what the cloud itself needs:
  * - job time (virtual end − start) against the cloud-side critical path: listDisks → max over disks of (order or job
@@ -23,7 +26,6 @@
 import { createCtyunClient } from '../lib/ctyun/client'
 import { CTYUN_SERVICES, type CtyunEndpoints } from '../lib/ctyun/endpoints'
 import { createEngine } from '../lib/engine/create-engine'
-import type { Clock } from '../lib/engine/runner'
 import { createMemoryStore } from '../lib/engine/stores/memory-store'
 import { loadWorkflowFile } from '../lib/engine/workflows'
 import type { BackupReport } from '../lib/jobs/backup-report'
@@ -33,6 +35,7 @@ import { startSimulator } from '../lib/simulator/server'
 import { DEMO_DURATIONS, DEMO_INPUT } from '../cli/commands/demo'
 import { median } from './measure'
 import type { BenchReport, BenchRow } from './report'
+import { createVirtualClock } from './virtual-clock'
 
 const WORKFLOW = new URL('../workflows/snapshot-then-backup.json', import.meta.url)
 const ROUNDS = 3
@@ -55,11 +58,11 @@ export interface DemoJobMeasurement {
 export async function measureDemoJob(durations: 'realistic' | Partial<SimDurations>): Promise<DemoJobMeasurement> {
   const sim = await startSimulator({ port: 0, durations, seed: 2026 })
   try {
-    const simClock = sim.simulator.clock
-    // The one clock: lifecycle time is the wall clock plus what was advanced; the engine sleeps by advancing it.
-    const clock: Clock = { now: () => simClock.now(), sleep: async (ms) => simClock.advance(Math.max(0, ms)) }
+    // The one clock: lifecycle time is the wall clock plus what was advanced; engine sleeps (and the client's retry
+    // delays) advance it once everything else is idle, and every request holds it until its reply is read.
+    const clock = createVirtualClock(sim.simulator.clock)
     const endpoints = Object.fromEntries(CTYUN_SERVICES.map((service) => [service, sim.url])) as CtyunEndpoints
-    const client = createCtyunClient({ credentials: sim.credentials, endpoints })
+    const client = createCtyunClient({ credentials: sim.credentials, endpoints, fetch: clock.fetch, retryHooks: { sleep: clock.sleep, now: clock.now } })
     const workflow = await loadWorkflowFile(WORKFLOW.pathname)
     const engine = createEngine({ store: createMemoryStore(), actions: createProductActions(client, { now: clock.now }), workflows: [workflow], clock })
 

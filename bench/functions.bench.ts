@@ -13,7 +13,8 @@ import type { BenchReport } from './report'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const ROUNDS = 15
-const BUNDLE_TARGET_BYTES = 150 * 1024
+// 150 KB read as 150,000 bytes (the stricter reading; functions/package.test.ts asserts the same).
+const BUNDLE_TARGET_BYTES = 150_000
 const COLD_TARGET_RATIO = 1.5
 
 /** The same options serverless.yml gives serverless-esbuild (custom.esbuild). */
@@ -109,18 +110,18 @@ export async function run(): Promise<BenchReport> {
       rows: [
         {
           name: 'Lambda HTTP entry bundle (minified; what a cold start loads)',
-          median: size / 1024,
-          unit: 'KiB',
-          ratio: { against: `bare Hono (${(bareSize / 1024).toFixed(1)} KiB)`, value: size / bareSize },
-          target: '≤ 150 KiB',
+          median: size / 1000,
+          unit: 'kB',
+          ratio: { against: `bare Hono (${(bareSize / 1000).toFixed(1)} kB)`, value: size / bareSize },
+          target: '≤ 150 kB',
           pass: size <= BUNDLE_TARGET_BYTES,
           detail: { bytes: size, gzipBytes: gzipSync(readFileSync(ctflowPath)).length, bareBytes: bareSize, bareTotal },
         },
         {
           name: 'Lambda HTTP bundle incl. lazy chunks (pg driver for postgres:// stores)',
-          median: totalBytes / 1024,
-          unit: 'KiB',
-          target: '≤ 150 KiB (if the target counts every chunk)',
+          median: totalBytes / 1000,
+          unit: 'kB',
+          target: '≤ 150 kB (if the target counts every chunk)',
           pass: totalBytes <= BUNDLE_TARGET_BYTES,
         },
         {

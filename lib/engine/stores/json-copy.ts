@@ -9,10 +9,34 @@
  * copyJson({ a: [1, undefined], b: undefined, at: new Date(0) }) // { a: [1, null], at: '1970-01-01T00:00:00.000Z' }
  */
 export function copyJson<T>(value: T): T {
-  return copy(value) as T
+  return copy(value, undefined, 0) as T
 }
 
-function copy(value: unknown): unknown {
+/** The last plain object or array a sharing copier copied, and its copy. */
+interface LastCopy {
+  source: object | undefined
+  copy: unknown
+}
+
+/**
+ * copyJson for a run of values that repeat one another: an object or array inside a value that is the very one copied
+ * last comes back as that same copy instead of a second one. (The values themselves are not remembered: an event's
+ * detail is a new wrapper each time, the payload in it is what repeats.) A Pass state's output is the next state's
+ * input, and a state without Parameters or paths passes one object on, so a history batch names it again and again.
+ * Only for copies their keeper never mutates and never hands out without copying again (the memory store's history):
+ * the repeats share one copy.
+ *
+ * @example
+ * const copy = createSharingCopier()
+ * const output = { n: 1 }
+ * copy({ output }).output === copy({ input: output }).input // true
+ */
+export function createSharingCopier(): <T>(value: T) => T {
+  const last: LastCopy = { source: undefined, copy: undefined }
+  return <T>(value: T): T => copy(value, last, 0) as T
+}
+
+function copy(value: unknown, last: LastCopy | undefined, depth: number): unknown {
   if (typeof value !== 'object') {
     if (typeof value === 'string' || typeof value === 'boolean' || value === undefined) return value
     if (typeof value === 'number') return Number.isFinite(value) ? value : null
@@ -20,13 +44,14 @@ function copy(value: unknown): unknown {
     return roundTrip(value)
   }
   if (value === null) return null
+  if (last !== undefined && value === last.source) return last.copy
   if (Array.isArray(value)) {
     const array = new Array<unknown>(value.length)
     for (let i = 0; i < value.length; i++) {
-      const item = copy(value[i])
+      const item = copy(value[i], last, depth + 1)
       array[i] = item === undefined ? null : item
     }
-    return array
+    return remember(last, depth, value, array)
   }
   const prototype = Object.getPrototypeOf(value)
   if (prototype !== Object.prototype && prototype !== null) return roundTrip(value)
@@ -37,10 +62,18 @@ function copy(value: unknown): unknown {
   for (const key in value) {
     // toJSON replaces the object; "__proto__" assigned plainly would set the prototype (JSON.parse makes it a member).
     if (key === 'toJSON' || key === '__proto__') return roundTrip(value)
-    const member = copy((value as Record<string, unknown>)[key])
+    const member = copy((value as Record<string, unknown>)[key], last, depth + 1)
     if (member !== undefined) object[key] = member
   }
-  return object
+  return remember(last, depth, value, object)
+}
+
+function remember(last: LastCopy | undefined, depth: number, source: object, copied: unknown): unknown {
+  if (last !== undefined && depth > 0) {
+    last.source = source
+    last.copy = copied
+  }
+  return copied
 }
 
 function roundTrip(value: unknown): unknown {

@@ -23,7 +23,8 @@ import { CHILD_RUN_RESOURCE, childRunId, childWorkflowName, isDistributedMap, no
 import { deriveClientToken } from './client-token'
 import type { Command, Outcome, StepResult } from './commands'
 import type { StateDefinition, SubWorkflow, WorkflowDefinition } from './definition'
-import { ROOT_FRAME, type ChildrenPhase, type Frame, type Machine } from './machine'
+import { ROOT_FRAME, type ChildrenPhase, type Frame, type Machine, type ReadyPhase } from './machine'
+import { planOf, type StatePlan } from './state-plan'
 
 /** Who the run is, for the context object (`$$.Execution.*`) and the clientTokens. */
 export interface Execution {
@@ -283,16 +284,22 @@ class Interpretation {
       this.failFrame(frame, new StatesError(StatesErrorNames.Runtime, `There is no state named "${frame.state}" (was the workflow changed while the run was suspended?)`))
       return
     }
+    const plan = planOf(state)
     const retrying = frame.phase.kind === 'ready' && frame.phase.retry === true
     // A state's input is the previous state's output (already in its Exited event); only a frame's first state
     // (the run's, a branch's, an iteration's) records it, which halves what a long run's history holds.
-    if (!retrying) this.emit(`${state.Type}StateEntered`, frame, frame.step === 1 ? { input: frame.input } : undefined)
-    this.guard(frame, () => this.executeBody(frame, state))
+    if (!retrying) this.emit(plan.entered, frame, frame.step === 1 ? { input: frame.input } : undefined)
+    try {
+      this.executeBody(frame, state, plan)
+    } catch (thrown) {
+      this.recover(frame, thrown)
+    }
   }
 
-  private executeBody(frame: Frame, state: StateDefinition): void {
+  private executeBody(frame: Frame, state: StateDefinition, plan: StatePlan): void {
+    if (plan.passesInputOn) return this.leave(frame, state, frame.input)
     const where = { state: frame.state, random: this.options.random }
-    const context = readsContext(state) ? this.context(frame) : emptyContextObject
+    const context = plan.readsContext ? this.context(frame) : emptyContextObject
     switch (state.Type) {
       case 'Pass': {
         const effective = applyParameters(applyInputPath(frame.input, state.InputPath, context, where), state.Parameters, context, where)
@@ -453,7 +460,7 @@ class Interpretation {
         enteredAt: this.now,
         step: 1,
         attempt: 0,
-        phase: { kind: 'ready' },
+        phase: READY,
       }
       this.machine.frames[child.id] = child
       if (distributed) {
@@ -486,7 +493,7 @@ class Interpretation {
     const phase = parent.phase as ChildrenPhase
     const where = { state: parent.state, random: this.options.random }
     const context = this.context(parent)
-    this.emit(`${state.Type}StateSucceeded`, parent, undefined)
+    this.emit(planOf(state).succeeded, parent, undefined)
     const selected = applyResultSelector(phase.results, state.ResultSelector, context, where)
     this.leave(parent, state, applyOutputPath(applyResultPath(parent.input, selected, state.ResultPath, where), state.OutputPath, context, where))
   }
@@ -506,7 +513,7 @@ class Interpretation {
   /** Leaves a state with its output: to `Next`, or the end of the frame (End, Succeed). */
   private leave(frame: Frame, state: StateDefinition, output: unknown): void {
     if (state.Type === 'Succeed' || state.End === true || state.Next === undefined) {
-      this.emit(`${state.Type}StateExited`, frame, { output })
+      this.emit(planOf(state).exited, frame, { output })
       this.finishFrame(frame, output)
     } else {
       this.moveTo(frame, state, state.Next, output)
@@ -514,14 +521,14 @@ class Interpretation {
   }
 
   private moveTo(frame: Frame, state: StateDefinition, next: string, output: unknown): void {
-    this.emit(`${state.Type}StateExited`, frame, { output })
+    this.emit(planOf(state).exited, frame, { output })
     frame.state = next
     frame.input = output
     frame.enteredAt = this.now
     frame.step += 1
     frame.attempt = 0
-    delete frame.retries
-    frame.phase = { kind: 'ready' }
+    if (frame.retries !== undefined) delete frame.retries
+    frame.phase = READY
   }
 
   private wake(frame: Frame): void {
@@ -559,7 +566,7 @@ class Interpretation {
     if (!parent || parent.phase.kind !== 'children') return
     const state = this.stateOf(parent)
     if (state.Type === 'Map') this.emit('MapIterationFailed', parent, { index: frame.index, ...toErrorOutput(error) })
-    this.emit(`${state.Type}StateFailed`, parent, toErrorOutput(error))
+    this.emit(planOf(state).failed, parent, toErrorOutput(error))
     this.handleError(parent, error, true)
   }
 
@@ -580,7 +587,7 @@ class Interpretation {
       frame.retries = retries
       frame.attempt += 1
       frame.phase = { kind: 'sleeping', until: this.now + delay, then: 'retry' }
-      this.emit(`${state.Type}RetryScheduled`, frame, { ...toErrorOutput(error), attempt: frame.attempt, delayMs: delay })
+      this.emit(planOf(state).retryScheduled, frame, { ...toErrorOutput(error), attempt: frame.attempt, delayMs: delay })
       return
     }
     for (const name of names) {
@@ -603,9 +610,13 @@ class Interpretation {
     try {
       body()
     } catch (thrown) {
-      if (!(thrown instanceof StatesError) && !(thrown instanceof Error)) throw thrown
-      this.handleError(frame, toStatesError(thrown))
+      this.recover(frame, thrown)
     }
+  }
+
+  private recover(frame: Frame, thrown: unknown): void {
+    if (!(thrown instanceof StatesError) && !(thrown instanceof Error)) throw thrown
+    this.handleError(frame, toStatesError(thrown))
   }
 
   // ——— helpers ———
@@ -663,14 +674,9 @@ function isoAt(now: number): string {
   return lastIso
 }
 
-// Most states never read `$$`: building the context object for them is wasted work on the hot path.
-const contextReaders = new WeakMap<StateDefinition, boolean>()
-
-function readsContext(state: StateDefinition): boolean {
-  let reads = contextReaders.get(state)
-  if (reads === undefined) contextReaders.set(state, (reads = JSON.stringify(state).includes('$$')))
-  return reads
-}
+// Every frame that enters a state is ready in the same way: one shared phase (phases are replaced, never changed in
+// place, and this one is frozen), not a new object per transition.
+const READY: ReadyPhase = Object.freeze({ kind: 'ready' })
 
 // A plain function, not a closure over result()'s locals: a closure is allocated on every step (and named on every
 // step where the build keeps function names, as tsx does), which measured ~20% of a Pass chain's time.

@@ -60,6 +60,10 @@ export interface RunnerDeps {
 
 const BATCH_EVENTS = 10_000
 const BATCH_MS = 100
+// With `boundary` saves, one interpreter step may take a lone frame through this many pure states (StepOptions.maxTransitions):
+// the same history as that many steps, without each step's own cost (most of a Pass chain's time once events are cheap).
+// Small enough that budget, cancel and BATCH_MS are still looked at every few hundred microseconds.
+const TRANSITIONS_PER_STEP = 100
 
 export interface RunBudget extends Budget {
   /** Stops sleeping and calling early (SIGINT); the run stays where its last save put it. */
@@ -187,7 +191,7 @@ class RunDriver {
       }
       const now = clock.now()
       if (now >= this.budget.deadline || this.budget.signal?.aborted) return pending.length > 0 ? flush(new Date(now)) : this.run
-      const result = step(this.definition, this.machine, this.options(now))
+      const result = step(this.definition, this.machine, batching ? { ...this.options(now), maxTransitions: TRANSITIONS_PER_STEP, maxEvents: BATCH_EVENTS - pending.length } : this.options(now))
       for (const event of result.events) pending.push(event)
       if (this.machine.status !== 'running') return flush(null)
 

@@ -40,6 +40,15 @@ export interface StepOptions {
   now: number
   random: () => number
   execution: Execution
+  /**
+   * How many states a run's only frame may go through in this step (default 1). While it is alone, nothing else could
+   * move in between, so running on gives the history of as many one-state steps, without their overhead. It stops
+   * earlier at anything that is not another state to execute at once (a Task call, a wait, a Map or Parallel, the end).
+   * For callers that save the transitions of consecutive steps together (the runner's `boundary` policy).
+   */
+  maxTransitions?: number
+  /** With maxTransitions: stop running on once the step has this many events (the runner's batch limit). */
+  maxEvents?: number
 }
 
 /**
@@ -136,13 +145,15 @@ class Interpretation {
       this.emit('ExecutionTimedOut', undefined, machine.error)
       return
     }
-    for (const id of Object.keys(machine.frames)) {
+    const ids = Object.keys(machine.frames)
+    for (const id of ids) {
       const frame = machine.frames[id]
       if (!frame || machine.status !== 'running') continue
       const phase = frame.phase
       switch (phase.kind) {
         case 'ready':
           this.execute(frame)
+          if (ids.length === 1) this.runOn(frame)
           break
         case 'sleeping':
           if (phase.until <= this.now) this.wake(frame)
@@ -158,6 +169,19 @@ class Interpretation {
         case 'children':
           break
       }
+    }
+  }
+
+  /**
+   * The run's only frame goes on through the states that follow at once (see StepOptions.maxTransitions). A lone frame
+   * is the root (a branch or an item needs its parent): one that enters a Map or Parallel is no longer ready.
+   */
+  private runOn(frame: Frame): void {
+    const { maxTransitions = 1, maxEvents = Number.POSITIVE_INFINITY } = this.options
+    const machine = this.machine
+    for (let done = 1; done < maxTransitions && this.events.length < maxEvents; done++) {
+      if (machine.status !== 'running' || frame.phase.kind !== 'ready' || machine.frames[frame.id] !== frame) return
+      this.execute(frame)
     }
   }
 

@@ -125,6 +125,11 @@ class Interpretation {
   readonly events: NewHistoryEvent[] = []
   private readonly at: string
   private readonly now: number
+  // The frame ids step() went through (in the machine's order) and those spawned since (added last, so in that order
+  // after them): result() walks these instead of enumerating the frames again — a Map's thousand frames are a
+  // dictionary-mode object, where each enumeration collects and sorts every key.
+  private stepIds: string[] | undefined
+  private readonly spawnedIds: string[] = []
 
   constructor(
     private readonly definition: WorkflowDefinition,
@@ -146,6 +151,7 @@ class Interpretation {
       return
     }
     const ids = Object.keys(machine.frames)
+    this.stepIds = ids
     for (const id of ids) {
       const frame = machine.frames[id]
       if (!frame || machine.status !== 'running') continue
@@ -191,8 +197,10 @@ class Interpretation {
     let runnable = false
     if (this.machine.status === 'running') {
       const frames = this.machine.frames
-      for (const id in frames) {
-        const frame = frames[id]!
+      const ids = this.stepIds === undefined ? Object.keys(frames) : this.spawnedIds.length === 0 ? this.stepIds : this.stepIds.concat(this.spawnedIds)
+      for (const id of ids) {
+        const frame = frames[id]
+        if (frame === undefined) continue
         const phase = frame.phase
         switch (phase.kind) {
           case 'ready':
@@ -447,6 +455,8 @@ class Interpretation {
     const limit = phase.maxConcurrency > 0 ? phase.maxConcurrency : Number.POSITIVE_INFINITY
     const isMap = state.Type === 'Map'
     const distributed = isMap && isDistributedMap(state)
+    // Scopes are only read, never changed: the items started here share one.
+    const itemScope = isMap ? [...parent.scope, parent.state, 'items'] : undefined
     while (phase.nextIndex < phase.total && phase.running < limit) {
       const index = phase.nextIndex
       let input: unknown
@@ -478,7 +488,7 @@ class Interpretation {
         id: `${parent.id}/${parent.step}.${parent.attempt}:${index}`,
         parent: parent.id,
         index,
-        scope: [...parent.scope, parent.state, isMap ? 'items' : String(index)],
+        scope: itemScope ?? [...parent.scope, parent.state, String(index)],
         state: sub.StartAt,
         input,
         enteredAt: this.now,
@@ -487,6 +497,7 @@ class Interpretation {
         phase: READY,
       }
       this.machine.frames[child.id] = child
+      this.spawnedIds.push(child.id)
       if (distributed) {
         // The item runs as a child run any worker may advance (child-runs.ts); this frame only follows it.
         const clientToken = deriveClientToken(this.options.execution.runId, child.id, child.step, child.attempt)
@@ -510,7 +521,11 @@ class Interpretation {
     phase.running -= 1
     phase.finished += 1
     if (state.Type === 'Map') this.emit('MapIterationSucceeded', parent, { index: child.index })
-    this.guard(parent, () => this.spawnChildren(parent, state))
+    try {
+      this.spawnChildren(parent, state)
+    } catch (thrown) {
+      this.recover(parent, thrown)
+    }
   }
 
   private completeChildren(parent: Frame, state: StateDefinition): void {

@@ -12,10 +12,19 @@ export function copyJson<T>(value: T): T {
   return copy(value, undefined, 0) as T
 }
 
-/** The last plain object or array a sharing copier copied, and its copy. */
+/** What a sharing copier remembers: the last plain object or array it copied, and the one it was asked to keep. */
 interface LastCopy {
   source: object | undefined
   copy: unknown
+  keptSource: object | undefined
+  keptCopy: unknown
+}
+
+/** copyJson over several values that name the same objects, giving each of those one copy (see createSharingCopier). */
+export interface SharingCopier {
+  copy<T>(value: T): T
+  /** Copies a value and shares its copy with every later occurrence of the very same object (a run's input in its machine and first event). */
+  copyAndKeep<T>(value: T): T
 }
 
 /**
@@ -23,17 +32,29 @@ interface LastCopy {
  * last comes back as that same copy instead of a second one. (The values themselves are not remembered: an event's
  * detail is a new wrapper each time, the payload in it is what repeats.) A Pass state's output is the next state's
  * input, and a state without Parameters or paths passes one object on, so a history batch names it again and again.
- * Only for copies their keeper never mutates and never hands out without copying again (the memory store's history):
- * the repeats share one copy.
+ * `copyAndKeep` does the same for one chosen value wherever it comes again (a run's input, a run's output).
+ * Only for copies their keeper never mutates and never hands out without copying again (the memory store's records
+ * and history): the repeats share one copy.
  *
  * @example
- * const copy = createSharingCopier()
+ * const copier = createSharingCopier()
  * const output = { n: 1 }
- * copy({ output }).output === copy({ input: output }).input // true
+ * copier.copy({ output }).output === copier.copy({ input: output }).input // true
  */
-export function createSharingCopier(): <T>(value: T) => T {
-  const last: LastCopy = { source: undefined, copy: undefined }
-  return <T>(value: T): T => copy(value, last, 0) as T
+export function createSharingCopier(): SharingCopier {
+  const last: LastCopy = { source: undefined, copy: undefined, keptSource: undefined, keptCopy: undefined }
+  return {
+    copy: <T>(value: T): T => copy(value, last, 0) as T,
+    copyAndKeep<T>(value: T): T {
+      // Copied as a member (depth 1) so that it is remembered: only a plain object or array is, as last.source.
+      const copied = copy(value, last, 1)
+      if (last.source === value) {
+        last.keptSource = value as object
+        last.keptCopy = copied
+      }
+      return copied as T
+    },
+  }
 }
 
 function copy(value: unknown, last: LastCopy | undefined, depth: number): unknown {
@@ -44,7 +65,10 @@ function copy(value: unknown, last: LastCopy | undefined, depth: number): unknow
     return roundTrip(value)
   }
   if (value === null) return null
-  if (last !== undefined && value === last.source) return last.copy
+  if (last !== undefined) {
+    if (value === last.source) return last.copy
+    if (value === last.keptSource) return last.keptCopy
+  }
   if (Array.isArray(value)) {
     const array = new Array<unknown>(value.length)
     for (let i = 0; i < value.length; i++) {

@@ -1,7 +1,7 @@
 import type { HistoryEvent, NewHistoryEvent, RunRecord, RunSummary } from '../run'
 import { listPage } from './list-cursor'
 import type { Lease, LeaseOptions, NewRun, RunQuery, RunStore, RunUpdate } from './run-store'
-import { copyJson, createSharingCopier } from './json-copy'
+import { copyJson, createSharingCopier, type SharingCopier } from './json-copy'
 import { RunExistsError } from './store-errors'
 import {
   applyUpdate,
@@ -46,16 +46,18 @@ export function createMemoryStore(): RunStore {
         if (existingId !== undefined) return { run: recordOf(runs.get(existingId)!), created: false }
       }
       if (runs.has(run.id)) throw new RunExistsError(run.id)
+      // One copier for the whole run: the input is also the machine's first frame's input and the first event's.
+      const copier = createSharingCopier()
       const { stored } = newStoredRun({
         ...run,
-        input: copyJson(run.input),
-        machine: copyJson(run.machine),
+        input: copier.copyAndKeep(run.input),
+        machine: copier.copy(run.machine),
         resumeAt: copyDate(run.resumeAt),
         now: new Date(run.now.getTime()),
         events: [],
       })
       const entry: Entry = { stored, batches: [] }
-      appendEvents(entry, run.events)
+      appendEvents(entry, run.events, copier)
       runs.set(run.id, entry)
       if (run.idempotencyKey !== undefined) byIdempotencyKey.set(run.idempotencyKey, run.id)
       return { run: recordOf(entry), created: true }
@@ -115,16 +117,19 @@ export function createMemoryStore(): RunStore {
       open()
       const entry = runs.get(lease.runId)
       assertCurrentLease(entry?.stored, lease)
+      // One copier for the whole update: a finished run's output is also in its machine and its last events.
+      const copier = createSharingCopier()
+      const output = update.output !== undefined ? copier.copyAndKeep(update.output) : undefined
       applyUpdate(entry!.stored, {
         status: update.status,
-        machine: copyJson(update.machine),
+        machine: copier.copy(update.machine),
         resumeAt: copyDate(update.resumeAt),
-        ...(update.output !== undefined ? { output: copyJson(update.output) } : {}),
+        ...(output !== undefined ? { output } : {}),
         ...(update.error !== undefined ? { error: copyJson(update.error) } : {}),
         events: [],
         now: new Date(update.now.getTime()),
       })
-      appendEvents(entry!, update.events)
+      appendEvents(entry!, update.events, copier)
       const parentId = parentToWake(entry!.stored, update)
       if (parentId !== undefined) wakeParent(runs.get(parentId)?.stored, update.now)
       return recordOf(entry!)
@@ -171,18 +176,17 @@ interface EventBatch {
   others?: Map<number, NewHistoryEvent>
 }
 
-function appendEvents(entry: Entry, events: NewHistoryEvent[]): void {
+function appendEvents(entry: Entry, events: NewHistoryEvent[], copier: SharingCopier): void {
   const length = events.length
   if (length === 0) return
   const batch: EventBatch = { firstSeq: entry.stored.lastSeq + 1, ats: new Array(length), types: new Array(length), states: new Array(length), details: new Array(length) }
-  const copy = createSharingCopier()
   for (let i = 0; i < length; i++) {
     const event = events[i]!
     if (isPlainEvent(event)) {
       batch.ats[i] = event.at
       batch.types[i] = event.type
       batch.states[i] = event.state
-      batch.details[i] = copy(event.detail)
+      batch.details[i] = copier.copy(event.detail)
     } else {
       ;(batch.others ??= new Map()).set(i, copyJson(event))
     }

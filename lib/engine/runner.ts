@@ -192,7 +192,7 @@ class RunDriver {
       const now = clock.now()
       if (now >= this.budget.deadline || this.budget.signal?.aborted) return pending.length > 0 ? flush(new Date(now)) : this.run
       const result = step(this.definition, this.machine, batching ? { ...this.options(now), maxTransitions: TRANSITIONS_PER_STEP, maxEvents: BATCH_EVENTS - pending.length } : this.options(now))
-      pending = appendEvents(pending, result.events)
+      pending = addPending(pending, result.events)
       if (this.machine.status !== 'running') return flush(null)
 
       const fresh = result.commands.length === 0 ? result.commands : result.commands.filter((command) => !inflight.has(commandKey(command)))
@@ -417,7 +417,7 @@ class RunDriver {
  * case right after a save). A small function of its own: drive() runs a few times per run and stays unoptimized for
  * dozens of runs, which made this per-event loop its slowest part.
  */
-function appendEvents(pending: NewHistoryEvent[], events: NewHistoryEvent[]): NewHistoryEvent[] {
+function addPending(pending: NewHistoryEvent[], events: NewHistoryEvent[]): NewHistoryEvent[] {
   if (pending.length === 0) return events
   for (let i = 0; i < events.length; i++) pending.push(events[i]!)
   return pending

@@ -56,8 +56,10 @@ export function createMemoryStore(): RunStore {
         now: new Date(run.now.getTime()),
         events: [],
       })
-      const entry: Entry = { stored, batches: [] }
-      appendEvents(entry, run.events, copier)
+      // The first batch goes into a new array rather than being pushed onto an empty one: pushing an object onto []
+      // changes the array's elements kind, and saves (pushing onto arrays that hold batches) were deoptimized by it.
+      const entry: Entry = { stored, batches: run.events.length > 0 ? [eventBatch(1, run.events, copier)] : [] }
+      stored.lastSeq = run.events.length
       runs.set(run.id, entry)
       if (run.idempotencyKey !== undefined) byIdempotencyKey.set(run.idempotencyKey, run.id)
       return { run: recordOf(entry), created: true }
@@ -177,9 +179,14 @@ interface EventBatch {
 }
 
 function appendEvents(entry: Entry, events: NewHistoryEvent[], copier: SharingCopier): void {
+  if (events.length === 0) return
+  entry.batches.push(eventBatch(entry.stored.lastSeq + 1, events, copier))
+  entry.stored.lastSeq += events.length
+}
+
+function eventBatch(firstSeq: number, events: NewHistoryEvent[], copier: SharingCopier): EventBatch {
   const length = events.length
-  if (length === 0) return
-  const batch: EventBatch = { firstSeq: entry.stored.lastSeq + 1, ats: new Array(length), types: new Array(length), states: new Array(length), details: new Array(length) }
+  const batch: EventBatch = { firstSeq, ats: new Array(length), types: new Array(length), states: new Array(length), details: new Array(length) }
   for (let i = 0; i < length; i++) {
     const event = events[i]!
     if (isPlainEvent(event)) {
@@ -191,8 +198,7 @@ function appendEvents(entry: Entry, events: NewHistoryEvent[], copier: SharingCo
       ;(batch.others ??= new Map()).set(i, copyJson(event))
     }
   }
-  entry.batches.push(batch)
-  entry.stored.lastSeq += length
+  return batch
 }
 
 /**

@@ -88,4 +88,38 @@ describe('memory store with repeated payloads', () => {
     expect((got.machine as { output: unknown }).output).toEqual([{ i: 0 }])
     expect((await store.history('r1')).map((event) => event.detail)).toEqual([{ output: [{ i: 0 }] }, { output: [{ i: 0 }] }])
   })
+
+  it('gives back every detail as a JSON round trip would, members in order, whatever its shape', async () => {
+    const store = createMemoryStore()
+    const item = { i: 1 }
+    const details: unknown[] = [
+      { output: item, frame: 'root/1.0:0' },
+      { frame: 'root/1.0:0' },
+      { input: item },
+      { index: 3 },
+      { frame: 'root/1.0:0', output: item },
+      { output: item, frame: 7 },
+      { output: undefined },
+      { output: undefined, frame: 'f' },
+      { output: () => 1, frame: 'f' },
+      { frame: undefined },
+      { output: item, frame: undefined },
+      { a: 1, b: 2, frame: 'f' },
+      {},
+      [item, 'x'],
+      { when: new Date(0), frame: 'f' },
+      { toJSON: () => ({ replaced: true }) },
+      JSON.parse('{"__proto__": {"p": 1}, "frame": "f"}'),
+      Object.assign(Object.create(null), { output: item }),
+      'text',
+      null,
+    ]
+    const events = details.map((detail, i) => ({ at, type: `E${i}`, state: 'S', detail }))
+    await store.create({ id: 'r1', workflow: 'w', input: {}, machine: null, resumeAt: null, now, events })
+
+    const expected = events.map((event, i) => ({ ...JSON.parse(JSON.stringify(event)), seq: i + 1 }))
+    const history = await store.history('r1')
+    expect(history).toStrictEqual(expected)
+    expect(JSON.stringify(history)).toBe(JSON.stringify(expected))
+  })
 })

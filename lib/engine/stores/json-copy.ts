@@ -23,6 +23,8 @@ interface LastCopy {
 /** copyJson over several values that name the same objects, giving each of those one copy (see createSharingCopier). */
 export interface SharingCopier {
   copy<T>(value: T): T
+  /** Copies a member of a value the keeper takes apart (as `copy({ member: value })` would copy it, remembered as last). */
+  copyMember<T>(value: T): T
   /** Copies a value and shares its copy with every later occurrence of the very same object (a run's input in its machine and first event). */
   copyAndKeep<T>(value: T): T
 }
@@ -45,6 +47,7 @@ export function createSharingCopier(): SharingCopier {
   const last: LastCopy = { source: undefined, copy: undefined, keptSource: undefined, keptCopy: undefined }
   return {
     copy: <T>(value: T): T => copy(value, last, 0) as T,
+    copyMember: <T>(value: T): T => copy(value, last, 1) as T,
     copyAndKeep<T>(value: T): T {
       // Copied as a member (depth 1) so that it is remembered: only a plain object or array is, as last.source.
       const copied = copy(value, last, 1)

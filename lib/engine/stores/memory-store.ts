@@ -172,11 +172,21 @@ interface EventBatch {
   ats: string[]
   types: string[]
   states: Array<string | undefined>
+  /**
+   * The detail, taken apart when it has one of the engine's usual shapes — `{ [key]: value }`, `{ [key]: value, frame }`
+   * or `{ frame }` (the id of a branch or item frame, added last) — so that no wrapper object is kept for it: the key
+   * here (FRAME_ONLY for `{ frame }`), the value's copy in `details`, the frame id in `frames`. Undefined: `details`
+   * holds the whole detail's copy (or nothing).
+   */
+  detailKeys: Array<string | typeof FRAME_ONLY | undefined>
   /** Copies (shared where the events named one object: never mutated, copied again on the way out). */
   details: unknown[]
+  frames: Array<string | undefined>
   /** Events of any other shape than the engine's, by index, copied whole (their columns above are unused). */
   others?: Map<number, NewHistoryEvent>
 }
+
+const FRAME_ONLY = Symbol('frame only')
 
 function appendEvents(entry: Entry, events: NewHistoryEvent[], copier: SharingCopier): void {
   if (events.length === 0) return
@@ -186,19 +196,59 @@ function appendEvents(entry: Entry, events: NewHistoryEvent[], copier: SharingCo
 
 function eventBatch(firstSeq: number, events: NewHistoryEvent[], copier: SharingCopier): EventBatch {
   const length = events.length
-  const batch: EventBatch = { firstSeq, ats: new Array(length), types: new Array(length), states: new Array(length), details: new Array(length) }
+  const batch: EventBatch = {
+    firstSeq,
+    ats: new Array(length),
+    types: new Array(length),
+    states: new Array(length),
+    detailKeys: new Array(length),
+    details: new Array(length),
+    frames: new Array(length),
+  }
   for (let i = 0; i < length; i++) {
     const event = events[i]!
     if (isPlainEvent(event)) {
       batch.ats[i] = event.at
       batch.types[i] = event.type
       batch.states[i] = event.state
-      batch.details[i] = copier.copy(event.detail)
+      if (!takeDetailApart(batch, i, event.detail, copier)) batch.details[i] = copier.copy(event.detail)
     } else {
       ;(batch.others ??= new Map()).set(i, copyJson(event))
     }
   }
   return batch
+}
+
+/** Keeps a detail of one of the usual shapes by its parts (see EventBatch.detailKeys); false for any other. */
+function takeDetailApart(batch: EventBatch, index: number, detail: unknown, copier: SharingCopier): boolean {
+  if (typeof detail !== 'object' || detail === null || Object.getPrototypeOf(detail) !== Object.prototype) return false
+  let key: string | undefined
+  let frame: unknown
+  let members = 0
+  for (const member in detail) {
+    members += 1
+    if (members === 1) key = member
+    else if (members === 2 && member === 'frame') frame = (detail as { frame: unknown }).frame
+    else return false
+  }
+  if (members === 1 && key === 'frame') {
+    frame = (detail as { frame: unknown }).frame
+    key = undefined
+  } else if (members === 0 || key === 'frame' || key === 'toJSON' || key === '__proto__') {
+    return false
+  }
+  if (frame !== undefined && typeof frame !== 'string') return false
+  if (key === undefined) {
+    batch.detailKeys[index] = FRAME_ONLY
+  } else {
+    // A member JSON would drop leaves `{}` or `{ frame }`: not a usual shape, kept whole.
+    const value = copier.copyMember((detail as Record<string, unknown>)[key])
+    if (value === undefined) return false
+    batch.detailKeys[index] = key
+    batch.details[index] = value
+  }
+  batch.frames[index] = frame as string | undefined
+  return true
 }
 
 /**
@@ -231,8 +281,17 @@ function eventOut(batch: EventBatch, index: number): HistoryEvent {
   const event = { at: batch.ats[index]!, type: batch.types[index]! } as HistoryEvent
   const state = batch.states[index]
   if (state !== undefined) event.state = state
-  const detail = copyJson(batch.details[index])
-  if (detail !== undefined) event.detail = detail
+  const key = batch.detailKeys[index]
+  if (key === undefined) {
+    const detail = copyJson(batch.details[index])
+    if (detail !== undefined) event.detail = detail
+  } else {
+    const detail: Record<string, unknown> = {}
+    if (key !== FRAME_ONLY) detail[key] = copyJson(batch.details[index])
+    const frame = batch.frames[index]
+    if (frame !== undefined) detail.frame = frame
+    event.detail = detail
+  }
   event.seq = seq
   return event
 }

@@ -10,6 +10,8 @@ import { join } from 'node:path'
 import { build } from 'esbuild'
 import { createEngine } from '../lib/engine/create-engine'
 import type { WorkflowDefinition } from '../lib/engine/interpreter/definition'
+import { step } from '../lib/engine/interpreter/interpreter'
+import { createMachine } from '../lib/engine/interpreter/machine'
 import type { RunStore } from '../lib/engine/stores/run-store'
 import { createFileStore } from '../lib/engine/stores/file-store'
 import { createMemoryStore } from '../lib/engine/stores/memory-store'
@@ -47,6 +49,24 @@ function ctflowRun(definition: unknown, input: unknown, store: RunStore): () => 
   }
 }
 
+/**
+ * The interpreter alone: step() through the whole run as the runner does (a lone frame up to 100 states per step), its
+ * history events made and dropped — no runner, no store. Where a workload's time goes, next to the engine's row.
+ */
+function interpreterOnly(definition: unknown, input: unknown): () => Promise<void> {
+  const workflow = definition as WorkflowDefinition
+  return async () => {
+    const now = Date.now()
+    const machine = createMachine(workflow.StartAt, input, now)
+    const execution = { runId: 'bench', workflowName: 'w', input, startTime: new Date(now).toISOString() }
+    while (machine.status === 'running') {
+      const { runnable } = step(workflow, machine, { now: Date.now(), random: Math.random, execution, maxTransitions: 100 })
+      if (!runnable && machine.status === 'running') throw new Error('interpreter-only run stalled')
+    }
+    if (machine.status !== 'succeeded') throw new Error(`interpreter-only run ${machine.status}`)
+  }
+}
+
 export async function run(): Promise<BenchReport> {
   const { StateMachine } = await loadAwsLocalStepFunctions()
   const rows: BenchRow[] = []
@@ -65,6 +85,7 @@ export async function run(): Promise<BenchReport> {
       const fileStore = createFileStore(join(dir, `s${n++}`))
       const file = perTransition((await timeTogether(3, { file: ctflowRun(workload.definition, workload.input, fileStore) }, 2)).file!)
       await fileStore.close()
+      const alone = perTransition((await timeTogether(ROUNDS, { alone: interpreterOnly(workload.definition, workload.input) })).alone!)
       rows.push({
         name: `${workload.name}, memory store`,
         median: memory,
@@ -75,6 +96,7 @@ export async function run(): Promise<BenchReport> {
       })
       rows.push({ name: `${workload.name}, file store`, median: file, unit: 'µs/transition', ratio: { against: 'aws-local-stepfunctions (faster by)', value: awsLocal / file } })
       rows.push({ name: `${workload.name}, aws-local-stepfunctions 3.0.0`, median: awsLocal, unit: 'µs/transition' })
+      rows.push({ name: `${workload.name}, ctflow interpreter alone (events made, not stored; no runner)`, median: alone, unit: 'µs/transition', ratio: { against: 'aws-local-stepfunctions (faster by)', value: awsLocal / alone } })
     }
     rows.push(...(await coldRuns(dir)))
   } finally {

@@ -130,6 +130,60 @@ describe('file store', () => {
     expect((await b.list({ status: 'SUCCEEDED', limit: 100 })).runs).toHaveLength(20)
   })
 
+  describe('workflow versions', () => {
+    const version = '0123456789abcdef0123456789abcdef'
+    const definition = { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }
+
+    it('keeps a version for a store reopened on the same directory', async () => {
+      const dir = freshDir()
+      await createFileStore(dir).putWorkflowVersion(version, definition, t0)
+
+      expect(await createFileStore(dir).getWorkflowVersion(version)).toEqual(definition)
+      expect(readdirSync(join(dir, 'workflows'))).toEqual([`${version}.json`])
+    })
+
+    it('opens a store directory made before versions were kept, and keeps them there', async () => {
+      const dir = freshDir()
+      await createFileStore(dir).create(newRun('old'))
+      rmSync(join(dir, 'workflows'), { recursive: true })
+
+      const store = createFileStore(dir)
+      await store.putWorkflowVersion(version, definition, t0)
+
+      expect(await store.getWorkflowVersion(version)).toEqual(definition)
+      expect(await store.get('old')).toMatchObject({ id: 'old' })
+      expect((await store.get('old'))!.workflowVersion).toBeUndefined()
+    })
+
+    it('lets two store instances put the same version at once', async () => {
+      const dir = freshDir()
+      const [a, b] = [createFileStore(dir), createFileStore(dir)]
+
+      await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).putWorkflowVersion(version, definition, t0)))
+
+      expect(await b.getWorkflowVersion(version)).toEqual(definition)
+      expect(readdirSync(join(dir, 'tmp'))).toEqual([])
+    })
+
+    it('refuses a version that is not a safe file name, naming it', async () => {
+      const store = createFileStore(freshDir())
+
+      for (const bad of ['../escape', 'a/b', '', 'x'.repeat(129), 'with space']) {
+        await expect(store.putWorkflowVersion(bad, definition, t0)).rejects.toThrow(`workflow version: expected 1…128 characters of [A-Za-z0-9._-], got ${JSON.stringify(bad)}`)
+        expect(await store.getWorkflowVersion(bad)).toBeUndefined()
+      }
+    })
+
+    it('names a corrupt workflow version file', async () => {
+      const dir = freshDir()
+      const store = createFileStore(dir)
+      writeFileSync(join(dir, 'workflows', `${version}.json`), '{"defin')
+
+      await expect(store.getWorkflowVersion(version)).rejects.toThrow(CorruptRunFileError)
+      await expect(store.getWorkflowVersion(version)).rejects.toThrow(join(dir, 'workflows', `${version}.json`))
+    })
+  })
+
   describe('between processes', () => {
     const exec = promisify(execFile)
     const child = fileURLToPath(new URL('./store.child.ts', import.meta.url))

@@ -57,6 +57,7 @@ const MARKER = 'ctflow-store.json'
  * - `history/<id>.jsonl` append-only events; the run file records the committed length, so events and the
  *                        transition that produced them commit together with that one rename
  * - `keys/<sha256>.json` idempotency key → run id
+ * - `workflows/<version>.json` a workflow definition under its version, written once (putWorkflowVersion)
  * - `due/<resumeAt ms>~<id>` empty files: an index of suspended runs by resume time (a superset, pruned lazily)
  * - `locks/`, `tmp/`     per-operation lock files and temp files
  *
@@ -68,6 +69,8 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
     runs: join(root, 'runs'),
     history: join(root, 'history'),
     keys: join(root, 'keys'),
+    // Added after layout 1 without a bump: older ctflow ignores it, and opening an older store creates it.
+    workflows: join(root, 'workflows'),
     due: join(root, 'due'),
     locks: join(root, 'locks'),
     tmp: join(root, 'tmp'),
@@ -83,6 +86,7 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
   const runPath = (name: string) => join(paths.runs, `${name}.json`)
   const historyPath = (name: string) => join(paths.history, `${name}.jsonl`)
   const runLock = (name: string) => join(paths.locks, `${name}.lock`)
+  const workflowPath = (version: string) => join(paths.workflows, `${version}.json`)
   const keyHash = (key: string) => createHash('sha256').update(key).digest('hex')
 
   function ensureOpen(): void {
@@ -320,6 +324,33 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
       })
     },
 
+    async putWorkflowVersion(version: string, definition: unknown, now: Date) {
+      ensureOpen()
+      const file = workflowPath(workflowVersionFileName(version))
+      if (readIfExists(file) !== undefined) return
+      // No lock: processes that both find it missing both rename a complete file into place, and a version names one
+      // content (a hash of it), so whichever rename lands last leaves the same definition.
+      writeAtomic(file, JSON.stringify({ version, createdAt: now.toISOString(), definition }))
+    },
+
+    async getWorkflowVersion(version: string) {
+      ensureOpen()
+      if (!isWorkflowVersion(version)) return undefined
+      const file = workflowPath(version)
+      const text = readIfExists(file)
+      if (text === undefined) return undefined
+      let kept: unknown
+      try {
+        kept = JSON.parse(text)
+      } catch {
+        throw new CorruptRunFileError(file, 'workflow version file is not JSON')
+      }
+      if (typeof kept !== 'object' || kept === null || !('definition' in kept)) {
+        throw new CorruptRunFileError(file, 'workflow version file has no "definition"')
+      }
+      return kept.definition
+    },
+
     async release(lease: Lease) {
       ensureOpen()
       if (!isStorableId(lease.runId)) return
@@ -390,6 +421,20 @@ function fileName(id: string): string {
   return id.replace(/[^A-Za-z0-9_-]/gu, (char) =>
     [...Buffer.from(char, 'utf8')].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
   )
+}
+
+const WORKFLOW_VERSION = /^[A-Za-z0-9._-]{1,128}$/u
+
+function isWorkflowVersion(version: string): boolean {
+  return typeof version === 'string' && WORKFLOW_VERSION.test(version)
+}
+
+/** A workflow version is its own file name: refused unless it is 1…128 of [A-Za-z0-9._-] (no '/', so no path). */
+function workflowVersionFileName(version: string): string {
+  if (!isWorkflowVersion(version)) {
+    throw new RangeError(`workflow version: expected 1…128 characters of [A-Za-z0-9._-], got ${JSON.stringify(String(version).slice(0, 140))}`)
+  }
+  return version
 }
 
 function readIfExists(path: string): string | undefined

@@ -32,6 +32,8 @@ import {
 export function createMemoryStore(): RunStore {
   const runs = new Map<string, Entry>()
   const byIdempotencyKey = new Map<string, string>()
+  /** Workflow definitions by version (copies, handed out only as fresh copies). */
+  const workflowVersions = new Map<string, unknown>()
   let closed = false
 
   function open(): void {
@@ -135,6 +137,16 @@ export function createMemoryStore(): RunStore {
       const parentId = parentToWake(entry!.stored, update)
       if (parentId !== undefined) wakeParent(runs.get(parentId)?.stored, update.now)
       return recordOf(entry!)
+    },
+
+    async putWorkflowVersion(version: string, definition: unknown) {
+      open()
+      if (!workflowVersions.has(version)) workflowVersions.set(version, copyJson(definition))
+    },
+
+    async getWorkflowVersion(version: string) {
+      open()
+      return copyJson(workflowVersions.get(version))
     },
 
     async release(lease: Lease) {

@@ -1,7 +1,7 @@
 /**
  * The PostgreSQL store's schema as numbered migrations. Append new migrations; never edit an applied one.
- * `json` (not `jsonb`) holds input, machine, output and event details: it keeps the document exactly as written
- * (key order included, which users see in outputs), costs less to write, and nothing queries inside it.
+ * `json` (not `jsonb`) holds input, machine, output, event details and workflow definitions: it keeps the document
+ * exactly as written (key order included, which users see in outputs), costs less to write, and nothing queries inside it.
  */
 export const MIGRATIONS: readonly { version: number; sql: (schema: string) => string }[] = [
   {
@@ -53,6 +53,18 @@ export const MIGRATIONS: readonly { version: number; sql: (schema: string) => st
       -- distributed Map: a child run per item points at the run that started it
       ALTER TABLE ${s}.runs ADD COLUMN parent_id text COLLATE "C";
       CREATE INDEX runs_parent_created ON ${s}.runs (parent_id, created_at DESC, id DESC) WHERE parent_id IS NOT NULL;
+    `,
+  },
+  {
+    version: 3,
+    sql: (s) => `
+      -- a run follows the workflow definition it started on, kept here under its version (a hash of its content)
+      ALTER TABLE ${s}.runs ADD COLUMN workflow_version text COLLATE "C";
+      CREATE TABLE ${s}.workflow_versions (
+        version    text COLLATE "C" PRIMARY KEY,
+        definition json NOT NULL,
+        created_at timestamptz NOT NULL
+      );
     `,
   },
 ]

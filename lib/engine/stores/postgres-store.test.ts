@@ -61,6 +61,59 @@ describe('postgres store', () => {
     expect(listed.runs.map((r) => r.id)).toEqual(['old'])
   })
 
+  it('migrates a version-2 schema with runs in it forward: its runs keep working and new ones keep versions', async () => {
+    const schema = freshSchema()
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    // What ctflow with the first two migrations left behind: a suspended parent and its child.
+    await client.query(`CREATE SCHEMA "${schema}"`)
+    await client.query(`CREATE TABLE "${schema}".schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`)
+    for (const migration of MIGRATIONS.filter(({ version }) => version <= 2)) {
+      await client.query(migration.sql(`"${schema}"`))
+      await client.query(`INSERT INTO "${schema}".schema_version (version) VALUES ($1)`, [migration.version])
+    }
+    const t0 = new Date('2026-03-01T00:00:00.000Z')
+    await client.query(
+      `INSERT INTO "${schema}".runs (id, workflow, status, machine, resume_at, parent_id, created_at, updated_at)
+       VALUES ('parent', 'w', 'RUNNING', '{"pc":"Wait"}', $1, NULL, $1, $1), ('child', 'w#/States/M/ItemProcessor', 'RUNNING', NULL, NULL, 'parent', $1, $1)`,
+      [t0],
+    )
+
+    const store = await createPostgresStore({ connectionString: url, schema })
+    const { rows } = await client.query(`SELECT version FROM "${schema}".schema_version ORDER BY version`)
+    await client.end()
+    const parent = await store.get('parent')
+    const children = await store.list({ parentId: 'parent' })
+    const [claimed] = await store.claimDue({ owner: 'w', leaseMs: 1_000, now: t0, limit: 1 })
+    const saved = await store.save(claimed!, { status: 'SUCCEEDED', machine: null, resumeAt: null, output: 1, now: t0, events: [] })
+    await store.putWorkflowVersion('v3', { StartAt: 'A' }, t0)
+    const { run: created } = await store.create({ id: 'new', workflow: 'w', input: {}, machine: null, resumeAt: null, workflowVersion: 'v3', now: t0, events: [] })
+    const kept = await store.getWorkflowVersion('v3')
+    await store.close()
+
+    expect(rows).toEqual(MIGRATIONS.map(({ version }) => ({ version })))
+    expect(parent).toMatchObject({ id: 'parent', machine: { pc: 'Wait' } })
+    expect(parent!.workflowVersion).toBeUndefined()
+    expect(children.runs.map((r) => [r.id, r.parentId, r.workflowVersion])).toEqual([['child', 'parent', undefined]])
+    expect(saved).toMatchObject({ id: 'parent', status: 'SUCCEEDED', version: 1 })
+    expect(created.workflowVersion).toBe('v3')
+    expect(kept).toEqual({ StartAt: 'A' })
+  })
+
+  it('lets two stores (pools) put the same version at once; both succeed and either reads it', async () => {
+    const schema = freshSchema()
+    const [a, b] = await Promise.all([1, 2].map(() => createPostgresStore({ connectionString: url, schema })))
+    const definition = { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }
+    const now = new Date()
+
+    const puts = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).putWorkflowVersion('same', definition, now)))
+    const fromA = await a.getWorkflowVersion('same')
+    await Promise.all([a.close(), b.close()])
+
+    expect(puts.map((put) => put.status)).toEqual(Array(6).fill('fulfilled'))
+    expect(fromA).toEqual(definition)
+  })
+
   it('refuses a schema written by a newer version and leaves it untouched', async () => {
     const schema = freshSchema()
     await (await createPostgresStore({ connectionString: url, schema })).close()

@@ -131,9 +131,9 @@ function describe(error: unknown, connectionString: string): string {
 }
 
 const RECORD_COLUMNS = `id, workflow, status, input, machine, output, output IS NULL AS output_missing, error, resume_at,
-  idempotency_key, request_hash, parent_id, cancel_requested, version, created_at, updated_at`
+  idempotency_key, request_hash, parent_id, workflow_version, cancel_requested, version, created_at, updated_at`
 const SUMMARY_COLUMNS = `id, workflow, status, output, output IS NULL AS output_missing, error, resume_at,
-  idempotency_key, request_hash, parent_id, cancel_requested, version, created_at, updated_at`
+  idempotency_key, request_hash, parent_id, workflow_version, cancel_requested, version, created_at, updated_at`
 
 interface RunRow {
   id: string
@@ -148,6 +148,7 @@ interface RunRow {
   idempotency_key: string | null
   request_hash: string | null
   parent_id: string | null
+  workflow_version: string | null
   cancel_requested: boolean
   version: number
   created_at: Date
@@ -170,6 +171,7 @@ function toSummary(row: RunRow): RunSummary {
   if (row.idempotency_key !== null) summary.idempotencyKey = row.idempotency_key
   if (row.request_hash !== null) summary.requestHash = row.request_hash
   if (row.parent_id !== null) summary.parentId = row.parent_id
+  if (row.workflow_version !== null) summary.workflowVersion = row.workflow_version
   return summary
 }
 
@@ -223,15 +225,17 @@ function postgresStore(pool: pg.Pool, schema: string, listenWith: { connectionSt
         try {
           ;({ rows } = await pool.query<RunRow>(
             `WITH inserted AS (
-               INSERT INTO ${s}.runs (id, workflow, status, input, machine, resume_at, idempotency_key, request_hash, parent_id, created_at, updated_at, last_seq)
-               VALUES ($1, $2, 'RUNNING', $3::json, $4::json, $5, $6, $7, $12, $8, $8, $9)
+               INSERT INTO ${s}.runs (id, workflow, status, input, machine, resume_at, idempotency_key, request_hash, parent_id, workflow_version,
+                 created_at, updated_at, last_seq)
+               VALUES ($1, $2, 'RUNNING', $3::json, $4::json, $5, $6, $7, $12, $13, $8, $8, $9)
                ON CONFLICT (idempotency_key) DO NOTHING
                RETURNING ${RECORD_COLUMNS}
              ), appended AS (${appendEvents('inserted', '0', '$10')})
              -- idle workers LISTEN (waitForDue): a new run is due at once; delivered when this statement commits
              SELECT *, pg_notify('${DUE_CHANNEL}', $11) AS notified FROM inserted`,
             [run.id, run.workflow, json(run.input), json(run.machine), run.resumeAt, run.idempotencyKey ?? null,
-              run.requestHash ?? null, run.now, run.events.length, JSON.stringify(run.events), schema, run.parentId ?? null],
+              run.requestHash ?? null, run.now, run.events.length, JSON.stringify(run.events), schema, run.parentId ?? null,
+              run.workflowVersion ?? null],
           ))
         } catch (error) {
           if ((error as { code?: string; constraint?: string }).code === '23505' && (error as { constraint?: string }).constraint === 'runs_pkey') {
@@ -341,6 +345,19 @@ function postgresStore(pool: pg.Pool, schema: string, listenWith: { connectionSt
       )
       if (!rows[0]) throw new LeaseLostError(lease.runId)
       return toRecord(rows[0])
+    },
+
+    async putWorkflowVersion(version: string, definition: unknown, now: Date) {
+      // Several instances may start on the same deploy at once: the first INSERT wins, the others wait for it and skip.
+      await pool.query(
+        `INSERT INTO ${s}.workflow_versions (version, definition, created_at) VALUES ($1, $2::json, $3) ON CONFLICT (version) DO NOTHING`,
+        [version, JSON.stringify(definition), now],
+      )
+    },
+
+    async getWorkflowVersion(version: string) {
+      const { rows } = await pool.query<{ definition: unknown }>(`SELECT definition FROM ${s}.workflow_versions WHERE version = $1`, [version])
+      return rows[0]?.definition
     },
 
     async release(lease: Lease) {

@@ -399,6 +399,68 @@ export function runStoreContract(name: string, createStore: () => Promise<RunSto
       })
     })
 
+    describe('workflow versions', () => {
+      const v1 = '0123456789abcdef0123456789abcdef'
+      const v2 = 'fedcba9876543210fedcba9876543210'
+      // Members out of alphabetical order: a run resumes on the definition as written.
+      const definition = () => ({ StartAt: 'Snap', States: { Snap: { Type: 'Pass', Result: { z: 1, a: [1, 'b'] }, End: true } }, Comment: '天翼云' })
+
+      it('gives back the definition kept under a version, member order included', async () => {
+        await store.putWorkflowVersion(v1, definition(), t0)
+
+        const kept = await store.getWorkflowVersion(v1)
+        expect(kept).toEqual(definition())
+        expect(Object.keys(kept as object)).toEqual(['StartAt', 'States', 'Comment'])
+        expect(Object.keys((kept as ReturnType<typeof definition>).States.Snap.Result)).toEqual(['z', 'a'])
+      })
+
+      it('leaves a version already kept as it is', async () => {
+        await store.putWorkflowVersion(v1, definition(), t0)
+        await store.putWorkflowVersion(v1, { StartAt: 'Other', States: {} }, at(1_000))
+
+        expect(await store.getWorkflowVersion(v1)).toEqual(definition())
+      })
+
+      it('returns undefined for a version it does not keep', async () => {
+        await store.putWorkflowVersion(v1, definition(), t0)
+        expect(await store.getWorkflowVersion(v2)).toBeUndefined()
+      })
+
+      it('keeps the same version put several times at once, once', async () => {
+        await Promise.all(Array.from({ length: 8 }, () => store.putWorkflowVersion(v1, definition(), t0)))
+        expect(await store.getWorkflowVersion(v1)).toEqual(definition())
+      })
+
+      it('never changes what it keeps when what was put or got is mutated', async () => {
+        const put = definition()
+        await store.putWorkflowVersion(v1, put, t0)
+        put.States.Snap.Result.a.push('put')
+        const got = (await store.getWorkflowVersion(v1)) as ReturnType<typeof definition>
+        got.States.Snap.Result.a.push('got')
+        got.StartAt = 'Changed'
+
+        expect(await store.getWorkflowVersion(v1)).toEqual(definition())
+      })
+
+      it("keeps a run's workflowVersion through create, get, list and save; a run created without one has none", async () => {
+        await store.putWorkflowVersion(v1, definition(), t0)
+        const { run } = await store.create(newRun('versioned', { workflowVersion: v1, now: at(1) }))
+        await store.create(newRun('child', { workflowVersion: v1, parentId: 'versioned', workflow: 'nightly-backup#/States/M/ItemProcessor' }))
+        await store.create(newRun('unversioned', { now: at(0) }))
+
+        expect(run.workflowVersion).toBe(v1)
+        expect((await store.get('versioned'))!.workflowVersion).toBe(v1)
+        expect((await store.get('child'))!.workflowVersion).toBe(v1)
+        expect((await store.list({})).runs.map((r) => [r.id, r.workflowVersion])).toEqual([['versioned', v1], ['unversioned', undefined]])
+        expect((await store.list({ parentId: 'versioned' })).runs[0]!.workflowVersion).toBe(v1)
+        const unversioned = (await store.get('unversioned'))!
+        expect(unversioned.workflowVersion).toBeUndefined()
+        expect(unversioned).not.toHaveProperty('workflowVersion')
+        const l = (await store.acquire('versioned', lease('w', 0)))!
+        expect((await store.save(l, update({ status: 'SUCCEEDED', output: 1 }))).workflowVersion).toBe(v1)
+      })
+    })
+
     describe('records are copies', () => {
       it('mutating objects passed in or returned never changes the store', async () => {
         const input = { disks: ['d-1'] }

@@ -35,6 +35,7 @@ export function newStoredRun(run: NewRun): { stored: StoredRun; events: HistoryE
   if (run.idempotencyKey !== undefined) record.idempotencyKey = run.idempotencyKey
   if (run.requestHash !== undefined) record.requestHash = run.requestHash
   if (run.parentId !== undefined) record.parentId = run.parentId
+  if (run.workflowVersion !== undefined) record.workflowVersion = run.workflowVersion
   const stored: StoredRun = { record, lease: null, lastToken: 0, lastSeq: 0 }
   return { stored, events: numberEvents(stored, run.events) }
 }

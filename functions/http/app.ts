@@ -243,6 +243,7 @@ function runView(run: RunSummary | RunRecord) {
     resumeAt: run.resumeAt ? run.resumeAt.toISOString() : null,
     cancelRequested: run.cancelRequested,
     ...(run.parentId !== undefined ? { parentId: run.parentId } : {}),
+    ...(run.workflowVersion !== undefined ? { workflowVersion: run.workflowVersion } : {}),
     ...(run.output !== undefined ? { output: run.output } : {}),
     ...(run.error !== undefined ? { error: run.error } : {}),
   }

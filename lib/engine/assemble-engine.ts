@@ -3,11 +3,11 @@ import { createActionRegistry, type ActionRegistry } from './actions/registry'
 import type { Budget, Engine, StartRequest, WorkflowInfo } from './engine'
 import type { WorkflowDefinition } from './interpreter/definition'
 import { cancelRun } from './child-run-commands'
-import { childDefinition, splitWorkflowName } from './interpreter/child-runs'
 import { createMachine } from './interpreter/machine'
 import type { NewHistoryEvent, RunRecord } from './run'
 import { advanceRun, driveLeased, systemClock, type Clock, type RunBudget, type RunnerDeps } from './runner'
 import type { RunStore } from './stores/run-store'
+import { createWorkflowVersions } from './workflow-versions'
 import { WorkflowError, type LoadedWorkflow, type WorkflowProblem } from './workflows'
 
 export interface CreateEngineOptions {
@@ -71,21 +71,14 @@ export function assembleEngine(options: CreateEngineOptions): Engine & { readonl
   }
   if (problems.length > 0) throw new WorkflowError(problems)
 
-  // A distributed Map's child runs carry `<workflow>#<pointer to the ItemProcessor>` (interpreter/child-runs.ts).
-  const childDefinitions = new Map<string, WorkflowDefinition | undefined>()
-  const childDefinitionOf = (name: string): WorkflowDefinition | undefined => {
-    if (!childDefinitions.has(name)) {
-      const { workflow, pointer } = splitWorkflowName(name)
-      const root = workflows.get(workflow)?.definition
-      childDefinitions.set(name, root && pointer !== undefined ? childDefinition(root, pointer) : undefined)
-    }
-    return childDefinitions.get(name)
-  }
+  // Runs follow the workflow version they started on; a distributed Map's child runs carry `<workflow>#<pointer to the
+  // ItemProcessor>` (interpreter/child-runs.ts), resolved within that version.
+  const versions = createWorkflowVersions(store, (name) => workflows.get(name)?.definition)
 
   const deps: RunnerDeps = {
     store,
     actions,
-    definitionOf: (name) => workflows.get(name)?.definition ?? childDefinitionOf(name),
+    definitionFor: (run) => versions.definitionFor(run),
     clock,
     random,
     owner: options.owner ?? `engine-${process.pid}-${randomUUID().slice(0, 8)}`,
@@ -111,11 +104,13 @@ export function assembleEngine(options: CreateEngineOptions): Engine & { readonl
           throw new EngineInputError(`The input of "${workflow.name}" does not match its schema: ${list}`, `input${problems[0]!.pointer === '/' ? '' : problems[0]!.pointer}`)
         }
       }
+      const workflowVersion = await versions.keep(workflow.name)
       const now = clock.now()
       const at = new Date(now)
       return store.create({
         id: newRunId(),
         workflow: workflow.name,
+        workflowVersion,
         input,
         machine: createMachine(workflow.definition.StartAt, input, now, workflow.definition.TimeoutSeconds),
         resumeAt: at,

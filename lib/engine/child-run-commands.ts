@@ -65,7 +65,8 @@ export async function executeChildRunCommand(
 /** Creates the child run (or finds the one an earlier attempt of this same call created); undefined: no definition. */
 async function createChildRun(command: InvokeCommand, parent: RunRecord, deps: RunnerDeps): Promise<string | undefined> {
   const request = command.input as ChildRunRequest
-  const definition = deps.definitionOf(request.workflow)
+  // The child follows its parent's workflow version: the item processor the parent was started with.
+  const definition = await deps.definitionFor({ workflow: request.workflow, workflowVersion: parent.workflowVersion })
   if (!definition) return undefined
   const id = childRunId(command.clientToken)
   const now = deps.clock.now()
@@ -79,6 +80,7 @@ async function createChildRun(command: InvokeCommand, parent: RunRecord, deps: R
       machine: createMachine(definition.StartAt, request.input, now),
       resumeAt: at,
       parentId: parent.id,
+      ...(parent.workflowVersion !== undefined ? { workflowVersion: parent.workflowVersion } : {}),
       now: at,
       events,
     })

@@ -52,6 +52,14 @@ export interface RunRecord {
    * When a child run finishes, the store makes its parent due at once, so whichever worker is free collects the result.
    */
   parentId?: string
+  /**
+   * The workflow definition the run started on: a hash of its content (lib/engine/workflow-versions.ts), under which
+   * the store keeps that definition (RunStore.putWorkflowVersion). A run follows it to the end even when a deploy
+   * changes the workflow meanwhile, as a Step Functions execution keeps the state machine version it started on. A
+   * child run carries its root workflow's version. Absent on runs created before versions were kept: they follow the
+   * workflow as loaded.
+   */
+  workflowVersion?: string
   /** Set by cancel(); the worker holding the lease stops at its next save. */
   cancelRequested: boolean
   /** Number of saved transitions; grows by one per save. */

@@ -35,7 +35,8 @@ export const systemClock: Clock = {
 export interface RunnerDeps {
   store: RunStore
   actions: ActionRegistry
-  definitionOf(workflow: string): WorkflowDefinition | undefined
+  /** The definition a run follows (its workflow version's, see workflow-versions.ts); undefined: unknown workflow. */
+  definitionFor(run: Pick<RunRecord, 'workflow' | 'workflowVersion'>): Promise<WorkflowDefinition | undefined>
   clock: Clock
   random: () => number
   owner: string
@@ -90,16 +91,17 @@ export async function advanceRun(deps: RunnerDeps, runId: string, budget: RunBud
 
 /** Advances a run whose lease the caller already holds (claimDue), then releases the lease. */
 export async function driveLeased(deps: RunnerDeps, lease: Lease, budget: RunBudget): Promise<RunRecord | undefined> {
-  const run = await deps.store.get(lease.runId)
-  if (!run) return undefined
-  const driver = new RunDriver(deps, lease, run, budget)
+  let driver: RunDriver | undefined
   try {
+    const run = await deps.store.get(lease.runId)
+    if (!run) return undefined
+    driver = new RunDriver(deps, lease, run, await deps.definitionFor(run), budget)
     return await driver.drive()
   } catch (error) {
     if (error instanceof LeaseLostError) return deps.store.get(lease.runId)
     throw error
   } finally {
-    await deps.store.release(driver.lease)
+    await deps.store.release(driver?.lease ?? lease)
   }
 }
 
@@ -126,11 +128,12 @@ class RunDriver {
     private readonly deps: RunnerDeps,
     public lease: Lease,
     private run: RunRecord,
+    definition: WorkflowDefinition | undefined,
     private readonly budget: RunBudget,
   ) {
     this.machine = run.machine as Machine
     this.execution = { runId: run.id, workflowName: run.workflow, input: run.input, startTime: run.createdAt.toISOString() }
-    this.definition = deps.definitionOf(run.workflow)
+    this.definition = definition
   }
 
   async drive(): Promise<RunRecord> {

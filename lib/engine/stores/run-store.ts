@@ -31,6 +31,13 @@ export interface RunStore {
    * parent collects the result without waiting for its next poll (PostgreSQL: in the same statement).
    */
   save(lease: Lease, update: RunUpdate): Promise<RunRecord>
+  /**
+   * Keeps a workflow definition under its version (a hash of its content, computed by the engine) so that runs
+   * started on it can finish on it after a deploy changed the workflow. A version already kept is left as it is.
+   */
+  putWorkflowVersion(version: string, definition: unknown, now: Date): Promise<void>
+  /** The definition kept under `version` (a fresh copy), or undefined. */
+  getWorkflowVersion(version: string): Promise<unknown | undefined>
   /** Gives the lease up early so another worker may take the run at once. Never throws for a lost lease. */
   release(lease: Lease): Promise<void>
   /** Marks the run for cancellation; returns the record, or undefined if there is no such run. */
@@ -62,6 +69,8 @@ export interface NewRun {
   requestHash?: string
   /** A distributed Map's child run: its parent (see RunRecord.parentId). */
   parentId?: string
+  /** The workflow definition it starts on (RunRecord.workflowVersion), kept before with putWorkflowVersion. */
+  workflowVersion?: string
   now: Date
   events: NewHistoryEvent[]
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { formatProgress } from './progress'
+import { createActionRegistry } from '../lib/engine/actions/registry'
+import { createEngine } from '../lib/engine/create-engine'
+import type { WorkflowDefinition } from '../lib/engine/interpreter/definition'
+import { createMemoryStore } from '../lib/engine/stores/memory-store'
+import { createFakeClock } from '../lib/engine/testing/fake-clock'
+import { formatProgress, progressPrinter } from './progress'
 
 const start = Date.parse('2026-11-23T02:00:00.000Z')
 const at = (ms: number) => new Date(start + ms).toISOString()
@@ -26,5 +31,34 @@ describe('formatProgress', () => {
 
   it('keeps quiet about routine transitions', () => {
     expect(formatProgress({ at: at(0), type: 'PassStateEntered', state: 'P', detail: { input: {} } }, start)).toBeUndefined()
+  })
+})
+
+describe('progressPrinter on the events the engine writes', () => {
+  it('names the error of a task failure, a retry, a catch and a failed run', async () => {
+    const actions = createActionRegistry().register('my:flaky', {
+      call: () => {
+        throw Object.assign(new Error('quota exceeded'), { name: 'QuotaError' })
+      },
+    })
+    const workflow = {
+      StartAt: 'Try',
+      States: {
+        Try: { Type: 'Task', Resource: 'my:flaky', Retry: [{ ErrorEquals: ['QuotaError'], MaxAttempts: 1, IntervalSeconds: 2 }], Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Give up' }], End: true },
+        'Give up': { Type: 'Fail', Error: 'Job.GaveUp', Cause: 'no quota' },
+      },
+    }
+    const lines: string[] = []
+    const clock = createFakeClock(start)
+    const engine = createEngine({ store: createMemoryStore(), actions, clock, workflows: { job: workflow as WorkflowDefinition }, onEvents: progressPrinter((line) => lines.push(line), () => start) })
+    const done = await engine.runToEnd((await engine.start({ workflow: 'job', input: {} })).run.id)
+    expect(done.status).toBe('FAILED')
+    expect(lines.filter((line) => /[✗↻↪]|FAILED/.test(line))).toEqual([
+      '   0.0s  Try                ✗ QuotaError: quota exceeded',
+      '   0.0s  Try                ↻ QuotaError — retry in 2s',
+      '   2.0s  Try                ✗ QuotaError: quota exceeded',
+      '   2.0s  Try                ↪ QuotaError caught → Give up',
+      '   2.0s  run FAILED: Job.GaveUp',
+    ])
   })
 })

@@ -14,6 +14,7 @@ import {
   selectChoice,
   StatesError,
   StatesErrorNames,
+  toErrorDetail,
   toErrorOutput,
   toStatesError,
   type ContextObject,
@@ -168,7 +169,7 @@ class Interpretation {
         case 'polling':
           if (phase.timeoutAt !== undefined && phase.timeoutAt <= this.now) {
             const error = new StatesError(StatesErrorNames.Timeout, `The task did not finish within its TimeoutSeconds (state "${frame.state}")`)
-            this.emit('TaskTimedOut', frame, toErrorOutput(error))
+            this.emit('TaskTimedOut', frame, toErrorDetail(error))
             this.handleError(frame, error)
           }
           break
@@ -268,7 +269,7 @@ class Interpretation {
       }
       case 'failed': {
         const error = new StatesError(outcome.error, outcome.cause)
-        this.emit(outcome.error === StatesErrorNames.Timeout ? 'TaskTimedOut' : 'TaskFailed', frame, toErrorOutput(error))
+        this.emit(outcome.error === StatesErrorNames.Timeout ? 'TaskTimedOut' : 'TaskFailed', frame, toErrorDetail(error))
         this.handleError(frame, error)
         break
       }
@@ -599,15 +600,15 @@ class Interpretation {
       this.machine.status = 'failed'
       this.machine.error = { error: error.error, cause: error.cause }
       endFrames(this.machine)
-      this.emit('ExecutionFailed', undefined, toErrorOutput(error))
+      this.emit('ExecutionFailed', undefined, toErrorDetail(error))
       return
     }
     const parent = this.machine.frames[frame.parent!]
     delete this.machine.frames[frame.id]
     if (!parent || parent.phase.kind !== 'children') return
     const state = this.stateOf(parent)
-    if (state.Type === 'Map') this.emit('MapIterationFailed', parent, { index: frame.index, ...toErrorOutput(error) })
-    this.emit(planOf(state).failed, parent, toErrorOutput(error))
+    if (state.Type === 'Map') this.emit('MapIterationFailed', parent, { index: frame.index, ...toErrorDetail(error) })
+    this.emit(planOf(state).failed, parent, toErrorDetail(error))
     this.handleError(parent, error, true)
   }
 
@@ -628,7 +629,7 @@ class Interpretation {
       frame.retries = retries
       frame.attempt += 1
       frame.phase = { kind: 'sleeping', until: this.now + delay, then: 'retry' }
-      this.emit(planOf(state).retryScheduled, frame, { ...toErrorOutput(error), attempt: frame.attempt, delayMs: delay })
+      this.emit(planOf(state).retryScheduled, frame, { ...toErrorDetail(error), attempt: frame.attempt, delayMs: delay })
       return
     }
     for (const name of names) {
@@ -636,7 +637,7 @@ class Interpretation {
       if (!catcher) continue
       try {
         const output = applyResultPath(frame.input, toErrorOutput(error), catcher.ResultPath, { state: frame.state, field: 'Catch.ResultPath' })
-        this.emit('CatchTaken', frame, { ...toErrorOutput(error), next: catcher.Next })
+        this.emit('CatchTaken', frame, { ...toErrorDetail(error), next: catcher.Next })
         this.moveTo(frame, state, catcher.Next, output)
       } catch (thrown) {
         this.failFrame(frame, toStatesError(thrown))

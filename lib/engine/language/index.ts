@@ -2,7 +2,7 @@
  * The Amazon States Language (JSONPath query language), as pure functions: no clock, network or store.
  * @module
  */
-export { StatesError, StatesErrorNames, errorMatches, toStatesError, toErrorOutput } from './states-error'
+export { StatesError, StatesErrorNames, errorMatches, toStatesError, toErrorOutput, toErrorDetail } from './states-error'
 export { type ContextObject, type ContextObjectFields, createContextObject, emptyContextObject } from './context-object'
 export {
   JsonPathError,

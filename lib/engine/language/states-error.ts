@@ -73,3 +73,11 @@ export function toStatesError(thrown: unknown): StatesError {
 export function toErrorOutput(error: StatesError): { Error: string; Cause: string } {
   return { Error: error.error, Cause: error.cause }
 }
+
+/**
+ * The `{ error, cause }` a history event carries (TaskFailed, ExecutionFailed, …RetryScheduled, CatchTaken …): lower
+ * case, as in Step Functions' *EventDetails and in RunRecord.error, unlike the `{ Error, Cause }` a Catch passes on.
+ */
+export function toErrorDetail(error: StatesError): { error: string; cause: string } {
+  return { error: error.error, cause: error.cause }
+}

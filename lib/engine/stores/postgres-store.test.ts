@@ -42,10 +42,7 @@ describe('postgres store', () => {
     const client = new pg.Client({ connectionString: url })
     await client.connect()
     // What ctflow with only the first migration left behind.
-    await client.query(`CREATE SCHEMA "${schema}"`)
-    await client.query(`CREATE TABLE "${schema}".schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`)
-    await client.query(MIGRATIONS[0]!.sql(`"${schema}"`))
-    await client.query(`INSERT INTO "${schema}".schema_version (version) VALUES (1)`)
+    await schemaAt(client, schema, 1)
     await client.query(`INSERT INTO "${schema}".runs (id, workflow, status, created_at, updated_at) VALUES ('old', 'w', 'SUCCEEDED', now(), now())`)
 
     const store = await createPostgresStore({ connectionString: url, schema })
@@ -66,12 +63,7 @@ describe('postgres store', () => {
     const client = new pg.Client({ connectionString: url })
     await client.connect()
     // What ctflow with the first two migrations left behind: a suspended parent and its child.
-    await client.query(`CREATE SCHEMA "${schema}"`)
-    await client.query(`CREATE TABLE "${schema}".schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`)
-    for (const migration of MIGRATIONS.filter(({ version }) => version <= 2)) {
-      await client.query(migration.sql(`"${schema}"`))
-      await client.query(`INSERT INTO "${schema}".schema_version (version) VALUES ($1)`, [migration.version])
-    }
+    await schemaAt(client, schema, 2)
     const t0 = new Date('2026-03-01T00:00:00.000Z')
     await client.query(
       `INSERT INTO "${schema}".runs (id, workflow, status, machine, resume_at, parent_id, created_at, updated_at)
@@ -213,3 +205,13 @@ describe('postgres store', () => {
     })
   })
 })
+
+/** A schema as an older ctflow left it: the migrations up to `version` applied and recorded. */
+async function schemaAt(client: pg.Client, schema: string, version: number): Promise<void> {
+  await client.query(`CREATE SCHEMA "${schema}"`)
+  await client.query(`CREATE TABLE "${schema}".schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`)
+  for (const migration of MIGRATIONS.filter((m) => m.version <= version)) {
+    await client.query(migration.sql(`"${schema}"`))
+    await client.query(`INSERT INTO "${schema}".schema_version (version) VALUES ($1)`, [migration.version])
+  }
+}

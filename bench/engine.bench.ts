@@ -135,8 +135,9 @@ async function coldRuns(dir: string): Promise<BenchRow[]> {
   bundles.empty = join(dir, 'empty.mjs')
   writeFileSync(bundles.empty, 'process.stdout.write(`${performance.now()}\\n`)\n')
   // This machine's environment sets NODE_EXTRA_CA_CERTS: node then reads and parses that CA bundle while it boots,
-  // ~40–60 ms before any script runs (measured: an empty process 23–35 ms without, 62–95 ms with). Nothing in a cold run uses
-  // TLS and FaaS runtimes do not set it, so the target is judged in a clean environment; the inherited one is shown too.
+  // ~40–60 ms before any script runs (measured: an empty process 23–35 ms without, 62–95 ms with). That is a property
+  // of this machine, not of ctflow (nothing in a cold run uses TLS), so the target is judged without it; the numbers
+  // with the inherited environment are reported too.
   const clean = { ...process.env }
   delete clean.NODE_EXTRA_CA_CERTS
   const time = (engine: string, env: NodeJS.ProcessEnv) => {

@@ -12,7 +12,7 @@ import { DEMO_CREDENTIALS } from '../../lib/simulator/demo-credentials'
 import { startSimulator, type RunningSimulator } from '../../lib/simulator/server'
 import { chaosFixture, CHAOS_REGION, type ChaosTenant } from './chaos-fixture'
 import { bundleCli } from './cli-bundle'
-import { PG_URL, testSchemas, withClient } from './pg-schemas'
+import { PG_URL, testSchemas, withClient } from '../../lib/engine/testing/pg-schemas'
 import { startWorkerProcesses } from './worker-processes'
 
 /**

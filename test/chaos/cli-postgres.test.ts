@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { main } from '../../cli/main'
 import { createEngine } from '../../lib/engine/create-engine'
 import { createPostgresStore } from '../../lib/engine/stores/postgres-store'
-import { PG_URL, testSchemas, withClient } from './pg-schemas'
+import { PG_URL, testSchemas, withClient } from '../../lib/engine/testing/pg-schemas'
 
 // Issue 6 §1: CTFLOW_STORE=postgres://… switches the CLI (`run`, `runs`, `worker`) and the functions (`serve`) to
 // PostgreSQL. Each test checks the rows in its own schema directly, so a command that silently used another store

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bundleCli } from './cli-bundle'
-import { testSchemas } from './pg-schemas'
+import { testSchemas } from '../../lib/engine/testing/pg-schemas'
 import { measurePickup, PICKUP_WORKFLOW } from './pickup-latency'
 
 // Issue 6's target: a run that becomes due is picked up by a `ctflow worker` (default settings) within 1 s at p99.

@@ -2,7 +2,7 @@ import { createEngine } from '../../lib/engine/create-engine'
 import { createMachine } from '../../lib/engine/interpreter/machine'
 import { createPostgresStore } from '../../lib/engine/stores/postgres-store'
 import { percentile } from '../../bench/measure'
-import { PG_URL, withClient } from './pg-schemas'
+import { PG_URL, withClient } from '../../lib/engine/testing/pg-schemas'
 import { startWorkerProcesses } from './worker-processes'
 
 export const PICKUP_WORKFLOW = { StartAt: 'Picked', States: { Picked: { Type: 'Pass', End: true } } }

@@ -7,20 +7,14 @@ import { MIGRATIONS, SCHEMA_VERSION } from './postgres-schema'
 import { createPostgresStore } from './postgres-store'
 import { runStoreContract } from './store.contract'
 import { StoreOpenError } from './store-errors'
+import { PG_URL, testSchemas } from '../testing/pg-schemas'
 
-// The real server (issue 6): trust auth on 127.0.0.1:5432, database `test`. Each store gets its own schema.
-const url = 'postgres://postgres@127.0.0.1:5432/test'
-const prefix = `ctflow_test_${process.pid}_`
-let count = 0
-const freshSchema = () => `${prefix}${++count}`
+// The real server (issue 6). Each store gets its own schema.
+const url = PG_URL
+const schemas = testSchemas('test')
+const freshSchema = schemas.fresh
 
-afterAll(async () => {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  const { rows } = await client.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE nspname LIKE $1', [`${prefix}%`])
-  for (const { nspname } of rows) await client.query(`DROP SCHEMA "${nspname}" CASCADE`)
-  await client.end()
-})
+afterAll(() => schemas.dropAll())
 
 runStoreContract('postgres', () => createPostgresStore({ connectionString: url, schema: freshSchema() }))
 

@@ -1,12 +1,11 @@
-import pg from 'pg'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { createPostgresStore } from './postgres-store'
 import type { NewRun, RunStore } from './run-store'
+import { PG_URL, testSchemas } from '../testing/pg-schemas'
 
 // waitForDue: idle workers LISTEN instead of polling, so a run that becomes due is picked up in milliseconds.
-const url = 'postgres://postgres@127.0.0.1:5432/test'
-const prefix = `ctflow_wait_${process.pid}_`
-let count = 0
+const url = PG_URL
+const schemas = testSchemas('wait')
 const opened: RunStore[] = []
 const open = async (schema: string) => {
   const store = await createPostgresStore({ connectionString: url, schema, poolMax: 2 })
@@ -25,17 +24,11 @@ const timed = async (wait: Promise<void>) => {
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((store) => store.close()))
 })
-afterAll(async () => {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  const { rows } = await client.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE nspname LIKE $1', [`${prefix}%`])
-  for (const { nspname } of rows) await client.query(`DROP SCHEMA "${nspname}" CASCADE`)
-  await client.end()
-})
+afterAll(() => schemas.dropAll())
 
 describe('postgres store waitForDue', () => {
   it('wakes when another instance creates a run, long before the timeout', async () => {
-    const schema = `${prefix}${++count}`
+    const schema = schemas.fresh()
     const [worker, starter] = [await open(schema), await open(schema)]
     const waiting = timed(worker.waitForDue!({ since: new Date(), timeoutMs: 5_000 }))
     await sleep(300) // the worker is listening by now
@@ -44,7 +37,7 @@ describe('postgres store waitForDue', () => {
   })
 
   it('wakes when a RUNNING run is released (budget spent or suspended), not when a finished one is', async () => {
-    const schema = `${prefix}${++count}`
+    const schema = schemas.fresh()
     const [worker, other] = [await open(schema), await open(schema)]
     await other.create(newRun('done', null))
     await other.create(newRun('running', null))
@@ -65,7 +58,7 @@ describe('postgres store waitForDue', () => {
   })
 
   it('sleeps until the earliest future resumeAt, else the timeout', async () => {
-    const schema = `${prefix}${++count}`
+    const schema = schemas.fresh()
     const starter = await open(schema)
     await starter.create(newRun('later', new Date(Date.now() + 60_000)))
     await starter.create(newRun('soon', new Date(Date.now() + 600)))
@@ -75,14 +68,14 @@ describe('postgres store waitForDue', () => {
     expect(elapsed).toBeGreaterThanOrEqual(300)
     expect(elapsed).toBeLessThan(1_500)
 
-    const idle = await open(`${prefix}${++count}`)
+    const idle = await open(schemas.fresh())
     const timedOut = await timed(idle.waitForDue!({ since: new Date(), timeoutMs: 400 }))
     expect(timedOut).toBeGreaterThanOrEqual(350)
     expect(timedOut).toBeLessThan(1_500)
   })
 
   it('returns at once for a notice that arrived after `since` (while the caller was claiming)', async () => {
-    const schema = `${prefix}${++count}`
+    const schema = schemas.fresh()
     const [worker, starter] = [await open(schema), await open(schema)]
     await worker.waitForDue!({ since: new Date(), timeoutMs: 50 }) // starts listening
     const since = new Date()
@@ -94,9 +87,9 @@ describe('postgres store waitForDue', () => {
   })
 
   it('ignores notices for other schemas; resolves on abort and on close', async () => {
-    const schema = `${prefix}${++count}`
+    const schema = schemas.fresh()
     const worker = await open(schema)
-    const elsewhere = await open(`${prefix}${++count}`)
+    const elsewhere = await open(schemas.fresh())
     await worker.waitForDue!({ since: new Date(), timeoutMs: 50 })
     const waiting = timed(worker.waitForDue!({ since: new Date(), timeoutMs: 700 }))
     await elsewhere.create(newRun('r1', new Date()))

@@ -1,7 +1,7 @@
 /**
  * The demo job (`ctflow demo`: workflows/snapshot-then-backup.json over the disks labelled backup=nightly) on the
  * simulator, in VIRTUAL time: the simulator's lifecycle clock and the engine's Clock are one discrete-event clock
- * (bench/virtual-clock.ts). An engine sleep registers a wake-up, and the clock jumps to the earliest one only when no
+ * (lib/engine/testing/virtual-clock.ts). An engine sleep registers a wake-up, and the clock jumps to the earliest one only when no
  * request to the simulator is in flight and the process is otherwise idle, so the concurrent child runs of the
  * distributed Maps send their requests at the virtual instant they would in reality. Requests are still real signed
  * HTTP to the simulator on port 0, so the few ms each takes count too. A realistic run (≈ 4 cloud minutes) takes well
@@ -35,7 +35,7 @@ import { startSimulator } from '../lib/simulator/server'
 import { DEMO_DURATIONS, DEMO_INPUT } from '../cli/commands/demo'
 import { median } from './measure'
 import type { BenchReport, BenchRow } from './report'
-import { createVirtualClock } from './virtual-clock'
+import { createVirtualClock } from '../lib/engine/testing/virtual-clock'
 
 const WORKFLOW = new URL('../workflows/snapshot-then-backup.json', import.meta.url)
 const ROUNDS = 3

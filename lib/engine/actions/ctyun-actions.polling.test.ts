@@ -5,6 +5,7 @@ import { createEngine } from '../create-engine'
 import type { WorkflowDefinition } from '../interpreter/definition'
 import { createMemoryStore } from '../stores/memory-store'
 import { createFakeClock } from '../testing/fake-clock'
+import { createVirtualClock } from '../testing/virtual-clock'
 import { DISK_DB_DATA, DISK_WEB_DATA, DISK_WEB_SYSTEM, HD1 as REGION, POLICY_DB, POLICY_WEB } from '../../simulator/default-fixture-ids'
 import { registerCtyunActions } from './ctyun-actions'
 import { createActionRegistry, type ProbeOutcome } from './registry'
@@ -45,8 +46,10 @@ describe('ctyun .sync waits with realistic durations (virtual time)', () => {
 
   async function runOne({ input = {}, ...definition }: object & { input?: object }) {
     sim.simulator.reset()
-    const clock = { now: () => sim.simulator.clock.now(), sleep: async (ms: number) => sim.simulator.clock.advance(ms) }
-    const client = createCtyunClient({ endpoint: sim.url, credentials: sim.credentials })
+    // Discrete-event time: the clock moves only when no request is in flight, so the Map items' concurrent waits poll
+    // at the virtual instants they would in reality and the call counts do not depend on this machine's load.
+    const clock = createVirtualClock(sim.simulator.clock)
+    const client = createCtyunClient({ endpoint: sim.url, credentials: sim.credentials, fetch: clock.fetch })
     const actions = registerCtyunActions(createActionRegistry(), client, { now: clock.now })
     const engine = createEngine({ store: createMemoryStore(), actions, workflows: { wf: definition as WorkflowDefinition }, clock })
     const startedAt = clock.now()

@@ -13,7 +13,7 @@
  * Not seen: work that spans more than one event-loop turn without a held request or a sleep (a chain of timers,
  * fs or thread-pool calls). The engine's own work is promise chains between requests and sleeps.
  */
-import type { Clock } from '../lib/engine/runner'
+import type { Clock } from '../runner'
 
 /** What the clock reads and moves: `SimClock` (lib/simulator/clock.ts) fits. */
 export interface VirtualTime {

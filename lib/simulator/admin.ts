@@ -9,7 +9,7 @@ import { jobStatusAt } from './lookup'
 import type { SimOperation } from './operation'
 import type { SimRuntime } from './runtime'
 import { orderStatusAt } from './runtime'
-import { backupPolicyView, backupSnapshotView, backupTaskView, diskView, eipView, imageView, instanceView, snapshotView } from './views'
+import { backupPolicyView, backupSnapshotView, backupTaskView, diskInfoView, eipView, imageView, instanceView, snapshotView } from './views'
 
 /** Every resource as the API would show it now (deleted snapshots and EIPs are left out). */
 export function stateView(runtime: SimRuntime) {
@@ -20,7 +20,7 @@ export function stateView(runtime: SimRuntime) {
     clockOffsetMs: runtime.clock.offset,
     regions: [...state.regions.values()],
     instances: [...state.instances.values()].map((i) => instanceView(i, state, now)),
-    disks: [...state.disks.values()].map((d) => ({ ...diskView(d, state), snapshotServiceOpened: d.snapshotServiceOpened })),
+    disks: [...state.disks.values()].map((d) => ({ ...diskInfoView(d, state), snapshotServiceOpened: d.snapshotServiceOpened })),
     snapshots: [...state.snapshots.values()].map((s) => snapshotView(s, state, now)).filter((s) => s.snapshotStatus !== 'deleted'),
     images: [...state.images.values()].map((i) => imageView(i, now)),
     eips: [...state.eips.values()].filter((e) => !e.deleted).map((e) => eipView(e, state, now)),

@@ -65,6 +65,13 @@ function strings(item: Obj, path: string, field: string): string[] {
   return value as string[]
 }
 
+function bool(item: Obj, path: string, field: string, fallback: boolean): boolean {
+  const value = item[field]
+  if (value === undefined) return fallback
+  if (typeof value !== 'boolean') throw new SimFixtureError(`${path}.${field} must be true or false`)
+  return value
+}
+
 function refersTo(map: Map<string, unknown>, id: string, path: string, what: string): void {
   if (!map.has(id)) throw new SimFixtureError(`${path} names ${what} "${id}", which the fixture does not define`)
 }
@@ -88,6 +95,7 @@ export function stateFromFixture(fixture: SimFixture, now: number): SimState {
       regionType: str(r, path, 'regionType', 'openstack'),
       zoneList: strings(r, path, 'zoneList'),
       copyDestinations: strings(r, path, 'copyDestinations'),
+      labelsSupported: bool(r, path, 'labelsSupported', true),
     })
   }
   const region = (item: Obj, path: string): string => {
@@ -126,9 +134,14 @@ export function stateFromFixture(fixture: SimFixture, now: number): SimState {
     if (instanceID) refersTo(state.instances, instanceID, `${path}.instanceID`, 'instance')
     const labels = d.labels ?? []
     if (!Array.isArray(labels)) throw new SimFixtureError(`${path}.labels must be an array of {key, value}`)
+    const regionID = region(d, path)
+    // A disk in a pool without label support cannot carry labels (§8.1): a fixture that says so is contradictory.
+    if (labels.length > 0 && !state.regions.get(regionID)!.labelsSupported) {
+      throw new SimFixtureError(`${path}.labels: region "${regionID}" has labelsSupported: false, so its disks carry no labels`)
+    }
     state.disks.set(diskID, {
       diskID,
-      regionID: region(d, path),
+      regionID,
       diskName: str(d, path, 'diskName'),
       diskSize: num(d, path, 'diskSize', 40),
       diskType: str(d, path, 'diskType', 'SSD'),

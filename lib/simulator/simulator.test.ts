@@ -5,7 +5,7 @@ import type { Simulator } from './simulator'
 import { createSimulator } from './simulator'
 import type { RawSignedRequest } from './test-support'
 import { signedRequestParts } from './test-support'
-import { HD1, NM8, WEB01, DB01, DISK_WEB_DATA, DISK_DB_DATA, PRIVATE_IMAGE } from './default-fixture-ids'
+import { HD1, NM8, XN1, WEB01, DB01, DISK_WEB_DATA, DISK_DB_DATA, DISK_XN1_ARCHIVE, DISK_XN1_LOGS, PRIVATE_IMAGE } from './default-fixture-ids'
 
 type Reply = { status: number; headers: Headers; body: any }
 
@@ -63,13 +63,12 @@ describe('authentication', () => {
 })
 
 describe('fixture-seeded state', () => {
-  it('lists disks with system/data flags and labels, instances, images, EIPs, CBR policies and CDA gateways', async () => {
+  it('lists disks with system/data flags, instances, images, EIPs, CBR policies and CDA gateways', async () => {
     const sim = createSimulator()
     const disks = (await get(sim, '/v4/ebs/list-ebs', { regionID: HD1, pageSize: 100 })).body.returnObj
     expect(disks.totalCount).toBe(6)
     const webData = disks.diskList.find((d: any) => d.diskID === DISK_WEB_DATA)
     expect(webData).toMatchObject({ isSystemVolume: false, instanceID: WEB01, diskStatus: 'in-use' })
-    expect(webData.labels).toContainEqual(expect.objectContaining({ key: 'backup', value: 'nightly' }))
     const instances = (await post(sim, '/v4/ecs/list-instances', { regionID: HD1, pageNo: 1, pageSize: 10 })).body.returnObj
     expect(instances.totalCount).toBe(3)
     expect(instances.results.find((i: any) => i.instanceID === WEB01).floatingIP).toBe('36.111.10.21')
@@ -87,7 +86,43 @@ describe('fixture-seeded state', () => {
     expect(gateways.lineGatewayList[0].vrfName).toBeTruthy()
   })
 
+  it('lists disks without labels; info-ebs shows them, except in a region without label support (no labels field)', async () => {
+    const sim = createSimulator()
+    // §8.1: list-ebs items carry no labels at all, whatever the disk has.
+    const listed = (await get(sim, '/v4/ebs/list-ebs', { regionID: HD1, pageSize: 100 })).body.returnObj.diskList as any[]
+    expect(listed).toHaveLength(6)
+    expect(listed.filter((d) => 'labels' in d)).toEqual([])
+    // info-ebs has them where the pool supports labels: an unlabelled disk shows an empty list, not a missing field.
+    const webData = (await get(sim, '/v4/ebs/info-ebs', { regionID: HD1, diskID: DISK_WEB_DATA })).body.returnObj
+    expect(webData.labels).toEqual([expect.objectContaining({ key: 'backup', value: 'nightly' }), expect.objectContaining({ key: 'app', value: 'web' })])
+    const dbSystem = (await get(sim, '/v4/ebs/info-ebs', { regionID: HD1, diskID: '5d0c1e2f-0003-4c7a-8e4b-a1b2c3d4e503' })).body.returnObj
+    expect(dbSystem.labels).toEqual([])
+    // 西南1 does not support labels: its disks list and show with no labels field.
+    const xn1 = (await get(sim, '/v4/ebs/list-ebs', { regionID: XN1 })).body.returnObj.diskList as any[]
+    expect(xn1.map((d) => d.diskID).sort()).toEqual([DISK_XN1_ARCHIVE, DISK_XN1_LOGS])
+    for (const diskID of [DISK_XN1_ARCHIVE, DISK_XN1_LOGS]) {
+      const shown = (await get(sim, '/v4/ebs/info-ebs', { regionID: XN1, diskID })).body
+      expect(shown.statusCode).toBe(800)
+      expect(shown.returnObj.diskID).toBe(diskID)
+      expect('labels' in shown.returnObj).toBe(false)
+    }
+  })
+
+  it('ignores an instanceID on list-ebs, which has no such filter: every disk of the region comes back', async () => {
+    const sim = createSimulator()
+    const all = (await get(sim, '/v4/ebs/list-ebs', { regionID: HD1, pageSize: 100 })).body.returnObj
+    const withInstance = (await get(sim, '/v4/ebs/list-ebs', { regionID: HD1, pageSize: 100, instanceID: WEB01 })).body.returnObj
+    expect(withInstance.totalCount).toBe(6)
+    expect(withInstance.diskList.map((d: any) => d.diskID)).toEqual(all.diskList.map((d: any) => d.diskID))
+    expect(withInstance.diskList.some((d: any) => d.instanceID !== WEB01)).toBe(true)
+  })
+
   it('names the JSON path of a bad fixture', () => {
+    const regions = [{ regionID: 'r1', regionName: 'R', labelsSupported: false }]
+    expect(() => createSimulator({ fixture: { regions: [{ regionID: 'r1', regionName: 'R', labelsSupported: 'no' }] } })).toThrow('$.regions[0].labelsSupported must be true or false')
+    expect(() => createSimulator({ fixture: { regions, disks: [{ diskID: 'd', regionID: 'r1', diskName: 'x', labels: [{ key: 'k', value: 'v' }] }] } })).toThrow(
+      '$.disks[0].labels: region "r1" has labelsSupported: false',
+    )
     expect(() => createSimulator({ fixture: { regions: [{ regionID: 'r1', regionName: 'R' }], disks: [{ diskID: 'd', regionID: 'r2', diskName: 'x' }] } })).toThrow(
       /\$\.disks\[0\]\.regionID names region "r2"/,
     )
@@ -145,6 +180,15 @@ describe('EBS snapshots', () => {
     expect(badName.body.message).toContain('snapshotName')
     const noRegion = await post(sim, '/v4/ebs_snapshot/create-ebs-snap', { diskID: DISK_WEB_DATA })
     expect(noRegion.body.message).toBe('regionID is required')
+  })
+
+  it('refuses a snapshot name that starts with a digit: a letter first (TF 只能以英文字母开头, §8.10)', async () => {
+    const sim = createSimulator()
+    const digit = await post(sim, '/v4/ebs_snapshot/create-ebs-snap', { regionID: HD1, diskID: DISK_WEB_DATA, snapshotName: '1nightly-x', retentionPolicy: 'forever' })
+    expect(digit.body).toMatchObject({ statusCode: 900, errorCode: 'Openapi.Parameter.Error', message: expect.stringContaining('starting with a letter') })
+    expect([...sim.state.snapshots.values()].filter((s) => s.diskID === DISK_WEB_DATA)).toEqual([])
+    const letter = await post(sim, '/v4/ebs_snapshot/create-ebs-snap', { regionID: HD1, diskID: DISK_WEB_DATA, snapshotName: 'n1ghtly-x', retentionPolicy: 'forever' })
+    expect(letter.body.errorCode).toBe('ebs.order.inProgress')
   })
 
   it('deletes snapshots through a job and reports ones not found or not allowed', async () => {

@@ -13,6 +13,11 @@ export interface RegionRecord {
   zoneList: string[]
   /** Regions a private image can be copied to (`/v4/image/list-supported-dest-crr-regions`). */
   copyDestinations: string[]
+  /**
+   * Whether the region (资源池) supports labels: info-ebs returns `labels` "only where the pool supports labels"
+   * (shared/ctyun-api.md §8.1); where it does not, the field is absent. Not an API field of the region itself.
+   */
+  labelsSupported: boolean
 }
 
 export interface InstanceRecord {

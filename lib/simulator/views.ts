@@ -55,7 +55,11 @@ export function instanceView(instance: InstanceRecord, state: SimState, now: num
   }
 }
 
-export function diskView(disk: DiskRecord, state: SimState) {
+/**
+ * A disk as `GET /v4/ebs/list-ebs` lists it: no `labels` (the list's columns end `…snapshotPolicyID, iops,
+ * throughput, backupTotalCount, backupSize, onDemand`; TF's list struct has none; shared/ctyun-api.md §8.1).
+ */
+export function diskListView(disk: DiskRecord, state: SimState) {
   const instance = disk.instanceID ? state.instances.get(disk.instanceID) : undefined
   return {
     diskID: disk.diskID,
@@ -83,9 +87,19 @@ export function diskView(disk: DiskRecord, state: SimState) {
     azName: disk.azName,
     diskFreeze: false,
     snapshotPolicyID: null,
-    labels: disk.labels,
     deleteSnapWithEbs: false,
   }
+}
+
+/**
+ * A disk as `GET /v4/ebs/info-ebs` shows it: the list's fields plus `labels`, which are "returned only where the
+ * resource pool supports labels" (标签信息。资源池支持标签功能才返回, CAT evs api 7336; §8.1). In a region without label
+ * support the field is absent, not an empty array.
+ */
+export function diskInfoView(disk: DiskRecord, state: SimState) {
+  const view = diskListView(disk, state)
+  const labelsSupported = state.regions.get(disk.regionID)?.labelsSupported !== false
+  return labelsSupported ? { ...view, labels: disk.labels } : view
 }
 
 export function snapshotStatusAt(snapshot: SnapshotRecord, now: number): string {

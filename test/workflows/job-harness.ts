@@ -10,9 +10,7 @@ import { createProductActions } from '../../lib/jobs/product-actions'
 import { startSimulator, type StartSimulatorOptions } from '../../lib/simulator/server'
 
 export const WORKFLOWS_DIR = resolve(import.meta.dirname, '../../workflows')
-export { HD1, NM8 } from '../../lib/simulator/default-fixture-ids'
-/** Region 西南1 (another copy destination of HD1). */
-export const XN1 = '200000001852'
+export { HD1, NM8, XN1 } from '../../lib/simulator/default-fixture-ids'
 
 /**
  * The shipped workflows, run by the real engine with the product actions, over a real signed client talking HTTP to

@@ -7,9 +7,10 @@ import { requireInRegion } from '../lookup'
 import { paginate } from '../params'
 import { regionOf, startJob, startOrder } from '../runtime'
 import type { DiskRecord, SnapshotRecord } from '../state'
-import { diskView, snapshotStatusAt, snapshotView } from '../views'
+import { diskInfoView, diskListView, snapshotStatusAt, snapshotView } from '../views'
 
-const SNAPSHOT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{1,62}$/
+// Letter first: TF says 只能以英文字母开头 and CAT allows a digit too; the stricter rule wins (§8.10).
+const SNAPSHOT_NAME = /^[A-Za-z][A-Za-z0-9_-]{1,62}$/
 // Disk statuses in which no snapshot may start (busy rule; the disk status enum is §3.2).
 const TRANSITIONAL_DISK = new Set(['creating', 'diskAttaching', 'detaching', 'deleting', 'expired', 'freezing'])
 
@@ -25,6 +26,8 @@ export const ebsOperations: SimOperation[] = [
     path: '/v4/ebs/list-ebs',
     handle({ params, runtime }) {
       const region = regionOf(runtime, params)
+      // No `instanceID` filter: list-ebs filters by queryContent + queryKeys (§8.10, CAT evs 7338). Like any param
+      // the API does not know, it is ignored, so a caller relying on it gets every disk of the region.
       const filters = {
         azName: params.optional('azName'),
         diskType: params.optional('diskType'),
@@ -44,7 +47,7 @@ export const ebsOperations: SimOperation[] = [
           (!filters.queryContent || d.diskName.includes(filters.queryContent) || d.diskID.includes(filters.queryContent)),
       )
       const { page, totalCount, currentCount, totalPage } = paginate(matches, params, { defaultSize: 10, maxSize: 300 })
-      return success({ diskList: page.map((d) => diskView(d, runtime.state)), diskTotal: totalCount, currentCount, totalCount, totalPage })
+      return success({ diskList: page.map((d) => diskListView(d, runtime.state)), diskTotal: totalCount, currentCount, totalCount, totalPage })
     },
   },
   {
@@ -57,7 +60,7 @@ export const ebsOperations: SimOperation[] = [
       const disk = runtime.state.disks.get(diskID)
       const regionID = params.optional('regionID')
       if (!disk || (regionID && disk.regionID !== regionID)) throw new SimApiError(ERROR.diskNotFound, `disk ${diskID} not found`)
-      return success(diskView(disk, runtime.state))
+      return success(diskInfoView(disk, runtime.state))
     },
   },
   {
@@ -72,7 +75,7 @@ export const ebsOperations: SimOperation[] = [
       const disk = diskIn(region.regionID, params.required('diskID'), runtime.state.disks)
       const snapshotName = params.required('snapshotName')
       if (!SNAPSHOT_NAME.test(snapshotName)) {
-        throw new SimApiError(ERROR.parameter, 'snapshotName must be 2-63 characters of A-Z a-z 0-9 _ -, starting with a letter or digit')
+        throw new SimApiError(ERROR.parameter, 'snapshotName must be 2-63 characters of A-Z a-z 0-9 _ -, starting with a letter')
       }
       const retentionPolicy = params.oneOf('retentionPolicy', ['custom', 'forever'] as const)
       const retentionTime = retentionPolicy === 'forever' ? 65535 : params.int('retentionTime', NaN, { min: 1, max: 65535 })

@@ -19,6 +19,13 @@ describe('buildBackupReport', () => {
     })
     expect(report.disks[2]!.backup).toEqual({ taskID: null, result: 'none', note: 'disk is not attached to an instance' })
     expect(report.summary).toEqual({ disks: 3, succeeded: 3, failed: 0, snapshots: 3, backups: 1, pruned: 3 })
+    expect(report).not.toHaveProperty('selection')
+  })
+
+  it('carries what the selection cost (info-ebs calls for labels) into the report', () => {
+    const selection = { listed: 6, candidates: 6, infoEbsCalls: 6, selected: 1 }
+    const { report } = buildBackupReport({ snapshots: [{ diskID: 'd1', instanceID: null, snapshotID: 's1' }], selection })
+    expect(report.selection).toEqual(selection)
   })
 
   it('fails the run when any disk failed, naming it, while the others succeed', () => {

@@ -1,3 +1,5 @@
+import type { SelectionSummary } from './prepare-backup'
+
 /**
  * The nightly job's report: one line per disk joining the three phases (snapshot, CBR backup of the disk's
  * instance, pruning). Pure; the workflow passes in the Map results as they are, including caught errors
@@ -51,6 +53,8 @@ export interface BackupReport {
   /** Disk IDs the input named that the region does not have. */
   missing: string[]
   summary: { disks: number; succeeded: number; failed: number; snapshots: number; backups: number; pruned: number }
+  /** How the disks were chosen and what it cost (disks listed, candidates, info-ebs calls for labels, selected). */
+  selection?: SelectionSummary
 }
 
 /**
@@ -62,6 +66,8 @@ export function buildBackupReport(input: {
   backups?: BackupOutcome[] | CaughtError
   prunes?: PruneOutcome[] | CaughtError
   missing?: string[]
+  /** The prepare step's `selection`, passed through. */
+  selection?: SelectionSummary
 }): { report: BackupReport; failed: boolean; cause: string } {
   const backups = new Map(listOf(input.backups).map((b) => [b.instanceID, b]))
   const prunes = new Map(listOf(input.prunes).map((p) => [p.diskID, p]))
@@ -104,6 +110,7 @@ export function buildBackupReport(input: {
       backups: new Set(disks.filter((d) => d.backup.result === 'completed').map((d) => d.instanceID)).size,
       pruned: disks.reduce((n, d) => n + d.pruned.length, 0),
     },
+    ...(input.selection ? { selection: input.selection } : {}),
   }
   const cause = failed
     ? `${failed} of ${disks.length} disks failed: ${disks.filter((d) => !d.ok).map((d) => `${d.diskID} (${d.errors.join('; ')})`).join(', ')}. Report: ${JSON.stringify(report)}`

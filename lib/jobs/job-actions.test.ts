@@ -11,7 +11,9 @@ function registry() {
     ebs: {
       async *listDisks() {
         yield { diskID: 'd1', instanceID: 'i1', isSystemVolume: false }
+        yield { diskID: 'd2', instanceID: 'i1', isSystemVolume: false }
       },
+      getDisk: async ({ diskID }) => ({ labels: diskID === 'd2' ? [{ key: 'backup', value: 'nightly' }] : [] }),
       async *listSnapshots() {
         yield { snapshotID: 's-old', snapshotName: `nightly-${runId}`, createTime: '2026-11-01T00:00:00Z', diskID: 'd1' }
       },
@@ -43,7 +45,13 @@ describe('job actions', () => {
   it('prepare names snapshots after the run', async () => {
     const plan = (await call('ctflow:backup:prepare', { input: { regionID: 'r1' } })) as { snapshotName: string; disks: unknown[] }
     expect(plan.snapshotName).toBe(`ctflow-nightly-${runId}`)
-    expect(plan.disks).toHaveLength(1)
+    expect(plan.disks).toHaveLength(2)
+  })
+
+  it('prepare reads labels through the getDisk dependency', async () => {
+    const plan = (await call('ctflow:backup:prepare', { input: { regionID: 'r1', disks: { label: { key: 'backup' } } } })) as { disks: Array<{ diskID: string }>; selection: unknown }
+    expect(plan.disks.map((d) => d.diskID)).toEqual(['d2'])
+    expect(plan.selection).toEqual({ listed: 2, candidates: 2, infoEbsCalls: 2, selected: 1 })
   })
 
   it('plans retention on the engine clock', async () => {

@@ -6,6 +6,7 @@ import type { InstancePolicy } from './instance-policies'
 import type { ListedSnapshot } from './prune-plans'
 import type { RetainableSnapshot } from './retention-plan'
 import type { SelectableDisk } from './disk-selection'
+import type { DiskInfo } from './label-selection'
 
 /**
  * The `ctflow:*` actions: the few steps of the shipped jobs that ASL cannot say (input defaults and checks, date
@@ -16,6 +17,8 @@ import type { SelectableDisk } from './disk-selection'
 export interface JobActionDeps {
   ebs: {
     listDisks(params: { regionID: string }): AsyncIterable<SelectableDisk>
+    /** info-ebs: a label selection reads each candidate's labels here (list-ebs has none, §8.1). */
+    getDisk(params: { regionID: string; diskID: string }): Promise<DiskInfo>
     listSnapshots(params: { regionID: string; snapshotName: string }): AsyncIterable<ListedSnapshot>
   }
   cbr: { listPolicies(params: { regionID: string; backupSrcInstanceID?: string }): AsyncIterable<InstancePolicy> }
@@ -35,7 +38,12 @@ export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps
       call: async (input, context) => {
         const { input: jobInput } = expectObject(input, 'ctflow:backup:prepare', ['input'])
         const { prepareBackup } = await import('./prepare-backup')
-        return prepareBackup(jobInput, { runId: context.runId, listDisks: (params) => deps.ebs.listDisks(params) })
+        return prepareBackup(jobInput, {
+          runId: context.runId,
+          listDisks: (params) => deps.ebs.listDisks(params),
+          getDisk: (params) => deps.ebs.getDisk(params),
+          signal: context.signal,
+        })
       },
     })
     .register('ctflow:backup:findPolicies', {

@@ -1,12 +1,14 @@
-import { type DiskSelector, type SelectableDisk, DiskSelectorError, selectDisks } from './disk-selection'
+import { type DiskSelector, type SelectableDisk, DiskSelectorError, checkSelector, filterCandidates } from './disk-selection'
 import { JobInputError, isRecord, requireString } from './job-input-error'
+import { type GetDisk, selectByLabel } from './label-selection'
 import { type RetentionRule } from './retention-plan'
 import { checkSnapshotPrefix, snapshotName, SnapshotNameError } from './snapshot-name'
 
 /**
  * The nightly job's first step (`ctflow:backup:prepare`): checks the input, fills the defaults, lists the region's
- * disks and keeps the chosen ones. Everything the later states need is in its output, with no optional fields, so
- * their paths always match.
+ * disks, narrows them by IDs and volume, and for a label selection reads each remaining disk's labels through
+ * info-ebs (list-ebs has none, §8.1; label-selection.ts, at most LABEL_READ_CONCURRENCY calls at a time). Everything the later states
+ * need is in its output, with no optional fields, so their paths always match; info-ebs replies are not kept.
  */
 export interface BackupInput {
   regionID: string
@@ -37,6 +39,19 @@ export interface BackupPlan {
   missing: string[]
   /** Distinct instances of the chosen disks, in disk order; empty when backup is false. */
   instances: string[]
+  /** How the disks were chosen, and what it cost: for the report. */
+  selection: SelectionSummary
+}
+
+export interface SelectionSummary {
+  /** Disks list-ebs returned for the region. */
+  listed: number
+  /** Those left by the IDs and volume filters. */
+  candidates: number
+  /** info-ebs calls made to read labels (0 without a label selection). */
+  infoEbsCalls: number
+  /** The disks chosen. */
+  selected: number
 }
 
 export const DEFAULT_SNAPSHOT_PREFIX = 'ctflow-nightly'
@@ -44,7 +59,16 @@ export const DEFAULT_RETENTION: RetentionRule = { maxAgeDays: 7 }
 
 type ListDisks = (params: { regionID: string }) => AsyncIterable<SelectableDisk>
 
-export async function prepareBackup(raw: unknown, { runId, listDisks }: { runId: string; listDisks: ListDisks }): Promise<BackupPlan> {
+export interface PrepareBackupDeps {
+  runId: string
+  listDisks: ListDisks
+  /** info-ebs, for the labels of a label selection's candidates. */
+  getDisk: GetDisk
+  /** Stops starting info-ebs calls when the step's time is up. */
+  signal?: AbortSignal
+}
+
+export async function prepareBackup(raw: unknown, { runId, listDisks, getDisk, signal }: PrepareBackupDeps): Promise<BackupPlan> {
   if (!isRecord(raw)) throw new JobInputError('', 'must be a JSON object')
   const input = raw as Record<string, unknown>
   const regionID = requireString(input, 'regionID')
@@ -60,17 +84,18 @@ export async function prepareBackup(raw: unknown, { runId, listDisks }: { runId:
   if (input.disks !== undefined && !isRecord(input.disks)) throw new JobInputError('disks', 'must be an object: { diskIDs } or { label: { key, value } }, optionally with volume')
   const selector = (input.disks ?? {}) as DiskSelector
 
-  const all: SelectableDisk[] = []
-  let selection
   try {
-    selectDisks([], selector) // checks the selector before the first API call
-    for await (const disk of listDisks({ regionID })) all.push(disk)
-    selection = selectDisks(all, selector)
+    checkSelector(selector) // before the first API call
   } catch (error) {
     if (error instanceof DiskSelectorError) throw new JobInputError(`disks.${error.field}`, error.problem)
     throw error
   }
-  const disks = selection.disks.map((disk) => ({
+  const all: SelectableDisk[] = []
+  for await (const disk of listDisks({ regionID })) all.push(disk)
+  // IDs and volume first, so only the disks that could still be chosen cost an info-ebs call.
+  const { candidates, missing } = filterCandidates(all, selector)
+  const labelled = selector.label ? await selectByLabel(candidates, selector.label, { regionID, getDisk, signal }) : { disks: candidates, infoEbsCalls: 0 }
+  const disks = labelled.disks.map((disk) => ({
     diskID: disk.diskID,
     diskName: disk.diskName ?? null,
     instanceID: disk.instanceID || null,
@@ -85,8 +110,9 @@ export async function prepareBackup(raw: unknown, { runId, listDisks }: { runId:
     retention,
     backup,
     disks,
-    missing: selection.missing,
+    missing,
     instances,
+    selection: { listed: all.length, candidates: candidates.length, infoEbsCalls: labelled.infoEbsCalls, selected: disks.length },
   }
 }
 

@@ -13,7 +13,11 @@ export function createProductActions(client: CtyunClient, { now = Date.now }: { 
   const registry = registerCtyunActions(createActionRegistry(), client, { now })
   // Reach for the services at call time, so a registry built only for its names needs no client.
   return registerJobActions(registry, {
-    ebs: { listDisks: (params) => client.ebs.listDisks(params), listSnapshots: (params) => client.ebs.listSnapshots(params) },
+    ebs: {
+      listDisks: (params) => client.ebs.listDisks(params),
+      getDisk: (params) => client.ebs.getDisk(params),
+      listSnapshots: (params) => client.ebs.listSnapshots(params),
+    },
     cbr: { listPolicies: (params) => client.cbr.listPolicies(params) },
     image: { getImage: (params) => client.image.getImage(params), listCopyDestinations: (params) => client.image.listCopyDestinations(params) },
     now,

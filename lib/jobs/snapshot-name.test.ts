@@ -7,7 +7,7 @@ describe('snapshotName', () => {
   it('follows the EBS naming rule and can be recognised again', () => {
     const name = snapshotName('nightly', runId)
     expect(name).toBe(`nightly-${runId}`)
-    expect(name).toMatch(/^[A-Za-z0-9][A-Za-z0-9_-]{1,62}$/)
+    expect(name).toMatch(/^[A-Za-z][A-Za-z0-9_-]{1,62}$/)
     expect(snapshotName('x'.repeat(26), runId)).toHaveLength(63)
     expect(isOwnSnapshotName('nightly', name)).toBe(true)
   })
@@ -20,6 +20,7 @@ describe('snapshotName', () => {
 
   it('rejects prefixes the API would refuse', () => {
     expect(() => checkSnapshotPrefix('-bad')).toThrow(/snapshotPrefix/)
+    expect(() => checkSnapshotPrefix('1nightly')).toThrow(/starting with a letter/)
     expect(() => checkSnapshotPrefix('has space')).toThrow(/snapshotPrefix/)
     expect(() => checkSnapshotPrefix('x'.repeat(27))).toThrow(/1–26/)
     expect(() => snapshotName('ok', 'not-a-uuid')).toThrow(/UUID/)

@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { HD1, startJobHarness, type JobHarness } from './job-harness'
+import { createHttpApp } from '../../functions/http/app'
+import { LABEL_READ_CONCURRENCY } from '../../lib/jobs/label-selection'
+import { HD1, XN1, startJobHarness, type JobHarness } from './job-harness'
 
-import { DISK_DB_DATA as DB_DATA, DISK_WEB_DATA as WEB_DATA, DISK_WEB_SYSTEM as WEB_SYSTEM } from '../../lib/simulator/default-fixture-ids'
+import {
+  DISK_DB_DATA as DB_DATA,
+  DISK_WEB_DATA as WEB_DATA,
+  DISK_WEB_SYSTEM as WEB_SYSTEM,
+  DISK_XN1_ARCHIVE,
+  DISK_XN1_LOGS,
+} from '../../lib/simulator/default-fixture-ids'
 const NIGHTLY = { label: { key: 'backup', value: 'nightly' } }
 
 let harness: JobHarness | undefined
@@ -13,6 +21,12 @@ afterEach(async () => {
 interface Report {
   disks: Array<{ diskID: string; snapshotID: string | null; backup: { taskID: string | null; result: string; note?: string }; pruned: string[]; errors: string[]; ok: boolean }>
   summary: Record<string, number>
+  selection?: { listed: number; candidates: number; infoEbsCalls: number; selected: number }
+}
+
+/** The simulator's call log as its admin endpoint serves it. */
+async function simCalls(harness: JobHarness): Promise<{ total: number; byOperation: Record<string, number> }> {
+  return (await fetch(`${harness.sim.url}/_sim/calls`)).json() as Promise<{ total: number; byOperation: Record<string, number> }>
 }
 
 describe('snapshot-then-backup', () => {
@@ -39,6 +53,102 @@ describe('snapshot-then-backup', () => {
     // One CBR task per instance (web-01 has two chosen disks, db-01 one), their policies from one regional listing.
     expect(harness.calls('cbr.actionPolicy')).toBe(2)
     expect(harness.calls('cbr.listPolicies')).toBe(1)
+  })
+
+  it('selects the labelled disks through info-ebs (list-ebs has no labels): one call per candidate, a bounded number in flight', async () => {
+    let inFlight = 0
+    let maxInFlight = 0
+    const listedLabels: unknown[] = []
+    const watch: typeof fetch = async (input, init) => {
+      const url = String(input instanceof Request ? input.url : input)
+      if (!url.includes('/v4/ebs/info-ebs')) {
+        const reply = await fetch(input, init)
+        if (url.includes('/v4/ebs/list-ebs')) listedLabels.push(...((await reply.clone().json()).returnObj.diskList as object[]).filter((d) => 'labels' in d))
+        return reply
+      }
+      inFlight++
+      maxInFlight = Math.max(maxInFlight, inFlight)
+      try {
+        // Hold each call until as many as the job allows are in flight (or a moment has passed, for the last few).
+        const until = Date.now() + 200
+        while (inFlight < LABEL_READ_CONCURRENCY && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 2))
+        return await fetch(input, init)
+      } finally {
+        inFlight--
+      }
+    }
+    harness = await startJobHarness({}, { fetch: watch })
+    const run = await harness.run('snapshot-then-backup', { regionID: HD1, disks: NIGHTLY, retention: {} })
+    expect(run.error).toBeUndefined()
+    const report = run.output as Report
+    expect(report.disks.map((d) => d.diskID).sort()).toEqual([WEB_SYSTEM, WEB_DATA, DB_DATA].sort())
+    expect(listedLabels).toEqual([]) // the list really carried no labels
+    // HD1 has 6 disks, all candidates of a label selection: 6 info-ebs calls, counted by the cloud and in the report.
+    const calls = await simCalls(harness)
+    expect(calls.byOperation['ebs.showDisk']).toBe(6)
+    expect(report.selection).toEqual({ listed: 6, candidates: 6, infoEbsCalls: 6, selected: 3 })
+    expect(maxInFlight).toBe(LABEL_READ_CONCURRENCY)
+  })
+
+  it('reads labels only of the disks the volume filter leaves', async () => {
+    harness = await startJobHarness()
+    const run = await harness.run('snapshot-then-backup', { regionID: HD1, disks: { ...NIGHTLY, volume: 'system' }, retention: {}, backup: false })
+    expect(run.status).toBe('SUCCEEDED')
+    expect((run.output as Report).disks.map((d) => d.diskID)).toEqual([WEB_SYSTEM])
+    // HD1's system disks: web-01, db-01, batch-01.
+    expect((await simCalls(harness)).byOperation['ebs.showDisk']).toBe(3)
+  })
+
+  it('fails a label selection in a region without label support, saying so and pointing to diskIDs; nothing is snapshotted', async () => {
+    harness = await startJobHarness()
+    const before = harness.sim.simulator.state.snapshots.size
+    const run = await harness.run('snapshot-then-backup', { regionID: XN1, disks: NIGHTLY })
+    expect(run.status).toBe('FAILED')
+    expect(run.error).toMatchObject({
+      error: 'Job.InvalidInput',
+      cause: expect.stringContaining(`input.disks.label cannot select disks in region ${XN1}: the region does not report disk labels`),
+    })
+    expect(run.error!.cause).toContain('Select the disks by disks.diskIDs instead.')
+    expect((await simCalls(harness)).byOperation['ebs.showDisk']).toBe(2)
+    expect(harness.calls('ebs.createSnapshot')).toBe(0)
+    expect(harness.sim.simulator.state.snapshots.size).toBe(before)
+
+    // The way out works: the same region by IDs.
+    const byIDs = await harness.run('snapshot-then-backup', { regionID: XN1, disks: { diskIDs: [DISK_XN1_ARCHIVE, DISK_XN1_LOGS] }, retention: {} })
+    expect(byIDs.status).toBe('SUCCEEDED')
+    expect((byIDs.output as Report).summary).toMatchObject({ disks: 2, succeeded: 2, snapshots: 2 })
+    expect((byIDs.output as Report).selection).toMatchObject({ infoEbsCalls: 0, selected: 2 })
+  })
+
+  it('succeeds with no disks where the region reports labels and none carries the asked one', async () => {
+    harness = await startJobHarness()
+    const run = await harness.run('snapshot-then-backup', { regionID: HD1, disks: { label: { key: 'backup', value: 'monthly' } } })
+    expect(run.status).toBe('SUCCEEDED')
+    const report = run.output as Report
+    expect(report.disks).toEqual([])
+    expect(report.selection).toEqual({ listed: 6, candidates: 6, infoEbsCalls: 6, selected: 0 })
+    expect(harness.calls('ebs.createSnapshot')).toBe(0)
+  })
+
+  it('refuses a snapshot prefix that starts with a digit: at start and on POST /runs (400 naming the field)', async () => {
+    harness = await startJobHarness()
+    const input = { regionID: HD1, snapshotPrefix: '1nightly' }
+    const error = await harness.engine.start({ workflow: 'snapshot-then-backup', input }).catch((e: unknown) => e)
+    expect(error).toMatchObject({ name: 'EngineInputError', field: 'input/snapshotPrefix' })
+
+    const token = 'test-token-snapshot-prefix'
+    const app = createHttpApp({ engine: harness.engine, webhookSecrets: [], apiToken: token, log: () => {} })
+    const reply = await app.request('/runs', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ workflow: 'snapshot-then-backup', input }),
+    })
+    expect(reply.status).toBe(400)
+    const problem = (await reply.json()) as { field?: string; detail: string }
+    expect(problem.field).toBe('input/snapshotPrefix')
+    expect(problem.detail).toContain('snapshotPrefix')
+    expect((await harness.engine.list({})).runs).toEqual([])
+    expect(harness.calls()).toBe(0)
   })
 
   it('reports every backup failed when the policy lookup keeps failing, and still snapshots and prunes', async () => {

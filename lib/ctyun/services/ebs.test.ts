@@ -22,6 +22,18 @@ describe('ebs service', () => {
     ])
   })
 
+  it('refuses an instanceID filter, which list-ebs does not have (the cloud would return every disk), and sends nothing', async () => {
+    const params = { regionID: 'r1', instanceID: 'i-1' } as Parameters<typeof h.client.ebs.listDisks>[0]
+    expect(() => h.client.ebs.listDisks(params)).toThrow(new CtyunInputError('instanceID', 'is not a list-ebs filter (the API would ignore it and return every disk); filter the listed disks on instanceID'))
+    expect(() => h.client.ebs.listDisks({ regionID: 'r1', diskName: 'x' } as never)).toThrow(expect.objectContaining({ field: 'diskName' }))
+    expect(h.server.requests).toHaveLength(0)
+  })
+
+  it('refuses a snapshot name that starts with a digit (a letter first, §8.10), and sends nothing', async () => {
+    await expect(h.client.ebs.createSnapshot({ ...snapParams, snapshotName: '1nightly' })).rejects.toMatchObject({ name: 'CtyunInputError', field: 'snapshotName', message: expect.stringContaining('starting with a letter') })
+    expect(h.server.requests).toHaveLength(0)
+  })
+
   it('shows one disk', async () => {
     h.route({ '/v4/ebs/info-ebs': ok({ diskID: 'd-1', diskStatus: 'in-use' }) })
     expect(await h.client.ebs.getDisk({ regionID: 'r1', diskID: 'd-1' })).toMatchObject({ diskID: 'd-1' })

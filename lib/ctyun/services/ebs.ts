@@ -43,22 +43,37 @@ export interface Snapshot {
   [field: string]: unknown
 }
 
+/**
+ * list-ebs's filters (CAT evs api 7338). There is no `instanceID` filter (§8.10): the cloud ignores a param it does not
+ * know and returns every disk, so listDisks refuses one instead; filter the listed disks on `instanceID` yourself.
+ */
 export interface ListDisksParams {
   regionID: string
   pageSize?: number
   azName?: string
   projectID?: string
   diskType?: string
+  diskMode?: string
   diskStatus?: string
+  multiAttach?: boolean
   isSystemVolume?: boolean
+  isEncrypt?: boolean
+  /** Fuzzy search text, matched against the fields `queryKeys` names. */
   queryContent?: string
-  instanceID?: string
+  queryKeys?: string
+  decPoolID?: string
+  deleteDiskWithInstance?: boolean
 }
+
+const LIST_DISKS_PARAMS: ReadonlySet<string> = new Set([
+  'regionID', 'pageSize', 'azName', 'projectID', 'diskType', 'diskMode', 'diskStatus', 'multiAttach', 'isSystemVolume',
+  'isEncrypt', 'queryContent', 'queryKeys', 'decPoolID', 'deleteDiskWithInstance',
+] satisfies (keyof ListDisksParams)[])
 
 export interface CreateSnapshotParams {
   regionID: string
   diskID: string
-  /** 2-63 chars, `[A-Za-z0-9_-]`, starting alphanumeric (doc api 7907). */
+  /** 2-63 chars, `[A-Za-z0-9_-]`, starting with a letter (TF; CAT api 7907 also allows a digit: §8.10). */
   snapshotName: string
   retentionPolicy: 'custom' | 'forever'
   retentionTime?: number
@@ -74,7 +89,8 @@ export type SnapshotCreation =
 /** Snapshot statuses that end the wait with an error; the rest (creating, freezing, cloning, …) keep waiting. */
 export const FAILED_SNAPSHOT_STATUSES: readonly string[] = ['error', 'deleting', 'deleted']
 
-const SNAPSHOT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{1,62}$/
+// Letter first: TF says 只能以英文字母开头, CAT also allows a digit; the stricter rule holds on both (§8.10).
+const SNAPSHOT_NAME = /^[A-Za-z][A-Za-z0-9_-]{1,62}$/
 
 export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType<typeof createOrdersService>; jobs: ReturnType<typeof createJobsService> }) {
   async function listDisksPage(params: ListDisksParams, pageNo: number, pageSize: number) {
@@ -85,13 +101,24 @@ export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType
     return { items: (reply?.diskList ?? []) as Disk[], totalCount: countOf(reply?.totalCount ?? reply?.diskTotal), totalPage: countOf(reply?.totalPage) }
   }
 
-  /** GET `/v4/ebs/list-ebs`, every page (pageSize default 100, max 300). */
+  /**
+   * GET `/v4/ebs/list-ebs`, every page (pageSize default 100, max 300). Listed disks carry no `labels` (§8.1): read
+   * them with getDisk. A param list-ebs does not document is refused before any call, since the cloud would ignore it.
+   */
   function listDisks(params: ListDisksParams): AsyncGenerator<Disk, void, undefined> {
     requireParams('ebs.listDisks', params, ['regionID'])
+    const unknown = Object.entries(params).find(([name, value]) => !LIST_DISKS_PARAMS.has(name) && value !== undefined)?.[0]
+    if (unknown === 'instanceID') {
+      throw new CtyunInputError('instanceID', 'is not a list-ebs filter (the API would ignore it and return every disk); filter the listed disks on instanceID')
+    }
+    if (unknown) throw new CtyunInputError(unknown, `is not a list-ebs filter (known: ${[...LIST_DISKS_PARAMS].join(', ')})`)
     return paginateByPageNo((pageNo, pageSize) => listDisksPage(params, pageNo, pageSize), { pageSize: params.pageSize ?? 100 })
   }
 
-  /** GET `/v4/ebs/info-ebs`: the disk object directly. */
+  /**
+   * GET `/v4/ebs/info-ebs`: the disk object directly. Its `labels` are there only where the region supports labels
+   * (§8.1); elsewhere the field is absent.
+   */
   async function getDisk(params: { regionID: string; diskID: string }): Promise<Disk> {
     requireParams('ebs.getDisk', params, ['regionID', 'diskID'])
     return caller.request<Disk>({ service: 'ebs', method: 'GET', path: '/v4/ebs/info-ebs', query: { regionID: params.regionID, diskID: params.diskID } })
@@ -101,7 +128,7 @@ export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType
   async function createSnapshot(params: CreateSnapshotParams): Promise<SnapshotCreation> {
     requireParams('ebs.createSnapshot', params, ['regionID', 'diskID', 'snapshotName', 'retentionPolicy'])
     if (!SNAPSHOT_NAME.test(params.snapshotName)) {
-      throw new CtyunInputError('snapshotName', 'must be 2-63 characters of A-Z a-z 0-9 _ -, starting with a letter or digit')
+      throw new CtyunInputError('snapshotName', 'must be 2-63 characters of A-Z a-z 0-9 _ -, starting with a letter')
     }
     const { clientToken, ...body } = params
     const result = await caller.call<Record<string, unknown>>({

@@ -11,19 +11,32 @@ function capture() {
 describe('ctflow demo', () => {
   it('runs the nightly job against the simulator with live progress and a report', async () => {
     const { io, out, err } = capture()
-    expect(await main(['demo', '--fast'], io)).toBe(0)
+    // Clean output: no process warning either (a leaked listener once printed MaxListenersExceededWarning).
+    const warnings: string[] = []
+    const onWarning = (warning: Error) => void warnings.push(`${warning.name}: ${warning.message}`)
+    process.on('warning', onWarning)
+    try {
+      expect(await main(['demo', '--fast'], io)).toBe(0)
+      await new Promise((resolve) => setImmediate(resolve))
+    } finally {
+      process.off('warning', onWarning)
+    }
+    expect(warnings).toEqual([])
     expect(err()).toMatch(/Snapshot\[2\] +→ ctyun:ebs:createSnapshot\.sync/)
     expect(err()).toContain('run SUCCEEDED')
     expect(out()).toMatch(/run SUCCEEDED in [\d.]+ s, \d+ CTyun API calls/)
     expect(out()).toContain('3/3 disks ok · 3 snapshots · 2 CBR backups · 2 old snapshots pruned')
+    // 华东1 has 6 disks, all candidates of the label selection: one info-ebs call each.
+    expect(out()).toContain('selection: 3 of 6 listed disks · labels of 6 candidate disks read with 6 info-ebs calls (list-ebs carries no labels)')
   })
 
   it('prints the report as JSON, with faults injected it still succeeds', async () => {
     const { io, out } = capture()
     expect(await main(['demo', '--fast', '--faults', '--json'], io)).toBe(0)
-    const result = JSON.parse(out()) as { status: string; report: { summary: { failed: number } } }
+    const result = JSON.parse(out()) as { status: string; report: { summary: { failed: number }; selection: unknown } }
     expect(result.status).toBe('SUCCEEDED')
     expect(result.report.summary.failed).toBe(0)
+    expect(result.report.selection).toEqual({ listed: 6, candidates: 6, infoEbsCalls: 6, selected: 3 })
   })
 
   it('names an unknown option', async () => {

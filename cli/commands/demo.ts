@@ -18,7 +18,9 @@ const HELP = `Usage: ctflow demo [--realistic] [--faults] [--json]
 
 Runs the nightly job (workflows/snapshot-then-backup.json) against an in-process CTyun simulator: the disks labelled
 backup=nightly in 华东1 are snapshotted, their instances backed up by CBR, and the job's snapshots older than 7 days
-pruned — with live progress, then the report. Nothing reaches the real cloud, whatever CTYUN_* says.
+pruned — with live progress, then the report. As on the real cloud, disk lists carry no labels, so the job reads each
+disk's labels through info-ebs; the report says how many calls that cost. Nothing reaches the real cloud, whatever
+CTYUN_* says.
 
   --realistic   cloud-like durations (snapshots ~45 s, backups ~3 min); default: a few seconds each
   --faults      inject throttling and server errors (about 1 call in 8) to watch the retries
@@ -112,6 +114,15 @@ function reportFromCause(cause: string | undefined): BackupReport | undefined {
   }
 }
 
+/** What choosing the disks cost: list-ebs has no labels, so a label selection reads each candidate with info-ebs. */
+function describeSelection(selection: NonNullable<BackupReport['selection']>): string {
+  const { listed, candidates, infoEbsCalls, selected } = selection
+  const cost = infoEbsCalls > 0
+    ? `labels of ${candidates} candidate disk${candidates === 1 ? '' : 's'} read with ${infoEbsCalls} info-ebs call${infoEbsCalls === 1 ? '' : 's'} (list-ebs carries no labels)`
+    : 'no info-ebs calls'
+  return `selection: ${selected} of ${listed} listed disks · ${cost}`
+}
+
 function describeRun(status: string, report: BackupReport | undefined, error: { error: string; cause?: string } | undefined, ms: number, calls: number): string {
   const lines = [`run ${status} in ${(ms / 1000).toFixed(1)} s, ${calls} CTyun API calls`]
   if (report) {
@@ -129,6 +140,7 @@ function describeRun(status: string, report: BackupReport | undefined, error: { 
     }
     const s = report.summary
     lines.push('', `${s.succeeded}/${s.disks} disks ok · ${s.snapshots} snapshots · ${s.backups} CBR backups · ${s.pruned} old snapshots pruned`)
+    if (report.selection) lines.push(describeSelection(report.selection))
   } else if (error) {
     lines.push(`${error.error}: ${error.cause ?? ''}`)
   }

@@ -244,7 +244,8 @@ class RunDriver {
     try {
       await new Promise<void>((resolve) => {
         register(resolve)
-        this.budget.signal?.addEventListener('abort', () => resolve(), { once: true })
+        // Removed when this wait ends (stopSleeping), so a long run's waits do not pile listeners on the budget signal.
+        this.budget.signal?.addEventListener('abort', () => resolve(), { once: true, signal: stopSleeping.signal })
         if (wakeAt !== undefined && wakeAt <= this.budget.deadline) {
           const signals = this.budget.signal ? [stopSleeping.signal, this.budget.signal] : [stopSleeping.signal]
           void clock.sleep(Math.max(0, wakeAt - clock.now()), AbortSignal.any(signals)).then(resolve)

@@ -117,8 +117,9 @@ function reportFromCause(cause: string | undefined): BackupReport | undefined {
 /** What choosing the disks cost: list-ebs has no labels, so a label selection reads each candidate with info-ebs. */
 function describeSelection(selection: NonNullable<BackupReport['selection']>): string {
   const { listed, candidates, infoEbsCalls, selected } = selection
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
   const cost = infoEbsCalls > 0
-    ? `labels of ${candidates} candidate disk${candidates === 1 ? '' : 's'} read with ${infoEbsCalls} info-ebs call${infoEbsCalls === 1 ? '' : 's'} (list-ebs carries no labels)`
+    ? `labels of ${plural(candidates, 'candidate disk')} read with ${plural(infoEbsCalls, 'info-ebs call')} (list-ebs carries no labels)`
     : 'no info-ebs calls'
   return `selection: ${selected} of ${listed} listed disks · ${cost}`
 }

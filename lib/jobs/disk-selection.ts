@@ -42,12 +42,17 @@ export class DiskSelectorError extends Error {
  * Narrows the listed disks by `diskIDs` and `volume`. The label is not looked at here: the list has none.
  * @example filterCandidates(listed, { diskIDs: ['d-1'], volume: 'data' }) // → { candidates, missing }
  */
-export function filterCandidates<D extends SelectableDisk>(all: readonly D[], selector: DiskSelector = {}): DiskCandidates<D> {
+export function filterCandidates<D extends SelectableDisk>(
+  all: readonly D[],
+  selector: DiskSelector = {},
+): DiskCandidates<D> {
   checkSelector(selector)
   const volume = selector.volume ?? 'all'
   const wanted = selector.diskIDs ? new Set(selector.diskIDs) : undefined
   const candidates = all.filter(
-    (disk) => (!wanted || wanted.has(disk.diskID)) && (volume === 'all' || (volume === 'system') === Boolean(disk.isSystemVolume)),
+    (disk) =>
+      (!wanted || wanted.has(disk.diskID)) &&
+      (volume === 'all' || (volume === 'system') === Boolean(disk.isSystemVolume)),
   )
   const known = new Set(all.map((disk) => disk.diskID))
   const missing = (selector.diskIDs ?? []).filter((id) => !known.has(id))

@@ -40,8 +40,9 @@ export interface LabelSelection<D extends SelectableDisk> {
 export async function selectByLabel<D extends SelectableDisk>(
   candidates: readonly D[],
   label: { key: string; value?: string },
-  { regionID, getDisk, signal, concurrency = LABEL_READ_CONCURRENCY }: { regionID: string; getDisk: GetDisk; signal?: AbortSignal; concurrency?: number },
+  options: { regionID: string; getDisk: GetDisk; signal?: AbortSignal; concurrency?: number },
 ): Promise<LabelSelection<D>> {
+  const { regionID, getDisk, signal, concurrency = LABEL_READ_CONCURRENCY } = options
   let infoEbsCalls = 0
   const labels = await mapBounded(
     candidates,
@@ -50,7 +51,8 @@ export async function selectByLabel<D extends SelectableDisk>(
       infoEbsCalls++
       const info = await getDisk({ regionID, diskID: disk.diskID })
       // Present (even null or empty) means the region reports labels; absent means it may not (§8.1).
-      return info !== null && typeof info === 'object' && 'labels' in info ? { reported: true, labels: info.labels } : { reported: false, labels: undefined }
+      const reported = info !== null && typeof info === 'object' && 'labels' in info
+      return { reported, labels: reported ? info.labels : undefined }
     },
     { signal },
   )

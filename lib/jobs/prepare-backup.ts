@@ -1,4 +1,10 @@
-import { type DiskSelector, type SelectableDisk, DiskSelectorError, checkSelector, filterCandidates } from './disk-selection'
+import {
+  type DiskSelector,
+  type SelectableDisk,
+  DiskSelectorError,
+  checkSelector,
+  filterCandidates,
+} from './disk-selection'
 import { JobInputError, isRecord, requireString } from './job-input-error'
 import { type GetDisk, selectByLabel } from './label-selection'
 import { type RetentionRule } from './retention-plan'
@@ -7,8 +13,9 @@ import { checkSnapshotPrefix, snapshotName, SnapshotNameError } from './snapshot
 /**
  * The nightly job's first step (`ctflow:backup:prepare`): checks the input, fills the defaults, lists the region's
  * disks, narrows them by IDs and volume, and for a label selection reads each remaining disk's labels through
- * info-ebs (list-ebs has none, §8.1; label-selection.ts, at most LABEL_READ_CONCURRENCY calls at a time). Everything the later states
- * need is in its output, with no optional fields, so their paths always match; info-ebs replies are not kept.
+ * info-ebs (list-ebs has none, §8.1; label-selection.ts, at most LABEL_READ_CONCURRENCY calls at a time).
+ * Everything the later states need is in its output, with no optional fields, so their paths always match; the
+ * info-ebs replies are not kept.
  */
 export interface BackupInput {
   regionID: string
@@ -68,7 +75,8 @@ export interface PrepareBackupDeps {
   signal?: AbortSignal
 }
 
-export async function prepareBackup(raw: unknown, { runId, listDisks, getDisk, signal }: PrepareBackupDeps): Promise<BackupPlan> {
+export async function prepareBackup(raw: unknown, deps: PrepareBackupDeps): Promise<BackupPlan> {
+  const { runId, listDisks, getDisk, signal } = deps
   if (!isRecord(raw)) throw new JobInputError('', 'must be a JSON object')
   const input = raw as Record<string, unknown>
   const regionID = requireString(input, 'regionID')
@@ -94,7 +102,9 @@ export async function prepareBackup(raw: unknown, { runId, listDisks, getDisk, s
   for await (const disk of listDisks({ regionID })) all.push(disk)
   // IDs and volume first, so only the disks that could still be chosen cost an info-ebs call.
   const { candidates, missing } = filterCandidates(all, selector)
-  const labelled = selector.label ? await selectByLabel(candidates, selector.label, { regionID, getDisk, signal }) : { disks: candidates, infoEbsCalls: 0 }
+  const labelled = selector.label
+    ? await selectByLabel(candidates, selector.label, { regionID, getDisk, signal })
+    : { disks: candidates, infoEbsCalls: 0 }
   const disks = labelled.disks.map((disk) => ({
     diskID: disk.diskID,
     diskName: disk.diskName ?? null,
@@ -112,7 +122,12 @@ export async function prepareBackup(raw: unknown, { runId, listDisks, getDisk, s
     disks,
     missing,
     instances,
-    selection: { listed: all.length, candidates: candidates.length, infoEbsCalls: labelled.infoEbsCalls, selected: disks.length },
+    selection: {
+      listed: all.length,
+      candidates: candidates.length,
+      infoEbsCalls: labelled.infoEbsCalls,
+      selected: disks.length,
+    },
   }
 }
 

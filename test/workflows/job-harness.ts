@@ -16,12 +16,20 @@ export { HD1, NM8, XN1 } from '../../lib/simulator/default-fixture-ids'
  * The shipped workflows, run by the real engine with the product actions, over a real signed client talking HTTP to
  * an in-process simulator, in one virtual time. What the tests of each job share.
  */
-export async function startJobHarness(simulatorOptions: StartSimulatorOptions = {}, { fetch }: { fetch?: typeof globalThis.fetch } = {}) {
+export async function startJobHarness(
+  simulatorOptions: StartSimulatorOptions = {},
+  { fetch }: { fetch?: typeof globalThis.fetch } = {},
+) {
   const sim = await startSimulator({ port: 0, ...simulatorOptions })
   const endpoints = Object.fromEntries(CTYUN_SERVICES.map((service) => [service, sim.url])) as CtyunEndpoints
   // Retries fast, so a test with faults spends its time on the workflow, not on backoff. `fetch` lets a test watch
   // the client's requests (e.g. how many are in flight).
-  const client = createCtyunClient({ credentials: sim.credentials, endpoints, retry: { minDelayMs: 5, maxDelayMs: 20 }, ...(fetch ? { fetch } : {}) })
+  const client = createCtyunClient({
+    credentials: sim.credentials,
+    endpoints,
+    retry: { minDelayMs: 5, maxDelayMs: 20 },
+    ...(fetch ? { fetch } : {}),
+  })
   // One virtual time for the cloud and the engine: when the engine waits (a poll delay, a Retry interval), time
   // jumps and the simulator's lifecycles move on by as much, so a test takes milliseconds of waiting, not minutes.
   const clock = {

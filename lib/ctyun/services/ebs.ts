@@ -107,11 +107,16 @@ export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType
    */
   function listDisks(params: ListDisksParams): AsyncGenerator<Disk, void, undefined> {
     requireParams('ebs.listDisks', params, ['regionID'])
-    const unknown = Object.entries(params).find(([name, value]) => !LIST_DISKS_PARAMS.has(name) && value !== undefined)?.[0]
+    const unknown = Object.entries(params).find(([name, value]) => value !== undefined && !LIST_DISKS_PARAMS.has(name))?.[0]
     if (unknown === 'instanceID') {
-      throw new CtyunInputError('instanceID', 'is not a list-ebs filter (the API would ignore it and return every disk); filter the listed disks on instanceID')
+      throw new CtyunInputError(
+        'instanceID',
+        'is not a list-ebs filter (the API would ignore it and return every disk); filter the listed disks on instanceID',
+      )
     }
-    if (unknown) throw new CtyunInputError(unknown, `is not a list-ebs filter (known: ${[...LIST_DISKS_PARAMS].join(', ')})`)
+    if (unknown) {
+      throw new CtyunInputError(unknown, `is not a list-ebs filter (known: ${[...LIST_DISKS_PARAMS].join(', ')})`)
+    }
     return paginateByPageNo((pageNo, pageSize) => listDisksPage(params, pageNo, pageSize), { pageSize: params.pageSize ?? 100 })
   }
 

@@ -134,7 +134,7 @@ describe('chaos: workers SIGKILLed and restarted while advancing runs on Postgre
       const createCalls = sim.simulator.calls.count('ebs.createSnapshot')
       console.info(
         `chaos: ${RUNS} runs, ${WORKERS} workers × ${LANES} lanes, lease ${LEASE_MS} ms: finished in ${(elapsedMs / 1000).toFixed(1)} s; ` +
-          `${workers.kills} SIGKILLs orphaning ${orphaned} leased runs; ${takenOver} runs leased more than once; ebs.createSnapshot calls ${createCalls} for ${RUNS * DISKS_PER_RUN} snapshots; ` +
+          `${workers.kills} SIGKILLs orphaning ${orphaned} leased runs; ${takenOver} runs leased more than once; ebs.createSnapshot calls ${createCalls} for ${RUNS * DISKS_PER_RUN} snapshots (ebs.listSnapshots calls ${sim.simulator.calls.count('ebs.listSnapshots')}); ` +
           `${[...childOwners.values()].filter((pids) => pids.size > 1).length} runs had their Map items held by 2+ worker processes (sampled every 250 ms)`,
       )
 

@@ -21,8 +21,15 @@ export interface CtyunCallOptions {
    * a string is used as given (e.g. the engine's per-step token, stable across process restarts).
    */
   clientToken?: string | boolean
-  /** Force retry eligibility (e.g. list operations served over POST). Default: GET/HEAD, or a clientToken is set. */
+  /** Force retry eligibility (e.g. list operations served over POST). Default: GET/HEAD, a clientToken, or `lookBeforeRetry`. */
   idempotent?: boolean
+  /**
+   * For a write CTyun does not make idempotent (§8.2: a snapshot on the job flow, EIP associate/disassociate): before
+   * each retry that follows an attempt whose outcome is unknown (timeout, dropped connection, 5xx), read what that
+   * attempt may have done. `true` sends again; `false` stops, and the call rejects with that attempt's error (the
+   * caller keeps what it found). Makes the call retryable.
+   */
+  lookBeforeRetry?: (error: unknown) => Promise<boolean>
   signal?: AbortSignal
   /** Override the retry budget for this call (e.g. the FaaS invocation's remaining time minus a margin). */
   budgetMs?: number

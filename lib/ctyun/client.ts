@@ -93,7 +93,7 @@ function buildCaller(options: CtyunClientOptions): CtyunCaller {
       clientToken = (body as { clientToken: string }).clientToken
     }
     const bytes = body === undefined ? undefined : encoder.encode(JSON.stringify(body))
-    const idempotent = call.idempotent ?? (call.method === 'GET' || call.method === 'HEAD' || clientToken !== undefined)
+    const idempotent = call.idempotent ?? (call.method === 'GET' || call.method === 'HEAD' || clientToken !== undefined || call.lookBeforeRetry !== undefined)
     const retryPolicy = call.budgetMs !== undefined ? { ...policy, budgetMs: call.budgetMs } : policy
     const context = { service: call.service, method: call.method, path: call.path }
 
@@ -111,6 +111,7 @@ function buildCaller(options: CtyunClientOptions): CtyunCaller {
       {
         policy: retryPolicy,
         idempotent,
+        lookBeforeRetry: call.lookBeforeRetry,
         signal: call.signal,
         hooks: {
           ...options.retryHooks,

@@ -3,12 +3,14 @@
  *
  * Service objects on `createCtyunClient()` (stable names):
  *   ecs      listInstances, getInstance
- *   ebs      listDisks, getDisk, createSnapshot, listSnapshots, getSnapshot, deleteSnapshots,
- *            probeSnapshot, probeSnapshotCreation, waitForSnapshot, createSnapshotAndWait
+ *   ebs      listDisks, getDisk, createSnapshot, listSnapshots, getSnapshot, listSnapshotsNamed, findSnapshots,
+ *            deleteSnapshots, probeDiskSnapshots, probeSnapshot, probeSnapshotCreation, waitForSnapshot,
+ *            createSnapshotAndWait
  *   image    listImages, getImage, findImageByName, createImageFromInstance, createImageFromDataDisk,
  *            createImageFromSnapshot, createImageFromDisk, copyImageToRegion, copyImage, listCopyDestinations,
  *            probeImage, probeImageCopy, waitForImage, waitForImageCopy
- *   eip      createEip, waitForCreate, getEip, listEips, associateEip, disassociateEip, deleteEip, probeEip, waitForEip
+ *   eip      createEip, waitForCreate, getEip, listEips, associateEip, tryAssociateEip, disassociateEip,
+ *            tryDisassociateEip, deleteEip, probeEip, waitForEip
  *   cbr      listPolicies, executePolicy, listTasks, listBackups, findTask, probeTask, waitForTask
  *   cda      listGateways
  *   regions  listRegions
@@ -42,6 +44,7 @@ export type { EopCredentials, EopSigner, EopSignerOptions } from './eop-signer'
 export { createEopSigner, signEop, signEopAsync } from './eop-signer'
 export { canonicalQuery, goQueryEscape } from './query-string'
 export { formatEopDate, parseEopDate } from './eop-date'
+export { isOutcomeUnknown, mayBeStateRefusal } from './call-outcome'
 export type { CtyunRetryPolicy, RetryHooks } from './retry'
 export { DEFAULT_RETRYABLE_ERROR_CODES, defaultRetryPolicy, isRetryable } from './retry'
 export type { CtyunLogEvent, CtyunLogger, HttpMethod } from './transport'
@@ -50,9 +53,11 @@ export type { Probe, ProbeResult, ProbeState, WaitOptions } from './wait'
 export { pollDelay, waitFor } from './wait'
 export { collect, paginateByPageNo, paginateByToken } from './paginate'
 export type { Disk, Snapshot, SnapshotCreation, CreateSnapshotParams } from './services/ebs'
+export { BUSY_SNAPSHOT_STATUSES, adoptableSnapshot, diskActivity } from './services/ebs'
 export type { Image } from './services/image'
 export { normalizeImage } from './services/image'
-export type { Eip, EipOrder } from './services/eip'
+export type { BindingVerdict, Eip, EipBindTarget, EipOrder, TryBindingOptions } from './services/eip'
+export { bindingVerdict } from './services/eip'
 export type { BackupPolicy, BackupSnapshot, BackupTask } from './services/cbr'
 export type { CdaGateway } from './services/cda'
 export type { Region } from './services/regions'

@@ -4,10 +4,13 @@
  *
  * Retried: network errors, timeouts, HTTP 429 and 5xx, and the throttling/busy error codes listed below.
  * Never retried: validation errors, auth failures, business failures (statusCode 900 with any other code).
- * Writes are retried only when idempotent (they carry a clientToken, which is the same on every attempt).
+ * Writes are retried only when idempotent (they carry a clientToken, which is the same on every attempt), or when
+ * they look first: a write CTyun does not make idempotent (§8.2: the clientToken holds on the order flow only) passes
+ * `lookBeforeRetry`, which reads the resource after an attempt whose outcome is unknown and says whether to send again.
  * Official clients do not retry at all (shared/ctyun-api.md §2.4); this is our addition, sized for FaaS.
  */
 import pRetry from 'p-retry'
+import { isOutcomeUnknown } from './call-outcome'
 import { CtyunApiError, CtyunHttpError, CtyunNetworkError, CtyunTimeoutError } from './errors'
 
 /**
@@ -91,7 +94,24 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
  */
 export async function withRetry<T>(
   attempt: (attemptNumber: number, remainingMs: number) => Promise<T>,
-  { policy = defaultRetryPolicy, idempotent, signal, hooks = {} }: { policy?: CtyunRetryPolicy; idempotent: boolean; signal?: AbortSignal; hooks?: RetryHooks },
+  {
+    policy = defaultRetryPolicy,
+    idempotent,
+    lookBeforeRetry,
+    signal,
+    hooks = {},
+  }: {
+    policy?: CtyunRetryPolicy
+    idempotent: boolean
+    /**
+     * Called after the backoff, right before a retry that follows an attempt whose outcome is unknown
+     * (`isOutcomeUnknown`): `true` sends again, `false` stops with that attempt's error (the caller found what it
+     * made). Refusals (429, throttle codes) are retried without looking. Its own failure ends the retries with it.
+     */
+    lookBeforeRetry?: (error: unknown) => Promise<boolean>
+    signal?: AbortSignal
+    hooks?: RetryHooks
+  },
 ): Promise<T> {
   const { sleep = abortableSleep, random = Math.random, now = () => performance.now(), onRetry } = hooks
   const started = now()
@@ -111,6 +131,8 @@ export async function withRetry<T>(
       if (delay >= remaining() - 1) return false
       onRetry?.({ error, attempt: retriesConsumed + 2, delayMs: delay })
       await sleep(delay, signal)
+      // Looked at last, after the delay: a write the server is still carrying out has had the most time to show.
+      if (lookBeforeRetry && isOutcomeUnknown(error)) return lookBeforeRetry(error)
       return true
     },
   })

@@ -40,7 +40,7 @@ export function createSimAdmin(deps: { runtime: SimRuntime; calls: CallLog; rese
   const badRequest = (message: string) => Response.json({ error: 'bad_request', message }, { status: 400 })
 
   admin.get('/state', (c) => c.json(stateView(runtime)))
-  admin.get('/operations', (c) => c.json(deps.operations.map(({ name, service, methods, path, idempotent }) => ({ name, service, methods, path, idempotent: Boolean(idempotent) }))))
+  admin.get('/operations', (c) => c.json(deps.operations.map(({ name, service, methods, path, idempotent }) => ({ name, service, methods, path, idempotent: idempotent ?? false }))))
   admin.get('/calls', (c) => c.json(calls.snapshot()))
   admin.delete('/calls', (c) => {
     calls.clear()

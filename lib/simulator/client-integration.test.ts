@@ -174,6 +174,25 @@ describe('faults against the client retry policy', () => {
     expect([...snaps.values()].filter((s) => s.snapshotName === 'after-drop')).toHaveLength(1)
   })
 
+  it('a job-flow snapshot create whose reply is lost after the server acted yields exactly one snapshot (§8.2)', async () => {
+    // db-01-data has snapshots: the job flow, where CTyun does not honour the clientToken.
+    sim.simulator.faults.set({ 'ebs.createSnapshot': { lostReplyRate: 1, times: 1 } })
+    const creation = await client.ebs.createSnapshot({ regionID: HD1, diskID: DISK_DB_DATA, snapshotName: 'lost-reply', retentionPolicy: 'forever' })
+    const made = [...sim.simulator.state.snapshots.values()].filter((s) => s.snapshotName === 'lost-reply')
+    expect(made).toHaveLength(1)
+    expect(creation).toMatchObject({ flow: 'adopted', snapshotID: made[0]!.snapshotID })
+    expect(sim.simulator.calls.count('ebs.createSnapshot')).toBe(1)
+  })
+
+  it('an EIP associate whose reply is lost is not sent again once the EIP shows it bound to the instance', async () => {
+    sim.simulator.faults.set({ 'eip.associate': { lostReplyRate: 1, times: 1 } })
+    await client.eip.associateEip({ regionID: HD1, eipID: SPARE_EIP, associationID: DB01, associationType: 1 }, { sleep: async (ms) => void sim.simulator.clock.advance(ms) })
+    await client.eip.waitForEip({ regionID: HD1, eipID: SPARE_EIP, target: 'bound', associationID: DB01 }, { sleep: async (ms) => void sim.simulator.clock.advance(ms) })
+    // The lost attempt bound it; the look before the retry saw it binding (changing), waited, and found it bound.
+    expect(sim.simulator.calls.count('eip.associate')).toBe(1)
+    expect(sim.simulator.state.eips.get(SPARE_EIP)!.binding.associationID).toBe(DB01)
+  })
+
   it('replays a retried write that the server did process (clientToken), creating one resource', async () => {
     sim.simulator.faults.set({ 'eip.create': { latencyMs: 0 } })
     const token = 'fixed-token-1'

@@ -17,17 +17,27 @@ export interface FaultSpec {
   /** Added latency in ms, plus a uniform random 0..jitterMs. */
   latencyMs?: number
   jitterMs?: number
-  /** Share of calls whose connection is closed without a reply, 0..1. */
+  /** Share of calls whose connection is closed without a reply, before the server acts, 0..1. */
   dropRate?: number
+  /**
+   * Share of calls the server carries out but whose reply is lost (the connection closes after it acted), 0..1: the
+   * caller cannot tell a write that happened from one that did not, and must look before sending it again.
+   */
+  lostReplyRate?: number
+  /**
+   * Every business error of this operation (HTTP 200, statusCode 900, no order) carries this errorCode instead: a
+   * cloud that spells its codes otherwise, to show that no decision rests on an assumed code (§8.3).
+   */
+  businessErrorCode?: string
   /** Share of lifecycles started by this operation (orders, jobs, snapshots, images, backups, EIP bindings) that end in error. */
   lifecycleErrorRate?: number
-  /** Stop injecting error faults (5xx, throttle, drop) after this many — "fail twice, then succeed". */
+  /** Stop injecting error faults (5xx, throttle, drop, lost reply) after this many — "fail twice, then succeed". */
   times?: number
 }
 
 export type FaultConfig = Record<string, FaultSpec>
 
-export type FaultAction = 'none' | 'drop' | 'serverError' | 'throttle429' | 'throttleCode'
+export type FaultAction = 'none' | 'drop' | 'lostReply' | 'serverError' | 'throttle429' | 'throttleCode'
 
 export interface FaultDecision {
   action: FaultAction
@@ -40,7 +50,7 @@ export class SimFaultConfigError extends Error {
   override name = 'SimFaultConfigError'
 }
 
-const RATE_FIELDS = ['serverErrorRate', 'throttleRate', 'dropRate', 'lifecycleErrorRate'] as const
+const RATE_FIELDS = ['serverErrorRate', 'throttleRate', 'dropRate', 'lostReplyRate', 'lifecycleErrorRate'] as const
 const MS_FIELDS = ['latencyMs', 'jitterMs', 'retryAfterSeconds', 'times'] as const
 
 /** Checks a fault config, naming the first bad field. @example validateFaults({ '*': { serverErrorRate: 0.1 } }) */
@@ -56,6 +66,8 @@ export function validateFaults(config: unknown): FaultConfig {
         if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new SimFaultConfigError(`${at}.${field} must be a number ≥ 0`)
       } else if (field === 'serverErrorStatus') {
         if (!Number.isInteger(value) || (value as number) < 500 || (value as number) > 599) throw new SimFaultConfigError(`${at}.serverErrorStatus must be an HTTP status 500-599`)
+      } else if (field === 'businessErrorCode') {
+        if (typeof value !== 'string' || !value.trim()) throw new SimFaultConfigError(`${at}.businessErrorCode must be a non-empty string`)
       } else if (field === 'throttleMode') {
         if (!['http429', 'errorCode', 'both'].includes(value as string)) throw new SimFaultConfigError(`${at}.throttleMode must be http429, errorCode or both`)
       } else {
@@ -73,6 +85,8 @@ export interface FaultController {
   set(config: unknown): void
   /** Decides what happens to one call of `operation`. */
   decide(operation: string): FaultDecision
+  /** The errorCode this operation's business errors carry instead of their own (`businessErrorCode`), if set. */
+  businessErrorCode(operation: string): string | undefined
   /** Whether a lifecycle started by `operation` ends in error. */
   lifecycleFails(operation: string): boolean
   /** Restarts the random sequence from the seed (keeps the config), so a scenario replays after a reset. */
@@ -106,6 +120,7 @@ export function createFaultController(makeRandom: () => Prng, initial: unknown =
         return decision
       }
       if (spec.dropRate && random.next() < spec.dropRate) return inject({ action: 'drop', delayMs })
+      if (spec.lostReplyRate && random.next() < spec.lostReplyRate) return inject({ action: 'lostReply', delayMs })
       if (spec.serverErrorRate && random.next() < spec.serverErrorRate) {
         return inject({ action: 'serverError', delayMs, status: spec.serverErrorStatus ?? 503 })
       }
@@ -116,6 +131,7 @@ export function createFaultController(makeRandom: () => Prng, initial: unknown =
       }
       return { action: 'none', delayMs }
     },
+    businessErrorCode: (operation) => specFor(operation)?.businessErrorCode,
     rewind() {
       random = makeRandom()
       injected = new Map()

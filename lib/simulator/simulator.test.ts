@@ -16,6 +16,10 @@ async function call(sim: Simulator, request: Omit<RawSignedRequest, 'credentials
 }
 const get = (sim: Simulator, path: string, query: Record<string, string | number>) => call(sim, { path, query })
 const post = (sim: Simulator, path: string, body: unknown) => call(sim, { path, body: JSON.stringify(body) })
+const requestArgs = (path: string, body: unknown) => {
+  const { url, init } = signedRequestParts({ credentials: DEMO_CREDENTIALS, path, body: JSON.stringify(body) })
+  return [url, init] as const
+}
 
 describe('authentication', () => {
   it('answers a well-signed call with 800 and a wrong SK with 401 SignatureMismatch', async () => {
@@ -170,6 +174,26 @@ describe('EBS snapshots', () => {
     expect(c.body.errorCode).toBe('Openapi.ClientToken.Conflict')
   })
 
+  it('honours a replayed clientToken on the order flow only: a replay on the job flow makes a second snapshot (§8.2)', async () => {
+    const sim = createSimulator()
+    const named = (name: string) => [...sim.state.snapshots.values()].filter((s) => s.snapshotName === name)
+    // The first snapshot of web-01-data is an order: the replay is the same order, and no second snapshot.
+    const first = { regionID: HD1, diskID: DISK_WEB_DATA, snapshotName: 'first', retentionPolicy: 'forever', clientToken: 'tok-order' }
+    const order = await post(sim, '/v4/ebs_snapshot/create-ebs-snap', first)
+    expect((await post(sim, '/v4/ebs_snapshot/create-ebs-snap', first)).body.returnObj.masterOrderID).toBe(order.body.returnObj.masterOrderID)
+    expect(named('first')).toHaveLength(1)
+    // db-01-data has snapshots already: the job flow. Replayed while the first is still creating, it is refused as busy;
+    // replayed once that one is available, it makes another.
+    const later = { regionID: HD1, diskID: DISK_DB_DATA, snapshotName: 'later', retentionPolicy: 'forever', clientToken: 'tok-job' }
+    const job = await post(sim, '/v4/ebs_snapshot/create-ebs-snap', later)
+    expect(job.body.returnObj).toHaveProperty('snapshotJobID')
+    expect((await post(sim, '/v4/ebs_snapshot/create-ebs-snap', later)).body).toMatchObject({ statusCode: 900, errorCode: 'ebs.ebsInfo.statusNotAllowed' })
+    sim.clock.advance(sim.durations.jobMs + sim.durations.snapshotMs)
+    const again = await post(sim, '/v4/ebs_snapshot/create-ebs-snap', later)
+    expect(again.body.returnObj.snapshotJobID).not.toBe(job.body.returnObj.snapshotJobID)
+    expect(named('later')).toHaveLength(2)
+  })
+
   it('refuses a snapshot while another of the same disk is creating, and names bad parameters', async () => {
     const sim = createSimulator()
     await post(sim, '/v4/ebs_snapshot/create-ebs-snap', { regionID: HD1, diskID: DISK_DB_DATA, snapshotName: 'a1', retentionPolicy: 'forever' })
@@ -316,6 +340,24 @@ describe('EIP', () => {
     expect(deleted.body.returnObj).toHaveProperty('masterOrderID')
     expect((await get(sim, '/v4/eip/show', { regionID: HD1, eipID: created.eipID })).body.errorCode).toBe('Openapi.Eip.NotFound')
   })
+
+  it('acts again on a replayed associate or disassociate (no order, so the clientToken promises nothing, §8.2)', async () => {
+    const sim = createSimulator()
+    const eipID = 'eip-8hq2mz4xcd'
+    const show = async () => (await get(sim, '/v4/eip/show', { regionID: HD1, eipID })).body.returnObj
+    const bind = { regionID: HD1, eipID, associationID: DB01, associationType: 1, clientToken: 'bind-1' }
+    expect((await post(sim, '/v4/eip/associate', bind)).body.statusCode).toBe(800)
+    sim.clock.advance(sim.durations.eipBindingMs)
+    expect((await post(sim, '/v4/eip/associate', bind)).body).toMatchObject({ statusCode: 900, errorCode: 'Openapi.Eip.AlreadyBound' })
+    const unbind = { regionID: HD1, eipID, clientToken: 'unbind-1' }
+    expect((await post(sim, '/v4/eip/disassociate', unbind)).body.statusCode).toBe(800)
+    sim.clock.advance(sim.durations.eipBindingMs)
+    expect((await post(sim, '/v4/eip/disassociate', unbind)).body).toMatchObject({ statusCode: 900, errorCode: 'Openapi.Eip.NotBound' })
+    // The first token again, now that the EIP is down: a new binding.
+    expect((await post(sim, '/v4/eip/associate', bind)).body.statusCode).toBe(800)
+    sim.clock.advance(sim.durations.eipBindingMs)
+    expect(await show()).toMatchObject({ status: 'ACTIVE', associationID: DB01 })
+  })
 })
 
 describe('faults', () => {
@@ -350,6 +392,31 @@ describe('faults', () => {
     expect(failed).toMatchObject({ backupTaskStatusCode: 'Failed', backupSnapID: '' })
     expect(failed.backupTaskErrMsg).toBeTruthy()
     expect((await get(sim, '/v4/eip/show', { regionID: HD1, eipID: 'eip-8hq2mz4xcd' })).body.returnObj.status).toBe('ERROR')
+  })
+
+  it('loses the reply of a call the server carried out (lostReplyRate), unlike dropRate which drops it unserved', async () => {
+    const sim = createSimulator({ faults: { 'ebs.createSnapshot': { dropRate: 1, times: 1 } } })
+    const body = { regionID: HD1, diskID: DISK_DB_DATA, snapshotName: 'lost', retentionPolicy: 'forever' }
+    const named = () => [...sim.state.snapshots.values()].filter((s) => s.snapshotName === 'lost')
+    // In-process there is no socket to close: the simulator answers 502 with no envelope.
+    expect((await sim.app.request(...requestArgs('/v4/ebs_snapshot/create-ebs-snap', body))).status).toBe(502)
+    expect(named()).toHaveLength(0)
+    sim.faults.set({ 'ebs.createSnapshot': { lostReplyRate: 1, times: 1 } })
+    expect((await sim.app.request(...requestArgs('/v4/ebs_snapshot/create-ebs-snap', body))).status).toBe(502)
+    expect(named()).toHaveLength(1)
+    expect(sim.calls.snapshot().byOperation['ebs.createSnapshot']).toBe(2)
+  })
+
+  it('answers business errors with another errorCode under businessErrorCode (a cloud that spells codes otherwise)', async () => {
+    const sim = createSimulator({ faults: { 'eip.associate': { businessErrorCode: 'Vpc.Eip.Whatever' } } })
+    const bind = { regionID: HD1, eipID: 'eip-8hq2mz4xcd', associationID: DB01, associationType: 1 }
+    expect((await post(sim, '/v4/eip/associate', bind)).body.statusCode).toBe(800)
+    expect((await post(sim, '/v4/eip/associate', bind)).body).toMatchObject({ statusCode: 900, errorCode: 'Vpc.Eip.Whatever', error: 'Vpc.Eip.Whatever' })
+    // Order-in-progress replies are no errors and keep their code.
+    sim.faults.set({ 'ebs.createSnapshot': { businessErrorCode: 'X.Y.Z' } })
+    expect((await post(sim, '/v4/ebs_snapshot/create-ebs-snap', { regionID: HD1, diskID: DISK_WEB_DATA, snapshotName: 'o1', retentionPolicy: 'forever' })).body.errorCode).toBe('ebs.order.inProgress')
+    const bad = await sim.app.request('/_sim/faults', { method: 'PUT', body: JSON.stringify({ 'eip.associate': { businessErrorCode: '' } }) })
+    expect((await bad.json()).message).toContain('faults["eip.associate"].businessErrorCode')
   })
 
   it('decides the same faults under the same seed', async () => {

@@ -17,7 +17,7 @@ import type { SimDurations } from './durations'
 import { resolveDurations } from './durations'
 import type { SimReply } from './envelope'
 import { failure, SimApiError } from './envelope'
-import { AUTH_ERROR, ERROR } from './error-codes'
+import { AUTH_ERROR, ERROR, upperCamelCode } from './error-codes'
 import { createEopVerifier } from './eop-verifier'
 import type { FaultConfig, FaultController } from './faults'
 import { createFaultController } from './faults'
@@ -156,19 +156,30 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     }
     if (fault.action === 'throttleCode') return failure(ERROR.throttled, 'request limit exceeded, retry later', { description: '请求过于频繁' })
 
+    const reply = act(operation, rawQuery, body, auth.accessKey)
+    // The server acted; the reply is lost on the way back (the caller cannot tell whether anything happened).
+    if (fault.action === 'lostReply') return 'dropped'
+    const renamed = faults.businessErrorCode(operation.name)
+    const isBusinessError = reply.httpStatus === 200 && reply.body.statusCode !== 800 && !(reply.body.returnObj as { masterOrderID?: string } | undefined)?.masterOrderID
+    if (renamed && isBusinessError) reply.body = { ...reply.body, errorCode: renamed, error: upperCamelCode(renamed) }
+    return reply
+  }
+
+  const act = (operation: SimOperation, rawQuery: string, body: Uint8Array, accessKey: string): SimReply => {
     try {
       const params = paramsOf(rawQuery, body)
       const clientToken = operation.idempotent ? params.optional('clientToken') : undefined
       const now = clock.now()
       if (clientToken) {
-        const key = `${operation.name}\n${auth.accessKey}\n${clientToken}`
+        const key = `${operation.name}\n${accessKey}\n${clientToken}`
         const fingerprint = fingerprintOf(params.values)
         const stored = idempotency.lookup(key, fingerprint, now)
         if (stored === 'conflict') throw new SimApiError(ERROR.clientTokenConflict, 'clientToken was already used with different parameters')
         if (stored) return stored
         const reply = operation.handle({ params, runtime, operation: operation.name, now })
-        const returnObj = reply.body.returnObj as { masterOrderID?: string } | undefined
-        if (reply.body.statusCode === 800 || returnObj?.masterOrderID) idempotency.remember(key, fingerprint, reply, now)
+        const isOrder = Boolean((reply.body.returnObj as { masterOrderID?: string } | undefined)?.masterOrderID)
+        // §8.2: on `'orders'` operations only an order is replayed; a job-flow snapshot or a non-order write acts again.
+        if (operation.idempotent === 'orders' ? isOrder : reply.body.statusCode === 800 || isOrder) idempotency.remember(key, fingerprint, reply, now)
         return reply
       }
       return operation.handle({ params, runtime, operation: operation.name, now })

@@ -35,6 +35,13 @@ export function chaosFixture(tenants: number): { fixture: SimFixture; tenants: C
       privateIP: `10.${(i >> 8) & 255}.${i & 255}.10`,
       image: { imageID: 'c5f1e3a0-1111-4a2b-8c3d-000000000001', imageName: 'CentOS 7.9 64位' },
     })
+    // Half the VMs' disks have a snapshot already, so their creates go through a job, where CTyun does not honour the
+    // clientToken (§8.2); the other half's are first snapshots, through an order, where it does.
+    if (i % 2 === 0) {
+      diskIDs.forEach((diskID, d) =>
+        fixture.snapshots!.push({ snapshotID: `c4a05a00-000${d + 1}-4000-8000-${n}`, regionID: CHAOS_REGION, diskID, snapshotName: `chaos-vm-${i}-older-${d}`, ageDays: 2 }),
+      )
+    }
     diskIDs.forEach((diskID, d) =>
       fixture.disks!.push({
         diskID,

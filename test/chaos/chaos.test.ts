@@ -19,7 +19,9 @@ import { startWorkerProcesses } from './worker-processes'
  * Issue 6, the chaos test: 4 real `ctflow worker` processes on one PostgreSQL schema advance 200 nightly
  * snapshot-then-backup runs against the simulator while one worker at a time is SIGKILLed and restarted. Every run
  * must end SUCCEEDED, none lost or stuck, and every snapshot must exist exactly once: the runs a killed worker held
- * are taken over when its lease expires, and what it had started is re-issued with the same clientToken. The job's
+ * are taken over when its lease expires, and what it had started is re-issued — with the same clientToken, which
+ * CTyun honours on orders only (§8.2), so a re-issued snapshot create first looks for its snapshot by name (half the
+ * VMs' disks have older snapshots: their creates go through jobs). The job's
  * Maps are DISTRIBUTED: each disk and instance is a child run that any worker may claim, so one run's items spread
  * over several workers, and each child exists once however often its creation was re-issued.
  */
@@ -33,7 +35,7 @@ const RESTART_AFTER_MS = 500
 // Generous: measured at 31–50 s on the shared 2-core machine (see the report line this test prints).
 const DEADLINE_MS = 210_000
 // Creates that take a while, so a kill often lands between "call started" and "outcome saved": the worker that takes
-// the run over re-issues the call with the same clientToken, and the simulator must answer with the same resource.
+// the run over re-issues the call, which must find the snapshot the first try made (a job-flow replay makes another).
 const SLOW_CREATES = {
   'ebs.createSnapshot': { latencyMs: 200, jitterMs: 400 },
   'cbr.actionPolicy': { latencyMs: 200, jitterMs: 400 },
@@ -132,7 +134,7 @@ describe('chaos: workers SIGKILLed and restarted while advancing runs on Postgre
       const createCalls = sim.simulator.calls.count('ebs.createSnapshot')
       console.info(
         `chaos: ${RUNS} runs, ${WORKERS} workers × ${LANES} lanes, lease ${LEASE_MS} ms: finished in ${(elapsedMs / 1000).toFixed(1)} s; ` +
-          `${workers.kills} SIGKILLs orphaning ${orphaned} leased runs; ${takenOver} runs leased more than once; ebs.createSnapshot calls ${createCalls} for ${RUNS * DISKS_PER_RUN} snapshots; ` +
+          `${workers.kills} SIGKILLs orphaning ${orphaned} leased runs; ${takenOver} runs leased more than once; ebs.createSnapshot calls ${createCalls} for ${RUNS * DISKS_PER_RUN} snapshots (ebs.listSnapshots calls ${sim.simulator.calls.count('ebs.listSnapshots')}); ` +
           `${[...childOwners.values()].filter((pids) => pids.size > 1).length} runs had their Map items held by 2+ worker processes (sampled every 250 ms)`,
       )
 

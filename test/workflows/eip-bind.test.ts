@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { HD1, startJobHarness, type JobHarness } from './job-harness'
 
-import { DB01, SPARE_EIP } from '../../lib/simulator/default-fixture-ids'
+import { DB01, SPARE_EIP, WEB01 } from '../../lib/simulator/default-fixture-ids'
 let harness: JobHarness | undefined
 afterEach(async () => {
   await harness?.close()
@@ -49,6 +49,30 @@ describe('eip-bind', () => {
     expect(liveEips(harness)).toHaveLength(before + 1)
     const eip = harness.sim.simulator.state.eips.get((run.output as { eipID: string }).eipID)!
     expect(eip.binding.associationID).toBe(DB01)
+  })
+
+  it('binds an EIP that is still changing when the busy answer carries a code no source names: waits on its state (§8.3)', async () => {
+    // Whatever CTyun calls "busy", the action re-reads the EIP and waits while it is changing; the workflow names no code.
+    harness = await startJobHarness({ faults: { 'eip.associate': { businessErrorCode: 'Vpc.Eip.Q9x7Busy' } } as never })
+    const spare = harness.sim.simulator.state.eips.get(SPARE_EIP)!
+    // Another client is unbinding it: BANDING_OR_UNBANGDING for 20 s, then DOWN.
+    spare.binding = { associationID: null, associationType: null, lifecycle: { startedAt: harness.sim.simulator.clock.now(), phases: [{ status: 'BANDING_OR_UNBANGDING', ms: 20_000 }], final: 'DOWN' } }
+    const run = await harness.run('eip-bind', { regionID: HD1, instanceID: DB01, eipID: SPARE_EIP })
+    expect(run.error).toBeUndefined()
+    expect(run.output).toMatchObject({ eipID: SPARE_EIP, instanceID: DB01, created: false })
+    expect(spare.binding.associationID).toBe(DB01)
+    // One refused try, then the EIP re-read until DOWN, then one that went through.
+    expect(harness.calls('eip.associate')).toBe(2)
+  })
+
+  it('fails with the state named when the EIP is bound to another instance (no retry on a guessed code)', async () => {
+    harness = await startJobHarness({ faults: { 'eip.associate': { businessErrorCode: 'Vpc.Eip.Q9x7Busy' } } as never })
+    const spare = harness.sim.simulator.state.eips.get(SPARE_EIP)!
+    spare.binding = { associationID: WEB01, associationType: 'INSTANCE', lifecycle: { startedAt: 0, phases: [], final: 'ACTIVE' } }
+    const run = await harness.run('eip-bind', { regionID: HD1, instanceID: DB01, eipID: SPARE_EIP })
+    expect(run.status).toBe('FAILED')
+    expect(run.error).toMatchObject({ error: 'Ctyun.ResourceFailed', cause: expect.stringContaining(`it is bound to ${WEB01}; unbind it first`) })
+    expect(harness.calls('eip.associate')).toBe(1)
   })
 
   it('does not release an EIP it did not create', async () => {

@@ -198,6 +198,28 @@ describe('snapshot-then-backup', () => {
     expect(harness.sim.simulator.state.snapshots.size).toBe(before + 3)
   })
 
+  it('runs three nights back to back in one process: each waits out the last one\'s prune, all succeed, one snapshot per disk per run', async () => {
+    harness = await startJobHarness()
+    const sim = harness.sim.simulator
+    const refusals = () => sim.calls.snapshot().recent.filter((c) => c.operation === 'ebs.createSnapshot' && c.outcome === 'ebs.ebsInfo.statusNotAllowed').length
+    const runs = []
+    for (let night = 0; night < 3; night++) {
+      // keepLast 1: each run prunes the one before it, and its deletions are still under way when the next night starts.
+      const run = await harness.run('snapshot-then-backup', { regionID: HD1, disks: NIGHTLY, retention: { keepLast: 1 } })
+      expect(run.error, `night ${night + 1}`).toBeUndefined()
+      expect(run.status).toBe('SUCCEEDED')
+      runs.push(run)
+    }
+    for (const run of runs) {
+      const mine = [...sim.state.snapshots.values()].filter((s) => s.snapshotName === `ctflow-nightly-${run.id}`)
+      expect(mine.map((s) => s.diskID).sort(), `run ${run.id}`).toEqual([WEB_SYSTEM, WEB_DATA, DB_DATA].sort())
+    }
+    expect(harness.calls('ebs.createSnapshot')).toBe(9 + refusals())
+    // The scenario did happen: later nights found disks busy with the previous night's deletions.
+    expect(refusals()).toBeGreaterThan(0)
+    expect((runs[2]!.output as Report).summary).toMatchObject({ disks: 3, succeeded: 3, failed: 0, snapshots: 3, pruned: 3 })
+  })
+
   it('refuses input its schema forbids at start, naming the field, with nothing created', async () => {
     harness = await startJobHarness()
     const error = await harness.engine.start({ workflow: 'snapshot-then-backup', input: { regionID: HD1, retention: { keepLast: -1 } } }).catch((e: unknown) => e)

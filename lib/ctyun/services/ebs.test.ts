@@ -102,6 +102,85 @@ describe('ebs service', () => {
     expect(h.sent('/v4/ebs_snapshot/delete-ebs-snap')[0]!.json).toEqual({ regionID: 'r1', diskID: 'd-1', snapshotIDs: ['s-1'] })
   })
 
+  it('a create whose reply is lost looks for the snapshot by its name on the disk and adopts it, sending nothing again (§8.2)', async () => {
+    h.route({
+      '/v4/ebs_snapshot/create-ebs-snap': { hangUp: true },
+      // The name filter is a substring match and paging may repeat items (§8.7): exact match and repeats dropped here.
+      '/v4/ebs_snapshot/list-ebs-snap': ok({
+        snapshotList: [
+          { snapshotID: 's-10', snapshotName: 'nightly-010', diskID: 'd-1', snapshotStatus: 'available' },
+          { snapshotID: 's-1', snapshotName: 'nightly-01', diskID: 'd-1', snapshotStatus: 'creating' },
+          { snapshotID: 's-1', snapshotName: 'nightly-01', diskID: 'd-1', snapshotStatus: 'creating' },
+        ],
+      }),
+    })
+    expect(await h.client.ebs.createSnapshot({ ...snapParams, clientToken: 'tok' })).toEqual({ flow: 'adopted', snapshotID: 's-1', clientToken: 'tok' })
+    expect(h.sent('/v4/ebs_snapshot/create-ebs-snap')).toHaveLength(1)
+    expect(h.sent('/v4/ebs_snapshot/list-ebs-snap').map((r) => r.rawQuery)).toEqual(['diskID=d-1&maxResults=100&regionID=r1&snapshotName=nightly-01'])
+  })
+
+  it('a create whose outcome is unknown (5xx, timeout) and whose snapshot is not there is sent again: same clientToken, fresh request id', async () => {
+    h.route({
+      '/v4/ebs_snapshot/create-ebs-snap': (_r, n) => (n === 0 ? { status: 502, body: '<html>bad gateway</html>' } : ok({ snapshotJobID: 'job-2' })),
+      '/v4/ebs_snapshot/list-ebs-snap': ok({ snapshotList: [{ snapshotID: 's-old', snapshotName: 'nightly-01', diskID: 'd-1', snapshotStatus: 'error' }] }),
+    })
+    // A snapshot of the name that failed is no snapshot to keep: a new one is made.
+    expect(await h.client.ebs.createSnapshot(snapParams)).toMatchObject({ flow: 'job', snapshotJobID: 'job-2' })
+    const sent = h.sent('/v4/ebs_snapshot/create-ebs-snap')
+    expect(sent).toHaveLength(2)
+    expect((sent[0]!.json as { clientToken: string }).clientToken).toBe((sent[1]!.json as { clientToken: string }).clientToken)
+    expect(sent[0]!.headers['ctyun-eop-request-id']).not.toBe(sent[1]!.headers['ctyun-eop-request-id'])
+    expect(h.sent('/v4/ebs_snapshot/list-ebs-snap')).toHaveLength(1)
+  })
+
+  it('a throttled create is retried without a look (nothing happened), and a refusal is not retried', async () => {
+    h.route({
+      '/v4/ebs_snapshot/create-ebs-snap': (_r, n) => (n === 0 ? { status: 429, body: 'slow down' } : n === 1 ? ok({ snapshotJobID: 'job-3' }) : fail('ebs.ebsInfo.statusNotAllowed')),
+      '/v4/ebs_snapshot/list-ebs-snap': ok({ snapshotList: [] }),
+    })
+    expect(await h.client.ebs.createSnapshot(snapParams)).toMatchObject({ flow: 'job', snapshotJobID: 'job-3' })
+    await expect(h.client.ebs.createSnapshot(snapParams)).rejects.toMatchObject({ name: 'CtyunApiError', errorCode: 'ebs.ebsInfo.statusNotAllowed' })
+    expect(h.sent('/v4/ebs_snapshot/create-ebs-snap')).toHaveLength(3)
+    expect(h.sent('/v4/ebs_snapshot/list-ebs-snap')).toHaveLength(0)
+  })
+
+  it('looks once more when even the last attempt was lost, so a caller that gives up knows the snapshot it made', async () => {
+    h.route({
+      '/v4/ebs_snapshot/create-ebs-snap': { hangUp: true },
+      '/v4/ebs_snapshot/list-ebs-snap': (_r, n) => ok({ snapshotList: n < 3 ? [] : [{ snapshotID: 's-late', snapshotName: 'nightly-01', diskID: 'd-1', snapshotStatus: 'creating' }] }),
+    })
+    expect(await h.client.ebs.createSnapshot(snapParams)).toMatchObject({ flow: 'adopted', snapshotID: 's-late' })
+    // 1 + 3 retries (the default policy), each retry after a look that found nothing; the final look finds it.
+    expect(h.sent('/v4/ebs_snapshot/create-ebs-snap')).toHaveLength(4)
+    expect(h.sent('/v4/ebs_snapshot/list-ebs-snap')).toHaveLength(4)
+  })
+
+  it('waits out a disk busy with an earlier snapshot (any code), then creates: createSnapshotAndWait', async () => {
+    h.route({
+      '/v4/ebs_snapshot/create-ebs-snap': (_r, n) => (n === 0 ? fail('Made.Up.Busy', '磁盘忙') : ok({ snapshotJobID: 'job-4' })),
+      '/v4/ebs_snapshot/list-ebs-snap': (r) => {
+        if (r.query.get('snapshotID')) return ok({ snapshotList: [{ snapshotID: 's-4', diskID: 'd-1', snapshotStatus: 'available' }] })
+        if (r.query.get('snapshotName')) return ok({ snapshotList: [] })
+        // The disk's snapshots: the old one deleting for two looks, then gone.
+        const looks = h.sent('/v4/ebs_snapshot/list-ebs-snap').filter((x) => !x.query.get('snapshotName') && !x.query.get('snapshotID')).length
+        return ok({ snapshotList: looks <= 2 ? [{ snapshotID: 's-old', diskID: 'd-1', snapshotStatus: 'deleting' }] : [] })
+      },
+      '/v4/job/info': ok({ jobID: 'job-4', status: 1, ID: 's-4' }),
+    })
+    expect(await h.client.ebs.createSnapshotAndWait(snapParams, h.wait)).toMatchObject({ snapshotID: 's-4', snapshotStatus: 'available' })
+    expect(h.sent('/v4/ebs_snapshot/create-ebs-snap')).toHaveLength(2)
+  })
+
+  it('passes on a refusal when the disk stays without a snapshot at work (once more first: the refusal may have raced its end)', async () => {
+    h.route({
+      '/v4/ebs_snapshot/create-ebs-snap': fail('Openapi.Parameter.Error', '参数错误'),
+      '/v4/ebs_snapshot/list-ebs-snap': ok({ snapshotList: [{ snapshotID: 's-a', diskID: 'd-1', snapshotStatus: 'available' }] }),
+    })
+    await expect(h.client.ebs.createSnapshotAndWait(snapParams, h.wait)).rejects.toMatchObject({ errorCode: 'Openapi.Parameter.Error' })
+    expect(h.sent('/v4/ebs_snapshot/create-ebs-snap')).toHaveLength(2)
+    expect(h.waitDelays).toEqual([])
+  })
+
   it('lists the snapshots of exactly one name, for all disks at once (the API filter is fuzzy)', async () => {
     h.route({
       '/v4/ebs_snapshot/list-ebs-snap': ok({
@@ -109,6 +188,7 @@ describe('ebs service', () => {
           { snapshotID: 's-1', snapshotName: 'nightly-1', diskID: 'd-1' },
           { snapshotID: 's-2', snapshotName: 'nightly-1', diskID: 'd-2' },
           { snapshotID: 's-9', snapshotName: 'nightly-10', diskID: 'd-1' },
+          { snapshotID: 's-2', snapshotName: 'nightly-1', diskID: 'd-2' },
         ],
       }),
     })

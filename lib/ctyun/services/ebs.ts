@@ -4,11 +4,17 @@
  * Snapshot create has two flows (TF ebs_create_ebs_snap_api.go header): a disk's FIRST snapshot goes through an order
  * (statusCode 900 `ebs.order.inProgress` + masterOrderID → order query → snapshot id); later ones return
  * `snapshotJobID` (→ `/v4/job/info` → snapshot id). Then the snapshot becomes `available`.
+ *
+ * The clientToken makes a create idempotent on the order flow only (§8.2), so a create is never re-sent blind: after
+ * an attempt whose outcome is unknown (timeout, dropped reply, 5xx) the disk's snapshots are read, and one under the
+ * same name is adopted instead of making a second. The name is the operation's identity: give each snapshot you mean
+ * to make a name of its own (the nightly job uses `<prefix>-<run id>`).
  */
 import type { CtyunCaller } from '../caller'
 import type { ProbeResult, WaitOptions } from '../wait'
 import { waitFor } from '../wait'
 import { countOf, paginateByPageNo, paginateByToken } from '../paginate'
+import { isOutcomeUnknown, mayBeStateRefusal } from '../call-outcome'
 import { CtyunInputError, CtyunResourceFailedError } from '../errors'
 import type { createJobsService } from './jobs'
 import type { createOrdersService } from './orders'
@@ -81,13 +87,26 @@ export interface CreateSnapshotParams {
   clientToken?: string
 }
 
-/** Where a create went: an order to poll, or a job to poll. */
+/**
+ * Where a create went: an order to poll, a job to poll, or — when an attempt's outcome was unknown and the disk already
+ * had a snapshot under the name — that snapshot, adopted.
+ */
 export type SnapshotCreation =
   | { flow: 'order'; masterOrderID: string; masterOrderNO?: string; clientToken?: string }
   | { flow: 'job'; snapshotJobID: string; snapshotID?: string; clientToken?: string }
+  | { flow: 'adopted'; snapshotID: string; clientToken?: string }
 
 /** Snapshot statuses that end the wait with an error; the rest (creating, freezing, cloning, …) keep waiting. */
 export const FAILED_SNAPSHOT_STATUSES: readonly string[] = ['error', 'deleting', 'deleted']
+
+/**
+ * Snapshot statuses of work in progress on the disk (§3.2 status list): while one of its snapshots is in one of them,
+ * CTyun may refuse another snapshot of the disk, whatever code it answers with (§8.3), so the create waits.
+ */
+export const BUSY_SNAPSHOT_STATUSES: readonly string[] = ['creating', 'deleting', 'rollbacking', 'cloning']
+
+/** How many times `createSnapshotAndWait` waits out a busy disk before it gives up with CTyun's refusal. */
+const BUSY_ROUNDS = 3
 
 // Letter first: TF says 只能以英文字母开头, CAT also allows a digit; the stricter rule holds on both (§8.10).
 const SNAPSHOT_NAME = /^[A-Za-z][A-Za-z0-9_-]{1,62}$/
@@ -129,16 +148,34 @@ export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType
     return caller.request<Disk>({ service: 'ebs', method: 'GET', path: '/v4/ebs/info-ebs', query: { regionID: params.regionID, diskID: params.diskID } })
   }
 
-  /** POST `/v4/ebs_snapshot/create-ebs-snap`: returns which flow CTyun chose. */
+  /**
+   * POST `/v4/ebs_snapshot/create-ebs-snap`: returns which flow CTyun chose. An attempt whose outcome is unknown is
+   * followed by a look at the disk's snapshots under this name before anything is sent again (the clientToken holds
+   * on the order flow only, §8.2): one found is adopted (`flow: 'adopted'`), none found → sent again, same clientToken.
+   */
   async function createSnapshot(params: CreateSnapshotParams): Promise<SnapshotCreation> {
     requireParams('ebs.createSnapshot', params, ['regionID', 'diskID', 'snapshotName', 'retentionPolicy'])
     if (!SNAPSHOT_NAME.test(params.snapshotName)) {
       throw new CtyunInputError('snapshotName', 'must be 2-63 characters of A-Z a-z 0-9 _ -, starting with a letter')
     }
     const { clientToken, ...body } = params
-    const result = await caller.call<Record<string, unknown>>({
-      service: 'ebs', method: 'POST', path: '/v4/ebs_snapshot/create-ebs-snap', body: defined(body), clientToken: clientToken ?? true,
-    })
+    let adopted: Snapshot | undefined
+    const look = async () => {
+      adopted = adoptableSnapshot(await findSnapshots(params))
+      return adopted === undefined
+    }
+    let result: Awaited<ReturnType<typeof caller.call<Record<string, unknown>>>>
+    try {
+      result = await caller.call<Record<string, unknown>>({
+        service: 'ebs', method: 'POST', path: '/v4/ebs_snapshot/create-ebs-snap', body: defined(body), clientToken: clientToken ?? true, lookBeforeRetry: look,
+      })
+    } catch (error) {
+      // The last attempt's outcome is unknown too (no retry left to look before): look once more, so a caller that
+      // gives up here is not left with a snapshot it does not know of. A failed look leaves the error as it was.
+      if (!adopted && isOutcomeUnknown(error)) await look().catch(() => true)
+      if (adopted) return { flow: 'adopted', snapshotID: adopted.snapshotID, ...(clientToken ? { clientToken } : {}) }
+      throw error
+    }
     if (result.kind === 'order-in-progress') return { flow: 'order', masterOrderID: result.masterOrderID, masterOrderNO: result.masterOrderNO, clientToken: result.clientToken }
     const reply = result.returnObj ?? {}
     const resources = Array.isArray(reply.resources) ? (reply.resources as Record<string, unknown>[]) : []
@@ -187,13 +224,52 @@ export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType
 
   /**
    * The snapshots named exactly `snapshotName`, every page: one call answers for all the disks a nightly run
-   * snapshotted under one name. The API's name filter is fuzzy (§3.2), so the exact match is made here.
+   * snapshotted under one name. The API's name filter is fuzzy (§3.2), so the exact match is made here, and a
+   * snapshot listed twice (paging the server does not honour, §8.7) is kept once.
    */
   async function listSnapshotsNamed(params: { regionID: string; snapshotName: string }): Promise<Snapshot[]> {
     requireParams('ebs.listSnapshotsNamed', params, ['regionID', 'snapshotName'])
-    const named: Snapshot[] = []
-    for await (const snapshot of snapshotsOf(params)) if (snapshot.snapshotName === params.snapshotName) named.push(snapshot)
-    return named
+    return uniqueSnapshots(snapshotsOf(params), (snapshot) => snapshot.snapshotName === params.snapshotName)
+  }
+
+  /** The snapshots of one disk named exactly `snapshotName` (list-ebs-snap by diskID and name; exact, once each, §8.7). */
+  async function findSnapshots(params: { regionID: string; diskID: string; snapshotName: string }): Promise<Snapshot[]> {
+    requireParams('ebs.findSnapshots', params, ['regionID', 'diskID', 'snapshotName'])
+    const { regionID, diskID, snapshotName } = params
+    return uniqueSnapshots(snapshotsOf({ regionID, diskID, snapshotName }), (s) => s.snapshotName === snapshotName && s.diskID === diskID)
+  }
+
+  /**
+   * One look at a disk's snapshots: `pending` while one of them is being created, deleted, rolled back or cloned
+   * (status names the snapshot), `done` when none is. Decided from the snapshots' states, not from an error code.
+   */
+  async function probeDiskSnapshots(params: { regionID: string; diskID: string }): Promise<ProbeResult<Snapshot[]>> {
+    requireParams('ebs.probeDiskSnapshots', params, ['regionID', 'diskID'])
+    const snapshots = await uniqueSnapshots(snapshotsOf({ regionID: params.regionID, diskID: params.diskID }), (s) => s.diskID === params.diskID)
+    return diskActivity(snapshots)
+  }
+
+  /**
+   * Create, and if CTyun refuses while the disk has a snapshot at work (an earlier snapshot being created or deleted),
+   * wait until it has none — then adopt a snapshot of this name that appeared meanwhile, or create again.
+   */
+  async function createWhenDiskIdle(params: CreateSnapshotParams, options: WaitOptions): Promise<SnapshotCreation> {
+    let idleRefusals = 0
+    for (let round = 1; ; round++) {
+      try {
+        return await createSnapshot(params)
+      } catch (error) {
+        if (!mayBeStateRefusal(error) || round > BUSY_ROUNDS) throw error
+        // Refused with the disk idle just after: maybe a race with the work ending, so once more; twice, it is not the disk.
+        if ((await probeDiskSnapshots(params)).state === 'done') {
+          if (++idleRefusals >= 2) throw error
+        } else {
+          await waitFor(() => probeDiskSnapshots(params), `disk ${params.diskID} → no snapshot at work`, { initialDelayMs: 2_000, ...options })
+        }
+        const found = adoptableSnapshot(await findSnapshots(params))
+        if (found) return { flow: 'adopted', snapshotID: found.snapshotID }
+      }
+    }
   }
 
   /** One poll: `available` is done; `error` (and deletion) failed; anything else, or not listed yet, pending. */
@@ -204,6 +280,7 @@ export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType
   /** One poll of the creation (order or job) until the snapshot id is known. */
   async function probeSnapshotCreation(params: { regionID: string; creation: SnapshotCreation }): Promise<ProbeResult<{ snapshotID: string }>> {
     const { creation } = params
+    if (creation.flow === 'adopted') return { state: 'done', status: 'adopted', value: { snapshotID: creation.snapshotID } }
     if (creation.flow === 'order') {
       const order = await deps.orders.probeOrder({ masterOrderID: creation.masterOrderID })
       return { ...order, value: order.state === 'done' ? { snapshotID: order.value!.resourceIDs[0]! } : undefined }
@@ -221,22 +298,56 @@ export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType
     listSnapshots,
     getSnapshot,
     listSnapshotsNamed,
+    findSnapshots,
+    probeDiskSnapshots,
     deleteSnapshots,
     probeSnapshot,
     probeSnapshotCreation,
     waitForSnapshot: (params: { regionID: string; snapshotID: string }, options?: WaitOptions) =>
       waitFor(() => probeSnapshot(params), `snapshot ${params.snapshotID} → available`, { initialDelayMs: 3_000, maxDelayMs: 30_000, ...options }),
-    /** Create, follow the order or job to the id, then wait for `available`. */
-    async createSnapshotAndWait(params: CreateSnapshotParams, options?: WaitOptions): Promise<Snapshot> {
-      const creation = await createSnapshot(params)
+    /**
+     * Create (waiting out a disk busy with an earlier snapshot's creation or deletion, within `options.timeoutMs` per
+     * wait), follow the order or job to the id, then wait for `available`.
+     */
+    async createSnapshotAndWait(params: CreateSnapshotParams, options: WaitOptions = {}): Promise<Snapshot> {
+      const creation = await createWhenDiskIdle(params, options)
       const { snapshotID } = await waitFor(
         () => probeSnapshotCreation({ regionID: params.regionID, creation }),
-        creation.flow === 'order' ? `order ${creation.masterOrderID} → snapshot id` : `job ${creation.snapshotJobID} → snapshot id`,
+        creationName(creation),
         { initialDelayMs: 2_000, maxDelayMs: 10_000, ...options },
       )
       return waitFor(() => probeSnapshot({ regionID: params.regionID, snapshotID }), `snapshot ${snapshotID} → available`, { initialDelayMs: 3_000, ...options })
     },
   }
+}
+
+/** What is being waited for to learn a creation's snapshot id, e.g. `job j-1 → snapshot id`. */
+export function creationName(creation: SnapshotCreation): string {
+  if (creation.flow === 'order') return `order ${creation.masterOrderID} → snapshot id`
+  if (creation.flow === 'job') return `job ${creation.snapshotJobID} → snapshot id`
+  return `snapshot ${creation.snapshotID} (adopted)`
+}
+
+/**
+ * The snapshot a create under a name would make, when the disk already has it: the newest of those not failed or
+ * going away (a failed one is no snapshot to keep; a new create is the way on). Undefined when there is none.
+ */
+export function adoptableSnapshot(named: readonly Snapshot[]): Snapshot | undefined {
+  const live = named.filter((s) => !FAILED_SNAPSHOT_STATUSES.includes(String(s.snapshotStatus)))
+  return live.sort((a, b) => String(b.createTime ?? '').localeCompare(String(a.createTime ?? '')))[0]
+}
+
+/** A disk's snapshots → `pending` while one is at work (BUSY_SNAPSHOT_STATUSES), `done` when none is. */
+export function diskActivity(snapshots: readonly Snapshot[]): ProbeResult<Snapshot[]> {
+  const busy = snapshots.find((s) => BUSY_SNAPSHOT_STATUSES.includes(String(s.snapshotStatus)))
+  if (busy) return { state: 'pending', status: `snapshot ${busy.snapshotID} ${busy.snapshotStatus}`, value: [...snapshots] }
+  return { state: 'done', status: 'no snapshot at work', value: [...snapshots] }
+}
+
+async function uniqueSnapshots(snapshots: AsyncIterable<Snapshot>, keep: (snapshot: Snapshot) => boolean): Promise<Snapshot[]> {
+  const seen = new Map<string, Snapshot>()
+  for await (const snapshot of snapshots) if (keep(snapshot) && !seen.has(snapshot.snapshotID)) seen.set(snapshot.snapshotID, snapshot)
+  return [...seen.values()]
 }
 
 /** What a poll of a snapshot says, from its listing (undefined: not listed yet). */

@@ -40,6 +40,54 @@ describe('eip service', () => {
     expect(h.sent('/v4/eip/show')[0]!.rawQuery).toBe('eipID=eip-1&regionID=r1')
   })
 
+  it('a busy refusal with a code no source names re-reads the EIP and binds once it settles (§8.3)', async () => {
+    h.route({
+      '/v4/eip/associate': (_r, n) => (n === 0 ? fail('Vpc.Zzz.Q7', '忙') : ok()),
+      '/v4/eip/show': (_r, n) => ok({ ID: 'eip-1', status: n < 2 ? 'UPDATING' : 'DOWN', associationID: '' }),
+    })
+    await h.client.eip.associateEip({ regionID: 'r1', eipID: 'eip-1', associationID: 'vm-1', associationType: 1, clientToken: 'tok' }, h.wait)
+    const sent = h.sent('/v4/eip/associate')
+    expect(sent).toHaveLength(2)
+    expect(sent.map((r) => (r.json as { clientToken: string }).clientToken)).toEqual(['tok', 'tok'])
+    expect(h.sent('/v4/eip/show')).toHaveLength(3)
+  })
+
+  it('an associate whose reply is lost re-reads the EIP: bound to the wanted instance is success, with nothing sent again', async () => {
+    h.route({ '/v4/eip/associate': { hangUp: true }, '/v4/eip/show': ok({ ID: 'eip-1', status: 'ACTIVE', associationID: 'vm-1' }) })
+    await h.client.eip.associateEip({ regionID: 'r1', eipID: 'eip-1', associationID: 'vm-1', associationType: 1 }, h.wait)
+    expect(h.sent('/v4/eip/associate')).toHaveLength(1)
+    // Still DOWN after the lost reply: sent again (the look found nothing done).
+    h.route({ '/v4/eip/associate': (_r, n) => (n === 0 ? { hangUp: true } : ok()), '/v4/eip/show': ok({ ID: 'eip-1', status: 'DOWN', associationID: '' }) })
+    await h.client.eip.associateEip({ regionID: 'r1', eipID: 'eip-1', associationID: 'vm-1', associationType: 1 }, h.wait)
+    expect(h.sent('/v4/eip/associate')).toHaveLength(3)
+  })
+
+  it('fails clearly when the EIP is bound elsewhere or in a state that cannot bind, and passes on a refusal its state does not explain', async () => {
+    h.route({ '/v4/eip/associate': fail('Openapi.Eip.AlreadyBound'), '/v4/eip/show': ok({ ID: 'eip-1', status: 'ACTIVE', associationID: 'vm-9' }) })
+    await expect(h.client.eip.associateEip({ regionID: 'r1', eipID: 'eip-1', associationID: 'vm-1', associationType: 1 }, h.wait)).rejects.toThrow(
+      'EIP eip-1 → bound failed with status "ACTIVE": it is bound to vm-9; unbind it first (CTyun answered: CTyun Openapi.Eip.AlreadyBound',
+    )
+    h.route({ '/v4/eip/associate': fail('Whatever'), '/v4/eip/show': ok({ ID: 'eip-1', status: 'FREEZING' }) })
+    await expect(h.client.eip.associateEip({ regionID: 'r1', eipID: 'eip-1', associationID: 'vm-1', associationType: 1 }, h.wait)).rejects.toMatchObject({ name: 'CtyunResourceFailedError', status: 'FREEZING' })
+    h.route({ '/v4/eip/associate': fail('Ecs.Instance.NotFound'), '/v4/eip/show': ok({ ID: 'eip-1', status: 'DOWN' }) })
+    await expect(h.client.eip.associateEip({ regionID: 'r1', eipID: 'eip-1', associationID: 'vm-x', associationType: 1 }, h.wait)).rejects.toMatchObject({ name: 'CtyunApiError', errorCode: 'Ecs.Instance.NotFound' })
+  })
+
+  it('a disassociate refused because the EIP is already unbound is success', async () => {
+    h.route({ '/v4/eip/disassociate': fail('Some.Code'), '/v4/eip/show': ok({ ID: 'eip-1', status: 'DOWN', associationID: '' }) })
+    await h.client.eip.disassociateEip({ regionID: 'r1', eipID: 'eip-1' }, h.wait)
+    expect(h.sent('/v4/eip/disassociate')).toHaveLength(1)
+  })
+
+  it('reads the delete order from a returnObj object (SDK) or an array (TF) (§8.6)', async () => {
+    h.route({ '/v4/eip/delete': ok({ masterOrderID: 'mo-o', masterOrderNO: 'no-o', regionID: 'r1' }) })
+    expect(await h.client.eip.deleteEip({ regionID: 'r1', eipID: 'eip-1' })).toEqual({ masterOrderID: 'mo-o', masterOrderNO: 'no-o' })
+    h.route({ '/v4/eip/delete': ok([{ masterOrderID: 'mo-a', masterOrderNO: 'no-a', regionID: 'r1' }]) })
+    expect(await h.client.eip.deleteEip({ regionID: 'r1', eipID: 'eip-1' })).toEqual({ masterOrderID: 'mo-a', masterOrderNO: 'no-a' })
+    h.route({ '/v4/eip/delete': ok([]) })
+    expect(await h.client.eip.deleteEip({ regionID: 'r1', eipID: 'eip-1' })).toEqual({})
+  })
+
   it('disassociates and waits until unbound; deletes as a refund order', async () => {
     h.route({ '/v4/eip/disassociate': ok(), '/v4/eip/show': ok({ ID: 'eip-1', status: 'DOWN' }), '/v4/eip/delete': ok({ masterOrderID: 'mo-r', masterOrderNO: 'no-r', regionID: 'r1' }) })
     await h.client.eip.disassociateEip({ regionID: 'r1', eipID: 'eip-1' })

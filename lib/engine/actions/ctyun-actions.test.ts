@@ -10,6 +10,7 @@ import { createActionRegistry } from './registry'
 
 const REGION = 'bb9fdb42056f11eda1610242ac110002'
 const DISK = '5d0c1e2f-0001-4c7a-8e4b-a1b2c3d4e501'
+const DISK_DB_DATA = '5d0c1e2f-0004-4c7a-8e4b-a1b2c3d4e504'
 
 // Real HTTP: engine → action → signed client → simulator on port 0. The engine's fake clock also moves the simulator's
 // lifecycle clock, so a `.sync` wait takes no wall time.
@@ -105,21 +106,76 @@ describe('ctyun actions against the simulator', () => {
     expect(later.backupTaskID).not.toBe(first.backupTaskID)
   })
 
+  it('a start re-executed after its create reached the cloud adopts that snapshot instead of making a second (job flow, §8.2)', async () => {
+    sim.simulator.reset()
+    const action = snapshotAction()
+    // db-01-data has snapshots already: this create goes through a job, whose clientToken CTyun does not honour.
+    const input = { regionID: REGION, diskID: DISK_DB_DATA, snapshotName: 'nightly-r', retentionPolicy: 'forever' }
+    const first = (await action.start(input, context('t-1'))) as { creation: { flow: string } }
+    expect(first.creation.flow).toBe('job')
+    // The process dies before saving the handle; by the time another takes over, the snapshot is available.
+    sim.simulator.clock.advance(60_000)
+    const again = (await action.start(input, context('t-1'))) as { creation: { flow: string; snapshotID: string } }
+    expect(again.creation.flow).toBe('adopted')
+    // A retry (new attempt, new clientToken) adopts it too: the name is the operation's identity.
+    const retried = (await action.start(input, context('t-2'))) as { creation: { snapshotID: string } }
+    expect(retried.creation.snapshotID).toBe(again.creation.snapshotID)
+    expect(sim.simulator.calls.count('ebs.createSnapshot')).toBe(1)
+    expect(await waitUntilDone(action, again)).toMatchObject({ snapshotID: again.creation.snapshotID, snapshotStatus: 'available' })
+    expect(named('nightly-r')).toHaveLength(1)
+  })
+
   it('a snapshot wait that finds two of its disk under its name asks the creation which one is its own', async () => {
     sim.simulator.reset()
-    const action = registerCtyunActions(createActionRegistry(), createCtyunClient({ endpoint: sim.url, credentials: sim.credentials })).resolve('ctyun:ebs:createSnapshot.sync')
-    if (action?.kind !== 'sync') throw new Error('createSnapshot.sync is not a sync action')
+    const action = snapshotAction()
     const input = { regionID: REGION, diskID: DISK, snapshotName: 'nightly-x', retentionPolicy: 'forever' }
-    const context = (clientToken: string) => ({ clientToken, runId: 'r', state: 'Snap', signal: new AbortController().signal, deadline: Date.now() + 60_000 })
-    // An earlier attempt's snapshot under the same name, already there.
-    await waitUntilDone(action, await action.start(input, context('t-1')))
+    // An earlier attempt's snapshot under the same name ended in error: not adopted, so a second one is made.
+    sim.simulator.faults.set({ 'ebs.createSnapshot': { lifecycleErrorRate: 1, times: 1 } })
+    await expect(waitUntilDone(action, await action.start(input, context('t-1')))).rejects.toThrow('failed with status')
+    sim.simulator.faults.set({})
     const creations = () => sim.simulator.calls.count('ecs.orderQueryUuid') + sim.simulator.calls.count('ecs.jobInfo')
     const before = creations()
     const handle = (await action.start(input, context('t-2'))) as { creation: unknown }
     const snapshot = (await waitUntilDone(action, handle)) as { snapshotID: string }
     expect(creations()).toBeGreaterThan(before)
-    const newest = [...sim.simulator.state.snapshots.values()].filter((s) => s.snapshotName === 'nightly-x').sort((a, b) => b.createdAt - a.createdAt)[0]!
+    const newest = named('nightly-x').sort((a, b) => b.createdAt - a.createdAt)[0]!
+    expect(named('nightly-x')).toHaveLength(2)
     expect(snapshot.snapshotID).toBe(newest.snapshotID)
+  })
+
+  it('a create refused while the disk has a snapshot deleting waits for the disk, whatever the code, then creates once', async () => {
+    sim.simulator.reset()
+    // Any code at all: the disk's snapshots decide, not the refusal's errorCode (§8.3).
+    sim.simulator.faults.set({ 'ebs.createSnapshot': { businessErrorCode: 'Some.Unknown.Code' } })
+    const action = snapshotAction()
+    const fixtureSnapshot = [...sim.simulator.state.snapshots.values()].find((s) => s.diskID === DISK_DB_DATA)!
+    await createCtyunClient({ endpoint: sim.url, credentials: sim.credentials }).ebs.deleteSnapshots({ regionID: REGION, diskID: DISK_DB_DATA, snapshotIDs: [fixtureSnapshot.snapshotID] })
+    // A deletion that takes a minute (the fast one would be over before this machine gets to the create under load).
+    fixtureSnapshot.deleted!.lifecycle.phases[0]!.ms = 60_000
+    const input = { regionID: REGION, diskID: DISK_DB_DATA, snapshotName: 'after-prune', retentionPolicy: 'forever' }
+    const handle = (await action.start(input, context('t-b'))) as { blocked?: { status: string; refusal: string } }
+    expect(handle.blocked?.status).toBe(`snapshot ${fixtureSnapshot.snapshotID} deleting`)
+    expect(handle.blocked?.refusal).toContain('Some.Unknown.Code')
+    // The plain form does not wait: a busy disk fails it.
+    const plain = registerCtyunActions(createActionRegistry(), createCtyunClient({ endpoint: sim.url, credentials: sim.credentials })).resolve('ctyun:ebs:createSnapshot')
+    if (plain?.kind !== 'call') throw new Error('createSnapshot is not a call')
+    await expect(plain.call({ ...input, snapshotName: 'plain-1' }, context('t-p'))).rejects.toMatchObject({ errorCode: 'Some.Unknown.Code' })
+    expect(sim.simulator.calls.count('ebs.createSnapshot')).toBe(2)
+    expect(await waitUntilDone(action, handle, 50, 't-b')).toMatchObject({ snapshotName: 'after-prune', snapshotStatus: 'available' })
+    expect(sim.simulator.calls.count('ebs.createSnapshot')).toBe(3)
+    expect(named('after-prune')).toHaveLength(1)
+  })
+
+  it('a disk busy for longer than the bound fails the create with the disk and its snapshot named', async () => {
+    sim.simulator.reset()
+    const action = snapshotAction()
+    const input = { regionID: REGION, diskID: DISK_DB_DATA, snapshotName: 'stuck', retentionPolicy: 'forever' }
+    // A snapshot of the disk that never stops creating.
+    const stuck = [...sim.simulator.state.snapshots.values()].find((s) => s.diskID === DISK_DB_DATA)!
+    stuck.lifecycle = { startedAt: sim.simulator.clock.now(), phases: [{ status: 'creating', ms: 24 * 3_600_000 }], final: 'available' }
+    const handle = await action.start(input, context('t-s'))
+    await expect(waitUntilDone(action, handle, 200)).rejects.toThrow(`disk ${DISK_DB_DATA} failed with status "busy: snapshot ${stuck.snapshotID} creating": still busy after 20 min`)
+    expect(sim.simulator.calls.count('ebs.createSnapshot')).toBe(1)
   })
 
   it('a snapshot wait saved before waits shared a listing (no disk or name in its handle) still ends by its id', async () => {
@@ -133,18 +189,28 @@ describe('ctyun actions against the simulator', () => {
     expect(sim.simulator.calls.count('ecs.orderQueryUuid') + sim.simulator.calls.count('ecs.jobInfo')).toBeGreaterThan(0)
   })
 
-  /** Probes as the engine would, moving the simulator's clock by each asked delay. */
-  async function waitUntilDone(action: Extract<ReturnType<ReturnType<typeof createActionRegistry>['resolve']>, { kind: 'sync' }>, start: unknown): Promise<unknown> {
+  type SyncAction = Extract<ReturnType<ReturnType<typeof createActionRegistry>['resolve']>, { kind: 'sync' }>
+
+  function snapshotAction(): SyncAction {
+    const action = registerCtyunActions(createActionRegistry(), createCtyunClient({ endpoint: sim.url, credentials: sim.credentials })).resolve('ctyun:ebs:createSnapshot.sync')
+    if (action?.kind !== 'sync') throw new Error('createSnapshot.sync is not a sync action')
+    return action
+  }
+  const context = (clientToken: string) => ({ clientToken, runId: 'r', state: 'Snap', signal: new AbortController().signal, deadline: Date.now() + 60_000 })
+  const named = (name: string) => [...sim.simulator.state.snapshots.values()].filter((s) => s.snapshotName === name)
+
+  /** Probes as the engine would (the probe gets the start's clientToken), moving the simulator's clock by each asked delay. */
+  async function waitUntilDone(action: SyncAction, start: unknown, polls = 50, clientToken = 'probe'): Promise<unknown> {
     let handle = start
-    const context = { clientToken: 'probe', runId: 'r', state: 'Snap', signal: new AbortController().signal, deadline: Date.now() + 60_000 }
-    for (let poll = 0; poll < 50; poll++) {
+    const context = { clientToken, runId: 'r', state: 'Snap', signal: new AbortController().signal, deadline: Date.now() + 60_000 }
+    for (let poll = 0; poll < polls; poll++) {
       const outcome = await action.probe(handle, context)
       if (outcome.state === 'done') return outcome.value
       if (outcome.state === 'failed') throw new Error(outcome.status)
       if (outcome.handle !== undefined) handle = outcome.handle
       sim.simulator.clock.advance(outcome.pollAfterMs ?? 1_000)
     }
-    throw new Error('still pending after 50 polls')
+    throw new Error(`still pending after ${polls} polls`)
   }
 })
 

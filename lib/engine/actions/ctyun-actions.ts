@@ -1,17 +1,22 @@
 import type { CtyunClient } from '../../ctyun/client'
-import { CtyunInputError } from '../../ctyun/errors'
+import { CtyunInputError, CtyunResourceFailedError } from '../../ctyun/errors'
 import { collect } from '../../ctyun/paginate'
+import { RESOURCE_SCHEDULE } from '../../ctyun/poll-schedule'
 import { backupTaskWait } from './backup-task-wait'
 import type { CtyunActionName } from './ctyun-action-names'
 import { createPollGroups } from './poll-groups'
 import type { ActionContext, ActionRegistry, ProbeOutcome, SyncAction } from './registry'
 import { snapshotWait } from './snapshot-wait'
-import { failed, orFail } from './wait-outcomes'
+import { failed, firstWait, orFail, waitMore } from './wait-outcomes'
+
+/** How long an EIP (dis)association waits for the EIP to stop changing (a new EIP settling, another binding). */
+export const EIP_BUSY_MAX_WAIT_MS = 5 * 60_000
 
 /**
  * Binds lib/ctyun operations as Task resources `ctyun:<service>:<operation>` (add `.sync` to wait for completion).
  * Inputs are the client method's parameters; writes get the Task's deterministic clientToken, so a run resumed after
- * a crash re-issues the same request and CTyun returns the same resource. List operations return every page as an
+ * a crash re-issues the same request — and CTyun returns the same resource for orders. Writes that are no orders
+ * (§8.2: a later snapshot, EIP associate/disassociate) look first: the snapshot by its name, the EIP by its state. List operations return every page as an
  * array. `pollDelayMs` overrides the `.sync` poll schedule (default 1 s ×3, then ×1.5 up to 30 s). `now` is the
  * engine's clock (default Date.now), by which waits that share a listing judge whose fetch is news (poll-groups.ts).
  * The names and kinds are listed in ctyun-action-names.ts (so a registry can know them before this code loads); the
@@ -21,10 +26,15 @@ import { failed, orFail } from './wait-outcomes'
  */
 export function registerCtyunActions(registry: ActionRegistry, client: CtyunClient, options: { pollDelayMs?: (polls: number) => number; now?: () => number } = {}): ActionRegistry {
   const call = (name: CtyunActionName<'call'>, run: (input: Params, context: ActionContext) => Promise<unknown>) => registry.register(`ctyun:${name}`, { call: (input, context) => run(params(name, input), context) })
-  const sync = <H>(name: CtyunActionName<'sync'>, action: { start(input: Params, context: ActionContext): Promise<H>; probe(handle: H, context: ActionContext): Promise<ProbeOutcome> }) =>
+  // `call`, when given, is the plain form (`ctyun:<name>` without `.sync`); otherwise the plain form returns what `start` does.
+  const sync = <H>(
+    name: CtyunActionName<'sync'>,
+    action: { start(input: Params, context: ActionContext): Promise<H>; probe(handle: H, context: ActionContext): Promise<ProbeOutcome>; call?(input: Params, context: ActionContext): Promise<unknown> },
+  ) =>
     registry.register(`ctyun:${name}`, {
       start: (input, context) => action.start(params(name, input), context),
       probe: (handle, context) => action.probe(handle as H, context),
+      ...(action.call ? { call: (input: unknown, context: ActionContext) => action.call!(params(name, input), context) } : {}),
       ...(options.pollDelayMs ? { pollDelayMs: options.pollDelayMs } : {}),
     } satisfies SyncAction<H>)
   // Waits that read the same listing (a run's snapshots, a region's CBR tasks) share it, timed on the engine's clock.
@@ -40,7 +50,9 @@ export function registerCtyunActions(registry: ActionRegistry, client: CtyunClie
   call('ebs:listSnapshots', (input) => collect(client.ebs.listSnapshots(input as never)))
   call('ebs:getSnapshot', async (input) => (await client.ebs.getSnapshot(input as never)) ?? null)
   call('ebs:deleteSnapshots', (input) => client.ebs.deleteSnapshots(input as never))
-  // Plain form: the creation (order or job); `.sync`: waits for `available` (snapshot-wait.ts).
+  // Looks for a snapshot of the disk under its name before creating (the clientToken holds on the order flow only,
+  // §8.2). Plain form: the creation (order, job, or the snapshot adopted); `.sync`: waits out a disk busy with an
+  // earlier snapshot, then for `available` (snapshot-wait.ts).
   sync('ebs:createSnapshot', snapshotWait(client, groups))
 
   // ——— CBR (云备份) ———
@@ -89,16 +101,41 @@ export function registerCtyunActions(registry: ActionRegistry, client: CtyunClie
       return { state: 'done', status: order.status, value: { eipID: order.value!.resourceIDs[0], masterOrderID: handle.masterOrderID } }
     },
   })
-  const bind = (name: 'associateEip' | 'disassociateEip', target: 'bound' | 'unbound') =>
-    sync<{ regionID: string; eipID: string; associationID?: string }>(`eip:${name}`, {
+  // Associate/disassociate are no orders (§8.2): never re-sent blind. A refusal (whatever its code, §8.3) or an unknown
+  // outcome re-reads the EIP: already so → done; changing → polled and tried again, up to EIP_BUSY_MAX_WAIT_MS; any
+  // other state → a clear error (lib/ctyun/services/eip.ts tryBinding).
+  const bind = (name: 'associateEip' | 'disassociateEip', target: 'bound' | 'unbound') => {
+    const tryOnce = (request: Params, context: ActionContext, lookFirst = false) =>
+      client.eip[name === 'associateEip' ? 'tryAssociateEip' : 'tryDisassociateEip']({ ...(request as never as Parameters<CtyunClient['eip']['tryAssociateEip']>[0]), clientToken: context.clientToken }, { lookFirst })
+    type BindHandle = { regionID: string; eipID: string; associationID?: string; busy?: { request: Params; status: string }; waitedMs?: number }
+    sync<BindHandle>(`eip:${name}`, {
       async start(input, context) {
-        await client.eip[name]({ ...(input as never as { regionID: string; eipID: string; associationID: string; associationType: 1 }), clientToken: context.clientToken })
+        const handle = { regionID: String(input.regionID), eipID: String(input.eipID), ...(typeof input.associationID === 'string' ? { associationID: input.associationID } : {}) }
+        const tried = await tryOnce(input, context)
+        return tried.state === 'pending' ? { ...handle, busy: { request: input, status: tried.status } } : handle
+      },
+      // The plain form sends (or finds it already so) and returns; an EIP that is changing fails it at once.
+      async call(input, context) {
+        const tried = await tryOnce(input, context)
+        if (tried.state === 'pending') throw new CtyunResourceFailedError({ resource: `EIP ${String(input.eipID)} → ${target}`, status: tried.status, reason: 'the EIP is changing; try again, or use the .sync form, which waits' })
         return { regionID: String(input.regionID), eipID: String(input.eipID), ...(typeof input.associationID === 'string' ? { associationID: input.associationID } : {}) }
       },
-      async probe(handle) {
-        return orFail(await client.eip.probeEip({ ...handle, target }), `EIP ${handle.eipID} → ${target}`)
+      async probe(handle, context) {
+        const { busy, waitedMs, ...bound } = handle
+        if (busy) {
+          if (waitedMs === undefined) return firstWait(handle, RESOURCE_SCHEDULE)
+          if (waitedMs >= EIP_BUSY_MAX_WAIT_MS) {
+            throw new CtyunResourceFailedError({ resource: `EIP ${handle.eipID} → ${target}`, status: busy.status, reason: `still ${busy.status} after ${Math.round(waitedMs / 1000)} s, so it was not ${target === 'bound' ? 'associated' : 'disassociated'}` })
+          }
+          const tried = await tryOnce(busy.request, context, true)
+          if (tried.state === 'pending') return waitMore({ state: 'pending', status: `waiting for the EIP: ${tried.status}` }, { ...handle, busy: { ...busy, status: tried.status } }, RESOURCE_SCHEDULE)
+          // Sent (or already so): the binding's own wait starts now, on the action's schedule.
+          return { state: 'pending', status: 'requested', handle: bound }
+        }
+        return orFail(await client.eip.probeEip({ ...bound, target }), `EIP ${handle.eipID} → ${target}`)
       },
     })
+  }
   bind('associateEip', 'bound')
   bind('disassociateEip', 'unbound')
 

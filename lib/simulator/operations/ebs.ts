@@ -68,7 +68,9 @@ export const ebsOperations: SimOperation[] = [
     service: 'ebs',
     methods: ['POST'],
     path: '/v4/ebs_snapshot/create-ebs-snap',
-    idempotent: true,
+    // The token holds on the order flow only (a disk's first snapshot): a replay on the job flow makes another
+    // snapshot, or is refused while the first is still creating (§8.2).
+    idempotent: 'orders',
     handle(input) {
       const { params, runtime, now } = input
       const region = regionOf(runtime, params)
@@ -164,7 +166,8 @@ export const ebsOperations: SimOperation[] = [
     service: 'ebs',
     methods: ['POST'],
     path: '/v4/ebs_snapshot/delete-ebs-snap',
-    idempotent: true,
+    // The API documents no clientToken (§3.2); only the refund path is an order, so only it would be replayed (§8.2).
+    idempotent: 'orders',
     handle(input) {
       const { params, runtime, now } = input
       const region = regionOf(runtime, params)

@@ -49,7 +49,8 @@ export const eipOperations: SimOperation[] = [
     service: 'ctvpc',
     methods: ['POST'],
     path: '/v4/eip/create',
-    idempotent: true,
+    // An order: the clientToken is honoured (§3.6, §8.2).
+    idempotent: 'orders',
     handle(input) {
       const { params, runtime, now } = input
       const region = regionOf(runtime, params)
@@ -120,7 +121,8 @@ export const eipOperations: SimOperation[] = [
     service: 'ctvpc',
     methods: ['POST'],
     path: '/v4/eip/associate',
-    idempotent: true,
+    // No order, so the clientToken promises nothing (§8.2): a replay acts again, and fails or succeeds as the EIP's
+    // state then dictates (already bound, busy).
     handle(input) {
       const { params, runtime, now } = input
       const { region, eip } = requestedEip(input)
@@ -139,7 +141,7 @@ export const eipOperations: SimOperation[] = [
     service: 'ctvpc',
     methods: ['POST'],
     path: '/v4/eip/disassociate',
-    idempotent: true,
+    // No order either (§8.2): a replay acts again (not bound, busy).
     handle(input) {
       const { runtime, now } = input
       const { eip } = requestedEip(input)
@@ -155,7 +157,8 @@ export const eipOperations: SimOperation[] = [
     service: 'ctvpc',
     methods: ['POST'],
     path: '/v4/eip/delete',
-    idempotent: true,
+    // A refund order: the clientToken is honoured (§8.2).
+    idempotent: 'orders',
     handle(input) {
       const { runtime, now } = input
       const { region, eip } = requestedEip(input)

@@ -7,7 +7,7 @@
  *            probeSnapshot, probeSnapshotCreation, waitForSnapshot, createSnapshotAndWait
  *   image    listImages, getImage, findImageByName, createImageFromInstance, createImageFromDataDisk,
  *            createImageFromSnapshot, createImageFromDisk, copyImageToRegion, copyImage, listCopyDestinations,
- *            probeImage, probeImageCopy, waitForImage, waitForImageCopy
+ *            startImageCopy, probeImage, probeImageCopy, waitForImage, waitForImageCopy
  *   eip      createEip, waitForCreate, getEip, listEips, associateEip, disassociateEip, deleteEip, probeEip, waitForEip
  *   cbr      listPolicies, executePolicy, listTasks, listBackups, findTask, probeTask, waitForTask
  *   cda      listGateways
@@ -50,8 +50,8 @@ export type { Probe, ProbeResult, ProbeState, WaitOptions } from './wait'
 export { pollDelay, waitFor } from './wait'
 export { collect, paginateByPageNo, paginateByToken } from './paginate'
 export type { Disk, Snapshot, SnapshotCreation, CreateSnapshotParams } from './services/ebs'
-export type { Image } from './services/image'
-export { normalizeImage } from './services/image'
+export type { Image, ImageCopyParams, ImageCopyStart } from './services/image'
+export { copyMismatch, normalizeImage } from './services/image'
 export type { Eip, EipOrder } from './services/eip'
 export type { BackupPolicy, BackupSnapshot, BackupTask } from './services/cbr'
 export type { CdaGateway } from './services/cda'

@@ -167,13 +167,14 @@ describe('images', () => {
   it('creates images from an instance, a data disk, a whole ECS, a snapshot and a disk, each with its source fields', async () => {
     const sim = createSimulator()
     const SNAPSHOT_DB_DATA = '9e8d7c6b-0001-4a5b-9c8d-7e6f5a4b3c01'
+    const ECS_SNAPSHOT_DB01 = 'c3e5a7b9-0001-4d2f-8a6c-1e3b5d7f9a01'
     // The EBS operation nests its envelope in {httpstatus, httpresult}.
     const imageOf = (reply: Reply) => (reply.body.httpresult ?? reply.body).returnObj.images[0]
     const made = [
       await post(sim, '/v4/image/create', { regionID: HD1, instanceID: WEB01, imageName: 'from-vm', description: 'd1' }),
       await post(sim, '/v4/image/create-from-data-disk', { regionID: HD1, instanceID: WEB01, dataDiskID: DISK_WEB_DATA, imageName: 'from-data' }),
       await post(sim, '/v4/image/create-from-ecs', { regionID: HD1, instanceID: DB01, imageName: 'from-ecs' }),
-      await post(sim, '/v4/image/create-from-ecs-snapshot', { regionID: HD1, snapshotID: SNAPSHOT_DB_DATA, imageName: 'from-snap' }),
+      await post(sim, '/v4/image/create-from-ecs-snapshot', { regionID: HD1, snapshotID: ECS_SNAPSHOT_DB01, imageName: 'from-snap' }),
       await post(sim, '/v4/ebs/create-image-ebs', { regionID: HD1, diskID: DISK_DB_DATA, imageName: 'from-disk' }),
     ].map((reply) => {
       const { imageName, imageType, imageSource, sourceServerID, diskSize, description, imageStatus, imageVisibility } = imageOf(reply)
@@ -184,11 +185,14 @@ describe('images', () => {
       { ...fresh, imageName: 'from-vm', imageType: null, imageSource: 'cloud_server', sourceServerID: WEB01, diskSize: 40, description: 'd1' },
       { ...fresh, imageName: 'from-data', imageType: 'data_disk_image', imageSource: 'cloud_server', sourceServerID: WEB01, diskSize: 100, description: '' },
       { ...fresh, imageName: 'from-ecs', imageType: 'full_ecs_image', imageSource: 'full_ecs', sourceServerID: DB01, diskSize: 40, description: '' },
-      { ...fresh, imageName: 'from-snap', imageType: null, imageSource: 'snapshot', sourceServerID: DB01, diskSize: 500, description: '' },
+      { ...fresh, imageName: 'from-snap', imageType: null, imageSource: 'snapshot', sourceServerID: DB01, diskSize: 40, description: '' },
       { ...fresh, imageName: 'from-disk', imageType: 'data_disk_image', imageSource: 'cloud_server', sourceServerID: DB01, diskSize: 500, description: '' },
     ])
     const badName = await post(sim, '/v4/image/create-from-ecs', { regionID: HD1, instanceID: DB01, imageName: '9-starts-with-a-digit' })
     expect(badName.body).toMatchObject({ statusCode: 900, errorCode: 'Openapi.Parameter.Error' })
+    // create-from-ecs-snapshot takes an ECS (云主机) snapshot id; an EBS snapshot id is refused, naming it (§8.8).
+    const ebsSnapshot = await post(sim, '/v4/image/create-from-ecs-snapshot', { regionID: HD1, snapshotID: SNAPSHOT_DB_DATA, imageName: 'from-ebs-snap' })
+    expect(ebsSnapshot.body).toMatchObject({ statusCode: 900, errorCode: 'Openapi.Parameter.Error', message: expect.stringContaining(`snapshotID ${SNAPSHOT_DB_DATA} is an EBS`) })
     const taken = await post(sim, '/v4/ebs/create-image-ebs', { regionID: HD1, diskID: DISK_DB_DATA, imageName: 'from-vm' })
     expect(taken.body.httpresult ?? taken.body).toMatchObject({ statusCode: 900, errorCode: 'Image.ImageName.Duplicate' })
   })
@@ -215,6 +219,25 @@ describe('images', () => {
     expect(sameRegion.body.statusCode).toBe(800)
     const duplicate = await post(sim, '/v4/image/copy', { regionID: HD1, imageID: image.imageID, imageName: 'golden-copy' })
     expect(duplicate.body.errorCode).toBe('Image.ImageName.Duplicate')
+  })
+
+  it('answers image detail for a missing image with an empty list by default and Image.ImageCheck.NotFound with errorFree=false (§8.8)', async () => {
+    const sim = createSimulator()
+    expect((await get(sim, '/v4/image/detail', { regionID: HD1, imageID: 'no-such-image' })).body).toMatchObject({ statusCode: 800, returnObj: { images: [] } })
+    expect((await get(sim, '/v4/image/detail', { regionID: HD1, imageID: 'no-such-image', errorFree: 'false' })).body).toMatchObject({ statusCode: 900, errorCode: 'Image.ImageCheck.NotFound' })
+  })
+})
+
+describe('error codes', () => {
+  it('spells assumed codes as told, with their UpperCamel twin, and refuses to respell a sourced one', async () => {
+    const sim = createSimulator({ errorCodes: { imageCopyInProgress: 'Image.Copy.Busy', throttled: 'Openapi.Flow.Control' } })
+    await post(sim, '/v4/image/cross-region-copy', { regionID: HD1, destinationRegionID: NM8, imageID: PRIVATE_IMAGE, imageName: 'golden-a' })
+    const busy = await post(sim, '/v4/image/cross-region-copy', { regionID: HD1, destinationRegionID: NM8, imageID: PRIVATE_IMAGE, imageName: 'golden-b' })
+    expect(busy.body).toMatchObject({ statusCode: 900, errorCode: 'Image.Copy.Busy', error: 'Image.Copy.Busy' })
+    sim.faults.set({ '*': { throttleRate: 1, throttleMode: 'errorCode' } })
+    expect((await get(sim, '/v4/region/list-regions', {})).body).toMatchObject({ errorCode: 'Openapi.Flow.Control', description: '请求过于频繁' })
+    expect(() => createSimulator({ errorCodes: { imageNotFound: 'Image.Gone' } })).toThrow(/sourced/)
+    expect(() => createSimulator({ errorCodes: { nope: 'A.B' } as never })).toThrow(/no such simulator error/)
   })
 })
 

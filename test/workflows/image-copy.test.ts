@@ -34,6 +34,39 @@ describe('image-copy', () => {
     expect(imagesNamed(harness, 'web-golden-202601').filter((i) => i.regionID === NM8)).toHaveLength(1)
   })
 
+  // No source names the "busy" or "name taken" codes (shared/ctyun-api.md §8.3): the simulator spells them in ways no
+  // code of ours knows, and the job must still decide from what the destination holds.
+  const unknownCodes = { imageCopyInProgress: 'Image.Unknown.Busy', imageNameExists: 'Image.Unknown.Taken' } as const
+
+  it('ends with one copy per destination when the busy and duplicate answers carry codes it does not know', async () => {
+    // Slow listings, so that both runs look at the destinations before either copy starts: the second copy is refused.
+    harness = await startJobHarness({ errorCodes: unknownCodes, faults: { 'image.list': { latencyMs: 30 } } })
+    const input = { regionID: HD1, imageID: GOLDEN, destinations: [NM8, XN1] }
+    const [a, b] = await Promise.all([harness.run('image-copy', input), harness.run('image-copy', input)])
+    const again = await harness.run('image-copy', input)
+    for (const run of [a, b, again]) expect(run.error).toBeUndefined()
+    const refused = harness.sim.simulator.calls.snapshot().recent.filter((c) => c.operation === 'image.crossRegionCopy' && c.outcome.startsWith('Image.Unknown'))
+    expect(refused.length).toBeGreaterThan(0) // the concurrent run was refused, and adopted the copy instead
+    for (const region of [NM8, XN1]) expect(imagesNamed(harness, 'web-golden-202601').filter((i) => i.regionID === region)).toHaveLength(1)
+    const ids = (run: typeof a) => (run.output as { copies: Array<{ regionID: string; imageID: string }> }).copies.map((c) => c.imageID).sort()
+    expect(ids(b)).toEqual(ids(a))
+    expect(ids(again)).toEqual(ids(a))
+  })
+
+  it('waits for a copy of the same image in flight under another name, then copies (busy answer in an unknown code)', async () => {
+    harness = await startJobHarness({ errorCodes: unknownCodes })
+    const other = await harness.run('image-copy', { regionID: HD1, imageID: GOLDEN, destinations: [NM8], copyName: 'golden-first' })
+    expect(other.status).toBe('SUCCEEDED')
+    // Start another copy by hand and leave it in flight, then run the job: its copy is refused until that one is done.
+    const client = harness.client
+    await client.image.copyImageToRegion({ regionID: HD1, destinationRegionID: NM8, imageID: GOLDEN, imageName: 'golden-by-hand' })
+    const run = await harness.run('image-copy', { regionID: HD1, imageID: GOLDEN, destinations: [NM8] })
+    expect(run.error).toBeUndefined()
+    const inNm8 = [...harness.sim.simulator.state.images.values()].filter((i) => i.regionID === NM8 && i.copiedFrom?.imageID === GOLDEN).map((i) => i.imageName).sort()
+    expect(inNm8).toEqual(['golden-by-hand', 'golden-first', 'web-golden-202601'])
+    expect(harness.sim.simulator.calls.snapshot().recent.some((c) => c.operation === 'image.crossRegionCopy' && c.outcome === 'Image.Unknown.Busy')).toBe(true)
+  })
+
   it('survives server errors and throttling, still one copy per region', async () => {
     harness = await startJobHarness({ seed: 5, faults: { '*': { serverErrorRate: 0.2, throttleRate: 0.2, throttleMode: 'both', retryAfterSeconds: 0 } } as never })
     const run = await harness.run('image-copy', { regionID: HD1, imageID: GOLDEN, destinations: [NM8, XN1] })

@@ -42,6 +42,7 @@ export async function startJobHarness(simulatorOptions: StartSimulatorOptions = 
   return {
     sim,
     engine,
+    client,
     async run(workflow: string, input: unknown): Promise<RunRecord> {
       const { run } = await engine.start({ workflow, input })
       return engine.runToEnd(run.id)

@@ -3,6 +3,7 @@ import { CtyunInputError } from '../../ctyun/errors'
 import { collect } from '../../ctyun/paginate'
 import { backupTaskWait } from './backup-task-wait'
 import type { CtyunActionName } from './ctyun-action-names'
+import { imageCopyWait } from './image-copy-wait'
 import { createPollGroups } from './poll-groups'
 import type { ActionContext, ActionRegistry, ProbeOutcome, SyncAction } from './registry'
 import { snapshotWait } from './snapshot-wait'
@@ -54,23 +55,9 @@ export function registerCtyunActions(registry: ActionRegistry, client: CtyunClie
   call('image:listImages', (input) => collect(client.image.listImages(input as never)))
   call('image:getImage', (input) => client.image.getImage(input as never))
   call('image:listCopyDestinations', (input) => client.image.listCopyDestinations(input as never))
-  // Copies take no clientToken and return nothing; the copy is found by name in the destination. A resumed run
-  // (or a retry) that finds the copy already there does not copy again.
-  const copy = (name: 'copyImageToRegion' | 'copyImage') =>
-    sync<{ destinationRegionID: string; imageName: string }>(`image:${name}`, {
-      async start(input) {
-        const destinationRegionID = String(name === 'copyImage' ? input.regionID : input.destinationRegionID)
-        const imageName = String(input.imageName)
-        const existing = await client.image.probeImageCopy({ destinationRegionID, imageName })
-        if (existing.status === 'not-found' || existing.state === 'failed') await client.image[name](input as never)
-        return { destinationRegionID, imageName }
-      },
-      async probe(handle) {
-        return orFail(await client.image.probeImageCopy(handle), `image copy "${handle.imageName}" in ${handle.destinationRegionID}`)
-      },
-    })
-  copy('copyImageToRegion')
-  copy('copyImage')
+  // Copies take no clientToken and return nothing: found by name in the destination, decided from its state.
+  sync('image:copyImageToRegion', imageCopyWait(client, 'cross-region'))
+  sync('image:copyImage', imageCopyWait(client, 'same-region'))
 
   // ——— EIP (弹性 IP) ———
   call('eip:getEip', (input) => client.eip.getEip(input as never))

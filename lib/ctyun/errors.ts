@@ -185,3 +185,14 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
   for (const secret of secrets) if (secret && secret.length >= 4) result = result.split(secret).join('[redacted]')
   return result
 }
+
+/** A paged list that would not end: it kept bringing new items past the hard page cap (lib/ctyun/paginate.ts). */
+export class CtyunPagingError extends CtyunError {
+  override name = 'CtyunPagingError'
+  readonly pages: number
+  constructor(init: { what: string; pages: number; seen: number; total?: number }) {
+    const total = init.total === undefined ? 'no total reported' : `the reported total is ${init.total}`
+    super(`CTyun ${init.what} did not end: ${init.pages} pages read, ${init.seen} distinct items, ${total}; stopped rather than read on`)
+    this.pages = init.pages
+  }
+}

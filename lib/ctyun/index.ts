@@ -34,6 +34,7 @@ export {
   CtyunHttpError,
   CtyunInputError,
   CtyunNetworkError,
+  CtyunPagingError,
   CtyunResourceFailedError,
   CtyunTimeoutError,
   CtyunWaitTimeoutError,
@@ -48,7 +49,8 @@ export type { CtyunLogEvent, CtyunLogger, HttpMethod } from './transport'
 export { OFFICIAL_SDK_USER_AGENT } from './transport'
 export type { Probe, ProbeResult, ProbeState, WaitOptions } from './wait'
 export { pollDelay, waitFor } from './wait'
-export { collect, paginateByPageNo, paginateByToken } from './paginate'
+export type { PagingEnd } from './paginate'
+export { collect, MAX_PAGES, paginateByPageNo, paginateByToken, paginateByTotal } from './paginate'
 export type { Disk, Snapshot, SnapshotCreation, CreateSnapshotParams } from './services/ebs'
 export type { Image, ImageCopyParams, ImageCopyStart } from './services/image'
 export { copyMismatch, normalizeImage } from './services/image'

@@ -270,6 +270,23 @@ describe('CBR', () => {
   })
 })
 
+describe('CBR lists (no documented paging, §8.4)', () => {
+  it('page by their own size whatever pageSize is asked, honour pageNo, and match policy names fuzzily', async () => {
+    const sim = createSimulator()
+    const policyID = '7f3a9b2c4d5e6f708192a3b4c5d6e702'
+    for (let i = 0; i < 13; i++) await post(sim, '/v4/backup/action-backup-policy', { regionID: HD1, backupPolicyID: policyID, backupPolicyOp: 3 })
+    const page = async (pageNo: number) => (await get(sim, '/v4/backup/query-task-backup', { regionID: HD1, pageNo, pageSize: 50 })).body.returnObj
+    const [first, second] = [await page(1), await page(2)]
+    expect([first.backupTaskList.length, second.backupTaskList.length, first.bakupTaskCount]).toEqual([10, 3, 13])
+    const ids = [...first.backupTaskList, ...second.backupTaskList].map((t: any) => t.backupTaskID)
+    expect(new Set(ids).size).toBe(13)
+    // An undocumented backupTaskID filter is not honoured: the whole list comes back.
+    expect((await get(sim, '/v4/backup/query-task-backup', { regionID: HD1, backupTaskID: ids[0] })).body.returnObj.bakupTaskCount).toBe(13)
+    const policies = (await get(sim, '/v4/backup/query-backup-policy', { regionID: HD1, backupPolicyName: '-01-daily' })).body.returnObj
+    expect(policies.backupPolicyList.map((p: any) => p.backupPolicyName).sort()).toEqual(['db-01-daily', 'web-01-daily'])
+  })
+})
+
 describe('EIP', () => {
   it('creates through an order, binds via BANDING_OR_UNBANGDING → ACTIVE, refuses double binding and deleting while bound', async () => {
     const sim = createSimulator()

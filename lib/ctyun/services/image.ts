@@ -257,7 +257,7 @@ export function createImageService(caller: CtyunCaller) {
     /** POST `/v4/image/create-from-data-disk` (doc api 5230). */
     createImageFromDataDisk: (params: CreateCommon & { dataDiskID: string; instanceID: string }) =>
       create('/v4/image/create-from-data-disk', 'image', 'image.createImageFromDataDisk', params, ['dataDiskID', 'instanceID']),
-    /** POST `/v4/image/create-from-ecs-snapshot` (doc api 18057, multi-AZ pools). */
+    /** POST `/v4/image/create-from-ecs-snapshot` (doc api 18057, multi-AZ pools): an ECS (云主机) snapshot id, not an EBS one (§8.8). */
     createImageFromSnapshot: (params: CreateCommon & { snapshotID: string }) =>
       create('/v4/image/create-from-ecs-snapshot', 'image', 'image.createImageFromSnapshot', params, ['snapshotID']),
     /** POST ebs-global `/v4/ebs/create-image-ebs` (EBS doc 18938; its nested reply is unwrapped by the envelope). */

@@ -48,6 +48,12 @@ describe('paginateByToken', () => {
     const looping = await collect(paginateByToken(async () => ({ items: [0], nextToken: 'same' })))
     expect(looping).toEqual([0, 0])
   })
+
+  it('with idOf, drops repeats and ends on a page with nothing new', async () => {
+    let calls = 0
+    const items = await collect(paginateByToken(async (token) => (calls++, { items: token ? ['b', 'a'] : ['a', 'b'], nextToken: `t${calls}` }), { idOf: (id) => id }))
+    expect([items, calls]).toEqual([['a', 'b'], 2])
+  })
 })
 
 describe('paginateByTotal (paging the server may not honour, shared/ctyun-api.md §8.4)', () => {

@@ -91,19 +91,31 @@ export interface TokenPage<T> {
 }
 
 /**
- * Follows `nextToken` until the server stops returning one (or returns the same token twice).
- * @example for await (const snap of paginateByToken((token) => fetchPage(token))) …
+ * Follows `nextToken` until the server stops returning one (or returns the same token twice). With `idOf`, items
+ * already seen are dropped and a page that brings nothing new ends the walk (a token that leads back, or a server
+ * that ignores it: list-ebs-snap ignores `maxResults` without `nextToken`, shared/ctyun-api.md §8.7).
+ * @example for await (const snap of paginateByToken((token) => fetchPage(token), { idOf: (s) => s.snapshotID })) …
  */
 export async function* paginateByToken<T>(
   fetchPage: (nextToken: string | undefined) => Promise<TokenPage<T>>,
-  { maxPages = 10_000 }: { maxPages?: number } = {},
+  { maxPages = 10_000, idOf }: { maxPages?: number; idOf?: (item: T) => string | undefined } = {},
 ): AsyncGenerator<T, void, undefined> {
   let token: string | undefined
+  const seen = new Set<string>()
   for (let pages = 0; pages < maxPages; pages++) {
     const page = await fetchPage(token)
-    for (const item of page.items) yield item
+    let fresh = 0
+    for (const item of page.items) {
+      const id = idOf?.(item)
+      if (id !== undefined && id !== '') {
+        if (seen.has(id)) continue
+        seen.add(id)
+      }
+      fresh++
+      yield item
+    }
     const next = page.nextToken || undefined
-    if (!next || next === token) return
+    if (!next || next === token || (idOf && fresh === 0)) return
     token = next
   }
 }

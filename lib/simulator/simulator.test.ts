@@ -270,6 +270,19 @@ describe('CBR', () => {
   })
 })
 
+describe('list-ebs-snap paging (§8.7)', () => {
+  it('ignores maxResults without nextToken, and pages from a nextToken', async () => {
+    const sim = createSimulator()
+    const all = (await get(sim, '/v4/ebs_snapshot/list-ebs-snap', { regionID: HD1 })).body.returnObj
+    expect(all.snapshotList.length).toBeGreaterThan(1)
+    const capped = (await get(sim, '/v4/ebs_snapshot/list-ebs-snap', { regionID: HD1, maxResults: 1 })).body.returnObj
+    expect([capped.snapshotList.length, capped.nextToken]).toEqual([all.snapshotList.length, ''])
+    const paged = (await get(sim, '/v4/ebs_snapshot/list-ebs-snap', { regionID: HD1, maxResults: 1, nextToken: '0' })).body.returnObj
+    expect(paged.snapshotList.map((s: any) => s.snapshotID)).toEqual([all.snapshotList[0].snapshotID])
+    expect(paged.nextToken).toBe('1')
+  })
+})
+
 describe('CBR lists (no documented paging, §8.4)', () => {
   it('page by their own size whatever pageSize is asked, honour pageNo, and match policy names fuzzily', async () => {
     const sim = createSimulator()

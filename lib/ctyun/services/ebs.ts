@@ -118,6 +118,8 @@ export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType
     throw new CtyunResourceFailedError({ resource: `snapshot ${params.snapshotName} of disk ${params.diskID}`, status: 'unknown', reason: 'the create reply had neither snapshotJobID nor an order id' })
   }
 
+  // `maxResults` is ignored unless `nextToken` is sent (doc api 7909, §8.7), so a first page may hold every snapshot
+  // and a later one repeat some: repeats are dropped by snapshotID.
   async function* snapshotsOf(params: ListSnapshotsParams) {
     const { maxResults = 100, ...filters } = params
     yield* paginateByToken<Snapshot>(async (nextToken) => {
@@ -125,7 +127,7 @@ export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType
         service: 'ebs', method: 'GET', path: '/v4/ebs_snapshot/list-ebs-snap', query: defined({ ...filters, maxResults, nextToken }),
       })
       return { items: (reply?.snapshotList ?? []) as Snapshot[], nextToken: reply?.nextToken as string | undefined }
-    })
+    }, { idOf: (snapshot) => snapshot.snapshotID })
   }
 
   /** GET `/v4/ebs_snapshot/list-ebs-snap`, following `nextToken` (this API has no pageNo). */

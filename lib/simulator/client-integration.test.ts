@@ -124,7 +124,7 @@ describe('the client drives every simulated operation over HTTP', () => {
     expect((await post('eip.delete', { regionID: HD1, eipID: SPARE_EIP }, true)).masterOrderID).toBeTruthy()
 
     // CDA: the doc's GET with query.
-    expect((await get('cda.listGateways', { pageNo: 1, pageSize: 10, account: 'ops@example.com' })).lineGatewayList).toHaveLength(2)
+    expect((await get('cda.listGateways', { pageNo: 1, pageSize: 10, account: 'ops@example.com', regionID: HD1 })).lineGatewayList).toHaveLength(1)
 
     const called = sim.simulator.calls.snapshot().byOperation
     const missing = sim.simulator.operations.map((o) => o.name).filter((name) => !called[name])

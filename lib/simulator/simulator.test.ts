@@ -82,9 +82,12 @@ describe('fixture-seeded state', () => {
     expect(eips.eips.map((e: any) => e.status).sort()).toEqual(['ACTIVE', 'DOWN'])
     const policies = (await get(sim, '/v4/backup/query-backup-policy', { regionID: HD1 })).body.returnObj
     expect(policies.backupPolicyTotal).toBe(2)
-    const gateways = (await get(sim, '/v4/cda/gateway/list', { pageNo: 1, pageSize: 10, account: 'ops@example.com' })).body.returnObj
-    expect(gateways.totalCount).toBe(2)
-    expect(gateways.lineGatewayList[0].vrfName).toBeTruthy()
+    const gateways = (await get(sim, '/v4/cda/gateway/list', { pageNo: 1, pageSize: 10, account: 'ops@example.com', regionID: HD1 })).body.returnObj
+    expect(gateways.totalCount).toBe(1)
+    expect(gateways.lineGatewayList[0].vrfName).toBe('vrf-hd1-ops-01')
+    // regionID is required in practice (§8.5): without it, a parameter error that names it.
+    const noRegion = (await get(sim, '/v4/cda/gateway/list', { pageNo: 1, pageSize: 10, account: 'ops@example.com' })).body
+    expect(noRegion).toMatchObject({ statusCode: 900, errorCode: 'Openapi.Parameter.Error', message: 'regionID is required' })
   })
 
   it('names the JSON path of a bad fixture', () => {

@@ -23,14 +23,27 @@ describe('ecs', () => {
 describe('cda', () => {
   it('lists gateways with GET + query (doc) by default and reads lineGatewayList', async () => {
     h.route({ '/v4/cda/gateway/list': ok({ lineGatewayList: [{ vrfName: 'gw-1' }], totalCount: 1 }) })
-    expect((await collect(h.client.cda.listGateways({ account: 'ops@example.com' }))).map((g) => g.vrfName)).toEqual(['gw-1'])
-    expect(h.sent('/v4/cda/gateway/list')[0]).toMatchObject({ method: 'GET', rawQuery: 'account=ops%40example.com&pageNo=1&pageSize=50' })
+    expect((await collect(h.client.cda.listGateways({ account: 'ops@example.com', regionID: 'r1' }))).map((g) => g.vrfName)).toEqual(['gw-1'])
+    expect(h.sent('/v4/cda/gateway/list')[0]).toMatchObject({ method: 'GET', rawQuery: 'account=ops%40example.com&pageNo=1&pageSize=50&regionID=r1' })
   })
 
   it('can send the seed page style: POST with page and pageNo', async () => {
     h.route({ '/v4/cda/gateway/list': ok({ lineGatewayList: [], totalCount: 0 }) })
-    await collect(h.client.cda.listGateways({ account: 'a@b.c', style: 'post', pageSize: 10 }))
-    expect(h.sent('/v4/cda/gateway/list')[0]).toMatchObject({ method: 'POST', json: { account: 'a@b.c', page: 1, pageNo: 1, pageSize: 10 } })
+    await collect(h.client.cda.listGateways({ account: 'a@b.c', regionID: 'r1', style: 'post', pageSize: 10 }))
+    expect(h.sent('/v4/cda/gateway/list')[0]).toMatchObject({ method: 'POST', json: { account: 'a@b.c', regionID: 'r1', page: 1, pageNo: 1, pageSize: 10 } })
+  })
+
+  it('refuses a listing without regionID, naming the field, before sending (required in practice, §8.5)', async () => {
+    await expect((async () => collect(h.client.cda.listGateways({ account: 'a@b.c' } as never)))()).rejects.toMatchObject({ name: 'CtyunInputError', field: 'regionID' })
+    expect(h.server.requests).toHaveLength(0)
+  })
+
+  it("reads TF's flat reply: one gateway's fields at the top level of the envelope (§8.5)", async () => {
+    h.route({ '/v4/cda/gateway/list': { body: { statusCode: 800, message: 'success', description: '成功', errorCode: '', count: 1, fuid: 'gw-9', vrfName: 'gw-9', accessPoint: '上海', account: 'a@b.c' } } })
+    const gateways = await collect(h.client.cda.listGateways({ account: 'a@b.c', regionID: 'r1' }))
+    expect(gateways).toEqual([{ fuid: 'gw-9', vrfName: 'gw-9', accessPoint: '上海', account: 'a@b.c' }])
+    h.route({ '/v4/cda/gateway/list': ok({ fuid: 'gw-8', accessPoint: '北京' }) })
+    expect((await collect(h.client.cda.listGateways({ account: 'a@b.c', regionID: 'r1' }))).map((g) => g.vrfName)).toEqual(['gw-8'])
   })
 })
 

@@ -93,6 +93,14 @@ describe('ebs service', () => {
     expect(h.sent('/v4/ebs_snapshot/list-ebs-snap')).toHaveLength(2)
   })
 
+  it('waits at least as long as TF for a snapshot to become available: 15 minutes by default (30 s × 30, §8.9)', async () => {
+    h.route({ '/v4/ebs_snapshot/list-ebs-snap': (_r, n) => ok({ snapshotList: [{ snapshotID: 's-slow', snapshotStatus: n < 30 ? 'creating' : 'available' }] }) })
+    expect(await h.client.ebs.waitForSnapshot({ regionID: 'r1', snapshotID: 's-slow' }, h.wait)).toMatchObject({ snapshotStatus: 'available' })
+    expect(h.waitDelays.reduce((sum, ms) => sum + ms, 0)).toBeGreaterThan(600_000) // past the old 10-minute default
+    h.route({ '/v4/ebs_snapshot/list-ebs-snap': ok({ snapshotList: [{ snapshotID: 's-stuck', snapshotStatus: 'creating' }] }) })
+    await expect(h.client.ebs.waitForSnapshot({ regionID: 'r1', snapshotID: 's-stuck' }, h.wait)).rejects.toMatchObject({ name: 'CtyunWaitTimeoutError', waitedMs: 900_000 })
+  })
+
   it('deletes snapshots with a JSON body', async () => {
     h.route({ '/v4/ebs_snapshot/delete-ebs-snap': ok({ snapshotJobID: 'j-d', notFoundList: [] }) })
     expect(await h.client.ebs.deleteSnapshots({ regionID: 'r1', diskID: 'd-1', snapshotIDs: ['s-1'] })).toMatchObject({ snapshotJobID: 'j-d' })

@@ -6,8 +6,9 @@
  * `snapshotJobID` (→ `/v4/job/info` → snapshot id). Then the snapshot becomes `available`.
  */
 import type { CtyunCaller } from '../caller'
+import { TF_WAITS } from '../poll-schedule'
 import type { ProbeResult, WaitOptions } from '../wait'
-import { waitFor } from '../wait'
+import { DEFAULT_WAIT_MS, waitFor } from '../wait'
 import { countOf, paginateByPageNo, paginateByToken } from '../paginate'
 import { CtyunInputError, CtyunResourceFailedError } from '../errors'
 import type { createJobsService } from './jobs'
@@ -73,6 +74,9 @@ export type SnapshotCreation =
 
 /** Snapshot statuses that end the wait with an error; the rest (creating, freezing, cloning, …) keep waiting. */
 export const FAILED_SNAPSHOT_STATUSES: readonly string[] = ['error', 'deleting', 'deleted']
+
+/** Default deadline for a snapshot to become available: never below TF's 15 min (§8.9). */
+const SNAPSHOT_WAIT_MS = Math.max(DEFAULT_WAIT_MS, TF_WAITS.snapshotAvailableMs)
 
 const SNAPSHOT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{1,62}$/
 
@@ -171,11 +175,14 @@ export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType
     return snapshotProbeResult(await getSnapshot(params))
   }
 
-  /** One poll of the creation (order or job) until the snapshot id is known. */
-  async function probeSnapshotCreation(params: { regionID: string; creation: SnapshotCreation }): Promise<ProbeResult<{ snapshotID: string }>> {
+  /**
+   * One poll of the creation (order or job) until the snapshot id is known. `doneWithoutIds`: an order's polls so far
+   * that said 完成 without ids (orders.probeOrder; the result carries the new count).
+   */
+  async function probeSnapshotCreation(params: { regionID: string; creation: SnapshotCreation; doneWithoutIds?: number }): Promise<ProbeResult<{ snapshotID: string }> & { doneWithoutIds?: number }> {
     const { creation } = params
     if (creation.flow === 'order') {
-      const order = await deps.orders.probeOrder({ masterOrderID: creation.masterOrderID })
+      const order = await deps.orders.probeOrder({ masterOrderID: creation.masterOrderID, doneWithoutIds: params.doneWithoutIds })
       return { ...order, value: order.state === 'done' ? { snapshotID: order.value!.resourceIDs[0]! } : undefined }
     }
     const job = await deps.jobs.probeJob({ regionID: params.regionID, jobID: creation.snapshotJobID })
@@ -194,17 +201,23 @@ export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType
     deleteSnapshots,
     probeSnapshot,
     probeSnapshotCreation,
+    /** Waits for `available`: by default at least as long as TF (30 s × 30 = 15 min, §8.9). */
     waitForSnapshot: (params: { regionID: string; snapshotID: string }, options?: WaitOptions) =>
-      waitFor(() => probeSnapshot(params), `snapshot ${params.snapshotID} → available`, { initialDelayMs: 3_000, maxDelayMs: 30_000, ...options }),
-    /** Create, follow the order or job to the id, then wait for `available`. */
+      waitFor(() => probeSnapshot(params), `snapshot ${params.snapshotID} → available`, { initialDelayMs: 3_000, maxDelayMs: 30_000, timeoutMs: SNAPSHOT_WAIT_MS, ...options }),
+    /** Create, follow the order or job to the id, then wait for `available` (deadlines at least TF's, §8.9). */
     async createSnapshotAndWait(params: CreateSnapshotParams, options?: WaitOptions): Promise<Snapshot> {
       const creation = await createSnapshot(params)
+      let doneWithoutIds = 0
       const { snapshotID } = await waitFor(
-        () => probeSnapshotCreation({ regionID: params.regionID, creation }),
+        async () => {
+          const result = await probeSnapshotCreation({ regionID: params.regionID, creation, doneWithoutIds })
+          doneWithoutIds = result.doneWithoutIds ?? doneWithoutIds
+          return result
+        },
         creation.flow === 'order' ? `order ${creation.masterOrderID} → snapshot id` : `job ${creation.snapshotJobID} → snapshot id`,
-        { initialDelayMs: 2_000, maxDelayMs: 10_000, ...options },
+        { initialDelayMs: 2_000, maxDelayMs: 10_000, timeoutMs: Math.max(DEFAULT_WAIT_MS, TF_WAITS.orderMs, TF_WAITS.jobMs), ...options },
       )
-      return waitFor(() => probeSnapshot({ regionID: params.regionID, snapshotID }), `snapshot ${snapshotID} → available`, { initialDelayMs: 3_000, ...options })
+      return waitFor(() => probeSnapshot({ regionID: params.regionID, snapshotID }), `snapshot ${snapshotID} → available`, { initialDelayMs: 3_000, timeoutMs: SNAPSHOT_WAIT_MS, ...options })
     },
   }
 }

@@ -6,8 +6,9 @@
  * catalog says `imageStatus`, `imageVisibility`, `imageSize`. `normalizeImage` reads both and fills the doc names.
  */
 import type { CtyunCaller } from '../caller'
+import { TF_WAITS } from '../poll-schedule'
 import type { ProbeResult, WaitOptions } from '../wait'
-import { waitFor } from '../wait'
+import { DEFAULT_WAIT_MS, waitFor } from '../wait'
 import { countOf, paginateByPageNo } from '../paginate'
 import { CtyunApiError, CtyunHttpError, CtyunInputError } from '../errors'
 import { defined, requireParams } from './require-params'
@@ -286,8 +287,8 @@ export function createImageService(caller: CtyunCaller) {
     probeImage,
     probeImageCopy,
     waitForImage: (params: { regionID: string; imageID: string }, options?: WaitOptions) =>
-      waitFor(() => probeImage(params), `image ${params.imageID} → active`, { initialDelayMs: 5_000, maxDelayMs: 30_000, ...options }),
+      waitFor(() => probeImage(params), `image ${params.imageID} → active`, { initialDelayMs: 5_000, maxDelayMs: 30_000, timeoutMs: Math.max(DEFAULT_WAIT_MS, TF_WAITS.imageMs), ...options }),
     waitForImageCopy: (params: { destinationRegionID: string; imageName: string }, options?: WaitOptions) =>
-      waitFor(() => probeImageCopy(params), `image copy "${params.imageName}" in ${params.destinationRegionID} → active`, { initialDelayMs: 5_000, maxDelayMs: 30_000, ...options }),
+      waitFor(() => probeImageCopy(params), `image copy "${params.imageName}" in ${params.destinationRegionID} → active`, { initialDelayMs: 5_000, maxDelayMs: 30_000, timeoutMs: Math.max(DEFAULT_WAIT_MS, TF_WAITS.imageMs), ...options }),
   }
 }

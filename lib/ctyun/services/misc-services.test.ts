@@ -64,7 +64,19 @@ describe('orders', () => {
 
   it('keeps waiting while 完成 has no ids yet', async () => {
     h.route({ '/v4/ecs/order/query-uuid': ok({ orderStatus: '3', instanceIDList: [] }) })
-    expect(await h.client.orders.probeOrder({ masterOrderID: 'm' })).toMatchObject({ state: 'pending', status: '3 完成 (no resource ids yet)' })
+    expect(await h.client.orders.probeOrder({ masterOrderID: 'm' })).toMatchObject({ state: 'pending', status: '3 完成 (no resource ids yet)', doneWithoutIds: 1 })
+  })
+
+  it('polls an order that says 完成 without ids 3 more times, then fails with a reason (TF OrderLoop, §8.9)', async () => {
+    h.route({ '/v4/ecs/order/query-uuid': ok({ orderStatus: '3', instanceIDList: [] }) })
+    const error = await h.client.orders.waitForOrder({ masterOrderID: 'm-9' }, h.wait).catch((e: unknown) => e)
+    expect(error).toMatchObject({ name: 'CtyunResourceFailedError', message: expect.stringMatching(/m-9 reported 3 完成 with no resource ids on 4 polls/) })
+    expect(h.sent('/v4/ecs/order/query-uuid')).toHaveLength(4)
+  })
+
+  it('takes the ids when they arrive on the last of those polls', async () => {
+    h.route({ '/v4/ecs/order/query-uuid': (_r, n) => ok({ orderStatus: '3', instanceIDList: n < 3 ? [] : ['res-1'] }) })
+    expect(await h.client.orders.waitForOrder({ masterOrderID: 'm' }, h.wait)).toMatchObject({ resourceIDs: ['res-1'] })
   })
 })
 

@@ -63,16 +63,16 @@ export function registerCtyunActions(registry: ActionRegistry, client: CtyunClie
   call('eip:getEip', (input) => client.eip.getEip(input as never))
   call('eip:listEips', (input) => collect(client.eip.listEips(input as never)))
   call('eip:deleteEip', (input, context) => client.eip.deleteEip({ ...(input as never as { regionID: string; eipID: string }), clientToken: context.clientToken }))
-  sync<{ regionID: string; masterOrderID: string; eipID?: string }>('eip:createEip', {
+  sync<{ regionID: string; masterOrderID: string; eipID?: string; doneWithoutIds?: number }>('eip:createEip', {
     async start(input, context) {
       const order = await client.eip.createEip({ ...(input as never as Parameters<CtyunClient['eip']['createEip']>[0]), clientToken: context.clientToken })
       return { regionID: String(input.regionID), masterOrderID: order.masterOrderID, ...(order.eipID ? { eipID: order.eipID } : {}) }
     },
     async probe(handle) {
       if (handle.eipID) return { state: 'done', status: 'created', value: { eipID: handle.eipID, masterOrderID: handle.masterOrderID } }
-      const order = await client.orders.probeOrder({ masterOrderID: handle.masterOrderID })
+      const order = await client.orders.probeOrder({ masterOrderID: handle.masterOrderID, doneWithoutIds: handle.doneWithoutIds })
       if (order.state === 'failed') throw failed(`order ${handle.masterOrderID}`, order)
-      if (order.state === 'pending') return { state: 'pending', status: order.status }
+      if (order.state === 'pending') return { state: 'pending', status: order.status, ...(order.doneWithoutIds ? { handle: { ...handle, doneWithoutIds: order.doneWithoutIds } } : {}) }
       return { state: 'done', status: order.status, value: { eipID: order.value!.resourceIDs[0], masterOrderID: handle.masterOrderID } }
     },
   })

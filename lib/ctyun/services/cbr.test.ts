@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { taskProbeResult } from './cbr'
 import { CtyunResourceFailedError } from '../errors'
 import { collect } from '../paginate'
 import { ok } from '../testing/test-server'
@@ -82,5 +83,21 @@ describe('cbr service', () => {
     expect((await collect(h.client.cbr.listPolicies({ regionID: 'r1', backupPolicyName: 'web-daily' }))).map((p) => p.backupPolicyID)).toEqual(['p-2'])
     expect((await collect(h.client.cbr.listBackups({ regionID: 'r1', backupPolicyName: 'web-daily' }))).map((b) => b.backupSnapID)).toEqual(['b-2'])
     expect(h.sent('/v4/backup/query-backup-policy')[0]!.query.get('backupPolicyName')).toBe('web-daily')
+  })
+
+  it.each([
+    [{ backupTaskStatusCode: 'Completed' }, 'done', 'Completed'],
+    [{ backupTaskStatusCode: 'Failed' }, 'failed', 'Failed'],
+    [{ backupTaskStatusCode: 'Executing' }, 'pending', 'Executing'],
+    // The doc lists a fifth, unknown status (未知): a task in it may still complete, so the wait goes on.
+    [{ backupTaskStatusCode: 'Unknown', backupTaskStatus: '未知' }, 'pending', 'Unknown'],
+    [{ backupTaskStatus: '未知' }, 'pending', '未知'],
+    [{ backupTaskStatusCode: 'Paused' }, 'pending', 'Paused'],
+    // Without a status code, the Chinese description says it.
+    [{ backupTaskStatus: '执行失败', backupTaskErrMsg: 'agent offline' }, 'failed', 'Failed'],
+    [{ backupTaskStatus: '执行完成' }, 'done', 'Completed'],
+    [{ backupTaskStatus: '执行准备中' }, 'pending', 'Preparing'],
+  ])('reads the task status %o as %s', (fields, state, status) => {
+    expect(taskProbeResult({ backupTaskID: 't', ...fields })).toMatchObject({ state, status })
   })
 })

@@ -45,6 +45,12 @@ export interface BackupSnapshot {
 /** Task status codes (doc api 7961 filter enum): Completed / Executing / Failed / Preparing / Canceling. */
 export const FAILED_BACKUP_TASK_STATUSES: readonly string[] = ['Failed', 'Canceling', 'Canceled', 'Cancelled']
 
+/**
+ * The Chinese status description (`backupTaskStatus`: "执行中，执行准备中，执行失败，执行完成，未知", doc api 7961) as a
+ * status code, for a task listed without `backupTaskStatusCode`. 未知 (unknown) maps to nothing: it stays pending.
+ */
+const STATUS_BY_DESCRIPTION: Readonly<Record<string, string>> = { 执行完成: 'Completed', 执行中: 'Executing', 执行失败: 'Failed', 执行准备中: 'Preparing', 取消中: 'Canceling' }
+
 type Filters = Record<string, string | number | boolean | undefined>
 
 const TASK_LIST_PATH = '/v4/backup/query-task-backup'
@@ -55,7 +61,10 @@ export const CBR_PAGE_SIZE = 50
 /** What a poll of a backup task says, from its listing (undefined: not listed yet). */
 export function taskProbeResult(task: BackupTask | undefined): ProbeResult<BackupTask> {
   if (!task) return { state: 'pending', status: 'not-found' }
-  const status = String(task.backupTaskStatusCode ?? 'unknown')
+  const description = typeof task.backupTaskStatus === 'string' ? task.backupTaskStatus.trim() : ''
+  const status = String(task.backupTaskStatusCode || STATUS_BY_DESCRIPTION[description] || description || 'unknown')
+  // Only Completed ends the wait well and only a failure status badly: anything else — the documented 未知 (unknown),
+  // a status added later — is pending (the wait's deadline, if any, ends it).
   if (status === 'Completed') return { state: 'done', status, value: task }
   if (FAILED_BACKUP_TASK_STATUSES.includes(status)) return { state: 'failed', status, value: task, reason: task.backupTaskErrMsg || undefined }
   return { state: 'pending', status, value: task }

@@ -18,11 +18,12 @@ export const XN1 = '200000001852'
  * The shipped workflows, run by the real engine with the product actions, over a real signed client talking HTTP to
  * an in-process simulator, in one virtual time. What the tests of each job share.
  */
-export async function startJobHarness(simulatorOptions: StartSimulatorOptions = {}) {
+export async function startJobHarness(simulatorOptions: StartSimulatorOptions = {}, { wrapFetch }: { wrapFetch?: (fetch: typeof globalThis.fetch) => typeof globalThis.fetch } = {}) {
   const sim = await startSimulator({ port: 0, ...simulatorOptions })
   const endpoints = Object.fromEntries(CTYUN_SERVICES.map((service) => [service, sim.url])) as CtyunEndpoints
-  // Retries fast, so a test with faults spends its time on the workflow, not on backoff.
-  const client = createCtyunClient({ credentials: sim.credentials, endpoints, retry: { minDelayMs: 5, maxDelayMs: 20 } })
+  // Retries fast, so a test with faults spends its time on the workflow, not on backoff. `wrapFetch` lets a test act
+  // between the client and the simulator (e.g. another caller that gets there first).
+  const client = createCtyunClient({ credentials: sim.credentials, endpoints, retry: { minDelayMs: 5, maxDelayMs: 20 }, ...(wrapFetch ? { fetch: wrapFetch(globalThis.fetch) } : {}) })
   // One virtual time for the cloud and the engine: when the engine waits (a poll delay, a Retry interval), time
   // jumps and the simulator's lifecycles move on by as much, so a test takes milliseconds of waiting, not minutes.
   const clock = {

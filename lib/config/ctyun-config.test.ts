@@ -78,4 +78,13 @@ describe('resolveCtyunConfig', () => {
       timeZone: 'utc',
     })
   })
+
+  it('reads CTYUN_THROTTLE_CODES as a list that replaces the assumed default, and names a malformed entry', () => {
+    expect(resolveCtyunConfig({}).throttleCodes).toEqual(['Openapi.RequestLimitExceeded'])
+    expect(resolveCtyunConfig({ CTYUN_THROTTLE_CODES: '' }).throttleCodes).toEqual(['Openapi.RequestLimitExceeded'])
+    expect(resolveCtyunConfig({ CTYUN_THROTTLE_CODES: 'Ecs.Busy, Openapi.Flow.Control CTIAM_0099' }).throttleCodes).toEqual(['Ecs.Busy', 'Openapi.Flow.Control', 'CTIAM_0099'])
+    const error = configError({ CTYUN_THROTTLE_CODES: 'Ecs.Busy;rm -rf' })
+    expect(error.setting).toBe('CTYUN_THROTTLE_CODES')
+    expect(error.message).toMatch(/errorCodes/)
+  })
 })

@@ -9,12 +9,17 @@
  *   CTYUN_RETRIES                  retries after the first attempt (default 3)
  *   CTYUN_RETRY_BUDGET_MS          total time for one operation incl. retries (default 60000)
  *   CTYUN_EOP_TIMEZONE             beijing (default) | utc | local — see lib/ctyun/eop-date.ts
+ *   CTYUN_THROTTLE_CODES           errorCodes that mean "throttled, retry" (comma or space separated); replaces the
+ *                                  default `Openapi.RequestLimitExceeded`, which is ASSUMED: no source names CTyun's
+ *                                  throttling code (shared/ctyun-api.md §8.3). HTTP 429 and a throttling message
+ *                                  (lib/ctyun/retry.ts THROTTLE_MESSAGE) count whatever this says.
  */
 import type { CtyunEndpoints, CtyunService } from '../ctyun/endpoints'
 import { CTYUN_SERVICES, DEFAULT_CTYUN_ENDPOINTS, isRealCtyunEndpoint } from '../ctyun/endpoints'
 import type { EopTimeZone } from '../ctyun/eop-date'
 import type { EopCredentials } from '../ctyun/eop-signer'
 import { CtyunConfigError } from '../ctyun/errors'
+import { DEFAULT_THROTTLE_CODES } from '../ctyun/retry'
 
 export interface CtyunConfig {
   /** Undefined when neither CTYUN_AK nor CTYUN_SK is set. */
@@ -28,6 +33,8 @@ export interface CtyunConfig {
   retries: number
   retryBudgetMs: number
   timeZone: EopTimeZone
+  /** errorCodes that mean "throttled" (CTYUN_THROTTLE_CODES; default DEFAULT_THROTTLE_CODES, an assumption). */
+  throttleCodes: readonly string[]
 }
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -53,6 +60,17 @@ function positiveInteger(env: Env, name: string, fallback: number, { allowZero =
     throw new CtyunConfigError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got "${raw.slice(0, 20)}".`, name)
   }
   return value
+}
+
+/** A list of errorCodes (`product.module.code`, or `CTIAM_0005`-like), comma or space separated; unset or empty: the default. */
+function errorCodeList(env: Env, name: string, fallback: readonly string[]): readonly string[] {
+  const codes = (env[name] ?? '').split(/[\s,]+/).filter(Boolean)
+  if (codes.length === 0) return fallback
+  const bad = codes.find((code) => !/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(code))
+  if (bad !== undefined) {
+    throw new CtyunConfigError(`${name} must list errorCodes such as Openapi.RequestLimitExceeded, comma or space separated; "${bad.slice(0, 40)}" is not one.`, name)
+  }
+  return codes
 }
 
 function endpointUrl(name: string, raw: string): string {
@@ -122,5 +140,6 @@ export function resolveCtyunConfig(env: Env = process.env): CtyunConfig {
     retries: positiveInteger(env, 'CTYUN_RETRIES', 3, { allowZero: true }),
     retryBudgetMs: positiveInteger(env, 'CTYUN_RETRY_BUDGET_MS', 60_000),
     timeZone,
+    throttleCodes: errorCodeList(env, 'CTYUN_THROTTLE_CODES', DEFAULT_THROTTLE_CODES),
   }
 }

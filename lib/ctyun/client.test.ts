@@ -5,6 +5,7 @@ import { nodeEopCrypto, webEopCrypto } from './crypto'
 import { eopAuthorization, eopStringToSign, toBase64, deriveSigningKey } from './eop-signer'
 import { CtyunApiError, CtyunConfigError, CtyunHttpError, CtyunNetworkError, CtyunTimeoutError } from './errors'
 import type { CtyunLogEvent } from './transport'
+import { resolveCtyunConfig } from '../config/ctyun-config'
 import { OFFICIAL_SDK_USER_AGENT } from './transport'
 import type { RecordedRequest, TestServer } from './testing/test-server'
 import { fail, ok, startTestServer } from './testing/test-server'
@@ -159,6 +160,28 @@ describe('createCtyunClient: retries', () => {
     const { client } = harness({ retry: { retryableErrorCodes: ['Openapi.RequestLimitExceeded', 'Ecs.Busy'] } })
     server.reply((_r, i) => (i === 0 ? fail('Ecs.Busy') : ok()))
     expect((await client.call({ service: 'ecs', method: 'GET', path: '/v4/x' })).attempts).toBe(2)
+  })
+
+  it('retries a throttling answer whose code it does not know when its message says so (no source names the code)', async () => {
+    const { client } = harness()
+    server.reply((_r, i) => (i === 0 ? fail('Openapi.Flow.Control', '请求过于频繁，请稍后重试', { message: 'Too many requests' }) : ok()))
+    expect((await client.call({ service: 'ecs', method: 'GET', path: '/v4/x' })).attempts).toBe(2)
+  })
+
+  it('retries a throttle code given in CTYUN_THROTTLE_CODES, and marks the error throttled when it gives up', async () => {
+    const config = resolveCtyunConfig({ CTYUN_THROTTLE_CODES: 'Ecs.Busy, Openapi.Flow.Control' })
+    const { client } = harness({ config: { throttleCodes: config.throttleCodes, retries: 1 } })
+    server.reply(() => fail('Ecs.Busy', '稍后再试'))
+    const error = await client.call({ service: 'ecs', method: 'GET', path: '/v4/x' }).catch((e: unknown) => e)
+    expect(server.requests).toHaveLength(2)
+    expect(error).toMatchObject({ name: 'CtyunApiError', errorCode: 'Ecs.Busy', throttled: true })
+  })
+
+  it('does not take a quota for throttling', async () => {
+    const { client } = harness()
+    server.reply(() => fail('Ebs.Snapshot.QuotaExceeded', '快照配额不足', { message: 'snapshot quota limit exceeded' }))
+    await expect(client.call({ service: 'ecs', method: 'GET', path: '/v4/x' })).rejects.toMatchObject({ throttled: false })
+    expect(server.requests).toHaveLength(1)
   })
 
   it.each([

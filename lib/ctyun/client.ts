@@ -66,6 +66,8 @@ function buildCaller(options: CtyunClientOptions): CtyunCaller {
     ...defaultRetryPolicy,
     ...(config.retries !== undefined ? { retries: config.retries } : {}),
     ...(config.retryBudgetMs !== undefined ? { budgetMs: config.retryBudgetMs } : {}),
+    // The throttle codes (CTYUN_THROTTLE_CODES): retried, and marked so the engine names them Ctyun.Throttled.
+    ...(config.throttleCodes !== undefined ? { retryableErrorCodes: config.throttleCodes } : {}),
     ...options.retry,
   }
   const timeoutMs = options.timeoutMs ?? config.timeoutMs ?? 15_000
@@ -105,7 +107,7 @@ function buildCaller(options: CtyunClientOptions): CtyunCaller {
           { ...context, baseUrl, query: call.query, body: bytes },
           { timeoutMs: Math.max(1, Math.floor(Math.min(call.timeoutMs ?? timeoutMs, remainingMs))), signal: call.signal, attempt: attemptNumber },
         )
-        const parsed = parseReply<T>(reply, { ...context, requestId: reply.requestId })
+        const parsed = parseReply<T>(reply, { ...context, requestId: reply.requestId }, { throttleCodes: policy.retryableErrorCodes })
         return { ...parsed, requestId: reply.requestId, attempts, ...(clientToken ? { clientToken } : {}) }
       },
       {

@@ -5,6 +5,7 @@
  */
 import type { CtyunErrorContext } from './errors'
 import { CtyunApiError, CtyunHttpError } from './errors'
+import { DEFAULT_THROTTLE_CODES, isThrottled } from './retry'
 
 export interface CtyunEnvelope {
   statusCode?: number | string
@@ -121,10 +122,15 @@ function detailOf(envelope: CtyunEnvelope): string {
 }
 
 /**
- * Turns a raw HTTP reply into a typed result, or throws `CtyunHttpError` / `CtyunApiError`.
+ * Turns a raw HTTP reply into a typed result, or throws `CtyunHttpError` / `CtyunApiError`, marked `throttled` when
+ * the reply says so (`throttleCodes`: the codes that mean it, lib/ctyun/retry.ts).
  * @example parseReply({ status: 200, text: '{"statusCode":"800","returnObj":{"a":1}}' }) // { kind: 'ok', returnObj: { a: 1 }, … }
  */
-export function parseReply<T = unknown>(reply: RawReply, context: CtyunErrorContext = {}): CtyunReply<T> {
+export function parseReply<T = unknown>(
+  reply: RawReply,
+  context: CtyunErrorContext = {},
+  { throttleCodes = DEFAULT_THROTTLE_CODES }: { throttleCodes?: readonly string[] } = {},
+): CtyunReply<T> {
   const json = tryParseJson(reply.text)
   const isSuccessHttp = reply.status >= 200 && reply.status < 300
 
@@ -134,13 +140,15 @@ export function parseReply<T = unknown>(reply: RawReply, context: CtyunErrorCont
     const errorCode = envelope && (typeof envelope.errorCode === 'string' || typeof envelope.error === 'string')
       ? errorCodeOf(envelope as CtyunEnvelope, envelope.statusCode)
       : undefined
+    const reason = envelope ? detailOf(envelope as CtyunEnvelope) || undefined : undefined
     throw new CtyunHttpError(
       {
         status: reply.status,
         excerpt: excerptOf(reply.text),
         errorCode,
-        reason: envelope ? detailOf(envelope as CtyunEnvelope) || undefined : undefined,
+        reason,
         retryAfterMs: reply.retryAfterMs,
+        throttled: isThrottled({ status: reply.status, errorCode, text: envelope ? reason : reply.text.slice(0, 2_000) }, throttleCodes),
       },
       context,
     )
@@ -169,8 +177,9 @@ export function parseReply<T = unknown>(reply: RawReply, context: CtyunErrorCont
   if (order && (isOrderInProgressCode(envelope.errorCode) || isOrderInProgressCode(envelope.error))) {
     return { kind: 'order-in-progress', ...order, errorCode, envelope }
   }
+  const detail = detailOf(envelope)
   throw new CtyunApiError(
-    { errorCode, statusCode: envelope.statusCode as number | string, detail: detailOf(envelope), traceID: envelope.traceID },
+    { errorCode, statusCode: envelope.statusCode as number | string, detail, traceID: envelope.traceID, throttled: isThrottled({ errorCode, text: detail }, throttleCodes) },
     context,
   )
 }

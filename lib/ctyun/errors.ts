@@ -68,9 +68,11 @@ export class CtyunHttpError extends CtyunError {
   readonly errorCode?: string
   /** `Retry-After` in milliseconds, when the reply carried one. */
   readonly retryAfterMs?: number
+  /** The reply said "slow down" (HTTP 429, a throttle code, or a throttling message: lib/ctyun/retry.ts isThrottled). */
+  readonly throttled: boolean
 
   constructor(
-    init: { status: number; excerpt: string; reason?: string; errorCode?: string; retryAfterMs?: number },
+    init: { status: number; excerpt: string; reason?: string; errorCode?: string; retryAfterMs?: number; throttled?: boolean },
     context: CtyunErrorContext = {},
   ) {
     const code = init.errorCode ? ` ${init.errorCode}` : ''
@@ -80,6 +82,7 @@ export class CtyunHttpError extends CtyunError {
     this.excerpt = init.excerpt
     this.errorCode = init.errorCode
     this.retryAfterMs = init.retryAfterMs
+    this.throttled = init.throttled ?? init.status === 429
   }
 }
 
@@ -92,9 +95,11 @@ export class CtyunApiError extends CtyunError {
   readonly traceID?: string
   /** description + message as CTyun sent them (Chinese and English). */
   readonly detail: string
+  /** The reply said "slow down" (a throttle code or a throttling message: lib/ctyun/retry.ts isThrottled). */
+  readonly throttled: boolean
 
   constructor(
-    init: { errorCode: string; statusCode: number | string; detail: string; traceID?: string },
+    init: { errorCode: string; statusCode: number | string; detail: string; traceID?: string; throttled?: boolean },
     context: CtyunErrorContext = {},
   ) {
     super(`CTyun ${init.errorCode}${where(context)}${init.detail ? ` — ${init.detail}` : ''}`, context)
@@ -102,6 +107,7 @@ export class CtyunApiError extends CtyunError {
     this.statusCode = init.statusCode
     this.traceID = init.traceID
     this.detail = init.detail
+    this.throttled = init.throttled ?? false
   }
 }
 
@@ -178,4 +184,15 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
   let result = text.replace(/Signature=[A-Za-z0-9+/=]{16,}/g, 'Signature=[redacted]')
   for (const secret of secrets) if (secret && secret.length >= 4) result = result.split(secret).join('[redacted]')
   return result
+}
+
+/** A paged list that would not end: it kept bringing new items past the hard page cap (lib/ctyun/paginate.ts). */
+export class CtyunPagingError extends CtyunError {
+  override name = 'CtyunPagingError'
+  readonly pages: number
+  constructor(init: { what: string; pages: number; seen: number; total?: number }) {
+    const total = init.total === undefined ? 'no total reported' : `the reported total is ${init.total}`
+    super(`CTyun ${init.what} did not end: ${init.pages} pages read, ${init.seen} distinct items, ${total}; stopped rather than read on`)
+    this.pages = init.pages
+  }
 }

@@ -8,7 +8,7 @@
  *            createSnapshotAndWait
  *   image    listImages, getImage, findImageByName, createImageFromInstance, createImageFromDataDisk,
  *            createImageFromSnapshot, createImageFromDisk, copyImageToRegion, copyImage, listCopyDestinations,
- *            probeImage, probeImageCopy, waitForImage, waitForImageCopy
+ *            startImageCopy, probeImage, probeImageCopy, waitForImage, waitForImageCopy
  *   eip      createEip, waitForCreate, getEip, listEips, associateEip, tryAssociateEip, disassociateEip,
  *            tryDisassociateEip, deleteEip, probeEip, waitForEip
  *   cbr      listPolicies, executePolicy, listTasks, listBackups, findTask, probeTask, waitForTask
@@ -36,6 +36,7 @@ export {
   CtyunHttpError,
   CtyunInputError,
   CtyunNetworkError,
+  CtyunPagingError,
   CtyunResourceFailedError,
   CtyunTimeoutError,
   CtyunWaitTimeoutError,
@@ -46,16 +47,17 @@ export { canonicalQuery, goQueryEscape } from './query-string'
 export { formatEopDate, parseEopDate } from './eop-date'
 export { isOutcomeUnknown, mayBeStateRefusal } from './call-outcome'
 export type { CtyunRetryPolicy, RetryHooks } from './retry'
-export { DEFAULT_RETRYABLE_ERROR_CODES, defaultRetryPolicy, isRetryable } from './retry'
+export { DEFAULT_THROTTLE_CODES, THROTTLE_MESSAGE, defaultRetryPolicy, isRetryable, isThrottled, isThrottledError } from './retry'
 export type { CtyunLogEvent, CtyunLogger, HttpMethod } from './transport'
 export { OFFICIAL_SDK_USER_AGENT } from './transport'
 export type { Probe, ProbeResult, ProbeState, WaitOptions } from './wait'
 export { pollDelay, waitFor } from './wait'
-export { collect, paginateByPageNo, paginateByToken } from './paginate'
+export type { PagingEnd } from './paginate'
+export { collect, MAX_PAGES, paginateByPageNo, paginateByToken, paginateByTotal } from './paginate'
 export type { Disk, Snapshot, SnapshotCreation, CreateSnapshotParams } from './services/ebs'
 export { BUSY_SNAPSHOT_STATUSES, adoptableSnapshot, diskActivity } from './services/ebs'
-export type { Image } from './services/image'
-export { normalizeImage } from './services/image'
+export type { Image, ImageCopyParams, ImageCopyStart } from './services/image'
+export { copyMismatch, normalizeImage } from './services/image'
 export type { BindingVerdict, Eip, EipBindTarget, EipOrder, TryBindingOptions } from './services/eip'
 export { bindingVerdict } from './services/eip'
 export type { BackupPolicy, BackupSnapshot, BackupTask } from './services/cbr'

@@ -12,6 +12,27 @@
  *   sees the end in one poll.
  */
 
+/**
+ * How long Terraform's provider waits for each kind of thing before it gives up (shared/ctyun-api.md §5, §8.9): the
+ * first poll at once, then one per interval, `count` polls in all. The client's default deadlines are never shorter.
+ */
+export const TF_WAITS = {
+  /** Orders (create, refund): 5 s × 60 (business/order_looper.go). */
+  orderMs: 60 * 5_000,
+  /** `/v4/job/info` jobs: 5 s × 60 (business/job_helper.go). */
+  jobMs: 60 * 5_000,
+  /** An EBS snapshot to become `available`: 30 s × 30 = 15 min (resource_ctyun_ebs_snapshot.go). */
+  snapshotAvailableMs: 30 * 30_000,
+  /** An image to become `active`: 5 s × 60 (resource_ctyun_image.go). */
+  imageMs: 60 * 5_000,
+} as const
+
+/**
+ * An order that reports 3 (完成) before its resource id list is filled is polled this many more times, then it is an
+ * error (TF OrderLoop, §8.9).
+ */
+export const EMPTY_DONE_ORDER_POLLS = 3
+
 export interface ElapsedSchedule {
   /** Shortest delay (the first poll after a create). */
   minMs: number

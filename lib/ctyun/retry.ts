@@ -2,7 +2,7 @@
  * The retry policy, as data, and the loop that applies it (p-retry drives the attempts; the delay is ours so that
  * `Retry-After` is honoured and tests capture delays instead of sleeping).
  *
- * Retried: network errors, timeouts, HTTP 429 and 5xx, and the throttling/busy error codes listed below.
+ * Retried: network errors, timeouts, HTTP 429 and 5xx, and throttling (see `isThrottled`).
  * Never retried: validation errors, auth failures, business failures (statusCode 900 with any other code).
  * Writes are retried only when idempotent (they carry a clientToken, which is the same on every attempt), or when
  * they look first: a write CTyun does not make idempotent (§8.2: the clientToken holds on the order flow only) passes
@@ -14,10 +14,38 @@ import { isOutcomeUnknown } from './call-outcome'
 import { CtyunApiError, CtyunHttpError, CtyunNetworkError, CtyunTimeoutError } from './errors'
 
 /**
- * Error codes treated as "throttled / busy, try again". No CTyun source names a throttling code (§2.3, §7);
- * `Openapi.RequestLimitExceeded` is the project's shared assumption (the simulator sends it). Configurable.
+ * Error codes that mean "throttled, try again". ASSUMED: no CTyun source names a throttling code, an HTTP 429 or a
+ * QPS limit (shared/ctyun-api.md §2.3, §7, §8.3); `Openapi.RequestLimitExceeded` is the project's own guess, which the
+ * simulator sends. Replace the list with `CTYUN_THROTTLE_CODES` (lib/config/ctyun-config.ts) once the real code is known.
  */
-export const DEFAULT_RETRYABLE_ERROR_CODES: readonly string[] = ['Openapi.RequestLimitExceeded']
+export const DEFAULT_THROTTLE_CODES: readonly string[] = ['Openapi.RequestLimitExceeded']
+
+/**
+ * What a throttling reply's message says, whatever its code: English "throttled"/"throttling", "rate limit",
+ * "too many requests", "request(s) limit exceeded"; Chinese 请求过于频繁 / 请求太频繁 (requests too frequent), 限流 and
+ * 流控 (flow control). Matched against CTyun's `message` and `description` (and a non-envelope body's text). A quota
+ * ("quota exceeded") is not throttling: waiting does not lift it.
+ */
+export const THROTTLE_MESSAGE = /throttl|rate[\s_-]?limit|too many requests|requests? limit exceeded|请求过于频繁|请求太频繁|限流|流控/i
+
+/**
+ * Whether a reply says "slow down": HTTP 429, an errorCode in `throttleCodes`, or a message that says so
+ * (THROTTLE_MESSAGE). Decides retries (`isRetryable`) and the ASL name `Ctyun.Throttled` (the client marks its errors
+ * with `throttled`, so the configured codes need not travel further).
+ * @example isThrottled({ errorCode: 'X.Y.Z', text: '请求过于频繁' }) // true
+ */
+export function isThrottled(reply: { status?: number; errorCode?: string; text?: string }, throttleCodes: readonly string[] = DEFAULT_THROTTLE_CODES): boolean {
+  if (reply.status === 429) return true
+  if (reply.errorCode && throttleCodes.includes(reply.errorCode)) return true
+  return !!reply.text && THROTTLE_MESSAGE.test(reply.text)
+}
+
+/** `isThrottled` for an error the client threw (its `throttled` mark, else its status, code and text). */
+export function isThrottledError(error: unknown, throttleCodes: readonly string[] = DEFAULT_THROTTLE_CODES): boolean {
+  if (error instanceof CtyunHttpError) return error.throttled || isThrottled({ status: error.status, errorCode: error.errorCode, text: error.excerpt }, throttleCodes)
+  if (error instanceof CtyunApiError) return error.throttled || isThrottled({ errorCode: error.errorCode, text: error.detail }, throttleCodes)
+  return false
+}
 
 export interface CtyunRetryPolicy {
   /** Retries after the first attempt. */
@@ -29,7 +57,10 @@ export interface CtyunRetryPolicy {
   maxDelayMs: number
   /** Total time for one operation, attempts and delays included; nothing starts that would end past it. */
   budgetMs: number
-  /** Extra error codes (business statusCode 900 or non-2xx envelopes) that mean "busy, retry". */
+  /**
+   * Error codes (business statusCode 900 or non-2xx envelopes) that mean "throttled, retry": the throttle codes
+   * (default DEFAULT_THROTTLE_CODES, or CTYUN_THROTTLE_CODES). A throttling message is retried whatever its code.
+   */
   retryableErrorCodes: readonly string[]
 }
 
@@ -39,18 +70,14 @@ export const defaultRetryPolicy: CtyunRetryPolicy = {
   factor: 2,
   maxDelayMs: 5_000,
   budgetMs: 60_000,
-  retryableErrorCodes: DEFAULT_RETRYABLE_ERROR_CODES,
+  retryableErrorCodes: DEFAULT_THROTTLE_CODES,
 }
 
 /** Whether an error is transient under the policy (ignores idempotency; see `withRetry`). */
 export function isRetryable(error: unknown, policy: Pick<CtyunRetryPolicy, 'retryableErrorCodes'> = defaultRetryPolicy): boolean {
   if (error instanceof CtyunNetworkError || error instanceof CtyunTimeoutError) return true
-  if (error instanceof CtyunHttpError) {
-    if (error.status === 429 || error.status >= 500) return true
-    return !!error.errorCode && policy.retryableErrorCodes.includes(error.errorCode)
-  }
-  if (error instanceof CtyunApiError) return policy.retryableErrorCodes.includes(error.errorCode)
-  return false
+  if (error instanceof CtyunHttpError && error.status >= 500) return true
+  return isThrottledError(error, policy.retryableErrorCodes)
 }
 
 /**

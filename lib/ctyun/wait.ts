@@ -21,7 +21,7 @@ export interface ProbeResult<T> {
 export type Probe<T> = () => Promise<ProbeResult<T>>
 
 export interface WaitOptions {
-  /** Give up after this long (default 10 minutes). */
+  /** Give up after this long (default 10 minutes; the waiters of lib/ctyun never default below TF's, poll-schedule.ts TF_WAITS). */
   timeoutMs?: number
   /** Delay before the second poll (the first is immediate). Default 1 s. */
   initialDelayMs?: number
@@ -38,6 +38,9 @@ export interface WaitOptions {
   onPoll?: (result: ProbeResult<unknown>, poll: number) => void
 }
 
+/** The default deadline of `waitFor`: 10 minutes, longer than TF's order, job and image waits (TF_WAITS). */
+export const DEFAULT_WAIT_MS = 600_000
+
 /** The delay before poll number `poll + 1` (poll counts from 1). */
 export function pollDelay(poll: number, { initialDelayMs = 1_000, fastPolls = 3, factor = 1.5, maxDelayMs = 30_000 }: WaitOptions = {}): number {
   const slowSteps = Math.max(0, poll - fastPolls)
@@ -50,7 +53,7 @@ export function pollDelay(poll: number, { initialDelayMs = 1_000, fastPolls = 3,
  * @example const snapshot = await waitFor(() => ebs.probeSnapshot({ regionID, snapshotID }), 'snapshot s-1 → available')
  */
 export async function waitFor<T>(probe: Probe<T>, resource: string, options: WaitOptions = {}): Promise<T> {
-  const { timeoutMs = 600_000, signal, sleep = abortableSleep, now = () => Date.now(), onPoll } = options
+  const { timeoutMs = DEFAULT_WAIT_MS, signal, sleep = abortableSleep, now = () => Date.now(), onPoll } = options
   const started = now()
   let last: ProbeResult<T> | undefined
   for (let poll = 1; ; poll++) {

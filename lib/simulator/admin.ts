@@ -22,6 +22,7 @@ export function stateView(runtime: SimRuntime) {
     instances: [...state.instances.values()].map((i) => instanceView(i, state, now)),
     disks: [...state.disks.values()].map((d) => ({ ...diskInfoView(d, state), snapshotServiceOpened: d.snapshotServiceOpened })),
     snapshots: [...state.snapshots.values()].map((s) => snapshotView(s, state, now)).filter((s) => s.snapshotStatus !== 'deleted'),
+    ecsSnapshots: [...state.ecsSnapshots.values()],
     images: [...state.images.values()].map((i) => imageView(i, now)),
     eips: [...state.eips.values()].filter((e) => !e.deleted).map((e) => eipView(e, state, now)),
     backupRepositories: [...state.backupRepositories.values()],

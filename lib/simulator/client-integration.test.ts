@@ -87,7 +87,10 @@ describe('the client drives every simulated operation over HTTP', () => {
     const WEB_DATA = '5d0c1e2f-0002-4c7a-8e4b-a1b2c3d4e502'
     expect((await post('image.createFromDataDisk', { regionID: HD1, instanceID: WEB01, dataDiskID: WEB_DATA, imageName: 'web-data-img' })).images[0].imageType).toBe('data_disk_image')
     expect((await post('image.createFromEcs', { regionID: HD1, instanceID: WEB01, imageName: 'web-full-img' })).images[0].imageType).toBe('full_ecs_image')
-    expect((await post('image.createFromSnapshot', { regionID: HD1, snapshotID, imageName: 'web-snap-img' })).images[0].imageSource).toBe('snapshot')
+    // create-from-ecs-snapshot takes an ECS (云主机) snapshot (the fixture's), not the EBS snapshot made above (§8.8).
+    await expect(post('image.createFromSnapshot', { regionID: HD1, snapshotID, imageName: 'web-snap-img' })).rejects.toMatchObject({ errorCode: 'Openapi.Parameter.Error' })
+    const ECS_SNAPSHOT = 'c3e5a7b9-0001-4d2f-8a6c-1e3b5d7f9a01'
+    expect((await post('image.createFromSnapshot', { regionID: HD1, snapshotID: ECS_SNAPSHOT, imageName: 'web-snap-img' })).images[0].imageSource).toBe('snapshot')
     // The nested {httpstatus, httpresult} reply of the EBS create-image doc is unwrapped by the client's envelope.
     expect((await post('ebs.createImage', { regionID: HD1, diskID: DISK_WEB_SYSTEM, imageName: 'web-disk-img' })).images[0].imageStatus).toBe('queued')
     expect(await post('image.crossRegionCopy', { regionID: HD1, destinationRegionID: NM8, imageID: PRIVATE_IMAGE, imageName: 'golden-nm8' }, true)).toEqual({})
@@ -121,7 +124,7 @@ describe('the client drives every simulated operation over HTTP', () => {
     expect((await post('eip.delete', { regionID: HD1, eipID: SPARE_EIP }, true)).masterOrderID).toBeTruthy()
 
     // CDA: the doc's GET with query.
-    expect((await get('cda.listGateways', { pageNo: 1, pageSize: 10, account: 'ops@example.com' })).lineGatewayList).toHaveLength(2)
+    expect((await get('cda.listGateways', { pageNo: 1, pageSize: 10, account: 'ops@example.com', regionID: HD1 })).lineGatewayList).toHaveLength(1)
 
     const called = sim.simulator.calls.snapshot().byOperation
     const missing = sim.simulator.operations.map((o) => o.name).filter((name) => !called[name])

@@ -101,8 +101,8 @@ describe('client waiters against the simulator (realistic durations, simulated t
     expect((await ctyun.regions.listRegions()).length).toBe(3)
     expect((await ctyun.ecs.getInstance({ regionID: HD1, instanceID: WEB01 })).instanceName).toBe('web-01')
     expect(await toArray(ctyun.ebs.listDisks({ regionID: HD1, pageSize: 2 }))).toHaveLength(6)
-    expect(await toArray(ctyun.cda.listGateways({ account: 'ops@example.com', pageSize: 1 }))).toHaveLength(2)
-    expect(await toArray(ctyun.cda.listGateways({ account: 'ops@example.com', style: 'post' }))).toHaveLength(2)
+    expect((await toArray(ctyun.cda.listGateways({ account: 'ops@example.com', regionID: HD1, pageSize: 1 }))).map((g) => g.vrfName)).toEqual(['vrf-hd1-ops-01'])
+    expect((await toArray(ctyun.cda.listGateways({ account: 'ops@example.com', regionID: NM8, style: 'post' }))).map((g) => g.vrfName)).toEqual(['vrf-nm8-dr-01'])
   })
 })
 

@@ -180,6 +180,20 @@ export function stateFromFixture(fixture: SimFixture, now: number): SimState {
     state.disks.get(diskID)!.snapshotServiceOpened = true
   }
 
+  for (const [s, path] of list(fixture, 'ecsSnapshots')) {
+    const snapshotID = str(s, path, 'snapshotID')
+    const instanceID = str(s, path, 'instanceID')
+    refersTo(state.instances, instanceID, `${path}.instanceID`, 'instance')
+    state.ecsSnapshots.set(snapshotID, {
+      snapshotID,
+      regionID: region(s, path),
+      instanceID,
+      snapshotName: str(s, path, 'snapshotName'),
+      status: str(s, path, 'status', 'available'),
+      createdAt: now - num(s, path, 'ageDays', 1) * day,
+    })
+  }
+
   for (const [m, path] of list(fixture, 'images')) {
     const imageID = str(m, path, 'imageID')
     const visibility = str(m, path, 'imageVisibility', 'private')

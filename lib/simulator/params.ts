@@ -73,3 +73,15 @@ export function paginate<T>(items: readonly T[], params: SimParams, { defaultSiz
   const page = items.slice((pageNo - 1) * pageSize, pageNo * pageSize)
   return { page, pageNo, pageSize, totalCount: items.length, currentCount: page.length, totalPage: Math.ceil(items.length / pageSize) }
 }
+
+/**
+ * Pages a list whose paging is not documented (CBR's, shared/ctyun-api.md §8.4) the strict way: the caller's
+ * `pageSize` is ignored and the simulator's own `size` used, smaller than what lib/ctyun asks for, so a short page
+ * never means the end. `pageNo` (1-based, undocumented too) is honoured — an assumption: without it nothing past the
+ * first page could be read at all.
+ */
+export function ownPage<T>(items: readonly T[], params: SimParams, size: number) {
+  const pageNo = params.int('pageNo', 1, { min: 1 })
+  const page = items.slice((pageNo - 1) * size, pageNo * size)
+  return { page, pageNo, pageSize: size, totalCount: items.length }
+}

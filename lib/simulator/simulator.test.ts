@@ -85,9 +85,12 @@ describe('fixture-seeded state', () => {
     expect(eips.eips.map((e: any) => e.status).sort()).toEqual(['ACTIVE', 'DOWN'])
     const policies = (await get(sim, '/v4/backup/query-backup-policy', { regionID: HD1 })).body.returnObj
     expect(policies.backupPolicyTotal).toBe(2)
-    const gateways = (await get(sim, '/v4/cda/gateway/list', { pageNo: 1, pageSize: 10, account: 'ops@example.com' })).body.returnObj
-    expect(gateways.totalCount).toBe(2)
-    expect(gateways.lineGatewayList[0].vrfName).toBeTruthy()
+    const gateways = (await get(sim, '/v4/cda/gateway/list', { pageNo: 1, pageSize: 10, account: 'ops@example.com', regionID: HD1 })).body.returnObj
+    expect(gateways.totalCount).toBe(1)
+    expect(gateways.lineGatewayList[0].vrfName).toBe('vrf-hd1-ops-01')
+    // regionID is required in practice (§8.5): without it, a parameter error that names it.
+    const noRegion = (await get(sim, '/v4/cda/gateway/list', { pageNo: 1, pageSize: 10, account: 'ops@example.com' })).body
+    expect(noRegion).toMatchObject({ statusCode: 900, errorCode: 'Openapi.Parameter.Error', message: 'regionID is required' })
   })
 
   it('lists disks without labels; info-ebs shows them, except in a region without label support (no labels field)', async () => {
@@ -235,13 +238,14 @@ describe('images', () => {
   it('creates images from an instance, a data disk, a whole ECS, a snapshot and a disk, each with its source fields', async () => {
     const sim = createSimulator()
     const SNAPSHOT_DB_DATA = '9e8d7c6b-0001-4a5b-9c8d-7e6f5a4b3c01'
+    const ECS_SNAPSHOT_DB01 = 'c3e5a7b9-0001-4d2f-8a6c-1e3b5d7f9a01'
     // The EBS operation nests its envelope in {httpstatus, httpresult}.
     const imageOf = (reply: Reply) => (reply.body.httpresult ?? reply.body).returnObj.images[0]
     const made = [
       await post(sim, '/v4/image/create', { regionID: HD1, instanceID: WEB01, imageName: 'from-vm', description: 'd1' }),
       await post(sim, '/v4/image/create-from-data-disk', { regionID: HD1, instanceID: WEB01, dataDiskID: DISK_WEB_DATA, imageName: 'from-data' }),
       await post(sim, '/v4/image/create-from-ecs', { regionID: HD1, instanceID: DB01, imageName: 'from-ecs' }),
-      await post(sim, '/v4/image/create-from-ecs-snapshot', { regionID: HD1, snapshotID: SNAPSHOT_DB_DATA, imageName: 'from-snap' }),
+      await post(sim, '/v4/image/create-from-ecs-snapshot', { regionID: HD1, snapshotID: ECS_SNAPSHOT_DB01, imageName: 'from-snap' }),
       await post(sim, '/v4/ebs/create-image-ebs', { regionID: HD1, diskID: DISK_DB_DATA, imageName: 'from-disk' }),
     ].map((reply) => {
       const { imageName, imageType, imageSource, sourceServerID, diskSize, description, imageStatus, imageVisibility } = imageOf(reply)
@@ -252,11 +256,14 @@ describe('images', () => {
       { ...fresh, imageName: 'from-vm', imageType: null, imageSource: 'cloud_server', sourceServerID: WEB01, diskSize: 40, description: 'd1' },
       { ...fresh, imageName: 'from-data', imageType: 'data_disk_image', imageSource: 'cloud_server', sourceServerID: WEB01, diskSize: 100, description: '' },
       { ...fresh, imageName: 'from-ecs', imageType: 'full_ecs_image', imageSource: 'full_ecs', sourceServerID: DB01, diskSize: 40, description: '' },
-      { ...fresh, imageName: 'from-snap', imageType: null, imageSource: 'snapshot', sourceServerID: DB01, diskSize: 500, description: '' },
+      { ...fresh, imageName: 'from-snap', imageType: null, imageSource: 'snapshot', sourceServerID: DB01, diskSize: 40, description: '' },
       { ...fresh, imageName: 'from-disk', imageType: 'data_disk_image', imageSource: 'cloud_server', sourceServerID: DB01, diskSize: 500, description: '' },
     ])
     const badName = await post(sim, '/v4/image/create-from-ecs', { regionID: HD1, instanceID: DB01, imageName: '9-starts-with-a-digit' })
     expect(badName.body).toMatchObject({ statusCode: 900, errorCode: 'Openapi.Parameter.Error' })
+    // create-from-ecs-snapshot takes an ECS (云主机) snapshot id; an EBS snapshot id is refused, naming it (§8.8).
+    const ebsSnapshot = await post(sim, '/v4/image/create-from-ecs-snapshot', { regionID: HD1, snapshotID: SNAPSHOT_DB_DATA, imageName: 'from-ebs-snap' })
+    expect(ebsSnapshot.body).toMatchObject({ statusCode: 900, errorCode: 'Openapi.Parameter.Error', message: expect.stringContaining(`snapshotID ${SNAPSHOT_DB_DATA} is an EBS`) })
     const taken = await post(sim, '/v4/ebs/create-image-ebs', { regionID: HD1, diskID: DISK_DB_DATA, imageName: 'from-vm' })
     expect(taken.body.httpresult ?? taken.body).toMatchObject({ statusCode: 900, errorCode: 'Image.ImageName.Duplicate' })
   })
@@ -283,6 +290,25 @@ describe('images', () => {
     expect(sameRegion.body.statusCode).toBe(800)
     const duplicate = await post(sim, '/v4/image/copy', { regionID: HD1, imageID: image.imageID, imageName: 'golden-copy' })
     expect(duplicate.body.errorCode).toBe('Image.ImageName.Duplicate')
+  })
+
+  it('answers image detail for a missing image with an empty list by default and Image.ImageCheck.NotFound with errorFree=false (§8.8)', async () => {
+    const sim = createSimulator()
+    expect((await get(sim, '/v4/image/detail', { regionID: HD1, imageID: 'no-such-image' })).body).toMatchObject({ statusCode: 800, returnObj: { images: [] } })
+    expect((await get(sim, '/v4/image/detail', { regionID: HD1, imageID: 'no-such-image', errorFree: 'false' })).body).toMatchObject({ statusCode: 900, errorCode: 'Image.ImageCheck.NotFound' })
+  })
+})
+
+describe('error codes', () => {
+  it('spells assumed codes as told, with their UpperCamel twin, and refuses to respell a sourced one', async () => {
+    const sim = createSimulator({ errorCodes: { imageCopyInProgress: 'Image.Copy.Busy', throttled: 'Openapi.Flow.Control' } })
+    await post(sim, '/v4/image/cross-region-copy', { regionID: HD1, destinationRegionID: NM8, imageID: PRIVATE_IMAGE, imageName: 'golden-a' })
+    const busy = await post(sim, '/v4/image/cross-region-copy', { regionID: HD1, destinationRegionID: NM8, imageID: PRIVATE_IMAGE, imageName: 'golden-b' })
+    expect(busy.body).toMatchObject({ statusCode: 900, errorCode: 'Image.Copy.Busy', error: 'Image.Copy.Busy' })
+    sim.faults.set({ '*': { throttleRate: 1, throttleMode: 'errorCode' } })
+    expect((await get(sim, '/v4/region/list-regions', {})).body).toMatchObject({ errorCode: 'Openapi.Flow.Control', description: '请求过于频繁' })
+    expect(() => createSimulator({ errorCodes: { imageNotFound: 'Image.Gone' } })).toThrow(/sourced/)
+    expect(() => createSimulator({ errorCodes: { nope: 'A.B' } as never })).toThrow(/no such simulator error/)
   })
 })
 
@@ -312,6 +338,36 @@ describe('CBR', () => {
     expect(done).toMatchObject({ backupTaskStatusCode: 'Completed', backupTaskPercent: 100 })
     const after = (await get(sim, '/v4/backup/query-backup-snapshot', { regionID: HD1, backupPolicyID: policyID })).body.returnObj
     expect(after.backupSnapshotList.map((s: any) => s.backupSnapID)).toEqual([done.backupSnapID])
+  })
+})
+
+describe('list-ebs-snap paging (§8.7)', () => {
+  it('ignores maxResults without nextToken, and pages from a nextToken', async () => {
+    const sim = createSimulator()
+    const all = (await get(sim, '/v4/ebs_snapshot/list-ebs-snap', { regionID: HD1 })).body.returnObj
+    expect(all.snapshotList.length).toBeGreaterThan(1)
+    const capped = (await get(sim, '/v4/ebs_snapshot/list-ebs-snap', { regionID: HD1, maxResults: 1 })).body.returnObj
+    expect([capped.snapshotList.length, capped.nextToken]).toEqual([all.snapshotList.length, ''])
+    const paged = (await get(sim, '/v4/ebs_snapshot/list-ebs-snap', { regionID: HD1, maxResults: 1, nextToken: '0' })).body.returnObj
+    expect(paged.snapshotList.map((s: any) => s.snapshotID)).toEqual([all.snapshotList[0].snapshotID])
+    expect(paged.nextToken).toBe('1')
+  })
+})
+
+describe('CBR lists (no documented paging, §8.4)', () => {
+  it('page by their own size whatever pageSize is asked, honour pageNo, and match policy names fuzzily', async () => {
+    const sim = createSimulator()
+    const policyID = '7f3a9b2c4d5e6f708192a3b4c5d6e702'
+    for (let i = 0; i < 13; i++) await post(sim, '/v4/backup/action-backup-policy', { regionID: HD1, backupPolicyID: policyID, backupPolicyOp: 3 })
+    const page = async (pageNo: number) => (await get(sim, '/v4/backup/query-task-backup', { regionID: HD1, pageNo, pageSize: 50 })).body.returnObj
+    const [first, second] = [await page(1), await page(2)]
+    expect([first.backupTaskList.length, second.backupTaskList.length, first.bakupTaskCount]).toEqual([10, 3, 13])
+    const ids = [...first.backupTaskList, ...second.backupTaskList].map((t: any) => t.backupTaskID)
+    expect(new Set(ids).size).toBe(13)
+    // An undocumented backupTaskID filter is not honoured: the whole list comes back.
+    expect((await get(sim, '/v4/backup/query-task-backup', { regionID: HD1, backupTaskID: ids[0] })).body.returnObj.bakupTaskCount).toBe(13)
+    const policies = (await get(sim, '/v4/backup/query-backup-policy', { regionID: HD1, backupPolicyName: '-01-daily' })).body.returnObj
+    expect(policies.backupPolicyList.map((p: any) => p.backupPolicyName).sort()).toEqual(['db-01-daily', 'web-01-daily'])
   })
 })
 

@@ -17,7 +17,8 @@ import type { SimDurations } from './durations'
 import { resolveDurations } from './durations'
 import type { SimReply } from './envelope'
 import { failure, SimApiError } from './envelope'
-import { AUTH_ERROR, ERROR, upperCamelCode } from './error-codes'
+import type { ErrorCodeSpellings } from './error-codes'
+import { AUTH_ERROR, ERROR, respeller, upperCamelCode } from './error-codes'
 import { createEopVerifier } from './eop-verifier'
 import type { FaultConfig, FaultController } from './faults'
 import { createFaultController } from './faults'
@@ -62,6 +63,8 @@ export interface SimulatorOptions {
   dateWindowMs?: number
   /** How eop-date may be read (default Beijing wall-clock and UTC). */
   dateTimeZones?: ReadonlyArray<'beijing' | 'utc'>
+  /** Other spellings for the assumed error codes (error-codes.ts): proves a client does not depend on them. */
+  errorCodes?: ErrorCodeSpellings
 }
 
 export interface Simulator {
@@ -100,6 +103,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const faults = createFaultController(() => createPrng(seed ^ 0x5eed), options.faults ?? {})
   const calls = createCallLog()
   const idempotency = createIdempotencyStore()
+  const respell = respeller(options.errorCodes)
   const runtime: SimRuntime = { state: stateFromFixture(fixture, clock.now()), clock, durations, ids: createPrng(seed), faults }
   const verify = createEopVerifier({
     crypto,
@@ -121,7 +125,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   app.route('/_sim', createSimAdmin({ runtime, calls, reset, operations: SIM_OPERATIONS }))
 
   const serve = async (operation: SimOperation, c: Context): Promise<Response> => {
-    const reply = await handle(operation, c)
+    const reply = respelt(await handle(operation, c))
     calls.record({
       at: new Date(clock.now()).toISOString(),
       operation: operation.name,
@@ -188,6 +192,12 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       // A bug in the simulator: a 500 envelope, never a stack to the caller.
       return failure(ERROR.internal, `simulator error in ${operation.name}: ${(error as Error)?.message ?? String(error)}`, { httpStatus: 500 })
     }
+  }
+
+  const respelt = (reply: SimReply | 'dropped'): SimReply | 'dropped' => {
+    if (reply === 'dropped' || !reply.body.errorCode) return reply
+    const errorCode = respell(reply.body.errorCode)
+    return errorCode === reply.body.errorCode ? reply : { ...reply, body: { ...reply.body, errorCode, error: upperCamelCode(errorCode) } }
   }
 
   for (const operation of SIM_OPERATIONS) {

@@ -65,6 +65,19 @@ export interface SnapshotRecord {
   deleted?: { at: number; lifecycle: Lifecycle }
 }
 
+/**
+ * An ECS (云主机) snapshot: only what create-from-ecs-snapshot needs (doc api 18057 takes its id, not an EBS snapshot's;
+ * §8.8). The simulator serves no ECS snapshot API; they come from the fixture.
+ */
+export interface EcsSnapshotRecord {
+  snapshotID: string
+  regionID: string
+  instanceID: string
+  snapshotName: string
+  status: string
+  createdAt: number
+}
+
 export interface ImageRecord {
   imageID: string
   regionID: string
@@ -177,6 +190,7 @@ export interface SimState {
   instances: Map<string, InstanceRecord>
   disks: Map<string, DiskRecord>
   snapshots: Map<string, SnapshotRecord>
+  ecsSnapshots: Map<string, EcsSnapshotRecord>
   images: Map<string, ImageRecord>
   eips: Map<string, EipRecord>
   backupRepositories: Map<string, BackupRepositoryRecord>
@@ -194,6 +208,7 @@ export function emptyState(): SimState {
     instances: new Map(),
     disks: new Map(),
     snapshots: new Map(),
+    ecsSnapshots: new Map(),
     images: new Map(),
     eips: new Map(),
     backupRepositories: new Map(),

@@ -18,17 +18,19 @@ export { HD1, NM8, XN1 } from '../../lib/simulator/default-fixture-ids'
  */
 export async function startJobHarness(
   simulatorOptions: StartSimulatorOptions = {},
-  { fetch }: { fetch?: typeof globalThis.fetch } = {},
+  { fetch, wrapFetch }: { fetch?: typeof globalThis.fetch; wrapFetch?: (fetch: typeof globalThis.fetch) => typeof globalThis.fetch } = {},
 ) {
   const sim = await startSimulator({ port: 0, ...simulatorOptions })
   const endpoints = Object.fromEntries(CTYUN_SERVICES.map((service) => [service, sim.url])) as CtyunEndpoints
   // Retries fast, so a test with faults spends its time on the workflow, not on backoff. `fetch` lets a test watch
-  // the client's requests (e.g. how many are in flight).
+  // the client's requests (e.g. how many are in flight); `wrapFetch` lets it act between the client and the simulator
+  // (e.g. another caller that gets there first).
+  const baseFetch = fetch ?? globalThis.fetch
   const client = createCtyunClient({
     credentials: sim.credentials,
     endpoints,
     retry: { minDelayMs: 5, maxDelayMs: 20 },
-    ...(fetch ? { fetch } : {}),
+    ...(fetch || wrapFetch ? { fetch: wrapFetch ? wrapFetch(baseFetch) : baseFetch } : {}),
   })
   // One virtual time for the cloud and the engine: when the engine waits (a poll delay, a Retry interval), time
   // jumps and the simulator's lifecycles move on by as much, so a test takes milliseconds of waiting, not minutes.
@@ -49,6 +51,7 @@ export async function startJobHarness(
   return {
     sim,
     engine,
+    client,
     async run(workflow: string, input: unknown): Promise<RunRecord> {
       const { run } = await engine.start({ workflow, input })
       return engine.runToEnd(run.id)

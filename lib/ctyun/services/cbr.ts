@@ -1,12 +1,16 @@
 /**
  * CBR 云备份 (ctcbr-global, prefix `/v4/backup/`): policies, "execute now", tasks, backups (shared/ctyun-api.md §3.5).
- * Pagination params of these lists are not documented (§7): we send pageNo/pageSize and stop on a short page or the
- * per-API total (`backupPolicyTotal`, `bakupTaskCount` [sic], `backupSnapshotTotal`).
+ *
+ * Paging of these lists is not documented (§8.4): we send pageNo/pageSize, but do not trust the page size to be
+ * honoured (a short page is no end): lists are walked against the per-API total (`backupPolicyTotal`,
+ * `bakupTaskCount` [sic], `backupSnapshotTotal`), repeats dropped by id, until an empty page, a page with nothing new,
+ * or the total (paginate.ts paginateByTotal). `backupPolicyName` is a fuzzy (substring) filter (doc api 7966, 7967):
+ * the exact match is made here.
  */
 import type { CtyunCaller } from '../caller'
 import type { ProbeResult, WaitOptions } from '../wait'
 import { waitFor } from '../wait'
-import { countOf, paginateByPageNo } from '../paginate'
+import { countOf, paginateByTotal, type PagingEnd } from '../paginate'
 import { CtyunResourceFailedError } from '../errors'
 import { defined, requireParams } from './require-params'
 
@@ -41,37 +45,67 @@ export interface BackupSnapshot {
 /** Task status codes (doc api 7961 filter enum): Completed / Executing / Failed / Preparing / Canceling. */
 export const FAILED_BACKUP_TASK_STATUSES: readonly string[] = ['Failed', 'Canceling', 'Canceled', 'Cancelled']
 
+/**
+ * The Chinese status description (`backupTaskStatus`: "执行中，执行准备中，执行失败，执行完成，未知", doc api 7961) as a
+ * status code, for a task listed without `backupTaskStatusCode`. 未知 (unknown) maps to nothing: it stays pending.
+ */
+const STATUS_BY_DESCRIPTION: Readonly<Record<string, string>> = { 执行完成: 'Completed', 执行中: 'Executing', 执行失败: 'Failed', 执行准备中: 'Preparing', 取消中: 'Canceling' }
+
 type Filters = Record<string, string | number | boolean | undefined>
 
 const TASK_LIST_PATH = '/v4/backup/query-task-backup'
 
-/** Items per page this client asks the CBR lists for. */
+/** Items per page this client asks the CBR lists for (the server may use its own size, §8.4). */
 export const CBR_PAGE_SIZE = 50
 
 /** What a poll of a backup task says, from its listing (undefined: not listed yet). */
 export function taskProbeResult(task: BackupTask | undefined): ProbeResult<BackupTask> {
   if (!task) return { state: 'pending', status: 'not-found' }
-  const status = String(task.backupTaskStatusCode ?? 'unknown')
+  const description = typeof task.backupTaskStatus === 'string' ? task.backupTaskStatus.trim() : ''
+  const status = String(task.backupTaskStatusCode || STATUS_BY_DESCRIPTION[description] || description || 'unknown')
+  // Only Completed ends the wait well and only a failure status badly: anything else — the documented 未知 (unknown),
+  // a status added later — is pending (the wait's deadline, if any, ends it).
   if (status === 'Completed') return { state: 'done', status, value: task }
   if (FAILED_BACKUP_TASK_STATUSES.includes(status)) return { state: 'failed', status, value: task, reason: task.backupTaskErrMsg || undefined }
   return { state: 'pending', status, value: task }
 }
 
+interface CbrList<T> {
+  path: string
+  listKey: string
+  totalKeys: readonly string[]
+  idOf: (item: T) => string | undefined
+}
+
+const POLICY_LIST: CbrList<BackupPolicy> = { path: '/v4/backup/query-backup-policy', listKey: 'backupPolicyList', totalKeys: ['backupPolicyTotal'], idOf: (p) => p.backupPolicyID }
+const TASK_LIST: CbrList<BackupTask> = { path: TASK_LIST_PATH, listKey: 'backupTaskList', totalKeys: ['bakupTaskCount', 'backupTaskCount'], idOf: (t) => t.backupTaskID }
+const BACKUP_LIST: CbrList<BackupSnapshot> = { path: '/v4/backup/query-backup-snapshot', listKey: 'backupSnapshotList', totalKeys: ['backupSnapshotTotal'], idOf: (b) => b.backupSnapID }
+
 export function createCbrService(caller: CtyunCaller) {
-  function list<T>(path: string, listKey: string, totalKeys: string[], operation: string, params: { regionID: string; pageSize?: number } & Filters) {
+  /** Every item of a CBR list (see the header), stopping early at `budget()` pages if given. */
+  function walk<T>(spec: CbrList<T>, filters: Filters, { pageSize = CBR_PAGE_SIZE, budget }: { pageSize?: number; budget?: () => number } = {}): AsyncGenerator<T, PagingEnd, undefined> {
+    return paginateByTotal<T>(async (pageNo, size) => {
+      const reply = await caller.request<Record<string, unknown>>({ service: 'cbr', method: 'GET', path: spec.path, query: defined({ ...filters, pageNo, pageSize: size }) })
+      const items = reply?.[spec.listKey]
+      const total = spec.totalKeys.map((key) => countOf(reply?.[key])).find((n) => n !== undefined)
+      return { items: Array.isArray(items) ? (items as T[]) : [], totalCount: total }
+    }, { pageSize, idOf: spec.idOf, budget, what: `GET ${spec.path}` })
+  }
+
+  /** A list's items, with `backupPolicyName` matched exactly (the API's filter is a substring match, §8.4). */
+  async function* list<T extends object>(spec: CbrList<T>, operation: string, params: { regionID: string; pageSize?: number; backupPolicyName?: string } & Filters): AsyncGenerator<T, void, undefined> {
     requireParams(operation, params, ['regionID'])
-    const { pageSize = CBR_PAGE_SIZE, ...filters } = params
-    return paginateByPageNo<T>(async (pageNo, size) => {
-      const reply = await caller.request<Record<string, unknown>>({ service: 'cbr', method: 'GET', path, query: defined({ ...filters, pageNo, pageSize: size }) })
-      const total = totalKeys.map((key) => countOf(reply?.[key])).find((n) => n !== undefined)
-      return { items: (reply?.[listKey] ?? []) as T[], totalCount: total }
-    }, { pageSize })
+    const { pageSize, ...filters } = params
+    for await (const item of walk(spec, filters, { pageSize })) {
+      if (params.backupPolicyName !== undefined && (item as { backupPolicyName?: unknown }).backupPolicyName !== params.backupPolicyName) continue
+      yield item
+    }
   }
 
   async function findTask(params: { regionID: string; backupTaskID: string; backupSrcInstanceID?: string }): Promise<BackupTask | undefined> {
     // The doc lists no backupTaskID filter (api 7961), so filter by instance (if known) and match here.
     const filters = { regionID: params.regionID, backupSrcInstanceID: params.backupSrcInstanceID }
-    for await (const task of list<BackupTask>(TASK_LIST_PATH, 'backupTaskList', ['bakupTaskCount', 'backupTaskCount'], 'cbr.findTask', filters)) {
+    for await (const task of list(TASK_LIST, 'cbr.findTask', filters)) {
       if (task.backupTaskID === params.backupTaskID) return task
     }
     return undefined
@@ -79,23 +113,21 @@ export function createCbrService(caller: CtyunCaller) {
 
   /**
    * A region's tasks from one unfiltered listing (one call can answer for many tasks), reading at most `maxPages()`
-   * pages — asked after every page, as the caller's needs may grow meanwhile — and stopping early once `enough`.
+   * pages — asked before every page, as the caller's needs may grow meanwhile — and stopping early once `enough`.
    * The order of the list is not documented, so `complete` says whether the whole list was read.
    */
   async function scanTasks(params: { regionID: string; maxPages: () => number; enough?: (found: ReadonlyMap<string, BackupTask>) => boolean }): Promise<{ found: Map<string, BackupTask>; complete: boolean }> {
     requireParams('cbr.scanTasks', params, ['regionID'])
     const found = new Map<string, BackupTask>()
-    const pageSize = CBR_PAGE_SIZE
-    for (let pageNo = 1, seen = 0; pageNo <= Math.max(1, params.maxPages()); pageNo++) {
-      const reply = await caller.request<Record<string, unknown>>({ service: 'cbr', method: 'GET', path: TASK_LIST_PATH, query: { regionID: params.regionID, pageNo, pageSize } })
-      const items = (reply?.backupTaskList ?? []) as BackupTask[]
-      for (const task of items) found.set(task.backupTaskID, task)
-      seen += items.length
-      const total = countOf(reply?.bakupTaskCount) ?? countOf(reply?.backupTaskCount)
-      if (items.length < pageSize || (total !== undefined && seen >= total)) return { found, complete: true }
-      if (params.enough?.(found)) break
+    let stop = false
+    // The budget is asked before each page: `enough` ends the walk (incomplete) once every wanted task is found.
+    const tasks = walk(TASK_LIST, { regionID: params.regionID }, { budget: () => (stop ? 0 : params.maxPages()) })
+    for (;;) {
+      const next = await tasks.next()
+      if (next.done) return { found, complete: next.value.complete }
+      found.set(next.value.backupTaskID, next.value)
+      stop = params.enough?.(found) ?? false
     }
-    return { found, complete: false }
   }
 
   /**
@@ -115,7 +147,7 @@ export function createCbrService(caller: CtyunCaller) {
   return {
     /** GET `/v4/backup/query-backup-policy` (doc api 7966). */
     listPolicies: (params: { regionID: string; backupSrcInstanceID?: string; backupPolicyName?: string; backupPolicyID?: string; backupPolicyStatus?: string; queryContent?: string; pageSize?: number }) =>
-      list<BackupPolicy>('/v4/backup/query-backup-policy', 'backupPolicyList', ['backupPolicyTotal'], 'cbr.listPolicies', params),
+      list(POLICY_LIST, 'cbr.listPolicies', params),
     /** POST `/v4/backup/action-backup-policy` with `backupPolicyOp` 3 = 立即执行 (doc api 7965): the new task's id. */
     async executePolicy(params: { regionID: string; backupPolicyID: string; backupMode?: 0 | 1 }): Promise<{ backupTaskID: string }> {
       requireParams('cbr.executePolicy', params, ['regionID', 'backupPolicyID'])
@@ -128,10 +160,10 @@ export function createCbrService(caller: CtyunCaller) {
     },
     /** GET `/v4/backup/query-task-backup` (doc api 7961). */
     listTasks: (params: { regionID: string; backupSrcInstanceID?: string; backupTaskStatus?: string; queryContent?: string; pageSize?: number }) =>
-      list<BackupTask>(TASK_LIST_PATH, 'backupTaskList', ['bakupTaskCount', 'backupTaskCount'], 'cbr.listTasks', params),
+      list(TASK_LIST, 'cbr.listTasks', params),
     /** GET `/v4/backup/query-backup-snapshot` (doc api 7967): the backups (云备份快照). */
     listBackups: (params: { regionID: string; backupPolicyID?: string; backupPolicyName?: string; backupSrcInstanceID?: string; backupStorageID?: string; backupSnapStatus?: string; queryContent?: string; pageSize?: number }) =>
-      list<BackupSnapshot>('/v4/backup/query-backup-snapshot', 'backupSnapshotList', ['backupSnapshotTotal'], 'cbr.listBackups', params),
+      list(BACKUP_LIST, 'cbr.listBackups', params),
     findTask,
     scanTasks,
     findTasks,

@@ -96,6 +96,23 @@ describe('ebs service', () => {
     expect(h.sent('/v4/ebs_snapshot/list-ebs-snap')[1]!.rawQuery).toBe('diskID=d-1&maxResults=100&nextToken=n1&regionID=r1')
   })
 
+  it('drops repeated snapshots (a first page that held everything, then a token that repeats) and stops there', async () => {
+    // maxResults counts only with nextToken (doc api 7909, §8.7): the first reply may hold every snapshot.
+    const all = [{ snapshotID: 's-a' }, { snapshotID: 's-b' }, { snapshotID: 's-c' }]
+    h.route({ '/v4/ebs_snapshot/list-ebs-snap': (r) => ok(r.query.get('nextToken') === 'n1' ? { snapshotList: all.slice(1), nextToken: 'n2' } : { snapshotList: all, nextToken: 'n1' }) })
+    const snaps = await collect(h.client.ebs.listSnapshots({ regionID: 'r1', diskID: 'd-1' }))
+    expect(snaps.map((s) => s.snapshotID)).toEqual(['s-a', 's-b', 's-c'])
+    expect(h.sent('/v4/ebs_snapshot/list-ebs-snap')).toHaveLength(2)
+  })
+
+  it('waits at least as long as TF for a snapshot to become available: 15 minutes by default (30 s × 30, §8.9)', async () => {
+    h.route({ '/v4/ebs_snapshot/list-ebs-snap': (_r, n) => ok({ snapshotList: [{ snapshotID: 's-slow', snapshotStatus: n < 30 ? 'creating' : 'available' }] }) })
+    expect(await h.client.ebs.waitForSnapshot({ regionID: 'r1', snapshotID: 's-slow' }, h.wait)).toMatchObject({ snapshotStatus: 'available' })
+    expect(h.waitDelays.reduce((sum, ms) => sum + ms, 0)).toBeGreaterThan(600_000) // past the old 10-minute default
+    h.route({ '/v4/ebs_snapshot/list-ebs-snap': ok({ snapshotList: [{ snapshotID: 's-stuck', snapshotStatus: 'creating' }] }) })
+    await expect(h.client.ebs.waitForSnapshot({ regionID: 'r1', snapshotID: 's-stuck' }, h.wait)).rejects.toMatchObject({ name: 'CtyunWaitTimeoutError', waitedMs: 900_000 })
+  })
+
   it('deletes snapshots with a JSON body', async () => {
     h.route({ '/v4/ebs_snapshot/delete-ebs-snap': ok({ snapshotJobID: 'j-d', notFoundList: [] }) })
     expect(await h.client.ebs.deleteSnapshots({ regionID: 'r1', diskID: 'd-1', snapshotIDs: ['s-1'] })).toMatchObject({ snapshotJobID: 'j-d' })

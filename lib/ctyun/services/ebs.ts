@@ -11,8 +11,9 @@
  * to make a name of its own (the nightly job uses `<prefix>-<run id>`).
  */
 import type { CtyunCaller } from '../caller'
+import { TF_WAITS } from '../poll-schedule'
 import type { ProbeResult, WaitOptions } from '../wait'
-import { waitFor } from '../wait'
+import { DEFAULT_WAIT_MS, waitFor } from '../wait'
 import { countOf, paginateByPageNo, paginateByToken } from '../paginate'
 import { isOutcomeUnknown, mayBeStateRefusal } from '../call-outcome'
 import { CtyunInputError, CtyunResourceFailedError } from '../errors'
@@ -111,6 +112,9 @@ const BUSY_ROUNDS = 3
 // Letter first: TF says 只能以英文字母开头, CAT also allows a digit; the stricter rule holds on both (§8.10).
 const SNAPSHOT_NAME = /^[A-Za-z][A-Za-z0-9_-]{1,62}$/
 
+/** Default deadline for a snapshot to become available: never below TF's 15 min (§8.9). */
+const SNAPSHOT_WAIT_MS = Math.max(DEFAULT_WAIT_MS, TF_WAITS.snapshotAvailableMs)
+
 export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType<typeof createOrdersService>; jobs: ReturnType<typeof createJobsService> }) {
   async function listDisksPage(params: ListDisksParams, pageNo: number, pageSize: number) {
     const { pageSize: _ignored, ...filters } = params
@@ -187,6 +191,8 @@ export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType
     throw new CtyunResourceFailedError({ resource: `snapshot ${params.snapshotName} of disk ${params.diskID}`, status: 'unknown', reason: 'the create reply had neither snapshotJobID nor an order id' })
   }
 
+  // `maxResults` is ignored unless `nextToken` is sent (doc api 7909, §8.7), so a first page may hold every snapshot
+  // and a later one repeat some: repeats are dropped by snapshotID.
   async function* snapshotsOf(params: ListSnapshotsParams) {
     const { maxResults = 100, ...filters } = params
     yield* paginateByToken<Snapshot>(async (nextToken) => {
@@ -194,7 +200,7 @@ export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType
         service: 'ebs', method: 'GET', path: '/v4/ebs_snapshot/list-ebs-snap', query: defined({ ...filters, maxResults, nextToken }),
       })
       return { items: (reply?.snapshotList ?? []) as Snapshot[], nextToken: reply?.nextToken as string | undefined }
-    })
+    }, { idOf: (snapshot) => snapshot.snapshotID })
   }
 
   /** GET `/v4/ebs_snapshot/list-ebs-snap`, following `nextToken` (this API has no pageNo). */
@@ -277,12 +283,15 @@ export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType
     return snapshotProbeResult(await getSnapshot(params))
   }
 
-  /** One poll of the creation (order or job) until the snapshot id is known. */
-  async function probeSnapshotCreation(params: { regionID: string; creation: SnapshotCreation }): Promise<ProbeResult<{ snapshotID: string }>> {
+  /**
+   * One poll of the creation (order or job) until the snapshot id is known. `doneWithoutIds`: an order's polls so far
+   * that said 完成 without ids (orders.probeOrder; the result carries the new count).
+   */
+  async function probeSnapshotCreation(params: { regionID: string; creation: SnapshotCreation; doneWithoutIds?: number }): Promise<ProbeResult<{ snapshotID: string }> & { doneWithoutIds?: number }> {
     const { creation } = params
     if (creation.flow === 'adopted') return { state: 'done', status: 'adopted', value: { snapshotID: creation.snapshotID } }
     if (creation.flow === 'order') {
-      const order = await deps.orders.probeOrder({ masterOrderID: creation.masterOrderID })
+      const order = await deps.orders.probeOrder({ masterOrderID: creation.masterOrderID, doneWithoutIds: params.doneWithoutIds })
       return { ...order, value: order.state === 'done' ? { snapshotID: order.value!.resourceIDs[0]! } : undefined }
     }
     const job = await deps.jobs.probeJob({ regionID: params.regionID, jobID: creation.snapshotJobID })
@@ -303,20 +312,26 @@ export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType
     deleteSnapshots,
     probeSnapshot,
     probeSnapshotCreation,
+    /** Waits for `available`: by default at least as long as TF (30 s × 30 = 15 min, §8.9). */
     waitForSnapshot: (params: { regionID: string; snapshotID: string }, options?: WaitOptions) =>
-      waitFor(() => probeSnapshot(params), `snapshot ${params.snapshotID} → available`, { initialDelayMs: 3_000, maxDelayMs: 30_000, ...options }),
+      waitFor(() => probeSnapshot(params), `snapshot ${params.snapshotID} → available`, { initialDelayMs: 3_000, maxDelayMs: 30_000, timeoutMs: SNAPSHOT_WAIT_MS, ...options }),
     /**
      * Create (waiting out a disk busy with an earlier snapshot's creation or deletion, within `options.timeoutMs` per
-     * wait), follow the order or job to the id, then wait for `available`.
+     * wait), follow the order or job to the id, then wait for `available` (deadlines at least TF's, §8.9).
      */
     async createSnapshotAndWait(params: CreateSnapshotParams, options: WaitOptions = {}): Promise<Snapshot> {
       const creation = await createWhenDiskIdle(params, options)
+      let doneWithoutIds = 0
       const { snapshotID } = await waitFor(
-        () => probeSnapshotCreation({ regionID: params.regionID, creation }),
+        async () => {
+          const result = await probeSnapshotCreation({ regionID: params.regionID, creation, doneWithoutIds })
+          doneWithoutIds = result.doneWithoutIds ?? doneWithoutIds
+          return result
+        },
         creationName(creation),
-        { initialDelayMs: 2_000, maxDelayMs: 10_000, ...options },
+        { initialDelayMs: 2_000, maxDelayMs: 10_000, timeoutMs: Math.max(DEFAULT_WAIT_MS, TF_WAITS.orderMs, TF_WAITS.jobMs), ...options },
       )
-      return waitFor(() => probeSnapshot({ regionID: params.regionID, snapshotID }), `snapshot ${snapshotID} → available`, { initialDelayMs: 3_000, ...options })
+      return waitFor(() => probeSnapshot({ regionID: params.regionID, snapshotID }), `snapshot ${snapshotID} → available`, { initialDelayMs: 3_000, timeoutMs: SNAPSHOT_WAIT_MS, ...options })
     },
   }
 }

@@ -3,8 +3,9 @@
  * stop/start) and the ECS async result (shared/ctyun-api.md §3.1).
  */
 import type { CtyunCaller } from '../caller'
+import { TF_WAITS } from '../poll-schedule'
 import type { ProbeResult, ProbeState, WaitOptions } from '../wait'
-import { waitFor } from '../wait'
+import { DEFAULT_WAIT_MS, waitFor } from '../wait'
 import { requireParams } from './require-params'
 
 export interface JobInfo {
@@ -63,6 +64,6 @@ export function createJobsService(caller: CtyunCaller) {
     asyncResult,
     probeJob,
     waitForJob: (params: { regionID: string; jobID: string }, options?: WaitOptions) =>
-      waitFor(() => probeJob(params), `job ${params.jobID} → resource id`, { initialDelayMs: 2_000, maxDelayMs: 10_000, ...options }),
+      waitFor(() => probeJob(params), `job ${params.jobID} → resource id`, { initialDelayMs: 2_000, maxDelayMs: 10_000, timeoutMs: Math.max(DEFAULT_WAIT_MS, TF_WAITS.jobMs), ...options }),
   }
 }

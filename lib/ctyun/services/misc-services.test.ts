@@ -23,14 +23,27 @@ describe('ecs', () => {
 describe('cda', () => {
   it('lists gateways with GET + query (doc) by default and reads lineGatewayList', async () => {
     h.route({ '/v4/cda/gateway/list': ok({ lineGatewayList: [{ vrfName: 'gw-1' }], totalCount: 1 }) })
-    expect((await collect(h.client.cda.listGateways({ account: 'ops@example.com' }))).map((g) => g.vrfName)).toEqual(['gw-1'])
-    expect(h.sent('/v4/cda/gateway/list')[0]).toMatchObject({ method: 'GET', rawQuery: 'account=ops%40example.com&pageNo=1&pageSize=50' })
+    expect((await collect(h.client.cda.listGateways({ account: 'ops@example.com', regionID: 'r1' }))).map((g) => g.vrfName)).toEqual(['gw-1'])
+    expect(h.sent('/v4/cda/gateway/list')[0]).toMatchObject({ method: 'GET', rawQuery: 'account=ops%40example.com&pageNo=1&pageSize=50&regionID=r1' })
   })
 
   it('can send the seed page style: POST with page and pageNo', async () => {
     h.route({ '/v4/cda/gateway/list': ok({ lineGatewayList: [], totalCount: 0 }) })
-    await collect(h.client.cda.listGateways({ account: 'a@b.c', style: 'post', pageSize: 10 }))
-    expect(h.sent('/v4/cda/gateway/list')[0]).toMatchObject({ method: 'POST', json: { account: 'a@b.c', page: 1, pageNo: 1, pageSize: 10 } })
+    await collect(h.client.cda.listGateways({ account: 'a@b.c', regionID: 'r1', style: 'post', pageSize: 10 }))
+    expect(h.sent('/v4/cda/gateway/list')[0]).toMatchObject({ method: 'POST', json: { account: 'a@b.c', regionID: 'r1', page: 1, pageNo: 1, pageSize: 10 } })
+  })
+
+  it('refuses a listing without regionID, naming the field, before sending (required in practice, §8.5)', async () => {
+    await expect((async () => collect(h.client.cda.listGateways({ account: 'a@b.c' } as never)))()).rejects.toMatchObject({ name: 'CtyunInputError', field: 'regionID' })
+    expect(h.server.requests).toHaveLength(0)
+  })
+
+  it("reads TF's flat reply: one gateway's fields at the top level of the envelope (§8.5)", async () => {
+    h.route({ '/v4/cda/gateway/list': { body: { statusCode: 800, message: 'success', description: '成功', errorCode: '', count: 1, fuid: 'gw-9', vrfName: 'gw-9', accessPoint: '上海', account: 'a@b.c' } } })
+    const gateways = await collect(h.client.cda.listGateways({ account: 'a@b.c', regionID: 'r1' }))
+    expect(gateways).toEqual([{ fuid: 'gw-9', vrfName: 'gw-9', accessPoint: '上海', account: 'a@b.c' }])
+    h.route({ '/v4/cda/gateway/list': ok({ fuid: 'gw-8', accessPoint: '北京' }) })
+    expect((await collect(h.client.cda.listGateways({ account: 'a@b.c', regionID: 'r1' }))).map((g) => g.vrfName)).toEqual(['gw-8'])
   })
 })
 
@@ -51,7 +64,19 @@ describe('orders', () => {
 
   it('keeps waiting while 完成 has no ids yet', async () => {
     h.route({ '/v4/ecs/order/query-uuid': ok({ orderStatus: '3', instanceIDList: [] }) })
-    expect(await h.client.orders.probeOrder({ masterOrderID: 'm' })).toMatchObject({ state: 'pending', status: '3 完成 (no resource ids yet)' })
+    expect(await h.client.orders.probeOrder({ masterOrderID: 'm' })).toMatchObject({ state: 'pending', status: '3 完成 (no resource ids yet)', doneWithoutIds: 1 })
+  })
+
+  it('polls an order that says 完成 without ids 3 more times, then fails with a reason (TF OrderLoop, §8.9)', async () => {
+    h.route({ '/v4/ecs/order/query-uuid': ok({ orderStatus: '3', instanceIDList: [] }) })
+    const error = await h.client.orders.waitForOrder({ masterOrderID: 'm-9' }, h.wait).catch((e: unknown) => e)
+    expect(error).toMatchObject({ name: 'CtyunResourceFailedError', message: expect.stringMatching(/m-9 reported 3 完成 with no resource ids on 4 polls/) })
+    expect(h.sent('/v4/ecs/order/query-uuid')).toHaveLength(4)
+  })
+
+  it('takes the ids when they arrive on the last of those polls', async () => {
+    h.route({ '/v4/ecs/order/query-uuid': (_r, n) => ok({ orderStatus: '3', instanceIDList: n < 3 ? [] : ['res-1'] }) })
+    expect(await h.client.orders.waitForOrder({ masterOrderID: 'm' }, h.wait)).toMatchObject({ resourceIDs: ['res-1'] })
   })
 })
 

@@ -3,8 +3,9 @@
  * `masterOrderID`; the resource ids come from the order query (shared/ctyun-api.md §3.1).
  */
 import type { CtyunCaller } from '../caller'
+import { EMPTY_DONE_ORDER_POLLS, TF_WAITS } from '../poll-schedule'
 import type { ProbeResult, WaitOptions } from '../wait'
-import { waitFor } from '../wait'
+import { DEFAULT_WAIT_MS, waitFor } from '../wait'
 import { requireParams } from './require-params'
 
 export interface OrderStatus {
@@ -15,6 +16,9 @@ export interface OrderStatus {
   resourceType?: string
   raw: Record<string, unknown>
 }
+
+/** A poll of an order, with the count of polls that saw 3 (完成) without resource ids so far (probeOrder). */
+export type OrderProbeResult = ProbeResult<OrderStatus> & { doneWithoutIds: number }
 
 /** Order status enum (TF internal/business/order_const.go). */
 export const ORDER_STATUS_NAMES: Readonly<Record<string, string>> = {
@@ -47,23 +51,41 @@ export function createOrdersService(caller: CtyunCaller) {
     }
   }
 
-  /** One poll: done with the resource ids when status 3 and ids are present (TF OrderLoop). */
-  async function probeOrder(params: { masterOrderID: string; pendingStatuses?: readonly string[] }): Promise<ProbeResult<OrderStatus>> {
+  /**
+   * One poll: done with the resource ids when status 3 and ids are present (TF OrderLoop). A 3 (完成) without ids is
+   * polled EMPTY_DONE_ORDER_POLLS more times, then fails: `doneWithoutIds` counts such polls before this one (the
+   * caller keeps it, e.g. in a wait's handle) and the result carries the new count.
+   */
+  async function probeOrder(params: { masterOrderID: string; pendingStatuses?: readonly string[]; doneWithoutIds?: number }): Promise<OrderProbeResult> {
     const order = await queryOrder(params)
     const pending = params.pendingStatuses ?? DEFAULT_PENDING_ORDER_STATUSES
+    const before = params.doneWithoutIds ?? 0
     if (order.orderStatus === '3') {
-      // TF polls a few more times when 完成 arrives before the id list is filled.
-      return order.resourceIDs.length > 0 ? { state: 'done', status: describe('3'), value: order } : { state: 'pending', status: '3 完成 (no resource ids yet)', value: order }
+      if (order.resourceIDs.length > 0) return { state: 'done', status: describe('3'), value: order, doneWithoutIds: before }
+      const seen = before + 1
+      if (seen > EMPTY_DONE_ORDER_POLLS) {
+        return { state: 'failed', status: describe('3'), value: order, doneWithoutIds: seen, reason: `order ${params.masterOrderID} reported 3 完成 with no resource ids on ${seen} polls in a row, so the resource's id cannot be known` }
+      }
+      return { state: 'pending', status: '3 完成 (no resource ids yet)', value: order, doneWithoutIds: seen }
     }
-    if (pending.includes(order.orderStatus)) return { state: 'pending', status: describe(order.orderStatus), value: order }
-    return { state: 'failed', status: describe(order.orderStatus), value: order }
+    if (pending.includes(order.orderStatus)) return { state: 'pending', status: describe(order.orderStatus), value: order, doneWithoutIds: before }
+    return { state: 'failed', status: describe(order.orderStatus), value: order, doneWithoutIds: before }
+  }
+
+  /** Polls the order until it has resource ids (at least TF's 5 s × 60), counting empty 完成 polls. */
+  function waitForOrder(params: { masterOrderID: string; pendingStatuses?: readonly string[] }, options?: WaitOptions): Promise<OrderStatus> {
+    let doneWithoutIds = 0
+    const probe = async () => {
+      const result = await probeOrder({ ...params, doneWithoutIds })
+      doneWithoutIds = result.doneWithoutIds
+      return result
+    }
+    return waitFor(probe, `order ${params.masterOrderID} → resource ids`, { initialDelayMs: 2_000, maxDelayMs: 10_000, timeoutMs: Math.max(DEFAULT_WAIT_MS, TF_WAITS.orderMs), ...options })
   }
 
   return {
     queryOrder,
     probeOrder,
-    /** Polls the order until it has resource ids. */
-    waitForOrder: (params: { masterOrderID: string; pendingStatuses?: readonly string[] }, options?: WaitOptions) =>
-      waitFor(() => probeOrder(params), `order ${params.masterOrderID} → resource ids`, { initialDelayMs: 2_000, maxDelayMs: 10_000, ...options }),
+    waitForOrder,
   }
 }

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createCtyunClient } from '../../ctyun/client'
+import { fail, ok } from '../../ctyun/testing/test-server'
+import { useClientHarness } from '../../ctyun/testing/use-client-harness'
 import { startSimulator, type RunningSimulator } from '../../simulator/server'
 import { createEngine } from '../create-engine'
 import type { WorkflowDefinition } from '../interpreter/definition'
@@ -214,3 +216,46 @@ describe('ctyun actions against the simulator', () => {
   }
 })
 
+
+// An order that says 3 (完成) but never lists the resource's id is polled 3 more times, then fails (TF OrderLoop, §8.9),
+// in the engine's waits too: the count lives in the wait's handle, so it survives a suspension.
+describe('an order done without resource ids', () => {
+  const h = useClientHarness()
+  const context = { clientToken: 'tok-1', runId: 'r', state: 'S', signal: new AbortController().signal, deadline: Date.now() + 60_000 }
+
+  async function probeUntilSettled(resource: string, input: Record<string, unknown>): Promise<{ polls: number; error: unknown }> {
+    const action = registerCtyunActions(createActionRegistry(), h.client).resolve(resource)
+    if (action?.kind !== 'sync') throw new Error(`${resource} is not a sync action`)
+    let handle: unknown = await action.start(input, context)
+    for (let polls = 1; polls <= 20; polls++) {
+      try {
+        const outcome = await action.probe(handle, context)
+        if (outcome.state !== 'pending') return { polls, error: undefined }
+        handle = outcome.handle ?? handle
+      } catch (error) {
+        return { polls, error }
+      }
+    }
+    return { polls: 20, error: undefined }
+  }
+
+  const orderDoneWithoutIds = ok({ orderStatus: '3', instanceIDList: [] })
+
+  it('fails a snapshot wait after 3 more polls, naming the order', async () => {
+    h.route({
+      '/v4/ebs_snapshot/create-ebs-snap': fail('ebs.order.inProgress', '订单处理中', { returnObj: { masterOrderID: 'mo-1', masterOrderNO: 'no-1', regionID: 'r1' } }),
+      '/v4/ebs_snapshot/list-ebs-snap': ok({ snapshotList: [] }),
+      '/v4/ecs/order/query-uuid': orderDoneWithoutIds,
+    })
+    const { error } = await probeUntilSettled('ctyun:ebs:createSnapshot.sync', { regionID: 'r1', diskID: 'd-1', snapshotName: 'nightly-1', retentionPolicy: 'forever' })
+    expect(error).toMatchObject({ name: 'CtyunResourceFailedError', message: expect.stringContaining('mo-1') })
+    expect(h.sent('/v4/ecs/order/query-uuid')).toHaveLength(4)
+  })
+
+  it('fails an EIP create wait after 3 more polls', async () => {
+    h.route({ '/v4/eip/create': fail('Openapi.Order.Inprogress', '订单处理中', { returnObj: { masterOrderID: 'mo-2' } }), '/v4/ecs/order/query-uuid': orderDoneWithoutIds })
+    const { error } = await probeUntilSettled('ctyun:eip:createEip.sync', { regionID: 'r1', name: 'eip-a', cycleType: 'on_demand' })
+    expect(error).toMatchObject({ name: 'CtyunResourceFailedError', message: expect.stringContaining('no resource ids on 4 polls') })
+    expect(h.sent('/v4/ecs/order/query-uuid')).toHaveLength(4)
+  })
+})

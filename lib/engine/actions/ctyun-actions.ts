@@ -4,6 +4,7 @@ import { collect } from '../../ctyun/paginate'
 import { RESOURCE_SCHEDULE } from '../../ctyun/poll-schedule'
 import { backupTaskWait } from './backup-task-wait'
 import type { CtyunActionName } from './ctyun-action-names'
+import { imageCopyWait } from './image-copy-wait'
 import { createPollGroups } from './poll-groups'
 import type { ActionContext, ActionRegistry, ProbeOutcome, SyncAction } from './registry'
 import { snapshotWait } from './snapshot-wait'
@@ -66,38 +67,24 @@ export function registerCtyunActions(registry: ActionRegistry, client: CtyunClie
   call('image:listImages', (input) => collect(client.image.listImages(input as never)))
   call('image:getImage', (input) => client.image.getImage(input as never))
   call('image:listCopyDestinations', (input) => client.image.listCopyDestinations(input as never))
-  // Copies take no clientToken and return nothing; the copy is found by name in the destination. A resumed run
-  // (or a retry) that finds the copy already there does not copy again.
-  const copy = (name: 'copyImageToRegion' | 'copyImage') =>
-    sync<{ destinationRegionID: string; imageName: string }>(`image:${name}`, {
-      async start(input) {
-        const destinationRegionID = String(name === 'copyImage' ? input.regionID : input.destinationRegionID)
-        const imageName = String(input.imageName)
-        const existing = await client.image.probeImageCopy({ destinationRegionID, imageName })
-        if (existing.status === 'not-found' || existing.state === 'failed') await client.image[name](input as never)
-        return { destinationRegionID, imageName }
-      },
-      async probe(handle) {
-        return orFail(await client.image.probeImageCopy(handle), `image copy "${handle.imageName}" in ${handle.destinationRegionID}`)
-      },
-    })
-  copy('copyImageToRegion')
-  copy('copyImage')
+  // Copies take no clientToken and return nothing: found by name in the destination, decided from its state.
+  sync('image:copyImageToRegion', imageCopyWait(client, 'cross-region'))
+  sync('image:copyImage', imageCopyWait(client, 'same-region'))
 
   // ——— EIP (弹性 IP) ———
   call('eip:getEip', (input) => client.eip.getEip(input as never))
   call('eip:listEips', (input) => collect(client.eip.listEips(input as never)))
   call('eip:deleteEip', (input, context) => client.eip.deleteEip({ ...(input as never as { regionID: string; eipID: string }), clientToken: context.clientToken }))
-  sync<{ regionID: string; masterOrderID: string; eipID?: string }>('eip:createEip', {
+  sync<{ regionID: string; masterOrderID: string; eipID?: string; doneWithoutIds?: number }>('eip:createEip', {
     async start(input, context) {
       const order = await client.eip.createEip({ ...(input as never as Parameters<CtyunClient['eip']['createEip']>[0]), clientToken: context.clientToken })
       return { regionID: String(input.regionID), masterOrderID: order.masterOrderID, ...(order.eipID ? { eipID: order.eipID } : {}) }
     },
     async probe(handle) {
       if (handle.eipID) return { state: 'done', status: 'created', value: { eipID: handle.eipID, masterOrderID: handle.masterOrderID } }
-      const order = await client.orders.probeOrder({ masterOrderID: handle.masterOrderID })
+      const order = await client.orders.probeOrder({ masterOrderID: handle.masterOrderID, doneWithoutIds: handle.doneWithoutIds })
       if (order.state === 'failed') throw failed(`order ${handle.masterOrderID}`, order)
-      if (order.state === 'pending') return { state: 'pending', status: order.status }
+      if (order.state === 'pending') return { state: 'pending', status: order.status, ...(order.doneWithoutIds ? { handle: { ...handle, doneWithoutIds: order.doneWithoutIds } } : {}) }
       return { state: 'done', status: order.status, value: { eipID: order.value!.resourceIDs[0], masterOrderID: handle.masterOrderID } }
     },
   })

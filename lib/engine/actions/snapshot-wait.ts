@@ -40,6 +40,8 @@ export interface SnapshotWaitHandle {
   waitedMs?: number
   /** When the create was sent (poll-groups' clock): no listing from before then says anything about this snapshot. */
   startedAt?: number
+  /** Polls of the order that said 完成 without ids (orders.probeOrder gives up after a few, §8.9). */
+  doneWithoutIds?: number
 }
 
 /**
@@ -142,9 +144,9 @@ export function snapshotWait(client: CtyunClient, groups: PollGroups) {
       let all: Snapshot[] | undefined
       if (shared) ({ snapshot, all } = await listed(handle))
       if (!snapshot && !snapshotID) {
-        const created = await client.ebs.probeSnapshotCreation({ regionID: handle.regionID, creation })
+        const created = await client.ebs.probeSnapshotCreation({ regionID: handle.regionID, creation, doneWithoutIds: handle.doneWithoutIds })
         if (created.state === 'failed') throw failed(creationName(creation), created)
-        if (created.state === 'pending') return waitMore({ state: 'pending', status: `creating (${created.status})` }, handle, schedule)
+        if (created.state === 'pending') return waitMore({ state: 'pending', status: `creating (${created.status})` }, { ...handle, ...(created.doneWithoutIds ? { doneWithoutIds: created.doneWithoutIds } : {}) }, schedule)
         snapshotID = created.value!.snapshotID
         if (!all) return waitMore({ state: 'pending', status: 'snapshot id known' }, { ...handle, snapshotID }, RESOURCE_SCHEDULE)
         snapshot = all.find((s) => s.snapshotID === snapshotID)

@@ -15,6 +15,8 @@ describe('toTaskError maps CTyun errors to stable ASL names', () => {
   const cases: Array<[string, unknown, string]> = [
     ['throttled business error', new CtyunApiError({ errorCode: 'Openapi.RequestLimitExceeded', statusCode: 900, detail: '' }), 'Ctyun.Throttled'],
     ['HTTP 429', new CtyunHttpError({ status: 429, excerpt: '' }), 'Ctyun.Throttled'],
+    ['an unknown code whose message says throttled', new CtyunApiError({ errorCode: 'Openapi.Flow.Control', statusCode: 900, detail: '请求过于频繁' }), 'Ctyun.Throttled'],
+    ['a code the client marked throttled (CTYUN_THROTTLE_CODES)', new CtyunApiError({ errorCode: 'Ecs.Busy', statusCode: 900, detail: '', throttled: true }), 'Ctyun.Throttled'],
     ['not found spelled notExists', new CtyunApiError({ errorCode: 'ebs.ebsInfo.notExists', statusCode: 900, detail: '' }), 'Ctyun.NotFound'],
     ['not found spelled NotFound', new CtyunApiError({ errorCode: 'Image.NotFound', statusCode: 900, detail: '' }), 'Ctyun.NotFound'],
     ['other business error keeps its errorCode', new CtyunApiError({ errorCode: 'Ebs.Snapshot.QuotaExceeded', statusCode: 900, detail: '' }), 'Ebs.Snapshot.QuotaExceeded'],

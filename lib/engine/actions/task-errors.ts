@@ -8,6 +8,7 @@ import {
   CtyunTimeoutError,
   CtyunWaitTimeoutError,
 } from '../../ctyun/errors'
+import { isThrottledError } from '../../ctyun/retry'
 import { StatesError } from '../language'
 
 /**
@@ -28,8 +29,6 @@ export const TaskErrorNames = {
   UnknownResource: 'ctflow.UnknownResource',
 } as const
 
-// Shared decision (all helpers): throttling is statusCode 900 + Openapi.RequestLimitExceeded, or HTTP 429.
-const THROTTLE_CODES = new Set(['Openapi.RequestLimitExceeded'])
 // CTyun spells "not found" per service (ebs.ebsInfo.notExists, Image.NotFound, …): match the common spellings.
 const NOT_FOUND = /(notexist|not_?found|nosuch|doesnotexist)/i
 
@@ -37,17 +36,20 @@ const NOT_FOUND = /(notexist|not_?found|nosuch|doesnotexist)/i
  * Turns anything an action threw into the ASL `{ error, cause }` pair. Causes are the errors' messages, which lib/ctyun
  * builds without secrets (method, path, request id, CTyun's description).
  *
- * @example toTaskError(new CtyunApiError({ errorCode: 'Openapi.RequestLimitExceeded', statusCode: 900, detail: '' })).error // 'Ctyun.Throttled'
+ * Throttling (`Ctyun.Throttled`) is what lib/ctyun says it is (retry.ts isThrottled): HTTP 429, a configured throttle
+ * code (CTYUN_THROTTLE_CODES; the client marks its errors `throttled`), or a message that says so — never one spelling.
+ *
+ * @example toTaskError(new CtyunApiError({ errorCode: 'X.Y.Z', statusCode: 900, detail: '请求过于频繁' })).error // 'Ctyun.Throttled'
  */
 export function toTaskError(thrown: unknown): { error: string; cause: string } {
   if (thrown instanceof StatesError) return { error: thrown.error, cause: thrown.cause }
   if (thrown instanceof CtyunApiError) {
-    if (THROTTLE_CODES.has(thrown.errorCode)) return { error: TaskErrorNames.Throttled, cause: thrown.message }
+    if (isThrottledError(thrown)) return { error: TaskErrorNames.Throttled, cause: thrown.message }
     if (NOT_FOUND.test(thrown.errorCode)) return { error: TaskErrorNames.NotFound, cause: thrown.message }
     return { error: thrown.errorCode, cause: thrown.message }
   }
   if (thrown instanceof CtyunHttpError) {
-    if (thrown.status === 429 || (thrown.errorCode && THROTTLE_CODES.has(thrown.errorCode))) return { error: TaskErrorNames.Throttled, cause: thrown.message }
+    if (isThrottledError(thrown)) return { error: TaskErrorNames.Throttled, cause: thrown.message }
     // A 5xx is transient whatever code its body carries: one name for Retry to match (the code stays in the cause).
     if (thrown.status >= 500) return { error: TaskErrorNames.ServerError, cause: thrown.message }
     if (thrown.errorCode) return { error: thrown.errorCode, cause: thrown.message }

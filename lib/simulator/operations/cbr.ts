@@ -3,10 +3,16 @@ import { SimApiError, success } from '../envelope'
 import { ERROR } from '../error-codes'
 import type { SimOperation } from '../operation'
 import { requireInRegion } from '../lookup'
-import { paginate } from '../params'
+import { ownPage } from '../params'
 import { regionOf } from '../runtime'
 import type { BackupTaskRecord } from '../state'
 import { backupPolicyView, backupSnapshotView, backupTaskView } from '../views'
+
+/**
+ * The page size of the CBR lists, whatever `pageSize` the caller sends (they document no paging, §8.4): smaller than
+ * lib/ctyun's CBR_PAGE_SIZE (50), so tests walk several pages.
+ */
+export const CBR_SIM_PAGE_SIZE = 10
 
 const beijingDate = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().replace('T', ' ').slice(0, 19)
 
@@ -56,12 +62,13 @@ export const cbrOperations: SimOperation[] = [
         .filter(
           (p) =>
             (!f.instance || p.backupSrcInstanceID === f.instance) &&
-            (!f.name || p.backupPolicyName === f.name) &&
+            // backupPolicyName is a fuzzy match (doc api 7966: 模糊匹配).
+            (!f.name || p.backupPolicyName.includes(f.name)) &&
             (!f.id || p.backupPolicyID === f.id) &&
             (!f.status || p.statusCode === f.status) &&
             (!f.query || p.backupPolicyName.includes(f.query) || p.backupSrcInstanceName.includes(f.query)),
         )
-      const { page, totalCount } = paginate(list, params, { defaultSize: 50, maxSize: 100 })
+      const { page, totalCount } = ownPage(list, params, CBR_SIM_PAGE_SIZE)
       return success({ backupPolicyList: page, backupPolicyTotal: totalCount })
     },
   },
@@ -125,10 +132,10 @@ export const cbrOperations: SimOperation[] = [
     path: '/v4/backup/query-task-backup',
     handle({ params, runtime, now }) {
       const region = regionOf(runtime, params)
+      // No backupTaskID filter: the doc has none (api 7961), so a client must find a task in the listing.
       const f = {
         instance: params.optional('backupSrcInstanceID'),
         status: params.optional('backupTaskStatus'),
-        id: params.optional('backupTaskID'),
         query: params.optional('queryContent'),
       }
       const list = [...runtime.state.backupTasks.values()]
@@ -139,10 +146,9 @@ export const cbrOperations: SimOperation[] = [
           (t) =>
             (!f.instance || t.backupSrcInstanceID === f.instance) &&
             (!f.status || t.backupTaskStatusCode === f.status) &&
-            (!f.id || t.backupTaskID === f.id) &&
             (!f.query || t.backupTaskName.includes(f.query) || t.backupPolicyName.includes(f.query)),
         )
-      const { page, totalCount } = paginate(list, params, { defaultSize: 50, maxSize: 100 })
+      const { page, totalCount } = ownPage(list, params, CBR_SIM_PAGE_SIZE)
       // `bakupTaskCount` (sic) is the real key name (§3.5).
       return success({ backupTaskList: page, bakupTaskCount: totalCount })
     },
@@ -168,14 +174,15 @@ export const cbrOperations: SimOperation[] = [
         .map((s) => backupSnapshotView(s, runtime.state))
         .filter(
           (s) =>
-            (!f.policyName || s.backupPolicyName === f.policyName) &&
+            // backupPolicyName is a fuzzy match (doc api 7967: 模糊匹配).
+            (!f.policyName || s.backupPolicyName.includes(f.policyName)) &&
             (!f.policyID || s.backupPolicyID === f.policyID) &&
             (!f.instance || s.backupSrcInstanceID === f.instance) &&
             (!f.storage || s.backupStorageID === f.storage) &&
             (!f.status || s.statusCode === f.status) &&
             (!f.query || s.snapName.includes(f.query)),
         )
-      const { page, totalCount } = paginate(list, params, { defaultSize: 50, maxSize: 100 })
+      const { page, totalCount } = ownPage(list, params, CBR_SIM_PAGE_SIZE)
       return success({ backupSnapshotList: page, backupSnapshotTotal: totalCount })
     },
   },

@@ -147,11 +147,13 @@ export const ebsOperations: SimOperation[] = [
             (!f.volumeAttr || s.volumeAttr === f.volumeAttr) &&
             (!f.retentionPolicy || s.retentionPolicy === f.retentionPolicy),
         )
-      // Token paging (maxResults + nextToken, §4): the token is the offset.
-      const maxResults = params.int('maxResults', 1000, { min: 1, max: 1000 })
-      const offset = params.int('nextToken', 0, { min: 0 })
-      const page = all.slice(offset, offset + maxResults)
-      const next = offset + maxResults < all.length ? String(offset + maxResults) : ''
+      // Token paging (§4): `maxResults` counts only when `nextToken` is sent (doc api 7909: "默认值仅当参数nextToken指定了
+      // 参数值时才有效"), so a first call gets every snapshot whatever maxResults says (§8.7). The token is an offset.
+      const paging = params.has('nextToken')
+      const maxResults = params.int('maxResults', 10, { min: 1, max: 1000 })
+      const offset = paging ? params.int('nextToken', 0, { min: 0 }) : 0
+      const page = paging ? all.slice(offset, offset + maxResults) : all
+      const next = paging && offset + maxResults < all.length ? String(offset + maxResults) : ''
       return success({
         snapshotTotal: all.length,
         snapshotManuTotal: all.filter((s) => s.snapshotType === 'manu').length,

@@ -180,21 +180,24 @@ export const imageOperations: SimOperation[] = [
     },
   },
   {
-    // The simulator has no separate ECS snapshots: an EBS snapshot of a system disk stands in for one.
+    // Takes an ECS (云主机) snapshot, not an EBS (云硬盘) one (doc api 18057, §8.8): an EBS snapshot id is refused by name.
     name: 'image.createFromSnapshot',
     service: 'ctimage',
     methods: ['POST'],
     path: '/v4/image/create-from-ecs-snapshot',
     idempotent: true,
     handle(input) {
-      const { params, runtime, now } = input
+      const { params, runtime } = input
       const region = regionOf(runtime, params)
       const imageName = params.required('imageName')
       const snapshotID = params.required('snapshotID')
-      const snapshot = requireInRegion(runtime.state.snapshots, snapshotID, region.regionID, ERROR.snapshotNotFound, 'snapshot')
-      if (lifecycleAt(snapshot.lifecycle, now).status !== 'available') throw new SimApiError(ERROR.parameter, `snapshot ${snapshotID} is not available`)
-      const disk = runtime.state.disks.get(snapshot.diskID)
-      return success(createImage(input, region.regionID, imageName, { imageSource: 'snapshot', sourceServerID: disk?.instanceID ?? null, diskSize: disk?.diskSize ?? 40 }))
+      if (runtime.state.snapshots.has(snapshotID) && !runtime.state.ecsSnapshots.has(snapshotID)) {
+        throw new SimApiError(ERROR.parameter, `snapshotID ${snapshotID} is an EBS (云硬盘) snapshot; create-from-ecs-snapshot takes an ECS (云主机) snapshot id`)
+      }
+      const snapshot = requireInRegion(runtime.state.ecsSnapshots, snapshotID, region.regionID, ERROR.ecsSnapshotNotFound, 'ECS snapshot')
+      if (snapshot.status !== 'available') throw new SimApiError(ERROR.parameter, `ECS snapshot ${snapshotID} is ${snapshot.status}, not available`)
+      const systemDisk = [...runtime.state.disks.values()].find((d) => d.instanceID === snapshot.instanceID && d.isSystemVolume)
+      return success(createImage(input, region.regionID, imageName, { imageSource: 'snapshot', sourceServerID: snapshot.instanceID, diskSize: systemDisk?.diskSize ?? 40 }))
     },
   },
   {

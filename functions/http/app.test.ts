@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { assembleEngine } from '../../lib/engine/assemble-engine'
 import type { WorkflowDefinition } from '../../lib/engine/interpreter/definition'
+import { createFileStore } from '../../lib/engine/stores/file-store'
 import { createMemoryStore } from '../../lib/engine/stores/memory-store'
 import { validateWorkflow } from '../../lib/engine/validate'
 import type { LoadedWorkflow } from '../../lib/engine/workflows'
@@ -419,5 +423,23 @@ describe('input schemas, with the real engine', () => {
     expect(response.status).toBe(500)
     expect((await problem(response)).detail).not.toMatch(/\$ref|schema/)
     expect(logs.join('\n')).toMatch(/WorkflowError: [\s\S]*broken\.schema\.json#\/properties\/a\/\$ref/)
+  })
+})
+
+describe('run ids, with the real engine on the file store', () => {
+  it('answers 404, not 500, for a run id too long to be a file name', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ctflow-app-file-'))
+    try {
+      const engine = assembleEngine({ store: createFileStore(dir), validate: validateWorkflow, workflows: {} })
+      const app = createHttpApp({ engine, webhookSecrets: [SECRET], apiToken: TOKEN, log: () => {} })
+      const id = encodeURIComponent('%'.repeat(200)) // 200 characters, 600 once encoded for the file name
+      for (const [method, path] of [['GET', `/runs/${id}`], ['POST', `/runs/${id}/cancel`]] as const) {
+        const response = await app.request(path, { method, headers: bearer })
+        expect(response.status, `${method} ${path.slice(0, 12)}…`).toBe(404)
+        expect((await problem(response)).code).toBe('unknown-run')
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -241,10 +241,12 @@ class RunDriver {
     const { clock, leaseMs } = this.deps
     const stopSleeping = new AbortController()
     let renewTimer: ReturnType<typeof setTimeout> | undefined
+    let onAbort: (() => void) | undefined
     try {
       await new Promise<void>((resolve) => {
         register(resolve)
-        this.budget.signal?.addEventListener('abort', () => resolve(), { once: true })
+        // Removed below: a run waits here once per call in flight, and the budget's signal outlives them all.
+        this.budget.signal?.addEventListener('abort', (onAbort = () => resolve()), { once: true })
         if (wakeAt !== undefined && wakeAt <= this.budget.deadline) {
           const signals = this.budget.signal ? [stopSleeping.signal, this.budget.signal] : [stopSleeping.signal]
           void clock.sleep(Math.max(0, wakeAt - clock.now()), AbortSignal.any(signals)).then(resolve)
@@ -254,6 +256,7 @@ class RunDriver {
     } finally {
       stopSleeping.abort()
       clearTimeout(renewTimer)
+      if (onAbort) this.budget.signal?.removeEventListener('abort', onAbort)
     }
     await this.keepLease(clock.now() + leaseMs)
   }

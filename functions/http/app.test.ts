@@ -8,6 +8,7 @@ import { createFileStore } from '../../lib/engine/stores/file-store'
 import { createMemoryStore } from '../../lib/engine/stores/memory-store'
 import { validateWorkflow } from '../../lib/engine/validate'
 import type { LoadedWorkflow } from '../../lib/engine/workflows'
+import { SHIPPED_WORKFLOWS } from '../../workflows/shipped'
 import { createFakeEngine } from '../testing/fake-engine'
 import { createHttpApp } from './app'
 import { signWebhook } from './webhook-signature'
@@ -374,6 +375,7 @@ describe('runs API', () => {
 })
 
 describe('input schemas, with the real engine', () => {
+  const EIP_BIND_EXAMPLE = (SHIPPED_WORKFLOWS.find((workflow) => workflow.name === 'eip-bind')!.inputSchema as { examples: object[] }).examples[0]!
   const PASS = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } } as WorkflowDefinition
   const inputSchema = {
     type: 'object',
@@ -402,6 +404,22 @@ describe('input schemas, with the real engine', () => {
     const response = await hook(app, { workflow: 'closed', body })
     expect(response.status).toBe(400)
     expect(await problem(response)).toMatchObject({ code: 'invalid-field', field, detail: expect.stringMatching(detail) })
+    expect((await store.list({})).runs).toEqual([])
+  })
+
+  // Minimal cases app.fuzz.test.ts shrank to: a lone-surrogate field name made the validator throw (500), and a
+  // shipped example with an own "__proto__" field started a run past additionalProperties: false.
+  it.each([
+    ['a signed webhook', '/hooks/eip-bind', '{"\\udfff":""}', 'input'],
+    ['POST /runs', '/runs', '{"workflow":"eip-bind","input":{"\\ud800":0}}', 'input'],
+    ['a signed webhook', '/hooks/eip-bind', `{"__proto__":{},${JSON.stringify(EIP_BIND_EXAMPLE).slice(1)}`, 'input/__proto__'],
+  ])('answers %s with a generated hostile input (%s %s) with 400 naming the field', async (_via, path, body, field) => {
+    const { app, store } = realApp(SHIPPED_WORKFLOWS.map((workflow) => ({ ...workflow, definition: PASS })))
+    const response = path.startsWith('/hooks/')
+      ? await hook(app, { workflow: 'eip-bind', body })
+      : await app.request(path, { method: 'POST', headers: { ...bearer, 'content-type': 'application/json' }, body })
+    expect(response.status).toBe(400)
+    expect(await problem(response)).toMatchObject({ code: 'invalid-field', field })
     expect((await store.list({})).runs).toEqual([])
   })
 

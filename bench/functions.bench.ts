@@ -101,6 +101,8 @@ export async function run(): Promise<BenchReport> {
       }
     }
 
+    const schemaCheck = await measureFirstSchemaCheck(dir)
+
     const size = statSync(ctflowPath).size
     const bareSize = statSync(barePath).size
     const cold = median(samples.ctflow)
@@ -139,10 +141,42 @@ export async function run(): Promise<BenchReport> {
           unit: 'ms',
           ratio: { against: `bare Hono (${median(wall.bare).toFixed(1)} ms)`, value: median(wall.ctflow) / median(wall.bare) },
         },
+        {
+          name: 'first run start: load the lazy input-schema chunk (@cfworker/json-schema) + check one input',
+          median: schemaCheck.median,
+          unit: 'ms',
+          detail: { chunkBytes: schemaCheck.bytes, rounds: ROUNDS, p90: schemaCheck.p90 },
+        },
       ],
       notes: [`bundled with esbuild ${LAMBDA_BUNDLE_OPTIONS.format}/${LAMBDA_BUNDLE_OPTIONS.target}, minified, as serverless.yml does; ${ROUNDS} interleaved rounds`],
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+// What the first POST /runs or webhook pays beyond /healthz: importing the schema checker (a lazy chunk) and checking
+// the nightly job's own example against its schema, in a new process, as a cold container would.
+const SCHEMA_DRIVER = `const schema = JSON.parse(process.argv[3])
+const started = performance.now()
+const { checkInput } = await import(process.argv[2])
+const problems = checkInput(schema, schema.examples[0])
+process.stdout.write(JSON.stringify({ elapsed: performance.now() - started, problems: problems.length }))
+`
+
+async function measureFirstSchemaCheck(dir: string): Promise<{ median: number; p90: number; bytes: number }> {
+  const out = join(dir, 'input-schema')
+  await build({ ...LAMBDA_BUNDLE_OPTIONS, entryPoints: [join(root, 'lib/engine/input-schema.ts')], outdir: out })
+  const driver = join(dir, 'schema-driver.mjs')
+  writeFileSync(driver, SCHEMA_DRIVER)
+  const schema = readFileSync(join(root, 'workflows/snapshot-then-backup.schema.json'), 'utf8')
+  const samples: number[] = []
+  for (let round = -1; round < ROUNDS; round++) {
+    const child = spawnSync(process.execPath, [driver, join(out, 'input-schema.mjs'), schema], { env: CHILD_ENV, encoding: 'utf8', cwd: dir })
+    if (child.status !== 0) throw new Error(`schema check failed: ${child.stderr.slice(0, 500)}`)
+    const { elapsed, problems } = JSON.parse(child.stdout) as { elapsed: number; problems: number }
+    if (problems !== 0) throw new Error('the shipped example does not match its schema')
+    if (round >= 0) samples.push(elapsed)
+  }
+  return { median: median(samples), p90: percentile(samples, 90), bytes: statSync(join(out, 'input-schema.mjs')).size }
 }

@@ -1,6 +1,7 @@
+import { createServer, type AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { loadFunctionsConfig } from '../lib/config/functions-config'
-import { startNodeServer, type NodeServer } from './node'
+import { ListenError, startNodeServer, type NodeServer } from './node'
 import { createFakeEngine, type FakeEngine } from './testing/fake-engine'
 
 const TOKEN = 'node-adapter-test-token'
@@ -10,12 +11,12 @@ afterEach(async () => {
   server = undefined
 })
 
-async function start(engine: FakeEngine, closed: string[] = []) {
+async function start(engine: FakeEngine, closed: string[] = [], { port = 0, workerIdleMs = 10 } = {}) {
   server = await startNodeServer({
     config: loadFunctionsConfig({ CTFLOW_API_TOKEN: TOKEN, CTFLOW_STORE: 'memory' }),
     openEngine: async () => ({ engine, close: async () => void closed.push('engine') }),
-    port: 0,
-    workerIdleMs: 10,
+    port,
+    workerIdleMs,
     log: () => {},
     schedules: [
       { name: 'nightly', function: 'scheduled', description: 'test', expression: 'cron(0 18 * * ? *)', input: { workflow: 'backup', input: { from: 'cron' } } },
@@ -69,5 +70,38 @@ describe('startNodeServer', () => {
     server = undefined
     expect(closed).toEqual(['engine'])
     await expect(fetch(`${running.url}/healthz`)).rejects.toThrow()
+  })
+
+  it('idles without piling listeners on its stop signal (no MaxListenersExceededWarning after many idle ticks)', async () => {
+    const warnings: Error[] = []
+    const onWarning = (warning: Error) => void warnings.push(warning)
+    process.on('warning', onWarning)
+    try {
+      const engine = createFakeEngine()
+      await start(engine, [], { workerIdleMs: 1 })
+      // Each idle pass asks for due runs once, then sleeps 1 ms: 40 passes is four times the listener limit of 10.
+      await vi.waitFor(() => expect(engine.calls.filter((call) => call === 'resumeDue').length).toBeGreaterThanOrEqual(40), { timeout: 10_000 })
+      await new Promise((resolve) => setImmediate(resolve)) // warnings are emitted on a later tick
+      expect(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning')).toEqual([])
+    } finally {
+      process.off('warning', onWarning)
+    }
+  })
+
+  it('fails with ListenError when the port is taken, having started nothing and closed the engine', async () => {
+    const holder = createServer()
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve))
+    const taken = (holder.address() as AddressInfo).port
+    try {
+      const engine = createFakeEngine()
+      const closed: string[] = []
+      const starting = start(engine, closed, { port: taken })
+      await expect(starting).rejects.toBeInstanceOf(ListenError)
+      await expect(starting).rejects.toThrow(`cannot listen on 127.0.0.1:${taken}: the port is already in use`)
+      expect(closed).toEqual(['engine'])
+      expect(engine.calls).not.toContain('resumeDue') // the worker loop's first pass is immediate: it never began
+    } finally {
+      await new Promise((resolve) => holder.close(resolve))
+    }
   })
 })

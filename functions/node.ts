@@ -58,6 +58,17 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
   })
   const deps = { engine: runtime.engine }
 
+  // Listen before starting anything else: a port in use must stop here, with nothing scheduled or advanced.
+  let server: ServerType
+  try {
+    server = await listen(runtime.app.fetch, port, hostname)
+  } catch (error) {
+    await runtime.close().catch(() => {})
+    throw error
+  }
+  const address = server.address() as AddressInfo
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
+
   const jobs = (options.schedules ?? defaultSchedules)
     .filter((schedule) => schedule.function === 'scheduled')
     .map((schedule) => {
@@ -88,19 +99,10 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
       if (advanced > 0 || stopping) continue
       const wait = runtime.engine.waitForDue
         ? runtime.engine.waitForDue({ since, timeoutMs: workerIdleMs, signal: stop.signal })
-        : new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, workerIdleMs)
-            stop.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true })
-          })
+        : sleep(workerIdleMs, stop.signal)
       await wait.catch(() => {})
     }
   })()
-
-  const server: ServerType = await new Promise((resolve) => {
-    const started = serve({ fetch: runtime.app.fetch, port, hostname }, () => resolve(started))
-  })
-  const address = server.address() as AddressInfo
-  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
 
   return {
     url,
@@ -116,6 +118,49 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
       await runtime.close()
     },
   }
+}
+
+/** The server could not listen (port in use, no permission, an address not on this machine); nothing was started. */
+export class ListenError extends Error {
+  override name = 'ListenError'
+  constructor(
+    readonly code: string,
+    readonly hostname: string,
+    readonly port: number,
+  ) {
+    const reasons: Record<string, string> = {
+      EADDRINUSE: 'the port is already in use',
+      EACCES: 'permission denied (ports below 1024 need privileges)',
+      EADDRNOTAVAIL: 'the address is not one of this machine\'s',
+    }
+    super(`cannot listen on ${hostname}:${port}: ${reasons[code] ?? code}`)
+  }
+}
+
+function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    // node:net reports a failed listen as an 'error' event; unheard, it would crash the process with a stack.
+    const onError = (error: NodeJS.ErrnoException) => reject(new ListenError(error.code ?? error.message, hostname, port))
+    const started = serve({ fetch, port, hostname }, () => {
+      started.off('error', onError)
+      resolve(started)
+    })
+    started.once('error', onError)
+  })
+}
+
+/** Resolves after `ms` or on abort, whichever comes first, and leaves no listener on `signal` behind. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve()
+    const done = () => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal.addEventListener('abort', done, { once: true })
+  })
 }
 
 function describe(error: unknown): string {

@@ -1,5 +1,14 @@
+import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createRequire } from 'node:module'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { main } from '../main'
+
+const run = promisify(execFile)
 
 function capture() {
   const out: string[] = []
@@ -44,4 +53,21 @@ describe('ctflow demo', () => {
     expect(await main(['demo', '--nope'], io)).toBe(2)
     expect(err()).toContain('unknown option --nope')
   })
+})
+
+describe('ctflow demo, as a process', () => {
+  // Warnings go to the process's stderr, past the captured io: only a child process shows what a user sees.
+  it('prints no warning and no stack trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ctflow-demo-'))
+    try {
+      const entry = join(dir, 'entry.mts')
+      writeFileSync(entry, `import { main } from ${JSON.stringify(fileURLToPath(new URL('../main.ts', import.meta.url)))}\nprocess.exitCode = await main(process.argv.slice(2))\n`)
+      const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
+      const { stdout, stderr } = await run(process.execPath, ['--import', tsx, entry, 'demo', '--fast'], { cwd: dir, timeout: 60_000 })
+      expect(stdout).toContain('run SUCCEEDED')
+      expect(stderr).not.toMatch(/Warning|\n\s+at .+:\d+:\d+\)?\n/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 70_000)
 })

@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { CliIO } from '../command'
+import { PG_URL, testSchemas } from '../../lib/engine/testing/pg-schemas'
 import { main } from '../main'
+
+const schemas = testSchemas('cli_run')
 
 let dir: string
 beforeEach(async () => {
@@ -29,6 +32,20 @@ describe('ctflow run', () => {
     const { io, out } = captureIO()
     expect(await main(['run', path, '--input', '{"name":"ctyun"}'], io)).toBe(0)
     expect(JSON.parse(out.join(''))).toEqual({ g: 'hi ctyun' })
+  })
+
+  it('names a PostgreSQL store without the password given as a query parameter', async () => {
+    const path = await workflow('hello', { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } })
+    const { io, err } = captureIO()
+    // The server trusts local connections, so the password is carried but not needed.
+    io.env = { CTFLOW_STORE: `${PG_URL}?password=hunter2-q&sslpassword=hunter3-q`, CTFLOW_STORE_SCHEMA: schemas.fresh() }
+    try {
+      expect(await main(['run', path], io)).toBe(0)
+      expect(err.join('')).toContain(`store: postgres ${PG_URL}?password=***&sslpassword=***`)
+      expect(err.join('')).not.toMatch(/hunter[23]-q/)
+    } finally {
+      await schemas.dropAll()
+    }
   })
 
   it('--json prints status, output, error and cause; a failed run exits 1', async () => {

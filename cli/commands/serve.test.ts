@@ -1,6 +1,8 @@
+import { createServer, type AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import type { CliIO } from '../command'
 import { UsageError } from '../command'
+import { main } from '../main'
 import serve from './serve'
 
 function io(env: Record<string, string> = {}) {
@@ -24,5 +26,19 @@ describe('ctflow serve', () => {
 
   it('reports a configuration mistake before starting anything', async () => {
     await expect(serve(['--port', '0'], io({ CTFLOW_API_TOKEN: 'short' }).io)).rejects.toThrow(/CTFLOW_API_TOKEN/)
+  })
+
+  it('says in one line that the port is taken and exits 1', async () => {
+    const holder = createServer()
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve))
+    const taken = (holder.address() as AddressInfo).port
+    try {
+      const { io: cli, out, err } = io({ CTFLOW_STORE: 'memory' })
+      expect(await main(['serve', '--port', String(taken)], cli)).toBe(1)
+      expect(err.join('')).toBe(`ctflow serve: cannot listen on 127.0.0.1:${taken}: the port is already in use (choose another with --port, or stop what holds it)\n`)
+      expect(out.join('')).toBe('')
+    } finally {
+      await new Promise((resolve) => holder.close(resolve))
+    }
   })
 })

@@ -23,18 +23,27 @@ const command: Command = async (argv, io) => {
 
   const config = loadFunctionsConfig(io.env)
   // Loaded here, not at the top: `ctflow --help` must not pay for Hono, the engine or the simulator.
-  const [{ startNodeServer }, { openEngine }] = await Promise.all([import('../../functions/node'), import('../../functions/open-engine')])
-  const server = await startNodeServer({
-    config,
-    port,
-    hostname,
-    openEngine: (resolved) =>
-      openEngine(resolved, {
-        cwd: io.cwd,
-        resolveTarget: async () => (await import('../../lib/config/ctyun-target')).resolveCtyunTarget(io.env),
-      }),
-    log: (line) => io.stderr(`${line}\n`),
-  })
+  const [{ startNodeServer, ListenError }, { openEngine }] = await Promise.all([import('../../functions/node'), import('../../functions/open-engine')])
+  let server: Awaited<ReturnType<typeof startNodeServer>>
+  try {
+    server = await startNodeServer({
+      config,
+      port,
+      hostname,
+      openEngine: (resolved) =>
+        openEngine(resolved, {
+          cwd: io.cwd,
+          resolveTarget: async () => (await import('../../lib/config/ctyun-target')).resolveCtyunTarget(io.env),
+        }),
+      log: (line) => io.stderr(`${line}\n`),
+    })
+  } catch (error) {
+    // Nothing was started (startNodeServer listens first and closes what it opened): one line, and the fix.
+    if (!(error instanceof ListenError)) throw error
+    const hint = error.code === 'EADDRINUSE' ? ' (choose another with --port, or stop what holds it)' : error.code === 'EADDRNOTAVAIL' ? ' (check --host)' : ''
+    io.stderr(`ctflow serve: ${error.message}${hint}\n`)
+    return 1
+  }
   io.stdout(`ctflow serve: listening on ${server.url} (${server.runtime.describe ?? 'engine ready'})\n`)
   io.stdout(`  webhooks: ${config.webhookSecrets.length > 0 ? `POST ${server.url}/hooks/<workflow>` : 'disabled (set CTFLOW_WEBHOOK_SECRET)'}\n`)
   io.stdout(`  runs API: ${config.apiToken ? `${server.url}/runs (Authorization: Bearer $CTFLOW_API_TOKEN)` : 'disabled (set CTFLOW_API_TOKEN)'}\n`)

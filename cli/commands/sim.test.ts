@@ -71,6 +71,29 @@ describe('ctflow sim', () => {
     }
   })
 
+  it('refuses a --faults file that is not JSON without echoing any of it, naming the line and column', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs')
+    const { join } = await import('node:path')
+    const { tmpdir } = await import('node:os')
+    const dir = mkdtempSync(join(tmpdir(), 'ctflow-sim-cli-'))
+    try {
+      // As if a credentials file were passed by mistake.
+      writeFileSync(join(dir, 'oops.json'), 'CTYUN_AK=ak-0123\nCTYUN_SK=sk-9f8e7d6c5b4a39281706\n')
+      writeFileSync(join(dir, 'tail.json'), '{\n  "ebs.listDisks": {"serverErrorRate": 1}\n}\nCTYUN_SK=sk-9f8e7d6c5b4a39281706\n')
+      const { io, err } = captureIO()
+      io.cwd = dir
+      expect(await main(['sim', '--port', '0', '--faults', 'oops.json'], io)).toBe(2)
+      expect(await main(['sim', '--port', '0', '--faults', 'tail.json'], io)).toBe(2)
+      expect(err.join('')).toBe('ctflow sim: --faults oops.json: not valid JSON (line 1, column 1)\nctflow sim: --faults tail.json: not valid JSON (line 4, column 1)\n')
+      const missing = captureIO()
+      missing.io.cwd = dir
+      expect(await main(['sim', '--port', '0', '--faults', 'nope.json'], missing.io)).toBe(2)
+      expect(missing.err.join('')).toBe('ctflow sim: --faults nope.json: file not found\n')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('rejects bad flags with a usage error and exit code 2', async () => {
     const { io, err } = captureIO()
     expect(await main(['sim', '--port', 'x'], io)).toBe(2)

@@ -61,10 +61,22 @@ const command: Command = async (argv, io) => {
   if (values.faults) {
     const { readFileSync } = await import('node:fs')
     const file = (await import('node:path')).resolve(io.cwd, values.faults as string)
+    let text: string
     try {
-      faults = JSON.parse(readFileSync(file, 'utf8'))
+      text = readFileSync(file, 'utf8')
     } catch (error) {
-      throw new UsageError(`--faults ${values.faults}: ${(error as Error).message}`)
+      const code = (error as NodeJS.ErrnoException).code
+      throw new UsageError(`--faults ${values.faults}: ${code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? 'unknown error'})`}`)
+    }
+    try {
+      faults = JSON.parse(text)
+    } catch {
+      // Not the parser's message: it quotes the file, which may hold anything (a token pasted into the wrong file).
+      const { locateJsonError } = await import('../../lib/engine/validate')
+      const offset = locateJsonError(text)?.offset
+      const before = offset === undefined ? undefined : text.slice(0, offset).split('\n')
+      const where = before ? ` (line ${before.length}, column ${before.at(-1)!.length + 1})` : ''
+      throw new UsageError(`--faults ${values.faults}: not valid JSON${where}`)
     }
   }
   const sim = await startSimulator({

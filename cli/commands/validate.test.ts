@@ -84,12 +84,14 @@ describe('ctflow validate', () => {
     expect(out).toBe(`${join('flows', 'a.json')}: OK\n${join('flows', 'b.json')}: OK\n`)
   })
 
-  it('checks an input schema beside a workflow as JSON only', async () => {
+  it('checks an input schema beside a workflow as a JSON Schema', async () => {
     await writeFile(join(dir, 'job.schema.json'), JSON.stringify({ type: 'object' }))
     await writeFile(join(dir, 'bad.schema.json'), '{')
-    expect(await main(['validate', 'job.schema.json', 'bad.schema.json'], io)).toBe(1)
-    expect(out).toBe('job.schema.json: OK (input schema: JSON only)\n')
+    await writeFile(join(dir, 'dangling.schema.json'), JSON.stringify({ type: 'object', properties: { id: { $ref: '#/$defs/id' }, n: { type: 'int' } } }))
+    expect(await main(['validate', 'job.schema.json', 'bad.schema.json', 'dangling.schema.json'], io)).toBe(1)
+    expect(out).toBe('job.schema.json: OK (input schema)\n')
     expect(err).toContain('bad.schema.json: /: Invalid JSON at line 1, column 2')
+    expect(err).toContain('dangling.schema.json: /properties/n/type: must be one of array, boolean')
   })
 
   it('is a usage error without files', async () => {

@@ -35,14 +35,14 @@ const command: Command = async (argv, io) => {
   let invalid = 0
   for (const file of files) {
     // `<name>.schema.json` beside a workflow is its input's JSON Schema (lib/engine/workflows.ts), so that
-    // `ctflow validate workflows/*.json` works: it only has to be JSON.
+    // `ctflow validate workflows/*.json` works: it is checked as a schema (what the engine checks at start).
     const isInputSchema = file.endsWith('.schema.json')
     const problems = await validateFile(resolve(io.cwd, file), options, isInputSchema)
     if (problems.length > 0) invalid++
     for (const problem of problems) report.push({ file, ...problem })
     if (!json) {
       for (const problem of problems) io.stderr(`${file}: ${formatProblem(problem)}\n`)
-      if (problems.length === 0) io.stdout(`${file}: OK${isInputSchema ? ' (input schema: JSON only)' : ''}\n`)
+      if (problems.length === 0) io.stdout(`${file}: OK${isInputSchema ? ' (input schema)' : ''}\n`)
     }
   }
   if (json) io.stdout(`${JSON.stringify(report, null, 2)}\n`)
@@ -62,7 +62,7 @@ async function expandDirectories(args: string[], cwd: string): Promise<string[]>
   return files
 }
 
-async function validateFile(path: string, options: { isKnownResource(resource: string): boolean }, jsonOnly: boolean): Promise<Problem[]> {
+async function validateFile(path: string, options: { isKnownResource(resource: string): boolean }, isInputSchema: boolean): Promise<Problem[]> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
@@ -71,7 +71,8 @@ async function validateFile(path: string, options: { isKnownResource(resource: s
     return [{ pointer: '', message: code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot read the file (${code ?? String(error)})` }]
   }
   const { definition, problems } = parseWorkflowJson(text)
-  if (problems.length > 0 || jsonOnly) return problems
+  if (problems.length > 0) return problems
+  if (isInputSchema) return (await import('../../lib/engine/input-schema')).inputSchemaProblems(definition)
   return validateWorkflow(definition, options)
 }
 

@@ -1,4 +1,14 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { assembleEngine } from '../../lib/engine/assemble-engine'
+import type { WorkflowDefinition } from '../../lib/engine/interpreter/definition'
+import { createFileStore } from '../../lib/engine/stores/file-store'
+import { createMemoryStore } from '../../lib/engine/stores/memory-store'
+import { validateWorkflow } from '../../lib/engine/validate'
+import type { LoadedWorkflow } from '../../lib/engine/workflows'
+import { SHIPPED_WORKFLOWS } from '../../workflows/shipped'
 import { createFakeEngine } from '../testing/fake-engine'
 import { createHttpApp } from './app'
 import { signWebhook } from './webhook-signature'
@@ -81,11 +91,39 @@ describe('POST /hooks/:workflow', () => {
     expect(engine.runs.size).toBe(1)
   })
 
-  it('uses an Idempotency-Key header over the webhook-id when both are sent', async () => {
+  it('returns the same run to a captured webhook replayed with a fresh Idempotency-Key and other unsigned headers changed', async () => {
+    const { app, engine } = setup()
+    const body = '{"disks":["d-1"]}'
+    const seconds = NOW / 1000
+    const signed = { 'webhook-id': 'msg_captured', 'webhook-timestamp': String(seconds), 'webhook-signature': await signWebhook(SECRET, 'msg_captured', seconds, body) }
+    const original = await app.request('/hooks/backup', { method: 'POST', body, headers: { ...signed, 'content-type': 'application/json' } })
+    const { runId } = (await original.json()) as { runId: string }
+
+    const replies = []
+    for (let i = 1; i <= 3; i++) {
+      const replay = await app.request('/hooks/backup', {
+        method: 'POST',
+        body,
+        headers: {
+          ...signed,
+          'content-type': 'application/json; charset=utf-8',
+          'idempotency-key': `fresh-${i}-${crypto.randomUUID()}`,
+          'user-agent': `replayer/${i}`,
+          'x-forwarded-for': `203.0.113.${i}`,
+        },
+      })
+      replies.push({ status: replay.status, replayed: replay.headers.get('idempotent-replayed'), runId: ((await replay.json()) as { runId: string }).runId })
+    }
+    expect(replies).toEqual([1, 2, 3].map(() => ({ status: 202, replayed: 'true', runId })))
+    expect(engine.runs.size).toBe(1)
+    expect(engine.runs.get(runId)?.idempotencyKey).toBe('hook:backup:msg_captured')
+  })
+
+  it('starts one run per webhook-id even when the sender repeats an Idempotency-Key (it is not signed)', async () => {
     const { app, engine } = setup()
     await hook(app, { id: 'msg_a', headers: { 'idempotency-key': 'order-7' } })
     await hook(app, { id: 'msg_b', headers: { 'idempotency-key': 'order-7' } })
-    expect(engine.runs.size).toBe(1)
+    expect([...engine.runs.values()].map((run) => run.idempotencyKey).sort()).toEqual(['hook:backup:msg_a', 'hook:backup:msg_b'])
   })
 
   it.each([
@@ -333,5 +371,93 @@ describe('runs API', () => {
     const response = await app.request('/nowhere')
     expect(response.status).toBe(404)
     expect((await problem(response)).code).toBe('no-route')
+  })
+})
+
+describe('input schemas, with the real engine', () => {
+  const EIP_BIND_EXAMPLE = (SHIPPED_WORKFLOWS.find((workflow) => workflow.name === 'eip-bind')!.inputSchema as { examples: object[] }).examples[0]!
+  const PASS = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } } as WorkflowDefinition
+  const inputSchema = {
+    type: 'object',
+    required: ['regionID'],
+    additionalProperties: false,
+    $defs: { id: { type: 'string', pattern: '^[a-z0-9-]+$' } },
+    properties: {
+      regionID: { $ref: '#/$defs/id' },
+      disks: { anyOf: [{ enum: ['all'] }, { type: 'array', items: { $ref: '#/$defs/id' }, minItems: 1 }] },
+    },
+  }
+
+  function realApp(workflows: LoadedWorkflow[], logs: string[] = []) {
+    const store = createMemoryStore()
+    const engine = assembleEngine({ store, validate: validateWorkflow, workflows })
+    const app = createHttpApp({ engine, webhookSecrets: [SECRET], apiToken: TOKEN, now: () => NOW, log: (line) => logs.push(line) })
+    return { app, store }
+  }
+
+  it.each([
+    ['a prototype name as an extra field', '{"regionID":"r-1","__proto__":{"admin":true}}', 'input/__proto__', /\/__proto__ is not a known field/],
+    ['a value no anyOf alternative takes', '{"regionID":"r-1","disks":"some"}', 'input/disks', /\/disks must match at least one of the allowed shapes \(anyOf\)/],
+    ['a pattern reached through $ref', '{"regionID":"R 1"}', 'input/regionID', /\/regionID must match \^\[a-z0-9-\]\+\$/],
+  ])('answers a signed webhook carrying %s with 400 naming the field; no run', async (_name, body, field, detail) => {
+    const { app, store } = realApp([{ name: 'closed', definition: PASS, inputSchema }])
+    const response = await hook(app, { workflow: 'closed', body })
+    expect(response.status).toBe(400)
+    expect(await problem(response)).toMatchObject({ code: 'invalid-field', field, detail: expect.stringMatching(detail) })
+    expect((await store.list({})).runs).toEqual([])
+  })
+
+  // Minimal cases app.fuzz.test.ts shrank to: a lone-surrogate field name made the validator throw (500), and a
+  // shipped example with an own "__proto__" field started a run past additionalProperties: false.
+  it.each([
+    ['a signed webhook', '/hooks/eip-bind', '{"\\udfff":""}', 'input'],
+    ['POST /runs', '/runs', '{"workflow":"eip-bind","input":{"\\ud800":0}}', 'input'],
+    ['a signed webhook', '/hooks/eip-bind', `{"__proto__":{},${JSON.stringify(EIP_BIND_EXAMPLE).slice(1)}`, 'input/__proto__'],
+  ])('answers %s with a generated hostile input (%s %s) with 400 naming the field', async (_via, path, body, field) => {
+    const { app, store } = realApp(SHIPPED_WORKFLOWS.map((workflow) => ({ ...workflow, definition: PASS })))
+    const response = path.startsWith('/hooks/')
+      ? await hook(app, { workflow: 'eip-bind', body })
+      : await app.request(path, { method: 'POST', headers: { ...bearer, 'content-type': 'application/json' }, body })
+    expect(response.status).toBe(400)
+    expect(await problem(response)).toMatchObject({ code: 'invalid-field', field })
+    expect((await store.list({})).runs).toEqual([])
+  })
+
+  it('answers POST /runs with input its schema refuses with 400 naming the field', async () => {
+    const { app } = realApp([{ name: 'closed', definition: PASS, inputSchema }])
+    const response = await app.request('/runs', {
+      method: 'POST',
+      headers: { ...bearer, 'content-type': 'application/json' },
+      body: '{"workflow":"closed","input":{"regionID":"r-1","disks":[],"constructor":1}}',
+    })
+    expect(response.status).toBe(400)
+    expect(await problem(response)).toMatchObject({ field: 'input/disks', detail: expect.stringMatching(/\/constructor is not a known field/) })
+  })
+
+  it('answers 500 (logged, nothing said to the caller) when the workflow’s own schema cannot be applied', async () => {
+    const logs: string[] = []
+    const { app } = realApp([{ name: 'broken', definition: PASS, inputSchema: { properties: { a: { $ref: '#/$defs/a' } } } }], logs)
+    const response = await hook(app, { workflow: 'broken', body: '{"a":1}' })
+    expect(response.status).toBe(500)
+    expect((await problem(response)).detail).not.toMatch(/\$ref|schema/)
+    expect(logs.join('\n')).toMatch(/WorkflowError: [\s\S]*broken\.schema\.json#\/properties\/a\/\$ref/)
+  })
+})
+
+describe('run ids, with the real engine on the file store', () => {
+  it('answers 404, not 500, for a run id too long to be a file name', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ctflow-app-file-'))
+    try {
+      const engine = assembleEngine({ store: createFileStore(dir), validate: validateWorkflow, workflows: {} })
+      const app = createHttpApp({ engine, webhookSecrets: [SECRET], apiToken: TOKEN, log: () => {} })
+      const id = encodeURIComponent('%'.repeat(200)) // 200 characters, 600 once encoded for the file name
+      for (const [method, path] of [['GET', `/runs/${id}`], ['POST', `/runs/${id}/cancel`]] as const) {
+        const response = await app.request(path, { method, headers: bearer })
+        expect(response.status, `${method} ${path.slice(0, 12)}…`).toBe(404)
+        expect((await problem(response)).code).toBe('unknown-run')
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

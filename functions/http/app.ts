@@ -82,8 +82,9 @@ export function createHttpApp(options: HttpAppOptions): Hono {
 
     const input = parseJson(body)
     requireWorkflow(engine, workflow)
-    const key = idempotencyKey(c) ?? verdict.id
-    return startRun(c, { workflow, input, idempotencyKey: `hook:${workflow}:${key}`, requestHash: await sha256Hex(body) })
+    // De-duplicated on the signed webhook-id alone: an unsigned header (Idempotency-Key, …) can be changed by whoever
+    // replays a captured delivery, so it must not make a replay look like a new request.
+    return startRun(c, { workflow, input, idempotencyKey: `hook:${workflow}:${verdict.id}`, requestHash: await sha256Hex(body) })
   })
 
   // Everything below needs the bearer token.

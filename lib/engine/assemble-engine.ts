@@ -33,6 +33,11 @@ export interface CreateEngineOptions {
    * what a schema cannot say in their first step (Job.InvalidInput in the run's history).
    */
   checkInputSchema?: boolean
+  /**
+   * Checks each workflow's input schema itself when the engine is created (createEngine passes
+   * input-schema.ts inputSchemaProblems); without it a broken schema is found at the first start.
+   */
+  validateInputSchema?: (schema: unknown) => Array<{ pointer: string; message: string }>
   /** How often a run is saved: see RunnerDeps.saveEvery (default `boundary`). */
   saveEvery?: 'boundary' | 'transition'
   /**
@@ -68,6 +73,9 @@ export function assembleEngine(options: CreateEngineOptions): Engine & { readonl
   const { validate } = options
   for (const workflow of workflows.values()) {
     for (const problem of validate(workflow.definition, { isKnownResource })) problems.push({ workflow: workflow.name, ...problem })
+    if (options.validateInputSchema && workflow.inputSchema !== undefined) {
+      for (const p of options.validateInputSchema(workflow.inputSchema)) problems.push({ workflow: workflow.name, pointer: `${workflow.name}.schema.json#${p.pointer}`, message: p.message })
+    }
   }
   if (problems.length > 0) throw new WorkflowError(problems)
 
@@ -96,9 +104,16 @@ export function assembleEngine(options: CreateEngineOptions): Engine & { readonl
       const input = request.input === undefined ? {} : request.input
       assertJson(input)
       if (options.checkInputSchema !== false && workflow.inputSchema !== undefined) {
-        // Loaded on first use: a function answering GET /runs never parses the schema checker.
-        const { checkInput } = await import('./input-schema')
-        const problems = checkInput(workflow.inputSchema, input)
+        // Loaded on first use: a function answering GET /runs never parses the schema checker (nor its validator).
+        const { checkInput, InputSchemaError } = await import('./input-schema')
+        let problems
+        try {
+          problems = checkInput(workflow.inputSchema, input)
+        } catch (error) {
+          // The schema is broken, not the input: the workflow's problem (a 500 for a caller, logged), named here.
+          if (!(error instanceof InputSchemaError)) throw error
+          throw new WorkflowError(error.problems.map((p) => ({ workflow: workflow.name, pointer: `${workflow.name}.schema.json#${p.pointer}`, message: p.message })))
+        }
         if (problems.length > 0) {
           const list = problems.map((p) => `${p.pointer} ${p.message}`).join('; ')
           throw new EngineInputError(`The input of "${workflow.name}" does not match its schema: ${list}`, `input${problems[0]!.pointer === '/' ? '' : problems[0]!.pointer}`)

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import { toTaskError } from './actions/task-errors'
 import type { ActionContext, ActionRegistry } from './actions/registry'
 import type { Budget } from './engine'
@@ -92,17 +93,34 @@ export async function advanceRun(deps: RunnerDeps, runId: string, budget: RunBud
 /** Advances a run whose lease the caller already holds (claimDue), then releases the lease. */
 export async function driveLeased(deps: RunnerDeps, lease: Lease, budget: RunBudget): Promise<RunRecord | undefined> {
   let driver: RunDriver | undefined
+  const scope = scopeSignal(budget.signal)
   try {
     const run = await deps.store.get(lease.runId)
     if (!run) return undefined
-    driver = new RunDriver(deps, lease, run, await deps.definitionFor(run), budget)
+    driver = new RunDriver(deps, lease, run, await deps.definitionFor(run), scope ? { ...budget, signal: scope.signal } : budget)
     return await driver.drive()
   } catch (error) {
     if (error instanceof LeaseLostError) return deps.store.get(lease.runId)
     throw error
   } finally {
+    scope?.release()
     await deps.store.release(driver?.lease ?? lease)
   }
+}
+
+/**
+ * The caller's signal (for runToEnd, the process's SIGINT signal) seen through one listener for the whole drive: a
+ * Map's calls in flight each listen for the stop, dozens at once, and on the caller's signal that many listeners
+ * read as a leak (MaxListenersExceededWarning). Ours may have any number; removed when the drive ends.
+ */
+function scopeSignal(outer: AbortSignal | undefined): { signal: AbortSignal; release(): void } | undefined {
+  if (!outer) return undefined
+  const inner = new AbortController()
+  setMaxListeners(0, inner.signal)
+  const forward = () => inner.abort(outer.reason)
+  if (outer.aborted) forward()
+  else outer.addEventListener('abort', forward, { once: true })
+  return { signal: inner.signal, release: () => outer.removeEventListener('abort', forward) }
 }
 
 function leaseOptions(deps: RunnerDeps) {
@@ -241,11 +259,12 @@ class RunDriver {
     const { clock, leaseMs } = this.deps
     const stopSleeping = new AbortController()
     let renewTimer: ReturnType<typeof setTimeout> | undefined
+    let onAbort: (() => void) | undefined
     try {
       await new Promise<void>((resolve) => {
         register(resolve)
-        // Removed when this wait ends (stopSleeping), so a long run's waits do not pile listeners on the budget signal.
-        this.budget.signal?.addEventListener('abort', () => resolve(), { once: true, signal: stopSleeping.signal })
+        // Removed below: a run waits here once per call in flight, and the budget's signal outlives them all.
+        this.budget.signal?.addEventListener('abort', (onAbort = () => resolve()), { once: true })
         if (wakeAt !== undefined && wakeAt <= this.budget.deadline) {
           const signals = this.budget.signal ? [stopSleeping.signal, this.budget.signal] : [stopSleeping.signal]
           void clock.sleep(Math.max(0, wakeAt - clock.now()), AbortSignal.any(signals)).then(resolve)
@@ -255,6 +274,7 @@ class RunDriver {
     } finally {
       stopSleeping.abort()
       clearTimeout(renewTimer)
+      if (onAbort) this.budget.signal?.removeEventListener('abort', onAbort)
     }
     await this.keepLease(clock.now() + leaseMs)
   }

@@ -72,6 +72,20 @@ describe('file store', () => {
     await expect(store.create(newRun(''))).rejects.toThrow(/run id/)
   })
 
+  it('finds no run, rather than failing, for an id too long for a file name once encoded', async () => {
+    const store = createFileStore(freshDir())
+    // 200 characters pass the length check but encode to 600 (%25 each): past the 255-byte name limit (ENAMETOOLONG).
+    const long = '%'.repeat(200)
+    expect(await store.get(long)).toBeUndefined()
+    expect(await store.history(long)).toEqual([])
+    expect(await store.acquire(long, lease('w'))).toBeUndefined()
+    await expect(store.create(newRun(long))).rejects.toThrow(/run id: expected 1…200 characters, at most 239 once encoded as a file name/)
+    // The longest id that fits is stored, due-index entry included.
+    const fits = 'a'.repeat(200)
+    await store.create(newRun(fits, { resumeAt: t0 }))
+    expect(await store.get(fits)).toMatchObject({ id: fits })
+  })
+
   it('prunes due-index entries that no longer match their run', async () => {
     const dir = freshDir()
     const store = createFileStore(dir)

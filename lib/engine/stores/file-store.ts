@@ -410,14 +410,23 @@ function prepareDirectory(root: string, dirs: string[]): void {
 }
 
 const MAX_ID_LENGTH = 200
+// File systems cap a name at 255 bytes (ext4, XFS, APFS, NTFS); the longest name made from an id is its due-index
+// entry (15 digits + '~' + the encoded id). Longer would fail with ENAMETOOLONG: such an id is simply not stored.
+const MAX_ENCODED_ID_BYTES = 255 - 16
 
 function isStorableId(id: string): boolean {
-  return typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_LENGTH
+  return typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_LENGTH && encodeId(id).length <= MAX_ENCODED_ID_BYTES
 }
 
 /** A run id as a file name: [A-Za-z0-9_-] kept, everything else %-encoded (so no '/', '.', '..' or '~'). */
 function fileName(id: string): string {
-  if (!isStorableId(id)) throw new RangeError(`run id: expected 1…${MAX_ID_LENGTH} characters, got ${JSON.stringify(String(id).slice(0, 40))}`)
+  if (!isStorableId(id)) {
+    throw new RangeError(`run id: expected 1…${MAX_ID_LENGTH} characters, at most ${MAX_ENCODED_ID_BYTES} once encoded as a file name, got ${JSON.stringify(String(id).slice(0, 40))}`)
+  }
+  return encodeId(id)
+}
+
+function encodeId(id: string): string {
   return id.replace(/[^A-Za-z0-9_-]/gu, (char) =>
     [...Buffer.from(char, 'utf8')].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
   )

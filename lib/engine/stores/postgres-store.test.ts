@@ -126,6 +126,14 @@ describe('postgres store', () => {
     expect(message).not.toContain('s3cret-pw')
   })
 
+  it('fails at open naming the URL without the passwords given as query parameters', async () => {
+    const opening = createPostgresStore({ connectionString: 'postgres://bob@127.0.0.1:1/test?password=s3cret-pw&sslpassword=key-pw-9', connectTimeoutMs: 2_000 })
+
+    const message = await opening.then(() => 'opened', (error: Error) => error.message)
+    expect(message).toContain('postgres://bob@127.0.0.1:1/test?password=***&sslpassword=***')
+    expect(message).not.toMatch(/s3cret-pw|key-pw-9/)
+  })
+
   it('fails at open when the database does not exist', async () => {
     await expect(createPostgresStore({ connectionString: 'postgres://postgres@127.0.0.1:5432/no_such_db_ctflow' })).rejects.toThrow(
       /no_such_db_ctflow.*does not exist/,

@@ -3,7 +3,7 @@ import type { HistoryEvent, RunRecord, RunSummary } from '../run'
 import { decodeCursor, encodeCursor, listLimit } from './list-cursor'
 import { createDueListener, DUE_CHANNEL } from './postgres-due-listener'
 import { MIGRATIONS, SCHEMA_VERSION } from './postgres-schema'
-import { redactUrl } from './redact-url'
+import { redactUrl, urlSecrets } from './redact-url'
 import { LeaseLostError, type Lease, type LeaseOptions, type NewRun, type RunQuery, type RunStore, type RunUpdate } from './run-store'
 import { RunExistsError, StoreOpenError } from './store-errors'
 
@@ -115,18 +115,13 @@ function newerSchema(schema: string, version: number): StoreOpenError {
   )
 }
 
-/** An error's message without the connection password (pg's messages do not carry it, but be sure). */
+/** An error's message without the connection passwords (pg's messages do not carry them, but be sure). */
 function describe(error: unknown, connectionString: string): string {
   const inner = error instanceof AggregateError && error.errors.length > 0 ? error.errors[0] : error
   const code = (inner as { code?: string })?.code
   const message = (inner as Error)?.message || String(inner)
   let text = code && !message.includes(code) ? `${code} ${message}` : message
-  try {
-    const password = decodeURIComponent(new URL(connectionString).password)
-    if (password) text = text.split(password).join('***')
-  } catch {
-    // not a URL: nothing to scrub
-  }
+  for (const secret of urlSecrets(connectionString)) text = text.split(secret).join('***')
   return text
 }
 

@@ -1,0 +1,317 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { closeSync, mkdirSync, openSync, rmdirSync, unlinkSync } from 'node:fs'
+import { mkdir, readdir, rename, rmdir, stat, writeFile } from 'node:fs/promises'
+import { dirname, join, relative } from 'node:path'
+import type { RunRecord, RunStatus, RunSummary } from '../run'
+import { decodeCursor, encodeCursor, isAfter, listLimit, type ListPosition } from './list-cursor'
+import type { RunQuery } from './run-store'
+import { CorruptRunFileError } from './store-errors'
+
+/**
+ * The file store's list index: a directory of empty files, one per run and list it belongs to, named so that the
+ * newest runs of a list are the last names of its newest directories. A `list` page reads the few directories that
+ * hold the page's names and the page's run files, never the whole store, and only with asynchronous I/O.
+ *
+ * Lists (under `index/`), per run, where `<scope>` is `top` or `parent/<h(parentId)>` (a distributed Map's children):
+ * - `<scope>/all`, `<scope>/status/<status>`,
+ * - `<scope>/workflow/<h(workflow)>/all`, `<scope>/workflow/<h(workflow)>/status/<status>`
+ * (h = the first 32 hex of SHA-256, so any workflow name or run id makes a short, safe directory name). So every
+ * filter `list` takes (parent, workflow, status, or both of the last two) is one list, and a status filter over
+ * 10,000 runs reads the page's runs, not the 10,000.
+ *
+ * In a list, a run's entry is `<d0-3>/<d4-6>/<d7-9>/<d10-11>/<d12>~<file name of the id>`, where d is its createdAt in
+ * Unix milliseconds written with 13 digits (years 1970…2286; earlier or later instants are clamped): directories of
+ * ~11.6 days, ~16.7 minutes, 1 second and 10 ms, so no directory read on the way to a page grows with the store (at
+ * most 1,000 names, a leaf holding the runs of 10 ms). List order is createdAt descending, then id descending
+ * (list-cursor.ts), the same in every store: for the time-ordered ids the engine makes (run-id.ts) that is creation
+ * order; other ids (older runs, child runs, ids a caller chose) take their place by createdAt alone.
+ *
+ * Crash safety: the index is a superset of the truth, checked against the run files. A writer holding the run's lock
+ * adds the entries of the run's new state before it writes the run file and removes the old state's entries after
+ * (as the due index does), so a crash anywhere leaves at worst an extra entry, never a missing one. A page reads each
+ * candidate's run file and keeps it only if the run still belongs to that list; an entry that does not (its run is
+ * gone, or moved to another status) is removed under the run's lock when nobody holds it (SKIP LOCKED), so stale
+ * entries cost once. Directories left empty are removed, so a list of live runs (status RUNNING) stays small.
+ *
+ * Rebuild: `index/ready.json` says the index covers every run file. Without it (a store made by a ctflow from before
+ * this index, or an operator who deleted `index/` to rebuild it) the first `list` reads every run file once,
+ * asynchronously, adds their entries and writes the marker; writers keep adding entries meanwhile, so nothing is
+ * missed. A ctflow from before this index (store layout 1) refuses the store once a newer one opened it (layout 2).
+ */
+export interface FileListIndex {
+  /** The entries (paths under `index/`) a run in this state belongs to. */
+  entriesOf(record: Pick<RunRecord, 'id' | 'createdAt' | 'parentId' | 'workflow' | 'status'>): string[]
+  /** Creates entries, synchronously (a writer, under the run's lock, before the run file). */
+  add(entries: readonly string[]): void
+  /** Removes entries and the directories they leave empty (a writer, under the run's lock, after the run file). */
+  remove(entries: readonly string[]): void
+  /** Marks the index complete: a new, empty store. */
+  markReady(): void
+  /** One `list` page. */
+  page(query: RunQuery): Promise<{ runs: RunSummary[]; nextCursor?: string }>
+}
+
+export interface FileListIndexDeps {
+  /** A run id as a file name (reversible with decodeURIComponent). */
+  fileName(id: string): string
+  /** Reads a run file asynchronously: undefined when there is none; CorruptRunFileError when unreadable. */
+  loadRun(id: string): Promise<RunRecord | undefined>
+  /** Every run id with a run file (for a rebuild). */
+  runIds(): Promise<string[]>
+  /** Removes `entry` if, under the run's lock (skipped when someone holds it), the run no longer belongs to it. */
+  pruneIfStale(id: string, entry: string): Promise<void>
+  onCorrupt(error: CorruptRunFileError): void
+}
+
+/** Digits of the 13-digit creation millisecond per directory level; the 13th starts the entry's name. */
+const LEVELS = [4, 3, 3, 2] as const
+const KEY_DIGITS = 13
+const MAX_KEY = 10 ** KEY_DIGITS - 1
+const READY = 'ready.json'
+const INDEX_FORMAT = 1
+/** Run files read at once while rebuilding (each a trip through libuv's thread pool). */
+const REBUILD_CONCURRENCY = 32
+const DIGITS = /^[0-9]+$/u
+
+export function createFileListIndex(root: string, deps: FileListIndexDeps): FileListIndex {
+  const readyPath = join(root, READY)
+  let rebuilding: Promise<void> | undefined
+
+  const hash = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 32)
+
+  function listDir(parentId: string | undefined, workflow: string | undefined, status: RunStatus | undefined): string {
+    const scope = parentId === undefined ? 'top' : join('parent', hash(parentId))
+    const byWorkflow = workflow === undefined ? scope : join(scope, 'workflow', hash(workflow))
+    return status === undefined ? join(byWorkflow, 'all') : join(byWorkflow, 'status', status)
+  }
+
+  function entryIn(list: string, createdAt: Date, id: string): string {
+    const digits = keyDigits(createdAt)
+    let path = list
+    let at = 0
+    for (const width of LEVELS) path = join(path, digits.slice(at, (at += width)))
+    return join(path, `${digits[at]}~${deps.fileName(id)}`)
+  }
+
+  function entriesOf(record: Pick<RunRecord, 'id' | 'createdAt' | 'parentId' | 'workflow' | 'status'>): string[] {
+    const { parentId, workflow, status } = record
+    return [
+      listDir(parentId, undefined, undefined),
+      listDir(parentId, undefined, status),
+      listDir(parentId, workflow, undefined),
+      listDir(parentId, workflow, status),
+    ].map((list) => entryIn(list, record.createdAt, record.id))
+  }
+
+  function add(entries: readonly string[]): void {
+    for (const entry of entries) {
+      const path = join(root, entry)
+      // A reader may remove an empty directory between our mkdir and our open: make it again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          closeSync(openSync(path, 'a'))
+          break
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw error
+          try {
+            mkdirSync(dirname(path), { recursive: true })
+          } catch (mkdirError) {
+            if ((mkdirError as NodeJS.ErrnoException).code !== 'ENOENT') throw mkdirError
+          }
+        }
+      }
+    }
+  }
+
+  async function addAsync(entries: readonly string[]): Promise<void> {
+    for (const entry of entries) {
+      const path = join(root, entry)
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await writeFile(path, '', { flag: 'a' })
+          break
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw error
+          await mkdir(dirname(path), { recursive: true }).catch((mkdirError: NodeJS.ErrnoException) => {
+            if (mkdirError.code !== 'ENOENT') throw mkdirError
+          })
+        }
+      }
+    }
+  }
+
+  function remove(entries: readonly string[]): void {
+    for (const entry of entries) {
+      try {
+        unlinkSync(join(root, entry))
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+      }
+      // Up the time levels while they are empty (rmdir refuses a directory that is not).
+      let dir = dirname(join(root, entry))
+      for (let level = 0; level < LEVELS.length; level++, dir = dirname(dir)) {
+        try {
+          rmdirSync(dir)
+        } catch {
+          break
+        }
+      }
+    }
+  }
+
+  function markReady(): void {
+    mkdirSync(root, { recursive: true })
+    closeSync(openSync(readyPath, 'a'))
+  }
+
+  async function ensureReady(): Promise<void> {
+    try {
+      await stat(readyPath)
+      return
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    }
+    // One rebuild per store instance at a time; other processes may rebuild at once too (it is idempotent).
+    rebuilding ??= rebuild().finally(() => (rebuilding = undefined))
+    await rebuilding
+  }
+
+  async function rebuild(): Promise<void> {
+    const ids = await deps.runIds()
+    for (let next = 0; next < ids.length; next += REBUILD_CONCURRENCY) {
+      await Promise.all(
+        ids.slice(next, next + REBUILD_CONCURRENCY).map(async (id) => {
+          let record: RunRecord | undefined
+          try {
+            record = await deps.loadRun(id)
+          } catch (error) {
+            if (!(error instanceof CorruptRunFileError)) throw error
+            deps.onCorrupt(error)
+            return
+          }
+          if (record) await addAsync(entriesOf(record))
+        }),
+      )
+    }
+    const temp = `${readyPath}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`
+    await mkdir(root, { recursive: true })
+    await writeFile(temp, JSON.stringify({ format: INDEX_FORMAT, runs: ids.length, builtAt: new Date().toISOString() }) + '\n')
+    await rename(temp, readyPath)
+  }
+
+  async function page(query: RunQuery): Promise<{ runs: RunSummary[]; nextCursor?: string }> {
+    const limit = listLimit(query.limit)
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor)
+    await ensureReady()
+    const list = join(root, listDir(query.parentId, query.workflow, query.status))
+    const found: RunRecord[] = []
+    // limit + 1 runs: the one past the page says whether there is a next page.
+    walk: for await (const leaf of leaves(list, after)) {
+      for (let next = 0; next < leaf.length; ) {
+        const batch = leaf.slice(next, next + limit + 1 - found.length)
+        next += batch.length
+        const records = await Promise.all(batch.map((candidate) => load(candidate.id)))
+        for (const [i, candidate] of batch.entries()) {
+          const record = records[i]
+          if (record === CORRUPT) continue
+          const entry = relative(root, candidate.path)
+          if (record !== undefined && belongs(record, query) && entryIn(relative(root, list), record.createdAt, record.id) === entry) {
+            found.push(record)
+          } else {
+            await deps.pruneIfStale(candidate.id, entry)
+          }
+        }
+        if (found.length > limit) break walk
+      }
+    }
+    const runs = found.slice(0, limit)
+    const last = runs.at(-1)
+    return { runs: runs.map(toSummary), ...(found.length > limit && last ? { nextCursor: encodeCursor(last) } : {}) }
+  }
+
+  async function load(id: string): Promise<RunRecord | undefined | typeof CORRUPT> {
+    try {
+      return await deps.loadRun(id)
+    } catch (error) {
+      if (!(error instanceof CorruptRunFileError)) throw error
+      deps.onCorrupt(error)
+      return CORRUPT
+    }
+  }
+
+  return { entriesOf, add, remove, markReady, page }
+}
+
+const CORRUPT = Symbol('corrupt run file')
+
+interface Candidate extends ListPosition {
+  path: string
+}
+
+/** The entries of a list after `after`, newest first, one leaf directory (≤ 10 ms of runs) at a time. */
+async function* leaves(list: string, after: ListPosition | undefined): AsyncGenerator<Candidate[]> {
+  yield* walk(list, 0, '', after === undefined ? undefined : keyDigits(after.createdAt), after)
+}
+
+async function* walk(dir: string, level: number, prefix: string, bound: string | undefined, after: ListPosition | undefined): AsyncGenerator<Candidate[]> {
+  const names = await readNames(dir)
+  if (names.length === 0 && level > 0) {
+    // Left empty by a run that changed status: removed so a list of live runs stays small. A writer that made it
+    // again meanwhile keeps it (rmdir refuses a non-empty directory, and `add` recreates a vanished one).
+    await rmdir(dir).catch(() => undefined)
+    return
+  }
+  if (level === LEVELS.length) {
+    const candidates: Candidate[] = []
+    for (const name of names) {
+      if (name[1] !== '~' || !DIGITS.test(name[0]!)) continue
+      let id: string
+      try {
+        id = decodeURIComponent(name.slice(2))
+      } catch {
+        continue // not an entry this store wrote
+      }
+      const candidate = { createdAt: new Date(Number(prefix + name[0])), id, path: join(dir, name) }
+      if (after === undefined || isAfter(candidate, after)) candidates.push(candidate)
+    }
+    candidates.sort((a, b) => (a.createdAt.getTime() !== b.createdAt.getTime() ? b.createdAt.getTime() - a.createdAt.getTime() : a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+    if (candidates.length > 0) yield candidates
+    return
+  }
+  const width = LEVELS[level]!
+  const subdirectories = names.filter((name) => name.length === width && DIGITS.test(name)).sort().reverse()
+  for (const name of subdirectories) {
+    const digits = prefix + name
+    // Newer than the cursor: on earlier pages.
+    if (bound !== undefined && digits > bound.slice(0, digits.length)) continue
+    yield* walk(join(dir, name), level + 1, digits, bound, after)
+  }
+}
+
+async function readNames(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') return []
+    throw error
+  }
+}
+
+function keyDigits(createdAt: Date): string {
+  return String(Math.min(MAX_KEY, Math.max(0, Math.trunc(createdAt.getTime())))).padStart(KEY_DIGITS, '0')
+}
+
+function belongs(record: RunRecord, query: RunQuery): boolean {
+  return (
+    record.parentId === query.parentId &&
+    (query.workflow === undefined || record.workflow === query.workflow) &&
+    (query.status === undefined || record.status === query.status)
+  )
+}
+
+/** A list entry from a freshly read record (nothing shared with the store): the record without machine and input. */
+function toSummary(record: RunRecord): RunSummary {
+  const { machine: _machine, input: _input, ...summary } = record
+  return summary
+}

@@ -18,11 +18,11 @@ vi.mock('node:fs', async (importOriginal) => {
   const counted = Object.fromEntries(
     Object.entries(real).map(([name, fn]) => [
       name,
-      typeof fn === 'function' && name.endsWith('Sync')
+      typeof fn === 'function' && (name.endsWith('Sync') || name === 'readFile' || name === 'readdir')
         ? (...args: unknown[]) => {
-            fsCalls.sync.push(`${name} ${String(args[0])}`)
-            if (name === 'readFileSync' && isRunFile(args[0])) fsCalls.runReads++
-            if (name === 'readdirSync') fsCalls.readdirs.push(String(args[0]))
+            if (name.endsWith('Sync')) fsCalls.sync.push(`${name} ${String(args[0])}`)
+            if ((name === 'readFileSync' || name === 'readFile') && isRunFile(args[0])) fsCalls.runReads++
+            if (name === 'readdirSync' || name === 'readdir') fsCalls.readdirs.push(String(args[0]))
             return (fn as (...a: unknown[]) => unknown)(...args)
           }
         : fn,

@@ -26,9 +26,9 @@ const newRun = (id: string, overrides: Partial<NewRun> = {}): NewRun => ({
   ...overrides,
 })
 
-async function finish(store: RunStore, id: string, status: RunStatus): Promise<void> {
-  const lease = (await store.acquire(id, { owner: 'w', leaseMs: 1_000, now: t0 }))!
-  await store.save(lease, { status, machine: null, resumeAt: null, now: t0, events: [] })
+async function finish(store: RunStore, id: string, status: RunStatus, now = at(400 * 86_400_000)): Promise<void> {
+  const lease = (await store.acquire(id, { owner: 'w', leaseMs: 1_000, now }))!
+  await store.save(lease, { status, machine: null, resumeAt: null, now, events: [] })
 }
 
 const ids = async (store: RunStore, query: Parameters<RunStore['list']>[0] = {}) => (await store.list({ limit: 100, ...query })).runs.map((r) => r.id)
@@ -85,16 +85,16 @@ describe('file store list index', () => {
     const failedList = join(dir, 'index', 'top', 'status', 'FAILED')
     await finish(store, 'kept', 'FAILED') // the FAILED list's time directories for t0 now exist
     const leaf = readdirSync(failedList, { recursive: true, withFileTypes: true }).find((e) => e.isFile())!.parentPath
-    expect(readdirSync(leaf)).toEqual(['0~kept'])
-    writeFileSync(join(leaf, '2~half-saved'), '')
+    expect(readdirSync(leaf)).toEqual(['000~kept'])
+    writeFileSync(join(leaf, '002~half-saved'), '')
 
     expect(await ids(store, { status: 'FAILED' })).toEqual(['kept'])
     expect(await ids(store)).toEqual(['half-saved', 'kept'])
     expect(await ids(store, { status: 'RUNNING' })).toEqual(['half-saved'])
 
     // Pruned as it was read: the next page pays nothing for them.
-    expect(entriesUnder(failedList)).toEqual(['0~kept'])
-    expect(entriesUnder(join(dir, 'index', 'top', 'all'))).not.toContain('1~ghost')
+    expect(entriesUnder(failedList)).toEqual(['000~kept'])
+    expect(entriesUnder(join(dir, 'index', 'top', 'all'))).not.toContain('001~ghost')
   })
 
   it('leaves a stale-looking entry alone while its run is locked (a save in flight), and prunes it once the lock is free', async () => {
@@ -105,7 +105,7 @@ describe('file store list index', () => {
     writeFileSync(join(dir, 'locks', 'r1.lock'), `${process.pid}:another-writer:1:${Date.now()}`)
 
     expect(await ids(store)).toEqual([])
-    expect(entriesUnder(join(dir, 'index', 'top', 'all'))).toEqual(['0~r1'])
+    expect(entriesUnder(join(dir, 'index', 'top', 'all'))).toEqual(['000~r1'])
 
     unlinkSync(join(dir, 'locks', 'r1.lock'))
     expect(await ids(store)).toEqual([])
@@ -119,7 +119,7 @@ describe('file store list index', () => {
     for (let i = 0; i < 29; i++) await finish(store, `r${i}`, 'SUCCEEDED')
 
     const runningList = join(dir, 'index', 'top', 'status', 'RUNNING')
-    expect(readdirSync(runningList, { recursive: true })).toHaveLength(5) // one path of four levels and its entry
+    expect(readdirSync(runningList, { recursive: true })).toHaveLength(3) // one path of two levels and its entry
     expect(await ids(store, { status: 'RUNNING' })).toEqual(['r29'])
     expect(await ids(store, { status: 'SUCCEEDED', limit: 3 })).toEqual(['r28', 'r27', 'r26'])
   })

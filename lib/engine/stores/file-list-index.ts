@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { closeSync, mkdirSync, openSync, rmdirSync, unlinkSync } from 'node:fs'
 import { mkdir, readdir, rename, rmdir, stat, writeFile } from 'node:fs/promises'
-import { dirname, join, relative } from 'node:path'
+import { dirname, join, relative, sep } from 'node:path'
 import type { RunRecord, RunStatus, RunSummary } from '../run'
 import { decodeCursor, encodeCursor, isAfter, listLimit, type ListPosition } from './list-cursor'
 import type { RunQuery } from './run-store'
@@ -19,19 +19,24 @@ import { CorruptRunFileError } from './store-errors'
  * filter `list` takes (parent, workflow, status, or both of the last two) is one list, and a status filter over
  * 10,000 runs reads the page's runs, not the 10,000.
  *
- * In a list, a run's entry is `<d0-3>/<d4-6>/<d7-9>/<d10-11>/<d12>~<file name of the id>`, where d is its createdAt in
+ * In a list, a run's entry is `<d0-3>/<d4-6>/<d7-9>/<d10-12>~<file name of the id>`, where d is its createdAt in
  * Unix milliseconds written with 13 digits (years 1970…2286; earlier or later instants are clamped): directories of
- * ~11.6 days, ~16.7 minutes, 1 second and 10 ms, so no directory read on the way to a page grows with the store (at
- * most 1,000 names, a leaf holding the runs of 10 ms). List order is createdAt descending, then id descending
- * (list-cursor.ts), the same in every store: for the time-ordered ids the engine makes (run-id.ts) that is creation
- * order; other ids (older runs, child runs, ids a caller chose) take their place by createdAt alone.
+ * ~11.6 days, ~16.7 minutes and 1 second, so no directory read on the way to a page grows with the store (at most
+ * 1,000 names; a leaf holds the runs created in one second, which the store's write rate bounds). The RUNNING lists,
+ * whose entries leave when runs finish, stop at `<d0-3>/<d4-6>/<d7-12>~…` (16.7-minute leaves): they hold live runs
+ * only, and coarser leaves mean a run that starts and finishes makes no directory of its own. List order is createdAt
+ * descending, then id descending (list-cursor.ts), the same in every store: for the time-ordered ids the engine makes
+ * (run-id.ts) that is creation order; other ids (older runs, child runs, ids a caller chose) take their place by
+ * createdAt alone.
  *
  * Crash safety: the index is a superset of the truth, checked against the run files. A writer holding the run's lock
  * adds the entries of the run's new state before it writes the run file and removes the old state's entries after
  * (as the due index does), so a crash anywhere leaves at worst an extra entry, never a missing one. A page reads each
  * candidate's run file and keeps it only if the run still belongs to that list; an entry that does not (its run is
  * gone, or moved to another status) is removed under the run's lock when nobody holds it (SKIP LOCKED), so stale
- * entries cost once. Directories left empty are removed, so a list of live runs (status RUNNING) stays small.
+ * entries cost once. Directories left empty are removed once their time is past (a writer that empties one, a writer
+ * moving on to the next leaf, a page walking through one), so a list of live runs stays small without making and
+ * removing a directory per run.
  *
  * Rebuild: `index/ready.json` says the index covers every run file. Without it (a store made by a ctflow from before
  * this index, or an operator who deleted `index/` to rebuild it) the first `list` reads every run file once,
@@ -41,10 +46,13 @@ import { CorruptRunFileError } from './store-errors'
 export interface FileListIndex {
   /** The entries (paths under `index/`) a run in this state belongs to. */
   entriesOf(record: Pick<RunRecord, 'id' | 'createdAt' | 'parentId' | 'workflow' | 'status'>): string[]
-  /** Creates entries, synchronously (a writer, under the run's lock, before the run file). */
-  add(entries: readonly string[]): void
-  /** Removes entries and the directories they leave empty (a writer, under the run's lock, after the run file). */
-  remove(entries: readonly string[]): void
+  /** Creates entries, synchronously (a writer, under the run's lock, before the run file); `now`: the store's clock. */
+  add(entries: readonly string[], now: Date): void
+  /**
+   * Removes entries (a writer, under the run's lock, after the run file) and the directories they leave empty whose
+   * time is past at `now` (one still current would be made again by the next run).
+   */
+  remove(entries: readonly string[], now: Date): void
   /** Marks the index complete: a new, empty store. */
   markReady(): void
   /** One `list` page. */
@@ -63,8 +71,10 @@ export interface FileListIndexDeps {
   onCorrupt(error: CorruptRunFileError): void
 }
 
-/** Digits of the 13-digit creation millisecond per directory level; the 13th starts the entry's name. */
-const LEVELS = [4, 3, 3, 2] as const
+/** Digits of the 13-digit creation millisecond per directory level; the rest start the entry's name. */
+const LEVELS = [4, 3, 3] as const
+/** The RUNNING lists: 16.7-minute leaves (see above). */
+const LIVE_LEVELS = [4, 3] as const
 const KEY_DIGITS = 13
 const MAX_KEY = 10 ** KEY_DIGITS - 1
 const READY = 'ready.json'
@@ -76,6 +86,8 @@ const DIGITS = /^[0-9]+$/u
 export function createFileListIndex(root: string, deps: FileListIndexDeps): FileListIndex {
   const readyPath = join(root, READY)
   let rebuilding: Promise<void> | undefined
+  /** The leaf this process last added to, per RUNNING list: left behind empty when runs finish within their leaf. */
+  const lastLiveLeaf = new Map<string, string>()
 
   const hash = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 32)
 
@@ -89,8 +101,8 @@ export function createFileListIndex(root: string, deps: FileListIndexDeps): File
     const digits = keyDigits(createdAt)
     let path = list
     let at = 0
-    for (const width of LEVELS) path = join(path, digits.slice(at, (at += width)))
-    return join(path, `${digits[at]}~${deps.fileName(id)}`)
+    for (const width of levelsOf(list)) path = join(path, digits.slice(at, (at += width)))
+    return join(path, `${digits.slice(at)}~${deps.fileName(id)}`)
   }
 
   function entriesOf(record: Pick<RunRecord, 'id' | 'createdAt' | 'parentId' | 'workflow' | 'status'>): string[] {
@@ -103,9 +115,10 @@ export function createFileListIndex(root: string, deps: FileListIndexDeps): File
     ].map((list) => entryIn(list, record.createdAt, record.id))
   }
 
-  function add(entries: readonly string[]): void {
+  function add(entries: readonly string[], now: Date): void {
     for (const entry of entries) {
       const path = join(root, entry)
+      let made = false
       // A reader may remove an empty directory between our mkdir and our open: make it again.
       for (let attempt = 1; ; attempt++) {
         try {
@@ -115,11 +128,36 @@ export function createFileListIndex(root: string, deps: FileListIndexDeps): File
           if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw error
           try {
             mkdirSync(dirname(path), { recursive: true })
+            made = true
           } catch (mkdirError) {
             if ((mkdirError as NodeJS.ErrnoException).code !== 'ENOENT') throw mkdirError
           }
         }
       }
+      const leaf = dirname(entry)
+      const list = listOf(entry)
+      if (levelsOf(list) !== LIVE_LEVELS) continue
+      // A new leaf of a RUNNING list: the one before it may have been left empty by runs that finished in its time.
+      const previous = lastLiveLeaf.get(list)
+      lastLiveLeaf.set(list, leaf)
+      if (made && previous !== undefined && previous !== leaf) removeEmptyPast(previous, now)
+    }
+  }
+
+  /** Removes `dir` (a leaf, relative to the index) and its time levels upwards while they are empty and past at `now`. */
+  function removeEmptyPast(leaf: string, now: Date): void {
+    const list = listOf(join(leaf, 'x'))
+    let dir = leaf
+    while (dir !== list) {
+      const digits = relative(list, dir).split(/[\\/]/u).join('')
+      // The instant the bucket ends: its digits followed by 9s, plus 1 ms.
+      if (Number(digits.padEnd(KEY_DIGITS, '9')) + 1 > now.getTime()) return
+      try {
+        rmdirSync(join(root, dir))
+      } catch {
+        return // not empty (or gone): its parents are not empty either
+      }
+      dir = dirname(dir)
     }
   }
 
@@ -140,23 +178,23 @@ export function createFileListIndex(root: string, deps: FileListIndexDeps): File
     }
   }
 
-  function remove(entries: readonly string[]): void {
+  function remove(entries: readonly string[], now: Date): void {
     for (const entry of entries) {
       try {
         unlinkSync(join(root, entry))
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
       }
-      // Up the time levels while they are empty (rmdir refuses a directory that is not).
-      let dir = dirname(join(root, entry))
-      for (let level = 0; level < LEVELS.length; level++, dir = dirname(dir)) {
-        try {
-          rmdirSync(dir)
-        } catch {
-          break
-        }
-      }
+      removeEmptyPast(dirname(entry), now)
     }
+  }
+
+  /** The list directory (relative) an entry belongs to: the entry without its time levels and name. */
+  function listOf(entry: string): string {
+    let list = dirname(entry)
+    // A list directory never ends in a 3- or 4-digit segment (its last segment is `all` or a status).
+    while (/^[0-9]{3,4}$/u.test(list.slice(list.lastIndexOf(sep) + 1))) list = dirname(list)
+    return list
   }
 
   function markReady(): void {
@@ -250,10 +288,17 @@ interface Candidate extends ListPosition {
 
 /** The entries of a list after `after`, newest first, one leaf directory (≤ 10 ms of runs) at a time. */
 async function* leaves(list: string, after: ListPosition | undefined): AsyncGenerator<Candidate[]> {
-  yield* walk(list, 0, '', after === undefined ? undefined : keyDigits(after.createdAt), after)
+  yield* walk(list, levelsOf(list), 0, '', after === undefined ? undefined : keyDigits(after.createdAt), after)
 }
 
-async function* walk(dir: string, level: number, prefix: string, bound: string | undefined, after: ListPosition | undefined): AsyncGenerator<Candidate[]> {
+async function* walk(
+  dir: string,
+  levels: readonly number[],
+  level: number,
+  prefix: string,
+  bound: string | undefined,
+  after: ListPosition | undefined,
+): AsyncGenerator<Candidate[]> {
   const names = await readNames(dir)
   if (names.length === 0 && level > 0) {
     // Left empty by a run that changed status: removed so a list of live runs stays small. A writer that made it
@@ -261,30 +306,31 @@ async function* walk(dir: string, level: number, prefix: string, bound: string |
     await rmdir(dir).catch(() => undefined)
     return
   }
-  if (level === LEVELS.length) {
+  if (level === levels.length) {
+    const width = KEY_DIGITS - prefix.length
     const candidates: Candidate[] = []
     for (const name of names) {
-      if (name[1] !== '~' || !DIGITS.test(name[0]!)) continue
+      if (name[width] !== '~' || !DIGITS.test(name.slice(0, width))) continue
       let id: string
       try {
-        id = decodeURIComponent(name.slice(2))
+        id = decodeURIComponent(name.slice(width + 1))
       } catch {
         continue // not an entry this store wrote
       }
-      const candidate = { createdAt: new Date(Number(prefix + name[0])), id, path: join(dir, name) }
+      const candidate = { createdAt: new Date(Number(prefix + name.slice(0, width))), id, path: join(dir, name) }
       if (after === undefined || isAfter(candidate, after)) candidates.push(candidate)
     }
     candidates.sort((a, b) => (a.createdAt.getTime() !== b.createdAt.getTime() ? b.createdAt.getTime() - a.createdAt.getTime() : a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
     if (candidates.length > 0) yield candidates
     return
   }
-  const width = LEVELS[level]!
+  const width = levels[level]!
   const subdirectories = names.filter((name) => name.length === width && DIGITS.test(name)).sort().reverse()
   for (const name of subdirectories) {
     const digits = prefix + name
     // Newer than the cursor: on earlier pages.
     if (bound !== undefined && digits > bound.slice(0, digits.length)) continue
-    yield* walk(join(dir, name), level + 1, digits, bound, after)
+    yield* walk(join(dir, name), levels, level + 1, digits, bound, after)
   }
 }
 
@@ -296,6 +342,11 @@ async function readNames(dir: string): Promise<string[]> {
     if (code === 'ENOENT' || code === 'ENOTDIR') return []
     throw error
   }
+}
+
+/** The time levels of a list directory (absolute or relative): RUNNING lists have coarser leaves. */
+function levelsOf(list: string): readonly number[] {
+  return list.endsWith(`${sep}status${sep}RUNNING`) ? LIVE_LEVELS : LEVELS
 }
 
 function keyDigits(createdAt: Date): string {

@@ -52,6 +52,7 @@ export interface FileStoreOptions {
  */
 const LAYOUT_VERSION = 2
 const MARKER = 'ctflow-store.json'
+const END_OF_TIME = new Date(8.64e15)
 
 /**
  * The embedded default store (`.ctflow/`): plain files, no server, safe between processes on one machine.
@@ -111,7 +112,8 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
           if (error instanceof CorruptRunFileError) return
           throw error
         }
-        if (!run || !listIndex.entriesOf(run.record).includes(entry)) listIndex.remove([entry])
+        // Directories it leaves empty go too, whatever their time (as a page's walk removes the empty ones it meets).
+        if (!run || !listIndex.entriesOf(run.record).includes(entry)) listIndex.remove([entry], END_OF_TIME)
       })
     },
     onCorrupt: (error) => onCorrupt(error),
@@ -194,12 +196,12 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
   }
 
   /** Moves a run's index entries: the new ones are written before the run file, the old ones removed after. */
-  function withIndexes<T>(before: IndexEntries | undefined, after: IndexEntries, write: () => T): T {
+  function withIndexes<T>(before: IndexEntries | undefined, after: IndexEntries, now: Date, write: () => T): T {
     if (after.due !== undefined && after.due !== before?.due) writeFileSync(join(paths.due, after.due), '')
-    listIndex.add(before === undefined ? after.listed : after.listed.filter((entry) => !before.listed.includes(entry)))
+    listIndex.add(before === undefined ? after.listed : after.listed.filter((entry) => !before.listed.includes(entry)), now)
     const result = write()
     if (before?.due !== undefined && before.due !== after.due) unlinkIfExists(join(paths.due, before.due))
-    if (before !== undefined) listIndex.remove(before.listed.filter((entry) => !after.listed.includes(entry)))
+    if (before !== undefined) listIndex.remove(before.listed.filter((entry) => !after.listed.includes(entry)), now)
     return result
   }
 
@@ -216,7 +218,7 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
       const { stored, events } = newStoredRun(run)
       const history = encodeHistory(events)
       writeFileSync(historyPath(fileName(run.id)), history)
-      const record = withIndexes(undefined, indexEntries(stored.record), () =>
+      const record = withIndexes(undefined, indexEntries(stored.record), run.now, () =>
         writeRun({ format: 1, ...stored, historyBytes: Buffer.byteLength(history) }),
       )
       return { run: record, created: true }
@@ -239,7 +241,7 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
       const run = readRun(id)
       if (!run) return
       const before = indexEntries(run.record)
-      if (wakeParent(run, now)) withIndexes(before, indexEntries(run.record), () => writeRun(run))
+      if (wakeParent(run, now)) withIndexes(before, indexEntries(run.record), now, () => writeRun(run))
     })
   }
 
@@ -356,7 +358,7 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
         const before = indexEntries(run.record)
         const events = applyUpdate(run, update)
         run.historyBytes = appendHistory(lease.runId, run.historyBytes, events)
-        const saved = withIndexes(before, indexEntries(run.record), () => writeRun(run))
+        const saved = withIndexes(before, indexEntries(run.record), update.now, () => writeRun(run))
         return { saved, parentId: parentToWake(run, update) }
       }).then(async ({ saved, parentId }) => {
         // Under the parent's own lock, after the child's (locks are never nested). Not atomic with the child's save:

@@ -124,6 +124,23 @@ describe('file store list index', () => {
     expect(await ids(store, { status: 'SUCCEEDED', limit: 3 })).toEqual(['r28', 'r27', 'r26'])
   })
 
+  it('keeps the leaf of a RUNNING list while its time is current, and removes it once a later run moves on', async () => {
+    const dir = freshDir()
+    const store = createFileStore(dir)
+    const minutes = (n: number) => n * 60_000
+    for (let i = 0; i < 3; i++) {
+      // Each starts and finishes within its own 16.7-minute leaf, which is still current when it finishes.
+      await store.create(newRun(`r${i}`, { now: at(minutes(20 * i)) }))
+      await finish(store, `r${i}`, 'SUCCEEDED', at(minutes(20 * i) + 1_000))
+    }
+
+    const runningList = join(dir, 'index', 'top', 'status', 'RUNNING')
+    const leafOf = (ms: number) => String(at(ms).getTime()).padStart(13, '0')
+    const l1 = leafOf(minutes(40)).slice(0, 4)
+    expect(readdirSync(runningList, { recursive: true }).sort()).toEqual([l1, join(l1, leafOf(minutes(40)).slice(4, 7))])
+    expect(await ids(store, { status: 'RUNNING' })).toEqual([])
+  })
+
   it('lists each run once, under the status it has, while saves change statuses at the same time', async () => {
     const dir = freshDir()
     const writer = createFileStore(dir)

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -161,6 +161,24 @@ describe('file store list index', () => {
     expect(await ids(reader, { status: 'RUNNING' })).toEqual([])
     expect(await ids(reader, { status: 'FAILED' })).toEqual(all.filter((_, i) => i % 4 === 0).reverse())
     expect(await ids(reader, { status: 'SUCCEEDED' })).toHaveLength(30)
+  })
+
+  it('makes entries hard links to one file, and empty files where links are refused', async () => {
+    const linked = freshDir()
+    const a = createFileStore(linked)
+    for (let i = 0; i < 3; i++) await a.create(newRun(`r${i}`, { now: at(i) }))
+    expect(statSync(join(linked, 'index', 'entry')).nlink).toBe(1 + 3 * 4) // four lists per run
+
+    const refused = freshDir()
+    const b = createFileStore(refused)
+    mkdirSync(join(refused, 'index', 'entry')) // a directory cannot be linked to (EPERM), as on a file system without links
+    for (let i = 0; i < 3; i++) await b.create(newRun(`r${i}`, { now: at(i) }))
+    await finish(b, 'r1', 'FAILED')
+
+    expect(await ids(b)).toEqual(['r2', 'r1', 'r0'])
+    expect(await ids(b, { status: 'FAILED' })).toEqual(['r1'])
+    const leaf = readdirSync(join(refused, 'index', 'top', 'all'), { recursive: true, withFileTypes: true }).find((e) => e.isFile())!
+    expect(statSync(join(leaf.parentPath, leaf.name)).nlink).toBe(1)
   })
 
   it('keeps child runs in their parent’s lists only', async () => {

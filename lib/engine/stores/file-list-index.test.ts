@@ -57,7 +57,7 @@ describe('file store list index', () => {
     expect(await ids(store)).toEqual(['r4', 'r3', 'r2', 'r1', 'r0'])
     expect(await ids(store, { status: 'FAILED' })).toEqual(['r3'])
     expect(await ids(store, { workflow: 'even', status: 'RUNNING' })).toEqual(['r4', 'r2', 'r0'])
-    expect(existsSync(join(dir, 'index', 'ready.json'))).toBe(true)
+    expect(existsSync(join(dir, 'index', 'v1', 'ready.json'))).toBe(true)
   })
 
   it('rebuilds an index an operator deleted, while the store is open, on the next list', async () => {
@@ -82,7 +82,7 @@ describe('file store list index', () => {
     // "ghost": a create that died after writing its entries, before its run file.
     unlinkSync(join(dir, 'runs', 'ghost.json'))
     // "half-saved": a save to FAILED that died after adding its FAILED entries, before the run file (still RUNNING).
-    const failedList = join(dir, 'index', 'top', 'status', 'FAILED')
+    const failedList = join(dir, 'index', 'v1', 'top', 'status', 'FAILED')
     await finish(store, 'kept', 'FAILED') // the FAILED list's time directories for t0 now exist
     const leaf = readdirSync(failedList, { recursive: true, withFileTypes: true }).find((e) => e.isFile())!.parentPath
     expect(readdirSync(leaf)).toEqual(['000~kept'])
@@ -94,7 +94,7 @@ describe('file store list index', () => {
 
     // Pruned as it was read: the next page pays nothing for them.
     expect(entriesUnder(failedList)).toEqual(['000~kept'])
-    expect(entriesUnder(join(dir, 'index', 'top', 'all'))).not.toContain('001~ghost')
+    expect(entriesUnder(join(dir, 'index', 'v1', 'top', 'all'))).not.toContain('001~ghost')
   })
 
   it('leaves a stale-looking entry alone while its run is locked (a save in flight), and prunes it once the lock is free', async () => {
@@ -105,11 +105,11 @@ describe('file store list index', () => {
     writeFileSync(join(dir, 'locks', 'r1.lock'), `${process.pid}:another-writer:1:${Date.now()}`)
 
     expect(await ids(store)).toEqual([])
-    expect(entriesUnder(join(dir, 'index', 'top', 'all'))).toEqual(['000~r1'])
+    expect(entriesUnder(join(dir, 'index', 'v1', 'top', 'all'))).toEqual(['000~r1'])
 
     unlinkSync(join(dir, 'locks', 'r1.lock'))
     expect(await ids(store)).toEqual([])
-    expect(entriesUnder(join(dir, 'index', 'top', 'all'))).toEqual([])
+    expect(entriesUnder(join(dir, 'index', 'v1', 'top', 'all'))).toEqual([])
   })
 
   it('removes the time directories of finished runs from the RUNNING list, so listing live runs stays small', async () => {
@@ -118,7 +118,7 @@ describe('file store list index', () => {
     for (let i = 0; i < 30; i++) await store.create(newRun(`r${i}`, { now: at(i * 86_400_000) })) // a day apart
     for (let i = 0; i < 29; i++) await finish(store, `r${i}`, 'SUCCEEDED')
 
-    const runningList = join(dir, 'index', 'top', 'status', 'RUNNING')
+    const runningList = join(dir, 'index', 'v1', 'top', 'status', 'RUNNING')
     expect(readdirSync(runningList, { recursive: true })).toHaveLength(3) // one path of two levels and its entry
     expect(await ids(store, { status: 'RUNNING' })).toEqual(['r29'])
     expect(await ids(store, { status: 'SUCCEEDED', limit: 3 })).toEqual(['r28', 'r27', 'r26'])
@@ -134,7 +134,7 @@ describe('file store list index', () => {
       await finish(store, `r${i}`, 'SUCCEEDED', at(minutes(20 * i) + 1_000))
     }
 
-    const runningList = join(dir, 'index', 'top', 'status', 'RUNNING')
+    const runningList = join(dir, 'index', 'v1', 'top', 'status', 'RUNNING')
     const leafOf = (ms: number) => String(at(ms).getTime()).padStart(13, '0')
     const l1 = leafOf(minutes(40)).slice(0, 4)
     expect(readdirSync(runningList, { recursive: true }).sort()).toEqual([l1, join(l1, leafOf(minutes(40)).slice(4, 7))])
@@ -167,17 +167,17 @@ describe('file store list index', () => {
     const linked = freshDir()
     const a = createFileStore(linked)
     for (let i = 0; i < 3; i++) await a.create(newRun(`r${i}`, { now: at(i) }))
-    expect(statSync(join(linked, 'index', 'entry')).nlink).toBe(1 + 3 * 4) // four lists per run
+    expect(statSync(join(linked, 'index', 'v1', 'entry')).nlink).toBe(1 + 3 * 4) // four lists per run
 
     const refused = freshDir()
     const b = createFileStore(refused)
-    mkdirSync(join(refused, 'index', 'entry')) // a directory cannot be linked to (EPERM), as on a file system without links
+    mkdirSync(join(refused, 'index', 'v1', 'entry'), { recursive: true }) // a directory cannot be linked to (EPERM), as on a file system without links
     for (let i = 0; i < 3; i++) await b.create(newRun(`r${i}`, { now: at(i) }))
     await finish(b, 'r1', 'FAILED')
 
     expect(await ids(b)).toEqual(['r2', 'r1', 'r0'])
     expect(await ids(b, { status: 'FAILED' })).toEqual(['r1'])
-    const leaf = readdirSync(join(refused, 'index', 'top', 'all'), { recursive: true, withFileTypes: true }).find((e) => e.isFile())!
+    const leaf = readdirSync(join(refused, 'index', 'v1', 'top', 'all'), { recursive: true, withFileTypes: true }).find((e) => e.isFile())!
     expect(statSync(join(leaf.parentPath, leaf.name)).nlink).toBe(1)
   })
 

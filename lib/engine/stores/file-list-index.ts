@@ -13,7 +13,8 @@ import { CorruptRunFileError } from './store-errors'
  * newest runs of a list are the last names of its newest directories. A `list` page reads the few directories that
  * hold the page's names and the page's run files, never the whole store, and only with asynchronous I/O.
  *
- * Lists (under `index/`), per run, where `<scope>` is `top` or `parent/<h(parentId)>` (a distributed Map's children):
+ * Lists (under `index/v1/`; a later format of the index gets a directory of its own), per run, where `<scope>` is
+ * `top` or `parent/<h(parentId)>` (a distributed Map's children):
  * - `<scope>/all`, `<scope>/status/<status>`,
  * - `<scope>/workflow/<h(workflow)>/all`, `<scope>/workflow/<h(workflow)>/status/<status>`
  * (h = the first 32 hex of SHA-256, so any workflow name or run id makes a short, safe directory name). So every
@@ -39,13 +40,13 @@ import { CorruptRunFileError } from './store-errors'
  * moving on to the next leaf, a page walking through one), so a list of live runs stays small without making and
  * removing a directory per run.
  *
- * Rebuild: `index/ready.json` says the index covers every run file. Without it (a store made by a ctflow from before
+ * Rebuild: `ready.json` says the index covers every run file. Without it (a store made by a ctflow from before
  * this index, or an operator who deleted `index/` to rebuild it) the first `list` reads every run file once,
  * asynchronously, adds their entries and writes the marker; writers keep adding entries meanwhile, so nothing is
  * missed. A ctflow from before this index (store layout 1) refuses the store once a newer one opened it (layout 2).
  */
 export interface FileListIndex {
-  /** The entries (paths under `index/`) a run in this state belongs to. */
+  /** The entries (paths relative to the index) a run in this state belongs to. */
   entriesOf(record: Pick<RunRecord, 'id' | 'createdAt' | 'parentId' | 'workflow' | 'status'>): string[]
   /** Creates entries, synchronously (a writer, under the run's lock, before the run file); `now`: the store's clock. */
   add(entries: readonly string[], now: Date): void
@@ -150,7 +151,7 @@ export function createFileListIndex(root: string, deps: FileListIndexDeps): File
   }
 
   /**
-   * An entry is a hard link to one empty file (`index/entry`): a link adds a directory entry only, where a new file also
+   * An entry is a hard link to one empty file (`entry`): a link adds a directory entry only, where a new file also
    * takes an inode, the costly part on a busy disk (measured here: 6–9 µs a link; 9–175 µs a file, varying with the
    * machine's load). A file system that refuses links gets empty files. ENOENT: the entry's directory is missing.
    */

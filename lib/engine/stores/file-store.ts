@@ -64,7 +64,7 @@ const END_OF_TIME = new Date(8.64e15)
  * - `keys/<sha256>.json` idempotency key → run id
  * - `workflows/<version>.json` a workflow definition under its version, written once (putWorkflowVersion)
  * - `due/<resumeAt ms>~<id>` empty files: an index of suspended runs by resume time (a superset, pruned lazily)
- * - `index/`             the list index: empty files by list (parent, workflow, status) and creation time, so a
+ * - `index/v1/`          the list index: entries by list (parent, workflow, status) and creation time, so a
  *                        `list` page reads its own runs only (file-list-index.ts; rebuilt from `runs/` if deleted)
  * - `locks/`, `tmp/`     per-operation lock files and temp files
  *
@@ -95,7 +95,8 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
   const historyPath = (name: string) => join(paths.history, `${name}.jsonl`)
   const runLock = (name: string) => join(paths.locks, `${name}.lock`)
   const workflowPath = (version: string) => join(paths.workflows, `${version}.json`)
-  const listIndex = createFileListIndex(paths.index, {
+  // Under its format's own directory: a later format builds index/v2 beside it, and this one is simply left behind.
+  const listIndex = createFileListIndex(join(paths.index, 'v1'), {
     fileName,
     loadRun: async (id) => (await readRunAsync(id))?.record,
     async runIds() {

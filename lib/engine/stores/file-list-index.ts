@@ -9,9 +9,9 @@ import { CorruptRunFileError } from './store-errors'
 
 /**
  * The file store's list index: a directory of entries (names only: hard links to one empty file, see makeEntry), one
- * per run and list it belongs to, named so that the
- * newest runs of a list are the last names of its newest directories. A `list` page reads the few directories that
- * hold the page's names and the page's run files, never the whole store, and only with asynchronous I/O.
+ * per run and list it belongs to, named so that the newest runs of a list are the last names of its newest
+ * directories. A `list` page reads the few directories that hold the page's names and the page's run files, never the
+ * whole store, and only with asynchronous I/O.
  *
  * Lists (under `index/v1/`; a later format of the index gets a directory of its own), per run, where `<scope>` is
  * `top` or `parent/<h(parentId)>` (a distributed Map's children):

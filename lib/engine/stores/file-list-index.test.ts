@@ -85,16 +85,16 @@ describe('file store list index', () => {
     const failedList = join(dir, 'index', 'v1', 'top', 'status', 'FAILED')
     await finish(store, 'kept', 'FAILED') // the FAILED list's time directories for t0 now exist
     const leaf = readdirSync(failedList, { recursive: true, withFileTypes: true }).find((e) => e.isFile())!.parentPath
-    expect(readdirSync(leaf)).toEqual(['000~kept'])
-    writeFileSync(join(leaf, '002~half-saved'), '')
+    expect(readdirSync(leaf)).toEqual(['00~kept'])
+    writeFileSync(join(leaf, '02~half-saved'), '')
 
     expect(await ids(store, { status: 'FAILED' })).toEqual(['kept'])
     expect(await ids(store)).toEqual(['half-saved', 'kept'])
     expect(await ids(store, { status: 'RUNNING' })).toEqual(['half-saved'])
 
     // Pruned as it was read: the next page pays nothing for them.
-    expect(entriesUnder(failedList)).toEqual(['000~kept'])
-    expect(entriesUnder(join(dir, 'index', 'v1', 'top', 'all'))).not.toContain('001~ghost')
+    expect(entriesUnder(failedList)).toEqual(['00~kept'])
+    expect(entriesUnder(join(dir, 'index', 'v1', 'top', 'all'))).not.toContain('01~ghost')
   })
 
   it('leaves a stale-looking entry alone while its run is locked (a save in flight), and prunes it once the lock is free', async () => {
@@ -105,7 +105,7 @@ describe('file store list index', () => {
     writeFileSync(join(dir, 'locks', 'r1.lock'), `${process.pid}:another-writer:1:${Date.now()}`)
 
     expect(await ids(store)).toEqual([])
-    expect(entriesUnder(join(dir, 'index', 'v1', 'top', 'all'))).toEqual(['000~r1'])
+    expect(entriesUnder(join(dir, 'index', 'v1', 'top', 'all'))).toEqual(['00~r1'])
 
     unlinkSync(join(dir, 'locks', 'r1.lock'))
     expect(await ids(store)).toEqual([])
@@ -119,25 +119,26 @@ describe('file store list index', () => {
     for (let i = 0; i < 29; i++) await finish(store, `r${i}`, 'SUCCEEDED')
 
     const runningList = join(dir, 'index', 'v1', 'top', 'status', 'RUNNING')
-    expect(readdirSync(runningList, { recursive: true })).toHaveLength(3) // one path of two levels and its entry
+    expect(readdirSync(runningList, { recursive: true })).toHaveLength(4) // one path of three levels and its entry
     expect(await ids(store, { status: 'RUNNING' })).toEqual(['r29'])
     expect(await ids(store, { status: 'SUCCEEDED', limit: 3 })).toEqual(['r28', 'r27', 'r26'])
   })
 
-  it('keeps the leaf of a RUNNING list while its time is current, and removes it once a later run moves on', async () => {
+  it('keeps the leaf of a RUNNING list while its second is current, and removes it once a later run moves on', async () => {
     const dir = freshDir()
     const store = createFileStore(dir)
     const minutes = (n: number) => n * 60_000
     for (let i = 0; i < 3; i++) {
-      // Each starts and finishes within its own 16.7-minute leaf, which is still current when it finishes.
+      // Each starts and finishes within its own 1-second leaf, which is still current when it finishes.
       await store.create(newRun(`r${i}`, { now: at(minutes(20 * i)) }))
-      await finish(store, `r${i}`, 'SUCCEEDED', at(minutes(20 * i) + 1_000))
+      await finish(store, `r${i}`, 'SUCCEEDED', at(minutes(20 * i) + 500))
     }
 
     const runningList = join(dir, 'index', 'v1', 'top', 'status', 'RUNNING')
     const leafOf = (ms: number) => String(at(ms).getTime()).padStart(13, '0')
     const l1 = leafOf(minutes(40)).slice(0, 4)
-    expect(readdirSync(runningList, { recursive: true }).sort()).toEqual([l1, join(l1, leafOf(minutes(40)).slice(4, 7))])
+    const l2 = join(l1, leafOf(minutes(40)).slice(4, 7))
+    expect(readdirSync(runningList, { recursive: true }).sort()).toEqual([l1, l2, join(l2, leafOf(minutes(40)).slice(7, 10))])
     expect(await ids(store, { status: 'RUNNING' })).toEqual([])
   })
 

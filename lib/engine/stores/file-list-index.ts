@@ -3,7 +3,7 @@ import { closeSync, existsSync, linkSync, mkdirSync, openSync, renameSync, rmdir
 import { mkdir, readdir, rename, rmdir, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, sep } from 'node:path'
 import type { RunRecord, RunStatus, RunSummary } from '../run'
-import { decodeCursor, encodeCursor, isAfter, listLimit, type ListPosition } from './list-cursor'
+import { decodeCursor, encodeCursor, listLimit, type ListPosition } from './list-cursor'
 import type { RunQuery } from './run-store'
 import { CorruptRunFileError } from './store-errors'
 
@@ -21,12 +21,13 @@ import { CorruptRunFileError } from './store-errors'
  * filter `list` takes (parent, workflow, status, or both of the last two) is one list, and a status filter over
  * 10,000 runs reads the page's runs, not the 10,000.
  *
- * In a list, a run's entry is `<d0-3>/<d4-6>/<d7-9>/<d10-12>~<file name of the id>`, where d is its createdAt in
- * Unix milliseconds written with 13 digits (years 1970…2286; earlier or later instants are clamped): directories of
- * ~11.6 days, ~16.7 minutes and 1 second, so no directory read on the way to a page grows with the store (at most
- * 1,000 names; a leaf holds the runs created in one second, which the store's write rate bounds). The RUNNING lists,
- * whose entries leave when runs finish, stop at `<d0-3>/<d4-6>/<d7-12>~…` (16.7-minute leaves): they hold live runs
- * only, and coarser leaves mean a run that starts and finishes makes no directory of its own. List order is createdAt
+ * In a list, a run's entry is `<d0-3>/<d4-6>/<d7-9>/<d10>/<d11-12>~<file name of the id>`, where d is its createdAt
+ * in Unix milliseconds written with 13 digits (years 1970…2286; earlier or later instants are clamped): directories of
+ * ~11.6 days, ~16.7 minutes, 1 second and 100 ms, so no directory read on the way to a page grows with the store (at
+ * most 1,000 names; a leaf holds the runs created in 100 ms, which the store's write rate bounds: ~100 in a burst).
+ * The RUNNING lists, whose entries leave when runs finish, stop at 1-second leaves (`…/<d7-9>/<d10-12>~…`), so that
+ * runs that start and finish one after the other share a leaf instead of each making and removing one. List order is
+ * createdAt
  * descending, then id descending (list-cursor.ts), the same in every store: for the time-ordered ids the engine makes
  * (run-id.ts) that is creation order; other ids (older runs, child runs, ids a caller chose) take their place by
  * createdAt alone.
@@ -74,9 +75,9 @@ export interface FileListIndexDeps {
 }
 
 /** Digits of the 13-digit creation millisecond per directory level; the rest start the entry's name. */
-const LEVELS = [4, 3, 3] as const
-/** The RUNNING lists: 16.7-minute leaves (see above). */
-const LIVE_LEVELS = [4, 3] as const
+const LEVELS = [4, 3, 3, 1] as const
+/** The RUNNING lists: 1-second leaves (see above). */
+const LIVE_LEVELS = [4, 3, 3] as const
 const KEY_DIGITS = 13
 const MAX_KEY = 10 ** KEY_DIGITS - 1
 const READY = 'ready.json'
@@ -84,6 +85,7 @@ const INDEX_FORMAT = 1
 /** Run files read at once while rebuilding (each a trip through libuv's thread pool). */
 const REBUILD_CONCURRENCY = 32
 const DIGITS = /^[0-9]+$/u
+const TILDE = '~'.charCodeAt(0)
 /** Codes of a file system without hard links (FAT, some network mounts): entries become empty files there. */
 const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EACCES'])
 
@@ -214,8 +216,8 @@ export function createFileListIndex(root: string, deps: FileListIndexDeps): File
   /** The list directory (relative) an entry belongs to: the entry without its time levels and name. */
   function listOf(entry: string): string {
     let list = dirname(entry)
-    // A list directory never ends in a 3- or 4-digit segment (its last segment is `all` or a status).
-    while (/^[0-9]{3,4}$/u.test(list.slice(list.lastIndexOf(sep) + 1))) list = dirname(list)
+    // A list directory never ends in a 1-, 3- or 4-digit segment (its last segment is `all` or a status).
+    while (/^(?:[0-9]|[0-9]{3,4})$/u.test(list.slice(list.lastIndexOf(sep) + 1))) list = dirname(list)
     return list
   }
 
@@ -264,7 +266,8 @@ export function createFileListIndex(root: string, deps: FileListIndexDeps): File
     const limit = listLimit(query.limit)
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor)
     await ensureReady()
-    const list = join(root, listDir(query.parentId, query.workflow, query.status))
+    const listPath = listDir(query.parentId, query.workflow, query.status)
+    const list = join(root, listPath)
     const found: RunRecord[] = []
     // limit + 1 runs: the one past the page says whether there is a next page.
     walk: for await (const leaf of leaves(list, after)) {
@@ -275,8 +278,8 @@ export function createFileListIndex(root: string, deps: FileListIndexDeps): File
         for (const [i, candidate] of batch.entries()) {
           const record = records[i]
           if (record === CORRUPT) continue
-          const entry = relative(root, candidate.path)
-          if (record !== undefined && belongs(record, query) && entryIn(relative(root, list), record.createdAt, record.id) === entry) {
+          const entry = relative(root, join(candidate.dir, candidate.name))
+          if (record !== undefined && belongs(record, query) && entryIn(listPath, record.createdAt, record.id) === entry) {
             found.push(record)
           } else {
             await deps.pruneIfStale(candidate.id, entry)
@@ -305,11 +308,15 @@ export function createFileListIndex(root: string, deps: FileListIndexDeps): File
 
 const CORRUPT = Symbol('corrupt run file')
 
-interface Candidate extends ListPosition {
-  path: string
+/** An entry read from a leaf: its creation millisecond and run id, and where it is. */
+interface Candidate {
+  ms: number
+  id: string
+  dir: string
+  name: string
 }
 
-/** The entries of a list after `after`, newest first, one leaf directory (≤ 10 ms of runs) at a time. */
+/** The entries of a list after `after`, newest first, one leaf directory at a time. */
 async function* leaves(list: string, after: ListPosition | undefined): AsyncGenerator<Candidate[]> {
   yield* walk(list, levelsOf(list), 0, '', after === undefined ? undefined : keyDigits(after.createdAt), after)
 }
@@ -330,20 +337,29 @@ async function* walk(
     return
   }
   if (level === levels.length) {
+    // A leaf holds 100 ms of runs (a second for RUNNING lists): kept cheap per name all the same, as every page that
+    // reaches it reads all of it.
     const width = KEY_DIGITS - prefix.length
+    const afterMs = after?.createdAt.getTime()
+    const base = Number(prefix) * 10 ** width
     const candidates: Candidate[] = []
     for (const name of names) {
-      if (name[width] !== '~' || !DIGITS.test(name.slice(0, width))) continue
-      let id: string
-      try {
-        id = decodeURIComponent(name.slice(width + 1))
-      } catch {
-        continue // not an entry this store wrote
+      if (name.charCodeAt(width) !== TILDE || !DIGITS.test(name.slice(0, width))) continue
+      const ms = base + Number(name.slice(0, width))
+      if (afterMs !== undefined && ms > afterMs) continue
+      const fileName = name.slice(width + 1)
+      let id = fileName
+      if (fileName.includes('%')) {
+        try {
+          id = decodeURIComponent(fileName)
+        } catch {
+          continue // not an entry this store wrote
+        }
       }
-      const candidate = { createdAt: new Date(Number(prefix + name.slice(0, width))), id, path: join(dir, name) }
-      if (after === undefined || isAfter(candidate, after)) candidates.push(candidate)
+      if (afterMs !== undefined && ms === afterMs && id >= after!.id) continue
+      candidates.push({ ms, id, dir, name })
     }
-    candidates.sort((a, b) => (a.createdAt.getTime() !== b.createdAt.getTime() ? b.createdAt.getTime() - a.createdAt.getTime() : a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+    candidates.sort((a, b) => (a.ms !== b.ms ? b.ms - a.ms : a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
     if (candidates.length > 0) yield candidates
     return
   }

@@ -147,6 +147,8 @@ export function createFileListIndex(root: string, deps: FileListIndexDeps): File
       if (levelsOf(list) !== LIVE_LEVELS) continue
       // A new leaf of a RUNNING list: the one before it may have been left empty by runs that finished in its time.
       const previous = lastLiveLeaf.get(list)
+      // One per RUNNING list (a distributed Map's parent has its own): bounded, as a worker runs for months.
+      if (lastLiveLeaf.size >= 1_000 && previous === undefined) lastLiveLeaf.clear()
       lastLiveLeaf.set(list, leaf)
       if (made && previous !== undefined && previous !== leaf) removeEmptyPast(previous, now)
     }

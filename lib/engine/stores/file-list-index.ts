@@ -272,24 +272,33 @@ export function createFileListIndex(root: string, deps: FileListIndexDeps): File
     const list = join(root, listPath)
     const found: RunRecord[] = []
     // limit + 1 runs: the one past the page says whether there is a next page.
-    walk: for await (const leaf of leaves(list, after)) {
-      for (let next = 0; next < leaf.length; ) {
-        const batch = leaf.slice(next, next + limit + 1 - found.length)
-        next += batch.length
-        const records = await Promise.all(batch.map((candidate) => load(candidate.id)))
-        for (const [i, candidate] of batch.entries()) {
-          const record = records[i]
-          if (record === CORRUPT) continue
-          const entry = relative(root, join(candidate.dir, candidate.name))
-          if (record !== undefined && belongs(record, query) && entryIn(listPath, record.createdAt, record.id) === entry) {
-            found.push(record)
-          } else {
-            await deps.pruneIfStale(candidate.id, entry)
-          }
+    // Candidates are read in batches of as many as the page still needs, gathered across leaves (a sparse list has
+    // one run in many leaves), so their run files are read at once rather than one after another.
+    const pending: Candidate[] = []
+    const candidates = leaves(list, after)[Symbol.asyncIterator]()
+    let exhausted = false
+    while (found.length <= limit) {
+      const need = limit + 1 - found.length
+      while (pending.length < need && !exhausted) {
+        const next = await candidates.next()
+        if (next.done) exhausted = true
+        else pending.push(...next.value)
+      }
+      if (pending.length === 0) break
+      const batch = pending.splice(0, need)
+      const records = await Promise.all(batch.map((candidate) => load(candidate.id)))
+      for (const [i, candidate] of batch.entries()) {
+        const record = records[i]
+        if (record === CORRUPT) continue
+        const entry = relative(root, join(candidate.dir, candidate.name))
+        if (record !== undefined && belongs(record, query) && entryIn(listPath, record.createdAt, record.id) === entry) {
+          found.push(record)
+        } else {
+          await deps.pruneIfStale(candidate.id, entry)
         }
-        if (found.length > limit) break walk
       }
     }
+    await candidates.return?.(undefined)
     const runs = found.slice(0, limit)
     const last = runs.at(-1)
     return { runs: runs.map(toSummary), ...(found.length > limit && last ? { nextCursor: encodeCursor(last) } : {}) }
@@ -320,18 +329,21 @@ interface Candidate {
 
 /** The entries of a list after `after`, newest first, one leaf directory at a time. */
 async function* leaves(list: string, after: ListPosition | undefined): AsyncGenerator<Candidate[]> {
-  yield* walk(list, levelsOf(list), 0, '', after === undefined ? undefined : keyDigits(after.createdAt), after)
+  yield* walk(list, await readNames(list), levelsOf(list), 0, '', after === undefined ? undefined : keyDigits(after.createdAt), after)
 }
+
+/** Directories read ahead at most, per level, once a walk has gone past the first child of a directory. */
+const READ_AHEAD = 8
 
 async function* walk(
   dir: string,
+  names: string[],
   levels: readonly number[],
   level: number,
   prefix: string,
   bound: string | undefined,
   after: ListPosition | undefined,
 ): AsyncGenerator<Candidate[]> {
-  const names = await readNames(dir)
   if (names.length === 0 && level > 0) {
     // Left empty by a run that changed status: removed so a list of live runs stays small. A writer that made it
     // again meanwhile keeps it (rmdir refuses a non-empty directory, and `add` recreates a vanished one).
@@ -366,12 +378,23 @@ async function* walk(
     return
   }
   const width = levels[level]!
-  const subdirectories = names.filter((name) => name.length === width && DIGITS.test(name)).sort().reverse()
-  for (const name of subdirectories) {
-    const digits = prefix + name
+  const subdirectories = names
+    .filter((name) => name.length === width && DIGITS.test(name))
     // Newer than the cursor: on earlier pages.
-    if (bound !== undefined && digits > bound.slice(0, digits.length)) continue
-    yield* walk(join(dir, name), levels, level + 1, digits, bound, after)
+    .filter((name) => bound === undefined || prefix + name <= bound.slice(0, prefix.length + width))
+    .sort()
+    .reverse()
+  // The first child is read alone (a dense list's page is usually there); past it, the walk reads ahead 2, 4 … 8
+  // siblings at once, so a sparse list (a rare status) does not wait for one directory read after another.
+  const reads: Array<Promise<string[]> | undefined> = []
+  for (const [i, name] of subdirectories.entries()) {
+    for (let k = i; k < Math.min(subdirectories.length, i + Math.min(READ_AHEAD, 2 ** i)); k++) {
+      reads[k] ??= readNames(join(dir, subdirectories[k]!))
+      reads[k]!.catch(() => undefined) // awaited below; never an unhandled rejection if the walk stops first
+    }
+    const childNames = await reads[i]!
+    reads[i] = undefined
+    yield* walk(join(dir, name), childNames, levels, level + 1, prefix + name, bound, after)
   }
 }
 

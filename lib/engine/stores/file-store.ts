@@ -100,8 +100,16 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
     fileName,
     loadRun: async (id) => (await readRunAsync(id))?.record,
     async runIds() {
-      const names = await readdir(paths.runs)
-      return names.filter((name) => name.endsWith('.json')).map((name) => decodeURIComponent(name.slice(0, -'.json'.length)))
+      const ids: string[] = []
+      for (const name of await readdir(paths.runs)) {
+        if (!name.endsWith('.json')) continue
+        try {
+          ids.push(decodeURIComponent(name.slice(0, -'.json'.length)))
+        } catch {
+          // not a name this store wrote
+        }
+      }
+      return ids
     },
     async pruneIfStale(id, entry) {
       if (!isStorableId(id)) return

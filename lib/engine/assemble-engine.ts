@@ -5,6 +5,7 @@ import type { WorkflowDefinition } from './interpreter/definition'
 import { cancelRun } from './child-run-commands'
 import { createMachine } from './interpreter/machine'
 import type { NewHistoryEvent, RunRecord } from './run'
+import { newRunId as timeOrderedRunId } from './run-id'
 import { advanceRun, driveLeased, systemClock, type Clock, type RunBudget, type RunnerDeps } from './runner'
 import type { RunStore } from './stores/run-store'
 import { createWorkflowVersions } from './workflow-versions'
@@ -26,6 +27,7 @@ export interface CreateEngineOptions {
   validate: (definition: unknown, options: { isKnownResource: (resource: string) => boolean }) => Array<{ pointer: string; state?: string; message: string }>
   /** Progress: called after every save with the events it appended. */
   onEvents?: (run: RunRecord, events: NewHistoryEvent[]) => void
+  /** The id of a new run (default: a time-ordered UUIDv7, run-id.ts). */
   newRunId?: () => string
   /**
    * Refuse input that does not match the workflow's `<name>.schema.json` at start (EngineInputError listing every
@@ -65,7 +67,7 @@ export class EngineInputError extends Error {
  * whose workflows are validated at build time can leave it out of its cold start.
  */
 export function assembleEngine(options: CreateEngineOptions): Engine & { readonly deps: RunnerDeps; runToEnd(id: string, signal?: AbortSignal): Promise<RunRecord> } {
-  const { store, clock = systemClock, random = Math.random, leaseMs = 60_000, newRunId = randomUUID } = options
+  const { store, clock = systemClock, random = Math.random, leaseMs = 60_000, newRunId = timeOrderedRunId } = options
   const actions = options.actions ?? createActionRegistry()
   const workflows = normalise(options.workflows)
   const problems: WorkflowProblem[] = []

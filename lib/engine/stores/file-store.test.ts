@@ -1,21 +1,57 @@
 import { execFile, spawnSync } from 'node:child_process'
 import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { createFileStore } from './file-store'
 import type { NewRun } from './run-store'
 import { CorruptRunFileError, StoreOpenError } from './store-errors'
 import { runStoreContract } from './store.contract'
+
+// What the store asks of the file system, counted: run files read (either way), synchronous calls, directory reads.
+const fsCalls = vi.hoisted(() => ({ runReads: 0, sync: [] as string[], readdirs: [] as string[] }))
+const isRunFile = (path: unknown) => typeof path === 'string' && path.includes(`${sep}runs${sep}`) && path.endsWith('.json')
+vi.mock('node:fs', async (importOriginal) => {
+  const real = await importOriginal<Record<string, unknown>>()
+  const counted = Object.fromEntries(
+    Object.entries(real).map(([name, fn]) => [
+      name,
+      typeof fn === 'function' && (name.endsWith('Sync') || name === 'readFile' || name === 'readdir')
+        ? (...args: unknown[]) => {
+            if (name.endsWith('Sync')) fsCalls.sync.push(`${name} ${String(args[0])}`)
+            if ((name === 'readFileSync' || name === 'readFile') && isRunFile(args[0])) fsCalls.runReads++
+            if (name === 'readdirSync' || name === 'readdir') fsCalls.readdirs.push(String(args[0]))
+            return (fn as (...a: unknown[]) => unknown)(...args)
+          }
+        : fn,
+    ]),
+  )
+  return { ...counted, default: counted }
+})
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:fs/promises')>()
+  const counted = {
+    ...real,
+    readFile: ((path: unknown, ...rest: unknown[]) => {
+      if (isRunFile(path)) fsCalls.runReads++
+      return (real.readFile as (...a: unknown[]) => unknown)(path, ...rest)
+    }) as typeof real.readFile,
+    readdir: ((path: unknown, ...rest: unknown[]) => {
+      fsCalls.readdirs.push(String(path))
+      return (real.readdir as (...a: unknown[]) => unknown)(path, ...rest)
+    }) as typeof real.readdir,
+  }
+  return { ...counted, default: counted }
+})
 
 const root = mkdtempSync(join(tmpdir(), 'ctflow-file-store-'))
 let count = 0
 const freshDir = () => join(root, `store-${++count}`)
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
-runStoreContract('file', async () => createFileStore(freshDir()))
+runStoreContract('file', async () => createFileStore(freshDir()), { runsRead: () => fsCalls.runReads })
 
 const t0 = new Date('2026-03-01T00:00:00.000Z')
 const newRun = (id: string, overrides: Partial<NewRun> = {}): NewRun => ({
@@ -31,6 +67,35 @@ const newRun = (id: string, overrides: Partial<NewRun> = {}): NewRun => ({
 const lease = (owner: string, ms = 0) => ({ owner, leaseMs: 1_000, now: new Date(t0.getTime() + ms) })
 
 describe('file store', () => {
+  describe('listing at scale', () => {
+    it('lists a status filter over 600 runs reading only the page: no runs-directory read, no synchronous call, limit + 1 run files', async () => {
+      const dir = freshDir()
+      const store = createFileStore(dir)
+      for (let i = 0; i < 600; i++) {
+        await store.create(newRun(`r${String(i).padStart(3, '0')}`, { now: new Date(t0.getTime() + i * 250) }))
+        const l = (await store.acquire(`r${String(i).padStart(3, '0')}`, lease('w')))!
+        await store.save(l, { status: i % 30 === 0 ? 'FAILED' : 'SUCCEEDED', machine: null, resumeAt: null, now: t0, events: [] })
+      }
+      const reopened = createFileStore(dir) // as `ctflow runs list` would: nothing cached in this process
+
+      fsCalls.runReads = 0
+      fsCalls.sync.length = 0
+      fsCalls.readdirs.length = 0
+      const failed = await reopened.list({ status: 'FAILED', limit: 5 })
+      const runReads = fsCalls.runReads
+      const sync = [...fsCalls.sync]
+      const readdirs = [...fsCalls.readdirs]
+      const newest = await reopened.list({ limit: 20, cursor: failed.nextCursor! })
+
+      expect(failed.runs.map((r) => r.id)).toEqual(['r570', 'r540', 'r510', 'r480', 'r450'])
+      expect(runReads).toBe(6) // the page and the run after it (is there a next page?)
+      expect(sync).toEqual([]) // nothing that holds the event loop while the disk works
+      expect(readdirs.filter((path) => path === join(dir, 'runs'))).toEqual([])
+      expect(readdirs.length).toBeLessThanOrEqual(30) // a few index directories per run, not one per run in the store
+      expect(newest.runs.map((r) => r.id)).toEqual(Array.from({ length: 20 }, (_, i) => `r${449 - i}`))
+    })
+  })
+
   it('skips a corrupt run file in list, naming it, and get names it in a clear error', async () => {
     const dir = freshDir()
     const corrupt: CorruptRunFileError[] = []

@@ -67,6 +67,22 @@ export const MIGRATIONS: readonly { version: number; sql: (schema: string) => st
       );
     `,
   },
+  {
+    version: 4,
+    sql: (s) => `
+      -- list(): a page is an index scan in list order (created_at DESC, id DESC) for every filter it takes, reading
+      -- the page's rows only: top-level runs (parent_id IS NULL, as list() asks when no parent is given) by workflow,
+      -- status, or both; a parent's child runs by status (runs_parent_created serves the unfiltered case).
+      CREATE INDEX runs_top_created ON ${s}.runs (created_at DESC, id DESC) WHERE parent_id IS NULL;
+      CREATE INDEX runs_top_status_created ON ${s}.runs (status, created_at DESC, id DESC) WHERE parent_id IS NULL;
+      CREATE INDEX runs_top_workflow_created ON ${s}.runs (workflow, created_at DESC, id DESC) WHERE parent_id IS NULL;
+      CREATE INDEX runs_top_workflow_status_created ON ${s}.runs (workflow, status, created_at DESC, id DESC) WHERE parent_id IS NULL;
+      CREATE INDEX runs_parent_status_created ON ${s}.runs (parent_id, status, created_at DESC, id DESC) WHERE parent_id IS NOT NULL;
+      -- superseded by the partial indexes above (every list query names parent_id), and each costs every insert
+      DROP INDEX ${s}.runs_created;
+      DROP INDEX ${s}.runs_workflow_created;
+    `,
+  },
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version

@@ -179,6 +179,27 @@ function json(value: unknown): string | null {
   return value === undefined ? null : JSON.stringify(value)
 }
 
+/**
+ * The SELECT of one list page (limit + 1 rows: the extra one says whether there is a next page). Its WHERE and ORDER BY
+ * match one of the list indexes (postgres-schema.ts, migration 4) for every filter, so a page is an index scan that
+ * stops after limit + 1 rows, whatever the table holds; the cursor is a row comparison the scan starts from.
+ */
+export function listStatement(schema: string, query: RunQuery): { text: string; values: unknown[]; limit: number } {
+  const limit = listLimit(query.limit)
+  const conditions: string[] = []
+  const values: unknown[] = []
+  conditions.push(query.parentId === undefined ? 'parent_id IS NULL' : `parent_id = $${values.push(query.parentId)}`)
+  if (query.workflow !== undefined) conditions.push(`workflow = $${values.push(query.workflow)}`)
+  if (query.status !== undefined) conditions.push(`status = $${values.push(query.status)}`)
+  if (query.cursor !== undefined) {
+    const after = decodeCursor(query.cursor)
+    conditions.push(`(created_at, id) < ($${values.push(after.createdAt)}::timestamptz, $${values.push(after.id)}::text)`)
+  }
+  const text = `SELECT ${SUMMARY_COLUMNS} FROM "${schema}".runs WHERE ${conditions.join(' AND ')}
+    ORDER BY created_at DESC, id DESC LIMIT $${values.push(limit + 1)}`
+  return { text, values, limit }
+}
+
 function postgresStore(pool: pg.Pool, schema: string, listenWith: { connectionString: string; connectTimeoutMs: number }): RunStore {
   const s = `"${schema}"`
   let closed: Promise<void> | undefined
@@ -249,21 +270,8 @@ function postgresStore(pool: pg.Pool, schema: string, listenWith: { connectionSt
     get: getRun,
 
     async list(query: RunQuery) {
-      const limit = listLimit(query.limit)
-      const conditions: string[] = []
-      const params: unknown[] = []
-      conditions.push(query.parentId === undefined ? 'parent_id IS NULL' : `parent_id = $${params.push(query.parentId)}`)
-      if (query.workflow !== undefined) conditions.push(`workflow = $${params.push(query.workflow)}`)
-      if (query.status !== undefined) conditions.push(`status = $${params.push(query.status)}`)
-      if (query.cursor !== undefined) {
-        const after = decodeCursor(query.cursor)
-        conditions.push(`(created_at, id) < ($${params.push(after.createdAt)}::timestamptz, $${params.push(after.id)}::text)`)
-      }
-      const { rows } = await pool.query<RunRow>(
-        `SELECT ${SUMMARY_COLUMNS} FROM ${s}.runs WHERE ${conditions.join(' AND ')}
-         ORDER BY created_at DESC, id DESC LIMIT $${params.push(limit + 1)}`,
-        params,
-      )
+      const { text, values, limit } = listStatement(schema, query)
+      const { rows } = await pool.query<RunRow>(text, values)
       const page = rows.slice(0, limit).map(toSummary)
       const last = page.at(-1)
       return { runs: page, ...(rows.length > limit && last ? { nextCursor: encodeCursor(last) } : {}) }

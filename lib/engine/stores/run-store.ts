@@ -14,7 +14,10 @@ export interface RunStore {
   /** Creates a run, or returns the existing one (created: false) when `idempotencyKey` is already taken. */
   create(run: NewRun): Promise<{ run: RunRecord; created: boolean }>
   get(id: string): Promise<RunRecord | undefined>
-  /** Newest first; `cursor` is opaque and comes from the previous page. */
+  /**
+   * Newest first (createdAt, then id, descending: creation order for the engine's UUIDv7 ids); `cursor` is opaque and
+   * comes from the previous page. A page costs about what it returns, whatever the store holds, for every filter.
+   */
   list(query: RunQuery): Promise<{ runs: RunSummary[]; nextCursor?: string }>
   history(id: string, options?: { afterSeq?: number; limit?: number }): Promise<HistoryEvent[]>
 

@@ -1,7 +1,18 @@
+import { randomUUID } from 'node:crypto'
+import { validate as isUuid, version as uuidVersion } from 'uuid'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { NewHistoryEvent } from '../run'
-import { LeaseLostError, type NewRun, type RunStore, type RunUpdate } from './run-store'
+import { assembleEngine } from '../assemble-engine'
+import type { NewHistoryEvent, RunStatus } from '../run'
+import { LeaseLostError, type NewRun, type RunQuery, type RunStore, type RunUpdate } from './run-store'
 import { InvalidCursorError, RunExistsError } from './store-errors'
+
+export interface StoreContractOptions {
+  /**
+   * How many run records the store has read from its storage so far (the file store: run files read). Given, the list
+   * tests also check that a page reads about as many runs as it returns, whatever the store holds.
+   */
+  runsRead?: () => number
+}
 
 /**
  * The one contract every run store keeps. Each store's test file calls it with a factory that returns a fresh,
@@ -9,7 +20,7 @@ import { InvalidCursorError, RunExistsError } from './store-errors'
  *
  * @example runStoreContract('memory', async () => createMemoryStore())
  */
-export function runStoreContract(name: string, createStore: () => Promise<RunStore>): void {
+export function runStoreContract(name: string, createStore: () => Promise<RunStore>, options: StoreContractOptions = {}): void {
   describe(`RunStore contract: ${name}`, () => {
     let store: RunStore
     const t0 = new Date('2026-03-01T00:00:00.000Z')
@@ -154,6 +165,110 @@ export function runStoreContract(name: string, createStore: () => Promise<RunSto
       it('rejects a cursor it did not issue', async () => {
         await seed()
         await expect(store.list({ cursor: 'not-a-cursor' })).rejects.toBeInstanceOf(InvalidCursorError)
+      })
+
+      /** An engine over this store whose clock the test sets; its runs are a one-state Pass workflow. */
+      function engineAt(clock: { ms: number }) {
+        return assembleEngine({
+          store,
+          workflows: { job: { StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } } },
+          validate: () => [],
+          clock: { now: () => clock.ms, sleep: async () => undefined },
+        })
+      }
+
+      it('gives new runs time-ordered UUIDv7 ids and lists them in creation order, even within one millisecond', async () => {
+        const clock = { ms: t0.getTime() }
+        const engine = engineAt(clock)
+        const created: string[] = []
+        for (let i = 0; i < 12; i++) {
+          if (i >= 6) clock.ms += 1_000 // the first six share createdAt: only the id can order them
+          created.push((await engine.start({ workflow: 'job', input: { i } })).run.id)
+        }
+
+        expect(created.every((id) => isUuid(id) && uuidVersion(id) === 7)).toBe(true)
+        expect([...created].sort()).toEqual(created) // the order of ids is the order of creation
+        expect((await store.list({})).runs.map((r) => r.id)).toEqual([...created].reverse())
+        const firstPage = await store.list({ limit: 4 })
+        const secondPage = await store.list({ limit: 4, cursor: firstPage.nextCursor! })
+        expect([...firstPage.runs, ...secondPage.runs].map((r) => r.id)).toEqual([...created].reverse().slice(0, 8))
+      })
+
+      it('keeps a cursor stable while runs are created: the next page goes on where the last ended, new runs come first on a new first page', async () => {
+        const clock = { ms: t0.getTime() }
+        const engine = engineAt(clock)
+        const created: string[] = []
+        for (let i = 0; i < 6; i++) created.push((await engine.start({ workflow: 'job', input: {} })).run.id)
+
+        const first = await store.list({ limit: 3 })
+        const later: string[] = []
+        for (let i = 0; i < 3; i++) later.push((await engine.start({ workflow: 'job', input: {} })).run.id) // same millisecond
+        clock.ms += 10
+        later.push((await engine.start({ workflow: 'job', input: {} })).run.id)
+        const second = await store.list({ limit: 3, cursor: first.nextCursor! })
+
+        expect(first.runs.map((r) => r.id)).toEqual(created.slice(3).reverse())
+        expect(second.runs.map((r) => r.id)).toEqual(created.slice(0, 3).reverse())
+        expect(second.nextCursor).toBeUndefined()
+        expect((await store.list({ limit: 4 })).runs.map((r) => r.id)).toEqual([...later].reverse())
+      })
+
+      it('still gets, cancels and lists a run whose id is not time-ordered (older ids, child runs), by its createdAt', async () => {
+        const clock = { ms: at(1_000).getTime() }
+        const engine = engineAt(clock)
+        const older = (await engine.start({ workflow: 'job', input: {} })).run.id
+        const v4 = randomUUID() // ids before UUIDv7: random, so their order says nothing
+        await store.create(newRun(v4, { now: at(1_500), workflow: 'job' }))
+        await store.create(newRun('zz-caller-chosen', { now: at(500), workflow: 'job' }))
+        clock.ms = at(2_000).getTime()
+        const newer = (await engine.start({ workflow: 'job', input: {} })).run.id
+
+        expect((await store.list({})).runs.map((r) => r.id)).toEqual([newer, v4, older, 'zz-caller-chosen'])
+        expect((await store.list({ workflow: 'job', status: 'RUNNING', limit: 2 })).runs.map((r) => r.id)).toEqual([newer, v4])
+        expect(await store.get(v4)).toMatchObject({ id: v4, status: 'RUNNING' })
+        expect(await store.requestCancel(v4, at(3_000))).toMatchObject({ id: v4, cancelRequested: true })
+        const l = (await store.acquire(v4, lease('w', 3_000)))!
+        await store.save(l, update({ status: 'ABORTED', now: at(3_000) }))
+        expect((await store.list({ status: 'ABORTED' })).runs.map((r) => r.id)).toEqual([v4])
+        expect((await store.list({ status: 'RUNNING' })).runs.map((r) => r.id)).toEqual([newer, older, 'zz-caller-chosen'])
+      })
+
+      it('pages through sparse filters over runs spread from milliseconds to weeks apart: each run once, in order', async () => {
+        // 160 runs: bursts within one millisecond, runs seconds, minutes and days apart; one in eight fails, a few
+        // stay RUNNING; two workflows. Every filter is paged with a small limit and compared with the expected order.
+        const offsets: number[] = []
+        for (let i = 0; i < 160; i++) offsets.push([0, 1, 7, 999, 1_000, 61_000, 3_600_000, 86_400_000 * 3, 86_400_000 * 20][i % 9]! + Math.floor(i / 9) * 11)
+        const runs: Array<{ id: string; ms: number; workflow: string; status: RunStatus }> = []
+        for (const [i, ms] of offsets.entries()) {
+          const id = `s-${String(i).padStart(3, '0')}`
+          const workflow = i % 3 === 0 ? 'three' : 'other'
+          const status: RunStatus = i % 8 === 5 ? 'FAILED' : i % 16 === 2 ? 'RUNNING' : 'SUCCEEDED'
+          await store.create(newRun(id, { now: at(ms), workflow }))
+          if (status !== 'RUNNING') {
+            const l = (await store.acquire(id, lease('w', 0)))!
+            await store.save(l, update({ status, ...(status === 'FAILED' ? { error: { error: 'E' } } : { output: i }) }))
+          }
+          runs.push({ id, ms, workflow, status })
+        }
+        const expected = (query: RunQuery) =>
+          runs
+            .filter((r) => (query.workflow === undefined || r.workflow === query.workflow) && (query.status === undefined || r.status === query.status))
+            .sort((a, b) => b.ms - a.ms || (a.id < b.id ? 1 : -1))
+            .map((r) => r.id)
+
+        for (const query of [{}, { status: 'FAILED' }, { status: 'RUNNING' }, { workflow: 'three' }, { workflow: 'three', status: 'FAILED' }] as RunQuery[]) {
+          const seen: string[] = []
+          let cursor: string | undefined
+          do {
+            const readsBefore = options.runsRead?.()
+            const page = await store.list({ ...query, limit: 7, ...(cursor ? { cursor } : {}) })
+            // A page reads its own runs and the one after it (is there a next page?), not the store.
+            if (readsBefore !== undefined) expect(options.runsRead!() - readsBefore).toBeLessThanOrEqual(8)
+            seen.push(...page.runs.map((r) => r.id))
+            cursor = page.nextCursor
+          } while (cursor)
+          expect({ query, seen }).toEqual({ query, seen: expected(query) })
+        }
       })
     })
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { evaluateChoiceRule, selectChoice, wildcardPattern } from './choice-rules'
+import { evaluateChoiceRule, selectChoice } from './choice-rules'
+import { wildcardPattern } from './wildcard'
 import { emptyContextObject as context } from './context-object'
 import { caughtStatesError } from '../testing/caught-states-error'
 

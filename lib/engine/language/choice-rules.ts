@@ -2,6 +2,7 @@ import type { ContextObject } from './context-object'
 import { JsonPathError, parseJsonPath, readCompiled } from './jsonpath'
 import { StatesError, StatesErrorNames } from './states-error'
 import { parseTimestamp } from './timestamp'
+import { wildcardPattern } from './wildcard'
 
 /**
  * Choice state rules (AWS "Choice workflow state", ASL spec "Choice Rules"): comparators and their `…Path` forms,
@@ -59,29 +60,6 @@ export const choiceOperatorNames: readonly string[] = [
     .map((name) => `${name}Path`),
   ...Object.keys(typeTests),
 ]
-
-const patterns = new Map<string, RegExp>()
-
-/** `*` matches any run of characters; `\*` is a literal star and `\\` a literal backslash. */
-export function wildcardPattern(pattern: string): RegExp {
-  let compiled = patterns.get(pattern)
-  if (compiled) return compiled
-  let source = ''
-  for (let index = 0; index < pattern.length; index++) {
-    const char = pattern[index]
-    if (char === '\\' && (pattern[index + 1] === '*' || pattern[index + 1] === '\\')) source += escapeRegExp(pattern[++index])
-    else if (char === '*') source += '[\\s\\S]*'
-    else source += escapeRegExp(char)
-  }
-  compiled = new RegExp(`^${source}$`)
-  if (patterns.size > 1000) patterns.clear()
-  patterns.set(pattern, compiled)
-  return compiled
-}
-
-function escapeRegExp(char: string): string {
-  return char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
-}
 
 /**
  * Evaluates one Choice rule (a comparison or an And/Or/Not combination) against the state's input.

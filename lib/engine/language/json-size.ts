@@ -1,0 +1,156 @@
+/**
+ * How big a value is as JSON (UTF-8 bytes of `JSON.stringify(value)`), measured without building the text and given
+ * up on as soon as it passes a limit: a value that names the same array twice (`{"a.$": "$.x", "b.$": "$.x"}`, a Pass
+ * doubling its input in a loop) is small in memory but exponential as JSON, and serialising it to find out is what
+ * ran a worker out of memory. The walk adds at least one byte per value it visits, so it costs O(limit) at most,
+ * whatever the value; it is recursive, but never deeper than MAX_JSON_DEPTH.
+ */
+
+/**
+ * The deepest nesting of arrays and objects a payload may have. JSON.stringify, structuredClone and every recursive
+ * copy or comparison overflow the stack somewhere past ~4,000 levels (Node 20); a 256 KiB input can nest 130,000.
+ * 1,000 is Jackson's default limit (StreamReadConstraints.maxNestingDepth), the JSON parser of most Java services.
+ */
+export const MAX_JSON_DEPTH = 1_000
+
+export interface JsonMeasure {
+  /** The exact size when `over` is undefined; otherwise what was counted before giving up (more than the limit). */
+  bytes: number
+  /** Why the value is refused: larger than `maxBytes`, or nested deeper than MAX_JSON_DEPTH. */
+  over?: 'bytes' | 'depth'
+}
+
+// Exact sizes of objects measured within a limit, by identity. Payloads are never mutated in place (the interpreter
+// builds new values; stores hand out copies), so a state that passes its input on measures it once.
+const measured = new WeakMap<object, number>()
+const REMEMBER_FROM_BYTES = 4_096
+
+/**
+ * Measures `value` as JSON, stopping as soon as it is larger than `maxBytes` or deeper than MAX_JSON_DEPTH.
+ *
+ * @example
+ * measureJson({ a: 'é' }, 1024)        // { bytes: 10 }  (the same as Buffer.byteLength(JSON.stringify(…)))
+ * measureJson('x'.repeat(2000), 1024)  // { bytes: 2002, over: 'bytes' }
+ */
+export function measureJson(value: unknown, maxBytes: number): JsonMeasure {
+  if (typeof value !== 'object' || value === null) {
+    const bytes = scalarBytes(value, maxBytes)
+    return bytes > maxBytes ? { bytes, over: 'bytes' } : { bytes }
+  }
+  const known = measured.get(value)
+  if (known !== undefined) return known > maxBytes ? { bytes: known, over: 'bytes' } : { bytes: known }
+  const walk = new Walk(maxBytes)
+  walk.value(value, 1)
+  if (walk.over !== undefined) return { bytes: walk.bytes, over: walk.over }
+  // Small values are measured again faster than a WeakMap entry is made (and collected).
+  if (walk.bytes >= REMEMBER_FROM_BYTES) measured.set(value, walk.bytes)
+  return { bytes: walk.bytes }
+}
+
+/** Whether a value is nested deeper than MAX_JSON_DEPTH (no size limit). */
+export function isTooDeep(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false
+  const walk = new Walk(Number.POSITIVE_INFINITY)
+  walk.value(value, 1)
+  return walk.over === 'depth'
+}
+
+class Walk {
+  bytes = 0
+  over: 'bytes' | 'depth' | undefined
+
+  constructor(private readonly limit: number) {}
+
+  /** Adds the value's bytes; `depth` is the nesting level of an object or array (1 at the top). */
+  value(value: unknown, depth: number): void {
+    if (typeof value !== 'object' || value === null) {
+      this.bytes += scalarBytes(value, this.limit - this.bytes)
+    } else if (depth > MAX_JSON_DEPTH) {
+      this.over = 'depth'
+      return
+    } else if (Array.isArray(value)) {
+      this.bytes += value.length === 0 ? 2 : 1 + value.length // [ , , ]
+      for (let i = 0; i < value.length && this.over === undefined; i++) {
+        const element = value[i]
+        // JSON writes undefined, functions and symbols in an array as null.
+        if (element === undefined || typeof element === 'function' || typeof element === 'symbol') this.bytes += 4
+        else this.value(element, depth + 1)
+      }
+    } else {
+      const json = (value as { toJSON?: unknown }).toJSON
+      if (typeof json === 'function') {
+        // A Date (or another class with toJSON): measured as what JSON writes for it.
+        const replaced = (json as () => unknown).call(value)
+        if (typeof replaced === 'object' && replaced !== null) this.value(replaced, depth)
+        else this.bytes += scalarBytes(replaced, this.limit - this.bytes)
+      } else {
+        let members = 0
+        for (const key in value) {
+          if (!Object.hasOwn(value, key)) continue
+          const member = (value as Record<string, unknown>)[key]
+          if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue
+          members += 1
+          this.bytes += stringBytes(key, this.limit - this.bytes) + 2 // "key": and a comma or the closing brace
+          if (this.bytes > this.limit) break
+          this.value(member, depth + 1)
+          if (this.over !== undefined) return
+        }
+        this.bytes += members === 0 ? 2 : 1 // { and, for {}, the }
+      }
+    }
+    if (this.over === undefined && this.bytes > this.limit) this.over = 'bytes'
+  }
+}
+
+function scalarBytes(value: unknown, budget: number): number {
+  switch (typeof value) {
+    case 'string':
+      return stringBytes(value, budget)
+    case 'number':
+      return Number.isFinite(value) ? numberLength(value) : 4 // NaN and ±Infinity are written as null
+    case 'boolean':
+      return value ? 4 : 5
+    case 'bigint':
+      return String(value).length // JSON.stringify refuses a bigint; the engine never sees one from JSON
+    default:
+      return 4 // null (undefined, a function or a symbol at the top: counted as null, JSON would give nothing)
+  }
+}
+
+function numberLength(value: number): number {
+  // Small integers are most of what workflows carry: count their digits without making a string.
+  if (Number.isInteger(value) && value >= 0 && value < 1e9) return value < 10 ? 1 : value < 100 ? 2 : value < 1e3 ? 3 : value < 1e4 ? 4 : value < 1e5 ? 5 : value < 1e6 ? 6 : value < 1e7 ? 7 : value < 1e8 ? 8 : 9
+  return String(value).length
+}
+
+/**
+ * UTF-8 bytes of a string as JSON writes it: the quotes, two-character escapes (\" \\ \b \f \n \r \t), \u00XX for
+ * other control characters and for lone surrogates (well-formed JSON.stringify). Stops counting past `budget`.
+ */
+function stringBytes(text: string, budget: number): number {
+  // Every character is at least one byte: a string longer than what is left cannot fit, whatever it holds.
+  if (text.length + 2 > budget) return text.length + 2
+  let bytes = 2
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code < 0x80) {
+      if (code >= 0x20) bytes += code === 0x22 || code === 0x5c ? 2 : 1
+      else bytes += code === 0x08 || code === 0x09 || code === 0x0a || code === 0x0c || code === 0x0d ? 2 : 6
+    } else if (code < 0x800) {
+      bytes += 2
+    } else if (code >= 0xd800 && code <= 0xdbff) {
+      const next = text.charCodeAt(i + 1)
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4
+        i++
+      } else {
+        bytes += 6
+      }
+    } else if (code >= 0xdc00 && code <= 0xdfff) {
+      bytes += 6
+    } else {
+      bytes += 3
+    }
+  }
+  return bytes
+}

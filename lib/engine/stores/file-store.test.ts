@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process'
-import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -128,6 +128,26 @@ describe('file store', () => {
     )
 
     expect((await b.list({ status: 'SUCCEEDED', limit: 100 })).runs).toHaveLength(20)
+  })
+
+  it('keeps the attempt count in the run file: a reopened store (the next process) counts on', async () => {
+    const dir = freshDir()
+    const dying = createFileStore(dir)
+    await dying.create(newRun('r1'))
+    expect((await dying.acquire('r1', lease('w1')))?.attempt).toBe(1)
+
+    const next = createFileStore(dir)
+    expect((await next.acquire('r1', lease('w2', 1_000)))?.attempt).toBe(2)
+  })
+
+  it('reads a run file written before attempts were counted as none so far', async () => {
+    const dir = freshDir()
+    await createFileStore(dir).create(newRun('old'))
+    const file = join(dir, 'runs', 'old.json')
+    const { leaseAttempts: _leaseAttempts, ...older } = JSON.parse(readFileSync(file, 'utf8'))
+    writeFileSync(file, JSON.stringify(older))
+
+    expect((await createFileStore(dir).acquire('old', lease('w')))?.attempt).toBe(1)
   })
 
   describe('workflow versions', () => {

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createEngine } from '../../lib/engine/create-engine'
+import { createMachine } from '../../lib/engine/interpreter/machine'
 import { createFileStore } from '../../lib/engine/stores/file-store'
 import { main } from '../main'
 import { bundleCli } from '../../test/chaos/cli-bundle'
@@ -123,4 +124,38 @@ describe('ctflow worker', () => {
     expect(await exited).toBe(0)
     expect(stderr).toMatch(/ctflow worker: stopped/)
   }, 60_000)
+
+  it('waits out a store it cannot read (pausing between tries, saying why) and goes on once it can', async () => {
+    await mkdir(join(dir, 'workflows'))
+    await writeFile(join(dir, 'workflows', 'job.json'), JSON.stringify(definition))
+    const storeDir = join(dir, 'store')
+    const reader = createFileStore(storeDir)
+    const soon = new Date(Date.now() + 1_000) // due once the store has been broken below
+    await reader.create({ id: 'later', workflow: 'job', input: {}, machine: createMachine('P', {}, Date.now()), resumeAt: soon, now: new Date(), events: [] })
+
+    const controller = new AbortController()
+    const err: string[] = []
+    const io = { stdout: () => {}, stderr: (t: string) => void err.push(t), env: { CTFLOW_STORE: storeDir }, cwd: dir, signal: controller.signal }
+    const until = async (done: () => boolean | Promise<boolean>) => {
+      for (let i = 0; i < 400 && !(await done()); i++) await new Promise((resolve) => setTimeout(resolve, 25))
+    }
+    const running = main(['worker', '--interval', '10', '--quiet'], io)
+    try {
+      await until(() => err.join('').includes('lane(s)'))
+      // The store's due index cannot be listed: every claim fails (ENOTDIR), as with the disk or the database gone.
+      await rename(join(storeDir, 'due'), join(storeDir, 'due.away'))
+      await writeFile(join(storeDir, 'due'), '')
+      await until(() => err.join('').split('claiming due runs failed').length > 2)
+      expect(err.join('')).toMatch(/ctflow worker: claiming due runs failed \(Error: ENOTDIR[^)]*\); trying again in 20 ms\n[^]*trying again in 40 ms/)
+
+      await rm(join(storeDir, 'due'))
+      await rename(join(storeDir, 'due.away'), join(storeDir, 'due'))
+      await until(async () => (await reader.get('later'))?.status === 'SUCCEEDED')
+      expect(await reader.get('later')).toMatchObject({ status: 'SUCCEEDED', output: 'resumed' })
+    } finally {
+      controller.abort()
+    }
+    expect(await running).toBe(0)
+    await reader.close()
+  }, 30_000)
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createActionRegistry } from './actions/registry'
-import { EngineInputError } from './assemble-engine'
+import { assembleEngine, EngineInputError } from './assemble-engine'
 import { createEngine } from './create-engine'
 import type { WorkflowDefinition } from './interpreter/definition'
 import { measureJson } from './language/json-size'
@@ -219,6 +219,29 @@ describe('payload limit', () => {
     expect(done.status).toBe('SUCCEEDED')
     expect(saves.reduce((a, b) => a + b, 0)).toBeGreaterThan(60_000_000) // 600 transitions × 100 KB
     expect(Math.max(...saves)).toBeLessThan(8 * 1024 * 1024)
+  })
+})
+
+describe('nesting at run time', () => {
+  it('a JSONPath or intrinsic too deeply nested that reaches the interpreter (an engine that skips validation) fails the run, naming it', async () => {
+    const filter = `$.a[?(${'('.repeat(5_000)}@.b${')'.repeat(5_000)})]`
+    const intrinsic = `${'States.Array('.repeat(5_000)}1${')'.repeat(5_000)}`
+    const unchecked = (definition: unknown) =>
+      assembleEngine({ store: createMemoryStore(), workflows: { w: definition as WorkflowDefinition }, validate: () => [], clock: createFakeClock() })
+    const run = async (definition: unknown) => {
+      const engine = unchecked(definition)
+      const { run: started } = await engine.start({ workflow: 'w', input: { a: [] } })
+      return engine.runToEnd(started.id)
+    }
+
+    expect((await run({ StartAt: 'C', States: { C: { Type: 'Choice', Choices: [{ Variable: filter, IsPresent: true, Next: 'D' }], Default: 'D' }, D: { Type: 'Succeed' } } })).error).toMatchObject({
+      error: 'States.Runtime',
+      cause: expect.stringMatching(/filters, parentheses and "!" nest more than 100 levels deep at position 106 \(state "C", Choices\[0\]\)$/),
+    })
+    expect((await run({ StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { 'x.$': intrinsic }, End: true } } })).error).toMatchObject({
+      error: 'States.IntrinsicFailure',
+      cause: expect.stringMatching(/calls nest more than 100 levels deep at position 1300 \(state "P", field "Parameters.x.\$"\)$/),
+    })
   })
 })
 

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto'
 import type { ContextObject } from './context-object'
-import { deepEqual, describeType, JsonPathError, parseJsonPath, readCompiled, type CompiledJsonPath } from './jsonpath'
+import { deepEqual, describeType, JsonPathError, parseJsonPath, readCompiled, shorten, type CompiledJsonPath } from './jsonpath'
 import { isTooDeep, MAX_JSON_DEPTH } from './json-size'
 import { StatesError, StatesErrorNames } from './states-error'
 import { seededRandom } from './seeded-random'
@@ -17,7 +17,7 @@ export class IntrinsicSyntaxError extends Error {
     readonly expression: string,
     readonly reason: string,
   ) {
-    super(`Invalid intrinsic function "${expression}": ${reason}`)
+    super(`Invalid intrinsic function "${shorten(expression)}": ${reason}`)
   }
 }
 

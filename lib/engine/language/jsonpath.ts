@@ -13,8 +13,13 @@ export class JsonPathError extends Error {
     readonly path: string,
     readonly reason: string,
   ) {
-    super(`Invalid JSONPath "${path}": ${reason}`)
+    super(`Invalid JSONPath "${shorten(path)}": ${reason}`)
   }
+}
+
+/** A path or expression as a message quotes it: a hostile one may be 256 KiB long. */
+export function shorten(text: string, max = 200): string {
+  return text.length > max ? `${text.slice(0, max)}… (${text.length.toLocaleString('en-US')} characters)` : text
 }
 
 export type PathSegment =

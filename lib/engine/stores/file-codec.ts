@@ -66,19 +66,13 @@ export function decodeRunFile(text: string, file: string, expectedId: string): R
   }
 }
 
-/** One JSON object per line; `committed` bytes only (see RunFile.historyBytes). */
-export function decodeHistory(buffer: Buffer, file: string): HistoryEvent[] {
-  const events: HistoryEvent[] = []
-  const lines = buffer.toString('utf8').split('\n')
-  for (const [index, line] of lines.entries()) {
-    if (line === '') continue
-    try {
-      events.push(JSON.parse(line) as HistoryEvent)
-    } catch {
-      throw new CorruptRunFileError(file, `line ${index + 1} is not JSON`)
-    }
+/** One line of a history file: one JSON object (see RunFile.historyBytes for which lines count). */
+export function decodeHistoryLine(line: Buffer, file: string, number: number): HistoryEvent {
+  try {
+    return JSON.parse(line.toString('utf8')) as HistoryEvent
+  } catch {
+    throw new CorruptRunFileError(file, `line ${number} is not JSON`)
   }
-  return events
 }
 
 export function encodeHistory(events: HistoryEvent[]): string {

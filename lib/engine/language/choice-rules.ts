@@ -78,19 +78,22 @@ export function evaluateChoiceRule(rule: unknown, input: unknown, context: Conte
   for (const key in fields) {
     if (key === 'Variable' || key === 'Next' || key === 'Comment') continue
     const operand = fields[key]
-    if (key in typeTests) {
+    // Own entries only: a rule member named "constructor" or "toString" is no comparator.
+    if (Object.hasOwn(typeTests, key)) {
       if (typeof operand !== 'boolean') throw invalidRule(`"${key}" takes true or false`)
       const read = readVariable(variable, input, context)
       if (key === 'IsPresent') return read.found === operand
       if (!read.found) throw missing(variable, 'Variable')
       return typeTests[key](read.value) === operand
     }
-    const operator = comparisonOperators[key] ?? (key.endsWith('Path') && key !== 'StringMatchesPath' ? comparisonOperators[key.slice(0, -4)] : undefined)
+    const direct = Object.hasOwn(comparisonOperators, key)
+    const base = key.endsWith('Path') && key !== 'StringMatchesPath' ? key.slice(0, -4) : undefined
+    const operator = direct ? comparisonOperators[key] : base !== undefined && Object.hasOwn(comparisonOperators, base) ? comparisonOperators[base] : undefined
     if (!operator) continue
     const read = readVariable(variable, input, context)
     if (!read.found) throw missing(variable, 'Variable')
     let value = operand
-    if (!(key in comparisonOperators)) {
+    if (!direct) {
       if (typeof operand !== 'string') throw invalidRule(`"${key}" takes a path`)
       const other = readVariable(operand, input, context)
       if (!other.found) throw missing(operand, key)

@@ -289,7 +289,7 @@ const functions: Record<string, FunctionSpec> = {
       // ASL spec: "The length of the stringified version of the first argument must be 10,000 characters or less".
       const text = expectShortString(call, typeof data === 'string' ? data : JSON.stringify(data), 1)
       const name = expectString(call, algorithm, 2)
-      const nodeName = hashAlgorithms[name]
+      const nodeName = Object.hasOwn(hashAlgorithms, name) ? hashAlgorithms[name] : undefined // not "constructor"
       if (!nodeName) fail(call, `argument 2 must be one of ${Object.keys(hashAlgorithms).join(', ')}, got "${name}"`)
       return createHash(nodeName).update(text, 'utf8').digest('hex')
     },
@@ -431,7 +431,7 @@ class IntrinsicParser {
     const match = nameToken.exec(this.text)
     if (!match) this.fail('expected a function name such as States.Format')
     const name = match[0]
-    const spec = functions[name]
+    const spec = Object.hasOwn(functions, name) ? functions[name] : undefined
     if (!spec) this.fail(`unknown function ${name} (known: ${intrinsicFunctionNames.map((known) => known.slice(7)).join(', ')})`)
     this.position += name.length
     this.skipSpaces()

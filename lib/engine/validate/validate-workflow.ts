@@ -113,7 +113,7 @@ class WorkflowValidator {
     }
     for (const key of Object.keys(definition)) {
       if (!['Comment', 'StartAt', 'States', 'Version', 'TimeoutSeconds', 'QueryLanguage'].includes(key)) {
-        this.add(childPointer('', key), unsupportedFields[key] ?? `unknown top-level field "${key}"`)
+        this.add(childPointer('', key), unsupported(key) ?? `unknown top-level field "${key}"`)
       }
     }
     this.checkQueryLanguage(definition, '')
@@ -202,7 +202,7 @@ class WorkflowValidator {
     const allowed = allowedFields[stateType]
     for (const key of Object.keys(state)) {
       if (alwaysAllowed.has(key) || allowed.has(key)) continue
-      this.add(childPointer(pointer, key), unsupportedFields[key] ?? `is not a field of a ${stateType} state`, name)
+      this.add(childPointer(pointer, key), unsupported(key) ?? `is not a field of a ${stateType} state`, name)
     }
     this.checkQueryLanguage(state, pointer, name)
     if (state.Comment !== undefined && typeof state.Comment !== 'string') this.add(childPointer(pointer, 'Comment'), 'must be a string', name)
@@ -465,7 +465,7 @@ class WorkflowValidator {
         return
       }
       for (const key of Object.keys(catcher)) {
-        if (!catcherFields.has(key)) this.add(childPointer(at, key), unsupportedFields[key] ?? `is not a catcher field (allowed: ${[...catcherFields].join(', ')})`, name)
+        if (!catcherFields.has(key)) this.add(childPointer(at, key), unsupported(key) ?? `is not a catcher field (allowed: ${[...catcherFields].join(', ')})`, name)
       }
       this.checkErrorEquals(catcher.ErrorEquals, childPointer(at, 'ErrorEquals'), name, index === catchers.length - 1, 'catcher')
       if (catcher.Next === undefined) this.add(at, 'a catcher needs "Next"', name)
@@ -589,6 +589,11 @@ function transitionsOf(state: unknown): string[] {
     for (const entry of list) if (isObject(entry) && typeof entry.Next === 'string') targets.push(entry.Next)
   }
   return targets
+}
+
+/** The message for a field ctflow knows but does not run; undefined for any other key (own entries only: not "valueOf"). */
+function unsupported(key: string): string | undefined {
+  return Object.hasOwn(unsupportedFields, key) ? unsupportedFields[key] : undefined
 }
 
 function pathMessage(error: unknown): string {

@@ -125,3 +125,10 @@ describe('StringMatches', () => {
     expect(matches({ Variable: '$.v', StringMatches: pattern }, { v: text })).toBe(expected)
   })
 })
+
+describe('rule members named like Object.prototype’s', () => {
+  it('are no comparators: "constructor" or "toString" in a rule is not an operator (a rule only a skipped validation lets through)', () => {
+    expect(() => evaluateChoiceRule({ Variable: '$.v', constructor: true }, { v: 1 }, context)).toThrow(/no comparison operator in the rule for \$\.v/)
+    expect(() => evaluateChoiceRule({ Variable: '$.v', toStringPath: '$.v' }, { v: 1 }, context)).toThrow(/no comparison operator/)
+  })
+})

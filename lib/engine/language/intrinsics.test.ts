@@ -187,4 +187,8 @@ describe('hostile arguments', () => {
       cause: 'States.StringToJson: argument 1 is JSON nested deeper than 1,000 levels',
     })
   })
+
+  it('takes function and algorithm names from its own tables only: "constructor" is no hash algorithm', () => {
+    expect(failure("States.Hash('x', 'constructor')")).toMatchObject({ error: 'States.IntrinsicFailure', cause: expect.stringMatching(/^States\.Hash: argument 2 must be one of MD5, SHA-1, SHA-256, SHA-384, SHA-512, got "constructor"$/) })
+  })
 })

@@ -259,6 +259,14 @@ describe('validateWorkflow', () => {
     expect(problems[1]!.message).toMatch(/^Invalid intrinsic function "(States\.Array\()+State… \(70,001 characters\)": calls nest more than 100 levels deep at position 1300$/)
   })
 
+  it('names an unknown member whatever it is called, Object.prototype’s names included (found by fuzzing: {"valueOf": 0})', () => {
+    const problems = validate({ valueOf: 0, StartAt: 'P', States: { P: { Type: 'Pass', toString: 1, End: true } } })
+    expect(problems).toEqual([
+      { pointer: '/valueOf', message: 'unknown top-level field "valueOf"' },
+      { pointer: '/States/P/toString', state: 'P', message: 'is not a field of a Pass state' },
+    ])
+  })
+
   it('validates Parallel branches and Map processors in their own scope', () => {
     const problems = validate({
       StartAt: 'P',

@@ -106,8 +106,13 @@ describe('payload limit', () => {
 
     expect(run.status).toBe('FAILED')
     expect(run.error?.error).toBe('States.DataLimitExceeded')
-    expect(run.error?.cause).toBe('The input (after InputPath and Parameters) of state "Double" is larger than the payload limit of 262,144 bytes of JSON')
+    expect(run.error?.cause).toBe('The output of state "Double" is larger than the payload limit of 262,144 bytes of JSON')
     expect(largestDetail(history)).toBeLessThanOrEqual(262_144 + 100)
+  })
+
+  it('a state input after Parameters over the limit fails the state even when its output (ResultPath null) is small', async () => {
+    const { run } = await runWorkflow({ StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { 'a.$': '$.half', 'b.$': '$.half' }, ResultPath: null, End: true } } }, { half: 'h'.repeat(150_000) })
+    expect(run.error).toEqual({ error: 'States.DataLimitExceeded', cause: 'The input (after InputPath and Parameters) of state "P" is larger than the payload limit of 262,144 bytes of JSON' })
   })
 
   it('a state output over the limit is caught by a Catch naming States.DataLimitExceeded, but not by States.ALL', async () => {

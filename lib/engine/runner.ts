@@ -488,7 +488,8 @@ class RunDriver {
    * copied (toJson) or saved; undefined when it fits. The interpreter checks results again with the state's name.
    */
   private tooLarge(value: unknown, what: 'result' | 'handle', command: Command): Outcome | undefined {
-    const measure = measureJson(value, this.limits.maxPayloadBytes)
+    // Not from what was remembered: an action may hand back the same object, changed, from one call to the next.
+    const measure = measureJson(value, this.limits.maxPayloadBytes, { remembered: false })
     if (measure.over === undefined) return undefined
     const reason =
       measure.over === 'bytes'

@@ -377,9 +377,11 @@ class Interpretation {
     switch (state.Type) {
       case 'Pass': {
         const effective = applyParameters(applyInputPath(frame.input, state.InputPath, context, where), state.Parameters, context, where)
-        if (state.Parameters !== undefined) this.checkPayload(effective, 'input (after InputPath and Parameters)', frame)
         const result = 'Result' in state ? state.Result : effective
-        this.leave(frame, state, applyOutputPath(applyResultPath(frame.input, result, state.ResultPath, where), state.OutputPath, context, where))
+        const output = applyOutputPath(applyResultPath(frame.input, result, state.ResultPath, where), state.OutputPath, context, where)
+        // The output is checked on leaving; the input after Parameters only when it is not the output itself.
+        if (state.Parameters !== undefined && effective !== output) this.checkPayload(effective, 'input (after InputPath and Parameters)', frame)
+        this.leave(frame, state, output)
         return
       }
       case 'Succeed': {

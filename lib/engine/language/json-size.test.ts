@@ -53,6 +53,13 @@ describe('measureJson', () => {
     expect(isTooDeep(deep(MAX_JSON_DEPTH))).toBe(false)
   })
 
+  it('measures again, with remembered: false, an object someone changed since (an action handing back its cache)', () => {
+    const value: { rows: string[] } = { rows: ['x'.repeat(10_000)] }
+    expect(measureJson(value, 1e6).bytes).toBe(10_013)
+    value.rows.push('y'.repeat(10_000))
+    expect(measureJson(value, 1e6, { remembered: false }).bytes).toBe(20_026)
+  })
+
   it('remembers the size of a large object it measured (a state passing its input on measures it once)', () => {
     const value = { blob: 'y'.repeat(10_000) }
     expect(measureJson(value, 1e6)).toEqual({ bytes: 10_011 })

@@ -23,28 +23,51 @@ export interface JsonMeasure {
 // Exact sizes of objects measured within a limit, by identity. Payloads are never mutated in place (the interpreter
 // builds new values; stores hand out copies), so a state that passes its input on measures it once.
 const measured = new WeakMap<object, number>()
-const REMEMBER_FROM_BYTES = 4_096
+const REMEMBER_FROM_BYTES = 8_192
 
 /**
- * Measures `value` as JSON, stopping as soon as it is larger than `maxBytes` or deeper than MAX_JSON_DEPTH.
+ * Measures `value` as JSON, stopping as soon as it is larger than `maxBytes` or deeper than MAX_JSON_DEPTH. Sizes of
+ * objects are remembered by identity (the engine's payloads are never changed in place); `remembered: false` for a
+ * value someone else owns and might change (an action's result).
  *
  * @example
  * measureJson({ a: 'é' }, 1024)        // { bytes: 10 }  (the same as Buffer.byteLength(JSON.stringify(…)))
  * measureJson('x'.repeat(2000), 1024)  // { bytes: 2002, over: 'bytes' }
  */
-export function measureJson(value: unknown, maxBytes: number): JsonMeasure {
+export function measureJson(value: unknown, maxBytes: number, { remembered = true }: { remembered?: boolean } = {}): JsonMeasure {
   if (typeof value !== 'object' || value === null) {
     const bytes = scalarBytes(value, maxBytes)
     return bytes > maxBytes ? { bytes, over: 'bytes' } : { bytes }
   }
+  if (!remembered) {
+    const walk = new Walk(maxBytes)
+    walk.value(value, 1)
+    return walk.over === undefined ? { bytes: walk.bytes } : { bytes: walk.bytes, over: walk.over }
+  }
+  // A Choice, a Wait or a plain Pass hands on the very object it got, measured as the state before's output.
+  if (value === lastValue) return lastBytes > maxBytes ? { bytes: lastBytes, over: 'bytes' } : { bytes: lastBytes }
+  // Most payloads are small: measured outright (a state's output is measured at every transition), and only one
+  // that turns out larger than is worth measuring twice is looked up among those remembered.
+  const quick = new Walk(Math.min(maxBytes, REMEMBER_FROM_BYTES))
+  quick.value(value, 1)
+  if (quick.over === undefined) return remember(value, quick.bytes)
+  if (quick.over === 'depth' || maxBytes <= REMEMBER_FROM_BYTES) return { bytes: quick.bytes, over: quick.over }
   const known = measured.get(value)
   if (known !== undefined) return known > maxBytes ? { bytes: known, over: 'bytes' } : { bytes: known }
   const walk = new Walk(maxBytes)
   walk.value(value, 1)
   if (walk.over !== undefined) return { bytes: walk.bytes, over: walk.over }
-  // Small values are measured again faster than a WeakMap entry is made (and collected).
-  if (walk.bytes >= REMEMBER_FROM_BYTES) measured.set(value, walk.bytes)
-  return { bytes: walk.bytes }
+  measured.set(value, walk.bytes)
+  return remember(value, walk.bytes)
+}
+
+let lastValue: object | undefined
+let lastBytes = 0
+
+function remember(value: object, bytes: number): JsonMeasure {
+  lastValue = value
+  lastBytes = bytes
+  return { bytes }
 }
 
 /** Whether a value is nested deeper than MAX_JSON_DEPTH (no size limit). */
@@ -85,8 +108,9 @@ class Walk {
         else this.bytes += scalarBytes(replaced, this.limit - this.bytes)
       } else {
         let members = 0
+        // for…in, not Object.keys: no array per object. It would also count members inherited from a polluted
+        // Object.prototype (JSON leaves them out): an overestimate, never an underestimate.
         for (const key in value) {
-          if (!Object.hasOwn(value, key)) continue
           const member = (value as Record<string, unknown>)[key]
           if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue
           members += 1

@@ -57,7 +57,7 @@ describe('measureJson', () => {
     const value: { rows: string[] } = { rows: ['x'.repeat(10_000)] }
     expect(measureJson(value, 1e6).bytes).toBe(10_013)
     value.rows.push('y'.repeat(10_000))
-    expect(measureJson(value, 1e6, { remembered: false }).bytes).toBe(20_026)
+    expect(measureJson(value, 1e6, { remembered: false }).bytes).toBe(Buffer.byteLength(JSON.stringify(value)))
   })
 
   it('remembers the size of a large object it measured (a state passing its input on measures it once)', () => {

@@ -182,6 +182,24 @@ describe('payload limit', () => {
     expect(history.filter((event) => event.type === 'MapIterationStarted')).toHaveLength(14)
   })
 
+  it('a Map whose items in progress hold more than 256 payloads’ worth fails with States.DataLimitExceeded before saving it', async () => {
+    // Each item gets the whole run input (9 KB, within the 10,000-byte limit); 300 items started at once are 2.7 MB.
+    const saves: number[] = []
+    const inner = createMemoryStore()
+    const store: RunStore = { ...inner, save: (lease, update) => (saves.push(Buffer.byteLength(JSON.stringify(update.machine))), inner.save(lease, update)) }
+    const fanout = { StartAt: 'M', States: { M: { Type: 'Map', ItemsPath: '$.items', ItemSelector: { 'all.$': '$$.Execution.Input' }, ItemProcessor: { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 1, Next: 'R' }, R: { Type: 'Pass', Result: 'ok', End: true } } }, End: true } } }
+    const { engine } = setup({ fanout }, { store, limits: { maxPayloadBytes: 10_000 } })
+    const { run } = await engine.start({ workflow: 'fanout', input: { items: Array.from({ length: 300 }, (_, i) => i), pad: 'p'.repeat(8_000) } })
+    const done = await engine.runToEnd(run.id)
+
+    expect(done.error).toEqual({
+      error: 'States.DataLimitExceeded',
+      cause: "The run's state (its Parallel branches and Map items in progress) is larger than 2,560,000 bytes of JSON (256 × limits.maxPayloadBytes) and was stopped. Give the Map a MaxConcurrency, or run its items as child runs (a DISTRIBUTED Map)",
+    })
+    expect(Math.max(...saves)).toBeLessThan(100_000)
+    expect((await runWorkflow(fanout, { items: [1, 2, 3], pad: 'p'.repeat(8_000) }, { limits: { maxPayloadBytes: 10_000 } })).run.status).toBe('SUCCEEDED')
+  })
+
   it('is configurable per engine', async () => {
     const { run } = await runWorkflow({ StartAt: 'P', States: { P: { Type: 'Pass', Result: 'y'.repeat(2_000), End: true } } }, {}, { limits: { maxPayloadBytes: 1_000 } })
     expect(run.error).toEqual({ error: 'States.DataLimitExceeded', cause: 'The output of state "P" is larger than the payload limit of 1,000 bytes of JSON' })

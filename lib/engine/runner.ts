@@ -71,6 +71,8 @@ const BATCH_MS = 100
 // …and at least every this many bytes of payload in the events: 10,000 events of 250 KiB outputs would be 2.5 GB in one
 // save, more than a string can hold (the file store writes a save's events as one).
 const BATCH_BYTES = 4 * 1024 * 1024
+// How many payloads a run's saved machine may hold (Parallel branches and Map items in progress: one input each).
+const MACHINE_PAYLOADS = 256
 // With `boundary` saves, one interpreter step may take a lone frame through this many pure states (StepOptions.maxTransitions):
 // the same history as that many steps, without each step's own cost (most of a Pass chain's time once events are cheap).
 // Small enough that budget, cancel and BATCH_MS are still looked at every few hundred microseconds.
@@ -432,6 +434,19 @@ class RunDriver {
       failMachine(this.machine, error)
       events = [...events.slice(0, Math.max(0, max - this.historyLength)), { at: this.iso(), type: 'ExecutionFailed', detail: error }]
       resumeAt = null
+    } else if (this.machine.status === 'running' && hasSeveralFrames(this.machine)) {
+      // One frame holds a few payloads at most, each within the limit; a Map's items in progress are a payload each:
+      // 20,000 items handed the run's 250 KB input are 5 GB to save. (Changed in place between saves: not remembered.)
+      const cap = this.limits.maxPayloadBytes * MACHINE_PAYLOADS
+      if (measureJson(this.machine, cap, { remembered: false }).over !== undefined) {
+        const error = {
+          error: StatesErrorNames.DataLimitExceeded,
+          cause: `The run's state (its Parallel branches and Map items in progress) is larger than ${cap.toLocaleString('en-US')} bytes of JSON (${MACHINE_PAYLOADS} × limits.maxPayloadBytes) and was stopped. Give the Map a MaxConcurrency, or run its items as child runs (a DISTRIBUTED Map)`,
+        }
+        failMachine(this.machine, error)
+        events = [...events, { at: this.iso(), type: 'ExecutionFailed', detail: error }]
+        resumeAt = null
+      }
     }
     const machine = this.machine
     await this.cancelDroppedChildRuns()
@@ -586,6 +601,12 @@ function addPending(pending: NewHistoryEvent[], events: NewHistoryEvent[]): NewH
   if (pending.length === 0) return events
   for (let i = 0; i < events.length; i++) pending.push(events[i]!)
   return pending
+}
+
+function hasSeveralFrames(machine: Machine): boolean {
+  let frames = 0
+  for (const _id in machine.frames) if (++frames > 1) return true
+  return false
 }
 
 /** One call's identity: a command is launched once while in flight (a probe once per poll). */

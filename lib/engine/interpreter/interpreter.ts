@@ -19,7 +19,7 @@ import {
   toStatesError,
   type ContextObject,
 } from '../language'
-import { MAX_JSON_DEPTH, measureJson } from '../language/json-size'
+import { jsonBytesWithin, MAX_JSON_DEPTH, measureJson } from '../language/json-size'
 import { DEFAULT_LIMITS, MAX_WAIT_SECONDS } from '../limits'
 import type { NewHistoryEvent } from '../run'
 import { CHILD_RUN_RESOURCE, childRunId, childWorkflowName, isDistributedMap, noteDroppedChildRuns, type ChildRunRequest } from './child-runs'
@@ -354,8 +354,8 @@ class Interpretation {
     // (the run's, a branch's, an iteration's) records it, which halves what a long run's history holds.
     if (!retrying) {
       if (frame.step === 1) {
-        // Checked where it was made (the run's input at start, a branch's or an item's when spawned): only counted here.
-        this.eventBytes += Math.min(measureJson(frame.input, this.maxPayloadBytes).bytes, this.maxPayloadBytes)
+        // Checked (and counted, for a branch or an item) where it was made: the run's input at start is counted here.
+        if (frame.id === ROOT_FRAME) this.eventBytes += Math.max(0, jsonBytesWithin(frame.input, this.maxPayloadBytes))
         this.emit(plan.entered, frame, { input: frame.input })
       } else {
         this.emit(plan.entered, frame, undefined)
@@ -448,7 +448,7 @@ class Interpretation {
   private startTask(frame: Frame, state: StateDefinition, context: ContextObject): void {
     const where = { state: frame.state, random: this.options.random }
     const effective = applyParameters(applyInputPath(frame.input, state.InputPath, context, where), state.Parameters, context, where)
-    const inputBytes = effective === frame.input ? measureJson(effective, this.maxPayloadBytes).bytes : this.checkPayload(effective, 'input (after InputPath and Parameters)', frame)
+    const inputBytes = effective === frame.input ? Math.max(0, jsonBytesWithin(effective, this.maxPayloadBytes)) : this.checkPayload(effective, 'input (after InputPath and Parameters)', frame)
     const timeoutSeconds =
       state.TimeoutSecondsPath !== undefined ? this.readSeconds(frame, state.TimeoutSecondsPath, context, 'TimeoutSecondsPath', 1, frame.input, MAX_TIMEOUT_SECONDS) : state.TimeoutSeconds
     const heartbeatSeconds =
@@ -510,8 +510,9 @@ class Interpretation {
    * larger one, or one nested too deeply, throws States.DataLimitExceeded naming the state and what it was.
    */
   private checkPayload(value: unknown, what: string, frame: Frame): number {
+    const bytes = jsonBytesWithin(value, this.maxPayloadBytes)
+    if (bytes >= 0) return bytes
     const measure = measureJson(value, this.maxPayloadBytes)
-    if (measure.over === undefined) return measure.bytes
     const reason =
       measure.over === 'bytes'
         ? `is larger than the payload limit of ${this.maxPayloadBytes.toLocaleString('en-US')} bytes of JSON`
@@ -548,7 +549,8 @@ class Interpretation {
             field: state.ItemSelector !== undefined ? 'ItemSelector' : 'Parameters',
             random: this.options.random,
           })
-          this.checkPayload(input, `input of item ${index} (after ${state.ItemSelector !== undefined ? 'ItemSelector' : 'Parameters'})`, parent)
+          // Counted now for the item's first event (a raw item is part of the Map's input, counted with it).
+          this.eventBytes += this.checkPayload(input, `input of item ${index} (after ${state.ItemSelector !== undefined ? 'ItemSelector' : 'Parameters'})`, parent)
         } else {
           input = item
         }
@@ -558,6 +560,7 @@ class Interpretation {
       } else {
         input = phase.effectiveInput
         sub = state.Branches?.[index]
+        this.eventBytes += Math.max(0, jsonBytesWithin(input, this.maxPayloadBytes)) // each branch's first event holds it
       }
       if (!sub) throw new StatesError(StatesErrorNames.Runtime, `State "${parent.state}" has no ${isMap ? 'ItemProcessor' : `branch ${index}`}`)
       phase.nextIndex += 1
@@ -589,7 +592,8 @@ class Interpretation {
     if (phase.finished === phase.total) this.completeChildren(parent, state)
   }
 
-  private childFinished(child: Frame, output: unknown): void {
+  /** `bytes`: the output's size as JSON when the caller measured it (leave), else measured here. */
+  private childFinished(child: Frame, output: unknown, bytes = jsonBytesWithin(output, this.maxPayloadBytes)): void {
     const parent = this.machine.frames[child.parent!]
     delete this.machine.frames[child.id]
     if (!parent || parent.phase.kind !== 'children') return
@@ -602,7 +606,7 @@ class Interpretation {
     try {
       // The results are counted as they come (each output is within the limit, a thousand of them need not be), so
       // the Map fails as soon as they cannot fit, not after holding and saving them all.
-      phase.resultBytes = (phase.resultBytes ?? 2) + measureJson(output, this.maxPayloadBytes).bytes + 1
+      phase.resultBytes = (phase.resultBytes ?? 2) + (bytes < 0 ? this.maxPayloadBytes + 1 : bytes) + 1
       if (phase.resultBytes > this.maxPayloadBytes + 1) {
         throw new StatesError(
           StatesErrorNames.DataLimitExceeded,
@@ -639,9 +643,10 @@ class Interpretation {
   /** Leaves a state with its output: to `Next`, or the end of the frame (End, Succeed). */
   private leave(frame: Frame, state: StateDefinition, output: unknown): void {
     if (state.Type === 'Succeed' || state.End === true || state.Next === undefined) {
-      this.eventBytes += this.checkPayload(output, 'output', frame)
+      const bytes = this.checkPayload(output, 'output', frame)
+      this.eventBytes += bytes
       this.emit(planOf(state).exited, frame, { output })
-      this.finishFrame(frame, output)
+      this.finishFrame(frame, output, bytes)
     } else {
       this.moveTo(frame, state, state.Next, output)
     }
@@ -670,14 +675,14 @@ class Interpretation {
     }
   }
 
-  private finishFrame(frame: Frame, output: unknown): void {
+  private finishFrame(frame: Frame, output: unknown, bytes: number): void {
     if (frame.id === ROOT_FRAME) {
       this.machine.status = 'succeeded'
       this.machine.output = output
       this.machine.frames = {}
       this.emit('ExecutionSucceeded', undefined, { output })
     } else {
-      this.childFinished(frame, output)
+      this.childFinished(frame, output, bytes)
     }
   }
 

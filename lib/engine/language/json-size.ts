@@ -35,95 +35,120 @@ const REMEMBER_FROM_BYTES = 8_192
  * measureJson('x'.repeat(2000), 1024)  // { bytes: 2002, over: 'bytes' }
  */
 export function measureJson(value: unknown, maxBytes: number, { remembered = true }: { remembered?: boolean } = {}): JsonMeasure {
+  const bytes = remembered ? jsonBytesWithin(value, maxBytes) : walk(value, maxBytes)
+  if (bytes >= 0) return { bytes }
+  // Over: measured again (a rare path) for how far it went and why.
+  walk(value, maxBytes)
+  return { bytes: walkBytes, over: walkOver ?? 'bytes' }
+}
+
+/**
+ * measureJson's fast path for the interpreter (a state's output is measured at every transition): the exact size, or
+ * -1 when the value is over `maxBytes` or too deep. Allocates nothing.
+ */
+export function jsonBytesWithin(value: unknown, maxBytes: number): number {
   if (typeof value !== 'object' || value === null) {
     const bytes = scalarBytes(value, maxBytes)
-    return bytes > maxBytes ? { bytes, over: 'bytes' } : { bytes }
-  }
-  if (!remembered) {
-    const walk = new Walk(maxBytes)
-    walk.value(value, 1)
-    return walk.over === undefined ? { bytes: walk.bytes } : { bytes: walk.bytes, over: walk.over }
+    return bytes > maxBytes ? -1 : bytes
   }
   // A Choice, a Wait or a plain Pass hands on the very object it got, measured as the state before's output.
-  if (value === lastValue) return lastBytes > maxBytes ? { bytes: lastBytes, over: 'bytes' } : { bytes: lastBytes }
-  // Most payloads are small: measured outright (a state's output is measured at every transition), and only one
-  // that turns out larger than is worth measuring twice is looked up among those remembered.
-  const quick = new Walk(Math.min(maxBytes, REMEMBER_FROM_BYTES))
-  quick.value(value, 1)
-  if (quick.over === undefined) return remember(value, quick.bytes)
-  if (quick.over === 'depth' || maxBytes <= REMEMBER_FROM_BYTES) return { bytes: quick.bytes, over: quick.over }
+  if (value === lastValue) return lastBytes > maxBytes ? -1 : lastBytes
+  // Most payloads are small: measured outright, and only one that turns out larger than is worth measuring twice is
+  // looked up among those remembered.
+  const quick = walk(value, Math.min(maxBytes, REMEMBER_FROM_BYTES))
+  if (quick >= 0) return remember(value, quick)
+  if (walkOver === 'depth' || maxBytes <= REMEMBER_FROM_BYTES) return -1
   const known = measured.get(value)
-  if (known !== undefined) return known > maxBytes ? { bytes: known, over: 'bytes' } : { bytes: known }
-  const walk = new Walk(maxBytes)
-  walk.value(value, 1)
-  if (walk.over !== undefined) return { bytes: walk.bytes, over: walk.over }
-  measured.set(value, walk.bytes)
-  return remember(value, walk.bytes)
+  if (known !== undefined) return known > maxBytes ? -1 : remember(value, known)
+  const bytes = walk(value, maxBytes)
+  if (bytes < 0) return -1
+  measured.set(value, bytes)
+  return remember(value, bytes)
 }
 
 let lastValue: object | undefined
 let lastBytes = 0
 
-function remember(value: object, bytes: number): JsonMeasure {
+function remember(value: object, bytes: number): number {
   lastValue = value
   lastBytes = bytes
-  return { bytes }
+  return bytes
 }
 
 /** Whether a value is nested deeper than MAX_JSON_DEPTH (no size limit). */
 export function isTooDeep(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false
-  const walk = new Walk(Number.POSITIVE_INFINITY)
-  walk.value(value, 1)
-  return walk.over === 'depth'
+  walk(value, Number.POSITIVE_INFINITY)
+  return walkOver === 'depth'
 }
 
-class Walk {
-  bytes = 0
-  over: 'bytes' | 'depth' | undefined
+// The walk's state, in module variables rather than an object per walk. A walk is synchronous; one started inside
+// another (a toJSON that measures something) keeps the outer one's state aside and puts it back.
+let walkBytes = 0
+let walkLimit = 0
+let walkOver: 'bytes' | 'depth' | undefined
+let walking = false
 
-  constructor(private readonly limit: number) {}
-
-  /** Adds the value's bytes; `depth` is the nesting level of an object or array (1 at the top). */
-  value(value: unknown, depth: number): void {
-    if (typeof value !== 'object' || value === null) {
-      this.bytes += scalarBytes(value, this.limit - this.bytes)
-    } else if (depth > MAX_JSON_DEPTH) {
-      this.over = 'depth'
-      return
-    } else if (Array.isArray(value)) {
-      this.bytes += value.length === 0 ? 2 : 1 + value.length // [ , , ]
-      for (let i = 0; i < value.length && this.over === undefined; i++) {
-        const element = value[i]
-        // JSON writes undefined, functions and symbols in an array as null.
-        if (element === undefined || typeof element === 'function' || typeof element === 'symbol') this.bytes += 4
-        else this.value(element, depth + 1)
-      }
+/** Walks `value`: its exact size when within `limit` (and MAX_JSON_DEPTH), else -1 (walkBytes and walkOver say more). */
+function walk(value: unknown, limit: number): number {
+  const outer = walking ? { bytes: walkBytes, limit: walkLimit, over: walkOver } : undefined
+  walking = true
+  walkBytes = 0
+  walkLimit = limit
+  walkOver = undefined
+  try {
+    walkValue(value, 1)
+    return walkOver === undefined ? walkBytes : -1
+  } finally {
+    if (outer) {
+      walkBytes = outer.bytes
+      walkLimit = outer.limit
+      walkOver = outer.over
     } else {
-      const json = (value as { toJSON?: unknown }).toJSON
-      if (typeof json === 'function') {
-        // A Date (or another class with toJSON): measured as what JSON writes for it.
-        const replaced = (json as () => unknown).call(value)
-        if (typeof replaced === 'object' && replaced !== null) this.value(replaced, depth)
-        else this.bytes += scalarBytes(replaced, this.limit - this.bytes)
-      } else {
-        let members = 0
-        // for…in, not Object.keys: no array per object. It would also count members inherited from a polluted
-        // Object.prototype (JSON leaves them out): an overestimate, never an underestimate.
-        for (const key in value) {
-          const member = (value as Record<string, unknown>)[key]
-          if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue
-          members += 1
-          this.bytes += stringBytes(key, this.limit - this.bytes) + 2 // "key": and a comma or the closing brace
-          if (this.bytes > this.limit) break
-          this.value(member, depth + 1)
-          if (this.over !== undefined) return
-        }
-        this.bytes += members === 0 ? 2 : 1 // { and, for {}, the }
-      }
+      walking = false
     }
-    if (this.over === undefined && this.bytes > this.limit) this.over = 'bytes'
   }
+}
+
+/** Adds the value's bytes; `depth` is the nesting level of an object or array (1 at the top). */
+function walkValue(value: unknown, depth: number): void {
+  if (typeof value !== 'object' || value === null) {
+    walkBytes += scalarBytes(value, walkLimit - walkBytes)
+  } else if (depth > MAX_JSON_DEPTH) {
+    walkOver = 'depth'
+    return
+  } else if (Array.isArray(value)) {
+    walkBytes += value.length === 0 ? 2 : 1 + value.length // [ , , ]
+    for (let i = 0; i < value.length && walkOver === undefined && walkBytes <= walkLimit; i++) {
+      const element = value[i]
+      // JSON writes undefined, functions and symbols in an array as null.
+      if (element === undefined || typeof element === 'function' || typeof element === 'symbol') walkBytes += 4
+      else walkValue(element, depth + 1)
+    }
+  } else {
+    const json = (value as { toJSON?: unknown }).toJSON
+    if (typeof json === 'function') {
+      // A Date (or another class with toJSON): measured as what JSON writes for it.
+      const replaced = (json as () => unknown).call(value)
+      if (typeof replaced === 'object' && replaced !== null) walkValue(replaced, depth)
+      else walkBytes += scalarBytes(replaced, walkLimit - walkBytes)
+    } else {
+      let members = 0
+      // for…in, not Object.keys: no array per object. It would also count members inherited from a polluted
+      // Object.prototype (JSON leaves them out): an overestimate, never an underestimate.
+      for (const key in value) {
+        const member = (value as Record<string, unknown>)[key]
+        if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue
+        members += 1
+        walkBytes += stringBytes(key, walkLimit - walkBytes) + 2 // "key": and a comma or the closing brace
+        if (walkBytes > walkLimit) break
+        walkValue(member, depth + 1)
+        if (walkOver !== undefined) return
+      }
+      walkBytes += members === 0 ? 2 : 1 // { and, for {}, the }
+    }
+  }
+  if (walkOver === undefined && walkBytes > walkLimit) walkOver = 'bytes'
 }
 
 function scalarBytes(value: unknown, budget: number): number {

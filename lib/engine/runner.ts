@@ -370,10 +370,12 @@ class RunDriver {
     const { clock, leaseMs } = this.deps
     const stopSleeping = new AbortController()
     let renewTimer: ReturnType<typeof setTimeout> | undefined
+    let onAbort: (() => void) | undefined
     try {
       await new Promise<void>((resolve) => {
         register(resolve)
-        this.budget.signal?.addEventListener('abort', () => resolve(), { once: true })
+        onAbort = () => resolve()
+        this.budget.signal?.addEventListener('abort', onAbort, { once: true })
         if (wakeAt !== undefined && wakeAt <= this.budget.deadline) {
           const signals = this.budget.signal ? [stopSleeping.signal, this.budget.signal] : [stopSleeping.signal]
           void clock.sleep(Math.max(0, wakeAt - clock.now()), AbortSignal.any(signals)).then(resolve)
@@ -383,6 +385,8 @@ class RunDriver {
     } finally {
       stopSleeping.abort()
       clearTimeout(renewTimer)
+      // Removed, not left for the abort that may never come: a long run waits here once per call.
+      if (onAbort) this.budget.signal?.removeEventListener('abort', onAbort)
     }
     await this.keepLease(clock.now() + leaseMs)
   }

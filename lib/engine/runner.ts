@@ -54,8 +54,9 @@ export interface RunnerDeps {
    * `boundary` (default): consecutive transitions that touch nothing outside the run (Pass, Choice, Succeed, entering
    * a Map/Parallel, …) are saved together — before any Task is called, before any wait, at the end, and at least every
    * `BATCH_EVENTS` (10,000) events, `BATCH_MS` (100 ms) or `BATCH_BYTES` (4 MiB of payload in the events). Replaying
-   * such transitions after a crash gives the same result, so nothing is lost and nothing is repeated. `transition`: one save per interpreter step, as a strict reading of "saved after
-   * every transition" asks (slower; every state's output is on disk before the next state starts).
+   * such transitions after a crash gives the same result, so nothing is lost and nothing is repeated. `transition`: one
+   * save per interpreter step, as a strict reading of "saved after every transition" asks (slower; every state's output
+   * is on disk before the next state starts).
    */
   saveEvery?: 'boundary' | 'transition'
   /**

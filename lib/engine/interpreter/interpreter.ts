@@ -19,7 +19,7 @@ import {
   toStatesError,
   type ContextObject,
 } from '../language'
-import { jsonBytesWithin, MAX_JSON_DEPTH, measureJson } from '../language/json-size'
+import { jsonBytesWithin, knownJsonBytes, MAX_JSON_DEPTH, measureJson } from '../language/json-size'
 import { DEFAULT_LIMITS, MAX_WAIT_SECONDS } from '../limits'
 import type { NewHistoryEvent } from '../run'
 import { CHILD_RUN_RESOURCE, childRunId, childWorkflowName, isDistributedMap, noteDroppedChildRuns, type ChildRunRequest } from './child-runs'
@@ -352,15 +352,9 @@ class Interpretation {
     const retrying = frame.phase.kind === 'ready' && frame.phase.retry === true
     // A state's input is the previous state's output (already in its Exited event); only a frame's first state
     // (the run's, a branch's, an iteration's) records it, which halves what a long run's history holds.
-    if (!retrying) {
-      if (frame.step === 1) {
-        // Checked (and counted, for a branch or an item) where it was made: the run's input at start is counted here.
-        if (frame.id === ROOT_FRAME) this.eventBytes += Math.max(0, jsonBytesWithin(frame.input, this.maxPayloadBytes))
-        this.emit(plan.entered, frame, { input: frame.input })
-      } else {
-        this.emit(plan.entered, frame, undefined)
-      }
-    }
+    // A frame's first input is checked (and counted for save batching) where it was made: the run's at start, a
+    // branch's or an item's when spawned.
+    if (!retrying) this.emit(plan.entered, frame, frame.step === 1 ? { input: frame.input } : undefined)
     try {
       // Checked here rather than in executeBody: that function is large, so V8 optimizes it only after it has run a
       // lot of its code, which a Pass chain's early return never does (it stayed unoptimized for ~30 runs).
@@ -653,7 +647,10 @@ class Interpretation {
   }
 
   private moveTo(frame: Frame, state: StateDefinition, next: string, output: unknown): void {
-    this.eventBytes += this.checkPayload(output, 'output', frame)
+    // A state that hands its input on unchanged needs no check: a frame's input was checked where it was made (the
+    // run's at start, a branch's or item's when spawned, an output on leaving). For save batching its size is what
+    // is known of it (a large one is remembered); a small one unknown is left out (a batch may hold 8 KiB more each).
+    this.eventBytes += output === frame.input ? (knownJsonBytes(output) ?? 0) : this.checkPayload(output, 'output', frame)
     this.emit(planOf(state).exited, frame, { output })
     frame.state = next
     frame.input = output

@@ -66,6 +66,12 @@ export function jsonBytesWithin(value: unknown, maxBytes: number): number {
   return remember(value, bytes)
 }
 
+/** The size of an object measured before, if it is remembered (the last one measured, or a large one); else undefined. */
+export function knownJsonBytes(value: unknown): number | undefined {
+  if (typeof value !== 'object' || value === null) return undefined
+  return value === lastValue ? lastBytes : measured.get(value)
+}
+
 let lastValue: object | undefined
 let lastBytes = 0
 
@@ -82,32 +88,19 @@ export function isTooDeep(value: unknown): boolean {
   return walkOver === 'depth'
 }
 
-// The walk's state, in module variables rather than an object per walk. A walk is synchronous; one started inside
-// another (a toJSON that measures something) keeps the outer one's state aside and puts it back.
+// The walk's state, in module variables rather than an object per walk (it is synchronous; a toJSON it calls that
+// measures something itself has the state put back afterwards).
 let walkBytes = 0
 let walkLimit = 0
 let walkOver: 'bytes' | 'depth' | undefined
-let walking = false
 
 /** Walks `value`: its exact size when within `limit` (and MAX_JSON_DEPTH), else -1 (walkBytes and walkOver say more). */
 function walk(value: unknown, limit: number): number {
-  const outer = walking ? { bytes: walkBytes, limit: walkLimit, over: walkOver } : undefined
-  walking = true
   walkBytes = 0
   walkLimit = limit
   walkOver = undefined
-  try {
-    walkValue(value, 1)
-    return walkOver === undefined ? walkBytes : -1
-  } finally {
-    if (outer) {
-      walkBytes = outer.bytes
-      walkLimit = outer.limit
-      walkOver = outer.over
-    } else {
-      walking = false
-    }
-  }
+  walkValue(value, 1)
+  return walkOver === undefined ? walkBytes : -1
 }
 
 /** Adds the value's bytes; `depth` is the nesting level of an object or array (1 at the top). */
@@ -123,13 +116,18 @@ function walkValue(value: unknown, depth: number): void {
       const element = value[i]
       // JSON writes undefined, functions and symbols in an array as null.
       if (element === undefined || typeof element === 'function' || typeof element === 'symbol') walkBytes += 4
+      else if (typeof element !== 'object' || element === null) walkBytes += scalarBytes(element, walkLimit - walkBytes)
       else walkValue(element, depth + 1)
     }
   } else {
-    const json = (value as { toJSON?: unknown }).toJSON
+    // A plain object (all a payload parsed from JSON is) has no toJSON to call: the lookup, which walks the
+    // prototype chain on every shape of object, is left for the others.
+    const json = Object.getPrototypeOf(value) === Object.prototype ? undefined : (value as { toJSON?: unknown }).toJSON
     if (typeof json === 'function') {
       // A Date (or another class with toJSON): measured as what JSON writes for it.
+      const [bytes, limit, over] = [walkBytes, walkLimit, walkOver]
       const replaced = (json as () => unknown).call(value)
+      ;[walkBytes, walkLimit, walkOver] = [bytes, limit, over]
       if (typeof replaced === 'object' && replaced !== null) walkValue(replaced, depth)
       else walkBytes += scalarBytes(replaced, walkLimit - walkBytes)
     } else {
@@ -142,8 +140,12 @@ function walkValue(value: unknown, depth: number): void {
         members += 1
         walkBytes += stringBytes(key, walkLimit - walkBytes) + 2 // "key": and a comma or the closing brace
         if (walkBytes > walkLimit) break
-        walkValue(member, depth + 1)
-        if (walkOver !== undefined) return
+        if (typeof member !== 'object' || member === null) {
+          walkBytes += scalarBytes(member, walkLimit - walkBytes) // most members: no call of their own
+        } else {
+          walkValue(member, depth + 1)
+          if (walkOver !== undefined) return
+        }
       }
       walkBytes += members === 0 ? 2 : 1 // { and, for {}, the }
     }

@@ -11,6 +11,8 @@ import { build } from 'esbuild'
 import { createEngine } from '../lib/engine/create-engine'
 import type { WorkflowDefinition } from '../lib/engine/interpreter/definition'
 import { step } from '../lib/engine/interpreter/interpreter'
+import { evaluateChoiceRule, emptyContextObject } from '../lib/engine/language'
+import { measureJson } from '../lib/engine/language/json-size'
 import { createMachine } from '../lib/engine/interpreter/machine'
 import type { RunStore } from '../lib/engine/stores/run-store'
 import { createFileStore } from '../lib/engine/stores/file-store'
@@ -98,6 +100,7 @@ export async function run(): Promise<BenchReport> {
       rows.push({ name: `${workload.name}, aws-local-stepfunctions 3.0.0`, median: awsLocal, unit: 'µs/transition' })
       rows.push({ name: `${workload.name}, ctflow interpreter alone (events made, not stored; no runner)`, median: alone, unit: 'µs/transition', ratio: { against: 'aws-local-stepfunctions (faster by)', value: awsLocal / alone } })
     }
+    rows.push(...stringMatches(), ...payloadMeasure())
     rows.push(...(await coldRuns(dir)))
   } finally {
     rmSync(dir, { recursive: true, force: true })
@@ -110,6 +113,63 @@ export async function run(): Promise<BenchReport> {
       'cold run: esbuild bundle (like dist/), new node process each time, median of 5; "in-process" is from process start to run done, "wall" includes node startup; environment without NODE_EXTRA_CA_CERTS (see coldRuns), rows with the inherited one follow',
     ],
   }
+}
+
+/** Median ms of `once()` over `rounds` runs after one warm-up. */
+function timeSync(once: () => unknown, rounds = 9): number {
+  const samples: number[] = []
+  for (let round = -1; round < rounds; round++) {
+    const start = performance.now()
+    once()
+    if (round >= 0) samples.push(performance.now() - start)
+  }
+  return median(samples)
+}
+
+/**
+ * StringMatches in a Choice rule, the case that blocked a process for 24 s with the backtracking regex ctflow used
+ * before (`*-*.log` against 250,000 dashes: quadratic). The matcher is linear by construction (lib/engine/language/
+ * wildcard.ts); the regex is timed at a tenth of the size (0.24 s there) to show the shape, not at full size.
+ */
+export function stringMatches(): BenchRow[] {
+  const rule = (pattern: string) => ({ Variable: '$.name', StringMatches: pattern, Next: 'x' })
+  const match = (pattern: string, text: string) => () => {
+    if (evaluateChoiceRule(rule(pattern), { name: text }, emptyContextObject) !== false) throw new Error('expected no match')
+  }
+  const dashes = '-'.repeat(250_000)
+  const tenth = '-'.repeat(25_000)
+  const regex = (text: string) => () => {
+    if (/^[\s\S]*-[\s\S]*\.log$/.test(text)) throw new Error('expected no match')
+  }
+  // The issue's case, where the last piece (".log") already decides; then cases where a middle piece is searched
+  // through the whole text (KMP), at 25,000 and 250,000 characters: linear means 10× the time for 10× the text.
+  const issue = timeSync(match('*-*.log', dashes))
+  const scanTenth = timeSync(match('*-x*.log', `${tenth}.log`))
+  const scan = timeSync(match('*-x*.log', `${dashes}.log`))
+  const stars = timeSync(match(`${'*-'.repeat(200)}*x*`, dashes))
+  const regexTenth = timeSync(regex(tenth), 3)
+  return [
+    { name: 'StringMatches "*-*.log" against 250,000 dashes (no match; before: 24 s)', median: issue, unit: 'ms' },
+    { name: 'StringMatches "*-x*.log" against 250,000 dashes + ".log" (the middle piece searched through all of it)', median: scan, unit: 'ms', target: 'linear: ≈ 10× the 25,000-character time, not 100×', pass: scan < 20 * scanTenth },
+    { name: 'StringMatches "*-x*.log" against 25,000 dashes + ".log"', median: scanTenth, unit: 'ms' },
+    { name: 'StringMatches with 201 stars ("*-*-…*-*x*") against 250,000 dashes', median: stars, unit: 'ms' },
+    { name: 'the backtracking regex it replaced, "*-*.log" against 25,000 dashes', median: regexTenth, unit: 'ms', ratio: { against: 'StringMatches searching 25,000 characters (slower by)', value: regexTenth / scanTenth } },
+  ]
+}
+
+/** What the payload limit costs per state: measuring a state's output as JSON, against JSON.stringify of it. */
+export function payloadMeasure(): BenchRow[] {
+  const payload = { items: Array.from({ length: 2_000 }, (_, i) => ({ id: `disk-${i}`, sizeGB: i, tags: ['a', 'b'], region: '华东1' })) }
+  const measured = timeSync(() => {
+    for (let i = 0; i < 20; i++) measureJson({ ...payload }, 10_000_000) // a fresh wrapper: not the cache's
+  })
+  const stringified = timeSync(() => {
+    for (let i = 0; i < 20; i++) Buffer.byteLength(JSON.stringify({ ...payload }))
+  })
+  const bytes = measureJson(payload, Number.MAX_SAFE_INTEGER).bytes
+  return [
+    { name: `payload limit check: measureJson of a ${Math.round(bytes / 1024)} KiB state output`, median: (measured * 1000) / 20, unit: 'µs', ratio: { against: 'Buffer.byteLength(JSON.stringify(…)) (faster by)', value: stringified / measured } },
+  ]
 }
 
 async function bundle(entry: string, outfile: string): Promise<void> {

@@ -1,6 +1,8 @@
 import { createServer, type AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { loadFunctionsConfig } from '../lib/config/functions-config'
+import { createEngine } from '../lib/engine/create-engine'
+import { createMemoryStore } from '../lib/engine/stores/memory-store'
 import { ListenError, startNodeServer, type NodeServer } from './node'
 import { createFakeEngine, type FakeEngine } from './testing/fake-engine'
 
@@ -103,5 +105,26 @@ describe('startNodeServer', () => {
     } finally {
       await new Promise((resolve) => holder.close(resolve))
     }
+  })
+
+  it('a run that breaks its advance is failed in the worker loop; the runs behind it still finish', async () => {
+    const store = createMemoryStore()
+    const engine = createEngine({ store, workflows: { pass: { StartAt: 'P', States: { P: { Type: 'Pass', Result: 'ok', End: true } } } } })
+    const past = new Date(Date.now() - 60_000)
+    // Due first, every pass: a machine the engine cannot read (a throw outside the interpreter).
+    await store.create({ id: 'broken', workflow: 'pass', input: {}, machine: { format: 1, status: 'running', frames: null }, resumeAt: past, now: past, events: [] })
+    const { run } = await engine.start({ workflow: 'pass', input: {} })
+    const lines: string[] = []
+    server = await startNodeServer({
+      config: loadFunctionsConfig({ CTFLOW_API_TOKEN: TOKEN, CTFLOW_STORE: 'memory' }),
+      openEngine: async () => ({ engine, close: async () => {} }),
+      port: 0,
+      workerIdleMs: 10,
+      log: (line) => void lines.push(line),
+      schedules: [],
+    })
+    await vi.waitFor(async () => expect((await engine.get(run.id))?.status).toBe('SUCCEEDED'))
+    expect(await engine.get('broken')).toMatchObject({ status: 'FAILED', error: { error: 'States.Runtime' } })
+    expect(lines.filter((line) => line.includes('failed'))).toEqual([])
   })
 })

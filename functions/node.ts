@@ -92,7 +92,9 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
       const since = new Date()
       let advanced = 0
       try {
-        advanced = (await track(runWorker(deps, undefined, deadline()))).advanced
+        const result = await track(runWorker(deps, undefined, deadline()))
+        advanced = result.advanced
+        for (const failed of result.errors ?? []) log(`ctflow serve: run ${failed.runId} could not be advanced (tried again later): ${failed.error}`)
       } catch (error) {
         log(`ctflow serve: worker pass failed: ${describe(error)}`)
       }

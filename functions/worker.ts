@@ -1,7 +1,9 @@
-import type { Budget, Engine } from '../lib/engine/engine'
+import type { Budget, Engine, RunAdvanceError } from '../lib/engine/engine'
 
 export interface WorkerResult {
   advanced: number
+  /** Runs that could not be advanced this time (left for a later tick); the others were. */
+  errors?: RunAdvanceError[]
 }
 
 /**

@@ -7,6 +7,7 @@ import { openCliEngine } from '../engine-setup'
 import { TERMINAL_STATUSES, type RunStatus } from '../../lib/engine/run'
 
 const STATUSES: readonly RunStatus[] = ['RUNNING', ...TERMINAL_STATUSES]
+const HISTORY_PAGE = 1_000
 
 const HELP = `Usage: ctflow runs list [--workflow NAME] [--status STATUS] [--parent ID] [--limit N] [--cursor C] [--json]
        ctflow runs show ID [--json]
@@ -52,14 +53,23 @@ const command: Command = async (argv, io) => {
         const id = requireId(options.positional, 'show')
         const run = await engine.get(id)
         if (!run) return notFound(io, id)
-        const history = await engine.history(id)
         const { machine: _machine, ...record } = run
-        if (options.json) {
-          io.stdout(`${JSON.stringify({ run: record, history })}\n`)
-          return 0
+        // The history is read and written a page at a time: a long one never has to fit in memory (or in one string).
+        let afterSeq = 0
+        let first = true
+        if (options.json) io.stdout(`{"run":${JSON.stringify(record)},"history":[`)
+        else io.stdout(`${JSON.stringify(record, null, 2)}\n`)
+        for (;;) {
+          const page = await engine.history(id, { afterSeq, limit: HISTORY_PAGE })
+          for (const event of page) {
+            if (options.json) io.stdout(`${first ? '' : ','}${JSON.stringify(event)}`)
+            else io.stdout(`${String(event.seq).padStart(4)}  ${event.at}  ${event.type}${event.state ? `  ${event.state}` : ''}\n`)
+            first = false
+          }
+          if (page.length < HISTORY_PAGE) break
+          afterSeq = page.at(-1)!.seq
         }
-        io.stdout(`${JSON.stringify(record, null, 2)}\n`)
-        for (const event of history) io.stdout(`${String(event.seq).padStart(4)}  ${event.at}  ${event.type}${event.state ? `  ${event.state}` : ''}\n`)
+        if (options.json) io.stdout(']}\n')
         return 0
       }
       case 'cancel': {

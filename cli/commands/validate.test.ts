@@ -98,4 +98,16 @@ describe('ctflow validate', () => {
     expect(await main(['validate'], io)).toBe(2)
     expect(err).toContain('no workflow file given')
   })
+
+  it('reports a hostile definition (Parallel nested 3,000 times, a filter with 5,000 parentheses) as problems, not a crash', async () => {
+    const deep = `${'{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":['.repeat(3_000)}{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}${'],"End":true}}}'.repeat(3_000)}`
+    await writeFile(join(dir, 'deep.json'), deep)
+    const filter = `$.a[?(${'('.repeat(5_000)}@.b${')'.repeat(5_000)})]`
+    await writeFile(join(dir, 'filter.json'), JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', InputPath: filter, End: true } } }))
+
+    expect(await main(['validate', 'deep.json', 'filter.json'], io)).toBe(1)
+    expect(err).toMatch(/^deep\.json: (\/States\/P\/Branches\/0){50}: the workflow is nested 12,003 levels deep .*; at most 200 are allowed/m)
+    expect(err).toMatch(/^filter\.json: \/States\/P\/InputPath \(state "P"\): Invalid JSONPath ".*": filters, parentheses and "!" nest more than 100 levels deep at position 106$/m)
+    expect(err).not.toMatch(/call stack/)
+  })
 })

@@ -1,10 +1,13 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { spawn } from 'node:child_process'
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createEngine } from '../../lib/engine/create-engine'
+import { createMachine } from '../../lib/engine/interpreter/machine'
 import { createFileStore } from '../../lib/engine/stores/file-store'
 import { main } from '../main'
+import { bundleCli } from '../../test/chaos/cli-bundle'
 
 let dir: string
 beforeEach(async () => {
@@ -76,4 +79,83 @@ describe('ctflow worker', () => {
     setTimeout(() => controller.abort(), 50)
     expect(await running).toBe(0)
   })
+
+  it('a worker process with runs due that break their advance fails those runs, keeps running and finishes the others', async () => {
+    const waitFor = { StartAt: 'W', States: { W: { Type: 'Wait', SecondsPath: '$.s', Next: 'P' }, P: { Type: 'Pass', Result: 'woke', End: true } } }
+    await mkdir(join(dir, 'workflows'))
+    await writeFile(join(dir, 'workflows', 'job.json'), JSON.stringify(definition))
+    await writeFile(join(dir, 'workflows', 'wait-for.json'), JSON.stringify(waitFor))
+    const storeDir = join(dir, 'store')
+    const store = createFileStore(storeDir)
+    const engine = createEngine({ store, workflows: { job: definition as never, 'wait-for': waitFor as never } })
+    // Due first: a wait of 1e300 seconds (once a RangeError outside the interpreter), and a machine the engine cannot read.
+    const astronomical = (await engine.start({ workflow: 'wait-for', input: { s: 1e300 } })).run
+    const past = new Date(Date.now() - 60_000)
+    await store.create({ id: 'unreadable', workflow: 'job', input: {}, machine: { format: 1, status: 'running', frames: null }, resumeAt: past, now: past, events: [] })
+    const good = (await engine.start({ workflow: 'job', input: {} })).run
+    await store.close()
+
+    const cli = await bundleCli()
+    const worker = spawn(process.execPath, [cli, 'worker', '--interval', '50', '--quiet'], { cwd: dir, env: { ...process.env, CTFLOW_STORE: storeDir }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stderr = ''
+    worker.stderr.on('data', (chunk) => (stderr += chunk))
+    const exited = new Promise<number | null>((resolve) => worker.on('exit', (code) => resolve(code)))
+    const reader = createFileStore(storeDir)
+    try {
+      const deadline = Date.now() + 20_000
+      let statuses: Array<string | undefined> = []
+      while (Date.now() < deadline && worker.exitCode === null) {
+        statuses = await Promise.all([astronomical.id, 'unreadable', good.id].map(async (id) => (await reader.get(id))?.status))
+        if (statuses.every((status) => status !== 'RUNNING')) break
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+
+      expect(worker.exitCode, stderr).toBeNull() // still running
+      expect(statuses).toEqual(['FAILED', 'FAILED', 'SUCCEEDED'])
+      expect((await reader.get(astronomical.id))?.error).toEqual({
+        error: 'States.Runtime',
+        cause: 'SecondsPath $.s is the number 1e+300, not a whole number of seconds from 0 to 31,536,000 (a year) (state "W")',
+      })
+      expect((await reader.get('unreadable'))?.error?.cause).toMatch(/^ctflow could not advance the run and stopped it \(an engine error, not the workflow's\): TypeError/)
+    } finally {
+      await reader.close()
+      worker.kill('SIGTERM')
+    }
+    expect(await exited).toBe(0)
+    expect(stderr).toMatch(/ctflow worker: stopped/)
+  }, 60_000)
+
+  it('waits out a store it cannot read (pausing between tries, saying why) and goes on once it can', async () => {
+    await mkdir(join(dir, 'workflows'))
+    await writeFile(join(dir, 'workflows', 'job.json'), JSON.stringify(definition))
+    const storeDir = join(dir, 'store')
+    const reader = createFileStore(storeDir)
+    const soon = new Date(Date.now() + 1_000) // due once the store has been broken below
+    await reader.create({ id: 'later', workflow: 'job', input: {}, machine: createMachine('P', {}, Date.now()), resumeAt: soon, now: new Date(), events: [] })
+
+    const controller = new AbortController()
+    const err: string[] = []
+    const io = { stdout: () => {}, stderr: (t: string) => void err.push(t), env: { CTFLOW_STORE: storeDir }, cwd: dir, signal: controller.signal }
+    const until = async (done: () => boolean | Promise<boolean>) => {
+      for (let i = 0; i < 400 && !(await done()); i++) await new Promise((resolve) => setTimeout(resolve, 25))
+    }
+    const running = main(['worker', '--interval', '10', '--quiet'], io)
+    try {
+      await until(() => err.join('').includes('lane(s)'))
+      // The store's due index cannot be listed: every claim fails (ENOTDIR), as with the disk or the database gone.
+      await rename(join(storeDir, 'due'), join(storeDir, 'due.away'))
+      await writeFile(join(storeDir, 'due'), '')
+      await until(() => err.join('').split('claiming due runs failed').length > 2)
+      expect(err.join('')).toMatch(/ctflow worker: claiming due runs failed \(Error: ENOTDIR[^)]*\); trying again in 20 ms\n[^]*trying again in 40 ms/)
+
+      await rm(join(storeDir, 'due'))
+      await rename(join(storeDir, 'due.away'), join(storeDir, 'due'))
+      await until(async () => (await reader.get('later'))?.status === 'SUCCEEDED')
+      expect(await reader.get('later')).toMatchObject({ status: 'SUCCEEDED', output: 'resumed' })
+    } finally {
+      controller.abort()
+    }
+    expect(await running).toBe(0)
+    await reader.close()
+  }, 30_000)
 })

@@ -26,6 +26,12 @@ const HELP = `Usage: ctflow worker [--workflows DIR] [--interval MS] [--lease-ms
 
 // Each pass advances runs for at most this long, so a stop signal or a new due run is seen soon.
 const PASS_MS = 30_000
+// The longest pause between tries while the store cannot be reached.
+const MAX_PAUSE_MS = 30_000
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+}
 
 const command: Command = async (argv, io) => {
   let dir = 'workflows'
@@ -77,14 +83,32 @@ const command: Command = async (argv, io) => {
   io.stderr(`ctflow worker: ${workflows.length} workflow(s), ${concurrency} lane(s)${store.waitForDue ? ', woken by the store' : ''}; ${describe}\n`)
   try {
     // Lanes share the engine: claimDue hands each due run to one lane only (a lease), in this process or any other.
-    // A lane that fails stops the others before the store closes under them; the first error is the exit reason.
+    // A run that cannot be advanced is that run's problem (resumeDue fails it, or leaves it for later and reports it);
+    // a store that cannot be reached is waited out. Only with --once does a lane fail: it stops the others before the
+    // store closes under them, and its error is the exit reason.
     const failed = new AbortController()
     const signal = AbortSignal.any([io.signal, failed.signal])
     const lane = async () => {
       try {
+        let failures = 0
         while (!signal.aborted) {
           const since = new Date()
-          const { advanced } = await engine.resumeDue({ deadline: Date.now() + PASS_MS, signal })
+          let advanced: number
+          try {
+            const result = await engine.resumeDue({ deadline: Date.now() + PASS_MS, signal })
+            advanced = result.advanced
+            for (const trouble of result.errors ?? []) {
+              io.stderr(`ctflow worker: run ${trouble.runId} could not be advanced (tried again once its lease expires): ${trouble.error}\n`)
+            }
+            failures = 0
+          } catch (error) {
+            if (once) throw error
+            failures += 1
+            const pause = Math.min(interval * 2 ** failures, MAX_PAUSE_MS)
+            io.stderr(`ctflow worker: claiming due runs failed (${errorText(error)}); trying again in ${pause} ms\n`)
+            await systemClock.sleep(pause, signal)
+            continue
+          }
           if (once) break
           if (advanced > 0) continue
           // PostgreSQL: LISTEN wakes the worker as soon as a run is due (pick-up in ms); `interval` is the fallback.

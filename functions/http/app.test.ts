@@ -9,6 +9,7 @@ import { createMemoryStore } from '../../lib/engine/stores/memory-store'
 import { validateWorkflow } from '../../lib/engine/validate'
 import type { LoadedWorkflow } from '../../lib/engine/workflows'
 import { SHIPPED_WORKFLOWS } from '../../workflows/shipped'
+import { createEngine } from '../../lib/engine/create-engine'
 import { createFakeEngine } from '../testing/fake-engine'
 import { createHttpApp } from './app'
 import { signWebhook } from './webhook-signature'
@@ -372,6 +373,30 @@ describe('runs API', () => {
     expect(response.status).toBe(404)
     expect((await problem(response)).code).toBe('no-route')
   })
+
+  it('GET /runs/:id sends the history a page at a time (historyAfter, historyLimit ≤ 1,000), with historyNext while there is more', async () => {
+    const engine = createEngine({ store: createMemoryStore(), workflows: { loop: passChain(1_500) } })
+    const { run } = await engine.start({ workflow: 'loop', input: {} })
+    await engine.runToEnd(run.id)
+    const app = createHttpApp({ engine, webhookSecrets: [SECRET], apiToken: TOKEN })
+    const page = async (query: string) => (await app.request(`/runs/${run.id}${query}`, { headers: bearer })).json() as Promise<{ history: { seq: number }[]; historyNext?: number; status: string }>
+
+    const first = await page('')
+    const second = await page(`?historyAfter=${first.historyNext}`)
+    const small = await page('?historyAfter=10&historyLimit=5')
+
+    expect(first.status).toBe('SUCCEEDED')
+    expect(first.history.map((event) => event.seq)).toEqual(Array.from({ length: 1_000 }, (_, i) => i + 1))
+    expect(first.historyNext).toBe(1_000)
+    expect(second.history.map((event) => event.seq)).toEqual(Array.from({ length: 3_002 - 1_000 }, (_, i) => i + 1_001).slice(0, 1_000))
+    expect(small).toMatchObject({ history: [{ seq: 11 }, { seq: 12 }, { seq: 13 }, { seq: 14 }, { seq: 15 }], historyNext: 15 })
+    const last = await page('?historyAfter=3000')
+    expect(last.history.map((event) => event.seq)).toEqual([3_001, 3_002])
+    expect(last.historyNext).toBeUndefined()
+    for (const bad of ['?historyLimit=0', '?historyLimit=1001', '?historyAfter=-1', '?historyAfter=x']) {
+      expect((await app.request(`/runs/${run.id}${bad}`, { headers: bearer })).status, bad).toBe(400)
+    }
+  })
 })
 
 describe('input schemas, with the real engine', () => {
@@ -461,3 +486,10 @@ describe('run ids, with the real engine on the file store', () => {
     }
   })
 })
+
+/** A chain of Pass states: 2 history events each, plus start and end. */
+function passChain(length: number): WorkflowDefinition {
+  const States: WorkflowDefinition['States'] = {}
+  for (let i = 0; i < length; i++) States[`S${i}`] = i === length - 1 ? { Type: 'Pass', End: true } : { Type: 'Pass', Next: `S${i + 1}` }
+  return { StartAt: 'S0', States }
+}

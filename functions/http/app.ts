@@ -33,6 +33,7 @@ export const DEFAULT_MAX_BODY_BYTES = 256 * 1024
 const RUN_STATUSES: readonly RunStatus[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']
 const MAX_PAGE = 100
 const DEFAULT_PAGE = 20
+const MAX_HISTORY_PAGE = 1_000
 
 /**
  * The HTTP face of ctflow, runtime-agnostic (Node, AWS Lambda): signed webhooks that start runs, the runs API behind
@@ -145,8 +146,12 @@ export function createHttpApp(options: HttpAppOptions): Hono {
 
   app.get('/runs/:id', async (c) => {
     const run = await requireRun(engine, c.req.param('id'))
-    const history = await engine.history(run.id)
-    return c.json({ ...runView(run), input: run.input, history })
+    // The history a page at a time (?historyAfter=<seq>&historyLimit=<n>): a long one is never read or sent whole.
+    const afterSeq = queryInteger(c, 'historyAfter', 0, Number.MAX_SAFE_INTEGER, 0)
+    const limit = queryInteger(c, 'historyLimit', 1, MAX_HISTORY_PAGE, MAX_HISTORY_PAGE)
+    const events = await engine.history(run.id, { afterSeq, limit: limit + 1 })
+    const history = events.slice(0, limit)
+    return c.json({ ...runView(run), input: run.input, history, ...(events.length > limit ? { historyNext: history.at(-1)!.seq } : {}) })
   })
 
   app.post('/runs/:id/cancel', async (c) => {
@@ -211,6 +216,16 @@ function parseJson(body: Uint8Array): unknown {
     // Not echoing the parser's message: it quotes the body, which may carry something sensitive.
     throw new HttpProblem(400, 'malformed-json', 'The request body is not valid UTF-8 JSON.', { field: '$' })
   }
+}
+
+function queryInteger(c: Context, name: string, min: number, max: number, fallback: number): number {
+  const text = c.req.query(name)
+  if (text === undefined || text === '') return fallback
+  const value = Number(text)
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    throw new HttpProblem(400, 'invalid-field', `${name} must be an integer from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'the last seq' : max}.`, { field: name })
+  }
+  return value
 }
 
 function idempotencyKey(c: Context): string | undefined {

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { createActionRegistry, type ActionRegistry } from './actions/registry'
-import type { Budget, Engine, StartRequest, WorkflowInfo } from './engine'
+import type { Budget, Engine, RunAdvanceError, StartRequest, WorkflowInfo } from './engine'
 import type { WorkflowDefinition } from './interpreter/definition'
 import { cancelRun } from './child-run-commands'
 import { createMachine } from './interpreter/machine'
+import { MAX_JSON_DEPTH, measureJson } from './language/json-size'
+import { resolveLimits, type EngineLimits } from './limits'
 import type { NewHistoryEvent, RunRecord } from './run'
 import { newRunId as timeOrderedRunId } from './run-id'
 import { advanceRun, driveLeased, systemClock, type Clock, type RunBudget, type RunnerDeps } from './runner'
@@ -47,6 +49,12 @@ export interface CreateEngineOptions {
    * else 0 (memory and file stores serve one process, which runs the children itself at once).
    */
   childRunGraceMs?: number
+  /**
+   * What one run may use (lib/engine/limits.ts): history events (25,000), payload bytes (256 KiB), worker attempts
+   * (5). Each given one replaces its default.
+   * @example createEngine({ store, workflows, limits: { maxHistoryEvents: 100_000 } })
+   */
+  limits?: Partial<EngineLimits>
 }
 
 /** A run id or workflow the engine does not know; the message names it. */
@@ -69,6 +77,7 @@ export class EngineInputError extends Error {
 export function assembleEngine(options: CreateEngineOptions): Engine & { readonly deps: RunnerDeps; runToEnd(id: string, signal?: AbortSignal): Promise<RunRecord> } {
   const { store, clock = systemClock, random = Math.random, leaseMs = 60_000, newRunId = timeOrderedRunId } = options
   const actions = options.actions ?? createActionRegistry()
+  const limits = resolveLimits(options.limits)
   const workflows = normalise(options.workflows)
   const problems: WorkflowProblem[] = []
   const isKnownResource = (resource: string) => actions.has(resource)
@@ -96,6 +105,7 @@ export function assembleEngine(options: CreateEngineOptions): Engine & { readonl
     onEvents: options.onEvents,
     saveEvery: options.saveEvery,
     childRunGraceMs: options.childRunGraceMs ?? (store.waitForDue ? 250 : 0),
+    limits,
   }
 
   const engine = {
@@ -104,7 +114,7 @@ export function assembleEngine(options: CreateEngineOptions): Engine & { readonl
       const workflow = workflows.get(request.workflow)
       if (!workflow) throw new EngineInputError(`Unknown workflow "${request.workflow}" (known: ${[...workflows.keys()].join(', ') || 'none'})`, 'workflow')
       const input = request.input === undefined ? {} : request.input
-      assertJson(input)
+      assertJson(input, limits.maxPayloadBytes)
       if (options.checkInputSchema !== false && workflow.inputSchema !== undefined) {
         // Loaded on first use: a function answering GET /runs never parses the schema checker (nor its validator).
         const { checkInput, InputSchemaError } = await import('./input-schema')
@@ -138,7 +148,7 @@ export function assembleEngine(options: CreateEngineOptions): Engine & { readonl
       })
     },
     get: (id: string) => store.get(id),
-    history: (id: string) => store.history(id),
+    history: (id: string, page?: { afterSeq?: number; limit?: number }) => store.history(id, page),
     list: (query: Parameters<Engine['list']>[0]) => store.list(query),
     cancel: (id: string) => cancelRun(deps, id, advanceRun),
     async advance(id: string, budget: Budget) {
@@ -148,14 +158,21 @@ export function assembleEngine(options: CreateEngineOptions): Engine & { readonl
     },
     async resumeDue(budget: RunBudget & { limit?: number }) {
       let advanced = 0
+      const errors: RunAdvanceError[] = []
       const limit = budget.limit ?? Number.POSITIVE_INFINITY
       while (advanced < limit && clock.now() < budget.deadline && !budget.signal?.aborted) {
         const leases = await store.claimDue({ owner: deps.owner, leaseMs, now: new Date(clock.now()), limit: 1 })
         if (leases.length === 0) break
-        await driveLeased(deps, leases[0], budget)
+        // One run's trouble is that run's: the worker goes on with the others (driveLeased kept its lease, so it is
+        // not claimed again before the lease expires, and then as one more attempt).
+        try {
+          await driveLeased(deps, leases[0], budget)
+        } catch (error) {
+          errors.push({ runId: leases[0].runId, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) })
+        }
         advanced += 1
       }
-      return { advanced }
+      return errors.length > 0 ? { advanced, errors } : { advanced }
     },
     workflows(): WorkflowInfo[] {
       return [...workflows.values()].map((w) => ({
@@ -190,7 +207,16 @@ function normalise(workflows: CreateEngineOptions['workflows']): Map<string, Loa
   return map
 }
 
-function assertJson(input: unknown): void {
+/** A run input must be JSON within the payload limit: measured without serialising it (it may be anything). */
+function assertJson(input: unknown, maxBytes: number): void {
+  if (input === undefined || typeof input === 'function' || typeof input === 'symbol' || typeof input === 'bigint') {
+    throw new EngineInputError('The run input must be a JSON value', 'input')
+  }
+  const measure = measureJson(input, maxBytes)
+  if (measure.over === 'bytes') {
+    throw new EngineInputError(`The run input is larger than the payload limit of ${maxBytes.toLocaleString('en-US')} bytes of JSON (limits.maxPayloadBytes)`, 'input')
+  }
+  if (measure.over === 'depth') throw new EngineInputError(`The run input nests objects and arrays more than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels deep`, 'input')
   try {
     if (JSON.stringify(input) === undefined) throw new Error('not JSON')
   } catch {

@@ -9,14 +9,18 @@ export interface Engine {
   /** Starts a run (validating the workflow and input first). Idempotent on `idempotencyKey`. */
   start(request: StartRequest): Promise<{ run: RunRecord; created: boolean }>
   get(id: string): Promise<RunRecord | undefined>
-  history(id: string): Promise<HistoryEvent[]>
+  /** The run's history in seq order; a page of it with `afterSeq` (the last seq seen) and `limit`. */
+  history(id: string, page?: { afterSeq?: number; limit?: number }): Promise<HistoryEvent[]>
   /** Top-level runs, or with `parentId` the child runs a distributed Map of that run started. */
   list(query: { workflow?: string; status?: RunStatus; limit?: number; cursor?: string; parentId?: string }): Promise<{ runs: RunSummary[]; nextCursor?: string }>
   cancel(id: string): Promise<RunRecord | undefined>
   /** Advances one run until it finishes, suspends, or the budget runs out. */
   advance(id: string, budget: Budget): Promise<RunRecord>
-  /** Claims and advances due runs until none is due or the budget runs out. */
-  resumeDue(budget: Budget & { limit?: number }): Promise<{ advanced: number }>
+  /**
+   * Claims and advances due runs until none is due or the budget runs out. A run that could not be advanced (its store
+   * call failed) is listed in `errors` and left for a later try; the others go on.
+   */
+  resumeDue(budget: Budget & { limit?: number }): Promise<{ advanced: number; errors?: RunAdvanceError[] }>
   workflows(): WorkflowInfo[]
   /**
    * Resolves when a run may have become due (a new run, a released one, the next resumeAt) or after `timeoutMs` —
@@ -24,6 +28,12 @@ export interface Engine {
    */
   waitForDue?(options: { since: Date; timeoutMs: number; signal?: AbortSignal }): Promise<void>
   close(): Promise<void>
+}
+
+/** A run resumeDue could not advance, and why (`Name: message`, never a secret). */
+export interface RunAdvanceError {
+  runId: string
+  error: string
 }
 
 export interface StartRequest {

@@ -64,6 +64,11 @@ export interface RunRecord {
   cancelRequested: boolean
   /** Number of saved transitions; grows by one per save. */
   version: number
+  /**
+   * How many history events the run has (the seq of its last): set by the stores, kept to limits.maxHistoryEvents by
+   * the runner. Absent from a store that does not count.
+   */
+  historyLength?: number
   createdAt: Date
   updatedAt: Date
 }

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events'
 import { describe, expect, it } from 'vitest'
 import { createActionRegistry, type ActionContext } from './actions/registry'
 import { createEngine } from './create-engine'
@@ -326,5 +327,21 @@ describe('calls in flight', () => {
     expect(done.status).toBe('SUCCEEDED')
     expect(done.output).toEqual([0, 1])
     expect(order.indexOf('1.2 end')).toBeLessThan(order.indexOf('0.1 end'))
+  })
+})
+
+describe('the budget signal', () => {
+  it('keeps no listener behind once a run has waited for its calls (12 calls; Node warns from 11)', async () => {
+    const controller = new AbortController()
+    const actions = createActionRegistry().register('my:slow', { call: () => new Promise((resolve) => setTimeout(() => resolve(1), 1)) })
+    const tasks: Record<string, object> = {}
+    for (let i = 0; i < 12; i++) tasks[`T${i}`] = { Type: 'Task', Resource: 'my:slow', ...(i < 11 ? { Next: `T${i + 1}` } : { End: true }) }
+    const engine = createEngine({ store: createMemoryStore(), actions, workflows: { slow: { StartAt: 'T0', States: tasks } as WorkflowDefinition } })
+    const { run } = await engine.start({ workflow: 'slow', input: {} })
+
+    const done = await engine.advance(run.id, { deadline: Date.now() + 10_000, signal: controller.signal })
+
+    expect(done.status).toBe('SUCCEEDED')
+    expect(getEventListeners(controller.signal, 'abort')).toEqual([])
   })
 })

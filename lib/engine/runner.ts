@@ -4,12 +4,14 @@ import type { ActionContext, ActionRegistry } from './actions/registry'
 import type { Budget } from './engine'
 import { cancelRun, executeChildRunCommand } from './child-run-commands'
 import { CHILD_RUN_RESOURCE, pollChildRunsNow } from './interpreter/child-runs'
-import { abortMachine, applyOutcome, step, type Execution, type StepOptions } from './interpreter/interpreter'
+import { abortMachine, applyOutcome, failMachine, step, type Execution, type StepOptions } from './interpreter/interpreter'
 import type { Command, Outcome } from './interpreter/commands'
 import type { WorkflowDefinition } from './interpreter/definition'
 import type { Machine } from './interpreter/machine'
-import { StatesErrorNames } from './language'
-import type { NewHistoryEvent, RunRecord, RunStatus } from './run'
+import { StatesError, StatesErrorNames } from './language'
+import { MAX_JSON_DEPTH, measureJson } from './language/json-size'
+import { DEFAULT_LIMITS, type EngineLimits } from './limits'
+import type { NewHistoryEvent, RunError, RunRecord, RunStatus } from './run'
 import { LeaseLostError, type Lease, type RunStore } from './stores/run-store'
 
 /** The engine's time source. Tests pass a fake whose `sleep` moves time forward without waiting. */
@@ -42,14 +44,20 @@ export interface RunnerDeps {
   random: () => number
   owner: string
   leaseMs: number
-  /** Called after each save with the events it appended (the CLI prints progress lines from these). */
+  /**
+   * Called after each save with the events it appended (the CLI prints progress lines from these). What it throws is
+   * ignored: progress output must never stop a run.
+   */
   onEvents?: (run: RunRecord, events: NewHistoryEvent[]) => void
+  /** History events, payload bytes and worker attempts per run (lib/engine/limits.ts); default Step Functions'. */
+  limits?: EngineLimits
   /**
    * `boundary` (default): consecutive transitions that touch nothing outside the run (Pass, Choice, Succeed, entering
    * a Map/Parallel, …) are saved together — before any Task is called, before any wait, at the end, and at least every
-   * `BATCH_EVENTS` (10,000) events or `BATCH_MS` (100 ms). Replaying such transitions after a crash gives the same result, so nothing is
-   * lost and nothing is repeated. `transition`: one save per interpreter step, as a strict reading of "saved after
-   * every transition" asks (slower; every state's output is on disk before the next state starts).
+   * `BATCH_EVENTS` (10,000) events, `BATCH_MS` (100 ms) or `BATCH_BYTES` (4 MiB of payload in the events). Replaying
+   * such transitions after a crash gives the same result, so nothing is lost and nothing is repeated. `transition`: one
+   * save per interpreter step, as a strict reading of "saved after every transition" asks (slower; every state's output
+   * is on disk before the next state starts).
    */
   saveEvery?: 'boundary' | 'transition'
   /**
@@ -62,6 +70,11 @@ export interface RunnerDeps {
 
 const BATCH_EVENTS = 10_000
 const BATCH_MS = 100
+// …and at least every this many bytes of payload in the events: 10,000 events of 250 KiB outputs would be 2.5 GB in one
+// save, more than a string can hold (the file store writes a save's events as one).
+const BATCH_BYTES = 4 * 1024 * 1024
+// How many payloads a run's saved machine may hold (Parallel branches and Map items in progress: one input each).
+const MACHINE_PAYLOADS = 256
 // With `boundary` saves, one interpreter step may take a lone frame through this many pure states (StepOptions.maxTransitions):
 // the same history as that many steps, without each step's own cost (most of a Pass chain's time once events are cheap).
 // Small enough that budget, cancel and BATCH_MS are still looked at every few hundred microseconds.
@@ -90,22 +103,111 @@ export async function advanceRun(deps: RunnerDeps, runId: string, budget: RunBud
   return driveLeased(deps, lease, budget)
 }
 
-/** Advances a run whose lease the caller already holds (claimDue), then releases the lease. */
+/**
+ * Advances a run whose lease the caller already holds (claimDue), then releases the lease.
+ *
+ * Whatever goes wrong stays with this run, never its worker. A run taken more than `limits.maxWorkerAttempts` times
+ * without the lease coming back (its workers died: out of memory, killed) is failed before it is even read. A throw
+ * outside the interpreter that no retry can cure (a TypeError, a RangeError: an engine bug, a value JSON cannot
+ * hold) fails the run with States.Runtime naming it. Anything else (the store unreachable) is thrown to the caller
+ * with the lease kept: the run comes back when it expires, one attempt further.
+ */
 export async function driveLeased(deps: RunnerDeps, lease: Lease, budget: RunBudget): Promise<RunRecord | undefined> {
   let driver: RunDriver | undefined
   const scope = scopeSignal(budget.signal)
+  let giveBack = true
   try {
+    const limits = deps.limits ?? DEFAULT_LIMITS
+    if (lease.attempt !== undefined && lease.attempt > limits.maxWorkerAttempts) return await abandonRun(deps, lease, lease.attempt - 1)
     const run = await deps.store.get(lease.runId)
     if (!run) return undefined
     driver = new RunDriver(deps, lease, run, await deps.definitionFor(run), scope ? { ...budget, signal: scope.signal } : budget)
     return await driver.drive()
   } catch (error) {
     if (error instanceof LeaseLostError) return deps.store.get(lease.runId)
+    if (isEngineFault(error)) {
+      try {
+        return await failOnEngineFault(deps, driver?.lease ?? lease, driver, error)
+      } catch (again) {
+        if (again instanceof LeaseLostError) return deps.store.get(lease.runId)
+      }
+    }
+    giveBack = false
     throw error
   } finally {
     scope?.release()
-    await deps.store.release(driver?.lease ?? lease)
+    // Not given back after a failure: the run stays with this worker until the lease expires (a pause before the next
+    // try), and that take counts as an attempt that did not finish.
+    if (giveBack) await deps.store.release(driver?.lease ?? lease)
   }
+}
+
+/** Errors that say the engine, not the moment, is at fault: retrying the same run would throw them again. */
+function isEngineFault(error: unknown): boolean {
+  return (
+    error instanceof StatesError ||
+    error instanceof TypeError ||
+    error instanceof RangeError ||
+    error instanceof ReferenceError ||
+    error instanceof SyntaxError ||
+    error instanceof EvalError ||
+    error instanceof URIError
+  )
+}
+
+/** Ends a run with States.Runtime after an engine fault (see driveLeased), cancelling its distributed-Map children. */
+async function failOnEngineFault(deps: RunnerDeps, lease: Lease, driver: RunDriver | undefined, thrown: unknown): Promise<RunRecord> {
+  const error: Required<RunError> =
+    thrown instanceof StatesError
+      ? { error: thrown.error, cause: thrown.cause }
+      : { error: StatesErrorNames.Runtime, cause: `ctflow could not advance the run and stopped it (an engine error, not the workflow's): ${describeError(thrown)}` }
+  let machine: Machine = { format: 1, status: 'failed', frames: {}, error }
+  const current = driver?.currentMachine()
+  if (current) {
+    try {
+      failMachine(current, error)
+      machine = current
+      for (const id of current.cancelRuns ?? []) await cancelRun(deps, id, advanceRun).catch(() => undefined)
+      delete current.cancelRuns
+    } catch {
+      // The machine is what broke: saved as a fresh failed one (its child runs, if any, are left to finish on their own).
+    }
+  }
+  const now = new Date(deps.clock.now())
+  const events = [{ at: now.toISOString(), type: 'ExecutionFailed', detail: error }]
+  const run = await deps.store.save(lease, { status: 'FAILED', machine, resumeAt: null, error, events, now })
+  notify(deps, run, events)
+  return run
+}
+
+/**
+ * Fails a run its workers kept dying on (EngineLimits.maxWorkerAttempts), without reading it: loading it may be what
+ * killed them. Its distributed-Map children, if any, are not cancelled (that needs the machine); they finish alone.
+ */
+async function abandonRun(deps: RunnerDeps, lease: Lease, attempts: number): Promise<RunRecord> {
+  const error = {
+    error: StatesErrorNames.Runtime,
+    cause: `The run was abandoned after ${attempts} worker attempts that did not finish (each time the worker stopped before giving the run back: out of memory, killed, or stalled past its lease; limits.maxWorkerAttempts)`,
+  }
+  const now = new Date(deps.clock.now())
+  const events = [{ at: now.toISOString(), type: 'ExecutionFailed', detail: error }]
+  const machine: Machine = { format: 1, status: 'failed', frames: {}, error }
+  const run = await deps.store.save(lease, { status: 'FAILED', machine, resumeAt: null, error, events, now })
+  notify(deps, run, events)
+  return run
+}
+
+function notify(deps: RunnerDeps, run: RunRecord, events: NewHistoryEvent[]): void {
+  try {
+    deps.onEvents?.(run, events)
+  } catch {
+    // Progress output only (see RunnerDeps.onEvents).
+  }
+}
+
+function describeError(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text
 }
 
 /**
@@ -141,6 +243,9 @@ class RunDriver {
   private readonly machine: Machine
   private readonly execution: Execution
   private readonly definition: WorkflowDefinition | undefined
+  private readonly limits: EngineLimits
+  /** Events in the store for this run: the store's count, then what this driver saved since. */
+  private historyLength: number
 
   constructor(
     private readonly deps: RunnerDeps,
@@ -152,6 +257,14 @@ class RunDriver {
     this.machine = run.machine as Machine
     this.execution = { runId: run.id, workflowName: run.workflow, input: run.input, startTime: run.createdAt.toISOString() }
     this.definition = definition
+    this.limits = deps.limits ?? DEFAULT_LIMITS
+    this.historyLength = run.historyLength ?? 0
+  }
+
+  /** The machine as this driver holds it, if it is one (for failing the run after an engine fault). */
+  currentMachine(): Machine | undefined {
+    const machine = this.machine as Machine | null
+    return machine && typeof machine === 'object' && typeof machine.frames === 'object' && machine.frames !== null ? machine : undefined
   }
 
   async drive(): Promise<RunRecord> {
@@ -171,10 +284,12 @@ class RunDriver {
     pollChildRunsNow(this.machine, clock.now())
     const batching = this.deps.saveEvery !== 'transition'
     let pending: NewHistoryEvent[] = []
+    let pendingBytes = 0
     let lastSave = clock.now()
     const flush = async (resumeAt: Date | null) => {
       const events = pending
       pending = []
+      pendingBytes = 0
       lastSave = clock.now()
       return this.save(events, resumeAt)
     }
@@ -212,8 +327,17 @@ class RunDriver {
       }
       const now = clock.now()
       if (now >= this.budget.deadline || this.budget.signal?.aborted) return pending.length > 0 ? flush(new Date(now)) : this.run
-      const result = step(this.definition, this.machine, batching ? { ...this.options(now), maxTransitions: TRANSITIONS_PER_STEP, maxEvents: BATCH_EVENTS - pending.length } : this.options(now))
+      // No further than the history limit allows (the save that passes it fails the run), nor a batch's size.
+      const room = this.limits.maxHistoryEvents - this.historyLength + 1
+      const result = step(
+        this.definition,
+        this.machine,
+        batching
+          ? { ...this.options(now), maxTransitions: TRANSITIONS_PER_STEP, maxEvents: Math.min(BATCH_EVENTS, room) - pending.length, maxEventBytes: BATCH_BYTES - pendingBytes }
+          : this.options(now),
+      )
       pending = addPending(pending, result.events)
+      pendingBytes += result.payloadBytes
       if (this.machine.status !== 'running') return flush(null)
 
       const fresh = result.commands.length === 0 ? result.commands : result.commands.filter((command) => !inflight.has(commandKey(command)))
@@ -221,17 +345,22 @@ class RunDriver {
         // Saved before calling: the history says what was started with which clientToken, and a crash from here on
         // re-issues the same calls with the same tokens (or polls what they started).
         await flush(new Date(now))
+        if (this.machine.status !== 'running') return this.run // the save failed it (history limit)
         if (this.run.cancelRequested) continue
         for (const command of fresh) launch(command)
         continue
       }
       if (result.runnable) {
-        if (!batching || pending.length >= BATCH_EVENTS || now - lastSave >= BATCH_MS) await flush(new Date(now))
+        if (!batching || pending.length >= BATCH_EVENTS || pendingBytes >= BATCH_BYTES || now - lastSave >= BATCH_MS || this.historyLength + pending.length > this.limits.maxHistoryEvents) {
+          await flush(new Date(now))
+          if (this.machine.status !== 'running') return this.run
+        }
         continue
       }
       if (inflight.size > 0) {
         // Nothing to do until a call returns or a timer (Wait, retry, poll) falls due.
         if (pending.length > 0) await flush(new Date(now))
+        if (this.machine.status !== 'running') return this.run
         await this.waitForArrival(result.wakeAt, (resolve) => (onArrival = resolve), () => arrived.length > 0)
         onArrival = undefined
         continue
@@ -246,6 +375,7 @@ class RunDriver {
         return flush(new Date(wakeAt))
       }
       await flush(new Date(wakeAt))
+      if (this.machine.status !== 'running') return this.run
       await this.sleepUntil(wakeAt)
     }
   }
@@ -263,8 +393,8 @@ class RunDriver {
     try {
       await new Promise<void>((resolve) => {
         register(resolve)
-        // Removed below: a run waits here once per call in flight, and the budget's signal outlives them all.
-        this.budget.signal?.addEventListener('abort', (onAbort = () => resolve()), { once: true })
+        onAbort = () => resolve()
+        this.budget.signal?.addEventListener('abort', onAbort, { once: true })
         if (wakeAt !== undefined && wakeAt <= this.budget.deadline) {
           const signals = this.budget.signal ? [stopSleeping.signal, this.budget.signal] : [stopSleeping.signal]
           void clock.sleep(Math.max(0, wakeAt - clock.now()), AbortSignal.any(signals)).then(resolve)
@@ -274,6 +404,7 @@ class RunDriver {
     } finally {
       stopSleeping.abort()
       clearTimeout(renewTimer)
+      // Removed, not left for the abort that may never come: a long run waits here once per call.
       if (onAbort) this.budget.signal?.removeEventListener('abort', onAbort)
     }
     await this.keepLease(clock.now() + leaseMs)
@@ -304,15 +435,42 @@ class RunDriver {
   }
 
   private options(now: number): StepOptions {
-    return { now, random: this.deps.random, execution: this.execution }
+    return { now, random: this.deps.random, execution: this.execution, maxPayloadBytes: this.limits.maxPayloadBytes }
   }
 
   private iso(): string {
     return new Date(this.deps.clock.now()).toISOString()
   }
 
-  /** Saves one transition (and renews the lease when half of it is used). */
+  /**
+   * Saves one transition (and renews the lease when half of it is used). Events that would take the history past
+   * limits.maxHistoryEvents are not written: the run fails instead, its history ending with the events that fit and
+   * ExecutionFailed.
+   */
   private async save(events: NewHistoryEvent[], resumeAt: Date | null): Promise<RunRecord> {
+    const max = this.limits.maxHistoryEvents
+    if (this.historyLength + events.length > max) {
+      const error = {
+        error: StatesErrorNames.Runtime,
+        cause: `The run reached the limit of ${max.toLocaleString('en-US')} history events (limits.maxHistoryEvents; Step Functions stops an execution at 25,000) and was stopped. Loop fewer times in one run, or run the items as child runs (a DISTRIBUTED Map)`,
+      }
+      failMachine(this.machine, error)
+      events = [...events.slice(0, Math.max(0, max - this.historyLength)), { at: this.iso(), type: 'ExecutionFailed', detail: error }]
+      resumeAt = null
+    } else if (this.machine.status === 'running' && hasSeveralFrames(this.machine)) {
+      // One frame holds a few payloads at most, each within the limit; a Map's items in progress are a payload each:
+      // 20,000 items handed the run's 250 KB input are 5 GB to save. (Changed in place between saves: not remembered.)
+      const cap = this.limits.maxPayloadBytes * MACHINE_PAYLOADS
+      if (measureJson(this.machine, cap, { remembered: false }).over !== undefined) {
+        const error = {
+          error: StatesErrorNames.DataLimitExceeded,
+          cause: `The run's state (its Parallel branches and Map items in progress) is larger than ${cap.toLocaleString('en-US')} bytes of JSON (${MACHINE_PAYLOADS} × limits.maxPayloadBytes) and was stopped. Give the Map a MaxConcurrency, or run its items as child runs (a DISTRIBUTED Map)`,
+        }
+        failMachine(this.machine, error)
+        events = [...events, { at: this.iso(), type: 'ExecutionFailed', detail: error }]
+        resumeAt = null
+      }
+    }
     const machine = this.machine
     await this.cancelDroppedChildRuns()
     const status = STATUS[machine.status]
@@ -327,7 +485,8 @@ class RunDriver {
       events,
       now,
     })
-    if (events.length > 0) this.deps.onEvents?.(this.run, events)
+    this.historyLength = this.run.historyLength ?? this.historyLength + events.length
+    if (events.length > 0) notify(this.deps, this.run, events)
     return this.run
   }
 
@@ -349,7 +508,8 @@ class RunDriver {
     Object.assign(machine, { status: 'failed', error, frames: {} })
     const all = [...events, { at: this.iso(), type: 'ExecutionFailed', detail: error }]
     this.run = await this.deps.store.save(this.lease, { status, machine, resumeAt: null, error, events: all, now: new Date(this.deps.clock.now()) })
-    this.deps.onEvents?.(this.run, all)
+    this.historyLength = this.run.historyLength ?? this.historyLength + all.length
+    notify(this.deps, this.run, all)
     return this.run
   }
 
@@ -359,6 +519,21 @@ class RunDriver {
     const now = clock.now()
     if (this.lease.expiresAt.getTime() - now > Math.min(leaseMs / 2, until - now + leaseMs / 4)) return
     this.lease = await this.deps.store.renew(this.lease, leaseOptions(this.deps))
+  }
+
+  /**
+   * States.DataLimitExceeded for an action's result (or a `.sync` handle) over the payload limit, measured before it is
+   * copied (toJson) or saved; undefined when it fits. The interpreter checks results again with the state's name.
+   */
+  private tooLarge(value: unknown, what: 'result' | 'handle', command: Command): Outcome | undefined {
+    // Not from what was remembered: an action may hand back the same object, changed, from one call to the next.
+    const measure = measureJson(value, this.limits.maxPayloadBytes, { remembered: false })
+    if (measure.over === undefined) return undefined
+    const reason =
+      measure.over === 'bytes'
+        ? `is larger than the payload limit of ${this.limits.maxPayloadBytes.toLocaleString('en-US')} bytes of JSON`
+        : `is nested deeper than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels`
+    return { type: 'failed', frameId: command.frameId, clientToken: command.clientToken, error: StatesErrorNames.DataLimitExceeded, cause: `The ${what} of state "${command.state}" ${reason}` }
   }
 
   /** Runs one command through the registry; undefined when the budget cut it short (re-issued next time). */
@@ -405,14 +580,18 @@ class RunDriver {
       if (command.type === 'invoke') {
         if (resolved.kind === 'call') {
           const output = await Promise.race([resolved.call(command.input, context), cut])
-          return { ...base, type: 'succeeded', output: toJson(output) }
+          return this.tooLarge(output, 'result', command) ?? { ...base, type: 'succeeded', output: toJson(output) }
         }
         const handle = await Promise.race([Promise.resolve(resolved.start(command.input, context)), cut])
-        return { ...base, type: 'started', handle: toJson(handle), pollAt: clock.now() }
+        return this.tooLarge(handle, 'handle', command) ?? { ...base, type: 'started', handle: toJson(handle), pollAt: clock.now() }
       }
       if (resolved.kind !== 'sync') throw new Error('unreachable')
       const probe = await Promise.race([Promise.resolve(resolved.probe(command.handle, context)), cut])
-      if (probe.state === 'done') return { ...base, type: 'succeeded', output: toJson(probe.value) }
+      if (probe.state === 'done') return this.tooLarge(probe.value, 'result', command) ?? { ...base, type: 'succeeded', output: toJson(probe.value) }
+      if (probe.handle !== undefined) {
+        const problem = this.tooLarge(probe.handle, 'handle', command)
+        if (problem) return problem
+      }
       if (probe.state === 'failed') {
         return { ...base, type: 'failed', error: 'Ctyun.ResourceFailed', cause: `${command.resource} ended with status "${probe.status}"${probe.reason ? `: ${probe.reason}` : ''}` }
       }
@@ -445,6 +624,12 @@ function addPending(pending: NewHistoryEvent[], events: NewHistoryEvent[]): NewH
   if (pending.length === 0) return events
   for (let i = 0; i < events.length; i++) pending.push(events[i]!)
   return pending
+}
+
+function hasSeveralFrames(machine: Machine): boolean {
+  let frames = 0
+  for (const _id in machine.frames) if (++frames > 1) return true
+  return false
 }
 
 /** One call's identity: a command is launched once while in flight (a probe once per poll). */

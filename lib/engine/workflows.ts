@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import type { WorkflowDefinition } from './interpreter/definition'
+import { findDeepNesting, MAX_DEFINITION_DEPTH } from './validate/nesting-depth'
 
 /** A workflow as the engine holds it: the ASL document under its name (the file name without `.json`). */
 export interface LoadedWorkflow {
@@ -67,10 +68,18 @@ async function readJson(path: string, workflow: string, problems: WorkflowProble
     problems.push({ workflow, pointer: '', message: `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` })
     return undefined
   }
+  let value: unknown
   try {
-    return JSON.parse(text)
+    value = JSON.parse(text)
   } catch (error) {
     problems.push({ workflow, pointer: '', message: `${path} is not valid JSON: ${(error as Error).message}` })
     return undefined
   }
+  // Before anything walks it recursively (the validator, JSON.stringify): JSON.parse takes any depth, they do not.
+  const deep = findDeepNesting(value, MAX_DEFINITION_DEPTH)
+  if (deep) {
+    problems.push({ workflow, pointer: deep.pointer, message: `${path} nests objects and arrays ${deep.depth.toLocaleString('en-US')} levels deep; at most ${MAX_DEFINITION_DEPTH} are allowed — this is where it passes the limit` })
+    return undefined
+  }
+  return value
 }

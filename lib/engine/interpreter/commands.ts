@@ -52,4 +52,6 @@ export interface StepResult {
   wakeAt?: number
   /** Whether any frame is ready to run right away (another step is needed without waiting). */
   runnable: boolean
+  /** About how many bytes of JSON the payloads in `events` take (the runner saves before a batch grows too large). */
+  payloadBytes: number
 }

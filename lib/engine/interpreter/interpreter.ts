@@ -19,6 +19,8 @@ import {
   toStatesError,
   type ContextObject,
 } from '../language'
+import { jsonBytesWithin, knownJsonBytes, MAX_JSON_DEPTH, measureJson } from '../language/json-size'
+import { DEFAULT_LIMITS, MAX_WAIT_SECONDS } from '../limits'
 import type { NewHistoryEvent } from '../run'
 import { CHILD_RUN_RESOURCE, childRunId, childWorkflowName, isDistributedMap, noteDroppedChildRuns, type ChildRunRequest } from './child-runs'
 import { deriveClientToken } from './client-token'
@@ -50,6 +52,14 @@ export interface StepOptions {
   maxTransitions?: number
   /** With maxTransitions: stop running on once the step has this many events (the runner's batch limit). */
   maxEvents?: number
+  /** With maxTransitions: stop running on once the payloads in the step's events add up to this many bytes. */
+  maxEventBytes?: number
+  /**
+   * The payload limit (EngineLimits.maxPayloadBytes, default 256 KiB): a state input after Parameters, a state output,
+   * a Task result or a Map's or Parallel's collected results that is larger fails the state with
+   * States.DataLimitExceeded, before it is copied or saved.
+   */
+  maxPayloadBytes?: number
 }
 
 /**
@@ -80,6 +90,13 @@ export function applyOutcome(definition: WorkflowDefinition, machine: Machine, o
 /** Ends a run as ABORTED by the caller's request (the machine keeps its position for the record). */
 export function abortMachine(machine: Machine): void {
   machine.status = 'aborted'
+  endFrames(machine)
+}
+
+/** Ends a run as FAILED for a reason outside its workflow (a limit, an engine error); its child runs are to be cancelled. */
+export function failMachine(machine: Machine, error: { error: string; cause: string }): void {
+  machine.status = 'failed'
+  machine.error = error
   endFrames(machine)
 }
 
@@ -131,6 +148,9 @@ class Interpretation {
   // dictionary-mode object, where each enumeration collects and sorts every key.
   private stepIds: string[] | undefined
   private readonly spawnedIds: string[] = []
+  private readonly maxPayloadBytes: number
+  /** Bytes of the payloads (inputs, outputs, results) this step put into its events: the runner batches by them. */
+  private eventBytes = 0
 
   constructor(
     private readonly definition: WorkflowDefinition,
@@ -139,6 +159,7 @@ class Interpretation {
   ) {
     this.now = options.now
     this.at = isoAt(options.now)
+    this.maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_LIMITS.maxPayloadBytes
   }
 
   step(): void {
@@ -184,9 +205,9 @@ class Interpretation {
    * is the root (a branch or an item needs its parent): one that enters a Map or Parallel is no longer ready.
    */
   private runOn(frame: Frame): void {
-    const { maxTransitions = 1, maxEvents = Number.POSITIVE_INFINITY } = this.options
+    const { maxTransitions = 1, maxEvents = Number.POSITIVE_INFINITY, maxEventBytes = Number.POSITIVE_INFINITY } = this.options
     const machine = this.machine
-    for (let done = 1; done < maxTransitions && this.events.length < maxEvents; done++) {
+    for (let done = 1; done < maxTransitions && this.events.length < maxEvents && this.eventBytes < maxEventBytes; done++) {
       if (machine.status !== 'running' || frame.phase.kind !== 'ready' || machine.frames[frame.id] !== frame) return
       this.execute(frame)
     }
@@ -245,7 +266,7 @@ class Interpretation {
       }
       wakeAt = earliest(wakeAt, this.machine.timeoutAt)
     }
-    return { events: this.events, commands, wakeAt, runnable }
+    return { events: this.events, commands, wakeAt, runnable, payloadBytes: this.eventBytes }
   }
 
   apply(outcome: Outcome): void {
@@ -256,6 +277,16 @@ class Interpretation {
     if (phase.resource === CHILD_RUN_RESOURCE) return this.applyChildRunOutcome(frame, outcome)
     switch (outcome.type) {
       case 'succeeded': {
+        let resultBytes: number
+        try {
+          resultBytes = this.checkPayload(outcome.output, 'result', frame)
+        } catch (thrown) {
+          const error = thrown as StatesError
+          this.emit('TaskFailed', frame, toErrorDetail(error))
+          this.handleError(frame, error)
+          break
+        }
+        this.eventBytes += resultBytes
         this.emit('TaskSucceeded', frame, { output: outcome.output })
         const state = this.stateOf(frame)
         this.guard(frame, () => {
@@ -321,6 +352,8 @@ class Interpretation {
     const retrying = frame.phase.kind === 'ready' && frame.phase.retry === true
     // A state's input is the previous state's output (already in its Exited event); only a frame's first state
     // (the run's, a branch's, an iteration's) records it, which halves what a long run's history holds.
+    // A frame's first input is checked (and counted for save batching) where it was made: the run's at start, a
+    // branch's or an item's when spawned.
     if (!retrying) this.emit(plan.entered, frame, frame.step === 1 ? { input: frame.input } : undefined)
     try {
       // Checked here rather than in executeBody: that function is large, so V8 optimizes it only after it has run a
@@ -339,7 +372,10 @@ class Interpretation {
       case 'Pass': {
         const effective = applyParameters(applyInputPath(frame.input, state.InputPath, context, where), state.Parameters, context, where)
         const result = 'Result' in state ? state.Result : effective
-        this.leave(frame, state, applyOutputPath(applyResultPath(frame.input, result, state.ResultPath, where), state.OutputPath, context, where))
+        const output = applyOutputPath(applyResultPath(frame.input, result, state.ResultPath, where), state.OutputPath, context, where)
+        // The output is checked on leaving; the input after Parameters only when it is not the output itself.
+        if (state.Parameters !== undefined && effective !== output) this.checkPayload(effective, 'input (after InputPath and Parameters)', frame)
+        this.leave(frame, state, output)
         return
       }
       case 'Succeed': {
@@ -370,6 +406,7 @@ class Interpretation {
         return this.startTask(frame, state, context)
       case 'Parallel': {
         const effective = applyParameters(applyInputPath(frame.input, state.InputPath, context, where), state.Parameters, context, where)
+        if (effective !== frame.input) this.checkPayload(effective, 'input (after InputPath and Parameters)', frame)
         const total = state.Branches?.length ?? 0
         frame.phase = { kind: 'children', effectiveInput: effective, total, nextIndex: 0, running: 0, finished: 0, maxConcurrency: 0, results: new Array(total).fill(null) }
         this.emit('ParallelStateStarted', frame, { branches: total })
@@ -377,6 +414,7 @@ class Interpretation {
       }
       case 'Map': {
         const effective = applyInputPath(frame.input, state.InputPath, context, where)
+        if (effective !== frame.input) this.checkPayload(effective, 'input (after InputPath)', frame)
         const items = state.ItemsPath !== undefined ? readRequiredPath(effective, state.ItemsPath, context, where, 'ItemsPath') : effective
         if (!Array.isArray(items)) {
           throw new StatesError(StatesErrorNames.Runtime, `The Map items (ItemsPath ${state.ItemsPath ?? '$'}) are ${describe(items)}, not an array (state "${frame.state}")`)
@@ -404,9 +442,11 @@ class Interpretation {
   private startTask(frame: Frame, state: StateDefinition, context: ContextObject): void {
     const where = { state: frame.state, random: this.options.random }
     const effective = applyParameters(applyInputPath(frame.input, state.InputPath, context, where), state.Parameters, context, where)
-    const timeoutSeconds = state.TimeoutSecondsPath !== undefined ? this.readSeconds(frame, state.TimeoutSecondsPath, context, 'TimeoutSecondsPath', 1) : state.TimeoutSeconds
+    const inputBytes = effective === frame.input ? Math.max(0, jsonBytesWithin(effective, this.maxPayloadBytes)) : this.checkPayload(effective, 'input (after InputPath and Parameters)', frame)
+    const timeoutSeconds =
+      state.TimeoutSecondsPath !== undefined ? this.readSeconds(frame, state.TimeoutSecondsPath, context, 'TimeoutSecondsPath', 1, frame.input, MAX_TIMEOUT_SECONDS) : state.TimeoutSeconds
     const heartbeatSeconds =
-      state.HeartbeatSecondsPath !== undefined ? this.readSeconds(frame, state.HeartbeatSecondsPath, context, 'HeartbeatSecondsPath', 1) : state.HeartbeatSeconds
+      state.HeartbeatSecondsPath !== undefined ? this.readSeconds(frame, state.HeartbeatSecondsPath, context, 'HeartbeatSecondsPath', 1, frame.input, MAX_TIMEOUT_SECONDS) : state.HeartbeatSeconds
     const clientToken = deriveClientToken(this.options.execution.runId, frame.id, frame.step, frame.attempt)
     frame.phase = {
       kind: 'invoking',
@@ -417,16 +457,29 @@ class Interpretation {
       ...(timeoutSeconds !== undefined ? { timeoutAt: this.now + timeoutSeconds * 1000 } : {}),
       ...(heartbeatSeconds !== undefined ? { heartbeatMs: heartbeatSeconds * 1000 } : {}),
     }
+    this.eventBytes += inputBytes
     this.emit('TaskScheduled', frame, { resource: state.Resource, input: effective, attempt: frame.attempt, clientToken })
   }
 
   private waitUntil(frame: Frame, state: StateDefinition, effective: unknown, context: ContextObject): number {
-    if (state.Seconds !== undefined) return this.now + state.Seconds * 1000
-    if (state.SecondsPath !== undefined) return this.now + this.readSeconds(frame, state.SecondsPath, context, 'SecondsPath', 0, effective) * 1000
+    // A wait may not reach past a year (Step Functions ends a run after one): a later instant never comes, and an
+    // astronomical one (SecondsPath 1e300) is not even a date.
+    if (state.Seconds !== undefined) {
+      if (!isWaitSeconds(state.Seconds)) throw new StatesError(StatesErrorNames.Runtime, `Seconds is ${describe(state.Seconds)}, not ${WAIT_SECONDS_RANGE} (state "${frame.state}")`)
+      return this.now + state.Seconds * 1000
+    }
+    if (state.SecondsPath !== undefined) {
+      const where = { state: frame.state, random: this.options.random }
+      const seconds = readRequiredPath(effective, state.SecondsPath, context, where, 'SecondsPath')
+      if (!isWaitSeconds(seconds)) throw new StatesError(StatesErrorNames.Runtime, `SecondsPath ${state.SecondsPath} is ${describe(seconds)}, not ${WAIT_SECONDS_RANGE} (state "${frame.state}")`)
+      return this.now + seconds * 1000
+    }
+    const field = state.TimestampPath !== undefined ? `TimestampPath ${state.TimestampPath}` : 'Timestamp'
     const text = state.TimestampPath !== undefined ? readRequiredPath(effective, state.TimestampPath, context, { state: frame.state, random: this.options.random }, 'TimestampPath') : state.Timestamp
     const at = parseTimestamp(text)
-    if (at === undefined) {
-      throw new StatesError(StatesErrorNames.Runtime, `${state.TimestampPath !== undefined ? `TimestampPath ${state.TimestampPath}` : 'Timestamp'} is ${describe(text)}, not an RFC 3339 timestamp (state "${frame.state}")`)
+    if (at === undefined) throw new StatesError(StatesErrorNames.Runtime, `${field} is ${describe(text)}, not an RFC 3339 timestamp (state "${frame.state}")`)
+    if (at > this.now + MAX_WAIT_SECONDS * 1000) {
+      throw new StatesError(StatesErrorNames.Runtime, `${field} is ${describe(text)}, more than a year ahead: a wait may last at most ${MAX_WAIT_SECONDS.toLocaleString('en-US')} seconds (state "${frame.state}")`)
     }
     return at
   }
@@ -436,13 +489,29 @@ class Interpretation {
     return state.MaxConcurrency ?? 0
   }
 
-  /** A non-negative integer read from a path (seconds, concurrency); anything else is States.Runtime naming the field. */
-  private readSeconds(frame: Frame, path: string, context: ContextObject, field: string, minimum: number, document: unknown = frame.input): number {
+  /** An integer from `minimum` to `maximum` read from a path (seconds, concurrency); anything else is States.Runtime naming the field. */
+  private readSeconds(frame: Frame, path: string, context: ContextObject, field: string, minimum: number, document: unknown = frame.input, maximum = Number.MAX_SAFE_INTEGER): number {
     const value = readRequiredPath(document, path, context, { state: frame.state, random: this.options.random }, field)
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum) {
-      throw new StatesError(StatesErrorNames.Runtime, `${field} ${path} is ${describe(value)}, not an integer ≥ ${minimum} (state "${frame.state}")`)
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum || value > maximum) {
+      const range = maximum === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${minimum}` : `an integer from ${minimum} to ${maximum.toLocaleString('en-US')}`
+      throw new StatesError(StatesErrorNames.Runtime, `${field} ${path} is ${describe(value)}, not ${range} (state "${frame.state}")`)
     }
     return value
+  }
+
+  /**
+   * The size of a payload (a state's input or output, a Task's result, an item's input) within the payload limit; a
+   * larger one, or one nested too deeply, throws States.DataLimitExceeded naming the state and what it was.
+   */
+  private checkPayload(value: unknown, what: string, frame: Frame): number {
+    const bytes = jsonBytesWithin(value, this.maxPayloadBytes)
+    if (bytes >= 0) return bytes
+    const measure = measureJson(value, this.maxPayloadBytes)
+    const reason =
+      measure.over === 'bytes'
+        ? `is larger than the payload limit of ${this.maxPayloadBytes.toLocaleString('en-US')} bytes of JSON`
+        : `is nested deeper than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels`
+    throw new StatesError(StatesErrorNames.DataLimitExceeded, `The ${what} of state "${frame.state}" ${reason}`)
   }
 
   private readString(frame: Frame, path: string, context: ContextObject, field: string): string {
@@ -474,6 +543,8 @@ class Interpretation {
             field: state.ItemSelector !== undefined ? 'ItemSelector' : 'Parameters',
             random: this.options.random,
           })
+          // Counted now for the item's first event (a raw item is part of the Map's input, counted with it).
+          this.eventBytes += this.checkPayload(input, `input of item ${index} (after ${state.ItemSelector !== undefined ? 'ItemSelector' : 'Parameters'})`, parent)
         } else {
           input = item
         }
@@ -483,6 +554,7 @@ class Interpretation {
       } else {
         input = phase.effectiveInput
         sub = state.Branches?.[index]
+        this.eventBytes += Math.max(0, jsonBytesWithin(input, this.maxPayloadBytes)) // each branch's first event holds it
       }
       if (!sub) throw new StatesError(StatesErrorNames.Runtime, `State "${parent.state}" has no ${isMap ? 'ItemProcessor' : `branch ${index}`}`)
       phase.nextIndex += 1
@@ -514,7 +586,8 @@ class Interpretation {
     if (phase.finished === phase.total) this.completeChildren(parent, state)
   }
 
-  private childFinished(child: Frame, output: unknown): void {
+  /** `bytes`: the output's size as JSON when the caller measured it (leave), else measured here. */
+  private childFinished(child: Frame, output: unknown, bytes = jsonBytesWithin(output, this.maxPayloadBytes)): void {
     const parent = this.machine.frames[child.parent!]
     delete this.machine.frames[child.id]
     if (!parent || parent.phase.kind !== 'children') return
@@ -525,6 +598,15 @@ class Interpretation {
     phase.finished += 1
     if (state.Type === 'Map') this.emit('MapIterationSucceeded', parent, { index: child.index })
     try {
+      // The results are counted as they come (each output is within the limit, a thousand of them need not be), so
+      // the Map fails as soon as they cannot fit, not after holding and saving them all.
+      phase.resultBytes = (phase.resultBytes ?? 2) + (bytes < 0 ? this.maxPayloadBytes + 1 : bytes) + 1
+      if (phase.resultBytes > this.maxPayloadBytes + 1) {
+        throw new StatesError(
+          StatesErrorNames.DataLimitExceeded,
+          `The results of state "${parent.state}" are larger than the payload limit of ${this.maxPayloadBytes.toLocaleString('en-US')} bytes of JSON (after ${phase.finished} of ${phase.total} ${state.Type === 'Map' ? 'items' : 'branches'})`,
+        )
+      }
       this.spawnChildren(parent, state)
     } catch (thrown) {
       this.recover(parent, thrown)
@@ -555,14 +637,20 @@ class Interpretation {
   /** Leaves a state with its output: to `Next`, or the end of the frame (End, Succeed). */
   private leave(frame: Frame, state: StateDefinition, output: unknown): void {
     if (state.Type === 'Succeed' || state.End === true || state.Next === undefined) {
+      const bytes = this.checkPayload(output, 'output', frame)
+      this.eventBytes += bytes
       this.emit(planOf(state).exited, frame, { output })
-      this.finishFrame(frame, output)
+      this.finishFrame(frame, output, bytes)
     } else {
       this.moveTo(frame, state, state.Next, output)
     }
   }
 
   private moveTo(frame: Frame, state: StateDefinition, next: string, output: unknown): void {
+    // A state that hands its input on unchanged needs no check: a frame's input was checked where it was made (the
+    // run's at start, a branch's or item's when spawned, an output on leaving). For save batching its size is what
+    // is known of it (a large one is remembered); a small one unknown is left out (a batch may hold 8 KiB more each).
+    this.eventBytes += output === frame.input ? (knownJsonBytes(output) ?? 0) : this.checkPayload(output, 'output', frame)
     this.emit(planOf(state).exited, frame, { output })
     frame.state = next
     frame.input = output
@@ -580,18 +668,18 @@ class Interpretation {
       frame.phase = { kind: 'ready', retry: true }
       this.execute(frame)
     } else {
-      this.leave(frame, this.stateOf(frame), phase.output)
+      this.guard(frame, () => this.leave(frame, this.stateOf(frame), phase.output))
     }
   }
 
-  private finishFrame(frame: Frame, output: unknown): void {
+  private finishFrame(frame: Frame, output: unknown, bytes: number): void {
     if (frame.id === ROOT_FRAME) {
       this.machine.status = 'succeeded'
       this.machine.output = output
       this.machine.frames = {}
       this.emit('ExecutionSucceeded', undefined, { output })
     } else {
-      this.childFinished(frame, output)
+      this.childFinished(frame, output, bytes)
     }
   }
 
@@ -733,6 +821,14 @@ function deadlineOf(timeoutAt: number | undefined, heartbeatMs: number | undefin
   if (heartbeatAt !== undefined && (timeoutAt === undefined || heartbeatAt < timeoutAt)) return { deadline: heartbeatAt, deadlineError: StatesErrorNames.HeartbeatTimeout }
   if (timeoutAt !== undefined) return { deadline: timeoutAt, deadlineError: StatesErrorNames.Timeout }
   return {}
+}
+
+/** Task TimeoutSeconds/HeartbeatSeconds: at most AWS's documented maximum (99,999,999 s, a little over 3 years). */
+const MAX_TIMEOUT_SECONDS = 99_999_999
+const WAIT_SECONDS_RANGE = `a whole number of seconds from 0 to ${MAX_WAIT_SECONDS.toLocaleString('en-US')} (a year)`
+
+function isWaitSeconds(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_WAIT_SECONDS
 }
 
 function describe(value: unknown): string {

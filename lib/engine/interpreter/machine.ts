@@ -87,6 +87,8 @@ export interface ChildrenPhase {
   finished: number
   maxConcurrency: number
   results: unknown[]
+  /** Bytes of JSON of the results collected so far (absent in runs saved before it was counted: counted from then on). */
+  resultBytes?: number
 }
 
 export const ROOT_FRAME = 'root'

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { evaluateChoiceRule, selectChoice, wildcardPattern } from './choice-rules'
+import { evaluateChoiceRule, selectChoice } from './choice-rules'
+import { wildcardPattern } from './wildcard'
 import { emptyContextObject as context } from './context-object'
 import { caughtStatesError } from '../testing/caught-states-error'
 
@@ -122,5 +123,12 @@ describe('StringMatches', () => {
   ])('%s against %s → %s', (pattern, text, expected) => {
     expect(wildcardPattern(pattern).test(text)).toBe(expected)
     expect(matches({ Variable: '$.v', StringMatches: pattern }, { v: text })).toBe(expected)
+  })
+})
+
+describe('rule members named like Object.prototype’s', () => {
+  it('are no comparators: "constructor" or "toString" in a rule is not an operator (a rule only a skipped validation lets through)', () => {
+    expect(() => evaluateChoiceRule({ Variable: '$.v', constructor: true }, { v: 1 }, context)).toThrow(/no comparison operator in the rule for \$\.v/)
+    expect(() => evaluateChoiceRule({ Variable: '$.v', toStringPath: '$.v' }, { v: 1 }, context)).toThrow(/no comparison operator/)
   })
 })

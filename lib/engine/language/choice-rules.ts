@@ -2,6 +2,7 @@ import type { ContextObject } from './context-object'
 import { JsonPathError, parseJsonPath, readCompiled } from './jsonpath'
 import { StatesError, StatesErrorNames } from './states-error'
 import { parseTimestamp } from './timestamp'
+import { wildcardPattern } from './wildcard'
 
 /**
  * Choice state rules (AWS "Choice workflow state", ASL spec "Choice Rules"): comparators and their `…Path` forms,
@@ -60,29 +61,6 @@ export const choiceOperatorNames: readonly string[] = [
   ...Object.keys(typeTests),
 ]
 
-const patterns = new Map<string, RegExp>()
-
-/** `*` matches any run of characters; `\*` is a literal star and `\\` a literal backslash. */
-export function wildcardPattern(pattern: string): RegExp {
-  let compiled = patterns.get(pattern)
-  if (compiled) return compiled
-  let source = ''
-  for (let index = 0; index < pattern.length; index++) {
-    const char = pattern[index]
-    if (char === '\\' && (pattern[index + 1] === '*' || pattern[index + 1] === '\\')) source += escapeRegExp(pattern[++index])
-    else if (char === '*') source += '[\\s\\S]*'
-    else source += escapeRegExp(char)
-  }
-  compiled = new RegExp(`^${source}$`)
-  if (patterns.size > 1000) patterns.clear()
-  patterns.set(pattern, compiled)
-  return compiled
-}
-
-function escapeRegExp(char: string): string {
-  return char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
-}
-
 /**
  * Evaluates one Choice rule (a comparison or an And/Or/Not combination) against the state's input.
  *
@@ -100,19 +78,22 @@ export function evaluateChoiceRule(rule: unknown, input: unknown, context: Conte
   for (const key in fields) {
     if (key === 'Variable' || key === 'Next' || key === 'Comment') continue
     const operand = fields[key]
-    if (key in typeTests) {
+    // Own entries only: a rule member named "constructor" or "toString" is no comparator.
+    if (Object.hasOwn(typeTests, key)) {
       if (typeof operand !== 'boolean') throw invalidRule(`"${key}" takes true or false`)
       const read = readVariable(variable, input, context)
       if (key === 'IsPresent') return read.found === operand
       if (!read.found) throw missing(variable, 'Variable')
       return typeTests[key](read.value) === operand
     }
-    const operator = comparisonOperators[key] ?? (key.endsWith('Path') && key !== 'StringMatchesPath' ? comparisonOperators[key.slice(0, -4)] : undefined)
+    const direct = Object.hasOwn(comparisonOperators, key)
+    const base = key.endsWith('Path') && key !== 'StringMatchesPath' ? key.slice(0, -4) : undefined
+    const operator = direct ? comparisonOperators[key] : base !== undefined && Object.hasOwn(comparisonOperators, base) ? comparisonOperators[base] : undefined
     if (!operator) continue
     const read = readVariable(variable, input, context)
     if (!read.found) throw missing(variable, 'Variable')
     let value = operand
-    if (!(key in comparisonOperators)) {
+    if (!direct) {
       if (typeof operand !== 'string') throw invalidRule(`"${key}" takes a path`)
       const other = readVariable(operand, input, context)
       if (!other.found) throw missing(operand, key)

@@ -156,3 +156,39 @@ describe('parseIntrinsic', () => {
     })
   })
 })
+
+describe('hostile arguments', () => {
+  it('refuses calls nested more than 100 levels, with the position, not a stack overflow', () => {
+    expect(() => parseIntrinsic(`${'States.Array('.repeat(5_000)}1${')'.repeat(5_000)}`)).toThrow(IntrinsicSyntaxError)
+    expect(() => parseIntrinsic(`${'States.Array('.repeat(5_000)}1${')'.repeat(5_000)}`)).toThrow(/calls nest more than 100 levels deep at position 1300$/)
+    expect(run(`${'States.Array('.repeat(100)}1${')'.repeat(100)}`)).toEqual(JSON.parse(`${'['.repeat(100)}1${']'.repeat(100)}`))
+  })
+
+  it('parses a call with 50,000 arguments', () => {
+    expect(run(`States.ArrayLength(States.Array(${Array.from({ length: 50_000 }, (_, i) => i).join(', ')}))`)).toBe(50_000)
+  })
+
+  it('ArrayUnique keeps the first of each value: objects are equal whatever their member order', () => {
+    expect(run('States.ArrayUnique($.a)', { a: [{ x: 1, y: 2 }, 1, '1', { y: 2, x: 1 }, [1, { a: null }], [1, { a: null }], null, null, true] })).toEqual([
+      { x: 1, y: 2 },
+      1,
+      '1',
+      [1, { a: null }],
+      null,
+      true,
+    ])
+    const many = Array.from({ length: 2_000 }, (_, i) => (i % 2 ? { n: i % 500 } : i % 700))
+    expect(run('States.ArrayUnique($.a)', { a: many })).toEqual([...new Set(many.map((item) => JSON.stringify(item)))].map((text) => JSON.parse(text)))
+  })
+
+  it('StringToJson refuses JSON nested deeper than 1,000 levels', () => {
+    expect(failure('States.StringToJson($.s)', { s: `${'['.repeat(1_001)}${']'.repeat(1_001)}` })).toMatchObject({
+      error: 'States.IntrinsicFailure',
+      cause: 'States.StringToJson: argument 1 is JSON nested deeper than 1,000 levels',
+    })
+  })
+
+  it('takes function and algorithm names from its own tables only: "constructor" is no hash algorithm', () => {
+    expect(failure("States.Hash('x', 'constructor')")).toMatchObject({ error: 'States.IntrinsicFailure', cause: expect.stringMatching(/^States\.Hash: argument 2 must be one of MD5, SHA-1, SHA-256, SHA-384, SHA-512, got "constructor"$/) })
+  })
+})

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import type { ContextObject } from './context-object'
-import { deepEqual, describeType, JsonPathError, parseJsonPath, readCompiled, type CompiledJsonPath } from './jsonpath'
+import { deepEqual, describeType, JsonPathError, parseJsonPath, readCompiled, shorten, type CompiledJsonPath } from './jsonpath'
+import { isTooDeep, MAX_JSON_DEPTH } from './json-size'
 import { StatesError, StatesErrorNames } from './states-error'
 import { seededRandom } from './seeded-random'
 
@@ -16,7 +17,7 @@ export class IntrinsicSyntaxError extends Error {
     readonly expression: string,
     readonly reason: string,
   ) {
-    super(`Invalid intrinsic function "${expression}": ${reason}`)
+    super(`Invalid intrinsic function "${shorten(expression)}": ${reason}`)
   }
 }
 
@@ -171,11 +172,15 @@ const functions: Record<string, FunctionSpec> = {
     maxArgs: 1,
     run([text], call) {
       const source = expectString(call, text, 1)
+      let value: unknown
       try {
-        return JSON.parse(source)
+        value = JSON.parse(source)
       } catch (error) {
         fail(call, `argument 1 is not valid JSON (${(error as Error).message})`)
       }
+      // JSON.parse takes any depth; what it made must still be copied, compared and written without overflowing the stack.
+      if (isTooDeep(value)) fail(call, `argument 1 is JSON nested deeper than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels`)
+      return value
     },
   },
   'States.JsonToString': {
@@ -245,8 +250,19 @@ const functions: Record<string, FunctionSpec> = {
     minArgs: 1,
     maxArgs: 1,
     run([array], call) {
+      // One pass with a set of canonical forms (deepEqual's equality: member order does not count), not a comparison of
+      // every pair: an input array of 100,000 numbers took minutes.
       const unique: unknown[] = []
-      for (const item of expectArray(call, array, 1)) if (!unique.some((kept) => deepEqual(kept, item))) unique.push(item)
+      const scalars = new Set<unknown>()
+      const objects = new Set<string>()
+      for (const item of expectArray(call, array, 1)) {
+        const isObject = typeof item === 'object' && item !== null
+        const seen = isObject ? objects : scalars
+        const key = isObject ? canonicalJson(item) : item
+        if (seen.has(key as string)) continue
+        seen.add(key as string)
+        unique.push(item)
+      }
       return unique
     },
   },
@@ -273,7 +289,7 @@ const functions: Record<string, FunctionSpec> = {
       // ASL spec: "The length of the stringified version of the first argument must be 10,000 characters or less".
       const text = expectShortString(call, typeof data === 'string' ? data : JSON.stringify(data), 1)
       const name = expectString(call, algorithm, 2)
-      const nodeName = hashAlgorithms[name]
+      const nodeName = Object.hasOwn(hashAlgorithms, name) ? hashAlgorithms[name] : undefined // not "constructor"
       if (!nodeName) fail(call, `argument 2 must be one of ${Object.keys(hashAlgorithms).join(', ')}, got "${name}"`)
       return createHash(nodeName).update(text, 'utf8').digest('hex')
     },
@@ -360,6 +376,18 @@ function mergeObjects(base: Record<string, unknown>, overlay: Record<string, unk
   return merged
 }
 
+/** JSON with object members sorted: the same text for values deepEqual calls equal. */
+function canonicalJson(value: unknown): string {
+  const sorted = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(sorted)
+    if (typeof node !== 'object' || node === null) return node
+    const out: Record<string, unknown> = {}
+    for (const key of Object.keys(node).sort()) Object.defineProperty(out, key, { value: sorted((node as Record<string, unknown>)[key]), enumerable: true })
+    return out
+  }
+  return JSON.stringify(sorted(value))
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
@@ -373,8 +401,16 @@ function formatValue(call: IntrinsicCall, value: unknown, position: number): str
 // ---------------------------------------------------------------------------------------------------------------
 // Parser
 
+/** How deeply intrinsic calls may nest (`States.Array(States.Array(…))`): parsing and evaluating recurse once per level. */
+export const MAX_INTRINSIC_DEPTH = 100
+
+// Sticky: matched at `lastIndex` without copying the rest of the expression (a slice per argument was quadratic).
+const nameToken = /States\.[A-Za-z0-9]+/y
+const numberToken = /-?\d+(\.\d+)?([eE][+-]?\d+)?/y
+
 class IntrinsicParser {
   private position = 0
+  private depth = 0
   constructor(private readonly text: string) {}
 
   private fail(reason: string): never {
@@ -390,10 +426,12 @@ class IntrinsicParser {
   }
 
   private parseCall(): IntrinsicCall {
-    const match = /^States\.[A-Za-z0-9]+/.exec(this.text.slice(this.position))
+    if (++this.depth > MAX_INTRINSIC_DEPTH) this.fail(`calls nest more than ${MAX_INTRINSIC_DEPTH} levels deep`)
+    nameToken.lastIndex = this.position
+    const match = nameToken.exec(this.text)
     if (!match) this.fail('expected a function name such as States.Format')
     const name = match[0]
-    const spec = functions[name]
+    const spec = Object.hasOwn(functions, name) ? functions[name] : undefined
     if (!spec) this.fail(`unknown function ${name} (known: ${intrinsicFunctionNames.map((known) => known.slice(7)).join(', ')})`)
     this.position += name.length
     this.skipSpaces()
@@ -423,23 +461,25 @@ class IntrinsicParser {
       const expected = spec.minArgs === spec.maxArgs ? `${spec.minArgs}` : spec.maxArgs === Infinity ? `at least ${spec.minArgs}` : `${spec.minArgs} to ${spec.maxArgs}`
       this.fail(`${name} takes ${expected} argument(s), got ${args.length}`)
     }
+    this.depth--
     return { name, args }
   }
 
   private parseArgument(): IntrinsicArgument {
     this.skipSpaces()
-    const rest = this.text.slice(this.position)
-    const char = rest[0]
+    const text = this.text
+    const char = text[this.position]
     if (char === "'") return this.parseString()
     if (char === '$') return this.parsePath()
-    if (rest.startsWith('States.')) return { kind: 'call', call: this.parseCall() }
-    const number = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/.exec(rest)
+    if (text.startsWith('States.', this.position)) return { kind: 'call', call: this.parseCall() }
+    numberToken.lastIndex = this.position
+    const number = numberToken.exec(text)
     if (number) {
       this.position += number[0].length
       return { kind: 'literal', value: Number(number[0]) }
     }
     for (const [word, value] of [['true', true], ['false', false], ['null', null]] as const) {
-      if (rest.startsWith(word) && !/[\w]/.test(rest[word.length] ?? '')) {
+      if (text.startsWith(word, this.position) && !/[\w]/.test(text[this.position + word.length] ?? '')) {
         this.position += word.length
         return { kind: 'literal', value }
       }

@@ -161,3 +161,38 @@ describe('writePath', () => {
     expect(() => writePath({}, '$.a[*]', 1)).toThrow(JsonPathError)
   })
 })
+
+describe('hostile paths', () => {
+  it('refuses filters nested more than 100 levels (parentheses, "!", filters in filters) with the position, not a stack overflow', () => {
+    const refused = (path: string) => {
+      try {
+        parseJsonPath(path)
+      } catch (error) {
+        expect(error).toBeInstanceOf(JsonPathError)
+        return (error as JsonPathError).reason
+      }
+      throw new Error(`accepted ${path.slice(0, 40)}`)
+    }
+    expect(refused(`$.a[?(${'('.repeat(5_000)}@.b${')'.repeat(5_000)})]`)).toBe('filters, parentheses and "!" nest more than 100 levels deep at position 106')
+    expect(refused(`$.a[?(${'!'.repeat(5_000)}@.b)]`)).toMatch(/nest more than 100 levels deep/)
+    expect(refused(`$${'[?(@'.repeat(5_000)}`)).toMatch(/nest more than 100 levels deep/)
+    expect(readPath({ a: [{ b: 1 }, { c: 2 }] }, `$.a[?(${'('.repeat(99)}@.b${')'.repeat(99)})]`)).toEqual({ found: true, value: [{ b: 1 }] })
+  })
+
+  it('evaluates a chain of 20,000 && or || terms (kept flat, not nested)', () => {
+    const and = `$.a[?(${Array.from({ length: 20_000 }, () => '@.b == 1').join(' && ')})]`
+    const or = `$.a[?(${Array.from({ length: 20_000 }, (_, i) => `@.b == ${i + 2}`).join(' || ')} || @.b == 1)]`
+    const document = { a: [{ b: 1 }, { b: 0 }] }
+    expect(readPath(document, and)).toEqual({ found: true, value: [{ b: 1 }] })
+    expect(readPath(document, or)).toEqual({ found: true, value: [{ b: 1 }] })
+    expect(readPath(document, '$.a[?(@.b == 1 && @.b > 0 || @.b == 0)]')).toEqual({ found: true, value: [{ b: 1 }, { b: 0 }] })
+  })
+
+  it('parses a union of 50,000 indexes (each token read in place, not from a copy of the rest of the path)', () => {
+    const path = `$[${Array.from({ length: 50_000 }, (_, i) => i).join(',')}]`
+    const compiled = parseJsonPath(path)
+    expect(compiled.segments[0]).toMatchObject({ kind: 'union' })
+    expect((compiled.segments[0] as { keys: number[] }).keys).toHaveLength(50_000)
+    expect(new JsonPathError(path, 'x').message.length).toBeLessThan(300) // the message quotes a hostile path shortened
+  })
+})

@@ -13,8 +13,13 @@ export class JsonPathError extends Error {
     readonly path: string,
     readonly reason: string,
   ) {
-    super(`Invalid JSONPath "${path}": ${reason}`)
+    super(`Invalid JSONPath "${shorten(path)}": ${reason}`)
   }
+}
+
+/** A path or expression as a message quotes it: a hostile one may be 256 KiB long. */
+export function shorten(text: string, max = 200): string {
+  return text.length > max ? `${text.slice(0, max)}… (${text.length.toLocaleString('en-US')} characters)` : text
 }
 
 export type PathSegment =
@@ -31,7 +36,7 @@ export type FilterOperand =
   | { kind: 'path'; root: '@' | '$'; segments: PathSegment[]; definite: boolean }
 
 export type FilterExpression =
-  | { kind: 'or' | 'and'; left: FilterExpression; right: FilterExpression }
+  | { kind: 'or' | 'and'; operands: FilterExpression[] }
   | { kind: 'not'; operand: FilterExpression }
   | { kind: 'exists'; operand: FilterOperand }
   | { kind: 'compare'; operator: ComparisonOperator; left: FilterOperand; right: FilterOperand }
@@ -184,9 +189,9 @@ function sliceIndexes(length: number, slice: { start: number | undefined; end: n
 function testFilter(expression: FilterExpression, current: unknown, root: unknown): boolean {
   switch (expression.kind) {
     case 'or':
-      return testFilter(expression.left, current, root) || testFilter(expression.right, current, root)
+      return expression.operands.some((operand) => testFilter(operand, current, root))
     case 'and':
-      return testFilter(expression.left, current, root) && testFilter(expression.right, current, root)
+      return expression.operands.every((operand) => testFilter(operand, current, root))
     case 'not':
       return !testFilter(expression.operand, current, root)
     case 'exists': {
@@ -328,9 +333,25 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 const comparisonOperators: readonly ComparisonOperator[] = ['==', '!=', '<=', '>=', '<', '>']
 
+/**
+ * How deeply a filter may nest parentheses, `!` and filters inside filters. Parsing and evaluating a filter recurse
+ * once per level: a path with 5,000 "(" would overflow the stack instead of getting an error.
+ */
+export const MAX_FILTER_DEPTH = 100
+
+// Sticky: matched at `lastIndex` without copying the rest of the path (a slice per token made long paths quadratic).
+const integerToken = /-?\d+/y
+const numberToken = /-?\d+(\.\d+)?([eE][+-]?\d+)?/y
+
 class PathParser {
   private position = 0
+  private depth = 0
   constructor(private readonly text: string) {}
+
+  /** Enters one level of filter nesting; past MAX_FILTER_DEPTH the path is refused. */
+  private nest(): void {
+    if (++this.depth > MAX_FILTER_DEPTH) this.fail(`filters, parentheses and "!" nest more than ${MAX_FILTER_DEPTH} levels deep`)
+  }
 
   parseRoot(): CompiledJsonPath {
     if (this.text[0] !== '$') this.fail('a path must start with "$"')
@@ -415,10 +436,12 @@ class PathParser {
       this.skipSpaces()
       if (text[this.position] !== '(') this.fail('expected "(" after "?"')
       this.position++
+      this.nest()
       const test = this.parseOr()
       this.skipSpaces()
       if (text[this.position] !== ')') this.fail('expected ")" to close the filter')
       this.position++
+      this.depth--
       segment = { kind: 'filter', test }
     } else if (text[this.position] === "'" || text[this.position] === '"') {
       const keys: Array<string | number> = [this.parseQuoted()]
@@ -470,7 +493,8 @@ class PathParser {
   }
 
   private parseOptionalInteger(): number | undefined {
-    const match = /^-?\d+/.exec(this.text.slice(this.position))
+    integerToken.lastIndex = this.position
+    const match = integerToken.exec(this.text)
     if (!match) return undefined
     this.position += match[0].length
     return Number(match[0])
@@ -502,23 +526,26 @@ class PathParser {
     while (this.text[this.position] === ' ') this.position++
   }
 
+  // `a || b || c` is one node with three operands (not two nested ones), so that a long chain stays flat.
   private parseOr(): FilterExpression {
-    let left = this.parseAnd()
+    const first = this.parseAnd()
+    const operands = [first]
     for (;;) {
       this.skipSpaces()
-      if (!this.text.startsWith('||', this.position)) return left
+      if (!this.text.startsWith('||', this.position)) return operands.length === 1 ? first : { kind: 'or', operands }
       this.position += 2
-      left = { kind: 'or', left, right: this.parseAnd() }
+      operands.push(this.parseAnd())
     }
   }
 
   private parseAnd(): FilterExpression {
-    let left = this.parseUnary()
+    const first = this.parseUnary()
+    const operands = [first]
     for (;;) {
       this.skipSpaces()
-      if (!this.text.startsWith('&&', this.position)) return left
+      if (!this.text.startsWith('&&', this.position)) return operands.length === 1 ? first : { kind: 'and', operands }
       this.position += 2
-      left = { kind: 'and', left, right: this.parseUnary() }
+      operands.push(this.parseUnary())
     }
   }
 
@@ -527,14 +554,19 @@ class PathParser {
     const char = this.text[this.position]
     if (char === '!' && this.text[this.position + 1] !== '=') {
       this.position++
-      return { kind: 'not', operand: this.parseUnary() }
+      this.nest()
+      const operand = this.parseUnary()
+      this.depth--
+      return { kind: 'not', operand }
     }
     if (char === '(') {
       this.position++
+      this.nest()
       const inner = this.parseOr()
       this.skipSpaces()
       if (this.text[this.position] !== ')') this.fail('expected ")"')
       this.position++
+      this.depth--
       return inner
     }
     const left = this.parseOperand()
@@ -558,14 +590,14 @@ class PathParser {
       return { kind: 'path', root: char, segments, definite: isDefiniteSegments(segments) }
     }
     if (char === "'" || char === '"') return { kind: 'literal', value: this.parseQuoted() }
-    const rest = text.slice(this.position)
-    const number = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/.exec(rest)
+    numberToken.lastIndex = this.position
+    const number = numberToken.exec(text)
     if (number) {
       this.position += number[0].length
       return { kind: 'literal', value: Number(number[0]) }
     }
     for (const [word, value] of [['true', true], ['false', false], ['null', null]] as const) {
-      if (rest.startsWith(word)) {
+      if (text.startsWith(word, this.position)) {
         this.position += word.length
         return { kind: 'literal', value }
       }

@@ -1,3 +1,4 @@
+import { MAX_WAIT_SECONDS } from '../limits'
 import { errorMatches } from './states-error'
 
 /** A `Retry` entry with the ASL defaults (IntervalSeconds 1, MaxAttempts 3, BackoffRate 2.0, JitterStrategy NONE). */
@@ -54,6 +55,9 @@ export function retryDelayMs(retrier: Retrier, retriesSoFar: number, random: () 
   const backoff = retrier.BackoffRate ?? retryDefaults.BackoffRate
   let seconds = interval * backoff ** retriesSoFar
   if (retrier.MaxDelaySeconds !== undefined) seconds = Math.min(seconds, retrier.MaxDelaySeconds)
+  // BackoffRate^n overflows to Infinity after enough attempts (2^1024): no interval is longer than a year, the longest a
+  // Step Functions run lasts, so that the next attempt is always a real instant.
+  seconds = Number.isFinite(seconds) ? Math.min(Math.max(seconds, 0), MAX_WAIT_SECONDS) : MAX_WAIT_SECONDS
   if (retrier.JitterStrategy === 'FULL') seconds *= random()
   return Math.round(seconds * 1000)
 }

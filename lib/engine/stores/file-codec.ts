@@ -15,7 +15,10 @@ export interface RunFile extends StoredRun {
 const STATUSES: readonly RunStatus[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']
 
 export function encodeRunFile(run: RunFile): string {
-  return JSON.stringify(run)
+  // historyLength is lastSeq (decodeRunFile puts it back): not kept twice.
+  if (run.record.historyLength === undefined) return JSON.stringify(run)
+  const { historyLength: _historyLength, ...record } = run.record
+  return JSON.stringify({ ...run, record })
 }
 
 export function decodeRunFile(text: string, file: string, expectedId: string): RunFile {
@@ -40,6 +43,7 @@ export function decodeRunFile(text: string, file: string, expectedId: string): R
   if (!Number.isInteger(raw.lastToken) || !Number.isInteger(raw.lastSeq) || !Number.isInteger(raw.historyBytes)) {
     return fail('lastToken, lastSeq or historyBytes is not an integer')
   }
+  if (raw.leaseAttempts !== undefined && !Number.isInteger(raw.leaseAttempts)) return fail('leaseAttempts is not an integer')
   const lease = raw.lease
   if (lease !== null && !(isObject(lease) && typeof lease.owner === 'string' && Number.isInteger(lease.token))) {
     return fail('lease is malformed')
@@ -49,6 +53,7 @@ export function decodeRunFile(text: string, file: string, expectedId: string): R
     resumeAt: record.resumeAt === null ? null : toDate(record.resumeAt, 'record.resumeAt', fail),
     createdAt: toDate(record.createdAt, 'record.createdAt', fail),
     updatedAt: toDate(record.updatedAt, 'record.updatedAt', fail),
+    historyLength: raw.lastSeq,
   } as RunRecord
   return {
     format: 1,
@@ -57,22 +62,17 @@ export function decodeRunFile(text: string, file: string, expectedId: string): R
     lastToken: raw.lastToken as number,
     lastSeq: raw.lastSeq as number,
     historyBytes: raw.historyBytes as number,
+    ...(raw.leaseAttempts !== undefined ? { leaseAttempts: raw.leaseAttempts as number } : {}),
   }
 }
 
-/** One JSON object per line; `committed` bytes only (see RunFile.historyBytes). */
-export function decodeHistory(buffer: Buffer, file: string): HistoryEvent[] {
-  const events: HistoryEvent[] = []
-  const lines = buffer.toString('utf8').split('\n')
-  for (const [index, line] of lines.entries()) {
-    if (line === '') continue
-    try {
-      events.push(JSON.parse(line) as HistoryEvent)
-    } catch {
-      throw new CorruptRunFileError(file, `line ${index + 1} is not JSON`)
-    }
+/** One line of a history file: one JSON object (see RunFile.historyBytes for which lines count). */
+export function decodeHistoryLine(line: Buffer, file: string, number: number): HistoryEvent {
+  try {
+    return JSON.parse(line.toString('utf8')) as HistoryEvent
+  } catch {
+    throw new CorruptRunFileError(file, `line ${number} is not JSON`)
   }
-  return events
 }
 
 export function encodeHistory(events: HistoryEvent[]): string {

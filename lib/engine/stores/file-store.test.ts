@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process'
-import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -207,6 +207,48 @@ describe('file store', () => {
     )
 
     expect((await b.list({ status: 'SUCCEEDED', limit: 100 })).runs).toHaveLength(20)
+  })
+
+  it('keeps the attempt count in the run file: a reopened store (the next process) counts on', async () => {
+    const dir = freshDir()
+    const dying = createFileStore(dir)
+    await dying.create(newRun('r1'))
+    expect((await dying.acquire('r1', lease('w1')))?.attempt).toBe(1)
+
+    const next = createFileStore(dir)
+    expect((await next.acquire('r1', lease('w2', 1_000)))?.attempt).toBe(2)
+  })
+
+  it('reads a run file written before attempts were counted as none so far', async () => {
+    const dir = freshDir()
+    await createFileStore(dir).create(newRun('old'))
+    const file = join(dir, 'runs', 'old.json')
+    const { leaseAttempts: _leaseAttempts, ...older } = JSON.parse(readFileSync(file, 'utf8'))
+    writeFileSync(file, JSON.stringify(older))
+
+    expect((await createFileStore(dir).acquire('old', lease('w')))?.attempt).toBe(1)
+  })
+
+  it('reads a page of a history from where it starts, chunk by chunk: earlier lines are counted, not parsed', async () => {
+    const dir = freshDir()
+    const store = createFileStore(dir)
+    const big = (i: number) => ({ at: t0.toISOString(), type: 'StateExited', detail: { output: `${i}`.padEnd(400_000, '.') } })
+    await store.create(newRun('r1', { events: [big(1), big(2), big(3), big(4), big(5), big(6), big(7), big(8)] }))
+    // Line 2 is broken (a bad disk block): a page after it is still readable; reading from the start names the line.
+    const file = join(dir, 'history', 'r1.jsonl')
+    const lines = readFileSync(file, 'utf8').split('\n')
+    lines[1] = lines[1]!.replace('{', '<')
+    writeFileSync(file, lines.join('\n'))
+
+    const page = await store.history('r1', { afterSeq: 4, limit: 3 })
+
+    expect(page.map((event) => [event.seq, (event.detail as { output: string }).output.slice(0, 2), (event.detail as { output: string }).output.length])).toEqual([
+      [5, '5.', 400_000],
+      [6, '6.', 400_000],
+      [7, '7.', 400_000],
+    ])
+    await expect(store.history('r1')).rejects.toThrow(/r1\.jsonl: line 2 is not JSON/)
+    expect((await store.history('r1', { afterSeq: 7 })).map((event) => event.seq)).toEqual([8])
   })
 
   describe('workflow versions', () => {

@@ -2,11 +2,13 @@ import { createHash, randomBytes } from 'node:crypto'
 import {
   closeSync,
   fdatasyncSync,
+  fstatSync,
   ftruncateSync,
   mkdirSync,
   openSync,
   readFile as readFileCallback,
   readdirSync,
+  readSync,
   readFileSync,
   renameSync,
   unlinkSync,
@@ -16,7 +18,7 @@ import {
 import { readdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { isTerminal, type HistoryEvent, type RunRecord } from '../run'
-import { decodeHistory, decodeRunFile, encodeHistory, encodeRunFile, type RunFile } from './file-codec'
+import { decodeHistoryLine, decodeRunFile, encodeHistory, encodeRunFile, type RunFile } from './file-codec'
 import { createFileListIndex } from './file-list-index'
 import { FileLocks, type FileLockOptions } from './file-lock'
 import type { Lease, LeaseOptions, NewRun, RunQuery, RunStore, RunUpdate } from './run-store'
@@ -281,14 +283,7 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
       if (!isStorableId(id)) return []
       const run = readRun(id)
       if (!run || run.historyBytes === 0) return []
-      const file = historyPath(fileName(id))
-      const buffer = readIfExists(file, null)
-      if (buffer === undefined || buffer.length < run.historyBytes) {
-        throw new CorruptRunFileError(file, `shorter than the ${run.historyBytes} committed bytes`)
-      }
-      const afterSeq = options.afterSeq ?? 0
-      const events = decodeHistory(buffer.subarray(0, run.historyBytes), file).filter((event) => event.seq > afterSeq)
-      return options.limit === undefined ? events : events.slice(0, options.limit)
+      return readHistory(historyPath(fileName(id)), run.historyBytes, options.afterSeq ?? 0, options.limit ?? Number.POSITIVE_INFINITY)
     },
 
     async acquire(id: string, options: LeaseOptions) {
@@ -509,6 +504,55 @@ function workflowVersionFileName(version: string): string {
     throw new RangeError(`workflow version: expected 1…128 characters of [A-Za-z0-9._-], got ${JSON.stringify(String(version).slice(0, 140))}`)
   }
   return version
+}
+
+const HISTORY_CHUNK_BYTES = 1024 * 1024
+
+/**
+ * Events `afterSeq + 1 …` of a history file, at most `limit`, from its committed bytes. Read a chunk at a time and
+ * stopped once the page is full, so a page of a long history (25,000 events of large payloads; an older run without the
+ * limit held millions) costs the page, not the file: the events before it are skipped by counting lines (line n holds
+ * seq n), not parsed.
+ */
+function readHistory(file: string, committed: number, afterSeq: number, limit: number): HistoryEvent[] {
+  const events: HistoryEvent[] = []
+  if (limit <= 0) return events
+  let fd: number
+  try {
+    fd = openSync(file, 'r')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new CorruptRunFileError(file, `shorter than the ${committed} committed bytes`)
+    throw error
+  }
+  try {
+    if (fstatSync(fd).size < committed) throw new CorruptRunFileError(file, `shorter than the ${committed} committed bytes`)
+    const chunk = Buffer.allocUnsafe(Math.min(HISTORY_CHUNK_BYTES, committed))
+    let position = 0
+    let line = 0
+    let partial: Buffer[] = []
+    while (position < committed && events.length < limit) {
+      const read = readSync(fd, chunk, 0, Math.min(chunk.length, committed - position), position)
+      if (read === 0) break
+      position += read
+      let start = 0
+      for (let newline = chunk.indexOf(10, 0); newline !== -1 && newline < read; newline = chunk.indexOf(10, start)) {
+        line += 1
+        if (line > afterSeq) {
+          const bytes = partial.length > 0 ? Buffer.concat([...partial, chunk.subarray(start, newline)]) : chunk.subarray(start, newline)
+          const event = decodeHistoryLine(bytes, file, line)
+          if (event.seq > afterSeq) events.push(event)
+          if (events.length >= limit) return events
+        }
+        partial = []
+        start = newline + 1
+      }
+      // A line that goes on in the next chunk (kept only if it will be read).
+      if (start < read) partial = line + 1 > afterSeq ? [...partial, Buffer.from(chunk.subarray(start, read))] : []
+    }
+    return events
+  } finally {
+    closeSync(fd)
+  }
 }
 
 function readIfExists(path: string): string | undefined

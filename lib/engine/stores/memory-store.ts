@@ -311,7 +311,7 @@ function eventOut(batch: EventBatch, index: number): HistoryEvent {
 /** A fresh record for a caller. */
 function recordOf(entry: Entry): RunRecord {
   const record = entry.stored.record
-  const copy: RunRecord = { ...record, input: copyJson(record.input), machine: copyJson(record.machine) }
+  const copy: RunRecord = { ...record, input: copyJson(record.input), machine: copyJson(record.machine), historyLength: entry.stored.lastSeq }
   return copyRest(record, copy)
 }
 

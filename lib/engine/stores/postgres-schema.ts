@@ -83,6 +83,13 @@ export const MIGRATIONS: readonly { version: number; sql: (schema: string) => st
       DROP INDEX ${s}.runs_workflow_created;
     `,
   },
+  {
+    version: 5,
+    sql: (s) => `
+      -- grants of the lease since it was last given back: a run whose workers keep dying holding it is failed (Lease.attempt)
+      ALTER TABLE ${s}.runs ADD COLUMN lease_attempts integer NOT NULL DEFAULT 0;
+    `,
+  },
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version

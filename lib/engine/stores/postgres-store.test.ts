@@ -88,6 +88,29 @@ describe('postgres store', () => {
     expect(kept).toEqual({ StartAt: 'A' })
   })
 
+  it('migrates a version-3 schema forward: a run leased before counts its attempts from then on, and the count survives a new pool', async () => {
+    const schema = freshSchema()
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    await schemaAt(client, schema, 3)
+    const t0 = new Date('2026-03-01T00:00:00.000Z')
+    await client.query(
+      `INSERT INTO "${schema}".runs (id, workflow, status, machine, resume_at, lease_token, created_at, updated_at) VALUES ('old', 'w', 'RUNNING', '{}', $1, 7, $1, $1)`,
+      [t0],
+    )
+    await client.end()
+
+    const dying = await createPostgresStore({ connectionString: url, schema })
+    const first = await dying.acquire('old', { owner: 'w1', leaseMs: 1_000, now: t0 })
+    await dying.close()
+    const next = await createPostgresStore({ connectionString: url, schema })
+    const [second] = await next.claimDue({ owner: 'w2', leaseMs: 1_000, now: new Date(t0.getTime() + 1_000), limit: 1 })
+    await next.close()
+
+    expect(first).toMatchObject({ token: 8, attempt: 1 })
+    expect(second).toMatchObject({ token: 9, attempt: 2 })
+  })
+
   it('lets two stores (pools) put the same version at once; both succeed and either reads it', async () => {
     const schema = freshSchema()
     const [a, b] = await Promise.all([1, 2].map(() => createPostgresStore({ connectionString: url, schema })))

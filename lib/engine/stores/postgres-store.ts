@@ -126,7 +126,7 @@ function describe(error: unknown, connectionString: string): string {
 }
 
 const RECORD_COLUMNS = `id, workflow, status, input, machine, output, output IS NULL AS output_missing, error, resume_at,
-  idempotency_key, request_hash, parent_id, workflow_version, cancel_requested, version, created_at, updated_at`
+  idempotency_key, request_hash, parent_id, workflow_version, cancel_requested, version, created_at, updated_at, last_seq`
 const SUMMARY_COLUMNS = `id, workflow, status, output, output IS NULL AS output_missing, error, resume_at,
   idempotency_key, request_hash, parent_id, workflow_version, cancel_requested, version, created_at, updated_at`
 
@@ -148,6 +148,8 @@ interface RunRow {
   version: number
   created_at: Date
   updated_at: Date
+  /** In RECORD_COLUMNS only. */
+  last_seq?: number
 }
 
 function toSummary(row: RunRow): RunSummary {
@@ -171,7 +173,7 @@ function toSummary(row: RunRow): RunSummary {
 }
 
 function toRecord(row: RunRow): RunRecord {
-  return { ...toSummary(row), input: row.input, machine: row.machine }
+  return { ...toSummary(row), input: row.input, machine: row.machine, ...(row.last_seq !== undefined ? { historyLength: row.last_seq } : {}) }
 }
 
 /** JSON for a `json` parameter; undefined → SQL NULL. */
@@ -294,19 +296,19 @@ function postgresStore(pool: pg.Pool, schema: string, listenWith: { connectionSt
     async acquire(id: string, { owner, leaseMs, now }: LeaseOptions) {
       const expiresAt = new Date(now.getTime() + leaseMs)
       // One UPDATE: concurrent acquirers queue on the row lock and re-check the condition, so one wins.
-      const { rows } = await pool.query<{ lease_token: string }>(
-        `UPDATE ${s}.runs SET lease_token = lease_token + 1, lease_owner = $2, lease_expires_at = $3
+      const { rows } = await pool.query<{ lease_token: string; lease_attempts: number }>(
+        `UPDATE ${s}.runs SET lease_token = lease_token + 1, lease_attempts = lease_attempts + 1, lease_owner = $2, lease_expires_at = $3
          WHERE id = $1 AND status = 'RUNNING' AND (lease_expires_at IS NULL OR lease_expires_at <= $4)
-         RETURNING lease_token`,
+         RETURNING lease_token, lease_attempts`,
         [id, owner, expiresAt, now],
       )
-      return rows[0] ? { runId: id, owner, token: Number(rows[0].lease_token), expiresAt } : undefined
+      return rows[0] ? { runId: id, owner, token: Number(rows[0].lease_token), expiresAt, attempt: rows[0].lease_attempts } : undefined
     },
 
     async claimDue({ owner, leaseMs, now, limit }: LeaseOptions & { limit: number }) {
       const expiresAt = new Date(now.getTime() + leaseMs)
-      const { rows } = await pool.query<{ id: string; lease_token: string; resume_at: Date }>(
-        `UPDATE ${s}.runs r SET lease_token = r.lease_token + 1, lease_owner = $1, lease_expires_at = $2
+      const { rows } = await pool.query<{ id: string; lease_token: string; resume_at: Date; lease_attempts: number }>(
+        `UPDATE ${s}.runs r SET lease_token = r.lease_token + 1, lease_attempts = r.lease_attempts + 1, lease_owner = $1, lease_expires_at = $2
          FROM (
            SELECT id FROM ${s}.runs
            WHERE status = 'RUNNING' AND resume_at <= $3 AND (lease_expires_at IS NULL OR lease_expires_at <= $3)
@@ -315,12 +317,12 @@ function postgresStore(pool: pg.Pool, schema: string, listenWith: { connectionSt
            FOR UPDATE SKIP LOCKED
          ) due
          WHERE r.id = due.id
-         RETURNING r.id, r.lease_token, r.resume_at`,
+         RETURNING r.id, r.lease_token, r.resume_at, r.lease_attempts`,
         [owner, expiresAt, now, limit],
       )
       return rows
         .sort((a, b) => a.resume_at.getTime() - b.resume_at.getTime())
-        .map((row) => ({ runId: row.id, owner, token: Number(row.lease_token), expiresAt }))
+        .map((row) => ({ runId: row.id, owner, token: Number(row.lease_token), expiresAt, attempt: row.lease_attempts }))
     },
 
     async renew(lease: Lease, { leaseMs, now }: LeaseOptions) {
@@ -340,7 +342,7 @@ function postgresStore(pool: pg.Pool, schema: string, listenWith: { connectionSt
            UPDATE ${s}.runs SET status = $3, machine = $4::json, resume_at = $5, output = $6::json, error = $7::json,
              version = version + 1, updated_at = $8, last_seq = last_seq + $9
            WHERE id = $1 AND lease_token = $2 AND lease_expires_at IS NOT NULL
-           RETURNING ${RECORD_COLUMNS}, last_seq
+           RETURNING ${RECORD_COLUMNS}
          ), appended AS (${appendEvents('updated', 'r.last_seq - $9', '$10')})${update.status === 'RUNNING' ? '' : wakeParent}
          SELECT * FROM updated`,
         [lease.runId, lease.token, update.status, json(update.machine), update.resumeAt, json(update.output),
@@ -367,7 +369,7 @@ function postgresStore(pool: pg.Pool, schema: string, listenWith: { connectionSt
       // A RUNNING run given back is due now (budget spent) or later (suspended): waiting workers re-check either way.
       await pool.query(
         `WITH released AS (
-           UPDATE ${s}.runs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = $1 AND lease_token = $2 RETURNING status
+           UPDATE ${s}.runs SET lease_owner = NULL, lease_expires_at = NULL, lease_attempts = 0 WHERE id = $1 AND lease_token = $2 RETURNING status
          )
          SELECT pg_notify('${DUE_CHANNEL}', $3) FROM released WHERE status = 'RUNNING'`,
         [lease.runId, lease.token, schema],

@@ -109,6 +109,12 @@ export interface Lease {
   /** Fencing token: strictly greater for every new grant on the same run. */
   token: number
   expiresAt: Date
+  /**
+   * Which grant this is since the run's lease was last given back (release): 1 normally; n when the n − 1 workers
+   * before took the run and never gave it back — they died (out of memory, killed) or stalled past the lease. The store
+   * counts it with the run, so the count survives the crash; the runner fails a run past limits.maxWorkerAttempts.
+   */
+  attempt?: number
 }
 
 export class LeaseLostError extends Error {

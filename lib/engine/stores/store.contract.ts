@@ -330,6 +330,16 @@ export function runStoreContract(name: string, createStore: () => Promise<RunSto
         expect(await store.history('unknown')).toEqual([])
       })
 
+      it('counts the history events of a run (historyLength) through create, save and get', async () => {
+        const { run } = await store.create(newRun('r1', { events: [event('RunStarted'), event('StateEntered', 'A')] }))
+        expect(run.historyLength).toBe(2)
+        const l = (await store.acquire('r1', lease('w', 0)))!
+        const saved = await store.save(l, update({ events: [event('StateExited', 'A'), event('StateEntered', 'B'), event('StateExited', 'B')] }))
+        expect(saved.historyLength).toBe(5)
+        expect((await store.save(l, update({ events: [] }))).historyLength).toBe(5)
+        expect((await store.get('r1'))?.historyLength).toBe(5)
+      })
+
       it('keeps event details', async () => {
         await store.create(newRun('r1', { events: [{ at: t0.toISOString(), type: 'RunStarted', detail: { input: { a: [1, 'b'] } } }] }))
         expect((await store.history('r1'))[0]).toEqual({ seq: 1, at: t0.toISOString(), type: 'RunStarted', detail: { input: { a: [1, 'b'] } } })
@@ -434,6 +444,33 @@ export function runStoreContract(name: string, createStore: () => Promise<RunSto
         await expect(store.save(ghost, update())).rejects.toBeInstanceOf(LeaseLostError)
         await expect(store.renew(ghost, lease('w', 0))).rejects.toBeInstanceOf(LeaseLostError)
         await expect(store.release(ghost)).resolves.toBeUndefined()
+      })
+    })
+
+    describe('worker attempts', () => {
+      it('counts each grant of the lease since it was last given back, through acquire and claimDue', async () => {
+        await store.create(newRun('r1', { resumeAt: t0 }))
+        // Three workers take it in turn and die: none gives it back, each lease expires.
+        const first = await store.acquire('r1', lease('w1', 0, 100))
+        const [second] = await store.claimDue({ ...lease('w2', 100, 100), limit: 1 })
+        const third = await store.acquire('r1', lease('w3', 200, 100))
+        expect([first?.attempt, second?.attempt, third?.attempt]).toEqual([1, 2, 3])
+
+        // The fourth finishes its advance normally: it gives the lease back, and the count starts again.
+        const fourth = (await store.acquire('r1', lease('w4', 300, 100)))!
+        expect(fourth.attempt).toBe(4)
+        await store.release(fourth)
+        expect((await store.acquire('r1', lease('w5', 301, 100)))?.attempt).toBe(1)
+      })
+
+      it('does not start the count again on the release of a lease that was lost', async () => {
+        await store.create(newRun('r1'))
+        const stalled = (await store.acquire('r1', lease('w1', 0, 100)))!
+        const taker = (await store.acquire('r1', lease('w2', 100, 100)))!
+        await store.release(stalled) // too late: w2 holds the run
+
+        expect(taker.attempt).toBe(2)
+        expect((await store.acquire('r1', lease('w3', 200, 100)))?.attempt).toBe(3)
       })
     })
 

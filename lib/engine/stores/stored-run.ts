@@ -17,6 +17,8 @@ export interface StoredRun {
   lastToken: number
   /** The seq of the last history event. */
   lastSeq: number
+  /** Grants since the lease was last released (Lease.attempt); absent in files written before it was counted = 0. */
+  leaseAttempts?: number
 }
 
 export function newStoredRun(run: NewRun): { stored: StoredRun; events: HistoryEvent[] } {
@@ -55,9 +57,11 @@ export function isDue(stored: StoredRun, now: Date): boolean {
 export function grantLease(stored: StoredRun, { owner, leaseMs, now }: LeaseOptions): Lease {
   const token = stored.lastToken + 1
   const expiresAt = new Date(now.getTime() + leaseMs)
+  const attempt = (stored.leaseAttempts ?? 0) + 1
   stored.lastToken = token
   stored.lease = { owner, token, expiresAt }
-  return { runId: stored.record.id, owner, token, expiresAt }
+  stored.leaseAttempts = attempt
+  return { runId: stored.record.id, owner, token, expiresAt, attempt }
 }
 
 /** Throws LeaseLostError unless `lease` is the run's current lease. */
@@ -102,9 +106,15 @@ export function wakeParent(parent: StoredRun | undefined, now: Date): boolean {
   return true
 }
 
-/** Gives up the lease if it is still the current one; a lost lease is ignored. */
+/**
+ * Gives up the lease if it is still the current one — the advance ended normally, so the attempt count starts again;
+ * a lost lease is ignored.
+ */
 export function releaseLease(stored: StoredRun | undefined, lease: Lease): void {
-  if (stored && stored.lease !== null && stored.lease.token === lease.token) stored.lease = null
+  if (stored && stored.lease !== null && stored.lease.token === lease.token) {
+    stored.lease = null
+    stored.leaseAttempts = 0
+  }
 }
 
 /** Flags a run for cancellation; a finished run is left as it is. */

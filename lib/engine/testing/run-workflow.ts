@@ -1,6 +1,7 @@
 import { createActionRegistry, type Action, type ActionRegistry } from '../actions/registry'
 import { createEngine } from '../create-engine'
 import type { WorkflowDefinition } from '../interpreter/definition'
+import type { EngineLimits } from '../limits'
 import type { HistoryEvent, RunRecord } from '../run'
 import { createMemoryStore } from '../stores/memory-store'
 import { createFakeClock } from './fake-clock'
@@ -9,7 +10,7 @@ import { createFakeClock } from './fake-clock'
 export async function runWorkflow(
   definition: unknown,
   input: unknown,
-  options: { actions?: Record<string, Action> | ActionRegistry; random?: () => number } = {},
+  options: { actions?: Record<string, Action> | ActionRegistry; random?: () => number; limits?: Partial<EngineLimits> } = {},
 ): Promise<{ run: RunRecord; history: HistoryEvent[]; clock: ReturnType<typeof createFakeClock> }> {
   const clock = createFakeClock()
   let actions: ActionRegistry
@@ -19,7 +20,7 @@ export async function runWorkflow(
     for (const [name, action] of Object.entries((options.actions ?? {}) as Record<string, Action>)) actions.register(name, action)
   }
   const store = createMemoryStore()
-  const engine = createEngine({ store, actions, workflows: { test: definition as WorkflowDefinition }, clock, random: options.random ?? (() => 0.5) })
+  const engine = createEngine({ store, actions, workflows: { test: definition as WorkflowDefinition }, clock, random: options.random ?? (() => 0.5), limits: options.limits })
   const { run } = await engine.start({ workflow: 'test', input })
   const finished = await engine.runToEnd(run.id)
   return { run: finished, history: await engine.history(run.id), clock }

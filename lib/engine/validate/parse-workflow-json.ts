@@ -38,9 +38,14 @@ class JsonSyntax {
   ) {}
 }
 
+// The scanner below recurses once per nesting level; JSON.parse does not, so broken JSON may nest far deeper than any
+// workflow (MAX_DEFINITION_DEPTH): past this it reports the nesting instead of overflowing the stack.
+const MAX_SCAN_DEPTH = 1_000
+
 /** A small JSON scanner used only after JSON.parse failed: the offset and reason of the first error. */
 export function locateJsonError(text: string): { offset: number; reason: string } | undefined {
   let position = 0
+  let depth = 0
   const fail = (reason: string): never => {
     throw new JsonSyntax(position, reason)
   }
@@ -83,11 +88,13 @@ export function locateJsonError(text: string): { offset: number; reason: string 
   const value = (): void => {
     skip()
     const char = text[position]
+    if ((char === '{' || char === '[') && ++depth > MAX_SCAN_DEPTH) fail(`objects and arrays nest more than ${MAX_SCAN_DEPTH.toLocaleString('en-US')} levels deep here`)
     if (char === '{') {
       position++
       skip()
       if (text[position] === '}') {
         position++
+        depth--
         return
       }
       for (;;) {
@@ -105,6 +112,7 @@ export function locateJsonError(text: string): { offset: number; reason: string 
         }
         if (text[position] === '}') {
           position++
+          depth--
           return
         }
         fail(`expected "," or "}" but found ${describe()}`)
@@ -115,6 +123,7 @@ export function locateJsonError(text: string): { offset: number; reason: string 
       skip()
       if (text[position] === ']') {
         position++
+        depth--
         return
       }
       for (;;) {
@@ -128,6 +137,7 @@ export function locateJsonError(text: string): { offset: number; reason: string 
         }
         if (text[position] === ']') {
           position++
+          depth--
           return
         }
         fail(`expected "," or "]" but found ${describe()}`)

@@ -195,6 +195,78 @@ describe('validateWorkflow', () => {
     ])
   })
 
+  it('keeps times in range: a Wait of at most a year, timeouts and retry intervals within AWS’s maxima', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z')
+    const wait = (field: string, value: unknown) => ({ StartAt: 'W', States: { W: { Type: 'Wait', [field]: value, End: true } } })
+    const check = (definition: unknown) => validateWorkflow(definition, { ...options, now }).map((problem) => `${problem.pointer}: ${problem.message}`)
+
+    expect(check(wait('Seconds', 31_536_000))).toEqual([])
+    expect(check(wait('Timestamp', '2026-12-31T00:00:00Z'))).toEqual([])
+    for (const seconds of [31_536_001, 1e300, -1, 1.5, '60']) {
+      expect(check(wait('Seconds', seconds))).toEqual(['/States/W/Seconds: must be a whole number of seconds from 0 to 31,536,000 (a year, the longest a run lasts)'])
+    }
+    expect(check(wait('Timestamp', '2027-01-02T00:00:00Z'))).toEqual(['/States/W/Timestamp: "2027-01-02T00:00:00Z" is more than a year ahead: a wait may last at most a year (the longest a run lasts)'])
+    expect(
+      check({
+        StartAt: 'T',
+        TimeoutSeconds: 1e300,
+        States: {
+          T: { Type: 'Task', Resource: 'ctyun:x:y', TimeoutSeconds: 100_000_000, Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 100_000_000, MaxDelaySeconds: 31_622_401 }], End: true },
+        },
+      }),
+    ).toEqual([
+      '/TimeoutSeconds: must be at most 99,999,999',
+      '/States/T/Retry/0/IntervalSeconds: must be at most 99,999,999',
+      '/States/T/Retry/0/MaxDelaySeconds: must be at most 31,622,400',
+      '/States/T/TimeoutSeconds: must be at most 99,999,999',
+    ])
+  })
+
+  it('reports a definition nested too deeply as one problem naming the depth and where, instead of overflowing the stack', () => {
+    // Parallel in Parallel 3,000 times: some 12,000 levels of objects and arrays.
+    let branch: object = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }
+    for (let i = 0; i < 3_000; i++) branch = { StartAt: 'P', States: { P: { Type: 'Parallel', Branches: [branch], End: true } } }
+
+    const problems = validate(branch)
+
+    expect(problems).toHaveLength(1)
+    expect(problems[0]!.message).toBe(
+      'the workflow is nested 12,003 levels deep (objects and arrays: Parallel branches, Map processors, Parameters, Choice rules); at most 200 are allowed — this is where it passes the limit',
+    )
+    expect(problems[0]!.pointer).toBe('/States/P/Branches/0'.repeat(50))
+  })
+
+  it('reports deep Parameters and Choice rules the same way; 200 levels are fine', () => {
+    let parameters: object = { 'v.$': '$.v' }
+    for (let i = 0; i < 5_000; i++) parameters = { a: parameters }
+    let rule: object = { Variable: '$.v', IsPresent: true }
+    for (let i = 0; i < 5_000; i++) rule = { Not: rule }
+    let fine: object = { 'v.$': '$.v' }
+    for (let i = 0; i < 195; i++) fine = { a: fine }
+
+    expect(validate({ StartAt: 'P', States: { P: { Type: 'Pass', Parameters: parameters, End: true } } })[0]!.message).toMatch(/^the workflow is nested 5,004 levels deep/)
+    expect(validate({ StartAt: 'C', States: { C: { Type: 'Choice', Choices: [{ ...rule, Next: 'D' }], Default: 'D' }, D: { Type: 'Succeed' } } })[0]!.pointer).toMatch(/^\/States\/C\/Choices\/0(\/Not){196}$/)
+    expect(validate({ StartAt: 'P', States: { P: { Type: 'Pass', Parameters: fine, End: true } } })).toEqual([])
+  })
+
+  it('reports JSONPath filters and intrinsic calls nested too deeply with their position, not a stack overflow', () => {
+    const filter = `$.a[?(${'('.repeat(5_000)}@.b${')'.repeat(5_000)})]`
+    const intrinsic = `${'States.Array('.repeat(5_000)}1${')'.repeat(5_000)}`
+    const problems = validate({ StartAt: 'P', States: { P: { Type: 'Pass', InputPath: filter, Parameters: { 'x.$': intrinsic }, End: true } } })
+
+    expect(problems.map((problem) => problem.pointer)).toEqual(['/States/P/InputPath', '/States/P/Parameters/x.$'])
+    expect(problems[0]!.message).toMatch(/^Invalid JSONPath "\$\.a\[\?\(\(+… \(10,011 characters\)": filters, parentheses and "!" nest more than 100 levels deep at position 106$/)
+    expect(problems[1]!.message).toMatch(/^Invalid intrinsic function "(States\.Array\()+State… \(70,001 characters\)": calls nest more than 100 levels deep at position 1300$/)
+  })
+
+  it('names an unknown member whatever it is called, Object.prototype’s names included (found by fuzzing: {"valueOf": 0})', () => {
+    const problems = validate({ valueOf: 0, StartAt: 'P', States: { P: { Type: 'Pass', toString: 1, End: true } } })
+    expect(problems).toEqual([
+      { pointer: '/valueOf', message: 'unknown top-level field "valueOf"' },
+      { pointer: '/States/P/toString', state: 'P', message: 'is not a field of a Pass state' },
+    ])
+  })
+
   it('validates Parallel branches and Map processors in their own scope', () => {
     const problems = validate({
       StartAt: 'P',

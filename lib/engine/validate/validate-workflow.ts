@@ -3,7 +3,9 @@ import { IntrinsicSyntaxError, parseIntrinsic } from '../language/intrinsics'
 import { JsonPathError, isReferencePath, parseJsonPath } from '../language/jsonpath'
 import { StatesErrorNames } from '../language/states-error'
 import { parseTimestamp } from '../language/timestamp'
+import { MAX_WAIT_SECONDS } from '../limits'
 import { childPointer } from './json-pointer'
+import { findDeepNesting, MAX_DEFINITION_DEPTH } from './nesting-depth'
 import type { Problem } from './problem'
 
 export type { Problem } from './problem'
@@ -12,6 +14,8 @@ export { parseWorkflowJson } from './parse-workflow-json'
 export interface ValidateOptions {
   /** Whether a Task `Resource` names a registered action (e.g. `ctyun:ebs:createSnapshot.sync`). */
   isKnownResource(resource: string): boolean
+  /** The time a Wait's `Timestamp` may be at most a year after (epoch ms; default now). */
+  now?: number
 }
 
 /**
@@ -26,6 +30,12 @@ export interface ValidateOptions {
  * // [{ pointer: '/States/Snapshot/Next', state: 'Snapshot', message: 'names no state: "Snapshoot"' }]
  */
 export function validateWorkflow(definition: unknown, options: ValidateOptions): Problem[] {
+  // First, without recursion: a definition nested deeper than any real workflow (Parallel in Parallel 3,000 times) is
+  // one problem, rather than a stack overflow in the checks below, or later in the engine.
+  const deep = findDeepNesting(definition, MAX_DEFINITION_DEPTH)
+  if (deep) {
+    return [{ pointer: deep.pointer, message: `the workflow is nested ${deep.depth.toLocaleString('en-US')} levels deep (objects and arrays: Parallel branches, Map processors, Parameters, Choice rules); at most ${MAX_DEFINITION_DEPTH} are allowed — this is where it passes the limit` }]
+  }
   const validator = new WorkflowValidator(options)
   validator.validateRoot(definition)
   return validator.problems
@@ -75,6 +85,12 @@ const comparatorSet = new Set(choiceOperatorNames)
 // AWS state-fail.html: ErrorPath/CausePath may be one of these intrinsics (those that return a string).
 const stringIntrinsics = new Set(['States.Format', 'States.JsonToString', 'States.ArrayGetItem', 'States.Base64Encode', 'States.Base64Decode', 'States.Hash', 'States.UUID'])
 const maxStateNameLength = 80 // AWS quota: state names are at most 80 characters
+// AWS state-task.html, state-wait.html, Retry: TimeoutSeconds, HeartbeatSeconds and IntervalSeconds are at most 99,999,999;
+// MaxDelaySeconds at most 31,622,400 (366 days). A Wait may not reach past a year (MAX_WAIT_SECONDS): a run ends by then.
+const maxTimeoutSeconds = 99_999_999
+const maxRetryDelaySeconds = 31_622_400
+// Typo suggestions compare a name with every name in its scope: only where that stays cheap.
+const maxSuggestionCandidates = 1_000
 
 interface Scope {
   names: ReadonlySet<string>
@@ -97,13 +113,13 @@ class WorkflowValidator {
     }
     for (const key of Object.keys(definition)) {
       if (!['Comment', 'StartAt', 'States', 'Version', 'TimeoutSeconds', 'QueryLanguage'].includes(key)) {
-        this.add(childPointer('', key), unsupportedFields[key] ?? `unknown top-level field "${key}"`)
+        this.add(childPointer('', key), unsupported(key) ?? `unknown top-level field "${key}"`)
       }
     }
     this.checkQueryLanguage(definition, '')
     if (definition.Version !== undefined && typeof definition.Version !== 'string') this.add('/Version', 'must be a string such as "1.0"')
     if (definition.Comment !== undefined && typeof definition.Comment !== 'string') this.add('/Comment', 'must be a string')
-    if (definition.TimeoutSeconds !== undefined) this.checkPositiveInteger(definition.TimeoutSeconds, '/TimeoutSeconds')
+    if (definition.TimeoutSeconds !== undefined) this.checkPositiveInteger(definition.TimeoutSeconds, '/TimeoutSeconds', undefined, maxTimeoutSeconds)
     this.validateMachine(definition, '')
   }
 
@@ -186,7 +202,7 @@ class WorkflowValidator {
     const allowed = allowedFields[stateType]
     for (const key of Object.keys(state)) {
       if (alwaysAllowed.has(key) || allowed.has(key)) continue
-      this.add(childPointer(pointer, key), unsupportedFields[key] ?? `is not a field of a ${stateType} state`, name)
+      this.add(childPointer(pointer, key), unsupported(key) ?? `is not a field of a ${stateType} state`, name)
     }
     this.checkQueryLanguage(state, pointer, name)
     if (state.Comment !== undefined && typeof state.Comment !== 'string') this.add(childPointer(pointer, 'Comment'), 'must be a string', name)
@@ -241,7 +257,7 @@ class WorkflowValidator {
     for (const field of ['TimeoutSeconds', 'HeartbeatSeconds'] as const) {
       const pathField = `${field}Path`
       if (field in state && pathField in state) this.add(childPointer(pointer, pathField), `use either "${field}" or "${pathField}", not both`, name)
-      if (field in state) this.checkPositiveInteger(state[field], childPointer(pointer, field), name)
+      if (field in state) this.checkPositiveInteger(state[field], childPointer(pointer, field), name, maxTimeoutSeconds)
       if (pathField in state) this.checkPath(state[pathField], childPointer(pointer, pathField), name, { reference: true })
     }
     if (isPositiveInteger(state.TimeoutSeconds) && isPositiveInteger(state.HeartbeatSeconds) && state.HeartbeatSeconds >= state.TimeoutSeconds) {
@@ -320,9 +336,16 @@ class WorkflowValidator {
     if (given.length !== 1) {
       this.add(pointer, given.length === 0 ? 'needs one of Seconds, SecondsPath, Timestamp, TimestampPath' : `use exactly one of ${given.join(', ')}`, name)
     }
-    if ('Seconds' in state && !(Number.isInteger(state.Seconds) && (state.Seconds as number) >= 0)) this.add(childPointer(pointer, 'Seconds'), 'must be a non-negative integer', name)
-    if ('Timestamp' in state && parseTimestamp(state.Timestamp) === undefined) {
-      this.add(childPointer(pointer, 'Timestamp'), `must be an RFC 3339 timestamp such as "2026-01-01T00:00:00Z", not ${JSON.stringify(state.Timestamp)}`, name)
+    if ('Seconds' in state && !(Number.isInteger(state.Seconds) && (state.Seconds as number) >= 0 && (state.Seconds as number) <= MAX_WAIT_SECONDS)) {
+      this.add(childPointer(pointer, 'Seconds'), `must be a whole number of seconds from 0 to ${MAX_WAIT_SECONDS.toLocaleString('en-US')} (a year, the longest a run lasts)`, name)
+    }
+    if ('Timestamp' in state) {
+      const at = parseTimestamp(state.Timestamp)
+      if (at === undefined) {
+        this.add(childPointer(pointer, 'Timestamp'), `must be an RFC 3339 timestamp such as "2026-01-01T00:00:00Z", not ${JSON.stringify(state.Timestamp)}`, name)
+      } else if (at > (this.options.now ?? Date.now()) + MAX_WAIT_SECONDS * 1000) {
+        this.add(childPointer(pointer, 'Timestamp'), `${JSON.stringify(state.Timestamp)} is more than a year ahead: a wait may last at most a year (the longest a run lasts)`, name)
+      }
     }
     for (const field of ['SecondsPath', 'TimestampPath']) if (field in state) this.checkPath(state[field], childPointer(pointer, field), name, { reference: true })
   }
@@ -416,8 +439,8 @@ class WorkflowValidator {
       }
       for (const key of Object.keys(retrier)) if (!retrierFields.has(key)) this.add(childPointer(at, key), `is not a retrier field (allowed: ${[...retrierFields].join(', ')})`, name)
       this.checkErrorEquals(retrier.ErrorEquals, childPointer(at, 'ErrorEquals'), name, index === retry.length - 1, 'retrier')
-      if ('IntervalSeconds' in retrier) this.checkPositiveInteger(retrier.IntervalSeconds, childPointer(at, 'IntervalSeconds'), name)
-      if ('MaxDelaySeconds' in retrier) this.checkPositiveInteger(retrier.MaxDelaySeconds, childPointer(at, 'MaxDelaySeconds'), name)
+      if ('IntervalSeconds' in retrier) this.checkPositiveInteger(retrier.IntervalSeconds, childPointer(at, 'IntervalSeconds'), name, maxTimeoutSeconds)
+      if ('MaxDelaySeconds' in retrier) this.checkPositiveInteger(retrier.MaxDelaySeconds, childPointer(at, 'MaxDelaySeconds'), name, maxRetryDelaySeconds)
       if ('MaxAttempts' in retrier && !(Number.isInteger(retrier.MaxAttempts) && (retrier.MaxAttempts as number) >= 0)) {
         this.add(childPointer(at, 'MaxAttempts'), 'must be a non-negative integer (0 = never retry)', name)
       }
@@ -442,7 +465,7 @@ class WorkflowValidator {
         return
       }
       for (const key of Object.keys(catcher)) {
-        if (!catcherFields.has(key)) this.add(childPointer(at, key), unsupportedFields[key] ?? `is not a catcher field (allowed: ${[...catcherFields].join(', ')})`, name)
+        if (!catcherFields.has(key)) this.add(childPointer(at, key), unsupported(key) ?? `is not a catcher field (allowed: ${[...catcherFields].join(', ')})`, name)
       }
       this.checkErrorEquals(catcher.ErrorEquals, childPointer(at, 'ErrorEquals'), name, index === catchers.length - 1, 'catcher')
       if (catcher.Next === undefined) this.add(at, 'a catcher needs "Next"', name)
@@ -543,8 +566,9 @@ class WorkflowValidator {
     }
   }
 
-  private checkPositiveInteger(value: unknown, pointer: string, name?: string): void {
+  private checkPositiveInteger(value: unknown, pointer: string, name?: string, maximum?: number): void {
     if (!isPositiveInteger(value)) this.add(pointer, 'must be a positive integer', name)
+    else if (maximum !== undefined && value > maximum) this.add(pointer, `must be at most ${maximum.toLocaleString('en-US')}`, name)
   }
 }
 
@@ -567,17 +591,24 @@ function transitionsOf(state: unknown): string[] {
   return targets
 }
 
+/** The message for a field ctflow knows but does not run; undefined for any other key (own entries only: not "valueOf"). */
+function unsupported(key: string): string | undefined {
+  return Object.hasOwn(unsupportedFields, key) ? unsupportedFields[key] : undefined
+}
+
 function pathMessage(error: unknown): string {
   if (error instanceof JsonPathError) return error.message
   throw error
 }
 
 function suggest(name: string, names: ReadonlySet<string>): string {
+  if (name.length > maxStateNameLength || names.size > maxSuggestionCandidates) return ''
   const lower = name.toLowerCase()
   let best: string | undefined
   // Close enough to be a typo: up to half the name's length for longer names, one edit for short ones.
   let bestDistance = (name.length >= 4 ? Math.floor(name.length / 2) : 1) + 1
   for (const candidate of names) {
+    if (candidate.length > maxStateNameLength) continue
     const distance = candidate.toLowerCase() === lower ? 0 : editDistance(lower, candidate.toLowerCase())
     if (distance < bestDistance && distance < name.length) {
       best = candidate

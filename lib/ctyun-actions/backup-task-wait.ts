@@ -6,12 +6,20 @@
  * listing reads at most one page per task it looks for — never more calls than one lookup per task — and a task it
  * did not reach is looked up on its own (filtered by its instance, as before).
  */
-import type { CtyunClient } from '../../ctyun/client'
-import { collect } from '../../ctyun/paginate'
-import { BACKUP_PREPARING_SCHEDULE, elapsedPollDelay, percentOf, progressPollDelay, RESOURCE_SCHEDULE, type ProgressMark } from '../../ctyun/poll-schedule'
-import { taskProbeResult, type BackupTask } from '../../ctyun/services/cbr'
+import {
+  BACKUP_PREPARING_SCHEDULE,
+  collect,
+  elapsedPollDelay,
+  percentOf,
+  progressPollDelay,
+  RESOURCE_SCHEDULE,
+  taskProbeResult,
+  type BackupTask,
+  type CtyunClient,
+  type ProgressMark,
+} from '../ctyun'
 import type { PollGroups } from './poll-groups'
-import type { ActionContext, ProbeOutcome } from './registry'
+import type { ActionContext, ProbeOutcome } from '../engine'
 import { firstWait, nextPoll, orFail, waitMore } from './wait-outcomes'
 
 export interface BackupTaskWaitHandle {

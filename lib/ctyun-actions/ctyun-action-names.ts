@@ -1,4 +1,4 @@
-import type { ActionKind } from './lazy-actions'
+import type { ActionKind } from '../engine'
 
 /**
  * Every operation `registerCtyunActions` binds (as `ctyun:<name>`), and whether it can wait (`.sync`). Kept apart from

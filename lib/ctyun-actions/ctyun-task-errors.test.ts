@@ -7,9 +7,13 @@ import {
   CtyunResourceFailedError,
   CtyunTimeoutError,
   CtyunWaitTimeoutError,
-} from '../../ctyun/errors'
-import { StatesError } from '../language'
-import { toTaskError } from './task-errors'
+  type CtyunClient,
+} from '../ctyun'
+import { createActionRegistry, StatesError, toTaskError } from '../engine'
+import { registerCtyunActions } from './ctyun-actions'
+
+// The registry the CTyun actions are registered on names lib/ctyun's errors (registerCtyunActions installs mapCtyunError).
+const actions = registerCtyunActions(createActionRegistry(), undefined as unknown as CtyunClient)
 
 describe('toTaskError maps CTyun errors to stable ASL names', () => {
   const cases: Array<[string, unknown, string]> = [
@@ -33,10 +37,17 @@ describe('toTaskError maps CTyun errors to stable ASL names', () => {
     ['a thrown string', 'oops', 'States.TaskFailed'],
   ]
   for (const [name, thrown, expected] of cases) {
-    it(name, () => expect(toTaskError(thrown).error).toBe(expected))
+    it(name, () => expect(toTaskError(thrown, actions).error).toBe(expected))
   }
 
   it('keeps the message as the cause', () => {
-    expect(toTaskError(new CtyunInputError('regionID', 'is required')).cause).toBe('regionID: is required')
+    expect(toTaskError(new CtyunInputError('regionID', 'is required'), actions).cause).toBe('regionID: is required')
+  })
+})
+
+describe('the engine alone knows no CTyun error', () => {
+  it('names a CtyunApiError by its class, as any Error, on a registry without the CTyun actions', () => {
+    const error = new CtyunApiError({ errorCode: 'ebs.ebsInfo.notExists', statusCode: 900, detail: '' })
+    expect(toTaskError(error, createActionRegistry()).error).toBe('CtyunApiError')
   })
 })

@@ -52,15 +52,26 @@ export type { CtyunLogEvent, CtyunLogger, HttpMethod } from './transport'
 export { OFFICIAL_SDK_USER_AGENT } from './transport'
 export type { Probe, ProbeResult, ProbeState, WaitOptions } from './wait'
 export { pollDelay, waitFor } from './wait'
+export type { ElapsedSchedule, ProgressMark } from './poll-schedule'
+export {
+  BACKUP_PREPARING_SCHEDULE,
+  CREATION_SCHEDULE,
+  elapsedPollDelay,
+  percentOf,
+  progressPollDelay,
+  RESOURCE_SCHEDULE,
+  SHARED_SNAPSHOTS_SCHEDULE,
+} from './poll-schedule'
 export type { PagingEnd } from './paginate'
 export { collect, MAX_PAGES, paginateByPageNo, paginateByToken, paginateByTotal } from './paginate'
 export type { Disk, Snapshot, SnapshotCreation, CreateSnapshotParams } from './services/ebs'
-export { BUSY_SNAPSHOT_STATUSES, adoptableSnapshot, diskActivity } from './services/ebs'
+export { BUSY_SNAPSHOT_STATUSES, adoptableSnapshot, creationName, diskActivity, snapshotProbeResult } from './services/ebs'
 export type { Image, ImageCopyParams, ImageCopyStart } from './services/image'
 export { copyMismatch, normalizeImage } from './services/image'
 export type { BindingVerdict, Eip, EipBindTarget, EipOrder, TryBindingOptions } from './services/eip'
 export { bindingVerdict } from './services/eip'
 export type { BackupPolicy, BackupSnapshot, BackupTask } from './services/cbr'
+export { CBR_PAGE_SIZE, taskProbeResult } from './services/cbr'
 export type { CdaGateway } from './services/cda'
 export type { Region } from './services/regions'
 export type { Instance } from './services/ecs'

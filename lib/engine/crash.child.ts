@@ -5,7 +5,7 @@
  */
 import { createCtyunClient } from '../ctyun/client'
 import { DEMO_CREDENTIALS } from '../simulator/demo-credentials'
-import { registerCtyunActions } from './actions/ctyun-actions'
+import { registerCtyunActions } from '../ctyun-actions'
 import { createActionRegistry } from './actions/registry'
 import { createEngine } from './create-engine'
 import type { WorkflowDefinition } from './interpreter/definition'

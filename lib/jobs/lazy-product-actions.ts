@@ -1,7 +1,6 @@
-import type { CtyunClient } from '../ctyun/client'
-import { CTYUN_ACTION_KINDS } from '../engine/actions/ctyun-action-names'
-import { registerLazyActions, type ActionKind } from '../engine/actions/lazy-actions'
-import { createActionRegistry, type ActionRegistry } from '../engine/actions/registry'
+import type { CtyunClient } from '../ctyun'
+import { CTYUN_ACTION_KINDS } from '../ctyun-actions/ctyun-action-names'
+import { createActionRegistry, registerLazyActions, type ActionKind, type ActionRegistry } from '../engine'
 import { JOB_ACTION_NAMES } from './job-action-names'
 
 /** Every resource of createProductActions and its kind: the `ctyun:*` operations and the `ctflow:*` steps (plain calls). */
@@ -16,7 +15,7 @@ export const PRODUCT_ACTION_KINDS: Readonly<Record<string, ActionKind>> = {
  * answering requests that run no Task (the runs API, a health check) never loads it: in a bundle it is a lazy chunk,
  * not part of the cold start.
  * @example
- * const actions = createLazyProductActions(async () => (await import('../ctyun/client')).createCtyunClient(clientOptions))
+ * const actions = createLazyProductActions(async () => (await import('../ctyun')).createCtyunClient(clientOptions))
  */
 export function createLazyProductActions(openClient: () => Promise<CtyunClient>, { now = Date.now }: { now?: () => number } = {}): ActionRegistry {
   return registerLazyActions(createActionRegistry(), PRODUCT_ACTION_KINDS, async () => {

@@ -1,6 +1,6 @@
-import { createActionRegistry, type ActionRegistry } from '../engine/actions/registry'
-import { registerCtyunActions } from '../engine/actions/ctyun-actions'
-import type { CtyunClient } from '../ctyun/client'
+import type { CtyunClient } from '../ctyun'
+import { registerCtyunActions } from '../ctyun-actions'
+import { createActionRegistry, type ActionRegistry } from '../engine'
 import { registerJobActions } from './job-actions'
 
 /**

@@ -19,7 +19,7 @@ export const PRODUCT_ACTION_KINDS: Readonly<Record<string, ActionKind>> = {
  */
 export function createLazyProductActions(openClient: () => Promise<CtyunClient>, { now = Date.now }: { now?: () => number } = {}): ActionRegistry {
   return registerLazyActions(createActionRegistry(), PRODUCT_ACTION_KINDS, async () => {
-    const [{ createProductActions }, client] = await Promise.all([import('./product-actions'), openClient()])
-    return createProductActions(client, { now })
+    const [{ registerProductActions }, client] = await Promise.all([import('./register-product-actions'), openClient()])
+    return registerProductActions(createActionRegistry(), client, { now })
   })
 }

@@ -1,7 +1,6 @@
 import type { CtyunClient } from '../ctyun'
-import { registerCtyunActions } from '../ctyun-actions'
 import { createActionRegistry, type ActionRegistry } from '../engine'
-import { registerJobActions } from './job-actions'
+import { registerProductActions } from './register-product-actions'
 
 /**
  * Every Task resource the shipped workflows use: the `ctyun:*` operations over one signed client, and the `ctflow:*`
@@ -10,18 +9,7 @@ import { registerJobActions } from './job-actions'
  * @example const actions = createProductActions(createCtyunClient(target.clientOptions))
  */
 export function createProductActions(client: CtyunClient, { now = Date.now }: { now?: () => number } = {}): ActionRegistry {
-  const registry = registerCtyunActions(createActionRegistry(), client, { now })
-  // Reach for the services at call time, so a registry built only for its names needs no client.
-  return registerJobActions(registry, {
-    ebs: {
-      listDisks: (params) => client.ebs.listDisks(params),
-      getDisk: (params) => client.ebs.getDisk(params),
-      listSnapshots: (params) => client.ebs.listSnapshots(params),
-    },
-    cbr: { listPolicies: (params) => client.cbr.listPolicies(params) },
-    image: { getImage: (params) => client.image.getImage(params), listCopyDestinations: (params) => client.image.listCopyDestinations(params) },
-    now,
-  })
+  return registerProductActions(createActionRegistry(), client, { now })
 }
 
 /**

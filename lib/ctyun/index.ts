@@ -18,13 +18,18 @@
  *   jobs     jobInfo, asyncResult, probeJob, waitForJob
  * Probes make one poll and return `{ state: 'pending' | 'done' | 'failed', status, value? }`.
  *
+ * Two files are entries of their own besides this index (ARCHITECTURE.md "Module surfaces"), for code that must not
+ * load the client: `settings.ts` (endpoints, credential check, configuration error: lib/config) and `signing.ts` (the
+ * EOP signature's pure parts: lib/simulator's verifier).
+ *
  * @example
  * const ctyun = createCtyunClient({ config: resolveCtyunConfig() })
  * const snapshot = await ctyun.ebs.createSnapshotAndWait({ regionID, diskID, snapshotName: 'nightly-1', retentionPolicy: 'custom', retentionTime: 7 })
  */
 export type { CtyunCallOptions, CtyunCallResult, CtyunCaller } from './caller'
-export type { CtyunClient, CtyunClientOptions } from './client'
+export type { CtyunClient, CtyunClientOptions, CtyunClientSettings } from './client'
 export { createCtyunClient } from './client'
+export { checkCredentialShape } from './credential-shape'
 export type { CtyunEndpoints, CtyunService } from './endpoints'
 export { CTYUN_SERVICES, DEFAULT_CTYUN_ENDPOINTS, isCtyunService, isRealCtyunEndpoint } from './endpoints'
 export type { CtyunEnvelope, CtyunOk, CtyunOrderInProgress, CtyunReply } from './envelope'
@@ -42,8 +47,12 @@ export {
   CtyunWaitTimeoutError,
 } from './errors'
 export type { EopCredentials, EopSigner, EopSignerOptions } from './eop-signer'
-export { createEopSigner, signEop, signEopAsync } from './eop-signer'
-export { canonicalQuery, goQueryEscape } from './query-string'
+export { createEopSigner, EMPTY_BODY_SHA256, signEop, signEopAsync, toBase64 } from './eop-signer'
+export type { AsyncEopCrypto, Bytes, EopCrypto, SyncEopCrypto } from './crypto'
+export { defaultEopCrypto, nodeEopCrypto, webEopCrypto } from './crypto'
+export type { QueryParams, QueryValue } from './query-string'
+export { canonicalQuery, compareUtf8, goQueryEscape } from './query-string'
+export type { EopTimeZone } from './eop-date'
 export { formatEopDate, parseEopDate } from './eop-date'
 export { isOutcomeUnknown, mayBeStateRefusal } from './call-outcome'
 export type { CtyunRetryPolicy, RetryHooks } from './retry'

@@ -97,7 +97,7 @@ function buildCaller(options: CtyunClientOptions): CtyunCaller {
     const baseUrl = call.baseUrl ?? (call.service ? endpoints[call.service] : undefined)
     if (!baseUrl) throw new CtyunConfigError(`No base URL for ${call.method} ${call.path}: give a service (${CTYUN_SERVICES.join(', ')}) or a URL.`)
 
-    // The operation's identity is fixed here, outside the retry loop (G3): one clientToken, one body.
+    // The operation's identity is fixed here, outside the retry loop: one clientToken, one body, whatever the attempt.
     let body = call.body
     let clientToken: string | undefined
     if (call.clientToken !== undefined && call.clientToken !== false) {

@@ -14,7 +14,7 @@
  * const { run } = await engine.start({ workflow: 'inventory', input: {} })
  * await engine.advance(run.id, { deadline: Date.now() + 10_000 })
  */
-export type { Budget, Engine, RunAdvanceError, StartRequest, WorkflowInfo } from './engine'
+export type { Budget, Engine, RunAdvanceError, StartRequest, WorkflowInfo } from './engine-types'
 export { assembleEngine, EngineInputError, type CreateEngineOptions } from './assemble-engine'
 export { systemClock, type Clock, type RunBudget } from './runner'
 export { DEFAULT_LIMITS, type EngineLimits } from './limits'

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events'
 import { toTaskError } from './actions/task-errors'
 import type { ActionContext, ActionRegistry } from './actions/registry'
-import type { Budget } from './engine'
+import type { Budget } from './engine-types'
 import { cancelRun, executeChildRunCommand } from './child-run-commands'
 import { CHILD_RUN_RESOURCE, pollChildRunsNow } from './interpreter/child-runs'
 import { abortMachine, applyOutcome, failMachine, step, type Execution, type StepOptions } from './interpreter/interpreter'

@@ -1,10 +1,10 @@
 // The module boundaries of ARCHITECTURE.md ("Module surfaces"), checked on every import of lib/, functions/, cli/ and
 // workflows/ (parsed with the TypeScript compiler, import-graph.ts; the rules are in boundaries.ts).
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { engineViolations, folderCycles, formatCycle, formatViolations, MODULES, surfaceViolations } from './boundaries'
+import { engineViolations, folderCycles, folderOf, formatCycle, formatViolations, FOLDERS, isTestFile, MODULES, surfaceViolations } from './boundaries'
 import { importsOf, scanImports, type ImportEdge } from './import-graph'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -83,5 +83,38 @@ describe('folders', () => {
     expect(cycle.map((c) => c.folders)).toEqual([['lib/config', 'lib/ctyun', 'lib/simulator']])
     expect(cycle[0]!.edges).toHaveLength(3)
     expect(folderCycles([edge('lib/ctyun/client.test.ts', 'lib/simulator/index.ts'), edge('lib/simulator/x.ts', 'lib/ctyun/signing.ts')])).toEqual([])
+  })
+})
+
+describe('ARCHITECTURE.md draws what the code does', () => {
+  const architecture = readFileSync(join(root, 'ARCHITECTURE.md'), 'utf8')
+  const rows = (firstColumn: RegExp) =>
+    architecture
+      .split('\n')
+      .filter((line) => line.startsWith('|'))
+      .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()))
+      .filter((cells) => firstColumn.test(cells[0]!))
+
+  it('lists exactly the entries of test/architecture/boundaries.ts, each loaded as it says', () => {
+    const documented = rows(/^lib\//).filter((cells) => cells.length === 4 && cells[1]!.startsWith('`'))
+    const listed = Object.entries(MODULES).flatMap(([dir, entries]) => Object.entries(entries).map(([path, entry]) => `${dir} ${path} ${entry.load}`))
+    expect(documented.map(([dir, path, loaded]) => `${dir} ${path!.replace(/`/g, '')} ${loaded === '`import()` only' ? 'on-demand' : 'any'}`).sort()).toEqual(listed.sort())
+  })
+
+  it("lists for each folder the folders it imports (the part before 'never')", () => {
+    const actual = new Map<string, Set<string>>()
+    for (const e of edges) {
+      const from = folderOf(e.from)
+      const to = folderOf(e.to)
+      if (isTestFile(e.from) || !from || !to || from === to) continue
+      actual.set(from, (actual.get(from) ?? new Set()).add(to))
+    }
+    const documented = rows(/^(lib\/[a-z-]+|functions|cli|workflows)$/).filter((cells) => cells.length === 2)
+    expect(documented.map(([folder]) => folder).sort()).toEqual([...FOLDERS].sort())
+    for (const [folder, imports] of documented) {
+      if (imports === 'any of the above') continue
+      const named = new Set(FOLDERS.filter((name) => new RegExp(`(^|[\\s,(])${name}(?![\\w-])`).test(imports!.split(/;\s*never\b/)[0]!)))
+      expect([...named].sort(), folder).toEqual([...(actual.get(folder!) ?? [])].sort())
+    }
   })
 })

@@ -64,7 +64,7 @@ export function backupTaskWait(client: CtyunClient, groups: PollGroups) {
       // execute-now takes no clientToken, so a run resumed after a crash could start a second backup. Adopt a task of
       // this policy that is still running, or that started since this attempt was first scheduled (its first try got
       // as far as CTyun before the crash) — with a minute's allowance for clock skew. An assumption, stated in
-      // lib/engine/ARCHITECTURE.md. Tasks carry the policy's name and instance, not its ID (doc api 7961), so those
+      // README.md. Tasks carry the policy's name and instance, not its ID (doc api 7961), so those
       // come from the input (`backupPolicyName`, `backupSrcInstanceID`, as the policy list returns them) or a lookup.
       const { backupPolicyName, backupSrcInstanceID, ...body } = input
       const regionID = String(body.regionID)

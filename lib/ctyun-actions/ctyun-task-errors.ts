@@ -13,7 +13,7 @@ import type { TaskError } from '../engine'
 
 /**
  * The stable ASL error names a CTyun Task can fail with (what `Retry`/`Catch` `ErrorEquals` match). The table is in
- * lib/ctyun-actions/README.md; a CTyun business error with no entry here surfaces as its own errorCode.
+ * README.md; a CTyun business error with no entry here surfaces as its own errorCode.
  */
 export const CtyunTaskErrorNames = {
   Throttled: 'Ctyun.Throttled',

@@ -18,9 +18,10 @@
  *   jobs     jobInfo, asyncResult, probeJob, waitForJob
  * Probes make one poll and return `{ state: 'pending' | 'done' | 'failed', status, value? }`.
  *
- * Two files are entries of their own besides this index (ARCHITECTURE.md "Module surfaces"), for code that must not
- * load the client: `settings.ts` (endpoints, credential check, configuration error: lib/config) and `signing.ts` (the
- * EOP signature's pure parts: lib/simulator's verifier).
+ * Three files are entries of their own besides this index (ARCHITECTURE.md "Module surfaces"): `settings.ts`
+ * (endpoints, credential check, configuration error: lib/config) and `signing.ts` (the EOP signature's pure parts:
+ * lib/simulator's verifier) for code that must not load the client, and `client.ts` (createCtyunClient) for code that
+ * loads the client on demand with import(), which keeps every export of what it loads.
  *
  * @example
  * const ctyun = createCtyunClient({ config: resolveCtyunConfig() })

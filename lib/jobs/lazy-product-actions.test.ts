@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { CtyunApiError, type CtyunClient } from '../ctyun'
 import { toTaskError, type ActionContext } from '../engine'
 import { createLazyProductActions } from './lazy-product-actions'
-import { productResourceNames } from './product-actions'
+import { createProductActions } from './product-actions'
 
 const runId = '0f8e6c2a-4b1d-4c3e-9a7b-1234567890ab'
 const context: ActionContext = { clientToken: 't', runId, state: 'S', signal: new AbortController().signal, deadline: Date.now() + 10_000 }
@@ -17,7 +17,7 @@ describe('createLazyProductActions', () => {
       opened.push(1)
       return fakeClient
     })
-    expect(lazy.names()).toEqual([...productResourceNames()])
+    expect(lazy.names()).toEqual(createProductActions(undefined as unknown as CtyunClient).names())
     expect(opened).toEqual([])
   })
 

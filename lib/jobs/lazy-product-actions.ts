@@ -1,13 +1,6 @@
 import type { CtyunClient } from '../ctyun'
-import { CTYUN_ACTION_KINDS } from '../ctyun-actions/ctyun-action-names'
-import { createActionRegistry, registerLazyActions, type ActionKind, type ActionRegistry } from '../engine'
-import { JOB_ACTION_NAMES } from './job-action-names'
-
-/** Every resource of createProductActions and its kind: the `ctyun:*` operations and the `ctflow:*` steps (plain calls). */
-export const PRODUCT_ACTION_KINDS: Readonly<Record<string, ActionKind>> = {
-  ...Object.fromEntries(Object.entries(CTYUN_ACTION_KINDS).map(([name, kind]) => [`ctyun:${name}`, kind])),
-  ...Object.fromEntries(JOB_ACTION_NAMES.map((name) => [name, 'call'])),
-}
+import { createActionRegistry, registerLazyActions, type ActionRegistry } from '../engine'
+import { PRODUCT_ACTION_KINDS } from './product-action-names'
 
 /**
  * The product actions (createProductActions), with every name known at once and the code behind them — the CTyun

@@ -11,11 +11,3 @@ import { registerProductActions } from './register-product-actions'
 export function createProductActions(client: CtyunClient, { now = Date.now }: { now?: () => number } = {}): ActionRegistry {
   return registerProductActions(createActionRegistry(), client, { now })
 }
-
-/**
- * The resource names alone, for validation where no client exists (`ctflow validate`). The actions' closures
- * reach for the client only when called, and these are never called.
- */
-export function productResourceNames(): ReadonlySet<string> {
-  return new Set(createProductActions(undefined as unknown as CtyunClient).names())
-}

@@ -34,6 +34,7 @@ export const MODULES: Readonly<Record<string, Readonly<Record<string, Entry>>>> 
   'lib/engine/stores': {},
   'lib/jobs': {
     'product-actions.ts': { load: 'any', why: 'createProductActions with every action loaded (the CLI); the index only loads them on demand' },
+    'product-action-names.ts': { load: 'any', why: "the product actions' names and kinds without the engine's code (`ctflow validate`)" },
   },
   'lib/simulator': {
     'demo-credentials.ts': { load: 'any', why: 'the credentials a simulator accepts by default, for a client pointed at one elsewhere, without Hono or the simulator' },

@@ -114,6 +114,13 @@ describe('the CLI bundle (dist/)', () => {
     }
   })
 
+  it('`ctflow validate` loads the validator and the resource names, not the client, the actions or the runner', () => {
+    const { files } = loadedAtStart(cli, 'cli/commands/validate.ts')
+    expect(files).toEqual(expect.arrayContaining(['lib/engine/validate/validate-workflow.ts', 'lib/jobs/product-action-names.ts']))
+    const later = (file: string) => file.startsWith('lib/ctyun/') || (file.startsWith('lib/ctyun-actions/') && file !== 'lib/ctyun-actions/ctyun-action-names.ts') || ['lib/engine/runner.ts', 'lib/jobs/product-actions.ts'].includes(file)
+    expect(files.filter(later)).toEqual([])
+  })
+
   it('`ctflow api` loads the client, not the engine or the simulator', () => {
     const { files } = loadedAtStart(cli, 'cli/commands/api.ts')
     expect(files).toContain('lib/ctyun/client.ts')

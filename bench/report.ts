@@ -6,7 +6,7 @@ export interface BenchRow {
   unit: string
   /** e.g. { against: 'floor (4 HMAC + 1 SHA-256)', value: 0.93 } — measured in the same run. */
   ratio?: { against: string; value: number }
-  /** The target, in words, e.g. '≥ 0.85× floor'. */
+  /** The target this row is held to, in words, e.g. '≥ 0.85× floor'. */
   target?: string
   pass?: boolean
   detail?: Record<string, unknown>

@@ -32,7 +32,7 @@ const ROUNDS = Number(process.env.CTFLOW_BENCH_LIST_ROUNDS ?? 5)
 const STORES = (process.env.CTFLOW_BENCH_LIST_STORES ?? 'file,postgres').split(',')
 const PER_ROUND = 100
 const LISTERS = 4
-/** The moderate load: about 5× what the server managed with ~2,900 runs (9 req/s). */
+/** The moderate load: about 5× the 9 listings/s a server holding ~2,900 runs was once seen to answer. */
 const LISTING_RATE = 50
 const SEED_CONCURRENCY = 32
 const root = fileURLToPath(new URL('..', import.meta.url))

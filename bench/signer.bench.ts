@@ -1,5 +1,5 @@
 /**
- * EOP signer throughput (issue 2 "Benchmark"): signatures per second for a 200-byte and a 10 KB JSON body,
+ * EOP signer throughput: signatures per second for a 200-byte and a 10 KB JSON body,
  * uncached and with the signing key cached per (AK, eop-date second), beside
  *  - the floor: the raw crypto an EOP signature needs, 4 HMAC-SHA256 + 1 SHA-256 with node:crypto, nothing else;
  *  - @smithy/signature-v4 signing a comparable request (POST, host + 2 query params, the same body).
@@ -100,7 +100,7 @@ async function sizeRows(label: string, body: string, iterations: number): Promis
     { name: `@smithy/signature-v4 sign, comparable POST (${label})`, median: m.sigv4.opsPerSec, unit: 'signatures/s' },
     row('EOP signSync uncached', m.uncached.opsPerSec, { against: 'floor', value: m.uncached.opsPerSec / m.floor.opsPerSec }, '≥ 0.85× floor', m.uncached.opsPerSec >= 0.85 * m.floor.opsPerSec),
     row('EOP signSync key cached', m.cached.opsPerSec, { against: 'floor', value: m.cached.opsPerSec / m.floor.opsPerSec }, '> 1× floor', m.cached.opsPerSec > m.floor.opsPerSec),
-    // The issue's "≥ 3× SigV4" does not say which of ours; both rows carry it. SigV4 caches its key, so the cached
+    // The target "≥ 3× SigV4" does not say which of ours; both rows carry it. SigV4 caches its key, so the cached
     // row is the like-for-like one.
     row('EOP signSync uncached vs SigV4', m.uncached.opsPerSec, { against: '@smithy/signature-v4', value: m.uncached.opsPerSec / m.sigv4.opsPerSec }, '≥ 3× SigV4', m.uncached.opsPerSec >= 3 * m.sigv4.opsPerSec),
     row('EOP signSync key cached vs SigV4', m.cached.opsPerSec, { against: '@smithy/signature-v4', value: m.cached.opsPerSec / m.sigv4.opsPerSec }, '≥ 3× SigV4', m.cached.opsPerSec >= 3 * m.sigv4.opsPerSec),

@@ -1,7 +1,7 @@
 /**
  * Signed GET requests per second against the simulator (EOP verification, routing, state, envelope), sequential and
  * with 8 concurrent callers, beside a bare Hono route served the same way (@hono/node-server, same client, same
- * signed request) in the same run. Target (issue 3): ≥ 0.5× the bare route.
+ * signed request) in the same run. Target: ≥ 0.5× the bare route.
  */
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'

@@ -1,16 +1,12 @@
 import { isAbsolute, resolve } from 'node:path'
 import type { CliIO } from './command'
-import { resolveCtyunTarget } from '../lib/config/ctyun-target'
-import { loadStoreConfig } from '../lib/config/store-config'
-import { createCtyunClient } from '../lib/ctyun/client'
-import { registerCtyunActions } from '../lib/engine/actions/ctyun-actions'
-import { createActionRegistry } from '../lib/engine/actions/registry'
+import { loadStoreConfig } from '../lib/config'
+import { createCtyunClient } from '../lib/ctyun'
+import { createActionRegistry, type LoadedWorkflow, type NewHistoryEvent, type RunRecord } from '../lib/engine'
 import { createEngine } from '../lib/engine/create-engine'
-import type { NewHistoryEvent, RunRecord } from '../lib/engine/run'
-import { openStore } from '../lib/engine/stores/open-store'
-import { redactUrl } from '../lib/engine/stores/redact-url'
-import type { LoadedWorkflow } from '../lib/engine/workflows'
-import { registerJobActions } from '../lib/jobs/job-actions'
+import { openStore, redactUrl } from '../lib/engine/stores'
+import { createProductActions } from '../lib/jobs/product-actions'
+import { resolveCtyunTarget } from './ctyun-target'
 
 export interface CliEngine {
   engine: ReturnType<typeof createEngine>
@@ -49,14 +45,12 @@ export async function openCliEngine(
     closers.push(() => store.close())
     const describeStore = `store: ${target.kind}${target.kind === 'file' ? ` ${target.path}` : ''}${target.kind === 'postgres' ? ` ${redactUrl(target.url)} schema ${schema ?? 'ctflow'}` : ''}`
 
-    const actions = createActionRegistry()
+    let actions = createActionRegistry()
     let describeCtyun = ''
     if (workflows.some((workflow) => usesCloud(workflow.definition))) {
       const ctyun = await resolveCtyunTarget(io.env)
       closers.push(() => ctyun.close())
-      const client = createCtyunClient(ctyun.clientOptions)
-      registerCtyunActions(actions, client)
-      registerJobActions(actions, { ebs: client.ebs, cbr: client.cbr, image: client.image, now: Date.now })
+      actions = createProductActions(createCtyunClient(ctyun.clientOptions))
       describeCtyun = `; CTyun: ${ctyun.description}`
     }
     const engine = createEngine({ store, actions, workflows, onEvents, ...(leaseMs !== undefined ? { leaseMs } : {}) })

@@ -1,4 +1,4 @@
-import type { NewHistoryEvent, RunRecord } from '../lib/engine/run'
+import type { NewHistoryEvent, RunRecord } from '../lib/engine'
 
 /**
  * One line per interesting history event, for live progress on a terminal (`ctflow demo`, `ctflow run`):

@@ -1,6 +1,6 @@
 // AWS Lambda entry points (serverless.yml: functions/aws-lambda.http | .scheduled | .worker). The engine, store and
 // HTTP app are built once per container, on first use, from the environment.
-import { loadFunctionsConfig } from '../lib/config/functions-config'
+import { loadFunctionsConfig } from '../lib/config'
 import { advanceBriefly, createLambdaHandlers } from './lambda-handlers'
 import { openEngine } from './open-engine'
 import { createFunctionsRuntime } from './runtime'

@@ -1,4 +1,4 @@
-import type { Budget } from '../lib/engine/engine'
+import type { Budget } from '../lib/engine'
 
 /** Time kept back from an invocation's budget to save state and reply before the platform kills it. */
 export const DEFAULT_MARGIN_MS = 5_000

@@ -1,17 +1,15 @@
-import type { FunctionsConfig } from '../lib/config/functions-config'
-import type { CtyunClientOptions } from '../lib/ctyun/client'
+import type { FunctionsConfig } from '../lib/config'
+import type { CtyunClientOptions } from '../lib/ctyun'
+import { assembleEngine, type Engine } from '../lib/engine'
+import { openStore, type RunStore } from '../lib/engine/stores'
+import { createLazyProductActions } from '../lib/jobs'
 import { DEMO_CREDENTIALS } from '../lib/simulator/demo-credentials'
-import { assembleEngine } from '../lib/engine/assemble-engine'
-import type { Engine } from '../lib/engine/engine'
-import type { RunStore } from '../lib/engine/stores/run-store'
-import { openStore } from '../lib/engine/stores/open-store'
-import { createLazyProductActions } from '../lib/jobs/lazy-product-actions'
 import { SHIPPED_WORKFLOWS } from '../workflows/shipped'
 import type { OpenedEngine } from './runtime'
 
 export interface OpenEngineOptions {
   /**
-   * Where the client points (lib/config/ctyun-target.ts `resolveCtyunTarget`, which starts the simulator in-process
+   * Where the client points (cli/ctyun-target.ts `resolveCtyunTarget`, which starts the simulator in-process
    * when no CTYUN_* is set). Passed only by one long-lived process (`ctflow serve`): on Lambda each function and
    * container would get its own private cloud, so a run started by `http` could not be resumed by `worker`.
    * Injected (not imported here) so that the Lambda bundle never carries the simulator.
@@ -89,6 +87,7 @@ async function deployedTarget(config: FunctionsConfig): Promise<ClientTarget> {
  */
 async function buildEngine(store: RunStore, clientOptions: CtyunClientOptions): Promise<Engine> {
   const actions = createLazyProductActions(async () => {
+    // lib/ctyun's lazy entry, not its index: a dynamic import() keeps every export of what it loads.
     const { createCtyunClient } = await import('../lib/ctyun/client')
     return createCtyunClient(clientOptions)
   })

@@ -1,7 +1,6 @@
 import type { Context as HonoContext, Hono } from 'hono'
-import type { FunctionsConfig } from '../lib/config/functions-config'
-import type { Engine } from '../lib/engine/engine'
-import type { RunRecord } from '../lib/engine/run'
+import type { FunctionsConfig } from '../lib/config'
+import type { Engine, RunRecord } from '../lib/engine'
 import { createHttpApp } from './http/app'
 
 /** An engine with whatever it opened (store, in-process simulator) to close with it. */

@@ -1,6 +1,5 @@
 import type { ScheduledEvent } from 'aws-lambda'
-import type { Budget, Engine } from '../lib/engine/engine'
-import type { RunStatus } from '../lib/engine/run'
+import type { Budget, Engine, RunStatus } from '../lib/engine'
 
 /** What a schedule's input names: the workflow to start and its input. */
 export interface ScheduledJob {

@@ -1,4 +1,4 @@
-import type { Budget, Engine, RunAdvanceError } from '../lib/engine/engine'
+import type { Budget, Engine, RunAdvanceError } from '../lib/engine'
 
 export interface WorkerResult {
   advanced: number

@@ -2,8 +2,7 @@
  * The workflows ctflow ships, imported (not read from disk) so that a function bundle carries them: on Lambda the
  * zip holds one bundle and no workflows/ folder. `loadWorkflows('workflows')` reads the same files for the CLI.
  */
-import type { WorkflowDefinition } from '../lib/engine/interpreter/definition'
-import type { LoadedWorkflow } from '../lib/engine/workflows'
+import type { LoadedWorkflow, WorkflowDefinition } from '../lib/engine'
 import eipBind from './eip-bind.json'
 import eipBindSchema from './eip-bind.schema.json'
 import imageCopy from './image-copy.json'

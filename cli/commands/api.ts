@@ -7,11 +7,8 @@
  */
 import type { Command } from '../command'
 import { UsageError } from '../command'
-import { resolveCtyunTarget } from '../../lib/config/ctyun-target'
-import { createCtyunClient } from '../../lib/ctyun/client'
-import { CTYUN_SERVICES, isCtyunService } from '../../lib/ctyun/endpoints'
-import { CtyunApiError, CtyunError, CtyunHttpError } from '../../lib/ctyun/errors'
-import type { HttpMethod } from '../../lib/ctyun/transport'
+import { createCtyunClient, CTYUN_SERVICES, CtyunApiError, CtyunError, CtyunHttpError, isCtyunService, type HttpMethod } from '../../lib/ctyun'
+import { resolveCtyunTarget } from '../ctyun-target'
 
 const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD']
 

@@ -4,15 +4,13 @@ import { fileURLToPath } from 'node:url'
 import type { Command } from '../command'
 import { UsageError } from '../command'
 import { progressPrinter } from '../progress'
-import { createCtyunClient } from '../../lib/ctyun/client'
-import { CTYUN_SERVICES, type CtyunEndpoints } from '../../lib/ctyun/endpoints'
+import { createCtyunClient, CTYUN_SERVICES, type CtyunEndpoints } from '../../lib/ctyun'
+import { loadWorkflowFile } from '../../lib/engine'
 import { createEngine } from '../../lib/engine/create-engine'
-import { createMemoryStore } from '../../lib/engine/stores/memory-store'
-import { loadWorkflowFile } from '../../lib/engine/workflows'
-import type { BackupReport } from '../../lib/jobs/backup-report'
+import { openStore } from '../../lib/engine/stores'
+import type { BackupReport } from '../../lib/jobs'
 import { createProductActions } from '../../lib/jobs/product-actions'
-import type { SimDurations } from '../../lib/simulator/durations'
-import { startSimulator } from '../../lib/simulator/server'
+import { startSimulator, type SimDurations } from '../../lib/simulator'
 
 const HELP = `Usage: ctflow demo [--realistic] [--faults] [--json]
 
@@ -72,7 +70,7 @@ const command: Command = async (argv, io) => {
     const client = createCtyunClient({ credentials: sim.credentials, endpoints })
     const startedAt = Date.now()
     const engine = createEngine({
-      store: createMemoryStore(),
+      store: await openStore({ kind: 'memory' }),
       actions: createProductActions(client),
       workflows: [workflow],
       onEvents: progressPrinter((line) => io.stderr(`${line}\n`), () => startedAt),

@@ -8,7 +8,7 @@ import type { Command } from '../command'
 import { UsageError } from '../command'
 import { openCliEngine } from '../engine-setup'
 import { progressPrinter } from '../progress'
-import { loadWorkflowFile, WorkflowError } from '../../lib/engine/workflows'
+import { loadWorkflowFile, WorkflowError } from '../../lib/engine'
 
 const HELP = `Usage: ctflow run WORKFLOW [--input JSON | --input @FILE] [--json]
 

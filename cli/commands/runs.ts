@@ -4,7 +4,7 @@
 import type { Command } from '../command'
 import { UsageError } from '../command'
 import { openCliEngine } from '../engine-setup'
-import { TERMINAL_STATUSES, type RunStatus } from '../../lib/engine/run'
+import { TERMINAL_STATUSES, type RunStatus } from '../../lib/engine'
 
 const STATUSES: readonly RunStatus[] = ['RUNNING', ...TERMINAL_STATUSES]
 const HISTORY_PAGE = 1_000

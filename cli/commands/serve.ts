@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { loadFunctionsConfig } from '../../lib/config/functions-config'
+import { loadFunctionsConfig } from '../../lib/config'
 import type { Command } from '../command'
 import { UsageError } from '../command'
 
@@ -33,7 +33,7 @@ const command: Command = async (argv, io) => {
       openEngine: (resolved) =>
         openEngine(resolved, {
           cwd: io.cwd,
-          resolveTarget: async () => (await import('../../lib/config/ctyun-target')).resolveCtyunTarget(io.env),
+          resolveTarget: async () => (await import('../ctyun-target')).resolveCtyunTarget(io.env),
         }),
       log: (line) => io.stderr(`${line}\n`),
     })

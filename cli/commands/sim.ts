@@ -54,7 +54,7 @@ const command: Command = async (argv, io) => {
   const sk = (values.sk as string | undefined) ?? io.env.CTYUN_SK?.trim()
   if (!!ak !== !!sk) throw new UsageError('give both an access key and a secret key (--ak/--sk or CTYUN_AK/CTYUN_SK), or neither for the demo credentials')
 
-  const { startSimulator, DEMO_CREDENTIALS } = await import('../../lib/simulator/index')
+  const { startSimulator, DEMO_CREDENTIALS } = await import('../../lib/simulator')
   const fixture = values.fixture ? (await import('node:path')).resolve(io.cwd, values.fixture as string) : undefined
   const credentials = ak && sk ? { accessKey: ak, secretKey: sk } : DEMO_CREDENTIALS
   let faults: unknown

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path'
 import type { Command } from '../command'
 import { UsageError } from '../command'
 import { formatProblem, parseWorkflowJson, validateWorkflow, type Problem } from '../../lib/engine/validate'
-import { productResourceNames } from '../../lib/jobs/product-actions'
+import { productResourceNames } from '../../lib/jobs/product-action-names'
 
 const usage = `Usage: ctflow validate [--json] FILE|DIR…
 

@@ -8,8 +8,7 @@ import type { Command } from '../command'
 import { UsageError } from '../command'
 import { openCliEngine } from '../engine-setup'
 import { formatProgress } from '../progress'
-import { loadWorkflows } from '../../lib/engine/workflows'
-import { systemClock } from '../../lib/engine/runner'
+import { loadWorkflows, systemClock } from '../../lib/engine'
 
 const HELP = `Usage: ctflow worker [--workflows DIR] [--interval MS] [--lease-ms MS] [--concurrency N] [--quiet] [--once]
 

@@ -1,8 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono'
 // The smallest preset (PatternRouter): a handful of routes, and every KiB counts on a FaaS cold start.
 import { Hono } from 'hono/tiny'
-import type { Engine } from '../../lib/engine/engine'
-import type { RunRecord, RunStatus, RunSummary } from '../../lib/engine/run'
+import type { Engine, RunRecord, RunStatus, RunSummary } from '../../lib/engine'
 import { constantTimeEqual, sha256Hex } from './constant-time'
 import { HttpProblem, problemResponse } from './problem'
 import { readBodyLimited } from './read-body'

@@ -1,5 +1,4 @@
-import type { Budget, Engine, StartRequest, WorkflowInfo } from '../../lib/engine/engine'
-import type { HistoryEvent, RunRecord, RunStatus } from '../../lib/engine/run'
+import type { Budget, Engine, HistoryEvent, RunRecord, RunStatus, StartRequest, WorkflowInfo } from '../../lib/engine'
 
 /**
  * A small in-memory Engine for the function tests: it keeps the facade's promises (idempotent start, newest-first

@@ -14,43 +14,31 @@
  *                                  throttling code (shared/ctyun-api.md §8.3). HTTP 429 and a throttling message
  *                                  (lib/ctyun/retry.ts THROTTLE_MESSAGE) count whatever this says.
  */
-import type { CtyunEndpoints, CtyunService } from '../ctyun/endpoints'
-import { CTYUN_SERVICES, DEFAULT_CTYUN_ENDPOINTS, isRealCtyunEndpoint } from '../ctyun/endpoints'
-import type { EopTimeZone } from '../ctyun/eop-date'
-import type { EopCredentials } from '../ctyun/eop-signer'
-import { CtyunConfigError } from '../ctyun/errors'
-import { DEFAULT_THROTTLE_CODES } from '../ctyun/retry'
+import {
+  checkCredentialShape,
+  CTYUN_SERVICES,
+  CtyunConfigError,
+  DEFAULT_CTYUN_ENDPOINTS,
+  DEFAULT_THROTTLE_CODES,
+  isRealCtyunEndpoint,
+  type CtyunClientSettings,
+  type CtyunEndpoints,
+  type CtyunService,
+  type EopCredentials,
+  type EopTimeZone,
+} from '../ctyun/settings'
 
-export interface CtyunConfig {
+/** The client's settings (lib/ctyun CtyunClientSettings) as read from CTYUN_*, and what they say about the target. */
+export interface CtyunConfig extends CtyunClientSettings {
   /** Undefined when neither CTYUN_AK nor CTYUN_SK is set. */
   credentials?: EopCredentials
-  endpoints: CtyunEndpoints
   /** True when CTYUN_ENDPOINT or any CTYUN_ENDPOINT_<SERVICE> was set. */
   endpointsOverridden: boolean
   /** Neither credentials nor an endpoint: callers start the simulator in-process (ARCHITECTURE.md "Embedded default"). */
   useEmbeddedSimulator: boolean
-  timeoutMs: number
-  retries: number
-  retryBudgetMs: number
-  timeZone: EopTimeZone
-  /** errorCodes that mean "throttled" (CTYUN_THROTTLE_CODES; default DEFAULT_THROTTLE_CODES, an assumption). */
-  throttleCodes: readonly string[]
 }
 
 type Env = Readonly<Record<string, string | undefined>>
-
-/**
- * Checks one credential without ever echoing it: printable ASCII without spaces, and 32 characters when talking to
- * the real cloud (SDK credential.go CheckAk/CheckSk). The simulator may use shorter test keys.
- */
-export function checkCredentialShape(name: 'CTYUN_AK' | 'CTYUN_SK', value: string, { requireOfficialLength }: { requireOfficialLength: boolean }): void {
-  if (!/^[\x21-\x7e]+$/.test(value)) {
-    throw new CtyunConfigError(`${name} has the wrong shape: it must be printable ASCII without spaces or line breaks (check for a pasted newline or quotes).`, name)
-  }
-  if (requireOfficialLength && value.length !== 32) {
-    throw new CtyunConfigError(`${name} has the wrong shape: CTyun keys are 32 characters, this one has ${value.length}.`, name)
-  }
-}
 
 function positiveInteger(env: Env, name: string, fallback: number, { allowZero = false } = {}): number {
   const raw = env[name]?.trim()

@@ -1,5 +1,6 @@
 /**
- * The one capability service files need: a signed call. Services never build headers or URLs themselves (G1).
+ * The one capability service files need: a signed call. Services never build headers or URLs themselves: the
+ * transport signs and sends, so a service file says what to call and nothing about how.
  */
 import type { CtyunReply } from './envelope'
 import type { CtyunService } from './endpoints'

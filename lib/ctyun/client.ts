@@ -1,6 +1,6 @@
 /**
  * `createCtyunClient(options)`: the signed CTyun OpenAPI client. One object per service plus `call()` for any raw
- * signed call (used by `ctflow api`). Config comes in resolved (lib/config/ctyun-config.ts); nothing here reads env.
+ * signed call (used by `ctflow api`). Settings come in resolved (lib/config/ctyun-config.ts); nothing here reads env.
  */
 import type { CtyunCallOptions, CtyunCallResult, CtyunCaller } from './caller'
 import type { CtyunEndpoints } from './endpoints'
@@ -13,8 +13,8 @@ import type { CtyunRetryPolicy, RetryHooks } from './retry'
 import { defaultRetryPolicy, withRetry } from './retry'
 import type { CtyunLogger } from './transport'
 import { createTransport } from './transport'
-import type { CtyunConfig } from '../config/ctyun-config'
-import { checkCredentialShape } from '../config/ctyun-config'
+import { checkCredentialShape } from './credential-shape'
+import type { EopTimeZone } from './eop-date'
 import { createCbrService } from './services/cbr'
 import { createCdaService } from './services/cda'
 import { createEbsService } from './services/ebs'
@@ -25,9 +25,21 @@ import { createJobsService } from './services/jobs'
 import { createOrdersService } from './services/orders'
 import { createRegionsService } from './services/regions'
 
+/** The settings a client is built from, as lib/config resolves them from CTYUN_* (resolveCtyunConfig). */
+export interface CtyunClientSettings {
+  credentials?: EopCredentials
+  endpoints: CtyunEndpoints
+  timeoutMs: number
+  retries: number
+  retryBudgetMs: number
+  timeZone: EopTimeZone
+  /** errorCodes that mean "throttled" (CTYUN_THROTTLE_CODES; default DEFAULT_THROTTLE_CODES, an assumption). */
+  throttleCodes: readonly string[]
+}
+
 export interface CtyunClientOptions {
   /** Resolved settings (`resolveCtyunConfig()`); the fields below override it. */
-  config?: Partial<CtyunConfig>
+  config?: Partial<CtyunClientSettings>
   credentials?: EopCredentials
   /** One base URL for every service (like CTYUN_ENDPOINT: the simulator, a proxy); `endpoints` wins per service. */
   endpoint?: string
@@ -85,7 +97,7 @@ function buildCaller(options: CtyunClientOptions): CtyunCaller {
     const baseUrl = call.baseUrl ?? (call.service ? endpoints[call.service] : undefined)
     if (!baseUrl) throw new CtyunConfigError(`No base URL for ${call.method} ${call.path}: give a service (${CTYUN_SERVICES.join(', ')}) or a URL.`)
 
-    // The operation's identity is fixed here, outside the retry loop (G3): one clientToken, one body.
+    // The operation's identity is fixed here, outside the retry loop: one clientToken, one body, whatever the attempt.
     let body = call.body
     let clientToken: string | undefined
     if (call.clientToken !== undefined && call.clientToken !== false) {

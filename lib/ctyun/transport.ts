@@ -96,7 +96,7 @@ export function createTransport({ signer, fetch = globalThis.fetch, userAgent = 
   return {
     async send(request, { timeoutMs, signal, attempt }) {
       const query = canonicalQuery(request.query)
-      // Signed fresh on every attempt: a new eop-date and ctyun-eop-request-id (G3).
+      // Signed fresh on every attempt: a new eop-date and ctyun-eop-request-id (each attempt is a request of its own).
       const signed = await signer.sign({ query, body: request.body })
       const requestId = signed['ctyun-eop-request-id']
       const context = { service: request.service, method: request.method, path: request.path, requestId }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { createActionRegistry, type ActionRegistry } from './actions/registry'
-import type { Budget, Engine, RunAdvanceError, StartRequest, WorkflowInfo } from './engine'
+import type { Budget, Engine, RunAdvanceError, StartRequest, WorkflowInfo } from './engine-types'
 import type { WorkflowDefinition } from './interpreter/definition'
 import { cancelRun } from './child-run-commands'
 import { createMachine } from './interpreter/machine'
@@ -69,10 +69,10 @@ export class EngineInputError extends Error {
 }
 
 /**
- * The engine facade (lib/engine/engine.ts) over a store, an action registry and a set of workflows, checked with the
- * validator given: an invalid workflow throws WorkflowError listing every problem, nothing starts. Use createEngine
- * (create-engine.ts), which brings the full ASL validator; this module does not import it, so a function bundle
- * whose workflows are validated at build time can leave it out of its cold start.
+ * Builds the engine (the Engine interface, engine-types.ts) over a store, an action registry and a set of workflows,
+ * checked with the validator given: an invalid workflow throws WorkflowError listing every problem, nothing starts.
+ * Use createEngine (create-engine.ts), which brings the full ASL validator; this module does not import it, so a
+ * function bundle whose workflows are validated at build time can leave it out of its cold start.
  */
 export function assembleEngine(options: CreateEngineOptions): Engine & { readonly deps: RunnerDeps; runToEnd(id: string, signal?: AbortSignal): Promise<RunRecord> } {
   const { store, clock = systemClock, random = Math.random, leaseMs = 60_000, newRunId = timeOrderedRunId } = options

@@ -5,9 +5,9 @@ import { validateWorkflow } from './validate'
 export { EngineInputError, type CreateEngineOptions } from './assemble-engine'
 
 /**
- * The engine facade (lib/engine/engine.ts) over a store, an action registry and a set of workflows. Workflows are
- * validated when the engine is created (lib/engine/validate), and so are their input schemas: an invalid one throws
- * WorkflowError listing every problem with its state and JSON pointer, and nothing starts.
+ * Builds the engine (the Engine interface, engine-types.ts) over a store, an action registry and a set of workflows.
+ * Workflows are validated when the engine is created (lib/engine/validate), and so are their input schemas: an invalid
+ * one throws WorkflowError listing every problem with its state and JSON pointer, and nothing starts.
  *
  * @example
  * const engine = createEngine({ store: createMemoryStore(), actions, workflows: await loadWorkflows('workflows') })

@@ -86,12 +86,33 @@ describe('Task states', () => {
     expect(history.map((e) => e.type)).toContain('TaskStarted')
   })
 
-  it('a .sync probe that fails is Ctyun.ResourceFailed', async () => {
+  it('a .sync probe that fails fails the task with the error it names', async () => {
+    const { run } = await runWorkflow(task('my:build.sync'), {}, {
+      actions: { 'my:build': { start: () => 'h', probe: () => ({ state: 'failed', status: 'error', reason: 'disk full', error: 'Build.Failed' }) } },
+    })
+    expect(run.error?.error).toBe('Build.Failed')
+    expect(run.error?.cause).toMatch(/disk full/)
+  })
+
+  it('a .sync probe that fails without naming its error is States.TaskFailed', async () => {
     const { run } = await runWorkflow(task('my:build.sync'), {}, {
       actions: { 'my:build': { start: () => 'h', probe: () => ({ state: 'failed', status: 'error', reason: 'disk full' }) } },
     })
-    expect(run.error?.error).toBe('Ctyun.ResourceFailed')
-    expect(run.error?.cause).toMatch(/disk full/)
+    expect(run.error?.error).toBe('States.TaskFailed')
+    expect(run.error?.cause).toMatch(/my:build\.sync ended with status "error": disk full/)
+  })
+
+  it("names a task's thrown error with the registry's error mappers, a start's and a probe's too", async () => {
+    class QuotaError extends Error {}
+    const actions = createActionRegistry()
+      .mapErrors((thrown) => (thrown instanceof QuotaError ? { error: 'My.Quota', cause: `mapped: ${thrown.message}` } : undefined))
+      .register('my:call', { call: () => { throw new QuotaError('calls') } })
+      .register('my:start', { start: () => { throw new QuotaError('starts') }, probe: () => ({ state: 'done', status: 'ok' }) })
+      .register('my:probe', { start: () => 'h', probe: () => { throw new QuotaError('probes') } })
+    for (const [resource, cause] of [['my:call', 'mapped: calls'], ['my:start.sync', 'mapped: starts'], ['my:probe.sync', 'mapped: probes']]) {
+      const { run } = await runWorkflow(task(resource!), {}, { actions })
+      expect(run.error, resource).toEqual({ error: 'My.Quota', cause })
+    }
   })
 
   it('Map iterations run Tasks in item order with MaxConcurrency', async () => {

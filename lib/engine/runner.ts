@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events'
 import { toTaskError } from './actions/task-errors'
 import type { ActionContext, ActionRegistry } from './actions/registry'
-import type { Budget } from './engine'
+import type { Budget } from './engine-types'
 import { cancelRun, executeChildRunCommand } from './child-run-commands'
 import { CHILD_RUN_RESOURCE, pollChildRunsNow } from './interpreter/child-runs'
 import { abortMachine, applyOutcome, failMachine, step, type Execution, type StepOptions } from './interpreter/interpreter'
@@ -302,7 +302,7 @@ class RunDriver {
       const key = commandKey(command)
       inflight.add(key)
       void this.execute(command)
-        .catch((error: unknown): Outcome => ({ type: 'failed', frameId: command.frameId, clientToken: command.clientToken, ...toTaskError(error) }))
+        .catch((error: unknown): Outcome => ({ type: 'failed', frameId: command.frameId, clientToken: command.clientToken, ...toTaskError(error, this.deps.actions) }))
         .then((outcome) => {
           inflight.delete(key)
           if (outcome) arrived.push(outcome)
@@ -593,7 +593,9 @@ class RunDriver {
         if (problem) return problem
       }
       if (probe.state === 'failed') {
-        return { ...base, type: 'failed', error: 'Ctyun.ResourceFailed', cause: `${command.resource} ended with status "${probe.status}"${probe.reason ? `: ${probe.reason}` : ''}` }
+        // The probe names its error (ProbeOutcome.error); the engine knows none of any service's own.
+        const error = typeof probe.error === 'string' && probe.error !== '' ? probe.error : StatesErrorNames.TaskFailed
+        return { ...base, type: 'failed', error, cause: `${command.resource} ended with status "${probe.status}"${probe.reason ? `: ${probe.reason}` : ''}` }
       }
       return {
         ...base,
@@ -607,7 +609,7 @@ class RunDriver {
       if (thrown instanceof TaskDeadline) {
         return { ...base, type: 'failed', error: thrown.errorName, cause: `The task did not finish in time (state "${command.state}", ${thrown.errorName === StatesErrorNames.HeartbeatTimeout ? 'HeartbeatSeconds' : 'TimeoutSeconds'})` }
       }
-      return { ...base, type: 'failed', ...toTaskError(thrown) }
+      return { ...base, type: 'failed', ...toTaskError(thrown, actions) }
     } finally {
       clearTimeout(timer)
       if (onStop) this.budget.signal?.removeEventListener('abort', onStop)

@@ -1,4 +1,4 @@
-import { CBR_PAGE_SIZE } from '../ctyun/services/cbr'
+import { CBR_PAGE_SIZE } from '../ctyun'
 
 /**
  * The CBR policy of each instance the nightly job backs up (`ctflow:backup:findPolicies`), from as few listings as

@@ -1,4 +1,4 @@
-import type { ActionRegistry } from '../engine/actions/registry'
+import type { ActionRegistry } from '../engine'
 import type { buildBackupReport } from './backup-report'
 import { JobInputError, isRecord } from './job-input-error'
 import type { SourceImage } from './plan-image-copies'

@@ -1,14 +1,6 @@
-import type { CtyunClient } from '../ctyun/client'
-import { CTYUN_ACTION_KINDS } from '../engine/actions/ctyun-action-names'
-import { registerLazyActions, type ActionKind } from '../engine/actions/lazy-actions'
-import { createActionRegistry, type ActionRegistry } from '../engine/actions/registry'
-import { JOB_ACTION_NAMES } from './job-action-names'
-
-/** Every resource of createProductActions and its kind: the `ctyun:*` operations and the `ctflow:*` steps (plain calls). */
-export const PRODUCT_ACTION_KINDS: Readonly<Record<string, ActionKind>> = {
-  ...Object.fromEntries(Object.entries(CTYUN_ACTION_KINDS).map(([name, kind]) => [`ctyun:${name}`, kind])),
-  ...Object.fromEntries(JOB_ACTION_NAMES.map((name) => [name, 'call'])),
-}
+import type { CtyunClient } from '../ctyun'
+import { createActionRegistry, registerLazyActions, type ActionRegistry } from '../engine'
+import { PRODUCT_ACTION_KINDS } from './product-action-names'
 
 /**
  * The product actions (createProductActions), with every name known at once and the code behind them — the CTyun
@@ -16,11 +8,11 @@ export const PRODUCT_ACTION_KINDS: Readonly<Record<string, ActionKind>> = {
  * answering requests that run no Task (the runs API, a health check) never loads it: in a bundle it is a lazy chunk,
  * not part of the cold start.
  * @example
- * const actions = createLazyProductActions(async () => (await import('../ctyun/client')).createCtyunClient(clientOptions))
+ * const actions = createLazyProductActions(async () => (await import('../ctyun')).createCtyunClient(clientOptions))
  */
 export function createLazyProductActions(openClient: () => Promise<CtyunClient>, { now = Date.now }: { now?: () => number } = {}): ActionRegistry {
   return registerLazyActions(createActionRegistry(), PRODUCT_ACTION_KINDS, async () => {
-    const [{ createProductActions }, client] = await Promise.all([import('./product-actions'), openClient()])
-    return createProductActions(client, { now })
+    const [{ registerProductActions }, client] = await Promise.all([import('./register-product-actions'), openClient()])
+    return registerProductActions(createActionRegistry(), client, { now })
   })
 }

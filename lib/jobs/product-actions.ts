@@ -1,7 +1,6 @@
-import { createActionRegistry, type ActionRegistry } from '../engine/actions/registry'
-import { registerCtyunActions } from '../engine/actions/ctyun-actions'
-import type { CtyunClient } from '../ctyun/client'
-import { registerJobActions } from './job-actions'
+import type { CtyunClient } from '../ctyun'
+import { createActionRegistry, type ActionRegistry } from '../engine'
+import { registerProductActions } from './register-product-actions'
 
 /**
  * Every Task resource the shipped workflows use: the `ctyun:*` operations over one signed client, and the `ctflow:*`
@@ -10,24 +9,5 @@ import { registerJobActions } from './job-actions'
  * @example const actions = createProductActions(createCtyunClient(target.clientOptions))
  */
 export function createProductActions(client: CtyunClient, { now = Date.now }: { now?: () => number } = {}): ActionRegistry {
-  const registry = registerCtyunActions(createActionRegistry(), client, { now })
-  // Reach for the services at call time, so a registry built only for its names needs no client.
-  return registerJobActions(registry, {
-    ebs: {
-      listDisks: (params) => client.ebs.listDisks(params),
-      getDisk: (params) => client.ebs.getDisk(params),
-      listSnapshots: (params) => client.ebs.listSnapshots(params),
-    },
-    cbr: { listPolicies: (params) => client.cbr.listPolicies(params) },
-    image: { getImage: (params) => client.image.getImage(params), listCopyDestinations: (params) => client.image.listCopyDestinations(params) },
-    now,
-  })
-}
-
-/**
- * The resource names alone, for validation where no client exists (`ctflow validate`). The actions' closures
- * reach for the client only when called, and these are never called.
- */
-export function productResourceNames(): ReadonlySet<string> {
-  return new Set(createProductActions(undefined as unknown as CtyunClient).names())
+  return registerProductActions(createActionRegistry(), client, { now })
 }

@@ -25,7 +25,7 @@ beforeAll(async () => {
   client = createCtyunClient({
     credentials: sim.credentials,
     endpoints,
-    // Delays are captured, not slept (G15).
+    // Delays are captured, not slept: the test takes no time and asserts the exact schedule.
     retryHooks: { sleep: async (ms) => void delays.push(ms) },
   })
 })

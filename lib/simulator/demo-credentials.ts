@@ -1,4 +1,4 @@
-import type { EopCredentials } from '../ctyun/eop-signer'
+import type { EopCredentials } from '../ctyun/signing'
 
 /**
  * Credentials the simulator accepts when none are given (printed by `ctflow sim`). 32 characters each, like real

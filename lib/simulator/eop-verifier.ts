@@ -8,10 +8,7 @@
  * any of a few canonical forms of the received query, the raw string first (the fast path for Go-style clients).
  */
 import { timingSafeEqual } from 'node:crypto'
-import type { Bytes, SyncEopCrypto } from '../ctyun/crypto'
-import { EMPTY_BODY_SHA256, toBase64 } from '../ctyun/eop-signer'
-import { parseEopDate } from '../ctyun/eop-date'
-import { goQueryEscape, compareUtf8 } from '../ctyun/query-string'
+import { compareUtf8, EMPTY_BODY_SHA256, goQueryEscape, parseEopDate, toBase64, type Bytes, type SyncEopCrypto } from '../ctyun/signing'
 import { AUTH_ERROR } from './error-codes'
 
 export type AuthErrorCode = (typeof AUTH_ERROR)[keyof typeof AUTH_ERROR]

@@ -1,5 +1,5 @@
 /**
- * Acceptance (issue 3): the official CTyun Python sample — the py3 variant in shared/seeds/001_*.txt — runs
+ * Acceptance: the official CTyun Python sample — the py3 variant in shared/seeds/001_*.txt — runs
  * unchanged against the simulator. The sample's code is extracted from the seed page at test time (never copied into
  * the repo); only `ak`, `sk` and the URLs are ours. Region list, disk list and snapshot creation must succeed; the
  * same calls signed with a wrong SK must get the signature error.

@@ -4,7 +4,7 @@
  */
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
-import type { EopCredentials } from '../ctyun/eop-signer'
+import type { EopCredentials } from '../ctyun/signing'
 import type { Simulator, SimulatorOptions } from './simulator'
 import { createSimulator } from './simulator'
 

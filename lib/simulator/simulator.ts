@@ -5,8 +5,7 @@
  */
 import type { Context } from 'hono'
 import { Hono } from 'hono'
-import { nodeEopCrypto } from '../ctyun/crypto'
-import type { EopCredentials } from '../ctyun/eop-signer'
+import { nodeEopCrypto, type EopCredentials } from '../ctyun/signing'
 import { createSimAdmin } from './admin'
 import type { CallLog } from './calls'
 import { createCallLog } from './calls'

@@ -2,12 +2,7 @@
  * Raw signed requests for the simulator's own tests and bench: the EOP signer from lib/ctyun, no client. Lets a
  * test choose every byte (query form, header case, date, body) the way different official clients send them.
  */
-import { nodeEopCrypto } from '../ctyun/crypto'
-import type { EopCredentials } from '../ctyun/eop-signer'
-import { signEop } from '../ctyun/eop-signer'
-import { formatEopDate } from '../ctyun/eop-date'
-import { canonicalQuery } from '../ctyun/query-string'
-import type { QueryParams } from '../ctyun/query-string'
+import { canonicalQuery, formatEopDate, nodeEopCrypto, signEop, type EopCredentials, type QueryParams } from '../ctyun/signing'
 
 export interface RawSignedRequest {
   method?: 'GET' | 'POST'

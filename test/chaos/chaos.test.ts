@@ -16,7 +16,7 @@ import { PG_URL, testSchemas, withClient } from '../../lib/engine/testing/pg-sch
 import { startWorkerProcesses } from './worker-processes'
 
 /**
- * Issue 6, the chaos test: 4 real `ctflow worker` processes on one PostgreSQL schema advance 200 nightly
+ * The chaos test: 4 real `ctflow worker` processes on one PostgreSQL schema advance 200 nightly
  * snapshot-then-backup runs against the simulator while one worker at a time is SIGKILLed and restarted. Every run
  * must end SUCCEEDED, none lost or stuck, and every snapshot must exist exactly once: the runs a killed worker held
  * are taken over when its lease expires, and what it had started is re-issued — with the same clientToken, which

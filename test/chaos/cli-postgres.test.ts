@@ -7,7 +7,7 @@ import { createEngine } from '../../lib/engine/create-engine'
 import { createPostgresStore } from '../../lib/engine/stores/postgres-store'
 import { PG_URL, testSchemas, withClient } from '../../lib/engine/testing/pg-schemas'
 
-// Issue 6 §1: CTFLOW_STORE=postgres://… switches the CLI (`run`, `runs`, `worker`) and the functions (`serve`) to
+// CTFLOW_STORE=postgres://… switches the CLI (`run`, `runs`, `worker`) and the functions (`serve`) to
 // PostgreSQL. Each test checks the rows in its own schema directly, so a command that silently used another store
 // (or ignored CTFLOW_STORE_SCHEMA) fails.
 const schemas = testSchemas('cli')

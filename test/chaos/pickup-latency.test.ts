@@ -6,7 +6,7 @@ import { bundleCli } from './cli-bundle'
 import { testSchemas } from '../../lib/engine/testing/pg-schemas'
 import { measurePickup, PICKUP_WORKFLOW } from './pickup-latency'
 
-// Issue 6's target: a run that becomes due is picked up by a `ctflow worker` (default settings) within 1 s at p99.
+// The pickup target: a run that becomes due is picked up by a `ctflow worker` (default settings) within 1 s at p99.
 const schemas = testSchemas('pickup')
 let cli: string
 let dir: string

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_THROTTLE_CODES } from '../../lib/ctyun/retry'
-import { TaskErrorNames } from '../../lib/engine/actions/task-errors'
+import { CtyunTaskErrorNames } from '../../lib/ctyun-actions'
 import { StatesErrorNames } from '../../lib/engine/language'
 import { ASSUMED_ERROR_CODES } from '../../lib/simulator'
 import { SHIPPED_WORKFLOWS } from '../../workflows/shipped'
@@ -19,7 +19,7 @@ function errorEqualsOf(definition: unknown): string[] {
 
 /** Every ErrorEquals entry names an error that can happen: a misspelt name would silently never match. */
 describe('error names in the shipped workflows', () => {
-  const known = new Set<string>([...Object.values(TaskErrorNames), ...Object.values(StatesErrorNames), 'Job.InvalidInput'])
+  const known = new Set<string>([...Object.values(CtyunTaskErrorNames), ...Object.values(StatesErrorNames), 'Job.InvalidInput'])
   // CTyun's own errorCodes pass through as names (e.g. ebs.order.inProgress); they start with a service prefix.
   const ctyunCode = /^(Openapi|Image|ebs|Ecs|backup|Vpc)\.[A-Za-z.]+$/
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadFunctionsConfig } from '../../lib/config/functions-config'
-import { resolveCtyunTarget } from '../../lib/config/ctyun-target'
+import { resolveCtyunTarget } from '../../cli/ctyun-target'
 import { signWebhook } from '../../functions/http/webhook-signature'
 import { startNodeServer, type NodeServer } from '../../functions/node'
 import { openEngine } from '../../functions/open-engine'

@@ -82,4 +82,18 @@ describe('registerLazyActions', () => {
     await expect(missing.call({}, context)).rejects.toThrow('cannot run "my:missing"')
     await expect(Promise.resolve(notWaiting.start({}, context))).rejects.toThrow('cannot run "my:greet.sync"')
   })
+
+  it("names what a loaded action threw with the loaded registry's error mappers", async () => {
+    class QuotaError extends Error {}
+    const registry = registerLazyActions(createActionRegistry(), { 'my:quota': 'call' }, async () =>
+      createActionRegistry()
+        .mapErrors((thrown) => (thrown instanceof QuotaError ? { error: 'My.Quota', cause: thrown.message } : undefined))
+        .register('my:quota', { call: () => { throw new QuotaError('over quota') } }),
+    )
+    const quota = registry.resolve('my:quota')
+    if (quota?.kind !== 'call') throw new Error('unexpected kind')
+    const thrown = await Promise.resolve(quota.call({}, context)).catch((error: unknown) => error)
+    expect(registry.mapError(thrown)).toEqual({ error: 'My.Quota', cause: 'over quota' })
+    expect(registry.mapError(new Error('not one of the loaded actions'))).toBeUndefined()
+  })
 })

@@ -7,7 +7,8 @@ export type ActionKind = 'call' | 'sync'
  * Registers actions by name and kind alone; their code loads on the first call of any of them, with `load()`
  * (typically a dynamic `import()`, which a bundler turns into a lazy chunk). `has()` and `names()` answer at once,
  * so a start-time check of the workflows' resources needs none of that code. A failed load is not kept: the next
- * call tries again. Every call, start, probe and poll schedule is the loaded action's own.
+ * call tries again. Every call, start, probe and poll schedule is the loaded action's own, and so are the names of
+ * their errors: `registry` asks the loaded registry's mappers (`mapErrors`) about what a call threw.
  *
  * @example
  * registerLazyActions(createActionRegistry(), { 'my:greet': 'call', 'my:build': 'sync' }, async () => {
@@ -34,6 +35,8 @@ export function registerLazyActions(registry: ActionRegistry, kinds: Readonly<Re
     return action as Extract<ResolvedAction, { kind: Kind }>
   }
   const call = async (name: string, input: unknown, context: ActionContext) => (await loadedAction<'call'>(name)).call(input, context)
+  // An error a loaded action threw was thrown after the load: the loaded registry knows its name.
+  registry.mapErrors((thrown) => loaded?.mapError(thrown))
 
   for (const [name, kind] of Object.entries(kinds)) {
     if (kind === 'call') {

@@ -24,4 +24,16 @@ describe('createActionRegistry', () => {
     expect(() => registry.register('c', { start: () => 1 } as never)).toThrow(/both start and probe/)
     expect(() => registry.register('d', {} as never)).toThrow(/needs call/)
   })
+
+  it('asks its error mappers in the order they were added; the first answer names the error', () => {
+    class BuildError extends Error {}
+    const registry = createActionRegistry()
+      .mapErrors((thrown) => (thrown instanceof BuildError ? { error: 'Build.Failed', cause: thrown.message } : undefined))
+      .mapErrors((thrown) => (thrown instanceof Error ? { error: 'Any.Error', cause: 'second' } : undefined))
+    expect(registry.mapError(new BuildError('disk full'))).toEqual({ error: 'Build.Failed', cause: 'disk full' })
+    expect(registry.mapError(new Error('x'))).toEqual({ error: 'Any.Error', cause: 'second' })
+    expect(registry.mapError('a string')).toBeUndefined()
+    expect(createActionRegistry().mapError(new BuildError('x'))).toBeUndefined()
+    expect(() => registry.mapErrors('Build.Failed' as never)).toThrow(/takes a function/)
+  })
 })

@@ -1,6 +1,6 @@
 /**
- * The action registry: what a Task's `Resource` names. Users extend it with their own TypeScript functions; the
- * CTyun actions (`ctyun:<service>:<operation>`) are registered by `registerCtyunActions`.
+ * The action registry: what a Task's `Resource` names. Users extend it with their own TypeScript functions; modules
+ * of actions register theirs the same way (lib/ctyun-actions registers `ctyun:<service>:<operation>`).
  *
  * An action is either a plain call, or a long-running operation split into `start` (returns a handle) and `probe`
  * (one poll, no sleeping). A Task naming `<name>.sync` starts and then waits through the probe — between polls the
@@ -8,9 +8,9 @@
  * or for a start/probe action returns what `start` returned, as Step Functions' request-response integrations do.
  */
 
-/** What every call gets: the deterministic clientToken to pass to CTyun, and when to give up. */
+/** What every call gets: the deterministic clientToken to pass to the service it calls, and when to give up. */
 export interface ActionContext {
-  /** Same run + state visit + attempt ⇒ same token: pass it to CTyun writes so a re-issued call returns the same resource. */
+  /** Same run + state visit + attempt ⇒ same token: pass it to idempotent writes so a re-issued call returns the same resource. */
   clientToken: string
   runId: string
   state: string
@@ -30,6 +30,11 @@ export interface ProbeOutcome<T = unknown> {
   status: string
   value?: T
   reason?: string
+  /**
+   * `failed` only: the ASL error the Task fails with (what `Retry`/`Catch` `ErrorEquals` match), e.g. `Build.Failed`;
+   * default `States.TaskFailed`. A probe may also throw: the error is then named as a thrown one (`mapErrors`).
+   */
+  error?: string
   /** A new handle for the next polls (a two-phase wait: order → resource id → resource available). */
   handle?: unknown
   /**
@@ -46,7 +51,7 @@ export interface CallAction {
 export interface SyncAction<Handle = unknown> {
   start(input: unknown, context: ActionContext): Promise<Handle> | Handle
   probe(handle: Handle, context: ActionContext): Promise<ProbeOutcome> | ProbeOutcome
-  /** Delay before poll `polls + 1` (polls counts from 1); default 1 s ×3, then ×1.5 up to 30 s (lib/ctyun pollDelay). */
+  /** Delay before poll `polls + 1` (polls counts from 1); default 1 s ×3, then ×1.5 up to 30 s (defaultPollDelayMs). */
   pollDelayMs?(polls: number): number
 }
 
@@ -57,6 +62,18 @@ export type ResolvedAction =
   | { kind: 'call'; name: string; call: (input: unknown, context: ActionContext) => Promise<unknown> }
   | { kind: 'sync'; name: string; start: SyncAction['start']; probe: SyncAction['probe']; pollDelayMs: (polls: number) => number }
 
+/** An ASL error: the name `Retry`/`Catch` `ErrorEquals` match, and its cause (a message for people). */
+export interface TaskError {
+  error: string
+  cause: string
+}
+
+/**
+ * Names what an action threw as an ASL error, or returns undefined for an error it does not know (the next mapper,
+ * then the engine's default, is asked: task-errors.ts).
+ */
+export type TaskErrorMapper = (thrown: unknown) => TaskError | undefined
+
 export interface ActionRegistry {
   /** Adds an action; registering a name twice is an error (two modules claiming one name is a bug). */
   register(name: string, action: Action): ActionRegistry
@@ -66,6 +83,14 @@ export interface ActionRegistry {
   has(resource: string): boolean
   /** Every runnable resource name, `.sync` forms included. */
   names(): string[]
+  /**
+   * Adds a mapper from what an action throws to the ASL error its Task fails with; a module of actions installs one
+   * for its own error classes (lib/ctyun-actions: `CtyunApiError` → `Ctyun.NotFound`, …). Mappers are asked in the
+   * order they were added, whichever action threw; one that returns undefined passes the error on.
+   */
+  mapErrors(mapper: TaskErrorMapper): ActionRegistry
+  /** What the mappers make of a thrown error: the first answer, or undefined when none knows it. */
+  mapError(thrown: unknown): TaskError | undefined
 }
 
 const SYNC_SUFFIX = '.sync'
@@ -79,6 +104,7 @@ const SYNC_SUFFIX = '.sync'
  */
 export function createActionRegistry(): ActionRegistry {
   const actions = new Map<string, Action>()
+  const mappers: TaskErrorMapper[] = []
   const registry: ActionRegistry = {
     register(name, action) {
       if (!name || name.endsWith(SYNC_SUFFIX)) throw new TypeError(`Action name ${JSON.stringify(name)} must be non-empty and must not end in "${SYNC_SUFFIX}" (the .sync form is derived)`)
@@ -122,11 +148,23 @@ export function createActionRegistry(): ActionRegistry {
       }
       return names.sort()
     },
+    mapErrors(mapper) {
+      if (typeof mapper !== 'function') throw new TypeError('mapErrors takes a function (thrown) => { error, cause } | undefined')
+      mappers.push(mapper)
+      return registry
+    },
+    mapError(thrown) {
+      for (const mapper of mappers) {
+        const mapped = mapper(thrown)
+        if (mapped !== undefined) return mapped
+      }
+      return undefined
+    },
   }
   return registry
 }
 
-/** 1 s for the first three polls, then ×1.5 up to 30 s: the same schedule as lib/ctyun's waitFor (pollDelay). */
+/** 1 s for the first three polls, then ×1.5 up to 30 s. */
 export function defaultPollDelayMs(polls: number): number {
   const slowSteps = Math.max(0, polls - 3)
   return Math.min(30_000, Math.round(1_000 * 1.5 ** slowSteps))

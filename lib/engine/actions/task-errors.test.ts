@@ -1,42 +1,28 @@
 import { describe, expect, it } from 'vitest'
-import {
-  CtyunApiError,
-  CtyunHttpError,
-  CtyunInputError,
-  CtyunNetworkError,
-  CtyunResourceFailedError,
-  CtyunTimeoutError,
-  CtyunWaitTimeoutError,
-} from '../../ctyun/errors'
 import { StatesError } from '../language'
+import { createActionRegistry } from './registry'
 import { toTaskError } from './task-errors'
 
-describe('toTaskError maps CTyun errors to stable ASL names', () => {
-  const cases: Array<[string, unknown, string]> = [
-    ['throttled business error', new CtyunApiError({ errorCode: 'Openapi.RequestLimitExceeded', statusCode: 900, detail: '' }), 'Ctyun.Throttled'],
-    ['HTTP 429', new CtyunHttpError({ status: 429, excerpt: '' }), 'Ctyun.Throttled'],
-    ['an unknown code whose message says throttled', new CtyunApiError({ errorCode: 'Openapi.Flow.Control', statusCode: 900, detail: '请求过于频繁' }), 'Ctyun.Throttled'],
-    ['a code the client marked throttled (CTYUN_THROTTLE_CODES)', new CtyunApiError({ errorCode: 'Ecs.Busy', statusCode: 900, detail: '', throttled: true }), 'Ctyun.Throttled'],
-    ['not found spelled notExists', new CtyunApiError({ errorCode: 'ebs.ebsInfo.notExists', statusCode: 900, detail: '' }), 'Ctyun.NotFound'],
-    ['not found spelled NotFound', new CtyunApiError({ errorCode: 'Image.NotFound', statusCode: 900, detail: '' }), 'Ctyun.NotFound'],
-    ['other business error keeps its errorCode', new CtyunApiError({ errorCode: 'Ebs.Snapshot.QuotaExceeded', statusCode: 900, detail: '' }), 'Ebs.Snapshot.QuotaExceeded'],
-    ['auth failure keeps its errorCode', new CtyunHttpError({ status: 401, excerpt: '', errorCode: 'Openapi.Auth.SignatureMismatch' }), 'Openapi.Auth.SignatureMismatch'],
-    ['5xx', new CtyunHttpError({ status: 503, excerpt: '' }), 'Ctyun.ServerError'],
-    ['network', new CtyunNetworkError('reset'), 'Ctyun.Network'],
-    ['request timeout', new CtyunTimeoutError(100), 'Ctyun.Timeout'],
-    ['wait timeout', new CtyunWaitTimeoutError({ resource: 'snapshot s', lastStatus: 'creating', waitedMs: 1, polls: 1 }), 'Ctyun.Timeout'],
-    ['failed order', new CtyunResourceFailedError({ resource: 'order o-1 → resource ids', status: '5' }), 'Ctyun.OrderFailed'],
-    ['failed resource', new CtyunResourceFailedError({ resource: 'snapshot s-1', status: 'error' }), 'Ctyun.ResourceFailed'],
-    ['bad input', new CtyunInputError('regionID', 'is required'), 'Ctyun.InvalidInput'],
-    ['a StatesError keeps its name', new StatesError('States.Timeout', 'x'), 'States.Timeout'],
-    ['a user error class name', Object.assign(new Error('no'), { name: 'QuotaError' }), 'QuotaError'],
-    ['a thrown string', 'oops', 'States.TaskFailed'],
-  ]
-  for (const [name, thrown, expected] of cases) {
-    it(name, () => expect(toTaskError(thrown).error).toBe(expected))
-  }
+describe('toTaskError names what an action threw', () => {
+  const mapped = createActionRegistry().mapErrors((thrown) => (thrown instanceof RangeError ? { error: 'My.OutOfRange', cause: `mapped: ${thrown.message}` } : undefined))
 
-  it('keeps the message as the cause', () => {
-    expect(toTaskError(new CtyunInputError('regionID', 'is required')).cause).toBe('regionID: is required')
+  it('gives a StatesError its own name, before any mapper', () => {
+    const always = createActionRegistry().mapErrors(() => ({ error: 'Mapped', cause: '' }))
+    expect(toTaskError(new StatesError('States.Timeout', 'late'), always)).toEqual({ error: 'States.Timeout', cause: 'late' })
+  })
+
+  it("asks the registry's mappers, then names an Error by its name and anything else States.TaskFailed", () => {
+    expect(toTaskError(new RangeError('7 > 5'), mapped)).toEqual({ error: 'My.OutOfRange', cause: 'mapped: 7 > 5' })
+    expect(toTaskError(Object.assign(new Error('quota'), { name: 'QuotaError' }), mapped)).toEqual({ error: 'QuotaError', cause: 'quota' })
+    expect(toTaskError(new RangeError('7 > 5'))).toEqual({ error: 'RangeError', cause: '7 > 5' })
+    expect(toTaskError('oops', mapped)).toEqual({ error: 'States.TaskFailed', cause: 'oops' })
+    expect(toTaskError({ code: 1 })).toEqual({ error: 'States.TaskFailed', cause: '{"code":1}' })
+  })
+
+  it('fails the task with States.Runtime, naming the mapper, when a mapper throws', () => {
+    const broken = createActionRegistry().mapErrors(() => {
+      throw new TypeError('mapper bug')
+    })
+    expect(toTaskError(new Error('x'), broken)).toEqual({ error: 'States.Runtime', cause: expect.stringContaining('TypeError: mapper bug') })
   })
 })

@@ -4,7 +4,7 @@ import type { Frame, Machine } from './machine'
 /**
  * A distributed Map (`ItemProcessor.ProcessorConfig.Mode: "DISTRIBUTED"`, as in Step Functions) runs each item as a
  * **child run** of its own instead of a frame inside the parent's machine: any worker can claim and advance it, so
- * the items of one Map spread over many workers (issue 6). In the parent the item is a frame whose phase is a call
+ * the items of one Map spread over many workers. In the parent the item is a frame whose phase is a call
  * of this internal resource: `invoking` creates the child run, `polling` watches it (and, in the runner, advances it
  * in-process when no other worker holds it), and the child's output or error comes back as the call's outcome.
  */

@@ -444,9 +444,9 @@ class Interpretation {
     const effective = applyParameters(applyInputPath(frame.input, state.InputPath, context, where), state.Parameters, context, where)
     const inputBytes = effective === frame.input ? Math.max(0, jsonBytesWithin(effective, this.maxPayloadBytes)) : this.checkPayload(effective, 'input (after InputPath and Parameters)', frame)
     const timeoutSeconds =
-      state.TimeoutSecondsPath !== undefined ? this.readSeconds(frame, state.TimeoutSecondsPath, context, 'TimeoutSecondsPath', 1, frame.input, MAX_TIMEOUT_SECONDS) : state.TimeoutSeconds
+      state.TimeoutSecondsPath !== undefined ? this.readInteger(frame, state.TimeoutSecondsPath, context, 'TimeoutSecondsPath', 1, frame.input, MAX_TIMEOUT_SECONDS) : state.TimeoutSeconds
     const heartbeatSeconds =
-      state.HeartbeatSecondsPath !== undefined ? this.readSeconds(frame, state.HeartbeatSecondsPath, context, 'HeartbeatSecondsPath', 1, frame.input, MAX_TIMEOUT_SECONDS) : state.HeartbeatSeconds
+      state.HeartbeatSecondsPath !== undefined ? this.readInteger(frame, state.HeartbeatSecondsPath, context, 'HeartbeatSecondsPath', 1, frame.input, MAX_TIMEOUT_SECONDS) : state.HeartbeatSeconds
     const clientToken = deriveClientToken(this.options.execution.runId, frame.id, frame.step, frame.attempt)
     frame.phase = {
       kind: 'invoking',
@@ -485,12 +485,15 @@ class Interpretation {
   }
 
   private maxConcurrency(frame: Frame, state: StateDefinition, effective: unknown, context: ContextObject): number {
-    if (state.MaxConcurrencyPath !== undefined) return this.readSeconds(frame, state.MaxConcurrencyPath, context, 'MaxConcurrencyPath', 0, effective)
+    if (state.MaxConcurrencyPath !== undefined) return this.readInteger(frame, state.MaxConcurrencyPath, context, 'MaxConcurrencyPath', 0, effective)
     return state.MaxConcurrency ?? 0
   }
 
-  /** An integer from `minimum` to `maximum` read from a path (seconds, concurrency); anything else is States.Runtime naming the field. */
-  private readSeconds(frame: Frame, path: string, context: ContextObject, field: string, minimum: number, document: unknown = frame.input, maximum = Number.MAX_SAFE_INTEGER): number {
+  /**
+   * An integer from `minimum` to `maximum` read from a path (TimeoutSecondsPath, HeartbeatSecondsPath,
+   * MaxConcurrencyPath); anything else is States.Runtime naming the field.
+   */
+  private readInteger(frame: Frame, path: string, context: ContextObject, field: string, minimum: number, document: unknown = frame.input, maximum = Number.MAX_SAFE_INTEGER): number {
     const value = readRequiredPath(document, path, context, { state: frame.state, random: this.options.random }, field)
     if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum || value > maximum) {
       const range = maximum === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${minimum}` : `an integer from ${minimum} to ${maximum.toLocaleString('en-US')}`

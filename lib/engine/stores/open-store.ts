@@ -1,4 +1,4 @@
-import { loadStoreConfig, parseStoreSetting, type StoreConfig, type StoreTarget } from '../../config/store-config'
+import { loadStoreConfig, parseStoreSetting, type StoreConfig, type StoreTarget } from '../../config'
 import type { FileStoreOptions } from './file-store'
 import type { RunStore } from './run-store'
 import { StoreOpenError } from './store-errors'

@@ -11,7 +11,7 @@ import { runStoreContract } from './store.contract'
 import { StoreOpenError } from './store-errors'
 import { PG_URL, testSchemas, withClient } from '../testing/pg-schemas'
 
-// The real server (issue 6). Each store gets its own schema.
+// A real PostgreSQL server (testing/pg-schemas.ts PG_URL). Each store gets its own schema.
 const url = PG_URL
 const schemas = testSchemas('test')
 const freshSchema = schemas.fresh

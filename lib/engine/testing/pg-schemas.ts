@@ -1,6 +1,6 @@
 import pg from 'pg'
 
-/** The local server issue 6 names: trust auth on 127.0.0.1:5432, database `test`. */
+/** The local test server: trust auth on 127.0.0.1:5432, database `test`. */
 export const PG_URL = 'postgres://postgres@127.0.0.1:5432/test'
 
 /**

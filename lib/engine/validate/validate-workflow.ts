@@ -22,8 +22,9 @@ export interface ValidateOptions {
  * Checks an ASL definition (JSONPath query language) before anything runs and lists every problem, not just the
  * first: structure and fields of all eight state types (Parallel branches and Map processors recursively), every
  * `Next`/`Default`/Catch target names a state in its scope, no unreachable state, a terminal state in every scope,
- * valid paths and intrinsic calls, known Task resources, Retry/Catch fields. JSONata, `Assign` and distributed Map
- * are rejected with a message saying so.
+ * valid paths and intrinsic calls, known Task resources, Retry/Catch fields, a distributed Map's ProcessorConfig.
+ * JSONata, `Assign`, and the distributed-Map fields ctflow does not run (ItemReader, ItemBatcher, ResultWriter,
+ * ToleratedFailure*, Label, EXPRESS child runs) are rejected with a message saying so.
  *
  * @example
  * validateWorkflow(JSON.parse(text), { isKnownResource: (name) => registry.has(name) })

@@ -1,9 +1,9 @@
-import type { ActionKind } from './lazy-actions'
+import type { ActionKind } from '../engine'
 
 /**
  * Every operation `registerCtyunActions` binds (as `ctyun:<name>`), and whether it can wait (`.sync`). Kept apart from
- * the implementations so that a registry knows every name before lib/ctyun loads (lazy-actions.ts). ctyun-actions.ts
- * can only register names from this list, with the kind given here (its helpers are typed by it), and
+ * the implementations so that a registry knows every name before lib/ctyun loads (lib/engine registerLazyActions).
+ * ctyun-actions.ts can only register names from this list, with the kind given here (its helpers are typed by it), and
  * lib/jobs/lazy-product-actions.test.ts checks that it registers all of them.
  */
 export const CTYUN_ACTION_KINDS = {

@@ -2,17 +2,16 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { CtyunClient } from '../../ctyun/client'
-import { createProductActions } from '../../jobs/product-actions'
-import { validWorkflows } from './fixtures/valid-workflows'
-import { parseWorkflowJson } from './parse-workflow-json'
-import { validateWorkflow } from './validate-workflow'
+import type { CtyunClient } from '../../lib/ctyun'
+import { validWorkflows } from '../../lib/engine/validate/fixtures/valid-workflows'
+import { parseWorkflowJson, validateWorkflow } from '../../lib/engine/validate'
+import { createProductActions } from '../../lib/jobs/product-actions'
 
 // asl-validator ships no type declarations; this is the part of its API we use.
 type AslValidator = (definition: unknown, options?: { checkArn?: boolean; checkPaths?: boolean }) => { isValid: boolean; errors: unknown[] }
 const aslValidator = createRequire(import.meta.url)('asl-validator') as AslValidator
 
-const workflowsDir = join(import.meta.dirname, '../../../workflows')
+const workflowsDir = join(import.meta.dirname, '../../workflows')
 const shipped = (() => {
   try {
     return readdirSync(workflowsDir).filter((name) => name.endsWith('.json') && !name.endsWith('.schema.json'))

@@ -3,13 +3,12 @@
  * file store at CRASH_STORE. Prints `run <id>`, one `save <n>` line per saved transition (of the run or of its child
  * runs, CRASH_MAP_MODE=DISTRIBUTED), and `done <json>` at the end.
  */
-import { createCtyunClient } from '../ctyun/client'
-import { DEMO_CREDENTIALS } from '../simulator/demo-credentials'
-import { registerCtyunActions } from './actions/ctyun-actions'
-import { createActionRegistry } from './actions/registry'
-import { createEngine } from './create-engine'
-import type { WorkflowDefinition } from './interpreter/definition'
-import { createFileStore } from './stores/file-store'
+import { createCtyunClient } from '../../lib/ctyun'
+import { registerCtyunActions } from '../../lib/ctyun-actions'
+import { createActionRegistry, type WorkflowDefinition } from '../../lib/engine'
+import { createEngine } from '../../lib/engine/create-engine'
+import { createFileStore } from '../../lib/engine/stores/file-store'
+import { DEMO_CREDENTIALS } from '../../lib/simulator'
 
 // The calls that change the cloud (reads over POST, like the order query, do not count).
 const WRITE_PATH = /\/(create-ebs-snap|eip\/create)$/

@@ -6,12 +6,20 @@
  * listing reads at most one page per task it looks for — never more calls than one lookup per task — and a task it
  * did not reach is looked up on its own (filtered by its instance, as before).
  */
-import type { CtyunClient } from '../../ctyun/client'
-import { collect } from '../../ctyun/paginate'
-import { BACKUP_PREPARING_SCHEDULE, elapsedPollDelay, percentOf, progressPollDelay, RESOURCE_SCHEDULE, type ProgressMark } from '../../ctyun/poll-schedule'
-import { taskProbeResult, type BackupTask } from '../../ctyun/services/cbr'
+import {
+  BACKUP_PREPARING_SCHEDULE,
+  collect,
+  elapsedPollDelay,
+  percentOf,
+  progressPollDelay,
+  RESOURCE_SCHEDULE,
+  taskProbeResult,
+  type BackupTask,
+  type CtyunClient,
+  type ProgressMark,
+} from '../ctyun'
 import type { PollGroups } from './poll-groups'
-import type { ActionContext, ProbeOutcome } from './registry'
+import type { ActionContext, ProbeOutcome } from '../engine'
 import { firstWait, nextPoll, orFail, waitMore } from './wait-outcomes'
 
 export interface BackupTaskWaitHandle {
@@ -56,7 +64,7 @@ export function backupTaskWait(client: CtyunClient, groups: PollGroups) {
       // execute-now takes no clientToken, so a run resumed after a crash could start a second backup. Adopt a task of
       // this policy that is still running, or that started since this attempt was first scheduled (its first try got
       // as far as CTyun before the crash) — with a minute's allowance for clock skew. An assumption, stated in
-      // lib/engine/ARCHITECTURE.md. Tasks carry the policy's name and instance, not its ID (doc api 7961), so those
+      // README.md. Tasks carry the policy's name and instance, not its ID (doc api 7961), so those
       // come from the input (`backupPolicyName`, `backupSrcInstanceID`, as the policy list returns them) or a lookup.
       const { backupPolicyName, backupSrcInstanceID, ...body } = input
       const regionID = String(body.regionID)

@@ -7,9 +7,8 @@
  * resumed after a crash, a retry, or a second run at the same moment adopts the copy that is there instead of making
  * another; a copy refused because another copy of the image is in flight waits for that one, then copies.
  */
-import type { CtyunClient } from '../../ctyun/client'
-import type { ImageCopyParams } from '../../ctyun/services/image'
-import type { ProbeOutcome } from './registry'
+import type { CtyunClient, ImageCopyParams } from '../ctyun'
+import type { ProbeOutcome } from '../engine'
 import { orFail } from './wait-outcomes'
 
 export interface ImageCopyWaitHandle {

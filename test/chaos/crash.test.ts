@@ -3,9 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadFixture } from '../simulator/fixture'
-import { startSimulator, type RunningSimulator } from '../simulator/server'
-import { createFileStore } from './stores/file-store'
+import { createFileStore } from '../../lib/engine/stores/file-store'
+import { loadFixture, startSimulator, type RunningSimulator } from '../../lib/simulator'
 
 const CHILD = new URL('./crash.child.ts', import.meta.url).pathname
 const TSX = new URL('../../node_modules/tsx/dist/esm/index.mjs', import.meta.url).pathname

@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createCtyunClient } from '../../ctyun/client'
-import { startSimulator, type RunningSimulator } from '../../simulator/server'
-import { createEngine } from '../create-engine'
-import type { WorkflowDefinition } from '../interpreter/definition'
-import { createMemoryStore } from '../stores/memory-store'
-import { createFakeClock } from '../testing/fake-clock'
-import { createVirtualClock } from '../testing/virtual-clock'
-import { DISK_DB_DATA, DISK_WEB_DATA, DISK_WEB_SYSTEM, HD1 as REGION, POLICY_DB, POLICY_WEB } from '../../simulator/default-fixture-ids'
+import { createCtyunClient } from '../ctyun/client'
+import { startSimulator, type RunningSimulator } from '../simulator/server'
+import { createActionRegistry, type ProbeOutcome, type WorkflowDefinition } from '../engine'
+import { createEngine } from '../engine/create-engine'
+import { createMemoryStore } from '../engine/stores/memory-store'
+import { createFakeClock } from '../engine/testing/fake-clock'
+import { createVirtualClock } from '../engine/testing/virtual-clock'
+import { DISK_DB_DATA, DISK_WEB_DATA, DISK_WEB_SYSTEM, HD1 as REGION, POLICY_DB, POLICY_WEB } from '../simulator/default-fixture-ids'
 import { registerCtyunActions } from './ctyun-actions'
-import { createActionRegistry, type ProbeOutcome } from './registry'
 
 const POLICY = POLICY_WEB
 const DISK = DISK_WEB_SYSTEM

@@ -2,10 +2,8 @@
  * What the `.sync` probes of the CTyun actions return: when to poll next (lib/ctyun/poll-schedule.ts), and failures
  * as errors whose names say what failed.
  */
-import { CtyunResourceFailedError } from '../../ctyun/errors'
-import { elapsedPollDelay, type ElapsedSchedule } from '../../ctyun/poll-schedule'
-import type { ProbeResult } from '../../ctyun/wait'
-import type { ProbeOutcome } from './registry'
+import { CtyunResourceFailedError, elapsedPollDelay, type ElapsedSchedule, type ProbeResult } from '../ctyun'
+import type { ProbeOutcome } from '../engine'
 
 /**
  * The first probe comes right after the create returned: nothing can have finished yet, so it asks for a poll after

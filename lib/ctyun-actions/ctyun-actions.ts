@@ -1,12 +1,10 @@
-import type { CtyunClient } from '../../ctyun/client'
-import { CtyunInputError, CtyunResourceFailedError } from '../../ctyun/errors'
-import { collect } from '../../ctyun/paginate'
-import { RESOURCE_SCHEDULE } from '../../ctyun/poll-schedule'
+import { collect, CtyunInputError, CtyunResourceFailedError, RESOURCE_SCHEDULE, type CtyunClient } from '../ctyun'
+import type { ActionContext, ActionRegistry, ProbeOutcome, SyncAction } from '../engine'
 import { backupTaskWait } from './backup-task-wait'
 import type { CtyunActionName } from './ctyun-action-names'
+import { mapCtyunError } from './ctyun-task-errors'
 import { imageCopyWait } from './image-copy-wait'
 import { createPollGroups } from './poll-groups'
-import type { ActionContext, ActionRegistry, ProbeOutcome, SyncAction } from './registry'
 import { snapshotWait } from './snapshot-wait'
 import { failed, firstWait, orFail, waitMore } from './wait-outcomes'
 
@@ -21,11 +19,13 @@ export const EIP_BUSY_MAX_WAIT_MS = 5 * 60_000
  * array. `pollDelayMs` overrides the `.sync` poll schedule (default 1 s ×3, then ×1.5 up to 30 s). `now` is the
  * engine's clock (default Date.now), by which waits that share a listing judge whose fetch is news (poll-groups.ts).
  * The names and kinds are listed in ctyun-action-names.ts (so a registry can know them before this code loads); the
- * full list with notes is in lib/engine/ARCHITECTURE.md.
+ * full list with notes is in README.md. The registry also learns the names of lib/ctyun's errors (`mapCtyunError`,
+ * ctyun-task-errors.ts): what its actions throw fails their Tasks as `Ctyun.Throttled`, `Ctyun.NotFound`, ….
  *
  * @example registerCtyunActions(createActionRegistry(), createCtyunClient(target.clientOptions))
  */
 export function registerCtyunActions(registry: ActionRegistry, client: CtyunClient, options: { pollDelayMs?: (polls: number) => number; now?: () => number } = {}): ActionRegistry {
+  registry.mapErrors(mapCtyunError)
   const call = (name: CtyunActionName<'call'>, run: (input: Params, context: ActionContext) => Promise<unknown>) => registry.register(`ctyun:${name}`, { call: (input, context) => run(params(name, input), context) })
   // `call`, when given, is the plain form (`ctyun:<name>` without `.sync`); otherwise the plain form returns what `start` does.
   const sync = <H>(

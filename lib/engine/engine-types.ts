@@ -1,7 +1,8 @@
 import type { HistoryEvent, RunRecord, RunStatus, RunSummary } from './run'
 
 /**
- * The facade functions and the CLI use; `createEngine({ store, actions, workflows, clock })` implements it.
+ * The engine as functions and the CLI use it, built by `createEngine({ store, actions, workflows, clock })`
+ * (create-engine.ts) or `assembleEngine` (assemble-engine.ts, without the bundled validators).
  * Every method that advances runs takes a budget, so a FaaS invocation never overruns: what does not fit
  * is left suspended (RUNNING with a resumeAt) for the worker.
  */

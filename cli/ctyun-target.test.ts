@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { signedRequestParts } from '../simulator/test-support'
+import { signedRequestParts } from '../lib/simulator/test-support'
 import { resolveCtyunTarget } from './ctyun-target'
 
 describe('resolveCtyunTarget', () => {

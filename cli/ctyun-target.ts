@@ -1,14 +1,12 @@
 /**
- * Where the CTyun client points: the embedded default (ARCHITECTURE.md). With neither CTYUN_AK/CTYUN_SK nor an
+ * Where the CLI's CTyun client points: the embedded default (ARCHITECTURE.md). With neither CTYUN_AK/CTYUN_SK nor an
  * endpoint, the simulator starts in-process on port 0 and the client options point at it; with credentials the same
- * code talks to the real cloud (or to CTYUN_ENDPOINT). The caller closes the target when done.
+ * code talks to the real cloud (or to CTYUN_ENDPOINT). The caller closes the target when done. Settings are read by
+ * lib/config; starting the simulator is the CLI's (the deployed functions never start one: functions/open-engine.ts).
  */
-import type { CtyunClientOptions } from '../ctyun/client'
-import { CTYUN_SERVICES } from '../ctyun/endpoints'
-import type { CtyunEndpoints } from '../ctyun/endpoints'
-import type { RunningSimulator, StartSimulatorOptions } from '../simulator/server'
-import type { CtyunConfig } from './ctyun-config'
-import { resolveCtyunConfig } from './ctyun-config'
+import { resolveCtyunConfig, type CtyunConfig } from '../lib/config'
+import { CTYUN_SERVICES, type CtyunClientOptions, type CtyunEndpoints } from '../lib/ctyun'
+import type { RunningSimulator, StartSimulatorOptions } from '../lib/simulator'
 
 export interface CtyunTarget {
   /** `simulator`: started here; `endpoint`: CTYUN_ENDPOINT without keys (a `ctflow sim` elsewhere); `cloud`: credentials given. */
@@ -36,7 +34,7 @@ export async function resolveCtyunTarget(
   const config = resolveCtyunConfig(env)
   if (config.useEmbeddedSimulator) {
     // Lazy: talking to the real cloud never loads Hono or the simulator.
-    const { startSimulator } = await import('../simulator/server')
+    const { startSimulator } = await import('../lib/simulator')
     const simulator = await startSimulator({ port: 0, ...simulatorOptions })
     const endpoints = Object.fromEntries(CTYUN_SERVICES.map((service) => [service, simulator.url])) as CtyunEndpoints
     return {
@@ -50,7 +48,7 @@ export async function resolveCtyunTarget(
   if (!config.credentials) {
     // CTYUN_ENDPOINT without keys can only be a simulator (resolveCtyunConfig refuses real hosts without keys):
     // sign with the demo credentials `ctflow sim` accepts by default.
-    const { DEMO_CREDENTIALS } = await import('../simulator/demo-credentials')
+    const { DEMO_CREDENTIALS } = await import('../lib/simulator/demo-credentials')
     return {
       kind: 'endpoint',
       clientOptions: { config: { ...config, credentials: DEMO_CREDENTIALS }, credentials: DEMO_CREDENTIALS },

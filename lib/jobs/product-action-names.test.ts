@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { productResourceNames } from './product-actions'
+import type { CtyunClient } from '../ctyun'
+import { productResourceNames } from './product-action-names'
+import { createProductActions } from './product-actions'
 
 describe('productResourceNames', () => {
   it('lists every resource the shipped workflows may name, without a client', () => {
@@ -8,5 +10,10 @@ describe('productResourceNames', () => {
       expect(names.has(name), name).toBe(true)
     }
     expect(names.has('ctyun:ebs:listDisks.sync')).toBe(false)
+  })
+
+  it('lists exactly what createProductActions registers, names and .sync forms', () => {
+    // The actions' closures reach for the client only when called; these are never called.
+    expect([...productResourceNames()].sort()).toEqual(createProductActions(undefined as unknown as CtyunClient).names())
   })
 })

@@ -17,13 +17,21 @@
  * §3.2) is polled only when the listing cannot say which snapshot is this wait's: none of the disk under that name
  * yet, or several — it gives the id, and tells a failed order from one still in progress.
  */
-import type { CtyunClient } from '../../ctyun/client'
-import { mayBeStateRefusal } from '../../ctyun/call-outcome'
-import { CtyunResourceFailedError } from '../../ctyun/errors'
-import { CREATION_SCHEDULE, RESOURCE_SCHEDULE, SHARED_SNAPSHOTS_SCHEDULE } from '../../ctyun/poll-schedule'
-import { adoptableSnapshot, creationName, snapshotProbeResult, type Snapshot, type SnapshotCreation } from '../../ctyun/services/ebs'
+import {
+  adoptableSnapshot,
+  creationName,
+  CREATION_SCHEDULE,
+  CtyunResourceFailedError,
+  mayBeStateRefusal,
+  RESOURCE_SCHEDULE,
+  SHARED_SNAPSHOTS_SCHEDULE,
+  snapshotProbeResult,
+  type CtyunClient,
+  type Snapshot,
+  type SnapshotCreation,
+} from '../ctyun'
 import type { PollGroups } from './poll-groups'
-import type { ActionContext, ProbeOutcome } from './registry'
+import type { ActionContext, ProbeOutcome } from '../engine'
 import { failed, firstWait, waitMore } from './wait-outcomes'
 
 export interface SnapshotWaitHandle {

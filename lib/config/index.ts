@@ -1,0 +1,14 @@
+/**
+ * @module lib/config — settings read from the environment once per process, checked, with errors that name the
+ * variable to fix and never echo a secret. The only place in lib/ that reads process.env. It reads and checks; it
+ * starts nothing (the embedded simulator is started by its callers: cli/ctyun-target.ts).
+ *
+ *   CTYUN_*          the CTyun client (resolveCtyunConfig; `useEmbeddedSimulator` when none is set)
+ *   CTFLOW_STORE*    where runs are stored (loadStoreConfig)
+ *   CTFLOW_*         the functions and `ctflow serve` (loadFunctionsConfig: both of the above, webhooks, API token)
+ *
+ * @example const config = loadFunctionsConfig(process.env)
+ */
+export { resolveCtyunConfig, type CtyunConfig } from './ctyun-config'
+export { DEFAULT_STORE_PATH, loadStoreConfig, parseStoreSetting, StoreConfigError, type StoreConfig, type StoreTarget } from './store-config'
+export { FunctionsConfigError, loadFunctionsConfig, type FunctionsConfig } from './functions-config'

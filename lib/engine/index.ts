@@ -1,0 +1,40 @@
+/**
+ * @module lib/engine — a durable ASL (Step Functions language) engine: workflows run as runs in a store, Task
+ * resources are whatever an action registry holds, and every method that advances runs takes a budget.
+ *
+ * Besides this index, three files are entries of their own, so that code which needs them only sometimes can load
+ * them on demand (ARCHITECTURE.md "Module surfaces"):
+ *   create-engine.ts   createEngine: assembleEngine with the full ASL validator and the JSON Schema checker
+ *   validate/index.ts  the ASL validator alone (`ctflow validate`)
+ *   input-schema.ts    JSON Schema checks of run inputs (loaded by `start` on first use)
+ * Run stores are a module of their own: lib/engine/stores.
+ *
+ * @example
+ * const engine = assembleEngine({ store, actions, workflows: [...SHIPPED_WORKFLOWS], validate: () => [] })
+ * const { run } = await engine.start({ workflow: 'inventory', input: {} })
+ * await engine.advance(run.id, { deadline: Date.now() + 10_000 })
+ */
+export type { Budget, Engine, RunAdvanceError, StartRequest, WorkflowInfo } from './engine-types'
+export { assembleEngine, EngineInputError, type CreateEngineOptions } from './assemble-engine'
+export { systemClock, type Clock, type RunBudget } from './runner'
+export { DEFAULT_LIMITS, type EngineLimits } from './limits'
+export { isTerminal, TERMINAL_STATUSES, type HistoryEvent, type NewHistoryEvent, type RunError, type RunRecord, type RunStatus, type RunSummary } from './run'
+export { loadWorkflowFile, loadWorkflows, WorkflowError, type LoadedWorkflow, type WorkflowProblem } from './workflows'
+export type { StateDefinition, StateType, WorkflowDefinition } from './interpreter/definition'
+export {
+  createActionRegistry,
+  defaultPollDelayMs,
+  type Action,
+  type ActionContext,
+  type ActionRegistry,
+  type CallAction,
+  type ProbeOutcome,
+  type ResolvedAction,
+  type SyncAction,
+  type TaskError,
+  type TaskErrorMapper,
+} from './actions/registry'
+export { registerLazyActions, type ActionKind } from './actions/lazy-actions'
+export { toTaskError } from './actions/task-errors'
+export { CHILD_RUN_ABORTED } from './child-run-commands'
+export { StatesError, StatesErrorNames } from './language'

@@ -284,7 +284,7 @@ class RunDriver {
    * - saveDueOnceBudgetSpent: a budget spent between transitions saves what is pending, due at once;
    * - saveEnd: a finished run is saved with nothing left due;
    * - saveCallsThenMake: a call is saved (TaskScheduled; the invoking phase with its clientToken) before it is made,
-   *   made once while in flight, and not made after a save that shows a cancel;
+   *   and not made after a save that shows a cancel; CallsInFlight.notInFlight: it is made once while in flight;
    * - saveBatchWhenDue: pure transitions are saved together, at the next boundary or batch limit (`boundary`), or
    *   after every step (`transition`);
    * - saveThenAwaitCalls: what is pending is saved before waiting on calls in flight;

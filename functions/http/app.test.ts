@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { assembleEngine } from '../../lib/engine/assemble-engine'
+import type { Engine } from '../../lib/engine'
 import type { WorkflowDefinition } from '../../lib/engine/interpreter/definition'
 import { createFileStore } from '../../lib/engine/stores/file-store'
 import { createMemoryStore } from '../../lib/engine/stores/memory-store'
@@ -19,10 +20,34 @@ const OLD_SECRET = 'whsec_' + Buffer.from('an-older-secret-of-32-bytes-long').to
 const TOKEN = 'test-api-token-9f8e7d6c5b4a'
 const NOW = 1_750_000_000_000
 
-function setup(options: { maxBodyBytes?: number; apiToken?: string; secrets?: string[]; logs?: string[] } = {}) {
+type AppOptions = { maxBodyBytes?: number; apiToken?: string; secrets?: string[]; logs?: string[] }
+
+const PASS_THROUGH = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } } as WorkflowDefinition
+
+/**
+ * The app over the real engine on a memory store (its workflows pass their input through): what the engine throws,
+ * stores and refuses is what the app maps, so no fake can hide a mismatch. `runs()` lists what the store holds.
+ */
+function setup(options: AppOptions & { workflows?: LoadedWorkflow[] } = {}) {
+  const store = createMemoryStore()
+  const workflows = options.workflows ?? [{ name: 'backup', definition: PASS_THROUGH }, { name: 'report', definition: PASS_THROUGH }]
+  const engine = assembleEngine({ store, validate: validateWorkflow, workflows, clock: { now: () => NOW, sleep: async () => {} } })
+  const logs = options.logs ?? []
+  return { app: app(engine, options, logs), engine, store, logs, runs: async () => (await store.list({ limit: 1000 })).runs }
+}
+
+/**
+ * The app over the fake engine (functions/testing/fake-engine.ts), only where it pins what the real engine cannot
+ * easily produce: an injected failure, a child run without a distributed Map, a history of two events.
+ */
+function setupFake(options: AppOptions = {}) {
   const engine = createFakeEngine({ clock: () => NOW })
   const logs = options.logs ?? []
-  const app = createHttpApp({
+  return { app: app(engine, options, logs), engine, logs }
+}
+
+function app(engine: Engine, options: AppOptions, logs: string[]) {
+  return createHttpApp({
     engine,
     webhookSecrets: options.secrets ?? [SECRET, OLD_SECRET],
     apiToken: 'apiToken' in options ? options.apiToken : TOKEN,
@@ -30,7 +55,6 @@ function setup(options: { maxBodyBytes?: number; apiToken?: string; secrets?: st
     now: () => NOW,
     log: (line) => logs.push(line),
   })
-  return { app, engine, logs }
 }
 
 async function hook(
@@ -64,8 +88,8 @@ describe('POST /hooks/:workflow', () => {
     const body = (await response.json()) as { runId: string; created: boolean }
     expect(body.created).toBe(true)
     expect(response.headers.get('location')).toBe(`/runs/${body.runId}`)
-    expect(engine.runs.get(body.runId)?.input).toEqual({ disks: ['d-1'] })
-    expect(engine.runs.get(body.runId)?.idempotencyKey).toBe('hook:backup:msg_1')
+    expect((await engine.get(body.runId))?.input).toEqual({ disks: ['d-1'] })
+    expect((await engine.get(body.runId))?.idempotencyKey).toBe('hook:backup:msg_1')
   })
 
   it('accepts a signature made with an older secret still configured for rotation', async () => {
@@ -74,26 +98,26 @@ describe('POST /hooks/:workflow', () => {
   })
 
   it('delivers idempotently: the same webhook-id and body twice give one run', async () => {
-    const { app, engine } = setup()
+    const { app, runs } = setup()
     const first = (await (await hook(app)).json()) as { runId: string }
     const again = await hook(app)
     expect(again.status).toBe(202)
     expect(again.headers.get('idempotent-replayed')).toBe('true')
     expect(((await again.json()) as { runId: string }).runId).toBe(first.runId)
-    expect(engine.runs.size).toBe(1)
+    expect(await runs()).toHaveLength(1)
   })
 
   it('refuses the same webhook-id with a different body (422)', async () => {
-    const { app, engine } = setup()
+    const { app, runs } = setup()
     await hook(app)
     const response = await hook(app, { body: '{"disks":["d-2"]}' })
     expect(response.status).toBe(422)
     expect((await problem(response)).code).toBe('idempotency-key-reused')
-    expect(engine.runs.size).toBe(1)
+    expect(await runs()).toHaveLength(1)
   })
 
   it('returns the same run to a captured webhook replayed with a fresh Idempotency-Key and other unsigned headers changed', async () => {
-    const { app, engine } = setup()
+    const { app, engine, runs } = setup()
     const body = '{"disks":["d-1"]}'
     const seconds = NOW / 1000
     const signed = { 'webhook-id': 'msg_captured', 'webhook-timestamp': String(seconds), 'webhook-signature': await signWebhook(SECRET, 'msg_captured', seconds, body) }
@@ -116,15 +140,15 @@ describe('POST /hooks/:workflow', () => {
       replies.push({ status: replay.status, replayed: replay.headers.get('idempotent-replayed'), runId: ((await replay.json()) as { runId: string }).runId })
     }
     expect(replies).toEqual([1, 2, 3].map(() => ({ status: 202, replayed: 'true', runId })))
-    expect(engine.runs.size).toBe(1)
-    expect(engine.runs.get(runId)?.idempotencyKey).toBe('hook:backup:msg_captured')
+    expect(await runs()).toHaveLength(1)
+    expect((await engine.get(runId))?.idempotencyKey).toBe('hook:backup:msg_captured')
   })
 
   it('starts one run per webhook-id even when the sender repeats an Idempotency-Key (it is not signed)', async () => {
-    const { app, engine } = setup()
+    const { app, runs } = setup()
     await hook(app, { id: 'msg_a', headers: { 'idempotency-key': 'order-7' } })
     await hook(app, { id: 'msg_b', headers: { 'idempotency-key': 'order-7' } })
-    expect([...engine.runs.values()].map((run) => run.idempotencyKey).sort()).toEqual(['hook:backup:msg_a', 'hook:backup:msg_b'])
+    expect((await runs()).map((run) => run.idempotencyKey).sort()).toEqual(['hook:backup:msg_a', 'hook:backup:msg_b'])
   })
 
   it.each([
@@ -132,15 +156,15 @@ describe('POST /hooks/:workflow', () => {
     ['a timestamp 6 minutes old', { seconds: NOW / 1000 - 360 }, 'webhook-stale-timestamp'],
     ['a timestamp 6 minutes ahead', { seconds: NOW / 1000 + 360 }, 'webhook-stale-timestamp'],
   ])('answers 401 and starts no run for %s', async (_name, options, code) => {
-    const { app, engine } = setup()
+    const { app, runs } = setup()
     const response = await hook(app, options)
     expect(response.status).toBe(401)
     expect((await problem(response)).code).toBe(code)
-    expect(engine.runs.size).toBe(0)
+    expect(await runs()).toHaveLength(0)
   })
 
   it('answers 401 when a signature header is missing', async () => {
-    const { app, engine } = setup()
+    const { app, runs } = setup()
     const response = await app.request('/hooks/backup', {
       method: 'POST',
       body: '{}',
@@ -148,7 +172,7 @@ describe('POST /hooks/:workflow', () => {
     })
     expect(response.status).toBe(401)
     expect((await problem(response)).code).toBe('webhook-missing-headers')
-    expect(engine.runs.size).toBe(0)
+    expect(await runs()).toHaveLength(0)
   })
 
   it('answers 401 when the server has no webhook secret', async () => {
@@ -157,11 +181,11 @@ describe('POST /hooks/:workflow', () => {
   })
 
   it('answers 400 for a signed body that is not JSON', async () => {
-    const { app, engine } = setup()
+    const { app, runs } = setup()
     const response = await hook(app, { body: '{"disks": [' })
     expect(response.status).toBe(400)
     expect(await problem(response)).toMatchObject({ code: 'malformed-json', field: '$' })
-    expect(engine.runs.size).toBe(0)
+    expect(await runs()).toHaveLength(0)
   })
 
   it('answers 404 for an unknown workflow', async () => {
@@ -172,11 +196,11 @@ describe('POST /hooks/:workflow', () => {
   })
 
   it('answers 413 for a body over the limit, declared by content-length', async () => {
-    const { app, engine } = setup({ maxBodyBytes: 64 })
+    const { app, runs } = setup({ maxBodyBytes: 64 })
     const response = await hook(app, { body: JSON.stringify({ pad: 'x'.repeat(100) }) })
     expect(response.status).toBe(413)
     expect((await problem(response)).code).toBe('body-too-large')
-    expect(engine.runs.size).toBe(0)
+    expect(await runs()).toHaveLength(0)
   })
 
   it('answers 413 for a streamed body that grows past the limit without a content-length', async () => {
@@ -237,7 +261,7 @@ describe('runs API', () => {
   })
 
   it('starts a run with POST /runs and shows it with GET /runs/:id', async () => {
-    const { app, engine } = setup()
+    const { app, engine } = setupFake()
     const started = await app.request('/runs', {
       method: 'POST',
       headers: { ...bearer, 'content-type': 'application/json' },
@@ -255,7 +279,7 @@ describe('runs API', () => {
   })
 
   it('makes POST /runs idempotent on Idempotency-Key, and refuses a reused key with another body', async () => {
-    const { app, engine } = setup()
+    const { app, runs } = setup()
     const send = (input: unknown) =>
       app.request('/runs', {
         method: 'POST',
@@ -264,7 +288,7 @@ describe('runs API', () => {
       })
     expect((await send({ a: 1 })).status).toBe(202)
     expect((await send({ a: 1 })).status).toBe(202)
-    expect(engine.runs.size).toBe(1)
+    expect(await runs()).toHaveLength(1)
     expect((await send({ a: 2 })).status).toBe(422)
   })
 
@@ -280,11 +304,12 @@ describe('runs API', () => {
   })
 
   it('answers 400 naming the field for input the engine rejects', async () => {
-    const { app, engine } = setup()
-    engine.failNext = { method: 'start', error: Object.assign(new Error('disks must be an array'), { name: 'WorkflowInputError', path: '$.disks' }) }
+    const inputSchema = { type: 'object', properties: { disks: { type: 'array' } } }
+    const { app, runs } = setup({ workflows: [{ name: 'backup', definition: PASS_THROUGH, inputSchema }] })
     const response = await app.request('/runs', { method: 'POST', headers: { ...bearer, 'content-type': 'application/json' }, body: '{"workflow":"backup","input":{"disks":1}}' })
     expect(response.status).toBe(400)
-    expect(await problem(response)).toMatchObject({ field: '$.disks', detail: 'disks must be an array' })
+    expect(await problem(response)).toMatchObject({ field: 'input/disks', detail: expect.stringMatching(/^The input of "backup" does not match its schema: \/disks must be/) })
+    expect(await runs()).toHaveLength(0)
   })
 
   it('answers 404 for POST /runs with an unknown workflow', async () => {
@@ -314,7 +339,7 @@ describe('runs API', () => {
   })
 
   it('lists child runs only under ?parent=, each naming its parent', async () => {
-    const { app, engine } = setup()
+    const { app, engine } = setupFake()
     const { run: parent } = await engine.start({ workflow: 'backup', input: {} })
     const { run: child } = await engine.start({ workflow: 'backup', input: { item: 0 } })
     engine.runs.get(child.id)!.parentId = parent.id
@@ -357,7 +382,7 @@ describe('runs API', () => {
 
   it('answers an unexpected failure with 500 and a requestId, logging the cause but sending neither stack nor message', async () => {
     const logs: string[] = []
-    const { app, engine } = setup({ logs })
+    const { app, engine } = setupFake({ logs })
     engine.failNext = { method: 'get', error: new Error('connection refused to postgres://admin:hunter2@db') }
     const response = await app.request('/runs/run-1', { headers: bearer })
     expect(response.status).toBe(500)

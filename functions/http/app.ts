@@ -133,13 +133,8 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     const cursor = c.req.query('cursor') || undefined
     // ?parent=<run id>: the child runs of that run's distributed Maps (they are left out of the plain list).
     const parentId = c.req.query('parent') || undefined
-    const page = await engine.list({ workflow, status: status as RunStatus | undefined, limit, cursor, ...(parentId ? { parentId } : {}) }).catch((error: unknown) => {
-      // A cursor is opaque; one the store cannot read is the caller's mistake, not a server failure.
-      if (cursor !== undefined && error instanceof Error && /cursor/i.test(`${error.name} ${error.message}`)) {
-        throw new HttpProblem(400, 'invalid-field', 'cursor is not one this server handed out (use nextCursor as given).', { field: 'cursor' })
-      }
-      throw error
-    })
+    // A cursor the store cannot read is an InvalidCursorError: a 400 naming `cursor` (to-problem.ts).
+    const page = await engine.list({ workflow, status: status as RunStatus | undefined, limit, cursor, ...(parentId ? { parentId } : {}) })
     return c.json({ runs: page.runs.map(runView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) })
   })
 

@@ -1,9 +1,11 @@
 import type { Budget, Engine, HistoryEvent, RunRecord, RunStatus, StartRequest, WorkflowInfo } from '../../lib/engine'
+import { InvalidCursorError, UnknownRunError, UnknownWorkflowError } from '../../lib/engine'
 
 /**
  * A small in-memory Engine for the function tests: it keeps the facade's promises (idempotent start, newest-first
- * pages with a cursor, cancel, budgets) and "runs" a workflow by echoing its input as output. The HTTP layer is
- * tested against the real engine too (test/functions.e2e.test.ts); this one lets failures be injected.
+ * pages with a cursor, cancel, budgets) and "runs" a workflow by echoing its input as output. It throws the engine's
+ * own error classes (lib/engine/errors.ts) where the engine would. The HTTP layer's error mapping is tested against
+ * the real engine (functions/http/app.test.ts, test/workflows/webhook-to-run.test.ts); this one lets failures be injected.
  */
 export interface FakeEngine extends Engine {
   runs: Map<string, RunRecord>
@@ -29,7 +31,7 @@ export function createFakeEngine({
     async start(request: StartRequest) {
       guard('start')
       if (!workflows.some((w) => w.name === request.workflow)) {
-        throw Object.assign(new Error(`unknown workflow ${request.workflow}`), { name: 'UnknownWorkflowError' })
+        throw new UnknownWorkflowError(request.workflow, workflows.map((w) => w.name))
       }
       if (request.idempotencyKey) {
         const existing = [...runs.values()].find((run) => run.idempotencyKey === request.idempotencyKey)
@@ -64,7 +66,7 @@ export function createFakeEngine({
     },
     async list({ workflow, status, limit = 20, cursor, parentId }) {
       guard('list')
-      if (cursor !== undefined && !/^\d+$/.test(cursor)) throw Object.assign(new Error('bad cursor'), { name: 'InvalidCursorError' })
+      if (cursor !== undefined && !/^\d+$/.test(cursor)) throw new InvalidCursorError()
       const all = [...runs.values()]
         .filter((run) => run.parentId === parentId && (!workflow || run.workflow === workflow) && (!status || run.status === status))
         .reverse()
@@ -82,7 +84,7 @@ export function createFakeEngine({
     async advance(id, budget: Budget) {
       guard('advance')
       const run = runs.get(id)
-      if (!run) throw Object.assign(new Error(`no run ${id}`), { name: 'RunNotFoundError' })
+      if (!run) throw new UnknownRunError(id)
       if (run.status !== 'RUNNING' || clock() >= budget.deadline) return run
       const done = (steps.get(id) ?? 0) + 1
       steps.set(id, done)

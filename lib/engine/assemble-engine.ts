@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { createActionRegistry, type ActionRegistry } from './actions/registry'
 import type { Budget, Engine, RunAdvanceError, StartRequest, WorkflowInfo } from './engine-types'
+import { EngineInputError, UnknownRunError, UnknownWorkflowError, WorkflowError, type WorkflowProblem } from './errors'
 import type { WorkflowDefinition } from './interpreter/definition'
 import { cancelRun } from './child-run-commands'
 import { createMachine } from './interpreter/machine'
@@ -11,7 +12,7 @@ import { newRunId as timeOrderedRunId } from './run-id'
 import { advanceRun, driveLeased, systemClock, type Clock, type RunBudget, type RunnerDeps } from './runner'
 import type { RunStore } from './stores/run-store'
 import { createWorkflowVersions } from './workflow-versions'
-import { WorkflowError, type LoadedWorkflow, type WorkflowProblem } from './workflows'
+import type { LoadedWorkflow } from './workflows'
 
 export interface CreateEngineOptions {
   store: RunStore
@@ -57,16 +58,8 @@ export interface CreateEngineOptions {
   limits?: Partial<EngineLimits>
 }
 
-/** A run id or workflow the engine does not know; the message names it. */
-export class EngineInputError extends Error {
-  override name = 'EngineInputError'
-  constructor(
-    message: string,
-    readonly field: string,
-  ) {
-    super(message)
-  }
-}
+// Defined with the engine's other errors (errors.ts); exported here too for the files that import it with the engine.
+export { EngineInputError } from './errors'
 
 /**
  * Builds the engine (the Engine interface, engine-types.ts) over a store, an action registry and a set of workflows,
@@ -112,7 +105,7 @@ export function assembleEngine(options: CreateEngineOptions): Engine & { readonl
     deps,
     async start(request: StartRequest) {
       const workflow = workflows.get(request.workflow)
-      if (!workflow) throw new EngineInputError(`Unknown workflow "${request.workflow}" (known: ${[...workflows.keys()].join(', ') || 'none'})`, 'workflow')
+      if (!workflow) throw new UnknownWorkflowError(request.workflow, [...workflows.keys()])
       const input = request.input === undefined ? {} : request.input
       assertJson(input, limits.maxPayloadBytes)
       if (options.checkInputSchema !== false && workflow.inputSchema !== undefined) {
@@ -124,7 +117,7 @@ export function assembleEngine(options: CreateEngineOptions): Engine & { readonl
         } catch (error) {
           // The schema is broken, not the input: the workflow's problem (a 500 for a caller, logged), named here.
           if (!(error instanceof InputSchemaError)) throw error
-          throw new WorkflowError(error.problems.map((p) => ({ workflow: workflow.name, pointer: `${workflow.name}.schema.json#${p.pointer}`, message: p.message })))
+          throw new WorkflowError(error.problems.map((p) => ({ workflow: workflow.name, pointer: `${workflow.name}.schema.json#${p.pointer}`, message: p.message })), { cause: error })
         }
         if (problems.length > 0) {
           const list = problems.map((p) => `${p.pointer} ${p.message}`).join('; ')
@@ -153,7 +146,7 @@ export function assembleEngine(options: CreateEngineOptions): Engine & { readonl
     cancel: (id: string) => cancelRun(deps, id, advanceRun),
     async advance(id: string, budget: Budget) {
       const run = await advanceRun(deps, id, budget)
-      if (!run) throw new EngineInputError(`No run with id "${id}"`, 'id')
+      if (!run) throw new UnknownRunError(id)
       return run
     },
     async resumeDue(budget: RunBudget & { limit?: number }) {
@@ -187,7 +180,7 @@ export function assembleEngine(options: CreateEngineOptions): Engine & { readonl
     async runToEnd(id: string, signal?: AbortSignal): Promise<RunRecord> {
       for (;;) {
         const run = await advanceRun(deps, id, { deadline: Number.MAX_SAFE_INTEGER, signal })
-        if (!run) throw new EngineInputError(`No run with id "${id}"`, 'id')
+        if (!run) throw new UnknownRunError(id)
         if (run.status !== 'RUNNING' || signal?.aborted) return run
         // Leased by another process: wait for it to finish or let go.
         await clock.sleep(Math.min(leaseMs, 1_000), signal)

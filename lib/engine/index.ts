@@ -15,11 +15,12 @@
  * await engine.advance(run.id, { deadline: Date.now() + 10_000 })
  */
 export type { Budget, Engine, RunAdvanceError, StartRequest, WorkflowInfo } from './engine-types'
-export { assembleEngine, EngineInputError, type CreateEngineOptions } from './assemble-engine'
+export { assembleEngine, type CreateEngineOptions } from './assemble-engine'
+export * from './errors'
 export { systemClock, type Clock, type RunBudget } from './runner'
 export { DEFAULT_LIMITS, type EngineLimits } from './limits'
 export { isTerminal, TERMINAL_STATUSES, type HistoryEvent, type NewHistoryEvent, type RunError, type RunRecord, type RunStatus, type RunSummary } from './run'
-export { loadWorkflowFile, loadWorkflows, WorkflowError, type LoadedWorkflow, type WorkflowProblem } from './workflows'
+export { loadWorkflowFile, loadWorkflows, type LoadedWorkflow } from './workflows'
 export type { StateDefinition, StateType, WorkflowDefinition } from './interpreter/definition'
 export {
   createActionRegistry,

@@ -246,6 +246,10 @@ class RunDriver {
   private readonly limits: EngineLimits
   /** Events in the store for this run: the store's count, then what this driver saved since. */
   private historyLength: number
+  /** `boundary` saves (RunnerDeps.saveEvery): pure transitions wait in `pending` for the next boundary. */
+  private readonly batching: boolean
+  private readonly pending: PendingEvents
+  private readonly calls = new CallsInFlight()
 
   constructor(
     private readonly deps: RunnerDeps,
@@ -259,6 +263,8 @@ class RunDriver {
     this.definition = definition
     this.limits = deps.limits ?? DEFAULT_LIMITS
     this.historyLength = run.historyLength ?? 0
+    this.batching = deps.saveEvery !== 'transition'
+    this.pending = new PendingEvents(deps.clock.now())
   }
 
   /** The machine as this driver holds it, if it is one (for failing the run after an engine fault). */
@@ -267,132 +273,189 @@ class RunDriver {
     return machine && typeof machine === 'object' && typeof machine.frames === 'object' && machine.frames !== null ? machine : undefined
   }
 
+  /**
+   * Advances the run until it ends, suspends or the budget is spent. The durability rules (ARCHITECTURE.md
+   * "Durability") are the steps below, each a method named after its rule and pinned by a test in
+   * runner.durability.test.ts that fails when the step moves:
+   *
+   * - abortCancelledFirst: a run cancelled before the drive is aborted before anything else is read;
+   * - abortAtSeenCancel: a cancel is seen at the next save (the store hands it back) and ends the run there;
+   * - saveResultsFirst: a result is saved before anything else happens (no step, call or wait in between);
+   * - saveDueOnceBudgetSpent: a budget spent between transitions saves what is pending, due at once;
+   * - saveEnd: a finished run is saved with nothing left due;
+   * - saveCallsThenMake: a call is saved (TaskScheduled; the invoking phase with its clientToken) before it is made,
+   *   and not made after a save that shows a cancel; CallsInFlight.notInFlight: it is made once while in flight;
+   * - saveBatchWhenDue: pure transitions are saved together, at the next boundary or batch limit (`boundary`), or
+   *   after every step (`transition`);
+   * - saveThenAwaitCalls: what is pending is saved before waiting on calls in flight;
+   * - suspendBeyondBudget: a wait beyond the budget suspends: saved with resumeAt and ExecutionSuspended;
+   * - saveThenSleep: a wait within the budget is saved with its wake-up time before sleeping (a long one without the lease);
+   * - and in every save (save): the history and payload limits are checked, and dropped child runs cancelled, first.
+   */
   async drive(): Promise<RunRecord> {
-    const { clock } = this.deps
     if (this.run.status !== 'RUNNING') return this.run
-    if (this.run.cancelRequested) {
-      // Before anything else: a run can be cancelled even when its workflow is no longer loaded (`ctflow runs cancel`).
-      if (this.machine && typeof this.machine === 'object') abortMachine(this.machine)
-      return this.save([{ at: this.iso(), type: 'ExecutionAborted', detail: { cause: 'cancelled' } }], null)
-    }
-    if (!this.definition) {
+    if (this.run.cancelRequested) return this.abortCancelledFirst()
+    const definition = this.definition
+    if (!definition) {
       return this.finishWith('FAILED', { error: StatesErrorNames.Runtime, cause: `The workflow "${this.run.workflow}" is not loaded in this engine` })
     }
     if ((this.machine as { format?: unknown } | null)?.format !== 1) {
       return this.finishWith('FAILED', { error: StatesErrorNames.Runtime, cause: 'The run was saved in a format this engine does not read' })
     }
-    pollChildRunsNow(this.machine, clock.now())
-    const batching = this.deps.saveEvery !== 'transition'
-    let pending: NewHistoryEvent[] = []
-    let pendingBytes = 0
-    let lastSave = clock.now()
-    const flush = async (resumeAt: Date | null) => {
-      const events = pending
-      pending = []
-      pendingBytes = 0
-      lastSave = clock.now()
-      return this.save(events, resumeAt)
-    }
-    // Calls in flight (by command) run on their own: other frames keep moving, and each outcome is applied and saved
-    // at the top of the loop as soon as it arrives — a slow call in one Map iteration holds back no other.
-    const inflight = new Set<string>()
-    let arrived: Outcome[] = []
-    let onArrival: (() => void) | undefined
-    const launch = (command: Command) => {
-      const key = commandKey(command)
-      inflight.add(key)
-      void this.execute(command)
-        .catch((error: unknown): Outcome => ({ type: 'failed', frameId: command.frameId, clientToken: command.clientToken, ...toTaskError(error, this.deps.actions) }))
-        .then((outcome) => {
-          inflight.delete(key)
-          if (outcome) arrived.push(outcome)
-          onArrival?.()
-        })
-    }
+    pollChildRunsNow(this.machine, this.deps.clock.now())
     for (;;) {
-      if (this.run.cancelRequested) {
-        abortMachine(this.machine)
-        pending.push({ at: this.iso(), type: 'ExecutionAborted', detail: { cause: 'cancelled' } })
-        return flush(null)
-      }
-      if (arrived.length > 0) {
-        const after = this.options(clock.now())
-        const outcomes = arrived
-        arrived = []
-        for (const outcome of outcomes) pending.push(...applyOutcome(this.definition, this.machine, outcome, after))
-        // A result is saved before anything else happens: it must never be asked for twice.
-        if (pending.length > 0) await flush(new Date(after.now))
-        if (this.machine.status !== 'running') return this.run
+      if (this.run.cancelRequested) return this.abortAtSeenCancel()
+      if (this.calls.hasArrived()) {
+        const ended = await this.saveResultsFirst(definition)
+        if (ended) return ended
         continue
       }
-      const now = clock.now()
-      if (now >= this.budget.deadline || this.budget.signal?.aborted) return pending.length > 0 ? flush(new Date(now)) : this.run
-      // No further than the history limit allows (the save that passes it fails the run), nor a batch's size.
-      const room = this.limits.maxHistoryEvents - this.historyLength + 1
-      const result = step(
-        this.definition,
-        this.machine,
-        batching
-          ? { ...this.options(now), maxTransitions: TRANSITIONS_PER_STEP, maxEvents: Math.min(BATCH_EVENTS, room) - pending.length, maxEventBytes: BATCH_BYTES - pendingBytes }
-          : this.options(now),
-      )
-      pending = addPending(pending, result.events)
-      pendingBytes += result.payloadBytes
-      if (this.machine.status !== 'running') return flush(null)
-
-      const fresh = result.commands.length === 0 ? result.commands : result.commands.filter((command) => !inflight.has(commandKey(command)))
-      if (fresh.length > 0) {
-        // Saved before calling: the history says what was started with which clientToken, and a crash from here on
-        // re-issues the same calls with the same tokens (or polls what they started).
-        await flush(new Date(now))
-        if (this.machine.status !== 'running') return this.run // the save failed it (history limit)
-        if (this.run.cancelRequested) continue
-        for (const command of fresh) launch(command)
-        continue
-      }
-      if (result.runnable) {
-        if (!batching || pending.length >= BATCH_EVENTS || pendingBytes >= BATCH_BYTES || now - lastSave >= BATCH_MS || this.historyLength + pending.length > this.limits.maxHistoryEvents) {
-          await flush(new Date(now))
-          if (this.machine.status !== 'running') return this.run
-        }
-        continue
-      }
-      if (inflight.size > 0) {
-        // Nothing to do until a call returns or a timer (Wait, retry, poll) falls due.
-        if (pending.length > 0) await flush(new Date(now))
-        if (this.machine.status !== 'running') return this.run
-        await this.waitForArrival(result.wakeAt, (resolve) => (onArrival = resolve), () => arrived.length > 0)
-        onArrival = undefined
-        continue
-      }
-      if (result.wakeAt === undefined) {
-        // Nothing to run and nothing to wait for: a bug, not the workflow's fault. Fail loudly rather than spin.
-        return this.finishWith('FAILED', { error: StatesErrorNames.Runtime, cause: 'The run has nothing left to do but did not finish (engine bug)' }, pending)
-      }
-      const wakeAt = result.wakeAt
-      if (wakeAt > this.budget.deadline) {
-        pending.push({ at: this.iso(), type: 'ExecutionSuspended', detail: { resumeAt: new Date(wakeAt).toISOString() } })
-        return flush(new Date(wakeAt))
-      }
-      await flush(new Date(wakeAt))
-      if (this.machine.status !== 'running') return this.run
-      await this.sleepUntil(wakeAt)
+      const now = this.deps.clock.now()
+      if (now >= this.budget.deadline || this.budget.signal?.aborted) return this.saveDueOnceBudgetSpent(now)
+      const result = this.stepMachine(definition, now)
+      if (this.machine.status !== 'running') return this.saveEnd()
+      const ended = await this.actOn(result, now)
+      if (ended) return ended
     }
+  }
+
+  /** What a step left to do, first match first: new calls, more steps, calls in flight, a timer. Undefined: go on. */
+  private actOn(result: ReturnType<typeof step>, now: number): Promise<RunRecord | undefined> {
+    const commands = this.calls.notInFlight(result.commands)
+    if (commands.length > 0) return this.saveCallsThenMake(commands, now)
+    if (result.runnable) return this.saveBatchWhenDue(now)
+    if (this.calls.size > 0) return this.saveThenAwaitCalls(result.wakeAt, now)
+    // Nothing to run and nothing to wait for: a bug, not the workflow's fault. Fail loudly rather than spin.
+    if (result.wakeAt === undefined) return this.finishWith('FAILED', { error: StatesErrorNames.Runtime, cause: 'The run has nothing left to do but did not finish (engine bug)' }, this.pending.take(now))
+    if (result.wakeAt > this.budget.deadline) return this.suspendBeyondBudget(result.wakeAt)
+    return this.saveThenSleep(result.wakeAt)
+  }
+
+  /** A cancel requested before the drive ends the run before anything else: even when its workflow is no longer loaded (`ctflow runs cancel`). */
+  private abortCancelledFirst(): Promise<RunRecord> {
+    if (this.machine && typeof this.machine === 'object') abortMachine(this.machine)
+    return this.save([{ at: this.iso(), type: 'ExecutionAborted', detail: { cause: 'cancelled' } }], null)
+  }
+
+  /** A cancel is seen at the next save (the store hands back `cancelRequested`), and the run ends there, with what is pending. */
+  private abortAtSeenCancel(): Promise<RunRecord> {
+    abortMachine(this.machine)
+    this.pending.add([{ at: this.iso(), type: 'ExecutionAborted', detail: { cause: 'cancelled' } }], 0)
+    return this.flush(null)
+  }
+
+  /**
+   * A result is saved before anything else happens — before the next step, call or wait: it must never be asked for
+   * twice. Every outcome that arrived is applied, and the events saved with the run due now.
+   */
+  private async saveResultsFirst(definition: WorkflowDefinition): Promise<RunRecord | undefined> {
+    const after = this.options(this.deps.clock.now())
+    for (const outcome of this.calls.takeArrived()) this.pending.add(applyOutcome(definition, this.machine, outcome, after), 0)
+    if (this.pending.events.length > 0) await this.flush(new Date(after.now))
+    return this.machine.status !== 'running' ? this.run : undefined
+  }
+
+  /** The budget spent between transitions: what is pending is saved due at once (resumeAt = now), for the next worker. */
+  private async saveDueOnceBudgetSpent(now: number): Promise<RunRecord> {
+    return this.pending.events.length > 0 ? this.flush(new Date(now)) : this.run
+  }
+
+  /** One interpreter step: with `boundary` saves, no further than the history limit allows (the save that passes it fails the run) nor a batch's size. */
+  private stepMachine(definition: WorkflowDefinition, now: number): ReturnType<typeof step> {
+    const { pending } = this
+    const room = this.limits.maxHistoryEvents - this.historyLength + 1
+    const result = step(
+      definition,
+      this.machine,
+      this.batching
+        ? { ...this.options(now), maxTransitions: TRANSITIONS_PER_STEP, maxEvents: Math.min(BATCH_EVENTS, room) - pending.events.length, maxEventBytes: BATCH_BYTES - pending.bytes }
+        : this.options(now),
+    )
+    pending.add(result.events, result.payloadBytes)
+    return result
+  }
+
+  /** A finished run (succeeded, failed, timed out, aborted) is saved with nothing left due. */
+  private saveEnd(): Promise<RunRecord> {
+    return this.flush(null)
+  }
+
+  /**
+   * A call is saved before it is made: the history says what was started with which clientToken (the frame's invoking
+   * phase holds it), and a crash from here on re-issues the same calls with the same tokens (or polls what they
+   * started). A save that shows a cancel makes no call: the next turn ends the run.
+   */
+  private async saveCallsThenMake(commands: Command[], now: number): Promise<RunRecord | undefined> {
+    await this.flush(new Date(now))
+    if (this.machine.status !== 'running') return this.run // the save failed it (history limit)
+    if (this.run.cancelRequested) return undefined
+    for (const command of commands) this.launch(command)
+    return undefined
+  }
+
+  /**
+   * Pure transitions (Pass, Choice, Succeed, entering a Map…) are saved together: replaying them after a crash yields
+   * the same machine, and nothing outside saw them. Saved after BATCH_EVENTS events, BATCH_BYTES of payload or BATCH_MS
+   * at the latest, or as soon as the history limit is passed (that save fails the run); after every step with
+   * `saveEvery: 'transition'`. A boundary (a call, a wait, the end) saves them with its own step.
+   */
+  private async saveBatchWhenDue(now: number): Promise<RunRecord | undefined> {
+    const { pending } = this
+    const due =
+      !this.batching || pending.events.length >= BATCH_EVENTS || pending.bytes >= BATCH_BYTES || now - pending.lastSave >= BATCH_MS || this.historyLength + pending.events.length > this.limits.maxHistoryEvents
+    if (!due) return undefined
+    await this.flush(new Date(now))
+    return this.machine.status !== 'running' ? this.run : undefined
+  }
+
+  /** What is pending is saved before waiting on calls in flight (for one to return or a timer to fall due). */
+  private async saveThenAwaitCalls(wakeAt: number | undefined, now: number): Promise<RunRecord | undefined> {
+    if (this.pending.events.length > 0) await this.flush(new Date(now))
+    if (this.machine.status !== 'running') return this.run
+    await this.waitForArrival(wakeAt)
+    return undefined
+  }
+
+  /** A wait beyond the budget suspends the run: saved RUNNING with `resumeAt` and ExecutionSuspended (driveLeased gives the lease back). */
+  private suspendBeyondBudget(wakeAt: number): Promise<RunRecord> {
+    this.pending.add([{ at: this.iso(), type: 'ExecutionSuspended', detail: { resumeAt: new Date(wakeAt).toISOString() } }], 0)
+    return this.flush(new Date(wakeAt))
+  }
+
+  /** A wait within the budget is saved with its wake-up time before sleeping, so that no worker claims the run early. */
+  private async saveThenSleep(wakeAt: number): Promise<RunRecord | undefined> {
+    await this.flush(new Date(wakeAt))
+    if (this.machine.status !== 'running') return this.run
+    await this.sleepUntil(wakeAt)
+    return undefined
+  }
+
+  /** Starts a call; it runs on its own (other frames keep moving) and its outcome arrives in `calls`. */
+  private launch(command: Command): void {
+    this.calls.track(
+      command,
+      this.execute(command).catch((error: unknown): Outcome => ({ type: 'failed', frameId: command.frameId, clientToken: command.clientToken, ...toTaskError(error, this.deps.actions) })),
+    )
+  }
+
+  /** Saves what is pending (see save). */
+  private flush(resumeAt: Date | null): Promise<RunRecord> {
+    return this.save(this.pending.take(this.deps.clock.now()), resumeAt)
   }
 
   /**
    * Waits for a call in flight to return, or for `wakeAt` (on the engine's clock) if it comes first and fits the
    * budget. Renews the lease every third of its length of real time meanwhile (a call may take long).
    */
-  private async waitForArrival(wakeAt: number | undefined, register: (resolve: () => void) => void, hasArrived: () => boolean): Promise<void> {
-    if (hasArrived()) return
+  private async waitForArrival(wakeAt: number | undefined): Promise<void> {
+    if (this.calls.hasArrived()) return
     const { clock, leaseMs } = this.deps
     const stopSleeping = new AbortController()
     let renewTimer: ReturnType<typeof setTimeout> | undefined
     let onAbort: (() => void) | undefined
     try {
       await new Promise<void>((resolve) => {
-        register(resolve)
+        this.calls.onArrival = resolve
         onAbort = () => resolve()
         this.budget.signal?.addEventListener('abort', onAbort, { once: true })
         if (wakeAt !== undefined && wakeAt <= this.budget.deadline) {
@@ -402,6 +465,7 @@ class RunDriver {
         renewTimer = setTimeout(resolve, Math.max(1, Math.floor(leaseMs / 3)))
       })
     } finally {
+      this.calls.onArrival = undefined
       stopSleeping.abort()
       clearTimeout(renewTimer)
       // Removed, not left for the abort that may never come: a long run waits here once per call.
@@ -443,33 +507,15 @@ class RunDriver {
   }
 
   /**
-   * Saves one transition (and renews the lease when half of it is used). Events that would take the history past
-   * limits.maxHistoryEvents are not written: the run fails instead, its history ending with the events that fit and
-   * ExecutionFailed.
+   * Saves one transition. Before it reaches the store: a save that would pass the history limit or hold too large a
+   * state fails the run instead (stopAtHistoryLimit, stopAtStateSizeLimit), the child runs of dropped distributed-Map
+   * items are cancelled, and the lease is renewed when half of it is used.
    */
   private async save(events: NewHistoryEvent[], resumeAt: Date | null): Promise<RunRecord> {
-    const max = this.limits.maxHistoryEvents
-    if (this.historyLength + events.length > max) {
-      const error = {
-        error: StatesErrorNames.Runtime,
-        cause: `The run reached the limit of ${max.toLocaleString('en-US')} history events (limits.maxHistoryEvents; Step Functions stops an execution at 25,000) and was stopped. Loop fewer times in one run, or run the items as child runs (a DISTRIBUTED Map)`,
-      }
-      failMachine(this.machine, error)
-      events = [...events.slice(0, Math.max(0, max - this.historyLength)), { at: this.iso(), type: 'ExecutionFailed', detail: error }]
+    const stopped = this.stopAtHistoryLimit(events) ?? this.stopAtStateSizeLimit(events)
+    if (stopped) {
+      events = stopped
       resumeAt = null
-    } else if (this.machine.status === 'running' && hasSeveralFrames(this.machine)) {
-      // One frame holds a few payloads at most, each within the limit; a Map's items in progress are a payload each:
-      // 20,000 items handed the run's 250 KB input are 5 GB to save. (Changed in place between saves: not remembered.)
-      const cap = this.limits.maxPayloadBytes * MACHINE_PAYLOADS
-      if (measureJson(this.machine, cap, { remembered: false }).over !== undefined) {
-        const error = {
-          error: StatesErrorNames.DataLimitExceeded,
-          cause: `The run's state (its Parallel branches and Map items in progress) is larger than ${cap.toLocaleString('en-US')} bytes of JSON (${MACHINE_PAYLOADS} × limits.maxPayloadBytes) and was stopped. Give the Map a MaxConcurrency, or run its items as child runs (a DISTRIBUTED Map)`,
-        }
-        failMachine(this.machine, error)
-        events = [...events, { at: this.iso(), type: 'ExecutionFailed', detail: error }]
-        resumeAt = null
-      }
     }
     const machine = this.machine
     await this.cancelDroppedChildRuns()
@@ -488,6 +534,39 @@ class RunDriver {
     this.historyLength = this.run.historyLength ?? this.historyLength + events.length
     if (events.length > 0) notify(this.deps, this.run, events)
     return this.run
+  }
+
+  /**
+   * Events that would take the history past limits.maxHistoryEvents are not written: the run fails instead, its
+   * history ending with the events that fit and ExecutionFailed. Undefined: within the limit.
+   */
+  private stopAtHistoryLimit(events: NewHistoryEvent[]): NewHistoryEvent[] | undefined {
+    const max = this.limits.maxHistoryEvents
+    if (this.historyLength + events.length <= max) return undefined
+    const error = {
+      error: StatesErrorNames.Runtime,
+      cause: `The run reached the limit of ${max.toLocaleString('en-US')} history events (limits.maxHistoryEvents; Step Functions stops an execution at 25,000) and was stopped. Loop fewer times in one run, or run the items as child runs (a DISTRIBUTED Map)`,
+    }
+    failMachine(this.machine, error)
+    return [...events.slice(0, Math.max(0, max - this.historyLength)), { at: this.iso(), type: 'ExecutionFailed', detail: error }]
+  }
+
+  /**
+   * One frame holds a few payloads at most, each within the limit; a Map's items in progress are a payload each:
+   * 20,000 items handed the run's 250 KB input are 5 GB to save. A state past MACHINE_PAYLOADS payloads' worth fails
+   * the run (States.DataLimitExceeded) instead of being saved. Undefined: it fits.
+   */
+  private stopAtStateSizeLimit(events: NewHistoryEvent[]): NewHistoryEvent[] | undefined {
+    if (this.machine.status !== 'running' || !hasSeveralFrames(this.machine)) return undefined
+    const cap = this.limits.maxPayloadBytes * MACHINE_PAYLOADS
+    // Changed in place between saves: not remembered.
+    if (measureJson(this.machine, cap, { remembered: false }).over === undefined) return undefined
+    const error = {
+      error: StatesErrorNames.DataLimitExceeded,
+      cause: `The run's state (its Parallel branches and Map items in progress) is larger than ${cap.toLocaleString('en-US')} bytes of JSON (${MACHINE_PAYLOADS} × limits.maxPayloadBytes) and was stopped. Give the Map a MaxConcurrency, or run its items as child runs (a DISTRIBUTED Map)`,
+    }
+    failMachine(this.machine, error)
+    return [...events, { at: this.iso(), type: 'ExecutionFailed', detail: error }]
   }
 
   /**
@@ -614,6 +693,76 @@ class RunDriver {
       clearTimeout(timer)
       if (onStop) this.budget.signal?.removeEventListener('abort', onStop)
     }
+  }
+}
+
+/**
+ * Events stepped but not saved yet: with `boundary` saves, pure transitions wait here for the next boundary or batch
+ * limit (RunDriver.saveBatchWhenDue); every save takes them all.
+ */
+class PendingEvents {
+  events: NewHistoryEvent[] = []
+  /** Bytes of payload in `events` (what the interpreter counted). */
+  bytes = 0
+
+  constructor(
+    /** When the last save started, on the engine's clock. */
+    public lastSave: number,
+  ) {}
+
+  add(events: NewHistoryEvent[], payloadBytes: number): void {
+    this.events = addPending(this.events, events)
+    this.bytes += payloadBytes
+  }
+
+  /** Hands every pending event to a save starting `now`. */
+  take(now: number): NewHistoryEvent[] {
+    const events = this.events
+    this.events = []
+    this.bytes = 0
+    this.lastSave = now
+    return events
+  }
+}
+
+/**
+ * The calls in flight, by command: each runs on its own, so a slow call in one Map iteration holds back no other, and
+ * its outcome waits in `arrived` until the drive loop applies and saves it.
+ */
+class CallsInFlight {
+  private readonly keys = new Set<string>()
+  private arrived: Outcome[] = []
+  /** Set while the drive waits for an arrival (RunDriver.waitForArrival). */
+  onArrival: (() => void) | undefined
+
+  get size(): number {
+    return this.keys.size
+  }
+
+  hasArrived(): boolean {
+    return this.arrived.length > 0
+  }
+
+  takeArrived(): Outcome[] {
+    const outcomes = this.arrived
+    this.arrived = []
+    return outcomes
+  }
+
+  /** The commands not in flight yet: a call is made once while in flight (a probe once per poll). */
+  notInFlight(commands: Command[]): Command[] {
+    return commands.length === 0 ? commands : commands.filter((command) => !this.keys.has(commandKey(command)))
+  }
+
+  /** Tracks a call until its outcome arrives (none when the budget cut it short: re-issued next time). */
+  track(command: Command, outcome: Promise<Outcome | undefined>): void {
+    const key = commandKey(command)
+    this.keys.add(key)
+    void outcome.then((arrived) => {
+      this.keys.delete(key)
+      if (arrived) this.arrived.push(arrived)
+      this.onArrival?.()
+    })
   }
 }
 

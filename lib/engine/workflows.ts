@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
+import { WorkflowError, type WorkflowProblem } from './errors'
 import type { WorkflowDefinition } from './interpreter/definition'
 import { findDeepNesting, MAX_DEFINITION_DEPTH } from './validate/nesting-depth'
 
@@ -11,21 +12,8 @@ export interface LoadedWorkflow {
   inputSchema?: unknown
 }
 
-export interface WorkflowProblem {
-  workflow: string
-  /** JSON pointer into the workflow document, e.g. `/States/Snapshot/Next`. */
-  pointer: string
-  state?: string
-  message: string
-}
-
-/** One or more workflows are invalid: every problem is listed, nothing runs. */
-export class WorkflowError extends Error {
-  override name = 'WorkflowError'
-  constructor(readonly problems: WorkflowProblem[]) {
-    super(`Invalid workflow${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  ${p.workflow}${p.pointer ? ` ${p.pointer}` : ''}${p.state ? ` (state "${p.state}")` : ''}: ${p.message}`).join('\n')}`)
-  }
-}
+// Defined with the engine's other errors; exported here too for the files that import them with the loader.
+export { WorkflowError, type WorkflowProblem } from './errors'
 
 /**
  * Reads `dir/*.json` (each an ASL document) and the optional `dir/<name>.schema.json` beside each. Bad JSON is a

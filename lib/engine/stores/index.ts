@@ -5,7 +5,7 @@
  * which is why the stores themselves are not exported here: a re-export would load all three wherever this index is.
  * @example const store = await openStore({ kind: 'memory' })
  */
-export { LeaseLostError } from './run-store'
+export { LeaseLostError } from './store-errors'
 export type { Lease, LeaseOptions, NewRun, RunQuery, RunStore, RunUpdate } from './run-store'
 export { CorruptRunFileError, InvalidCursorError, RunExistsError, RunStoreError, StoreOpenError } from './store-errors'
 export { openConfiguredStore, openStore, type OpenStoreOptions } from './open-store'

@@ -117,9 +117,5 @@ export interface Lease {
   attempt?: number
 }
 
-export class LeaseLostError extends Error {
-  override name = 'LeaseLostError'
-  constructor(readonly runId: string) {
-    super(`lease on run ${runId} was lost (expired and taken over, or released)`)
-  }
-}
+// Kept here too for the files that import it with the interface.
+export { LeaseLostError } from './store-errors'

@@ -1,9 +1,20 @@
 /**
- * Errors the run stores raise besides `LeaseLostError` (which lives with the interface in run-store.ts).
+ * The errors the run stores raise (lib/engine/errors.ts passes them on to the engine's callers).
  * Messages name the run, file, field or setting at fault and never carry a password or a run's input.
  */
 export class RunStoreError extends Error {
   override name = 'RunStoreError'
+}
+
+/**
+ * A save, renewal or release under a lease the run no longer grants (it expired and another worker took the run, or
+ * it was released): the holder must stop; fencing tokens keep the new owner's progress.
+ */
+export class LeaseLostError extends RunStoreError {
+  override name = 'LeaseLostError'
+  constructor(readonly runId: string) {
+    super(`lease on run ${runId} was lost (expired and taken over, or released)`)
+  }
 }
 
 /** `create` with an id that is already taken (and no idempotency key that would make it a replay). */

@@ -64,13 +64,27 @@ export async function measureDemoJob(durations: 'realistic' | Partial<SimDuratio
     // delays) advance it once everything else is idle, and every request holds it until its reply is read.
     const clock = createVirtualClock(sim.simulator.clock)
     const endpoints = Object.fromEntries(CTYUN_SERVICES.map((service) => [service, sim.url])) as CtyunEndpoints
-    const client = createCtyunClient({ credentials: sim.credentials, endpoints, fetch: clock.fetch, retryHooks: { sleep: clock.sleep, now: clock.now } })
+    const client = createCtyunClient({
+      credentials: sim.credentials,
+      endpoints,
+      fetch: clock.fetch,
+      retryHooks: { sleep: clock.sleep, now: clock.now },
+    })
     const workflow = await loadWorkflowFile(WORKFLOW.pathname)
-    const engine = createEngine({ store: createMemoryStore(), actions: createProductActions(client, { now: clock.now }), workflows: [workflow], clock })
+    const engine = createEngine({
+      store: createMemoryStore(),
+      actions: createProductActions(client, { now: clock.now }),
+      workflows: [workflow],
+      clock,
+    })
 
     // Which flow each disk's snapshot takes is decided by the cloud before the run: read it now.
-    const firstSnapshot = new Map([...sim.simulator.state.disks.values()].map((disk) => [disk.diskID, !disk.snapshotServiceOpened]))
-    const regionDisks = [...sim.simulator.state.disks.values()].filter((disk) => disk.regionID === DEMO_INPUT.regionID).length
+    const firstSnapshot = new Map(
+      [...sim.simulator.state.disks.values()].map((disk) => [disk.diskID, !disk.snapshotServiceOpened]),
+    )
+    const regionDisks = [...sim.simulator.state.disks.values()].filter(
+      (disk) => disk.regionID === DEMO_INPUT.regionID,
+    ).length
 
     const wallStart = performance.now()
     const startedAt = clock.now()
@@ -78,13 +92,17 @@ export async function measureDemoJob(durations: 'realistic' | Partial<SimDuratio
     const done = await engine.runToEnd(run.id)
     const jobMs = clock.now() - startedAt
     const wallMs = performance.now() - wallStart
-    if (done.status !== 'SUCCEEDED') throw new Error(`demo job ended ${done.status}: ${done.error?.error} ${done.error?.cause ?? ''}`)
+    if (done.status !== 'SUCCEEDED')
+      throw new Error(`demo job ended ${done.status}: ${done.error?.error} ${done.error?.cause ?? ''}`)
     const report = done.output as BackupReport
     const d = sim.simulator.durations
 
     // Critical path: the slowest disk's creation (order or job) + snapshot, then the slowest CBR task.
     const snapshotted = report.disks.filter((disk) => disk.snapshotID)
-    const snapshotPath = Math.max(0, ...snapshotted.map((disk) => (firstSnapshot.get(disk.diskID) ? d.orderMs : d.jobMs) + d.snapshotMs))
+    const snapshotPath = Math.max(
+      0,
+      ...snapshotted.map((disk) => (firstSnapshot.get(disk.diskID) ? d.orderMs : d.jobMs) + d.snapshotMs),
+    )
     const backedUp = report.disks.filter((disk) => disk.backup.taskID)
     const instances = new Set(report.disks.map((disk) => disk.instanceID).filter(Boolean))
     const backedUpInstances = new Set(backedUp.map((disk) => disk.instanceID))
@@ -92,10 +110,28 @@ export async function measureDemoJob(durations: 'realistic' | Partial<SimDuratio
 
     const pruning = report.disks.filter((disk) => disk.pruned.length > 0).length
     const labelReads = DEMO_INPUT.disks.label ? regionDisks : 0
-    const minimumCalls = Math.ceil(regionDisks / 100) + labelReads + 3 * snapshotted.length + instances.size + 2 * backedUpInstances.size + snapshotted.length + pruning
+    const minimumCalls =
+      Math.ceil(regionDisks / 100) +
+      labelReads +
+      3 * snapshotted.length +
+      instances.size +
+      2 * backedUpInstances.size +
+      snapshotted.length +
+      pruning
     const calls = sim.simulator.calls.snapshot()
-    const timeline = calls.recent.map((call) => `${((Date.parse(call.at) - startedAt) / 1000).toFixed(1)} ${call.operation}`)
-    return { status: done.status, jobMs, criticalPathMs, calls: calls.total, minimumCalls, wallMs, byOperation: calls.byOperation, timeline }
+    const timeline = calls.recent.map(
+      (call) => `${((Date.parse(call.at) - startedAt) / 1000).toFixed(1)} ${call.operation}`,
+    )
+    return {
+      status: done.status,
+      jobMs,
+      criticalPathMs,
+      calls: calls.total,
+      minimumCalls,
+      wallMs,
+      byOperation: calls.byOperation,
+      timeline,
+    }
   } finally {
     await sim.close()
   }
@@ -133,7 +169,10 @@ async function scenario(label: string, durations: 'realistic' | Partial<SimDurat
 }
 
 export async function run(): Promise<BenchReport> {
-  const rows = [...(await scenario('realistic durations', 'realistic')), ...(await scenario('demo default durations', DEMO_DURATIONS))]
+  const rows = [
+    ...(await scenario('realistic durations', 'realistic')),
+    ...(await scenario('demo default durations', DEMO_DURATIONS)),
+  ]
   return {
     area: 'demo job on the simulator (virtual time)',
     rows,

@@ -29,7 +29,11 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9)
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 10)
 
 /** Median ms of each candidate's runs; candidates take turns round by round so background noise hits them alike. */
-async function timeTogether(rounds: number, candidates: Record<string, () => Promise<void>>, warmup = WARMUP): Promise<Record<string, number>> {
+async function timeTogether(
+  rounds: number,
+  candidates: Record<string, () => Promise<void>>,
+  warmup = WARMUP,
+): Promise<Record<string, number>> {
   const samples: Record<string, number[]> = {}
   for (let round = -warmup; round < rounds; round++) {
     for (const [name, once] of Object.entries(candidates)) {
@@ -62,7 +66,12 @@ function interpreterOnly(definition: unknown, input: unknown): () => Promise<voi
     const machine = createMachine(workflow.StartAt, input, now)
     const execution = { runId: 'bench', workflowName: 'w', input, startTime: new Date(now).toISOString() }
     while (machine.status === 'running') {
-      const { runnable } = step(workflow, machine, { now: Date.now(), random: Math.random, execution, maxTransitions: 100 })
+      const { runnable } = step(workflow, machine, {
+        now: Date.now(),
+        random: Math.random,
+        execution,
+        maxTransitions: 100,
+      })
       if (!runnable && machine.status === 'running') throw new Error('interpreter-only run stalled')
     }
     if (machine.status !== 'succeeded') throw new Error(`interpreter-only run ${machine.status}`)
@@ -77,7 +86,9 @@ export async function run(): Promise<BenchReport> {
     let n = 0
     for (const workload of workloads) {
       const perTransition = (ms: number) => (ms * 1000) / workload.transitions
-      const machine = new StateMachine(workload.definition as never, { validationOptions: { checkArn: false, checkPaths: false } })
+      const machine = new StateMachine(workload.definition as never, {
+        validationOptions: { checkArn: false, checkPaths: false },
+      })
       const warm = await timeTogether(ROUNDS, {
         memory: ctflowRun(workload.definition, workload.input, createMemoryStore()),
         awsLocal: async () => void (await machine.run(workload.input as never).result),
@@ -85,9 +96,13 @@ export async function run(): Promise<BenchReport> {
       const memory = perTransition(warm.memory!)
       const awsLocal = perTransition(warm.awsLocal!)
       const fileStore = createFileStore(join(dir, `s${n++}`))
-      const file = perTransition((await timeTogether(3, { file: ctflowRun(workload.definition, workload.input, fileStore) }, 2)).file!)
+      const file = perTransition(
+        (await timeTogether(3, { file: ctflowRun(workload.definition, workload.input, fileStore) }, 2)).file!,
+      )
       await fileStore.close()
-      const alone = perTransition((await timeTogether(ROUNDS, { alone: interpreterOnly(workload.definition, workload.input) })).alone!)
+      const alone = perTransition(
+        (await timeTogether(ROUNDS, { alone: interpreterOnly(workload.definition, workload.input) })).alone!,
+      )
       rows.push({
         name: `${workload.name}, memory store`,
         median: memory,
@@ -96,9 +111,19 @@ export async function run(): Promise<BenchReport> {
         target: '≥ 10× faster than aws-local-stepfunctions',
         pass: awsLocal / memory >= 10,
       })
-      rows.push({ name: `${workload.name}, file store`, median: file, unit: 'µs/transition', ratio: { against: 'aws-local-stepfunctions (faster by)', value: awsLocal / file } })
+      rows.push({
+        name: `${workload.name}, file store`,
+        median: file,
+        unit: 'µs/transition',
+        ratio: { against: 'aws-local-stepfunctions (faster by)', value: awsLocal / file },
+      })
       rows.push({ name: `${workload.name}, aws-local-stepfunctions 3.0.0`, median: awsLocal, unit: 'µs/transition' })
-      rows.push({ name: `${workload.name}, ctflow interpreter alone (events made, not stored; no runner)`, median: alone, unit: 'µs/transition', ratio: { against: 'aws-local-stepfunctions (faster by)', value: awsLocal / alone } })
+      rows.push({
+        name: `${workload.name}, ctflow interpreter alone (events made, not stored; no runner)`,
+        median: alone,
+        unit: 'µs/transition',
+        ratio: { against: 'aws-local-stepfunctions (faster by)', value: awsLocal / alone },
+      })
     }
     rows.push(...stringMatches(), ...payloadMeasure())
     rows.push(...(await coldRuns(dir)))
@@ -134,7 +159,8 @@ function timeSync(once: () => unknown, rounds = 9): number {
 export function stringMatches(): BenchRow[] {
   const rule = (pattern: string) => ({ Variable: '$.name', StringMatches: pattern, Next: 'x' })
   const match = (pattern: string, text: string) => () => {
-    if (evaluateChoiceRule(rule(pattern), { name: text }, emptyContextObject) !== false) throw new Error('expected no match')
+    if (evaluateChoiceRule(rule(pattern), { name: text }, emptyContextObject) !== false)
+      throw new Error('expected no match')
   }
   const dashes = '-'.repeat(250_000)
   const tenth = '-'.repeat(25_000)
@@ -149,17 +175,34 @@ export function stringMatches(): BenchRow[] {
   const stars = timeSync(match(`${'*-'.repeat(200)}*x*`, dashes))
   const regexTenth = timeSync(regex(tenth), 3)
   return [
-    { name: 'StringMatches "*-*.log" against 250,000 dashes (no match; before: 24 s)', median: backtracking, unit: 'ms' },
-    { name: 'StringMatches "*-x*.log" against 250,000 dashes + ".log" (the middle piece searched through all of it)', median: scan, unit: 'ms', target: 'linear: ≈ 10× the 25,000-character time, not 100×', pass: scan < 20 * scanTenth },
+    {
+      name: 'StringMatches "*-*.log" against 250,000 dashes (no match; before: 24 s)',
+      median: backtracking,
+      unit: 'ms',
+    },
+    {
+      name: 'StringMatches "*-x*.log" against 250,000 dashes + ".log" (the middle piece searched through all of it)',
+      median: scan,
+      unit: 'ms',
+      target: 'linear: ≈ 10× the 25,000-character time, not 100×',
+      pass: scan < 20 * scanTenth,
+    },
     { name: 'StringMatches "*-x*.log" against 25,000 dashes + ".log"', median: scanTenth, unit: 'ms' },
     { name: 'StringMatches with 201 stars ("*-*-…*-*x*") against 250,000 dashes', median: stars, unit: 'ms' },
-    { name: 'the backtracking regex it replaced, "*-*.log" against 25,000 dashes', median: regexTenth, unit: 'ms', ratio: { against: 'StringMatches searching 25,000 characters (slower by)', value: regexTenth / scanTenth } },
+    {
+      name: 'the backtracking regex it replaced, "*-*.log" against 25,000 dashes',
+      median: regexTenth,
+      unit: 'ms',
+      ratio: { against: 'StringMatches searching 25,000 characters (slower by)', value: regexTenth / scanTenth },
+    },
   ]
 }
 
 /** What the payload limit costs per state: measuring a state's output as JSON, against JSON.stringify of it. */
 export function payloadMeasure(): BenchRow[] {
-  const payload = { items: Array.from({ length: 2_000 }, (_, i) => ({ id: `disk-${i}`, sizeGB: i, tags: ['a', 'b'], region: '华东1' })) }
+  const payload = {
+    items: Array.from({ length: 2_000 }, (_, i) => ({ id: `disk-${i}`, sizeGB: i, tags: ['a', 'b'], region: '华东1' })),
+  }
   const measured = timeSync(() => {
     for (let i = 0; i < 20; i++) measureJson({ ...payload }, 10_000_000) // a fresh wrapper: not the cache's
   })
@@ -168,7 +211,12 @@ export function payloadMeasure(): BenchRow[] {
   })
   const bytes = measureJson(payload, Number.MAX_SAFE_INTEGER).bytes
   return [
-    { name: `payload limit check: measureJson of a ${Math.round(bytes / 1024)} KiB state output`, median: (measured * 1000) / 20, unit: 'µs', ratio: { against: 'Buffer.byteLength(JSON.stringify(…)) (faster by)', value: stringified / measured } },
+    {
+      name: `payload limit check: measureJson of a ${Math.round(bytes / 1024)} KiB state output`,
+      median: (measured * 1000) / 20,
+      unit: 'µs',
+      ratio: { against: 'Buffer.byteLength(JSON.stringify(…)) (faster by)', value: stringified / measured },
+    },
   ]
 }
 
@@ -186,7 +234,10 @@ async function bundle(entry: string, outfile: string): Promise<void> {
 }
 
 async function coldRuns(dir: string): Promise<BenchRow[]> {
-  const bundles: Record<string, string> = { ctflow: join(dir, 'cold-ctflow.mjs'), 'aws-local-stepfunctions': join(dir, 'cold-aws-local.mjs') }
+  const bundles: Record<string, string> = {
+    ctflow: join(dir, 'cold-ctflow.mjs'),
+    'aws-local-stepfunctions': join(dir, 'cold-aws-local.mjs'),
+  }
   await bundle('./engine-cold.child.ts', bundles.ctflow!)
   await bundle('./engine-cold-aws-local.child.ts', bundles['aws-local-stepfunctions']!)
   const chain = join(dir, 'chain.json')
@@ -214,18 +265,40 @@ async function coldRuns(dir: string): Promise<BenchRow[]> {
   const empty = time('empty', clean)
   const ours = time('ctflow', clean)
   const theirs = time('aws-local-stepfunctions', clean)
-  const inherited = process.env.NODE_EXTRA_CA_CERTS === undefined ? undefined : { empty: time('empty', process.env), ours: time('ctflow', process.env) }
+  const inherited =
+    process.env.NODE_EXTRA_CA_CERTS === undefined
+      ? undefined
+      : { empty: time('empty', process.env), ours: time('ctflow', process.env) }
   const rows: BenchRow[] = [
-    { name: 'cold run (load, validate, 1,000-state chain), ctflow, in-process', median: ours.inProcess, unit: 'ms', target: '< 100 ms', pass: ours.inProcess < 100, ratio: { against: 'aws-local-stepfunctions (faster by)', value: theirs.inProcess / ours.inProcess } },
-    { name: 'cold run, ctflow, in-process minus an empty node process', median: ours.inProcess - empty.inProcess, unit: 'ms' },
+    {
+      name: 'cold run (load, validate, 1,000-state chain), ctflow, in-process',
+      median: ours.inProcess,
+      unit: 'ms',
+      target: '< 100 ms',
+      pass: ours.inProcess < 100,
+      ratio: { against: 'aws-local-stepfunctions (faster by)', value: theirs.inProcess / ours.inProcess },
+    },
+    {
+      name: 'cold run, ctflow, in-process minus an empty node process',
+      median: ours.inProcess - empty.inProcess,
+      unit: 'ms',
+    },
     { name: 'cold run, ctflow, wall incl. node startup', median: ours.wall, unit: 'ms' },
     { name: 'empty node process (baseline), in-process', median: empty.inProcess, unit: 'ms' },
     { name: 'cold run, aws-local-stepfunctions 3.0.0, in-process', median: theirs.inProcess, unit: 'ms' },
     { name: 'cold run, aws-local-stepfunctions 3.0.0, wall incl. node startup', median: theirs.wall, unit: 'ms' },
   ]
   if (inherited) {
-    rows.push({ name: "cold run, ctflow, in-process, with this machine's NODE_EXTRA_CA_CERTS", median: inherited.ours.inProcess, unit: 'ms' })
-    rows.push({ name: "empty node process, in-process, with this machine's NODE_EXTRA_CA_CERTS", median: inherited.empty.inProcess, unit: 'ms' })
+    rows.push({
+      name: "cold run, ctflow, in-process, with this machine's NODE_EXTRA_CA_CERTS",
+      median: inherited.ours.inProcess,
+      unit: 'ms',
+    })
+    rows.push({
+      name: "empty node process, in-process, with this machine's NODE_EXTRA_CA_CERTS",
+      median: inherited.empty.inProcess,
+      unit: 'ms',
+    })
   }
   return rows
 }

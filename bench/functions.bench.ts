@@ -28,7 +28,9 @@ export const LAMBDA_BUNDLE_OPTIONS = {
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
   outExtension: { '.js': '.mjs' },
-  banner: { js: "import { createRequire as __ctflowCreateRequire } from 'node:module'; const require = __ctflowCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __ctflowCreateRequire } from 'node:module'; const require = __ctflowCreateRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 } as const
 
@@ -56,7 +58,17 @@ const EVENT = JSON.stringify({
   rawPath: '/healthz',
   rawQueryString: '',
   headers: { host: 'bench.execute-api.local' },
-  requestContext: { http: { method: 'GET', path: '/healthz', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' }, requestId: 'r', routeKey: '$default', stage: '$default', domainName: 'bench.execute-api.local', apiId: 'bench', accountId: '1', time: '', timeEpoch: 0 },
+  requestContext: {
+    http: { method: 'GET', path: '/healthz', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
+    requestId: 'r',
+    routeKey: '$default',
+    stage: '$default',
+    domainName: 'bench.execute-api.local',
+    apiId: 'bench',
+    accountId: '1',
+    time: '',
+    timeEpoch: 0,
+  },
   body: null,
   isBase64Encoded: false,
 })
@@ -75,8 +87,19 @@ export async function run(): Promise<BenchReport> {
   const dir = mkdtempSync(join(tmpdir(), 'ctflow-bench-functions-'))
   try {
     writeFileSync(join(dir, 'bare-hono.ts'), BARE_HONO)
-    const bare = await build({ ...LAMBDA_BUNDLE_OPTIONS, entryPoints: [join(dir, 'bare-hono.ts')], outdir: join(dir, 'bare'), nodePaths: [join(root, 'node_modules')], metafile: true })
-    const ctflow = await build({ ...LAMBDA_BUNDLE_OPTIONS, entryPoints: [join(root, 'functions/aws-lambda.ts')], outdir: join(dir, 'ctflow'), metafile: true })
+    const bare = await build({
+      ...LAMBDA_BUNDLE_OPTIONS,
+      entryPoints: [join(dir, 'bare-hono.ts')],
+      outdir: join(dir, 'bare'),
+      nodePaths: [join(root, 'node_modules')],
+      metafile: true,
+    })
+    const ctflow = await build({
+      ...LAMBDA_BUNDLE_OPTIONS,
+      entryPoints: [join(root, 'functions/aws-lambda.ts')],
+      outdir: join(dir, 'ctflow'),
+      metafile: true,
+    })
     const barePath = join(dir, 'bare/bare-hono.mjs')
     const ctflowPath = join(dir, 'ctflow/aws-lambda.mjs')
     const totalBytes = Object.values(ctflow.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0)
@@ -88,7 +111,10 @@ export async function run(): Promise<BenchReport> {
     const samples = { ctflow: [] as number[], bare: [] as number[] }
     const wall = { ctflow: [] as number[], bare: [] as number[] }
     for (let round = -1; round < ROUNDS; round++) {
-      for (const [name, path] of [['ctflow', ctflowPath], ['bare', barePath]] as const) {
+      for (const [name, path] of [
+        ['ctflow', ctflowPath],
+        ['bare', barePath],
+      ] as const) {
         const started = performance.now()
         const child = spawnSync(process.execPath, [driver, path, EVENT], { env: CHILD_ENV, encoding: 'utf8', cwd: dir })
         const wallMs = performance.now() - started
@@ -147,7 +173,10 @@ export async function run(): Promise<BenchReport> {
           name: 'cold start incl. node boot (process wall time)',
           median: median(wall.ctflow),
           unit: 'ms',
-          ratio: { against: `bare Hono (${median(wall.bare).toFixed(1)} ms)`, value: median(wall.ctflow) / median(wall.bare) },
+          ratio: {
+            against: `bare Hono (${median(wall.bare).toFixed(1)} ms)`,
+            value: median(wall.ctflow) / median(wall.bare),
+          },
         },
         {
           name: 'first run start: load the lazy input-schema chunk (@cfworker/json-schema) + check one input',
@@ -156,7 +185,9 @@ export async function run(): Promise<BenchReport> {
           detail: { chunkBytes: schemaCheck.bytes, rounds: ROUNDS, p90: schemaCheck.p90 },
         },
       ],
-      notes: [`bundled with esbuild ${LAMBDA_BUNDLE_OPTIONS.format}/${LAMBDA_BUNDLE_OPTIONS.target}, minified, as serverless.yml does; ${ROUNDS} interleaved rounds`],
+      notes: [
+        `bundled with esbuild ${LAMBDA_BUNDLE_OPTIONS.format}/${LAMBDA_BUNDLE_OPTIONS.target}, minified, as serverless.yml does; ${ROUNDS} interleaved rounds`,
+      ],
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })
@@ -172,7 +203,8 @@ function loadedAtStartBytes(metafile: Metafile, entry: string): { bytes: number;
   const visit = (file: string) => {
     if (seen.has(file)) return
     seen.add(file)
-    for (const imported of outputs[file]!.imports) if (imported.kind === 'import-statement' && !imported.external) visit(imported.path)
+    for (const imported of outputs[file]!.imports)
+      if (imported.kind === 'import-statement' && !imported.external) visit(imported.path)
   }
   visit(first)
   return { bytes: [...seen].reduce((sum, file) => sum + outputs[file]!.bytes, 0), files: seen.size }
@@ -195,7 +227,11 @@ async function measureFirstSchemaCheck(dir: string): Promise<{ median: number; p
   const schema = readFileSync(join(root, 'workflows/snapshot-then-backup.schema.json'), 'utf8')
   const samples: number[] = []
   for (let round = -1; round < ROUNDS; round++) {
-    const child = spawnSync(process.execPath, [driver, join(out, 'input-schema.mjs'), schema], { env: CHILD_ENV, encoding: 'utf8', cwd: dir })
+    const child = spawnSync(process.execPath, [driver, join(out, 'input-schema.mjs'), schema], {
+      env: CHILD_ENV,
+      encoding: 'utf8',
+      cwd: dir,
+    })
     if (child.status !== 0) throw new Error(`schema check failed: ${child.stderr.slice(0, 500)}`)
     const { elapsed, problems } = JSON.parse(child.stdout) as { elapsed: number; problems: number }
     if (problems !== 0) throw new Error('the shipped example does not match its schema')

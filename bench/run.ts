@@ -19,7 +19,10 @@ for (const file of files) {
   print(report)
 }
 mkdirSync(new URL('results/', import.meta.url), { recursive: true })
-writeFileSync(new URL('results/latest.json', import.meta.url), JSON.stringify({ at: new Date().toISOString(), reports }, null, 2))
+writeFileSync(
+  new URL('results/latest.json', import.meta.url),
+  JSON.stringify({ at: new Date().toISOString(), reports }, null, 2),
+)
 
 function print(report: BenchReport): void {
   console.log(`\n## ${report.area}`)

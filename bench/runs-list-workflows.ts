@@ -10,7 +10,11 @@ export const BENCH_WORKFLOWS: Record<string, WorkflowDefinition> = {
   'bench-job': {
     StartAt: 'Check',
     States: {
-      Check: { Type: 'Choice', Choices: [{ Variable: '$.fail', BooleanEquals: true, Next: 'Broken' }], Default: 'Work' },
+      Check: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.fail', BooleanEquals: true, Next: 'Broken' }],
+        Default: 'Work',
+      },
       Work: { Type: 'Pass', Parameters: { 'disks.$': '$.disks', report: { ok: true, snapshots: 3 } }, Next: 'Done' },
       Done: { Type: 'Succeed' },
       Broken: { Type: 'Fail', Error: 'Bench.Failed', Cause: 'the input asked for a failure' },

@@ -61,7 +61,9 @@ export async function run(): Promise<BenchReport> {
         const started = performance.now()
         await seed(target)
         const seconds = (performance.now() - started) / 1000
-        notes.push(`${store}: seeded ${target.size.toLocaleString('en-US')} runs in ${seconds.toFixed(1)} s (${Math.round(target.size / seconds)} runs/s, engine start + advance, ${SEED_CONCURRENCY} at a time)`)
+        notes.push(
+          `${store}: seeded ${target.size.toLocaleString('en-US')} runs in ${seconds.toFixed(1)} s (${Math.round(target.size / seconds)} runs/s, engine start + advance, ${SEED_CONCURRENCY} at a time)`,
+        )
         target.server = await startServer(target)
       }
       try {
@@ -95,7 +97,10 @@ async function seed(target: Target): Promise<void> {
       const batch = Array.from({ length: Math.min(SEED_CONCURRENCY, target.size - next) }, (_, i) => next + i)
       await Promise.all(
         batch.map(async (n) => {
-          const { run } = await engine.start({ workflow: 'bench-job', input: { disks: [`d-${n}`], fail: n % 100 === 7 } })
+          const { run } = await engine.start({
+            workflow: 'bench-job',
+            input: { disks: [`d-${n}`], fail: n % 100 === 7 },
+          })
           if (n % 100 !== 42) await engine.advance(run.id, { deadline: Date.now() + 10_000 })
         }),
       )
@@ -106,7 +111,13 @@ async function seed(target: Target): Promise<void> {
 }
 
 async function startServer(target: Target): Promise<{ url: string; child: ChildProcess }> {
-  const args = ['--import', 'tsx', fileURLToPath(new URL('./runs-list-server.child.ts', import.meta.url)), target.setting, ...(target.schema ? [target.schema] : [])]
+  const args = [
+    '--import',
+    'tsx',
+    fileURLToPath(new URL('./runs-list-server.child.ts', import.meta.url)),
+    target.setting,
+    ...(target.schema ? [target.schema] : []),
+  ]
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
   const lines = createInterface({ input: child.stdout! })
   const url = await new Promise<string>((resolve, reject) => {
@@ -181,13 +192,18 @@ const LOADS: Load[] = [
 ]
 
 function startLoad(url: string, load: Load): Worker {
-  return new Worker(LISTER_CODE, { eval: true, workerData: { url, token: BENCH_API_TOKEN, listers: load.listers ?? 0, rate: load.rate ?? 0 } })
+  return new Worker(LISTER_CODE, {
+    eval: true,
+    workerData: { url, token: BENCH_API_TOKEN, listers: load.listers ?? 0, rate: load.rate ?? 0 },
+  })
 }
 
 async function measureStore(store: string, targets: Target[]): Promise<BenchRow[]> {
   const list = (t: Target) => `${t.server!.url}/runs?limit=20`
   const failed = (t: Target) => `${t.server!.url}/runs?limit=20&status=FAILED`
-  const samples = new Map<number, { list: number[]; failed: number[] }>(targets.map((t) => [t.size, { list: [], failed: [] }]))
+  const samples = new Map<number, { list: number[]; failed: number[] }>(
+    targets.map((t) => [t.size, { list: [], failed: [] }]),
+  )
   for (const t of targets) {
     await sequential(list(t), 20) // warm-up: JIT, connections, the OS's page cache
     await sequential(failed(t), 5)
@@ -231,7 +247,14 @@ async function measureStore(store: string, targets: Target[]): Promise<BenchRow[
         name: `${store}: GET /runs?limit=20 p50, ${n} runs`,
         median: percentile(s.list, 50),
         unit: 'ms',
-        ...(isLargest ? { ratio: { against: `${targets[0]!.size.toLocaleString('en-US')} runs`, value: percentile(s.list, 50) / percentile(smallest.list, 50) } } : {}),
+        ...(isLargest
+          ? {
+              ratio: {
+                against: `${targets[0]!.size.toLocaleString('en-US')} runs`,
+                value: percentile(s.list, 50) / percentile(smallest.list, 50),
+              },
+            }
+          : {}),
         detail: { samples: s.list.length },
       },
       {
@@ -239,15 +262,32 @@ async function measureStore(store: string, targets: Target[]): Promise<BenchRow[
         median: percentile(s.list, 99),
         unit: 'ms',
         ...(isLargest
-          ? { ratio: { against: `${targets[0]!.size.toLocaleString('en-US')} runs`, value: percentile(s.list, 99) / percentile(smallest.list, 99) }, target: '≤ 2×', pass: percentile(s.list, 99) <= 2 * percentile(smallest.list, 99) }
+          ? {
+              ratio: {
+                against: `${targets[0]!.size.toLocaleString('en-US')} runs`,
+                value: percentile(s.list, 99) / percentile(smallest.list, 99),
+              },
+              target: '≤ 2×',
+              pass: percentile(s.list, 99) <= 2 * percentile(smallest.list, 99),
+            }
           : {}),
         detail: { samples: s.list.length, max: Math.max(...s.list) },
       },
-      { name: `${store}: GET /runs?limit=20&status=FAILED (1 %) p50 / p99, ${n} runs`, median: percentile(s.failed, 50), unit: `ms p50 (p99 ${percentile(s.failed, 99).toFixed(1)} ms)`, detail: { p99: percentile(s.failed, 99), samples: s.failed.length } },
+      {
+        name: `${store}: GET /runs?limit=20&status=FAILED (1 %) p50 / p99, ${n} runs`,
+        median: percentile(s.failed, 50),
+        unit: `ms p50 (p99 ${percentile(s.failed, 99).toFixed(1)} ms)`,
+        detail: { p99: percentile(s.failed, 99), samples: s.failed.length },
+      },
     )
   }
   const n = largest.size.toLocaleString('en-US')
-  rows.push({ name: `${store}: /healthz idle p99 (${n} runs)`, median: percentile(idle, 99), unit: `ms (p50 ${percentile(idle, 50).toFixed(2)} ms)`, detail: { p50: percentile(idle, 50), samples: idle.length } })
+  rows.push({
+    name: `${store}: /healthz idle p99 (${n} runs)`,
+    median: percentile(idle, 99),
+    unit: `ms (p50 ${percentile(idle, 50).toFixed(2)} ms)`,
+    detail: { p50: percentile(idle, 50), samples: idle.length },
+  })
   for (const [i, load] of LOADS.entries()) {
     const { samples: under, listed, seconds } = loaded[i]!
     rows.push({

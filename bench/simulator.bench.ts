@@ -17,7 +17,13 @@ const DISK = '5d0c1e2f-0002-4c7a-8e4b-a1b2c3d4e502'
 export async function run(): Promise<BenchReport> {
   const sim = await startSimulator({ port: 0 })
   const bare = new Hono()
-  const payload = { statusCode: 800, errorCode: '', message: 'SUCCESS', description: '成功', returnObj: { diskID: DISK, diskName: 'web-01-data', diskSize: 100 } }
+  const payload = {
+    statusCode: 800,
+    errorCode: '',
+    message: 'SUCCESS',
+    description: '成功',
+    returnObj: { diskID: DISK, diskName: 'web-01-data', diskSize: 100 },
+  }
   bare.get('/v4/ebs/info-ebs', (c) => c.json(payload))
   const bareServer = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: bare.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
@@ -26,21 +32,33 @@ export async function run(): Promise<BenchReport> {
 
   // A fresh signature (request id) per request, as a client sends; the bare route ignores it.
   const once = async (base: string) => {
-    const { url, init } = signedRequestParts({ path: '/v4/ebs/info-ebs', query: { diskID: DISK, regionID: HD1 }, credentials: sim.credentials })
+    const { url, init } = signedRequestParts({
+      path: '/v4/ebs/info-ebs',
+      query: { diskID: DISK, regionID: HD1 },
+      credentials: sim.credentials,
+    })
     const res = await fetch(base + url, init)
     if (res.status !== 200) throw new Error(`bench request failed: HTTP ${res.status}`)
     await res.arrayBuffer()
   }
   const concurrent = (base: string, callers: number, perCaller: number) => () =>
-    Promise.all(Array.from({ length: callers }, async () => {
-      for (let i = 0; i < perCaller; i++) await once(base)
-    }))
+    Promise.all(
+      Array.from({ length: callers }, async () => {
+        for (let i = 0; i < perCaller; i++) await once(base)
+      }),
+    )
 
   const sequentialIterations = 400
-  const seq = await measureTogether({ simulator: () => once(sim.url), bare: () => once(bareUrl) }, { iterations: sequentialIterations, rounds: 5 })
+  const seq = await measureTogether(
+    { simulator: () => once(sim.url), bare: () => once(bareUrl) },
+    { iterations: sequentialIterations, rounds: 5 },
+  )
   // One "op" = 8 callers × 50 requests; converted to requests/s below.
   const perOp = 8 * 50
-  const conc = await measureTogether({ simulator: concurrent(sim.url, 8, 50), bare: concurrent(bareUrl, 8, 50) }, { iterations: 1, rounds: 5 })
+  const conc = await measureTogether(
+    { simulator: concurrent(sim.url, 8, 50), bare: concurrent(bareUrl, 8, 50) },
+    { iterations: 1, rounds: 5 },
+  )
 
   const calls = sim.simulator.calls.count('ebs.showDisk')
   await sim.close()
@@ -54,9 +72,23 @@ export async function run(): Promise<BenchReport> {
   return {
     area: 'simulator',
     rows: [
-      { name: 'signed GET, sequential — simulator', median: seq.simulator.opsPerSec, unit: 'req/s', ratio: { against: 'bare Hono route', value: seqRatio }, target: '≥ 0.5× bare', pass: seqRatio >= 0.5 },
+      {
+        name: 'signed GET, sequential — simulator',
+        median: seq.simulator.opsPerSec,
+        unit: 'req/s',
+        ratio: { against: 'bare Hono route', value: seqRatio },
+        target: '≥ 0.5× bare',
+        pass: seqRatio >= 0.5,
+      },
       { name: 'signed GET, sequential — bare Hono route', median: seq.bare.opsPerSec, unit: 'req/s' },
-      { name: 'signed GET, 8 concurrent — simulator', median: conc.simulator.opsPerSec * perOp, unit: 'req/s', ratio: { against: 'bare Hono route', value: concRatio }, target: '≥ 0.5× bare', pass: concRatio >= 0.5 },
+      {
+        name: 'signed GET, 8 concurrent — simulator',
+        median: conc.simulator.opsPerSec * perOp,
+        unit: 'req/s',
+        ratio: { against: 'bare Hono route', value: concRatio },
+        target: '≥ 0.5× bare',
+        pass: concRatio >= 0.5,
+      },
       { name: 'signed GET, 8 concurrent — bare Hono route', median: conc.bare.opsPerSec * perOp, unit: 'req/s' },
     ],
     notes: [

@@ -27,7 +27,17 @@ const PICKUP_RUNS = 150
 const PICKUP_SPREAD_MS = 4_000
 
 // A machine of about 1 KB, like the interpreter's position in a small workflow with a Map in flight.
-const MACHINE = { pc: 'Backup', stack: [{ state: 'Disks', index: 3, results: Array.from({ length: 8 }, (_, i) => ({ diskID: `d-${i}`, snapshotID: `s-${i}`, status: 'available' })) }], attempts: { Backup: 1 } }
+const MACHINE = {
+  pc: 'Backup',
+  stack: [
+    {
+      state: 'Disks',
+      index: 3,
+      results: Array.from({ length: 8 }, (_, i) => ({ diskID: `d-${i}`, snapshotID: `s-${i}`, status: 'available' })),
+    },
+  ],
+  attempts: { Backup: 1 },
+}
 
 type Opener = () => Promise<RunStore>
 
@@ -45,7 +55,8 @@ export async function run(): Promise<BenchReport> {
       const rates: Record<number, number[]> = {}
       for (let round = 0; round < ROUNDS; round++) {
         // Interleave worker counts round by round, so background noise on the shared machine hits them alike.
-        for (const workers of WORKER_COUNTS) (rates[workers] ??= []).push(await throughput(open, workers, `${name}-${round}-${workers}`))
+        for (const workers of WORKER_COUNTS)
+          (rates[workers] ??= []).push(await throughput(open, workers, `${name}-${round}-${workers}`))
       }
       const single = median(rates[1]!)
       for (const workers of WORKER_COUNTS) {
@@ -62,8 +73,19 @@ export async function run(): Promise<BenchReport> {
       }
       const delays = await pickup(open, 2, name)
       rows.push(
-        { name: `${name}: due → claimed delay p50 (2 workers, poll ${POLL_MS} ms)`, median: percentile(delays, 50), unit: 'ms' },
-        { name: `${name}: due → claimed delay p99 (2 workers, poll ${POLL_MS} ms)`, median: percentile(delays, 99), unit: 'ms', target: '< 1 s', pass: percentile(delays, 99) < 1_000, detail: { runs: delays.length, max: Math.max(...delays) } },
+        {
+          name: `${name}: due → claimed delay p50 (2 workers, poll ${POLL_MS} ms)`,
+          median: percentile(delays, 50),
+          unit: 'ms',
+        },
+        {
+          name: `${name}: due → claimed delay p99 (2 workers, poll ${POLL_MS} ms)`,
+          median: percentile(delays, 99),
+          unit: 'ms',
+          target: '< 1 s',
+          pass: percentile(delays, 99) < 1_000,
+          detail: { runs: delays.length, max: Math.max(...delays) },
+        },
       )
     }
     notes.push(
@@ -86,7 +108,15 @@ async function throughput(open: Opener, workers: number, prefix: string): Promis
   const seeder = await open()
   const seededAt = new Date()
   for (let i = 0; i < RUNS_PER_ROUND; i++) {
-    await seeder.create({ id: `${prefix}-${i}`, workflow: 'bench', input: { i }, machine: MACHINE, resumeAt: seededAt, now: seededAt, events: [{ at: seededAt.toISOString(), type: 'RunStarted' }] })
+    await seeder.create({
+      id: `${prefix}-${i}`,
+      workflow: 'bench',
+      input: { i },
+      machine: MACHINE,
+      resumeAt: seededAt,
+      now: seededAt,
+      events: [{ at: seededAt.toISOString(), type: 'RunStarted' }],
+    })
   }
   await seeder.close()
   const instances = await Promise.all(Array.from({ length: workers }, open))
@@ -106,7 +136,10 @@ async function throughput(open: Opener, workers: number, prefix: string): Promis
               machine: { ...MACHINE, pc: `Step${step}` },
               resumeAt: null,
               ...(last ? { output: { ok: true } } : {}),
-              events: [{ at: now.toISOString(), type: 'StateEntered', state: `Step${step}` }, { at: now.toISOString(), type: 'StateExited', state: `Step${step}` }],
+              events: [
+                { at: now.toISOString(), type: 'StateEntered', state: `Step${step}` },
+                { at: now.toISOString(), type: 'StateExited', state: `Step${step}` },
+              ],
               now,
             })
             saves++
@@ -118,7 +151,8 @@ async function throughput(open: Opener, workers: number, prefix: string): Promis
   )
   const seconds = (performance.now() - started) / 1000
   await Promise.all(instances.map((store) => store.close()))
-  if (saves !== RUNS_PER_ROUND * SAVES_PER_RUN) throw new Error(`expected ${RUNS_PER_ROUND * SAVES_PER_RUN} saves, made ${saves}`)
+  if (saves !== RUNS_PER_ROUND * SAVES_PER_RUN)
+    throw new Error(`expected ${RUNS_PER_ROUND * SAVES_PER_RUN} saves, made ${saves}`)
   return saves / seconds
 }
 

@@ -8,14 +8,27 @@ describe('resolveCtyunTarget', () => {
     try {
       expect(target.kind).toBe('simulator')
       const url = target.simulator!.url
-      expect(target.clientOptions.endpoints).toMatchObject({ ecs: url, ebs: url, image: url, vpc: url, cbr: url, cda: url })
-      const { url: path, init } = signedRequestParts({ path: '/v4/region/list-regions', credentials: target.clientOptions.credentials! })
+      expect(target.clientOptions.endpoints).toMatchObject({
+        ecs: url,
+        ebs: url,
+        image: url,
+        vpc: url,
+        cbr: url,
+        cda: url,
+      })
+      const { url: path, init } = signedRequestParts({
+        path: '/v4/region/list-regions',
+        credentials: target.clientOptions.credentials!,
+      })
       expect((await (await fetch(url + path, init)).json()).statusCode).toBe(800)
       expect(target.description).not.toContain(target.clientOptions.credentials!.secretKey)
     } finally {
       await target.close()
     }
-    const { url: path, init } = signedRequestParts({ path: '/v4/region/list-regions', credentials: target.clientOptions.credentials! })
+    const { url: path, init } = signedRequestParts({
+      path: '/v4/region/list-regions',
+      credentials: target.clientOptions.credentials!,
+    })
     await expect(fetch(target.simulator!.url + path, init)).rejects.toThrow()
   })
 

@@ -39,7 +39,11 @@ export async function resolveCtyunTarget(
     const endpoints = Object.fromEntries(CTYUN_SERVICES.map((service) => [service, simulator.url])) as CtyunEndpoints
     return {
       kind: 'simulator',
-      clientOptions: { config: { ...config, endpoints, credentials: simulator.credentials }, credentials: simulator.credentials, endpoints },
+      clientOptions: {
+        config: { ...config, endpoints, credentials: simulator.credentials },
+        credentials: simulator.credentials,
+        endpoints,
+      },
       simulator,
       description: `embedded simulator at ${simulator.url}`,
       close: () => simulator.close(),

@@ -39,7 +39,10 @@ export async function openCliEngine(
   }
   try {
     const { target, poolMax, schema } = loadStoreConfig(io.env)
-    const storeTarget = target.kind === 'file' && !isAbsolute(target.path) ? { kind: 'file' as const, path: resolve(io.cwd, target.path) } : target
+    const storeTarget =
+      target.kind === 'file' && !isAbsolute(target.path)
+        ? { kind: 'file' as const, path: resolve(io.cwd, target.path) }
+        : target
     // CTFLOW_STORE_POOL_MAX and CTFLOW_STORE_SCHEMA apply to the CLI as they do to the functions.
     const store = await openStore(storeTarget, { poolMax, schema })
     closers.push(() => store.close())

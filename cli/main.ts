@@ -3,7 +3,10 @@ import { UsageError } from './command'
 
 // Each command loads lazily (its own chunk in dist/), so `ctflow api` does not pay for the engine or the simulator.
 const commands: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
-  api: { summary: 'call any CTyun OpenAPI operation, signed, and print the JSON reply', load: () => import('./commands/api') },
+  api: {
+    summary: 'call any CTyun OpenAPI operation, signed, and print the JSON reply',
+    load: () => import('./commands/api'),
+  },
   sim: { summary: 'start the local CTyun simulator', load: () => import('./commands/sim') },
   run: { summary: 'run a workflow to the end in this process', load: () => import('./commands/run') },
   runs: { summary: 'list, show or cancel runs in the store', load: () => import('./commands/runs') },

@@ -6,7 +6,16 @@ import type { NewHistoryEvent, RunRecord } from '../lib/engine'
  * states) print nothing, so a run of a few hundred transitions stays readable.
  */
 // regionID is left out: it is the same on nearly every line.
-const IDS = ['diskID', 'instanceID', 'snapshotID', 'imageID', 'eipID', 'destinationRegionID', 'backupPolicyID', 'backupTaskID'] as const
+const IDS = [
+  'diskID',
+  'instanceID',
+  'snapshotID',
+  'imageID',
+  'eipID',
+  'destinationRegionID',
+  'backupPolicyID',
+  'backupTaskID',
+] as const
 
 export function formatProgress(event: NewHistoryEvent, startedAt: number, item: number[] = []): string | undefined {
   const elapsed = `${((Date.parse(event.at) - startedAt) / 1000).toFixed(1).padStart(6)}s`
@@ -17,7 +26,10 @@ export function formatProgress(event: NewHistoryEvent, startedAt: number, item: 
     case 'ExecutionStarted':
       return `${elapsed}  run started: ${String(detail.workflow ?? '')}`
     case 'TaskScheduled':
-      return line('→', `${String(detail.resource)}${Number(detail.attempt) > 0 ? ` (attempt ${Number(detail.attempt) + 1})` : ''}  ${ids(detail.input)}`)
+      return line(
+        '→',
+        `${String(detail.resource)}${Number(detail.attempt) > 0 ? ` (attempt ${Number(detail.attempt) + 1})` : ''}  ${ids(detail.input)}`,
+      )
     case 'TaskProgressed':
       return line('…', String(detail.status))
     case 'TaskSucceeded':
@@ -36,7 +48,8 @@ export function formatProgress(event: NewHistoryEvent, startedAt: number, item: 
     case 'ExecutionAborted':
       return `${elapsed}  run ${event.type.slice('Execution'.length).toUpperCase()}: ${String(detail.error ?? '')}`
     default:
-      if (event.type.endsWith('RetryScheduled')) return line('↻', `${String(detail.error)} — retry in ${Math.round(Number(detail.delayMs) / 100) / 10}s`)
+      if (event.type.endsWith('RetryScheduled'))
+        return line('↻', `${String(detail.error)} — retry in ${Math.round(Number(detail.delayMs) / 100) / 10}s`)
       if (event.type === 'CatchTaken') return line('↪', `${String(detail.error)} caught → ${String(detail.next)}`)
       return undefined
   }
@@ -45,7 +58,10 @@ export function formatProgress(event: NewHistoryEvent, startedAt: number, item: 
 /** `root/3.0:2` → `[2]`: the Map item (or Parallel branch) a frame belongs to, after those of the run's own `item`. */
 function itemIndex(event: NewHistoryEvent, item: number[]): string {
   const frame = (event.detail as { frame?: unknown } | undefined)?.frame
-  const indexes = [...item.map(String), ...(typeof frame === 'string' ? [...frame.matchAll(/:(\d+)/g)].map((m) => m[1]) : [])]
+  const indexes = [
+    ...item.map(String),
+    ...(typeof frame === 'string' ? [...frame.matchAll(/:(\d+)/g)].map((m) => m[1]) : []),
+  ]
   return indexes.length ? `[${indexes.join('.')}]` : ''
 }
 
@@ -55,7 +71,10 @@ function itemIndex(event: NewHistoryEvent, item: number[]): string {
  * the parent's business.
  * @example engine = createEngine({ …, onEvents: progressPrinter((line) => process.stderr.write(line + '\n'), () => startedAt) })
  */
-export function progressPrinter(write: (line: string) => void, startedAt: () => number): (run: RunRecord, events: NewHistoryEvent[]) => void {
+export function progressPrinter(
+  write: (line: string) => void,
+  startedAt: () => number,
+): (run: RunRecord, events: NewHistoryEvent[]) => void {
   const items = new Map<string, number[]>()
   return (run, events) => {
     for (const event of events) {
@@ -66,11 +85,18 @@ export function progressPrinter(write: (line: string) => void, startedAt: () => 
           items.set(run.id, [...(items.get(run.parentId) ?? []), typeof index === 'number' ? index : -1])
         }
         item = items.get(run.id) ?? []
-        if (event.type === 'ExecutionStarted' || event.type === 'ExecutionSucceeded' || event.type === 'ExecutionSuspended') continue
+        if (
+          event.type === 'ExecutionStarted' ||
+          event.type === 'ExecutionSucceeded' ||
+          event.type === 'ExecutionSuspended'
+        )
+          continue
         if (event.type.startsWith('Execution')) {
           const elapsed = `${((Date.parse(event.at) - startedAt()) / 1000).toFixed(1).padStart(6)}s`
           const detail = (event.detail ?? {}) as { error?: unknown; cause?: unknown }
-          write(`${elapsed}  ${`item[${item.join('.')}]`.padEnd(18)} ✗ ${event.type.slice('Execution'.length).toUpperCase()}: ${String(detail.error ?? '')}`)
+          write(
+            `${elapsed}  ${`item[${item.join('.')}]`.padEnd(18)} ✗ ${event.type.slice('Execution'.length).toUpperCase()}: ${String(detail.error ?? '')}`,
+          )
           continue
         }
       }

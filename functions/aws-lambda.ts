@@ -6,5 +6,8 @@ import { openEngine } from './open-engine'
 import { createFunctionsRuntime } from './runtime'
 
 export const { http, scheduled, worker } = createLambdaHandlers(() =>
-  createFunctionsRuntime(loadFunctionsConfig(process.env), { openEngine: (config) => openEngine(config), onRunCreated: advanceBriefly }),
+  createFunctionsRuntime(loadFunctionsConfig(process.env), {
+    openEngine: (config) => openEngine(config),
+    onRunCreated: advanceBriefly,
+  }),
 )

@@ -16,7 +16,11 @@ function handlers(engine: FakeEngine, builds: { count: number; failFirst?: boole
     async () => {
       builds.count++
       if (builds.failFirst && builds.count === 1) throw new Error('database is down')
-      return createFunctionsRuntime(config, { openEngine: async () => ({ engine, close: async () => {} }), onRunCreated: advanceBriefly, log: () => {} })
+      return createFunctionsRuntime(config, {
+        openEngine: async () => ({ engine, close: async () => {} }),
+        onRunCreated: advanceBriefly,
+        log: () => {},
+      })
     },
     { log: (line) => logs.push(line) },
   )
@@ -42,7 +46,12 @@ describe('Lambda handlers', () => {
       method: 'POST',
       path: '/hooks/backup',
       body,
-      headers: { 'content-type': 'application/json', 'webhook-id': 'msg_9', 'webhook-timestamp': String(timestamp), 'webhook-signature': await signWebhook(SECRET, 'msg_9', timestamp, body) },
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': 'msg_9',
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': await signWebhook(SECRET, 'msg_9', timestamp, body),
+      },
     })
     const reply = await http(event, lambdaContext({ remainingMs: 20_000 }))
     expect(reply.statusCode).toBe(202)
@@ -55,7 +64,12 @@ describe('Lambda handlers', () => {
     const engine = createFakeEngine()
     const { http } = handlers(engine)
     const reply = await http(
-      apiGatewayV2Event({ method: 'POST', path: '/runs', body: '{"workflow":"backup"}', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' } }),
+      apiGatewayV2Event({
+        method: 'POST',
+        path: '/runs',
+        body: '{"workflow":"backup"}',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      }),
       lambdaContext({ remainingMs: 1_000 }),
     )
     expect(reply.statusCode).toBe(202)
@@ -65,7 +79,10 @@ describe('Lambda handlers', () => {
   it('answers a scheduled event and a worker tick, logging one JSON line each', async () => {
     const engine = createFakeEngine({ stepsToFinish: 1 })
     const { scheduled, worker, logs } = handlers(engine)
-    const result = await scheduled(scheduledEvent({ workflow: 'backup', input: { a: 1 } }), lambdaContext({ requestId: 'aws-1' }))
+    const result = await scheduled(
+      scheduledEvent({ workflow: 'backup', input: { a: 1 } }),
+      lambdaContext({ requestId: 'aws-1' }),
+    )
     expect(result).toMatchObject({ workflow: 'backup', created: true, status: 'RUNNING' })
     expect(await worker(scheduledEvent({}), lambdaContext())).toEqual({ advanced: 1 })
     expect(engine.runs.get(result.runId)?.status).toBe('SUCCEEDED')

@@ -15,7 +15,10 @@ export const ADVANCE_ON_CREATE_MS = 2_000
  * cached, so the next invocation tries again (e.g. after the database comes back).
  * @example export const { http, scheduled, worker } = createLambdaHandlers(() => createFunctionsRuntime(config, { openEngine }))
  */
-export function createLambdaHandlers(build: () => Promise<FunctionsRuntime>, { log = (line: string) => console.log(line) } = {}) {
+export function createLambdaHandlers(
+  build: () => Promise<FunctionsRuntime>,
+  { log = (line: string) => console.log(line) } = {},
+) {
   let runtime: Promise<FunctionsRuntime> | undefined
   let httpHandler: ReturnType<typeof handle> | undefined
   const getRuntime = () => {
@@ -34,10 +37,15 @@ export function createLambdaHandlers(build: () => Promise<FunctionsRuntime>, { l
   }
 
   /** EventBridge schedule → start the named workflow and advance it within this invocation. */
-  async function scheduled(event: ScheduledEvent | Record<string, unknown>, context: Context): Promise<ScheduledResult> {
+  async function scheduled(
+    event: ScheduledEvent | Record<string, unknown>,
+    context: Context,
+  ): Promise<ScheduledResult> {
     // Each function loads only its own handler's code (a chunk of its own), not the other two's.
     const [{ engine }, { runScheduled }] = await Promise.all([getRuntime(), import('./scheduled')])
-    const result = await runScheduled({ engine }, event, budgetFrom(context.getRemainingTimeInMillis()), { invocationId: context.awsRequestId })
+    const result = await runScheduled({ engine }, event, budgetFrom(context.getRemainingTimeInMillis()), {
+      invocationId: context.awsRequestId,
+    })
     log(JSON.stringify({ message: 'ctflow scheduled', ...result }))
     return result
   }
@@ -57,5 +65,7 @@ export function createLambdaHandlers(build: () => Promise<FunctionsRuntime>, { l
 export async function advanceBriefly(engine: Engine, run: RunRecord, c: HonoContext): Promise<void> {
   const context = (c.env as { lambdaContext?: Context } | undefined)?.lambdaContext
   const remaining = context ? context.getRemainingTimeInMillis() : ADVANCE_ON_CREATE_MS
-  await engine.advance(run.id, { deadline: Date.now() + Math.min(ADVANCE_ON_CREATE_MS, Math.max(0, remaining - DEFAULT_MARGIN_MS)) })
+  await engine.advance(run.id, {
+    deadline: Date.now() + Math.min(ADVANCE_ON_CREATE_MS, Math.max(0, remaining - DEFAULT_MARGIN_MS)),
+  })
 }

@@ -21,7 +21,13 @@ async function start(engine: FakeEngine, closed: string[] = [], { port = 0, work
     workerIdleMs,
     log: () => {},
     schedules: [
-      { name: 'nightly', function: 'scheduled', description: 'test', expression: 'cron(0 18 * * ? *)', input: { workflow: 'backup', input: { from: 'cron' } } },
+      {
+        name: 'nightly',
+        function: 'scheduled',
+        description: 'test',
+        expression: 'cron(0 18 * * ? *)',
+        input: { workflow: 'backup', input: { from: 'cron' } },
+      },
       { name: 'worker', function: 'worker', description: 'test', expression: 'rate(1 minute)' },
     ],
   })
@@ -82,7 +88,10 @@ describe('startNodeServer', () => {
       const engine = createFakeEngine()
       await start(engine, [], { workerIdleMs: 1 })
       // Each idle pass asks for due runs once, then sleeps 1 ms: 40 passes is four times the listener limit of 10.
-      await vi.waitFor(() => expect(engine.calls.filter((call) => call === 'resumeDue').length).toBeGreaterThanOrEqual(40), { timeout: 10_000 })
+      await vi.waitFor(
+        () => expect(engine.calls.filter((call) => call === 'resumeDue').length).toBeGreaterThanOrEqual(40),
+        { timeout: 10_000 },
+      )
       await new Promise((resolve) => setImmediate(resolve)) // warnings are emitted on a later tick
       expect(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning')).toEqual([])
     } finally {
@@ -109,10 +118,21 @@ describe('startNodeServer', () => {
 
   it('a run that breaks its advance is failed in the worker loop; the runs behind it still finish', async () => {
     const store = createMemoryStore()
-    const engine = createEngine({ store, workflows: { pass: { StartAt: 'P', States: { P: { Type: 'Pass', Result: 'ok', End: true } } } } })
+    const engine = createEngine({
+      store,
+      workflows: { pass: { StartAt: 'P', States: { P: { Type: 'Pass', Result: 'ok', End: true } } } },
+    })
     const past = new Date(Date.now() - 60_000)
     // Due first, every pass: a machine the engine cannot read (a throw outside the interpreter).
-    await store.create({ id: 'broken', workflow: 'pass', input: {}, machine: { format: 1, status: 'running', frames: null }, resumeAt: past, now: past, events: [] })
+    await store.create({
+      id: 'broken',
+      workflow: 'pass',
+      input: {},
+      machine: { format: 1, status: 'running', frames: null },
+      resumeAt: past,
+      now: past,
+      events: [],
+    })
     const { run } = await engine.start({ workflow: 'pass', input: {} })
     const lines: string[] = []
     server = await startNodeServer({

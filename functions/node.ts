@@ -38,7 +38,15 @@ export interface NodeServer {
  * @example const server = await startNodeServer({ config, openEngine, port: 8080 })
  */
 export async function startNodeServer(options: NodeServerOptions): Promise<NodeServer> {
-  const { config, openEngine, port = 8080, hostname = '127.0.0.1', workerIdleMs = 1_000, sliceMs = 60_000, log = (line) => console.error(line) } = options
+  const {
+    config,
+    openEngine,
+    port = 8080,
+    hostname = '127.0.0.1',
+    workerIdleMs = 1_000,
+    sliceMs = 60_000,
+    log = (line) => console.error(line),
+  } = options
   const inFlight = new Set<Promise<unknown>>()
   let stopping = false
   const track = <T>(work: Promise<T>): Promise<T> => {
@@ -53,7 +61,9 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     log,
     onRunCreated: (engine, run: RunRecord) => {
       // Not awaited: the caller gets its 202 now; what does not finish in this slice is resumed by the loop.
-      void track(engine.advance(run.id, deadline())).catch((error: unknown) => log(`ctflow serve: advancing run ${run.id} failed: ${describe(error)}`))
+      void track(engine.advance(run.id, deadline())).catch((error: unknown) =>
+        log(`ctflow serve: advancing run ${run.id} failed: ${describe(error)}`),
+      )
     },
   })
   const deps = { engine: runtime.engine }
@@ -77,7 +87,9 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
         if (stopping) return
         const firing = (job.currentRun() ?? new Date()).toISOString()
         try {
-          const result = await track(runScheduled(deps, schedule.input, deadline(), { invocationId: `${schedule.name}@${firing}` }))
+          const result = await track(
+            runScheduled(deps, schedule.input, deadline(), { invocationId: `${schedule.name}@${firing}` }),
+          )
           log(`ctflow serve: schedule ${schedule.name} → run ${result.runId} ${result.status}`)
         } catch (error) {
           log(`ctflow serve: schedule ${schedule.name} failed: ${describe(error)}`)
@@ -94,7 +106,8 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
       try {
         const result = await track(runWorker(deps, undefined, deadline()))
         advanced = result.advanced
-        for (const failed of result.errors ?? []) log(`ctflow serve: run ${failed.runId} could not be advanced (tried again later): ${failed.error}`)
+        for (const failed of result.errors ?? [])
+          log(`ctflow serve: run ${failed.runId} could not be advanced (tried again later): ${failed.error}`)
       } catch (error) {
         log(`ctflow serve: worker pass failed: ${describe(error)}`)
       }
@@ -133,16 +146,21 @@ export class ListenError extends Error {
     const reasons: Record<string, string> = {
       EADDRINUSE: 'the port is already in use',
       EACCES: 'permission denied (ports below 1024 need privileges)',
-      EADDRNOTAVAIL: 'the address is not one of this machine\'s',
+      EADDRNOTAVAIL: "the address is not one of this machine's",
     }
     super(`cannot listen on ${hostname}:${port}: ${reasons[code] ?? code}`)
   }
 }
 
-function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<ServerType> {
+function listen(
+  fetch: (request: Request) => Response | Promise<Response>,
+  port: number,
+  hostname: string,
+): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     // node:net reports a failed listen as an 'error' event; unheard, it would crash the process with a stack.
-    const onError = (error: NodeJS.ErrnoException) => reject(new ListenError(error.code ?? error.message, hostname, port))
+    const onError = (error: NodeJS.ErrnoException) =>
+      reject(new ListenError(error.code ?? error.message, hostname, port))
     const started = serve({ fetch, port, hostname }, () => {
       started.off('error', onError)
       resolve(started)

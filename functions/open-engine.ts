@@ -35,7 +35,10 @@ export class FunctionsSetupError extends Error {
  * simulator and a client for it) — and the engine over them. Closing closes all of it, in reverse order.
  * @example const { engine, close } = await openEngine(loadFunctionsConfig(process.env))
  */
-export async function openEngine(config: FunctionsConfig, { resolveTarget, cwd }: OpenEngineOptions = {}): Promise<OpenedEngine> {
+export async function openEngine(
+  config: FunctionsConfig,
+  { resolveTarget, cwd }: OpenEngineOptions = {},
+): Promise<OpenedEngine> {
   const closers: Array<() => Promise<void>> = []
   const closeAll = async () => {
     for (const close of closers.reverse()) await close().catch(() => {})
@@ -45,10 +48,13 @@ export async function openEngine(config: FunctionsConfig, { resolveTarget, cwd }
     closers.push(() => ctyun.close())
 
     const target = config.store.target
-    const store = await openStore(target.kind === 'file' && cwd ? { kind: 'file', path: resolvePath(cwd, target.path) } : target, {
-      poolMax: config.store.poolMax,
-      schema: config.store.schema,
-    })
+    const store = await openStore(
+      target.kind === 'file' && cwd ? { kind: 'file', path: resolvePath(cwd, target.path) } : target,
+      {
+        poolMax: config.store.poolMax,
+        schema: config.store.schema,
+      },
+    )
     closers.push(() => store.close())
 
     const engine = await buildEngine(store, ctyun.clientOptions)
@@ -91,17 +97,26 @@ async function buildEngine(store: RunStore, clientOptions: CtyunClientOptions): 
     const { createCtyunClient } = await import('../lib/ctyun/client')
     return createCtyunClient(clientOptions)
   })
-  return assembleEngine({ store, actions, workflows: [...SHIPPED_WORKFLOWS], validate: (definition) => unknownResources(definition, actions) })
+  return assembleEngine({
+    store,
+    actions,
+    workflows: [...SHIPPED_WORKFLOWS],
+    validate: (definition) => unknownResources(definition, actions),
+  })
 }
 
 /** Every `"Resource"` in a definition (nested Map/Parallel included) that the registry cannot run. */
-function unknownResources(definition: unknown, actions: { has(resource: string): boolean }): Array<{ pointer: string; message: string }> {
+function unknownResources(
+  definition: unknown,
+  actions: { has(resource: string): boolean },
+): Array<{ pointer: string; message: string }> {
   const problems: Array<{ pointer: string; message: string }> = []
   const visit = (node: unknown, pointer: string): void => {
     if (typeof node !== 'object' || node === null) return
     for (const [key, value] of Object.entries(node)) {
       const at = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`
-      if (key === 'Resource' && typeof value === 'string' && !actions.has(value)) problems.push({ pointer: at, message: `unknown resource "${value}"` })
+      if (key === 'Resource' && typeof value === 'string' && !actions.has(value))
+        problems.push({ pointer: at, message: `unknown resource "${value}"` })
       else visit(value, at)
     }
   }

@@ -20,7 +20,13 @@ beforeAll(() => {
   // No AWS credentials, no network: osls must package from the local config alone.
   execFileSync(process.execPath, [join(root, 'node_modules/osls/bin/serverless.js'), 'package', '--package', out], {
     cwd: root,
-    env: { PATH: process.env.PATH, HOME: out, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', SLS_TELEMETRY_DISABLED: '1' },
+    env: {
+      PATH: process.env.PATH,
+      HOME: out,
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      SLS_TELEMETRY_DISABLED: '1',
+    },
     stdio: 'pipe',
     timeout: 120_000,
   })
@@ -30,7 +36,11 @@ afterAll(() => rmSync(out, { recursive: true, force: true }))
 
 type Resource = { Type: string; Properties: Record<string, unknown> }
 function template(): Record<string, Resource> {
-  return (JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, Resource> }).Resources
+  return (
+    JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as {
+      Resources: Record<string, Resource>
+    }
+  ).Resources
 }
 
 describe('npm run package', () => {
@@ -57,7 +67,9 @@ describe('npm run package', () => {
       expect(rule, schedule.name).toBeDefined()
       expect(rule!.Properties.ScheduleExpression).toBe(schedule.expression)
       const [target] = rule!.Properties.Targets as { Input?: string; Arn: { 'Fn::GetAtt': string[] } }[]
-      expect(target!.Arn['Fn::GetAtt'][0]).toBe(`${schedule.function[0]!.toUpperCase()}${schedule.function.slice(1)}LambdaFunction`)
+      expect(target!.Arn['Fn::GetAtt'][0]).toBe(
+        `${schedule.function[0]!.toUpperCase()}${schedule.function.slice(1)}LambdaFunction`,
+      )
       expect(target!.Input === undefined ? undefined : JSON.parse(target!.Input)).toEqual(schedule.input)
     }
   })
@@ -72,7 +84,9 @@ describe('npm run package', () => {
   })
 
   it('never installs Serverless Framework v4 (licensed, downloads a binary) through a peer dependency', () => {
-    const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string }> }
+    const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { version?: string }>
+    }
     const serverless = Object.entries(lock.packages).filter(([path]) => /(^|\/)node_modules\/serverless$/.test(path))
     expect(serverless.filter(([, pkg]) => pkg.version?.startsWith('4.'))).toEqual([])
   })
@@ -99,7 +113,12 @@ process.stdout.write('\\nRESULT ' + JSON.stringify(result));`
       cwd: bundleDir,
       encoding: 'utf8',
       timeout: 30_000,
-      env: { PATH: process.env.PATH, CTFLOW_STORE: 'memory', CTYUN_ENDPOINT: 'http://127.0.0.1:9', CTFLOW_API_TOKEN: 'package-test-token-0123' },
+      env: {
+        PATH: process.env.PATH,
+        CTFLOW_STORE: 'memory',
+        CTYUN_ENDPOINT: 'http://127.0.0.1:9',
+        CTFLOW_API_TOKEN: 'package-test-token-0123',
+      },
     })
     expect(child.status, child.stderr).toBe(0)
     const line = child.stdout.split('\n').find((l) => l.startsWith('RESULT '))!
@@ -109,7 +128,10 @@ process.stdout.write('\\nRESULT ' + JSON.stringify(result));`
   it('answers a synthetic API Gateway v2 event', () => {
     const { result } = invoke('http', apiGatewayV2Event({ path: '/healthz' }))
     expect(result).toMatchObject({ statusCode: 200, body: '{"ok":true}' })
-    const denied = invoke('http', apiGatewayV2Event({ path: '/runs' })).result as { statusCode: number; headers: Record<string, string> }
+    const denied = invoke('http', apiGatewayV2Event({ path: '/runs' })).result as {
+      statusCode: number
+      headers: Record<string, string>
+    }
     expect(denied.statusCode).toBe(401)
     expect(denied.headers['content-type']).toBe('application/problem+json')
   })

@@ -31,7 +31,11 @@ export async function createFunctionsRuntime(
     openEngine,
     onRunCreated,
     log = (line: string) => console.error(line),
-  }: { openEngine: EngineOpener; onRunCreated?: (engine: Engine, run: RunRecord, c: HonoContext) => Promise<void> | void; log?: (line: string) => void },
+  }: {
+    openEngine: EngineOpener
+    onRunCreated?: (engine: Engine, run: RunRecord, c: HonoContext) => Promise<void> | void
+    log?: (line: string) => void
+  },
 ): Promise<FunctionsRuntime> {
   const opened = await openEngine(config)
   try {
@@ -41,7 +45,9 @@ export async function createFunctionsRuntime(
       apiToken: config.apiToken,
       maxBodyBytes: config.maxBodyBytes,
       log,
-      ...(onRunCreated ? { onRunCreated: (run: RunRecord, c: HonoContext) => onRunCreated(opened.engine, run, c) } : {}),
+      ...(onRunCreated
+        ? { onRunCreated: (run: RunRecord, c: HonoContext) => onRunCreated(opened.engine, run, c) }
+        : {}),
     })
     return { config, engine: opened.engine, app, describe: opened.describe, close: () => opened.close() }
   } catch (error) {

@@ -12,15 +12,24 @@ const envelope = (detail: unknown) => scheduledEvent(detail, { id: 'evt-1' })
 describe('runScheduled', () => {
   it('starts the workflow a constant schedule input names and advances it within the budget', async () => {
     const engine = createFakeEngine({ clock: () => NOW })
-    const result = await runScheduled({ engine }, { workflow: 'backup', input: { region: 'r1' } }, budget, { invocationId: 'req-1' })
+    const result = await runScheduled({ engine }, { workflow: 'backup', input: { region: 'r1' } }, budget, {
+      invocationId: 'req-1',
+    })
     expect(result).toMatchObject({ workflow: 'backup', created: true, status: 'SUCCEEDED' })
-    expect(engine.runs.get(result.runId)).toMatchObject({ input: { region: 'r1' }, idempotencyKey: 'schedule:backup:req-1' })
+    expect(engine.runs.get(result.runId)).toMatchObject({
+      input: { region: 'r1' },
+      idempotencyKey: 'schedule:backup:req-1',
+    })
   })
 
   it('reads the job from a Scheduled Event envelope and keys the run by the event id', async () => {
     const engine = createFakeEngine({ clock: () => NOW })
     const result = await runScheduled({ engine }, envelope({ workflow: 'report' }), budget, { invocationId: 'req-9' })
-    expect(engine.runs.get(result.runId)).toMatchObject({ workflow: 'report', input: {}, idempotencyKey: 'schedule:report:evt-1' })
+    expect(engine.runs.get(result.runId)).toMatchObject({
+      workflow: 'report',
+      input: {},
+      idempotencyKey: 'schedule:report:evt-1',
+    })
   })
 
   it('resumes the same run when the same firing is delivered again', async () => {
@@ -35,7 +44,11 @@ describe('runScheduled', () => {
 
   it('leaves the run to the worker when the budget is already spent', async () => {
     const engine = createFakeEngine({ clock: () => NOW })
-    const result = await runScheduled({ engine }, { workflow: 'backup' }, budgetFrom(3_000, { marginMs: 5_000, now: NOW }))
+    const result = await runScheduled(
+      { engine },
+      { workflow: 'backup' },
+      budgetFrom(3_000, { marginMs: 5_000, now: NOW }),
+    )
     expect(result.status).toBe('RUNNING')
   })
 

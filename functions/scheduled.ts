@@ -56,12 +56,18 @@ export async function runScheduled(
 
 function readTrigger(event: unknown): { job: ScheduledJob; firingId?: string } {
   if (typeof event !== 'object' || event === null || Array.isArray(event)) {
-    throw new ScheduledEventError('The scheduled event ($) must be an object: set the schedule input to {"workflow", "input"}.', '$')
+    throw new ScheduledEventError(
+      'The scheduled event ($) must be an object: set the schedule input to {"workflow", "input"}.',
+      '$',
+    )
   }
   const record = event as Record<string, unknown>
   if (record['detail-type'] === 'Scheduled Event') {
     const envelope = event as ScheduledEvent<unknown>
-    return { job: readJob(envelope.detail, '$.detail'), firingId: typeof envelope.id === 'string' ? envelope.id : undefined }
+    return {
+      job: readJob(envelope.detail, '$.detail'),
+      firingId: typeof envelope.id === 'string' ? envelope.id : undefined,
+    }
   }
   return { job: readJob(event, '$') }
 }

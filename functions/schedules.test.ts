@@ -29,7 +29,10 @@ describe('schedules', () => {
   it('reads EventBridge weekday numbers (1 = Sunday)', () => {
     // 2026-03-01 is a Sunday; "2" is Monday in EventBridge (and Quartz), Tuesday in Unix cron.
     expect(nextRuns('cron(30 1 ? * 2 *)', '2026-03-01T00:00:00Z', 1)).toEqual(['2026-03-02T01:30:00.000Z'])
-    expect(nextRuns('cron(0 9 ? * MON-FRI *)', '2026-03-06T10:00:00Z', 2)).toEqual(['2026-03-09T09:00:00.000Z', '2026-03-10T09:00:00.000Z'])
+    expect(nextRuns('cron(0 9 ? * MON-FRI *)', '2026-03-06T10:00:00Z', 2)).toEqual([
+      '2026-03-09T09:00:00.000Z',
+      '2026-03-10T09:00:00.000Z',
+    ])
   })
 
   it('turns rate expressions into fixed steps', () => {
@@ -42,8 +45,11 @@ describe('schedules', () => {
     expect(toCronerPlan('rate(2 hours)').pattern).toBe('0 0 * * * *')
   })
 
-  it.each(['cron(0 18 * * ?)', 'rate(0 minutes)', 'every day', 'rate(5 weeks)'])('refuses %s with a message naming it', (expression) => {
-    expect(() => toCronerPlan(expression)).toThrow(ScheduleExpressionError)
-    expect(() => toCronerPlan(expression)).toThrow(expression)
-  })
+  it.each(['cron(0 18 * * ?)', 'rate(0 minutes)', 'every day', 'rate(5 weeks)'])(
+    'refuses %s with a message naming it',
+    (expression) => {
+      expect(() => toCronerPlan(expression)).toThrow(ScheduleExpressionError)
+      expect(() => toCronerPlan(expression)).toThrow(expression)
+    },
+  )
 })

@@ -48,7 +48,9 @@ export function toCronerPlan(expression: string): CronerPlan {
   if (cron) {
     const fields = cron[1]!.trim().split(/\s+/)
     if (fields.length !== 6) {
-      throw new ScheduleExpressionError(`${expression}: an EventBridge cron has 6 fields (minutes hours day-of-month month day-of-week year).`)
+      throw new ScheduleExpressionError(
+        `${expression}: an EventBridge cron has 6 fields (minutes hours day-of-month month day-of-week year).`,
+      )
     }
     return { pattern: `0 ${fields.join(' ')}`, options: { timezone: 'UTC', mode: '7-part', alternativeWeekdays: true } }
   }
@@ -57,7 +59,12 @@ export function toCronerPlan(expression: string): CronerPlan {
     const [, count, unit] = rate
     const n = Number(count)
     if (n < 1) throw new ScheduleExpressionError(`${expression}: the rate must be at least 1.`)
-    return { pattern: RATE_PATTERN[unit!]!, options: { timezone: 'UTC', mode: '6-part', ...(n > 1 ? { interval: n * RATE_SECONDS[unit!]! - 1 } : {}) } }
+    return {
+      pattern: RATE_PATTERN[unit!]!,
+      options: { timezone: 'UTC', mode: '6-part', ...(n > 1 ? { interval: n * RATE_SECONDS[unit!]! - 1 } : {}) },
+    }
   }
-  throw new ScheduleExpressionError(`${expression}: expected cron(…) or rate(N minutes|hours|days), as EventBridge accepts.`)
+  throw new ScheduleExpressionError(
+    `${expression}: expected cron(…) or rate(N minutes|hours|days), as EventBridge accepts.`,
+  )
 }

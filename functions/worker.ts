@@ -11,6 +11,10 @@ export interface WorkerResult {
  * nothing the worker needs: which runs are due is in the store.
  * @example await runWorker({ engine }, event, budgetFrom(context.getRemainingTimeInMillis()))
  */
-export async function runWorker(deps: { engine: Engine }, _event: unknown, budget: Budget & { limit?: number }): Promise<WorkerResult> {
+export async function runWorker(
+  deps: { engine: Engine },
+  _event: unknown,
+  budget: Budget & { limit?: number },
+): Promise<WorkerResult> {
   return deps.engine.resumeDue(budget)
 }

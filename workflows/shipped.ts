@@ -16,5 +16,9 @@ export const SHIPPED_WORKFLOWS: readonly LoadedWorkflow[] = [
   { name: 'eip-bind', definition: eipBind as unknown as WorkflowDefinition, inputSchema: eipBindSchema },
   { name: 'image-copy', definition: imageCopy as unknown as WorkflowDefinition, inputSchema: imageCopySchema },
   { name: 'inventory', definition: inventory as unknown as WorkflowDefinition, inputSchema: inventorySchema },
-  { name: 'snapshot-then-backup', definition: snapshotThenBackup as unknown as WorkflowDefinition, inputSchema: snapshotThenBackupSchema },
+  {
+    name: 'snapshot-then-backup',
+    definition: snapshotThenBackup as unknown as WorkflowDefinition,
+    inputSchema: snapshotThenBackupSchema,
+  },
 ]

@@ -17,10 +17,19 @@ afterEach(() => {
   server.reply(() => ok())
 })
 
-async function api(argv: string[], env: Record<string, string> = { CTYUN_AK: AK, CTYUN_SK: SK, CTYUN_ENDPOINT: server.url, CTYUN_RETRIES: '0' }) {
+async function api(
+  argv: string[],
+  env: Record<string, string> = { CTYUN_AK: AK, CTYUN_SK: SK, CTYUN_ENDPOINT: server.url, CTYUN_RETRIES: '0' },
+) {
   let stdout = ''
   let stderr = ''
-  const io: CliIO = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env, cwd: process.cwd(), signal: new AbortController().signal }
+  const io: CliIO = {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    env,
+    cwd: process.cwd(),
+    signal: new AbortController().signal,
+  }
   const code = await main(['api', ...argv], io)
   return { code, stdout, stderr }
 }
@@ -28,16 +37,39 @@ async function api(argv: string[], env: Record<string, string> = { CTYUN_AK: AK,
 describe('ctflow api', () => {
   it('sends a signed GET with repeated --query and prints the JSON reply', async () => {
     server.reply(() => ok({ diskList: [{ diskID: 'd-1' }] }))
-    const { code, stdout } = await api(['GET', 'ebs', '/v4/ebs/list-ebs', '--query', 'regionID=r 1', '--query', 'pageNo=1', '--query=tag=a=b'])
+    const { code, stdout } = await api([
+      'GET',
+      'ebs',
+      '/v4/ebs/list-ebs',
+      '--query',
+      'regionID=r 1',
+      '--query',
+      'pageNo=1',
+      '--query=tag=a=b',
+    ])
     expect(code).toBe(0)
     expect(JSON.parse(stdout)).toMatchObject({ statusCode: 800, returnObj: { diskList: [{ diskID: 'd-1' }] } })
     const [request] = server.requests
-    expect(request).toMatchObject({ method: 'GET', path: '/v4/ebs/list-ebs', rawQuery: 'pageNo=1&regionID=r+1&tag=a%3Db' })
-    expect(request!.headers['eop-authorization']).toMatch(new RegExp(`^${AK} Headers=ctyun-eop-request-id;eop-date Signature=`))
+    expect(request).toMatchObject({
+      method: 'GET',
+      path: '/v4/ebs/list-ebs',
+      rawQuery: 'pageNo=1&regionID=r+1&tag=a%3Db',
+    })
+    expect(request!.headers['eop-authorization']).toMatch(
+      new RegExp(`^${AK} Headers=ctyun-eop-request-id;eop-date Signature=`),
+    )
   })
 
   it('sends --body as the exact JSON of a POST, with --client-token added', async () => {
-    const { code } = await api(['post', 'ebs', '/v4/ebs_snapshot/create-ebs-snap', '--body', '{"regionID":"r1","snapshotName":"快照"}', '--client-token', 'tok-9'])
+    const { code } = await api([
+      'post',
+      'ebs',
+      '/v4/ebs_snapshot/create-ebs-snap',
+      '--body',
+      '{"regionID":"r1","snapshotName":"快照"}',
+      '--client-token',
+      'tok-9',
+    ])
     expect(code).toBe(0)
     expect(server.requests[0]!.json).toEqual({ regionID: 'r1', snapshotName: '快照', clientToken: 'tok-9' })
   })

@@ -7,7 +7,15 @@
  */
 import type { Command } from '../command'
 import { UsageError } from '../command'
-import { createCtyunClient, CTYUN_SERVICES, CtyunApiError, CtyunError, CtyunHttpError, isCtyunService, type HttpMethod } from '../../lib/ctyun'
+import {
+  createCtyunClient,
+  CTYUN_SERVICES,
+  CtyunApiError,
+  CtyunError,
+  CtyunHttpError,
+  isCtyunService,
+  type HttpMethod,
+} from '../../lib/ctyun'
 import { resolveCtyunTarget } from '../ctyun-target'
 
 const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD']
@@ -49,7 +57,10 @@ export function parseApiArguments(argv: string[]): ApiArguments {
 
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined]
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined]
     const value = (): string => {
       if (inline !== undefined) return inline
       const next = argv[++i]
@@ -77,7 +88,8 @@ export function parseApiArguments(argv: string[]): ApiArguments {
       case '--timeout': {
         const raw = value()
         timeoutMs = Number(raw)
-        if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError(`--timeout "${raw}" is not a positive number of milliseconds`)
+        if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
+          throw new UsageError(`--timeout "${raw}" is not a positive number of milliseconds`)
         break
       }
       default:
@@ -86,13 +98,15 @@ export function parseApiArguments(argv: string[]): ApiArguments {
     }
   }
 
-  if (positional.length !== 3) throw new UsageError(`expected METHOD SERVICE PATH, got ${positional.length} argument(s)\n\n${HELP}`)
+  if (positional.length !== 3)
+    throw new UsageError(`expected METHOD SERVICE PATH, got ${positional.length} argument(s)\n\n${HELP}`)
   const [rawMethod, rawService, path] = positional as [string, string, string]
   const method = rawMethod.toUpperCase() as HttpMethod
   if (!METHODS.includes(method)) throw new UsageError(`METHOD "${rawMethod}" is not one of ${METHODS.join(', ')}`)
 
   let target: ApiArguments['target']
-  if (isCtyunService(rawService.toLowerCase())) target = { service: rawService.toLowerCase() as (typeof CTYUN_SERVICES)[number] }
+  if (isCtyunService(rawService.toLowerCase()))
+    target = { service: rawService.toLowerCase() as (typeof CTYUN_SERVICES)[number] }
   else if (/^https?:\/\//i.test(rawService)) {
     try {
       new URL(rawService)
@@ -112,11 +126,13 @@ export function parseApiArguments(argv: string[]): ApiArguments {
     } catch (error) {
       throw new UsageError(`--body is not valid JSON (${(error as Error).message})`)
     }
-    if (method === 'GET' || method === 'HEAD') throw new UsageError(`--body cannot be sent with ${method}; CTyun ${method} parameters go in --query`)
+    if (method === 'GET' || method === 'HEAD')
+      throw new UsageError(`--body cannot be sent with ${method}; CTyun ${method} parameters go in --query`)
   }
   if (clientToken !== undefined) {
     if (body === undefined) body = {}
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new UsageError('--client-token needs --body to be a JSON object')
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw new UsageError('--client-token needs --body to be a JSON object')
   }
   return { method, target, path, query, body, clientToken, timeoutMs }
 }
@@ -146,12 +162,16 @@ const command: Command = async (argv, io) => {
     })
     io.stdout(`${JSON.stringify(result.envelope, null, 2)}\n`)
     if (result.kind === 'order-in-progress') {
-      io.stderr(`ctflow api: ${result.errorCode}: order ${result.masterOrderID} is in progress; poll it with GET ecs /v4/ecs/order/query-uuid --query masterOrderID=${result.masterOrderID}\n`)
+      io.stderr(
+        `ctflow api: ${result.errorCode}: order ${result.masterOrderID} is in progress; poll it with GET ecs /v4/ecs/order/query-uuid --query masterOrderID=${result.masterOrderID}\n`,
+      )
     }
     return 0
   } catch (error) {
     if (error instanceof CtyunApiError) {
-      io.stderr(`ctflow api: ${error.errorCode}: ${error.detail || error.message} (request-id ${error.requestId ?? '-'})\n`)
+      io.stderr(
+        `ctflow api: ${error.errorCode}: ${error.detail || error.message} (request-id ${error.requestId ?? '-'})\n`,
+      )
       return 1
     }
     if (error instanceof CtyunHttpError) {

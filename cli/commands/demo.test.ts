@@ -13,7 +13,13 @@ const run = promisify(execFile)
 function capture() {
   const out: string[] = []
   const err: string[] = []
-  const io = { stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t), env: {}, cwd: process.cwd(), signal: new AbortController().signal }
+  const io = {
+    stdout: (t: string) => void out.push(t),
+    stderr: (t: string) => void err.push(t),
+    env: {},
+    cwd: process.cwd(),
+    signal: new AbortController().signal,
+  }
   return { io, out: () => out.join(''), err: () => err.join('') }
 }
 
@@ -36,7 +42,9 @@ describe('ctflow demo', () => {
     expect(out()).toMatch(/run SUCCEEDED in [\d.]+ s, \d+ CTyun API calls/)
     expect(out()).toContain('3/3 disks ok · 3 snapshots · 2 CBR backups · 2 old snapshots pruned')
     // 华东1 has 6 disks, all candidates of the label selection: one info-ebs call each.
-    expect(out()).toContain('selection: 3 of 6 listed disks · labels of 6 candidate disks read with 6 info-ebs calls (list-ebs carries no labels)')
+    expect(out()).toContain(
+      'selection: 3 of 6 listed disks · labels of 6 candidate disks read with 6 info-ebs calls (list-ebs carries no labels)',
+    )
   })
 
   it('prints the report as JSON, with faults injected it still succeeds', async () => {
@@ -61,9 +69,15 @@ describe('ctflow demo, as a process', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ctflow-demo-'))
     try {
       const entry = join(dir, 'entry.mts')
-      writeFileSync(entry, `import { main } from ${JSON.stringify(fileURLToPath(new URL('../main.ts', import.meta.url)))}\nprocess.exitCode = await main(process.argv.slice(2))\n`)
+      writeFileSync(
+        entry,
+        `import { main } from ${JSON.stringify(fileURLToPath(new URL('../main.ts', import.meta.url)))}\nprocess.exitCode = await main(process.argv.slice(2))\n`,
+      )
       const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
-      const { stdout, stderr } = await run(process.execPath, ['--import', tsx, entry, 'demo', '--fast'], { cwd: dir, timeout: 60_000 })
+      const { stdout, stderr } = await run(process.execPath, ['--import', tsx, entry, 'demo', '--fast'], {
+        cwd: dir,
+        timeout: 60_000,
+      })
       expect(stdout).toContain('run SUCCEEDED')
       expect(stderr).not.toMatch(/Warning|\n\s+at .+:\d+:\d+\)?\n/)
     } finally {

@@ -63,7 +63,9 @@ const command: Command = async (argv, io) => {
     port: 0,
     durations: realistic ? 'realistic' : fast ? 'fast' : DEMO_DURATIONS,
     seed: 2026,
-    ...(faults ? { faults: { '*': { throttleRate: 0.07, throttleMode: 'both', retryAfterSeconds: 1, serverErrorRate: 0.06 } } } : {}),
+    ...(faults
+      ? { faults: { '*': { throttleRate: 0.07, throttleMode: 'both', retryAfterSeconds: 1, serverErrorRate: 0.06 } } }
+      : {}),
   })
   try {
     const endpoints = Object.fromEntries(CTYUN_SERVICES.map((service) => [service, sim.url])) as CtyunEndpoints
@@ -73,9 +75,14 @@ const command: Command = async (argv, io) => {
       store: await openStore({ kind: 'memory' }),
       actions: createProductActions(client),
       workflows: [workflow],
-      onEvents: progressPrinter((line) => io.stderr(`${line}\n`), () => startedAt),
+      onEvents: progressPrinter(
+        (line) => io.stderr(`${line}\n`),
+        () => startedAt,
+      ),
     })
-    io.stderr(`ctflow demo: ${workflow.name} against the CTyun simulator at ${sim.url}${faults ? ' (with faults)' : ''}\n`)
+    io.stderr(
+      `ctflow demo: ${workflow.name} against the CTyun simulator at ${sim.url}${faults ? ' (with faults)' : ''}\n`,
+    )
     io.stderr(`input: ${JSON.stringify(DEMO_INPUT)}\n\n`)
     const { run } = await engine.start({ workflow: workflow.name, input: DEMO_INPUT })
     const done = await engine.runToEnd(run.id, io.signal)
@@ -95,7 +102,8 @@ export default command
 function workflowPath(cwd: string): string {
   const candidates = [resolve(cwd, 'workflows/snapshot-then-backup.json')]
   // From dist/*.mjs the package root is one level up; from cli/commands/*.ts (tests), two.
-  for (const up of ['../workflows/', '../../workflows/']) candidates.push(fileURLToPath(new URL(`${up}snapshot-then-backup.json`, import.meta.url)))
+  for (const up of ['../workflows/', '../../workflows/'])
+    candidates.push(fileURLToPath(new URL(`${up}snapshot-then-backup.json`, import.meta.url)))
   const found = candidates.find((path) => existsSync(path))
   if (!found) throw new Error(`workflows/snapshot-then-backup.json not found (looked in ${candidates.join(', ')})`)
   return found
@@ -116,13 +124,20 @@ function reportFromCause(cause: string | undefined): BackupReport | undefined {
 function describeSelection(selection: NonNullable<BackupReport['selection']>): string {
   const { listed, candidates, infoEbsCalls, selected } = selection
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
-  const cost = infoEbsCalls > 0
-    ? `labels of ${plural(candidates, 'candidate disk')} read with ${plural(infoEbsCalls, 'info-ebs call')} (list-ebs carries no labels)`
-    : 'no info-ebs calls'
+  const cost =
+    infoEbsCalls > 0
+      ? `labels of ${plural(candidates, 'candidate disk')} read with ${plural(infoEbsCalls, 'info-ebs call')} (list-ebs carries no labels)`
+      : 'no info-ebs calls'
   return `selection: ${selected} of ${listed} listed disks · ${cost}`
 }
 
-function describeRun(status: string, report: BackupReport | undefined, error: { error: string; cause?: string } | undefined, ms: number, calls: number): string {
+function describeRun(
+  status: string,
+  report: BackupReport | undefined,
+  error: { error: string; cause?: string } | undefined,
+  ms: number,
+  calls: number,
+): string {
   const lines = [`run ${status} in ${(ms / 1000).toFixed(1)} s, ${calls} CTyun API calls`]
   if (report) {
     lines.push('', `${'disk'.padEnd(54)} snapshot                               backup       pruned  errors`)
@@ -138,7 +153,10 @@ function describeRun(status: string, report: BackupReport | undefined, error: { 
       )
     }
     const s = report.summary
-    lines.push('', `${s.succeeded}/${s.disks} disks ok · ${s.snapshots} snapshots · ${s.backups} CBR backups · ${s.pruned} old snapshots pruned`)
+    lines.push(
+      '',
+      `${s.succeeded}/${s.disks} disks ok · ${s.snapshots} snapshots · ${s.backups} CBR backups · ${s.pruned} old snapshots pruned`,
+    )
     if (report.selection) lines.push(describeSelection(report.selection))
   } else if (error) {
     lines.push(`${error.error}: ${error.cause ?? ''}`)

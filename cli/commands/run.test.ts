@@ -17,7 +17,17 @@ afterEach(() => rm(dir, { recursive: true, force: true }))
 function captureIO(): { io: CliIO; out: string[]; err: string[] } {
   const out: string[] = []
   const err: string[] = []
-  return { io: { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: { CTFLOW_STORE: join(dir, 'store') }, cwd: dir, signal: new AbortController().signal }, out, err }
+  return {
+    io: {
+      stdout: (t) => out.push(t),
+      stderr: (t) => err.push(t),
+      env: { CTFLOW_STORE: join(dir, 'store') },
+      cwd: dir,
+      signal: new AbortController().signal,
+    },
+    out,
+    err,
+  }
 }
 
 async function workflow(name: string, definition: unknown): Promise<string> {
@@ -28,7 +38,10 @@ async function workflow(name: string, definition: unknown): Promise<string> {
 
 describe('ctflow run', () => {
   it('prints the output JSON on stdout and exits 0 on success', async () => {
-    const path = await workflow('hello', { StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { 'g.$': "States.Format('hi {}', $.name)" }, End: true } } })
+    const path = await workflow('hello', {
+      StartAt: 'P',
+      States: { P: { Type: 'Pass', Parameters: { 'g.$': "States.Format('hi {}', $.name)" }, End: true } },
+    })
     const { io, out } = captureIO()
     expect(await main(['run', path, '--input', '{"name":"ctyun"}'], io)).toBe(0)
     expect(JSON.parse(out.join(''))).toEqual({ g: 'hi ctyun' })
@@ -38,7 +51,10 @@ describe('ctflow run', () => {
     const path = await workflow('hello', { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } })
     const { io, err } = captureIO()
     // The server trusts local connections, so the password is carried but not needed.
-    io.env = { CTFLOW_STORE: `${PG_URL}?password=hunter2-q&sslpassword=hunter3-q`, CTFLOW_STORE_SCHEMA: schemas.fresh() }
+    io.env = {
+      CTFLOW_STORE: `${PG_URL}?password=hunter2-q&sslpassword=hunter3-q`,
+      CTFLOW_STORE_SCHEMA: schemas.fresh(),
+    }
     try {
       expect(await main(['run', path], io)).toBe(0)
       expect(err.join('')).toContain(`store: postgres ${PG_URL}?password=***&sslpassword=***`)
@@ -49,7 +65,10 @@ describe('ctflow run', () => {
   })
 
   it('--json prints status, output, error and cause; a failed run exits 1', async () => {
-    const path = await workflow('fails', { StartAt: 'F', States: { F: { Type: 'Fail', Error: 'Job.Bad', Cause: 'no disks' } } })
+    const path = await workflow('fails', {
+      StartAt: 'F',
+      States: { F: { Type: 'Fail', Error: 'Job.Bad', Cause: 'no disks' } },
+    })
     const { io, out } = captureIO()
     expect(await main(['run', path, '--json'], io)).toBe(1)
     expect(JSON.parse(out.join(''))).toEqual({ status: 'FAILED', output: null, error: 'Job.Bad', cause: 'no disks' })
@@ -64,7 +83,10 @@ describe('ctflow run', () => {
   })
 
   it('an invalid workflow exits 1 listing every problem with its pointer, and starts nothing', async () => {
-    const path = await workflow('bad', { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'Nowhere' }, B: { Type: 'Task', Resource: 'nope:x', End: true } } })
+    const path = await workflow('bad', {
+      StartAt: 'A',
+      States: { A: { Type: 'Pass', Next: 'Nowhere' }, B: { Type: 'Task', Resource: 'nope:x', End: true } },
+    })
     const { io, err } = captureIO()
     expect(await main(['run', path], io)).toBe(1)
     const text = err.join('')
@@ -114,7 +136,11 @@ describe('ctflow runs', () => {
       States: {
         M: {
           Type: 'Map',
-          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Twice', States: { Twice: { Type: 'Pass', Parameters: { 'n.$': 'States.MathAdd($, $)' }, End: true } } },
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Twice',
+            States: { Twice: { Type: 'Pass', Parameters: { 'n.$': 'States.MathAdd($, $)' }, End: true } },
+          },
           End: true,
         },
       },
@@ -132,6 +158,10 @@ describe('ctflow runs', () => {
     const children = captureIO()
     expect(await main(['runs', 'list', '--parent', parent!.id, '--json'], children.io)).toBe(0)
     const kids = JSON.parse(children.out.join('')).runs as { parentId: string; workflow: string; status: string }[]
-    expect(kids).toEqual(Array(2).fill(expect.objectContaining({ parentId: parent!.id, workflow: 'fan#/States/M/ItemProcessor', status: 'SUCCEEDED' })))
+    expect(kids).toEqual(
+      Array(2).fill(
+        expect.objectContaining({ parentId: parent!.id, workflow: 'fan#/States/M/ItemProcessor', status: 'SUCCEEDED' }),
+      ),
+    )
   })
 })

@@ -51,7 +51,9 @@ const command: Command = async (argv, io) => {
     io.stderr(`ctflow run: ${error.message}\nNothing was started.\n`)
     return 1
   }
-  const path = /[\\/]|\.json$/.test(workflowArg) ? resolve(io.cwd, workflowArg) : resolve(io.cwd, 'workflows', `${workflowArg}.json`)
+  const path = /[\\/]|\.json$/.test(workflowArg)
+    ? resolve(io.cwd, workflowArg)
+    : resolve(io.cwd, 'workflows', `${workflowArg}.json`)
   let workflow
   try {
     workflow = await loadWorkflowFile(path)
@@ -65,7 +67,12 @@ const command: Command = async (argv, io) => {
   try {
     setup = await openCliEngine(io, {
       workflows: [workflow],
-      onEvents: quiet ? undefined : progressPrinter((line) => io.stderr(`${line}\n`), () => startedAt),
+      onEvents: quiet
+        ? undefined
+        : progressPrinter(
+            (line) => io.stderr(`${line}\n`),
+            () => startedAt,
+          ),
     })
   } catch (error) {
     if (error instanceof WorkflowError) return reportInvalid(io, error)
@@ -78,13 +85,17 @@ const command: Command = async (argv, io) => {
     if (!quiet) io.stderr(`run ${run.id}\n`)
     const finished = await setup.engine.runToEnd(run.id, io.signal)
     if (json) {
-      io.stdout(`${JSON.stringify({ status: finished.status, output: finished.output ?? null, error: finished.error?.error ?? null, cause: finished.error?.cause ?? null })}\n`)
+      io.stdout(
+        `${JSON.stringify({ status: finished.status, output: finished.output ?? null, error: finished.error?.error ?? null, cause: finished.error?.cause ?? null })}\n`,
+      )
     } else if (finished.status === 'SUCCEEDED') {
       io.stdout(`${JSON.stringify(finished.output ?? null, null, 2)}\n`)
     } else if (finished.status === 'RUNNING') {
       io.stderr(`ctflow run: interrupted; run ${finished.id} is saved and resumes with \`ctflow worker\`\n`)
     } else {
-      io.stderr(`ctflow run: ${finished.status}${finished.error ? ` — ${finished.error.error}: ${finished.error.cause ?? ''}` : ''}\n`)
+      io.stderr(
+        `ctflow run: ${finished.status}${finished.error ? ` — ${finished.error.error}: ${finished.error.cause ?? ''}` : ''}\n`,
+      )
     }
     return finished.status === 'SUCCEEDED' ? 0 : 1
   } finally {
@@ -102,7 +113,9 @@ async function readInput(text: string | undefined, cwd: string): Promise<unknown
     try {
       source = await readFile(resolve(cwd, where), 'utf8')
     } catch (error) {
-      throw new InputError(`--input ${text}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`)
+      throw new InputError(
+        `--input ${text}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      )
     }
   }
   try {

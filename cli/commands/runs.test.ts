@@ -15,7 +15,8 @@ afterEach(() => rm(dir, { recursive: true, force: true }))
 
 function passChain(length: number): WorkflowDefinition {
   const States: WorkflowDefinition['States'] = {}
-  for (let i = 0; i < length; i++) States[`S${i}`] = i === length - 1 ? { Type: 'Pass', End: true } : { Type: 'Pass', Next: `S${i + 1}` }
+  for (let i = 0; i < length; i++)
+    States[`S${i}`] = i === length - 1 ? { Type: 'Pass', End: true } : { Type: 'Pass', Next: `S${i + 1}` }
   return { StartAt: 'S0', States }
 }
 
@@ -28,12 +29,21 @@ describe('ctflow runs show', () => {
     await store.close()
     const output = async (args: string[]) => {
       let out = ''
-      const io = { stdout: (text: string) => void (out += text), stderr: () => {}, env: { CTFLOW_STORE: join(dir, 'store') }, cwd: dir, signal: new AbortController().signal }
+      const io = {
+        stdout: (text: string) => void (out += text),
+        stderr: () => {},
+        env: { CTFLOW_STORE: join(dir, 'store') },
+        cwd: dir,
+        signal: new AbortController().signal,
+      }
       expect(await main(['runs', 'show', run.id, ...args], io)).toBe(0)
       return out
     }
 
-    const json = JSON.parse(await output(['--json'])) as { run: { status: string; historyLength: number }; history: Array<{ seq: number }> }
+    const json = JSON.parse(await output(['--json'])) as {
+      run: { status: string; historyLength: number }
+      history: Array<{ seq: number }>
+    }
     const text = await output([])
 
     expect(json.run).toMatchObject({ status: 'SUCCEEDED', historyLength: 2_502 })

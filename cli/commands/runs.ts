@@ -35,7 +35,13 @@ const command: Command = async (argv, io) => {
         if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a whole number ≥ 1')
         const status = options.status?.toUpperCase() as RunStatus | undefined
         if (status && !STATUSES.includes(status)) throw new UsageError(`--status must be one of ${STATUSES.join(', ')}`)
-        const page = await engine.list({ workflow: options.workflow, status, limit, cursor: options.cursor, ...(options.parent ? { parentId: options.parent } : {}) })
+        const page = await engine.list({
+          workflow: options.workflow,
+          status,
+          limit,
+          cursor: options.cursor,
+          ...(options.parent ? { parentId: options.parent } : {}),
+        })
         if (options.json) {
           io.stdout(`${JSON.stringify(page)}\n`)
           return 0
@@ -44,7 +50,9 @@ const command: Command = async (argv, io) => {
         for (const run of page.runs) {
           const wake = run.status === 'RUNNING' && run.resumeAt ? `  resumes ${run.resumeAt.toISOString()}` : ''
           const error = run.error ? `  ${run.error.error}` : ''
-          io.stdout(`${run.id}  ${run.status.padEnd(9)}  ${run.workflow}  ${run.createdAt.toISOString()}${wake}${error}\n`)
+          io.stdout(
+            `${run.id}  ${run.status.padEnd(9)}  ${run.workflow}  ${run.createdAt.toISOString()}${wake}${error}\n`,
+          )
         }
         if (page.nextCursor) io.stderr(`more: ctflow runs list --cursor ${page.nextCursor}\n`)
         return 0
@@ -63,7 +71,10 @@ const command: Command = async (argv, io) => {
           const page = await engine.history(id, { afterSeq, limit: HISTORY_PAGE })
           for (const event of page) {
             if (options.json) io.stdout(`${first ? '' : ','}${JSON.stringify(event)}`)
-            else io.stdout(`${String(event.seq).padStart(4)}  ${event.at}  ${event.type}${event.state ? `  ${event.state}` : ''}\n`)
+            else
+              io.stdout(
+                `${String(event.seq).padStart(4)}  ${event.at}  ${event.type}${event.state ? `  ${event.state}` : ''}\n`,
+              )
             first = false
           }
           if (page.length < HISTORY_PAGE) break
@@ -76,7 +87,9 @@ const command: Command = async (argv, io) => {
         const id = requireId(options.positional, 'cancel')
         const run = await engine.cancel(id)
         if (!run) return notFound(io, id)
-        io.stdout(`${run.id}  ${run.status}${run.status === 'RUNNING' ? ' (cancellation requested; the worker holding it stops at its next transition)' : ''}\n`)
+        io.stdout(
+          `${run.id}  ${run.status}${run.status === 'RUNNING' ? ' (cancellation requested; the worker holding it stops at its next transition)' : ''}\n`,
+        )
         return 0
       }
       default:
@@ -103,7 +116,13 @@ function parseOptions(argv: string[]): Options {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
     if (arg === '--json') options.json = true
-    else if (arg === '--workflow' || arg === '--status' || arg === '--limit' || arg === '--cursor' || arg === '--parent') {
+    else if (
+      arg === '--workflow' ||
+      arg === '--status' ||
+      arg === '--limit' ||
+      arg === '--cursor' ||
+      arg === '--parent'
+    ) {
       const value = argv[++i]
       if (value === undefined) throw new UsageError(`${arg} needs a value`)
       options[arg.slice(2) as 'workflow' | 'status' | 'limit' | 'cursor' | 'parent'] = value

@@ -9,7 +9,13 @@ function io(env: Record<string, string> = {}) {
   const out: string[] = []
   const err: string[] = []
   const controller = new AbortController()
-  const value: CliIO = { stdout: (t) => void out.push(t), stderr: (t) => void err.push(t), env, cwd: process.cwd(), signal: controller.signal }
+  const value: CliIO = {
+    stdout: (t) => void out.push(t),
+    stderr: (t) => void err.push(t),
+    env,
+    cwd: process.cwd(),
+    signal: controller.signal,
+  }
   return { io: value, out, err, controller }
 }
 
@@ -20,9 +26,12 @@ describe('ctflow serve', () => {
     expect(out.join('')).toContain('ctflow serve [--port 8080]')
   })
 
-  it.each([[['--port', 'abc']], [['--port', '70000']], [['--verbose']]])('refuses %o as a usage error', async (argv) => {
-    await expect(serve(argv, io().io)).rejects.toBeInstanceOf(UsageError)
-  })
+  it.each([[['--port', 'abc']], [['--port', '70000']], [['--verbose']]])(
+    'refuses %o as a usage error',
+    async (argv) => {
+      await expect(serve(argv, io().io)).rejects.toBeInstanceOf(UsageError)
+    },
+  )
 
   it('reports a configuration mistake before starting anything', async () => {
     await expect(serve(['--port', '0'], io({ CTFLOW_API_TOKEN: 'short' }).io)).rejects.toThrow(/CTFLOW_API_TOKEN/)
@@ -35,7 +44,9 @@ describe('ctflow serve', () => {
     try {
       const { io: cli, out, err } = io({ CTFLOW_STORE: 'memory' })
       expect(await main(['serve', '--port', String(taken)], cli)).toBe(1)
-      expect(err.join('')).toBe(`ctflow serve: cannot listen on 127.0.0.1:${taken}: the port is already in use (choose another with --port, or stop what holds it)\n`)
+      expect(err.join('')).toBe(
+        `ctflow serve: cannot listen on 127.0.0.1:${taken}: the port is already in use (choose another with --port, or stop what holds it)\n`,
+      )
       expect(out.join('')).toBe('')
     } finally {
       await new Promise((resolve) => holder.close(resolve))

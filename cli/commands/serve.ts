@@ -18,12 +18,16 @@ const command: Command = async (argv, io) => {
     return 0
   }
   const port = Number(values.port ?? '8080')
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port must be a port number (0–65535), got "${values.port}".`)
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new UsageError(`--port must be a port number (0–65535), got "${values.port}".`)
   const hostname = values.host ?? '127.0.0.1'
 
   const config = loadFunctionsConfig(io.env)
   // Loaded here, not at the top: `ctflow --help` must not pay for Hono, the engine or the simulator.
-  const [{ startNodeServer, ListenError }, { openEngine }] = await Promise.all([import('../../functions/node'), import('../../functions/open-engine')])
+  const [{ startNodeServer, ListenError }, { openEngine }] = await Promise.all([
+    import('../../functions/node'),
+    import('../../functions/open-engine'),
+  ])
   let server: Awaited<ReturnType<typeof startNodeServer>>
   try {
     server = await startNodeServer({
@@ -40,13 +44,22 @@ const command: Command = async (argv, io) => {
   } catch (error) {
     // Nothing was started (startNodeServer listens first and closes what it opened): one line, and the fix.
     if (!(error instanceof ListenError)) throw error
-    const hint = error.code === 'EADDRINUSE' ? ' (choose another with --port, or stop what holds it)' : error.code === 'EADDRNOTAVAIL' ? ' (check --host)' : ''
+    const hint =
+      error.code === 'EADDRINUSE'
+        ? ' (choose another with --port, or stop what holds it)'
+        : error.code === 'EADDRNOTAVAIL'
+          ? ' (check --host)'
+          : ''
     io.stderr(`ctflow serve: ${error.message}${hint}\n`)
     return 1
   }
   io.stdout(`ctflow serve: listening on ${server.url} (${server.runtime.describe ?? 'engine ready'})\n`)
-  io.stdout(`  webhooks: ${config.webhookSecrets.length > 0 ? `POST ${server.url}/hooks/<workflow>` : 'disabled (set CTFLOW_WEBHOOK_SECRET)'}\n`)
-  io.stdout(`  runs API: ${config.apiToken ? `${server.url}/runs (Authorization: Bearer $CTFLOW_API_TOKEN)` : 'disabled (set CTFLOW_API_TOKEN)'}\n`)
+  io.stdout(
+    `  webhooks: ${config.webhookSecrets.length > 0 ? `POST ${server.url}/hooks/<workflow>` : 'disabled (set CTFLOW_WEBHOOK_SECRET)'}\n`,
+  )
+  io.stdout(
+    `  runs API: ${config.apiToken ? `${server.url}/runs (Authorization: Bearer $CTFLOW_API_TOKEN)` : 'disabled (set CTFLOW_API_TOKEN)'}\n`,
+  )
 
   await new Promise<void>((resolve) => {
     if (io.signal.aborted) resolve()
@@ -59,7 +72,16 @@ const command: Command = async (argv, io) => {
 
 function parse(argv: string[]) {
   try {
-    return parseArgs({ args: argv, options: { port: { type: 'string', short: 'p' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false })
+    return parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string', short: 'p' },
+        host: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    })
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\n\n${HELP}`)
   }

@@ -7,7 +7,13 @@ function captureIO(env: Record<string, string | undefined> = {}) {
   const controller = new AbortController()
   const out: string[] = []
   const err: string[] = []
-  const io: CliIO = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env, cwd: process.cwd(), signal: controller.signal }
+  const io: CliIO = {
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    env,
+    cwd: process.cwd(),
+    signal: controller.signal,
+  }
   return { io, out, err, stop: () => controller.abort() }
 }
 
@@ -27,7 +33,10 @@ describe('ctflow sim', () => {
     const url = await waitForUrl(out)
     const ak = /CTYUN_AK=(\S+)/.exec(out.join(''))![1]!
     const sk = /CTYUN_SK=(\S+)/.exec(out.join(''))![1]!
-    const { url: path, init } = signedRequestParts({ path: '/v4/region/list-regions', credentials: { accessKey: ak, secretKey: sk } })
+    const { url: path, init } = signedRequestParts({
+      path: '/v4/region/list-regions',
+      credentials: { accessKey: ak, secretKey: sk },
+    })
     const reply = await (await fetch(url + path, init)).json()
     expect(reply.statusCode).toBe(800)
     stop()
@@ -60,9 +69,18 @@ describe('ctflow sim', () => {
       const url = await waitForUrl(out)
       const ak = /CTYUN_AK=(\S+)/.exec(out.join(''))![1]!
       const sk = /CTYUN_SK=(\S+)/.exec(out.join(''))![1]!
-      const regions = signedRequestParts({ path: '/v4/region/list-regions', credentials: { accessKey: ak, secretKey: sk } })
-      expect((await (await fetch(url + regions.url, regions.init)).json()).returnObj.regionList.map((r: any) => r.regionID)).toEqual(['r-only'])
-      const disks = signedRequestParts({ path: '/v4/ebs/list-ebs', query: { regionID: 'r-only' }, credentials: { accessKey: ak, secretKey: sk } })
+      const regions = signedRequestParts({
+        path: '/v4/region/list-regions',
+        credentials: { accessKey: ak, secretKey: sk },
+      })
+      expect(
+        (await (await fetch(url + regions.url, regions.init)).json()).returnObj.regionList.map((r: any) => r.regionID),
+      ).toEqual(['r-only'])
+      const disks = signedRequestParts({
+        path: '/v4/ebs/list-ebs',
+        query: { regionID: 'r-only' },
+        credentials: { accessKey: ak, secretKey: sk },
+      })
       expect((await fetch(url + disks.url, disks.init)).status).toBe(503)
     } finally {
       stop()
@@ -79,12 +97,17 @@ describe('ctflow sim', () => {
     try {
       // As if a credentials file were passed by mistake.
       writeFileSync(join(dir, 'oops.json'), 'CTYUN_AK=ak-0123\nCTYUN_SK=sk-9f8e7d6c5b4a39281706\n')
-      writeFileSync(join(dir, 'tail.json'), '{\n  "ebs.listDisks": {"serverErrorRate": 1}\n}\nCTYUN_SK=sk-9f8e7d6c5b4a39281706\n')
+      writeFileSync(
+        join(dir, 'tail.json'),
+        '{\n  "ebs.listDisks": {"serverErrorRate": 1}\n}\nCTYUN_SK=sk-9f8e7d6c5b4a39281706\n',
+      )
       const { io, err } = captureIO()
       io.cwd = dir
       expect(await main(['sim', '--port', '0', '--faults', 'oops.json'], io)).toBe(2)
       expect(await main(['sim', '--port', '0', '--faults', 'tail.json'], io)).toBe(2)
-      expect(err.join('')).toBe('ctflow sim: --faults oops.json: not valid JSON (line 1, column 1)\nctflow sim: --faults tail.json: not valid JSON (line 4, column 1)\n')
+      expect(err.join('')).toBe(
+        'ctflow sim: --faults oops.json: not valid JSON (line 1, column 1)\nctflow sim: --faults tail.json: not valid JSON (line 4, column 1)\n',
+      )
       const missing = captureIO()
       missing.io.cwd = dir
       expect(await main(['sim', '--port', '0', '--faults', 'nope.json'], missing.io)).toBe(2)

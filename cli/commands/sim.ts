@@ -47,12 +47,16 @@ const command: Command = async (argv, io) => {
     return 0
   }
   const port = Number(values.port)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer 0-65535, got "${values.port}"`)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be an integer 0-65535, got "${values.port}"`)
   const seed = Number(values.seed)
   if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got "${values.seed}"`)
   const ak = (values.ak as string | undefined) ?? io.env.CTYUN_AK?.trim()
   const sk = (values.sk as string | undefined) ?? io.env.CTYUN_SK?.trim()
-  if (!!ak !== !!sk) throw new UsageError('give both an access key and a secret key (--ak/--sk or CTYUN_AK/CTYUN_SK), or neither for the demo credentials')
+  if (!!ak !== !!sk)
+    throw new UsageError(
+      'give both an access key and a secret key (--ak/--sk or CTYUN_AK/CTYUN_SK), or neither for the demo credentials',
+    )
 
   const { startSimulator, DEMO_CREDENTIALS } = await import('../../lib/simulator')
   const fixture = values.fixture ? (await import('node:path')).resolve(io.cwd, values.fixture as string) : undefined
@@ -66,7 +70,9 @@ const command: Command = async (argv, io) => {
       text = readFileSync(file, 'utf8')
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
-      throw new UsageError(`--faults ${values.faults}: ${code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? 'unknown error'})`}`)
+      throw new UsageError(
+        `--faults ${values.faults}: ${code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? 'unknown error'})`}`,
+      )
     }
     try {
       faults = JSON.parse(text)

@@ -14,13 +14,22 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ctflow-validate-'))
   out = ''
   err = ''
-  io = { stdout: (text) => void (out += text), stderr: (text) => void (err += text), env: {}, cwd: dir, signal: new AbortController().signal }
+  io = {
+    stdout: (text) => void (out += text),
+    stderr: (text) => void (err += text),
+    env: {},
+    cwd: dir,
+    signal: new AbortController().signal,
+  }
 })
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-const good = { StartAt: 'Snap', States: { Snap: { Type: 'Task', Resource: 'ctyun:ebs:createSnapshot.sync', End: true } } }
+const good = {
+  StartAt: 'Snap',
+  States: { Snap: { Type: 'Task', Resource: 'ctyun:ebs:createSnapshot.sync', End: true } },
+}
 
 describe('ctflow validate', () => {
   it('prints one OK line per valid file and exits 0', async () => {
@@ -35,7 +44,10 @@ describe('ctflow validate', () => {
     await writeFile(join(dir, 'good.json'), JSON.stringify(good))
     await writeFile(
       join(dir, 'bad.json'),
-      JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Task', Resource: 'aws:lambda', Next: 'B' }, C: { Type: 'Succeed' } } }),
+      JSON.stringify({
+        StartAt: 'A',
+        States: { A: { Type: 'Task', Resource: 'aws:lambda', Next: 'B' }, C: { Type: 'Succeed' } },
+      }),
     )
     await writeFile(join(dir, 'broken.json'), '{\n  "StartAt": "A",\n}')
     expect(await main(['validate', 'good.json', 'bad.json', 'broken.json', 'missing.json'], io)).toBe(1)
@@ -54,8 +66,18 @@ describe('ctflow validate', () => {
   it('prints the problems as JSON with --json', async () => {
     await writeFile(join(dir, 'bad.json'), JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass' } } }))
     expect(await main(['validate', '--json', 'bad.json'], io)).toBe(1)
-    expect(JSON.parse(out)).toEqual([{ file: 'bad.json', pointer: '/States/A', state: 'A', message: 'needs "Next" (the following state) or "End": true' },
-      { file: 'bad.json', pointer: '/States', message: 'no terminal state: at least one state needs "End": true or Type Succeed/Fail' },
+    expect(JSON.parse(out)).toEqual([
+      {
+        file: 'bad.json',
+        pointer: '/States/A',
+        state: 'A',
+        message: 'needs "Next" (the following state) or "End": true',
+      },
+      {
+        file: 'bad.json',
+        pointer: '/States',
+        message: 'no terminal state: at least one state needs "End": true or Type Succeed/Fail',
+      },
     ])
   })
 
@@ -70,7 +92,10 @@ describe('ctflow validate', () => {
   })
 
   it('rejects a resource the registry does not have, even if it looks like a CTyun operation', async () => {
-    await writeFile(join(dir, 'x.json'), JSON.stringify({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'ctyun:ebs:makeCoffee', End: true } } }))
+    await writeFile(
+      join(dir, 'x.json'),
+      JSON.stringify({ StartAt: 'T', States: { T: { Type: 'Task', Resource: 'ctyun:ebs:makeCoffee', End: true } } }),
+    )
     expect(await main(['validate', 'x.json'], io)).toBe(1)
     expect(err).toContain('unknown resource "ctyun:ebs:makeCoffee"')
   })
@@ -87,7 +112,10 @@ describe('ctflow validate', () => {
   it('checks an input schema beside a workflow as a JSON Schema', async () => {
     await writeFile(join(dir, 'job.schema.json'), JSON.stringify({ type: 'object' }))
     await writeFile(join(dir, 'bad.schema.json'), '{')
-    await writeFile(join(dir, 'dangling.schema.json'), JSON.stringify({ type: 'object', properties: { id: { $ref: '#/$defs/id' }, n: { type: 'int' } } }))
+    await writeFile(
+      join(dir, 'dangling.schema.json'),
+      JSON.stringify({ type: 'object', properties: { id: { $ref: '#/$defs/id' }, n: { type: 'int' } } }),
+    )
     expect(await main(['validate', 'job.schema.json', 'bad.schema.json', 'dangling.schema.json'], io)).toBe(1)
     expect(out).toBe('job.schema.json: OK (input schema)\n')
     expect(err).toContain('bad.schema.json: /: Invalid JSON at line 1, column 2')
@@ -103,11 +131,18 @@ describe('ctflow validate', () => {
     const deep = `${'{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":['.repeat(3_000)}{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}${'],"End":true}}}'.repeat(3_000)}`
     await writeFile(join(dir, 'deep.json'), deep)
     const filter = `$.a[?(${'('.repeat(5_000)}@.b${')'.repeat(5_000)})]`
-    await writeFile(join(dir, 'filter.json'), JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', InputPath: filter, End: true } } }))
+    await writeFile(
+      join(dir, 'filter.json'),
+      JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', InputPath: filter, End: true } } }),
+    )
 
     expect(await main(['validate', 'deep.json', 'filter.json'], io)).toBe(1)
-    expect(err).toMatch(/^deep\.json: (\/States\/P\/Branches\/0){50}: the workflow is nested 12,003 levels deep .*; at most 200 are allowed/m)
-    expect(err).toMatch(/^filter\.json: \/States\/P\/InputPath \(state "P"\): Invalid JSONPath ".*": filters, parentheses and "!" nest more than 100 levels deep at position 106$/m)
+    expect(err).toMatch(
+      /^deep\.json: (\/States\/P\/Branches\/0){50}: the workflow is nested 12,003 levels deep .*; at most 200 are allowed/m,
+    )
+    expect(err).toMatch(
+      /^filter\.json: \/States\/P\/InputPath \(state "P"\): Invalid JSONPath ".*": filters, parentheses and "!" nest more than 100 levels deep at position 106$/m,
+    )
     expect(err).not.toMatch(/call stack/)
   })
 })

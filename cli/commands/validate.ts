@@ -25,7 +25,10 @@ const command: Command = async (argv, io) => {
   const json = argv.includes('--json')
   const unknownOption = argv.find((arg) => arg.startsWith('-') && arg !== '--json')
   if (unknownOption) throw new UsageError(`unknown option ${unknownOption}\n\n${usage}`)
-  const files = await expandDirectories(argv.filter((arg) => !arg.startsWith('-')), io.cwd)
+  const files = await expandDirectories(
+    argv.filter((arg) => !arg.startsWith('-')),
+    io.cwd,
+  )
   if (files.length === 0) throw new UsageError(`no workflow file given\n\n${usage}`)
 
   // The same registry the engine runs with (ctyun:* operations and ctflow:* job steps), so a name that validates runs.
@@ -55,24 +58,46 @@ export default command
 async function expandDirectories(args: string[], cwd: string): Promise<string[]> {
   const files: string[] = []
   for (const arg of args) {
-    const isDirectory = await stat(resolve(cwd, arg)).then((info) => info.isDirectory(), () => false)
+    const isDirectory = await stat(resolve(cwd, arg)).then(
+      (info) => info.isDirectory(),
+      () => false,
+    )
     if (!isDirectory) files.push(arg)
-    else files.push(...(await readdir(resolve(cwd, arg))).filter((name) => name.endsWith('.json')).sort().map((name) => join(arg, name)))
+    else
+      files.push(
+        ...(await readdir(resolve(cwd, arg)))
+          .filter((name) => name.endsWith('.json'))
+          .sort()
+          .map((name) => join(arg, name)),
+      )
   }
   return files
 }
 
-async function validateFile(path: string, options: { isKnownResource(resource: string): boolean }, isInputSchema: boolean): Promise<Problem[]> {
+async function validateFile(
+  path: string,
+  options: { isKnownResource(resource: string): boolean },
+  isInputSchema: boolean,
+): Promise<Problem[]> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    return [{ pointer: '', message: code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot read the file (${code ?? String(error)})` }]
+    return [
+      {
+        pointer: '',
+        message:
+          code === 'ENOENT'
+            ? 'file not found'
+            : code === 'EISDIR'
+              ? 'is a directory, not a file'
+              : `cannot read the file (${code ?? String(error)})`,
+      },
+    ]
   }
   const { definition, problems } = parseWorkflowJson(text)
   if (problems.length > 0) return problems
   if (isInputSchema) return (await import('../../lib/engine/input-schema')).inputSchemaProblems(definition)
   return validateWorkflow(definition, options)
 }
-

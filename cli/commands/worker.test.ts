@@ -21,17 +21,29 @@ describe('ctflow worker', () => {
   it('--once advances a due run to the end; cancel aborts a suspended one', async () => {
     await mkdir(join(dir, 'workflows'))
     await writeFile(join(dir, 'workflows', 'job.json'), JSON.stringify(definition))
-    await writeFile(join(dir, 'workflows', 'sleepy.json'), JSON.stringify({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 86400, End: true } } }))
+    await writeFile(
+      join(dir, 'workflows', 'sleepy.json'),
+      JSON.stringify({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 86400, End: true } } }),
+    )
     const store = createFileStore(join(dir, 'store'))
     const engine = createEngine({ store, workflows: { job: definition as never } })
     const { run } = await engine.start({ workflow: 'job', input: {} })
-    const sleepyEngine = createEngine({ store, workflows: { sleepy: { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 86400, End: true } } } as never } })
+    const sleepyEngine = createEngine({
+      store,
+      workflows: { sleepy: { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 86400, End: true } } } as never },
+    })
     const sleepy = (await sleepyEngine.start({ workflow: 'sleepy', input: {} })).run
     await sleepyEngine.advance(sleepy.id, { deadline: Date.now() + 1000 })
     await store.close()
 
     const err: string[] = []
-    const io = { stdout: () => {}, stderr: (t: string) => void err.push(t), env: { CTFLOW_STORE: join(dir, 'store') }, cwd: dir, signal: new AbortController().signal }
+    const io = {
+      stdout: () => {},
+      stderr: (t: string) => void err.push(t),
+      env: { CTFLOW_STORE: join(dir, 'store') },
+      cwd: dir,
+      signal: new AbortController().signal,
+    }
     expect(await main(['worker', '--once'], io)).toBe(0)
     const out: string[] = []
     expect(await main(['runs', 'show', run.id, '--json'], { ...io, stdout: (t: string) => void out.push(t) })).toBe(0)
@@ -43,15 +55,26 @@ describe('ctflow worker', () => {
   })
 
   it('--concurrency advances several due runs at once, each by one lane only', async () => {
-    const waiting = { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 1, Next: 'P' }, P: { Type: 'Pass', Result: 'woke', End: true } } }
+    const waiting = {
+      StartAt: 'W',
+      States: { W: { Type: 'Wait', Seconds: 1, Next: 'P' }, P: { Type: 'Pass', Result: 'woke', End: true } },
+    }
     await mkdir(join(dir, 'workflows'))
     await writeFile(join(dir, 'workflows', 'waiting.json'), JSON.stringify(waiting))
     const store = createFileStore(join(dir, 'store'))
     const engine = createEngine({ store, workflows: { waiting: waiting as never } })
-    const ids = await Promise.all([1, 2, 3, 4].map(async () => (await engine.start({ workflow: 'waiting', input: {} })).run.id))
+    const ids = await Promise.all(
+      [1, 2, 3, 4].map(async () => (await engine.start({ workflow: 'waiting', input: {} })).run.id),
+    )
     await store.close()
 
-    const io = { stdout: () => {}, stderr: () => {}, env: { CTFLOW_STORE: join(dir, 'store') }, cwd: dir, signal: new AbortController().signal }
+    const io = {
+      stdout: () => {},
+      stderr: () => {},
+      env: { CTFLOW_STORE: join(dir, 'store') },
+      cwd: dir,
+      signal: new AbortController().signal,
+    }
     const started = Date.now()
     expect(await main(['worker', '--once', '--concurrency', '4', '--quiet'], io)).toBe(0)
     // One lane would sleep through the four 1 s waits one after the other.
@@ -67,21 +90,36 @@ describe('ctflow worker', () => {
 
   it('refuses a bad --concurrency', async () => {
     const err: string[] = []
-    const io = { stdout: () => {}, stderr: (t: string) => void err.push(t), env: { CTFLOW_STORE: 'memory' }, cwd: dir, signal: new AbortController().signal }
+    const io = {
+      stdout: () => {},
+      stderr: (t: string) => void err.push(t),
+      env: { CTFLOW_STORE: 'memory' },
+      cwd: dir,
+      signal: new AbortController().signal,
+    }
     expect(await main(['worker', '--concurrency', '0'], io)).toBe(2)
     expect(err.join('')).toMatch(/--concurrency must be a whole number from 1 to 64/)
   })
 
   it('stops on the abort signal (SIGINT/SIGTERM)', async () => {
     const controller = new AbortController()
-    const io = { stdout: () => {}, stderr: () => {}, env: { CTFLOW_STORE: 'memory' }, cwd: dir, signal: controller.signal }
+    const io = {
+      stdout: () => {},
+      stderr: () => {},
+      env: { CTFLOW_STORE: 'memory' },
+      cwd: dir,
+      signal: controller.signal,
+    }
     const running = main(['worker', '--interval', '10'], io)
     setTimeout(() => controller.abort(), 50)
     expect(await running).toBe(0)
   })
 
   it('a worker process with runs due that break their advance fails those runs, keeps running and finishes the others', async () => {
-    const waitFor = { StartAt: 'W', States: { W: { Type: 'Wait', SecondsPath: '$.s', Next: 'P' }, P: { Type: 'Pass', Result: 'woke', End: true } } }
+    const waitFor = {
+      StartAt: 'W',
+      States: { W: { Type: 'Wait', SecondsPath: '$.s', Next: 'P' }, P: { Type: 'Pass', Result: 'woke', End: true } },
+    }
     await mkdir(join(dir, 'workflows'))
     await writeFile(join(dir, 'workflows', 'job.json'), JSON.stringify(definition))
     await writeFile(join(dir, 'workflows', 'wait-for.json'), JSON.stringify(waitFor))
@@ -91,12 +129,24 @@ describe('ctflow worker', () => {
     // Due first: a wait of 1e300 seconds (once a RangeError outside the interpreter), and a machine the engine cannot read.
     const astronomical = (await engine.start({ workflow: 'wait-for', input: { s: 1e300 } })).run
     const past = new Date(Date.now() - 60_000)
-    await store.create({ id: 'unreadable', workflow: 'job', input: {}, machine: { format: 1, status: 'running', frames: null }, resumeAt: past, now: past, events: [] })
+    await store.create({
+      id: 'unreadable',
+      workflow: 'job',
+      input: {},
+      machine: { format: 1, status: 'running', frames: null },
+      resumeAt: past,
+      now: past,
+      events: [],
+    })
     const good = (await engine.start({ workflow: 'job', input: {} })).run
     await store.close()
 
     const cli = await bundleCli()
-    const worker = spawn(process.execPath, [cli, 'worker', '--interval', '50', '--quiet'], { cwd: dir, env: { ...process.env, CTFLOW_STORE: storeDir }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const worker = spawn(process.execPath, [cli, 'worker', '--interval', '50', '--quiet'], {
+      cwd: dir,
+      env: { ...process.env, CTFLOW_STORE: storeDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stderr = ''
     worker.stderr.on('data', (chunk) => (stderr += chunk))
     const exited = new Promise<number | null>((resolve) => worker.on('exit', (code) => resolve(code)))
@@ -105,7 +155,9 @@ describe('ctflow worker', () => {
       const deadline = Date.now() + 20_000
       let statuses: Array<string | undefined> = []
       while (Date.now() < deadline && worker.exitCode === null) {
-        statuses = await Promise.all([astronomical.id, 'unreadable', good.id].map(async (id) => (await reader.get(id))?.status))
+        statuses = await Promise.all(
+          [astronomical.id, 'unreadable', good.id].map(async (id) => (await reader.get(id))?.status),
+        )
         if (statuses.every((status) => status !== 'RUNNING')) break
         await new Promise((resolve) => setTimeout(resolve, 50))
       }
@@ -114,9 +166,12 @@ describe('ctflow worker', () => {
       expect(statuses).toEqual(['FAILED', 'FAILED', 'SUCCEEDED'])
       expect((await reader.get(astronomical.id))?.error).toEqual({
         error: 'States.Runtime',
-        cause: 'SecondsPath $.s is the number 1e+300, not a whole number of seconds from 0 to 31,536,000 (a year) (state "W")',
+        cause:
+          'SecondsPath $.s is the number 1e+300, not a whole number of seconds from 0 to 31,536,000 (a year) (state "W")',
       })
-      expect((await reader.get('unreadable'))?.error?.cause).toMatch(/^ctflow could not advance the run and stopped it \(an engine error, not the workflow's\): TypeError/)
+      expect((await reader.get('unreadable'))?.error?.cause).toMatch(
+        /^ctflow could not advance the run and stopped it \(an engine error, not the workflow's\): TypeError/,
+      )
     } finally {
       await reader.close()
       worker.kill('SIGTERM')
@@ -131,11 +186,25 @@ describe('ctflow worker', () => {
     const storeDir = join(dir, 'store')
     const reader = createFileStore(storeDir)
     const soon = new Date(Date.now() + 1_000) // due once the store has been broken below
-    await reader.create({ id: 'later', workflow: 'job', input: {}, machine: createMachine('P', {}, Date.now()), resumeAt: soon, now: new Date(), events: [] })
+    await reader.create({
+      id: 'later',
+      workflow: 'job',
+      input: {},
+      machine: createMachine('P', {}, Date.now()),
+      resumeAt: soon,
+      now: new Date(),
+      events: [],
+    })
 
     const controller = new AbortController()
     const err: string[] = []
-    const io = { stdout: () => {}, stderr: (t: string) => void err.push(t), env: { CTFLOW_STORE: storeDir }, cwd: dir, signal: controller.signal }
+    const io = {
+      stdout: () => {},
+      stderr: (t: string) => void err.push(t),
+      env: { CTFLOW_STORE: storeDir },
+      cwd: dir,
+      signal: controller.signal,
+    }
     const until = async (done: () => boolean | Promise<boolean>) => {
       for (let i = 0; i < 400 && !(await done()); i++) await new Promise((resolve) => setTimeout(resolve, 25))
     }
@@ -146,7 +215,9 @@ describe('ctflow worker', () => {
       await rename(join(storeDir, 'due'), join(storeDir, 'due.away'))
       await writeFile(join(storeDir, 'due'), '')
       await until(() => err.join('').split('claiming due runs failed').length > 2)
-      expect(err.join('')).toMatch(/ctflow worker: claiming due runs failed \(Error: ENOTDIR[^)]*\); trying again in 20 ms\n[^]*trying again in 40 ms/)
+      expect(err.join('')).toMatch(
+        /ctflow worker: claiming due runs failed \(Error: ENOTDIR[^)]*\); trying again in 20 ms\n[^]*trying again in 40 ms/,
+      )
 
       await rm(join(storeDir, 'due'))
       await rename(join(storeDir, 'due.away'), join(storeDir, 'due'))

@@ -53,19 +53,23 @@ const command: Command = async (argv, io) => {
       else if (arg === '--lease-ms') {
         leaseMs = Number(value)
         // Below a second a slow save could lose the lease on every transition.
-        if (!Number.isInteger(leaseMs) || leaseMs < 1000) throw new UsageError('--lease-ms must be a whole number of ms ≥ 1000')
+        if (!Number.isInteger(leaseMs) || leaseMs < 1000)
+          throw new UsageError('--lease-ms must be a whole number of ms ≥ 1000')
       } else if (arg === '--concurrency') {
         concurrency = Number(value)
-        if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError('--concurrency must be a whole number from 1 to 64')
+        if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
+          throw new UsageError('--concurrency must be a whole number from 1 to 64')
       } else {
         interval = Number(value)
-        if (!Number.isInteger(interval) || interval < 10) throw new UsageError('--interval must be a whole number of ms ≥ 10')
+        if (!Number.isInteger(interval) || interval < 10)
+          throw new UsageError('--interval must be a whole number of ms ≥ 10')
       }
     } else throw new UsageError(`unknown option ${arg}\n\n${HELP}`)
   }
   const path = resolve(io.cwd, dir)
   const workflows = existsSync(path) ? await loadWorkflows(path) : []
-  if (workflows.length === 0) io.stderr(`ctflow worker: no workflows in ${dir}; runs of unknown workflows will fail when resumed\n`)
+  if (workflows.length === 0)
+    io.stderr(`ctflow worker: no workflows in ${dir}; runs of unknown workflows will fail when resumed\n`)
   const { engine, describe, close } = await openCliEngine(io, {
     workflows,
     ...(leaseMs !== undefined ? { leaseMs } : {}),
@@ -79,7 +83,9 @@ const command: Command = async (argv, io) => {
         },
   })
   const { store } = engine.deps
-  io.stderr(`ctflow worker: ${workflows.length} workflow(s), ${concurrency} lane(s)${store.waitForDue ? ', woken by the store' : ''}; ${describe}\n`)
+  io.stderr(
+    `ctflow worker: ${workflows.length} workflow(s), ${concurrency} lane(s)${store.waitForDue ? ', woken by the store' : ''}; ${describe}\n`,
+  )
   try {
     // Lanes share the engine: claimDue hands each due run to one lane only (a lease), in this process or any other.
     // A run that cannot be advanced is that run's problem (resumeDue fails it, or leaves it for later and reports it);
@@ -97,7 +103,9 @@ const command: Command = async (argv, io) => {
             const result = await engine.resumeDue({ deadline: Date.now() + PASS_MS, signal })
             advanced = result.advanced
             for (const trouble of result.errors ?? []) {
-              io.stderr(`ctflow worker: run ${trouble.runId} could not be advanced (tried again once its lease expires): ${trouble.error}\n`)
+              io.stderr(
+                `ctflow worker: run ${trouble.runId} could not be advanced (tried again once its lease expires): ${trouble.error}\n`,
+              )
             }
             failures = 0
           } catch (error) {

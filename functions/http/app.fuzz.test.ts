@@ -30,7 +30,11 @@ const PASS = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } } as Wor
 // The shipped schemas on a Pass state (no cloud needed: runs are started, never advanced), plus one schema using
 // what the shipped ones do not ($ref, anyOf, pattern) and one workflow without a schema.
 const WORKFLOWS: LoadedWorkflow[] = [
-  ...SHIPPED_WORKFLOWS.map((workflow) => ({ name: workflow.name, definition: PASS, inputSchema: workflow.inputSchema })),
+  ...SHIPPED_WORKFLOWS.map((workflow) => ({
+    name: workflow.name,
+    definition: PASS,
+    inputSchema: workflow.inputSchema,
+  })),
   {
     name: 'closed',
     definition: PASS,
@@ -39,12 +43,17 @@ const WORKFLOWS: LoadedWorkflow[] = [
       required: ['regionID'],
       additionalProperties: false,
       $defs: { id: { type: 'string', pattern: '^[a-z0-9-]+$' } },
-      properties: { regionID: { $ref: '#/$defs/id' }, disks: { anyOf: [{ enum: ['all'] }, { type: 'array', items: { $ref: '#/$defs/id' } }] } },
+      properties: {
+        regionID: { $ref: '#/$defs/id' },
+        disks: { anyOf: [{ enum: ['all'] }, { type: 'array', items: { $ref: '#/$defs/id' } }] },
+      },
     },
   },
   { name: 'open', definition: PASS },
 ]
-const EXAMPLES = SHIPPED_WORKFLOWS.flatMap((workflow) => (workflow.inputSchema as { examples?: unknown[] }).examples ?? [])
+const EXAMPLES = SHIPPED_WORKFLOWS.flatMap(
+  (workflow) => (workflow.inputSchema as { examples?: unknown[] }).examples ?? [],
+)
 
 const unhandled: unknown[] = []
 const onUnhandled = (reason: unknown) => void unhandled.push(reason)
@@ -54,7 +63,13 @@ afterAll(() => void process.off('unhandledRejection', onUnhandled))
 function setup(store = createMemoryStore()) {
   const logs: string[] = []
   const engine = assembleEngine({ store, validate: validateWorkflow, workflows: WORKFLOWS })
-  const app = createHttpApp({ engine, webhookSecrets: [SECRET], apiToken: TOKEN, now: () => NOW, log: (line) => logs.push(line) })
+  const app = createHttpApp({
+    engine,
+    webhookSecrets: [SECRET],
+    apiToken: TOKEN,
+    now: () => NOW,
+    log: (line) => logs.push(line),
+  })
   return { app, logs, engine }
 }
 
@@ -62,23 +77,62 @@ function setup(store = createMemoryStore()) {
 
 // JSON text rather than values: JSON.parse makes `__proto__` an own key and keeps `\ud800` lone, as a client can.
 const keyText = fc.oneof(
-  fc.constantFrom('"__proto__"', '"constructor"', '"toString"', '"valueOf"', '"hasOwnProperty"', '""', '"\\ud800"', '"\\udfff"', '"a/b~0"', '"regionID"', '"disks"', '"label"', '"retention"', '"$ref"'),
+  fc.constantFrom(
+    '"__proto__"',
+    '"constructor"',
+    '"toString"',
+    '"valueOf"',
+    '"hasOwnProperty"',
+    '""',
+    '"\\ud800"',
+    '"\\udfff"',
+    '"a/b~0"',
+    '"regionID"',
+    '"disks"',
+    '"label"',
+    '"retention"',
+    '"$ref"',
+  ),
   fc.string({ maxLength: 8 }).map((key) => JSON.stringify(key)),
 )
 const leafText = fc.oneof(
-  fc.constantFrom('null', 'true', 'false', '0', '-0', '1e400', '-1e400', '1.5', '12345678901234567890', '"\\ud800"', '"\\u0000"', '""', '"all"', '"cn-east-1"'),
+  fc.constantFrom(
+    'null',
+    'true',
+    'false',
+    '0',
+    '-0',
+    '1e400',
+    '-1e400',
+    '1.5',
+    '12345678901234567890',
+    '"\\ud800"',
+    '"\\u0000"',
+    '""',
+    '"all"',
+    '"cn-east-1"',
+  ),
   fc.jsonValue({ maxDepth: 0 }).map((value) => JSON.stringify(value)),
   fc.string({ unit: 'binary', maxLength: 12 }).map((text) => JSON.stringify(text)),
 )
 const { value: jsonText } = fc.letrec<{ value: string; array: string; object: string }>((tie) => ({
   value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leafText, tie('array'), tie('object')),
   array: fc.array(tie('value'), { maxLength: 4 }).map((items) => `[${items.join(',')}]`),
-  object: fc.array(fc.tuple(keyText, tie('value')), { maxLength: 5 }).map((entries) => `{${entries.map(([key, value]) => `${key}:${value}`).join(',')}}`),
+  object: fc
+    .array(fc.tuple(keyText, tie('value')), { maxLength: 5 })
+    .map((entries) => `{${entries.map(([key, value]) => `${key}:${value}`).join(',')}}`),
 }))
 const deepText = fc
-  .tuple(fc.integer({ min: 1, max: 60_000 }), fc.constantFrom(['[', ']'], ['{"a":', '}'], ['{"regionID":"r","disks":', '}']))
+  .tuple(
+    fc.integer({ min: 1, max: 60_000 }),
+    fc.constantFrom(['[', ']'], ['{"a":', '}'], ['{"regionID":"r","disks":', '}']),
+  )
   .map(([depth, [open, close]]) => `${open!.repeat(depth)}${open === '[' ? '' : '1'}${close!.repeat(depth)}`)
-const exampleText = fc.constantFrom(...EXAMPLES).chain((example) => fc.constantFrom(JSON.stringify(example), JSON.stringify(example).replace(/^\{/, '{"__proto__":{},')))
+const exampleText = fc
+  .constantFrom(...EXAMPLES)
+  .chain((example) =>
+    fc.constantFrom(JSON.stringify(example), JSON.stringify(example).replace(/^\{/, '{"__proto__":{},')),
+  )
 const bodyText = fc.oneof(
   { arbitrary: jsonText, weight: 6 },
   { arbitrary: exampleText, weight: 2 },
@@ -86,17 +140,47 @@ const bodyText = fc.oneof(
   { arbitrary: fc.string({ unit: 'binary', maxLength: 40 }), weight: 1 },
   { arbitrary: fc.constant(`{"x":"${'y'.repeat(300_000)}"}`), weight: 1 }, // over the 256 KiB body limit
 )
-const body = fc.oneof({ arbitrary: bodyText.map((text) => new TextEncoder().encode(text)), weight: 9 }, { arbitrary: fc.uint8Array({ maxLength: 64 }), weight: 1 })
+const body = fc.oneof(
+  { arbitrary: bodyText.map((text) => new TextEncoder().encode(text)), weight: 9 },
+  { arbitrary: fc.uint8Array({ maxLength: 64 }), weight: 1 },
+)
 
-const headerChar = fc.oneof({ arbitrary: fc.integer({ min: 0x20, max: 0x7e }), weight: 9 }, { arbitrary: fc.integer({ min: 0x80, max: 0xff }), weight: 1 }).map((code) => String.fromCharCode(code))
+const headerChar = fc
+  .oneof(
+    { arbitrary: fc.integer({ min: 0x20, max: 0x7e }), weight: 9 },
+    { arbitrary: fc.integer({ min: 0x80, max: 0xff }), weight: 1 },
+  )
+  .map((code) => String.fromCharCode(code))
 const headerValue = fc.string({ unit: headerChar, maxLength: 300 })
 const contentType = fc.oneof(
-  { arbitrary: fc.constantFrom('application/json', 'application/json; charset=utf-8', 'application/cloudevents+json', 'APPLICATION/JSON'), weight: 8 },
-  { arbitrary: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', '', ';', 'application/json;;'), weight: 1 },
+  {
+    arbitrary: fc.constantFrom(
+      'application/json',
+      'application/json; charset=utf-8',
+      'application/cloudevents+json',
+      'APPLICATION/JSON',
+    ),
+    weight: 8,
+  },
+  {
+    arbitrary: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', '', ';', 'application/json;;'),
+    weight: 1,
+  },
   { arbitrary: headerValue, weight: 1 },
 )
 const extraHeaders = fc.dictionary(
-  fc.oneof(fc.constantFrom('idempotency-key', 'user-agent', 'x-forwarded-for', 'accept', 'content-encoding', 'authorization', 'webhook-id'), fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/)),
+  fc.oneof(
+    fc.constantFrom(
+      'idempotency-key',
+      'user-agent',
+      'x-forwarded-for',
+      'accept',
+      'content-encoding',
+      'authorization',
+      'webhook-id',
+    ),
+    fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/),
+  ),
   headerValue,
   { maxKeys: 4 },
 )
@@ -119,14 +203,25 @@ async function expectWellFormed(response: Response, logs: string[]): Promise<voi
   expect(response.status, text.slice(0, 300)).toBeLessThan(500)
   expect(logged, 'a server-side error was logged').toEqual([])
   if (response.status === 202) {
-    expect(JSON.parse(text)).toMatchObject({ runId: expect.any(String), status: 'RUNNING', created: expect.any(Boolean), location: expect.stringMatching(/^\/runs\//) })
+    expect(JSON.parse(text)).toMatchObject({
+      runId: expect.any(String),
+      status: 'RUNNING',
+      created: expect.any(Boolean),
+      location: expect.stringMatching(/^\/runs\//),
+    })
     return
   }
   expect(response.status).toBeGreaterThanOrEqual(200)
   if (response.status < 400) return
   expect(response.headers.get('content-type')).toBe('application/problem+json')
   const problem = JSON.parse(text) as Record<string, unknown>
-  expect(problem).toMatchObject({ type: 'about:blank', title: expect.any(String), status: response.status, code: expect.any(String), detail: expect.any(String) })
+  expect(problem).toMatchObject({
+    type: 'about:blank',
+    title: expect.any(String),
+    status: response.status,
+    code: expect.any(String),
+    detail: expect.any(String),
+  })
   expect(text).not.toMatch(/\n\s+at |whsec_|fuzz-api-token/)
 }
 
@@ -142,8 +237,12 @@ async function expectInputAllowed(engine: Engine, response: Response): Promise<v
     | undefined
   const input = run!.input as Record<string, unknown>
   if (schema === undefined || typeof input !== 'object' || input === null || Array.isArray(input)) return
-  for (const name of schema.required ?? []) expect(Object.prototype.hasOwnProperty.call(input, name), `required ${name}`).toBe(true)
-  if (schema.additionalProperties === false) expect(Object.keys(input).filter((name) => !Object.prototype.hasOwnProperty.call(schema.properties ?? {}, name))).toEqual([])
+  for (const name of schema.required ?? [])
+    expect(Object.prototype.hasOwnProperty.call(input, name), `required ${name}`).toBe(true)
+  if (schema.additionalProperties === false)
+    expect(
+      Object.keys(input).filter((name) => !Object.prototype.hasOwnProperty.call(schema.properties ?? {}, name)),
+    ).toEqual([])
 }
 
 const parameters = { seed: SEED, numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS } as const
@@ -156,8 +255,14 @@ describe('fuzzing the HTTP app (seeded, bounded)', () => {
       body,
       signed: fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, { arbitrary: fc.constant(false), weight: 1 }),
       id: fc.oneof(fc.constant('msg_1'), fc.string({ unit: headerChar, minLength: 1, maxLength: 300 })),
-      skew: fc.oneof({ arbitrary: fc.constant(0), weight: 4 }, { arbitrary: fc.integer({ min: -400, max: 400 }), weight: 1 }),
-      garbageTimestamp: fc.oneof({ arbitrary: fc.constant(undefined), weight: 8 }, { arbitrary: headerValue, weight: 1 }),
+      skew: fc.oneof(
+        { arbitrary: fc.constant(0), weight: 4 },
+        { arbitrary: fc.integer({ min: -400, max: 400 }), weight: 1 },
+      ),
+      garbageTimestamp: fc.oneof(
+        { arbitrary: fc.constant(undefined), weight: 8 },
+        { arbitrary: headerValue, weight: 1 },
+      ),
       extraSignatures: fc.array(headerValue, { maxLength: 2 }),
       contentType,
       headers: extraHeaders,
@@ -165,7 +270,9 @@ describe('fuzzing the HTTP app (seeded, bounded)', () => {
     await fc.assert(
       fc.asyncProperty(request, async (r) => {
         const timestamp = r.garbageTimestamp ?? String(NOW / 1000 + r.skew)
-        const signature = r.signed ? [sign(r.id, timestamp, r.body), ...r.extraSignatures].join(' ') : r.extraSignatures.join(' ')
+        const signature = r.signed
+          ? [sign(r.id, timestamp, r.body), ...r.extraSignatures].join(' ')
+          : r.extraSignatures.join(' ')
         const headers = new Headers(r.headers)
         headers.set('content-type', r.contentType)
         headers.set('webhook-id', r.id)
@@ -183,13 +290,33 @@ describe('fuzzing the HTTP app (seeded, bounded)', () => {
   it('POST /runs: generated JSON bodies and headers answer 2xx or a 4xx problem', async () => {
     const { app, logs, engine } = setup()
     const runBody = fc.oneof(
-      { arbitrary: fc.tuple(workflowSegment.map((name) => JSON.stringify(decodeURIComponentSafe(name))), bodyText).map(([workflow, input]) => `{"workflow":${workflow},"input":${input}}`), weight: 6 },
-      { arbitrary: fc.tuple(workflowSegment, bodyText).map(([workflow, input]) => `{"input":${input},"workflow":${JSON.stringify(workflow)},"__proto__":{"workflow":"open"}}`), weight: 1 },
+      {
+        arbitrary: fc
+          .tuple(
+            workflowSegment.map((name) => JSON.stringify(decodeURIComponentSafe(name))),
+            bodyText,
+          )
+          .map(([workflow, input]) => `{"workflow":${workflow},"input":${input}}`),
+        weight: 6,
+      },
+      {
+        arbitrary: fc
+          .tuple(workflowSegment, bodyText)
+          .map(
+            ([workflow, input]) =>
+              `{"input":${input},"workflow":${JSON.stringify(workflow)},"__proto__":{"workflow":"open"}}`,
+          ),
+        weight: 1,
+      },
       { arbitrary: bodyText, weight: 2 },
     )
     const request = fc.record({
       body: runBody,
-      authorization: fc.oneof({ arbitrary: fc.constant(`Bearer ${TOKEN}`), weight: 8 }, { arbitrary: headerValue, weight: 1 }, { arbitrary: fc.constant(`bearer   ${TOKEN}  `), weight: 1 }),
+      authorization: fc.oneof(
+        { arbitrary: fc.constant(`Bearer ${TOKEN}`), weight: 8 },
+        { arbitrary: headerValue, weight: 1 },
+        { arbitrary: fc.constant(`bearer   ${TOKEN}  `), weight: 1 },
+      ),
       idempotencyKey: fc.oneof(fc.constant(undefined), fc.constant('key-1'), headerValue),
       contentType,
       headers: extraHeaders,
@@ -215,12 +342,23 @@ describe('fuzzing the HTTP app (seeded, bounded)', () => {
       const { app, logs } = setup(createFileStore(dir))
       // A bare `.` or `..` (even as %2E) is a dot segment that URL parsing resolves away: no request can carry it.
       const id = fc
-        .oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 250, size: 'max' }), fc.string({ unit: fc.constantFrom('%', '.', '/', '~', '天', 'a'), minLength: 1, maxLength: 250, size: 'max' }))
+        .oneof(
+          fc.string({ unit: 'binary', minLength: 1, maxLength: 250, size: 'max' }),
+          fc.string({
+            unit: fc.constantFrom('%', '.', '/', '~', '天', 'a'),
+            minLength: 1,
+            maxLength: 250,
+            size: 'max',
+          }),
+        )
         .filter((runId) => runId !== '.' && runId !== '..')
       await fc.assert(
         fc.asyncProperty(id, fc.boolean(), async (runId, cancel) => {
           const path = `/runs/${encodeURIComponent(runId)}${cancel ? '/cancel' : ''}`
-          const response = await app.request(path, { method: cancel ? 'POST' : 'GET', headers: { authorization: `Bearer ${TOKEN}` } })
+          const response = await app.request(path, {
+            method: cancel ? 'POST' : 'GET',
+            headers: { authorization: `Bearer ${TOKEN}` },
+          })
           const status = response.status
           await expectWellFormed(response, logs)
           expect(status).toBe(404)

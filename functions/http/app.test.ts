@@ -30,10 +30,24 @@ const PASS_THROUGH = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } 
  */
 function setup(options: AppOptions & { workflows?: LoadedWorkflow[] } = {}) {
   const store = createMemoryStore()
-  const workflows = options.workflows ?? [{ name: 'backup', definition: PASS_THROUGH }, { name: 'report', definition: PASS_THROUGH }]
-  const engine = assembleEngine({ store, validate: validateWorkflow, workflows, clock: { now: () => NOW, sleep: async () => {} } })
+  const workflows = options.workflows ?? [
+    { name: 'backup', definition: PASS_THROUGH },
+    { name: 'report', definition: PASS_THROUGH },
+  ]
+  const engine = assembleEngine({
+    store,
+    validate: validateWorkflow,
+    workflows,
+    clock: { now: () => NOW, sleep: async () => {} },
+  })
   const logs = options.logs ?? []
-  return { app: app(engine, options, logs), engine, store, logs, runs: async () => (await store.list({ limit: 1000 })).runs }
+  return {
+    app: app(engine, options, logs),
+    engine,
+    store,
+    logs,
+    runs: async () => (await store.list({ limit: 1000 })).runs,
+  }
 }
 
 /**
@@ -59,13 +73,26 @@ function app(engine: Engine, options: AppOptions, logs: string[]) {
 
 async function hook(
   app: ReturnType<typeof setup>['app'],
-  { workflow = 'backup', body = '{"disks":["d-1"]}', id = 'msg_1', secret = SECRET, seconds = NOW / 1000, headers = {} as Record<string, string> } = {},
+  {
+    workflow = 'backup',
+    body = '{"disks":["d-1"]}',
+    id = 'msg_1',
+    secret = SECRET,
+    seconds = NOW / 1000,
+    headers = {} as Record<string, string>,
+  } = {},
 ) {
   const signature = await signWebhook(secret, id, seconds, body)
   return app.request(`/hooks/${workflow}`, {
     method: 'POST',
     body,
-    headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(seconds), 'webhook-signature': signature, ...headers },
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': String(seconds),
+      'webhook-signature': signature,
+      ...headers,
+    },
   })
 }
 
@@ -120,8 +147,16 @@ describe('POST /hooks/:workflow', () => {
     const { app, engine, runs } = setup()
     const body = '{"disks":["d-1"]}'
     const seconds = NOW / 1000
-    const signed = { 'webhook-id': 'msg_captured', 'webhook-timestamp': String(seconds), 'webhook-signature': await signWebhook(SECRET, 'msg_captured', seconds, body) }
-    const original = await app.request('/hooks/backup', { method: 'POST', body, headers: { ...signed, 'content-type': 'application/json' } })
+    const signed = {
+      'webhook-id': 'msg_captured',
+      'webhook-timestamp': String(seconds),
+      'webhook-signature': await signWebhook(SECRET, 'msg_captured', seconds, body),
+    }
+    const original = await app.request('/hooks/backup', {
+      method: 'POST',
+      body,
+      headers: { ...signed, 'content-type': 'application/json' },
+    })
     const { runId } = (await original.json()) as { runId: string }
 
     const replies = []
@@ -137,7 +172,11 @@ describe('POST /hooks/:workflow', () => {
           'x-forwarded-for': `203.0.113.${i}`,
         },
       })
-      replies.push({ status: replay.status, replayed: replay.headers.get('idempotent-replayed'), runId: ((await replay.json()) as { runId: string }).runId })
+      replies.push({
+        status: replay.status,
+        replayed: replay.headers.get('idempotent-replayed'),
+        runId: ((await replay.json()) as { runId: string }).runId,
+      })
     }
     expect(replies).toEqual([1, 2, 3].map(() => ({ status: 202, replayed: 'true', runId })))
     expect(await runs()).toHaveLength(1)
@@ -152,7 +191,11 @@ describe('POST /hooks/:workflow', () => {
   })
 
   it.each([
-    ['a bad signature', { secret: 'whsec_' + Buffer.from('someone-else-entirely-0123456789').toString('base64') }, 'webhook-bad-signature'],
+    [
+      'a bad signature',
+      { secret: 'whsec_' + Buffer.from('someone-else-entirely-0123456789').toString('base64') },
+      'webhook-bad-signature',
+    ],
     ['a timestamp 6 minutes old', { seconds: NOW / 1000 - 360 }, 'webhook-stale-timestamp'],
     ['a timestamp 6 minutes ahead', { seconds: NOW / 1000 + 360 }, 'webhook-stale-timestamp'],
   ])('answers 401 and starts no run for %s', async (_name, options, code) => {
@@ -216,7 +259,12 @@ describe('POST /hooks/:workflow', () => {
     const request = new Request('http://localhost/hooks/backup', {
       method: 'POST',
       body: stream,
-      headers: { 'content-type': 'application/json', 'webhook-id': 'a', 'webhook-timestamp': String(NOW / 1000), 'webhook-signature': 'v1,AAAA' },
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': 'a',
+        'webhook-timestamp': String(NOW / 1000),
+        'webhook-signature': 'v1,AAAA',
+      },
       duplex: 'half',
     } as RequestInit)
     const response = await app.fetch(request)
@@ -235,7 +283,10 @@ describe('POST /hooks/:workflow', () => {
 describe('runs API', () => {
   it('answers 401 without a token, with a wrong token, and when no token is configured', async () => {
     const { app } = setup()
-    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: `Basic ${TOKEN}` }] as Record<string, string>[]) {
+    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: `Basic ${TOKEN}` }] as Record<
+      string,
+      string
+    >[]) {
       const response = await app.request('/runs', { headers })
       expect(response.status).toBe(401)
       expect(response.headers.get('www-authenticate')).toContain('Bearer')
@@ -273,7 +324,13 @@ describe('runs API', () => {
     const shown = await app.request(`/runs/${runId}`, { headers: bearer })
     expect(shown.status).toBe(200)
     const run = (await shown.json()) as Record<string, unknown>
-    expect(run).toMatchObject({ id: runId, workflow: 'report', status: 'SUCCEEDED', input: { region: 'cn-hz' }, output: { region: 'cn-hz' } })
+    expect(run).toMatchObject({
+      id: runId,
+      workflow: 'report',
+      status: 'SUCCEEDED',
+      input: { region: 'cn-hz' },
+      output: { region: 'cn-hz' },
+    })
     expect((run.history as { type: string }[]).map((e) => e.type)).toEqual(['RunStarted', 'RunSucceeded'])
     expect(run).not.toHaveProperty('machine')
   })
@@ -298,7 +355,11 @@ describe('runs API', () => {
     ['a body that is not an object', [1, 2], '$'],
   ])('answers 400 naming the field for %s', async (_name, body, field) => {
     const { app } = setup()
-    const response = await app.request('/runs', { method: 'POST', headers: { ...bearer, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const response = await app.request('/runs', {
+      method: 'POST',
+      headers: { ...bearer, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
     expect(response.status).toBe(400)
     expect(await problem(response)).toMatchObject({ code: 'invalid-field', field })
   })
@@ -306,15 +367,26 @@ describe('runs API', () => {
   it('answers 400 naming the field for input the engine rejects', async () => {
     const inputSchema = { type: 'object', properties: { disks: { type: 'array' } } }
     const { app, runs } = setup({ workflows: [{ name: 'backup', definition: PASS_THROUGH, inputSchema }] })
-    const response = await app.request('/runs', { method: 'POST', headers: { ...bearer, 'content-type': 'application/json' }, body: '{"workflow":"backup","input":{"disks":1}}' })
+    const response = await app.request('/runs', {
+      method: 'POST',
+      headers: { ...bearer, 'content-type': 'application/json' },
+      body: '{"workflow":"backup","input":{"disks":1}}',
+    })
     expect(response.status).toBe(400)
-    expect(await problem(response)).toMatchObject({ field: 'input/disks', detail: expect.stringMatching(/^The input of "backup" does not match its schema: \/disks must be/) })
+    expect(await problem(response)).toMatchObject({
+      field: 'input/disks',
+      detail: expect.stringMatching(/^The input of "backup" does not match its schema: \/disks must be/),
+    })
     expect(await runs()).toHaveLength(0)
   })
 
   it('answers 404 for POST /runs with an unknown workflow', async () => {
     const { app } = setup()
-    const response = await app.request('/runs', { method: 'POST', headers: { ...bearer, 'content-type': 'application/json' }, body: '{"workflow":"ghost"}' })
+    const response = await app.request('/runs', {
+      method: 'POST',
+      headers: { ...bearer, 'content-type': 'application/json' },
+      body: '{"workflow":"ghost"}',
+    })
     expect(response.status).toBe(404)
   })
 
@@ -327,14 +399,18 @@ describe('runs API', () => {
     }
     expect(first.runs.map((r) => r.workflow)).toEqual(['backup', 'backup'])
     expect(first.nextCursor).toBeDefined()
-    const second = (await (await app.request(`/runs?workflow=backup&limit=2&cursor=${first.nextCursor}`, { headers: bearer })).json()) as {
+    const second = (await (
+      await app.request(`/runs?workflow=backup&limit=2&cursor=${first.nextCursor}`, { headers: bearer })
+    ).json()) as {
       runs: { id: string }[]
       nextCursor?: string
     }
     expect(second.runs).toHaveLength(1)
     expect(second.nextCursor).toBeUndefined()
     expect(new Set([...first.runs, ...second.runs].map((r) => r.id)).size).toBe(3)
-    const running = (await (await app.request('/runs?status=SUCCEEDED', { headers: bearer })).json()) as { runs: unknown[] }
+    const running = (await (await app.request('/runs?status=SUCCEEDED', { headers: bearer })).json()) as {
+      runs: unknown[]
+    }
     expect(running.runs).toHaveLength(0)
   })
 
@@ -343,7 +419,12 @@ describe('runs API', () => {
     const { run: parent } = await engine.start({ workflow: 'backup', input: {} })
     const { run: child } = await engine.start({ workflow: 'backup', input: { item: 0 } })
     engine.runs.get(child.id)!.parentId = parent.id
-    const list = async (query: string) => ((await (await app.request(`/runs${query}`, { headers: bearer })).json()) as { runs: { id: string; parentId?: string }[] }).runs
+    const list = async (query: string) =>
+      (
+        (await (await app.request(`/runs${query}`, { headers: bearer })).json()) as {
+          runs: { id: string; parentId?: string }[]
+        }
+      ).runs
 
     expect((await list('')).map((r) => r.id)).toEqual([parent.id])
     expect(await list(`?parent=${parent.id}`)).toEqual([expect.objectContaining({ id: child.id, parentId: parent.id })])
@@ -404,7 +485,12 @@ describe('runs API', () => {
     const { run } = await engine.start({ workflow: 'loop', input: {} })
     await engine.runToEnd(run.id)
     const app = createHttpApp({ engine, webhookSecrets: [SECRET], apiToken: TOKEN })
-    const page = async (query: string) => (await app.request(`/runs/${run.id}${query}`, { headers: bearer })).json() as Promise<{ history: { seq: number }[]; historyNext?: number; status: string }>
+    const page = async (query: string) =>
+      (await app.request(`/runs/${run.id}${query}`, { headers: bearer })).json() as Promise<{
+        history: { seq: number }[]
+        historyNext?: number
+        status: string
+      }>
 
     const first = await page('')
     const second = await page(`?historyAfter=${first.historyNext}`)
@@ -413,8 +499,13 @@ describe('runs API', () => {
     expect(first.status).toBe('SUCCEEDED')
     expect(first.history.map((event) => event.seq)).toEqual(Array.from({ length: 1_000 }, (_, i) => i + 1))
     expect(first.historyNext).toBe(1_000)
-    expect(second.history.map((event) => event.seq)).toEqual(Array.from({ length: 3_002 - 1_000 }, (_, i) => i + 1_001).slice(0, 1_000))
-    expect(small).toMatchObject({ history: [{ seq: 11 }, { seq: 12 }, { seq: 13 }, { seq: 14 }, { seq: 15 }], historyNext: 15 })
+    expect(second.history.map((event) => event.seq)).toEqual(
+      Array.from({ length: 3_002 - 1_000 }, (_, i) => i + 1_001).slice(0, 1_000),
+    )
+    expect(small).toMatchObject({
+      history: [{ seq: 11 }, { seq: 12 }, { seq: 13 }, { seq: 14 }, { seq: 15 }],
+      historyNext: 15,
+    })
     const last = await page('?historyAfter=3000')
     expect(last.history.map((event) => event.seq)).toEqual([3_001, 3_002])
     expect(last.historyNext).toBeUndefined()
@@ -425,7 +516,9 @@ describe('runs API', () => {
 })
 
 describe('input schemas, with the real engine', () => {
-  const EIP_BIND_EXAMPLE = (SHIPPED_WORKFLOWS.find((workflow) => workflow.name === 'eip-bind')!.inputSchema as { examples: object[] }).examples[0]!
+  const EIP_BIND_EXAMPLE = (
+    SHIPPED_WORKFLOWS.find((workflow) => workflow.name === 'eip-bind')!.inputSchema as { examples: object[] }
+  ).examples[0]!
   const PASS = { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } } as WorkflowDefinition
   const inputSchema = {
     type: 'object',
@@ -441,19 +534,44 @@ describe('input schemas, with the real engine', () => {
   function realApp(workflows: LoadedWorkflow[], logs: string[] = []) {
     const store = createMemoryStore()
     const engine = assembleEngine({ store, validate: validateWorkflow, workflows })
-    const app = createHttpApp({ engine, webhookSecrets: [SECRET], apiToken: TOKEN, now: () => NOW, log: (line) => logs.push(line) })
+    const app = createHttpApp({
+      engine,
+      webhookSecrets: [SECRET],
+      apiToken: TOKEN,
+      now: () => NOW,
+      log: (line) => logs.push(line),
+    })
     return { app, store }
   }
 
   it.each([
-    ['a prototype name as an extra field', '{"regionID":"r-1","__proto__":{"admin":true}}', 'input/__proto__', /\/__proto__ is not a known field/],
-    ['a value no anyOf alternative takes', '{"regionID":"r-1","disks":"some"}', 'input/disks', /\/disks must match at least one of the allowed shapes \(anyOf\)/],
-    ['a pattern reached through $ref', '{"regionID":"R 1"}', 'input/regionID', /\/regionID must match \^\[a-z0-9-\]\+\$/],
+    [
+      'a prototype name as an extra field',
+      '{"regionID":"r-1","__proto__":{"admin":true}}',
+      'input/__proto__',
+      /\/__proto__ is not a known field/,
+    ],
+    [
+      'a value no anyOf alternative takes',
+      '{"regionID":"r-1","disks":"some"}',
+      'input/disks',
+      /\/disks must match at least one of the allowed shapes \(anyOf\)/,
+    ],
+    [
+      'a pattern reached through $ref',
+      '{"regionID":"R 1"}',
+      'input/regionID',
+      /\/regionID must match \^\[a-z0-9-\]\+\$/,
+    ],
   ])('answers a signed webhook carrying %s with 400 naming the field; no run', async (_name, body, field, detail) => {
     const { app, store } = realApp([{ name: 'closed', definition: PASS, inputSchema }])
     const response = await hook(app, { workflow: 'closed', body })
     expect(response.status).toBe(400)
-    expect(await problem(response)).toMatchObject({ code: 'invalid-field', field, detail: expect.stringMatching(detail) })
+    expect(await problem(response)).toMatchObject({
+      code: 'invalid-field',
+      field,
+      detail: expect.stringMatching(detail),
+    })
     expect((await store.list({})).runs).toEqual([])
   })
 
@@ -462,7 +580,12 @@ describe('input schemas, with the real engine', () => {
   it.each([
     ['a signed webhook', '/hooks/eip-bind', '{"\\udfff":""}', 'input'],
     ['POST /runs', '/runs', '{"workflow":"eip-bind","input":{"\\ud800":0}}', 'input'],
-    ['a signed webhook', '/hooks/eip-bind', `{"__proto__":{},${JSON.stringify(EIP_BIND_EXAMPLE).slice(1)}`, 'input/__proto__'],
+    [
+      'a signed webhook',
+      '/hooks/eip-bind',
+      `{"__proto__":{},${JSON.stringify(EIP_BIND_EXAMPLE).slice(1)}`,
+      'input/__proto__',
+    ],
   ])('answers %s with a generated hostile input (%s %s) with 400 naming the field', async (_via, path, body, field) => {
     const { app, store } = realApp(SHIPPED_WORKFLOWS.map((workflow) => ({ ...workflow, definition: PASS })))
     const response = path.startsWith('/hooks/')
@@ -481,12 +604,18 @@ describe('input schemas, with the real engine', () => {
       body: '{"workflow":"closed","input":{"regionID":"r-1","disks":[],"constructor":1}}',
     })
     expect(response.status).toBe(400)
-    expect(await problem(response)).toMatchObject({ field: 'input/disks', detail: expect.stringMatching(/\/constructor is not a known field/) })
+    expect(await problem(response)).toMatchObject({
+      field: 'input/disks',
+      detail: expect.stringMatching(/\/constructor is not a known field/),
+    })
   })
 
   it('answers 500 (logged, nothing said to the caller) when the workflow’s own schema cannot be applied', async () => {
     const logs: string[] = []
-    const { app } = realApp([{ name: 'broken', definition: PASS, inputSchema: { properties: { a: { $ref: '#/$defs/a' } } } }], logs)
+    const { app } = realApp(
+      [{ name: 'broken', definition: PASS, inputSchema: { properties: { a: { $ref: '#/$defs/a' } } } }],
+      logs,
+    )
     const response = await hook(app, { workflow: 'broken', body: '{"a":1}' })
     expect(response.status).toBe(500)
     expect((await problem(response)).detail).not.toMatch(/\$ref|schema/)
@@ -501,7 +630,10 @@ describe('run ids, with the real engine on the file store', () => {
       const engine = assembleEngine({ store: createFileStore(dir), validate: validateWorkflow, workflows: {} })
       const app = createHttpApp({ engine, webhookSecrets: [SECRET], apiToken: TOKEN, log: () => {} })
       const id = encodeURIComponent('%'.repeat(200)) // 200 characters, 600 once encoded for the file name
-      for (const [method, path] of [['GET', `/runs/${id}`], ['POST', `/runs/${id}/cancel`]] as const) {
+      for (const [method, path] of [
+        ['GET', `/runs/${id}`],
+        ['POST', `/runs/${id}/cancel`],
+      ] as const) {
         const response = await app.request(path, { method, headers: bearer })
         expect(response.status, `${method} ${path.slice(0, 12)}…`).toBe(404)
         expect((await problem(response)).code).toBe('unknown-run')
@@ -515,6 +647,7 @@ describe('run ids, with the real engine on the file store', () => {
 /** A chain of Pass states: 2 history events each, plus start and end. */
 function passChain(length: number): WorkflowDefinition {
   const States: WorkflowDefinition['States'] = {}
-  for (let i = 0; i < length; i++) States[`S${i}`] = i === length - 1 ? { Type: 'Pass', End: true } : { Type: 'Pass', Next: `S${i + 1}` }
+  for (let i = 0; i < length; i++)
+    States[`S${i}`] = i === length - 1 ? { Type: 'Pass', End: true } : { Type: 'Pass', Next: `S${i + 1}` }
   return { StartAt: 'S0', States }
 }

@@ -53,13 +53,15 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     log = (line) => console.error(line),
   } = options
   // Built once (keys imported once); a malformed secret throws here, at start, naming the secret by position.
-  const verify = webhookSecrets.length > 0 ? createWebhookVerifier(webhookSecrets, { toleranceSeconds, now }) : undefined
+  const verify =
+    webhookSecrets.length > 0 ? createWebhookVerifier(webhookSecrets, { toleranceSeconds, now }) : undefined
   const app = new Hono()
 
   app.onError((error, c) => {
     const problem = toProblem(error)
     const requestId = problem.status >= 500 ? crypto.randomUUID() : undefined
-    if (requestId) log(`ctflow http ${c.req.method} ${c.req.path} → ${problem.status} [${requestId}]: ${describe(error)}`)
+    if (requestId)
+      log(`ctflow http ${c.req.method} ${c.req.path} → ${problem.status} [${requestId}]: ${describe(error)}`)
     return problemResponse(problem, requestId)
   })
   app.notFound((c) => problemResponse(new HttpProblem(404, 'no-route', `No route for ${c.req.method} ${c.req.path}.`)))
@@ -73,7 +75,8 @@ export function createHttpApp(options: HttpAppOptions): Hono {
       timestamp: c.req.header('webhook-timestamp'),
       signature: c.req.header('webhook-signature'),
     }
-    if (!verify) throw new HttpProblem(401, 'webhooks-disabled', 'Webhooks are disabled: the server has no CTFLOW_WEBHOOK_SECRET.')
+    if (!verify)
+      throw new HttpProblem(401, 'webhooks-disabled', 'Webhooks are disabled: the server has no CTFLOW_WEBHOOK_SECRET.')
     if (!headers.id || !headers.timestamp || !headers.signature) throw webhookRejected('missing-headers')
     requireJson(c)
     const body = await readBodyLimited(c.req.raw, maxBodyBytes)
@@ -84,15 +87,27 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     requireWorkflow(engine, workflow)
     // De-duplicated on the signed webhook-id alone: an unsigned header (Idempotency-Key, …) can be changed by whoever
     // replays a captured delivery, so it must not make a replay look like a new request.
-    return startRun(c, { workflow, input, idempotencyKey: `hook:${workflow}:${verdict.id}`, requestHash: await sha256Hex(body) })
+    return startRun(c, {
+      workflow,
+      input,
+      idempotencyKey: `hook:${workflow}:${verdict.id}`,
+      requestHash: await sha256Hex(body),
+    })
   })
 
   // Everything below needs the bearer token.
   const requireToken: MiddlewareHandler = async (c, next) => {
     const presented = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1]
-    if (!apiToken) throw new HttpProblem(401, 'api-disabled', 'The runs API is disabled: the server has no CTFLOW_API_TOKEN.', { headers: challenge })
-    if (!presented) throw new HttpProblem(401, 'missing-token', 'Send Authorization: Bearer <CTFLOW_API_TOKEN>.', { headers: challenge })
-    if (!(await constantTimeEqual(presented, apiToken))) throw new HttpProblem(401, 'bad-token', 'The bearer token is not valid.', { headers: challenge })
+    if (!apiToken)
+      throw new HttpProblem(401, 'api-disabled', 'The runs API is disabled: the server has no CTFLOW_API_TOKEN.', {
+        headers: challenge,
+      })
+    if (!presented)
+      throw new HttpProblem(401, 'missing-token', 'Send Authorization: Bearer <CTFLOW_API_TOKEN>.', {
+        headers: challenge,
+      })
+    if (!(await constantTimeEqual(presented, apiToken)))
+      throw new HttpProblem(401, 'bad-token', 'The bearer token is not valid.', { headers: challenge })
     await next()
   }
   for (const path of ['/workflows', '/runs', '/runs/*']) app.use(path, requireToken)
@@ -104,11 +119,18 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     const body = await readBodyLimited(c.req.raw, maxBodyBytes)
     const request = parseJson(body)
     if (typeof request !== 'object' || request === null || Array.isArray(request)) {
-      throw new HttpProblem(400, 'invalid-field', 'The body must be a JSON object {"workflow", "input"}.', { field: '$' })
+      throw new HttpProblem(400, 'invalid-field', 'The body must be a JSON object {"workflow", "input"}.', {
+        field: '$',
+      })
     }
     const { workflow, input } = request as { workflow?: unknown; input?: unknown }
     if (typeof workflow !== 'string' || workflow === '') {
-      throw new HttpProblem(400, 'invalid-field', 'workflow must be a non-empty string naming a workflow (GET /workflows).', { field: '$.workflow' })
+      throw new HttpProblem(
+        400,
+        'invalid-field',
+        'workflow must be a non-empty string naming a workflow (GET /workflows).',
+        { field: '$.workflow' },
+      )
     }
     requireWorkflow(engine, workflow)
     const key = idempotencyKey(c)
@@ -123,7 +145,9 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     const workflow = c.req.query('workflow') || undefined
     const status = c.req.query('status') || undefined
     if (status !== undefined && !RUN_STATUSES.includes(status as RunStatus)) {
-      throw new HttpProblem(400, 'invalid-field', `status must be one of ${RUN_STATUSES.join(', ')}.`, { field: 'status' })
+      throw new HttpProblem(400, 'invalid-field', `status must be one of ${RUN_STATUSES.join(', ')}.`, {
+        field: 'status',
+      })
     }
     const limitText = c.req.query('limit')
     const limit = limitText === undefined ? DEFAULT_PAGE : Number(limitText)
@@ -134,7 +158,13 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     // ?parent=<run id>: the child runs of that run's distributed Maps (they are left out of the plain list).
     const parentId = c.req.query('parent') || undefined
     // A cursor the store cannot read is an InvalidCursorError: a 400 naming `cursor` (to-problem.ts).
-    const page = await engine.list({ workflow, status: status as RunStatus | undefined, limit, cursor, ...(parentId ? { parentId } : {}) })
+    const page = await engine.list({
+      workflow,
+      status: status as RunStatus | undefined,
+      limit,
+      cursor,
+      ...(parentId ? { parentId } : {}),
+    })
     return c.json({ runs: page.runs.map(runView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) })
   })
 
@@ -145,13 +175,22 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     const limit = queryInteger(c, 'historyLimit', 1, MAX_HISTORY_PAGE, MAX_HISTORY_PAGE)
     const events = await engine.history(run.id, { afterSeq, limit: limit + 1 })
     const history = events.slice(0, limit)
-    return c.json({ ...runView(run), input: run.input, history, ...(events.length > limit ? { historyNext: history.at(-1)!.seq } : {}) })
+    return c.json({
+      ...runView(run),
+      input: run.input,
+      history,
+      ...(events.length > limit ? { historyNext: history.at(-1)!.seq } : {}),
+    })
   })
 
   app.post('/runs/:id/cancel', async (c) => {
     const run = await requireRun(engine, c.req.param('id'))
     if (run.status !== 'RUNNING') {
-      throw new HttpProblem(409, 'run-finished', `Run ${run.id} has already finished (${run.status}); there is nothing to cancel.`)
+      throw new HttpProblem(
+        409,
+        'run-finished',
+        `Run ${run.id} has already finished (${run.status}); there is nothing to cancel.`,
+      )
     }
     const cancelled = await engine.cancel(run.id)
     if (!cancelled) throw new HttpProblem(404, 'unknown-run', `No run with id ${run.id}.`)
@@ -160,7 +199,10 @@ export function createHttpApp(options: HttpAppOptions): Hono {
 
   return app
 
-  async function startRun(c: Context, request: { workflow: string; input: unknown; idempotencyKey?: string; requestHash?: string }) {
+  async function startRun(
+    c: Context,
+    request: { workflow: string; input: unknown; idempotencyKey?: string; requestHash?: string },
+  ) {
     const { run, created } = await engine.start(request)
     if (!created && request.requestHash !== undefined && run.requestHash !== request.requestHash) {
       throw new HttpProblem(
@@ -173,7 +215,9 @@ export function createHttpApp(options: HttpAppOptions): Hono {
       try {
         await onRunCreated(run, c)
       } catch (error) {
-        log(`ctflow http: run ${run.id} was created but advancing it failed; the worker will resume it: ${describe(error)}`)
+        log(
+          `ctflow http: run ${run.id} was created but advancing it failed; the worker will resume it: ${describe(error)}`,
+        )
       }
     }
     const location = `/runs/${encodeURIComponent(run.id)}`
@@ -199,7 +243,9 @@ function webhookRejected(reason: WebhookRejection): HttpProblem {
 function requireJson(c: Context): void {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
   if (type !== 'application/json' && !/^application\/[\w.+-]+\+json$/.test(type)) {
-    throw new HttpProblem(415, 'unsupported-media-type', 'Send the body as JSON with Content-Type: application/json.', { field: 'content-type' })
+    throw new HttpProblem(415, 'unsupported-media-type', 'Send the body as JSON with Content-Type: application/json.', {
+      field: 'content-type',
+    })
   }
 }
 
@@ -217,7 +263,12 @@ function queryInteger(c: Context, name: string, min: number, max: number, fallba
   if (text === undefined || text === '') return fallback
   const value = Number(text)
   if (!/^\d+$/.test(text) || value < min || value > max) {
-    throw new HttpProblem(400, 'invalid-field', `${name} must be an integer from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'the last seq' : max}.`, { field: name })
+    throw new HttpProblem(
+      400,
+      'invalid-field',
+      `${name} must be an integer from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'the last seq' : max}.`,
+      { field: name },
+    )
   }
   return value
 }
@@ -226,7 +277,9 @@ function idempotencyKey(c: Context): string | undefined {
   const key = c.req.header('idempotency-key')
   if (key === undefined) return undefined
   if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
-    throw new HttpProblem(400, 'invalid-field', 'Idempotency-Key must be 1–255 visible ASCII characters.', { field: 'idempotency-key' })
+    throw new HttpProblem(400, 'invalid-field', 'Idempotency-Key must be 1–255 visible ASCII characters.', {
+      field: 'idempotency-key',
+    })
   }
   return key
 }

@@ -5,8 +5,15 @@ const encoder = new TextEncoder()
  * (so lengths do not leak either) and every byte is compared.
  * @example await constantTimeEqual(presentedToken, configuredToken)
  */
-export async function constantTimeEqual(a: string, b: string, subtle: SubtleCrypto = globalThis.crypto.subtle): Promise<boolean> {
-  const [ha, hb] = await Promise.all([subtle.digest('SHA-256', encoder.encode(a)), subtle.digest('SHA-256', encoder.encode(b))])
+export async function constantTimeEqual(
+  a: string,
+  b: string,
+  subtle: SubtleCrypto = globalThis.crypto.subtle,
+): Promise<boolean> {
+  const [ha, hb] = await Promise.all([
+    subtle.digest('SHA-256', encoder.encode(a)),
+    subtle.digest('SHA-256', encoder.encode(b)),
+  ])
   const x = new Uint8Array(ha)
   const y = new Uint8Array(hb)
   let difference = 0
@@ -15,7 +22,10 @@ export async function constantTimeEqual(a: string, b: string, subtle: SubtleCryp
 }
 
 /** Hex SHA-256 of bytes: the request hash that lets a reused idempotency key with another body be refused. */
-export async function sha256Hex(data: Uint8Array | string, subtle: SubtleCrypto = globalThis.crypto.subtle): Promise<string> {
+export async function sha256Hex(
+  data: Uint8Array | string,
+  subtle: SubtleCrypto = globalThis.crypto.subtle,
+): Promise<string> {
   const bytes = typeof data === 'string' ? encoder.encode(data) : data
   const digest = new Uint8Array(await subtle.digest('SHA-256', bytes as BufferSource))
   return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('')

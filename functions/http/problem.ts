@@ -48,7 +48,13 @@ export class HttpProblem extends Error {
   }
 
   body(requestId?: string): ProblemBody {
-    const body: ProblemBody = { type: 'about:blank', title: TITLES[this.status], status: this.status, code: this.code, detail: this.message }
+    const body: ProblemBody = {
+      type: 'about:blank',
+      title: TITLES[this.status],
+      status: this.status,
+      code: this.code,
+      detail: this.message,
+    }
     if (this.extra.field) body.field = this.extra.field
     if (requestId) body.requestId = requestId
     return body

@@ -20,17 +20,48 @@ import { WebhookSecretError } from './webhook-signature'
 type ErrorClass = abstract new (...args: never[]) => Error
 
 /** Every error class lib/engine/errors.ts exports (its own and the stores' it passes on). */
-const EXPORTED_CLASSES = (Object.entries(engineErrors) as Array<[string, unknown]>).filter((entry): entry is [string, ErrorClass] => typeof entry[1] === 'function' && entry[1].prototype instanceof Error)
+const EXPORTED_CLASSES = (Object.entries(engineErrors) as Array<[string, unknown]>).filter(
+  (entry): entry is [string, ErrorClass] => typeof entry[1] === 'function' && entry[1].prototype instanceof Error,
+)
 
-const INTERNAL = { status: 500, code: 'internal', detail: 'The server failed to handle this request; quote the requestId when reporting it.' }
+const INTERNAL = {
+  status: 500,
+  code: 'internal',
+  detail: 'The server failed to handle this request; quote the requestId when reporting it.',
+}
 
 /** One instance of each class and the problem a caller gets for it. */
 const CASES: Array<[ErrorClass, Error, { status: number; code: string; detail?: string; field?: string }]> = [
-  [UnknownWorkflowError, new UnknownWorkflowError('ghost', ['backup']), { status: 404, code: 'unknown-workflow', detail: 'Unknown workflow "ghost" (known: backup)' }],
-  [UnknownRunError, new UnknownRunError('run-1'), { status: 404, code: 'unknown-run', detail: 'No run with id "run-1"' }],
-  [EngineInputError, new EngineInputError('The input of "backup" does not match its schema: /disks must be array', 'input/disks'), { status: 400, code: 'invalid-field', field: 'input/disks' }],
-  [InvalidCursorError, new InvalidCursorError(), { status: 400, code: 'invalid-field', field: 'cursor', detail: 'cursor is not one this server handed out (use nextCursor as given).' }],
-  [WorkflowError, new WorkflowError([{ workflow: 'w', pointer: 'w.schema.json#/properties/a/$ref', message: 'resolves to nothing' }]), INTERNAL],
+  [
+    UnknownWorkflowError,
+    new UnknownWorkflowError('ghost', ['backup']),
+    { status: 404, code: 'unknown-workflow', detail: 'Unknown workflow "ghost" (known: backup)' },
+  ],
+  [
+    UnknownRunError,
+    new UnknownRunError('run-1'),
+    { status: 404, code: 'unknown-run', detail: 'No run with id "run-1"' },
+  ],
+  [
+    EngineInputError,
+    new EngineInputError('The input of "backup" does not match its schema: /disks must be array', 'input/disks'),
+    { status: 400, code: 'invalid-field', field: 'input/disks' },
+  ],
+  [
+    InvalidCursorError,
+    new InvalidCursorError(),
+    {
+      status: 400,
+      code: 'invalid-field',
+      field: 'cursor',
+      detail: 'cursor is not one this server handed out (use nextCursor as given).',
+    },
+  ],
+  [
+    WorkflowError,
+    new WorkflowError([{ workflow: 'w', pointer: 'w.schema.json#/properties/a/$ref', message: 'resolves to nothing' }]),
+    INTERNAL,
+  ],
   [RunExistsError, new RunExistsError('run-1'), INTERNAL],
   [LeaseLostError, new LeaseLostError('run-1'), INTERNAL],
   [CorruptRunFileError, new CorruptRunFileError('/var/lib/ctflow/runs/run-1.json', 'unexpected end of JSON'), INTERNAL],
@@ -49,7 +80,12 @@ describe('toProblem: the engine’s errors by class', () => {
 
   it('lists a subclass before its base, so that the subclass’s own rule is the one that applies', () => {
     const order = ENGINE_ERROR_RULES.map(([errorClass]) => errorClass)
-    const shadowed = order.flatMap((base, i) => order.slice(i + 1).filter((later) => later.prototype instanceof base).map((later) => `${later.name} after ${base.name}`))
+    const shadowed = order.flatMap((base, i) =>
+      order
+        .slice(i + 1)
+        .filter((later) => later.prototype instanceof base)
+        .map((later) => `${later.name} after ${base.name}`),
+    )
     expect(shadowed).toEqual([])
   })
 
@@ -57,16 +93,23 @@ describe('toProblem: the engine’s errors by class', () => {
     expect(CASES.map(([errorClass]) => errorClass.name).sort()).toEqual(EXPORTED_CLASSES.map(([name]) => name).sort())
   })
 
-  it.each(CASES.map(([errorClass, error, expected]) => [errorClass.name, error, expected] as const))('answers %s with its own problem', (_name, error, expected) => {
-    const problem = toProblem(error)
-    expect(problem).toBeInstanceOf(HttpProblem)
-    expect({ status: problem.status, code: problem.code, ...(problem.extra.field !== undefined ? { field: problem.extra.field } : {}) }).toEqual({
-      status: expected.status,
-      code: expected.code,
-      ...(expected.field !== undefined ? { field: expected.field } : {}),
-    })
-    expect(problem.message).toBe(expected.detail ?? error.message)
-  })
+  it.each(CASES.map(([errorClass, error, expected]) => [errorClass.name, error, expected] as const))(
+    'answers %s with its own problem',
+    (_name, error, expected) => {
+      const problem = toProblem(error)
+      expect(problem).toBeInstanceOf(HttpProblem)
+      expect({
+        status: problem.status,
+        code: problem.code,
+        ...(problem.extra.field !== undefined ? { field: problem.extra.field } : {}),
+      }).toEqual({
+        status: expected.status,
+        code: expected.code,
+        ...(expected.field !== undefined ? { field: expected.field } : {}),
+      })
+      expect(problem.message).toBe(expected.detail ?? error.message)
+    },
+  )
 
   it('tells nothing of a server-side engine error to the caller (no path, message or problem list)', () => {
     for (const [, error, expected] of CASES) {
@@ -76,8 +119,14 @@ describe('toProblem: the engine’s errors by class', () => {
   })
 
   it.each([
-    ['an Error merely named like an engine error', Object.assign(new Error('disks must be an array'), { name: 'EngineInputError', field: '$.disks' })],
-    ['an Error named like an unknown workflow', Object.assign(new Error('unknown workflow x'), { name: 'UnknownWorkflowError' })],
+    [
+      'an Error merely named like an engine error',
+      Object.assign(new Error('disks must be an array'), { name: 'EngineInputError', field: '$.disks' }),
+    ],
+    [
+      'an Error named like an unknown workflow',
+      Object.assign(new Error('unknown workflow x'), { name: 'UnknownWorkflowError' }),
+    ],
     ['an Error whose message mentions a cursor', new Error('bad cursor')],
     ['a plain TypeError', new TypeError('cannot read properties of undefined')],
     ['a thrown string', 'boom'],
@@ -89,6 +138,9 @@ describe('toProblem: the engine’s errors by class', () => {
   it('passes an HttpProblem through and answers an unusable webhook secret with 503', () => {
     const problem = new HttpProblem(415, 'unsupported-media-type', 'Send JSON.')
     expect(toProblem(problem)).toBe(problem)
-    expect(toProblem(new WebhookSecretError('No webhook secret is configured'))).toMatchObject({ status: 503, code: 'not-configured' })
+    expect(toProblem(new WebhookSecretError('No webhook secret is configured'))).toMatchObject({
+      status: 503,
+      code: 'not-configured',
+    })
   })
 })

@@ -15,7 +15,9 @@ describe('webhook signatures (Standard Webhooks)', () => {
   it('matches the scheme reference example', async () => {
     expect(await signWebhook(SPEC_SECRET, SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY)).toBe(SPEC_SIGNATURE)
     const verify = createWebhookVerifier([SPEC_SECRET], { now: at(SPEC_TIMESTAMP) })
-    expect(await verify({ id: SPEC_ID, timestamp: String(SPEC_TIMESTAMP), signature: SPEC_SIGNATURE }, SPEC_BODY)).toEqual({
+    expect(
+      await verify({ id: SPEC_ID, timestamp: String(SPEC_TIMESTAMP), signature: SPEC_SIGNATURE }, SPEC_BODY),
+    ).toEqual({
       ok: true,
       id: SPEC_ID,
       timestamp: SPEC_TIMESTAMP,
@@ -30,14 +32,21 @@ describe('webhook signatures (Standard Webhooks)', () => {
 
   it('rejects a body changed by one byte', async () => {
     const verify = createWebhookVerifier([SPEC_SECRET], { now: at(SPEC_TIMESTAMP) })
-    const result = await verify({ id: SPEC_ID, timestamp: String(SPEC_TIMESTAMP), signature: SPEC_SIGNATURE }, SPEC_BODY.replace('2', '3'))
+    const result = await verify(
+      { id: SPEC_ID, timestamp: String(SPEC_TIMESTAMP), signature: SPEC_SIGNATURE },
+      SPEC_BODY.replace('2', '3'),
+    )
     expect(result).toEqual({ ok: false, reason: 'bad-signature' })
   })
 
   it('rejects another id or timestamp under the same signature', async () => {
     const verify = createWebhookVerifier([SPEC_SECRET], { now: at(SPEC_TIMESTAMP) })
-    expect((await verify({ id: 'msg_other', timestamp: String(SPEC_TIMESTAMP), signature: SPEC_SIGNATURE }, SPEC_BODY)).ok).toBe(false)
-    expect((await verify({ id: SPEC_ID, timestamp: String(SPEC_TIMESTAMP + 1), signature: SPEC_SIGNATURE }, SPEC_BODY)).ok).toBe(false)
+    expect(
+      (await verify({ id: 'msg_other', timestamp: String(SPEC_TIMESTAMP), signature: SPEC_SIGNATURE }, SPEC_BODY)).ok,
+    ).toBe(false)
+    expect(
+      (await verify({ id: SPEC_ID, timestamp: String(SPEC_TIMESTAMP + 1), signature: SPEC_SIGNATURE }, SPEC_BODY)).ok,
+    ).toBe(false)
   })
 
   it.each([
@@ -45,12 +54,16 @@ describe('webhook signatures (Standard Webhooks)', () => {
     ['five minutes and one second early', SPEC_TIMESTAMP - 301, 'stale-timestamp'],
   ])('rejects a timestamp %s', async (_label, nowSeconds, reason) => {
     const verify = createWebhookVerifier([SPEC_SECRET], { now: at(nowSeconds) })
-    expect(await verify({ id: SPEC_ID, timestamp: String(SPEC_TIMESTAMP), signature: SPEC_SIGNATURE }, SPEC_BODY)).toEqual({ ok: false, reason })
+    expect(
+      await verify({ id: SPEC_ID, timestamp: String(SPEC_TIMESTAMP), signature: SPEC_SIGNATURE }, SPEC_BODY),
+    ).toEqual({ ok: false, reason })
   })
 
   it('accepts a timestamp exactly five minutes away', async () => {
     const verify = createWebhookVerifier([SPEC_SECRET], { now: at(SPEC_TIMESTAMP + 300) })
-    expect((await verify({ id: SPEC_ID, timestamp: String(SPEC_TIMESTAMP), signature: SPEC_SIGNATURE }, SPEC_BODY)).ok).toBe(true)
+    expect(
+      (await verify({ id: SPEC_ID, timestamp: String(SPEC_TIMESTAMP), signature: SPEC_SIGNATURE }, SPEC_BODY)).ok,
+    ).toBe(true)
   })
 
   it.each([
@@ -67,21 +80,29 @@ describe('webhook signatures (Standard Webhooks)', () => {
   it('accepts any of several signatures in the header, and ignores other versions', async () => {
     const verify = createWebhookVerifier([SPEC_SECRET], { now: at(SPEC_TIMESTAMP) })
     const header = `v1a,abc v1,AAAA ${SPEC_SIGNATURE}`
-    expect((await verify({ id: SPEC_ID, timestamp: String(SPEC_TIMESTAMP), signature: header }, SPEC_BODY)).ok).toBe(true)
+    expect((await verify({ id: SPEC_ID, timestamp: String(SPEC_TIMESTAMP), signature: header }, SPEC_BODY)).ok).toBe(
+      true,
+    )
   })
 
   it('accepts the old secret during a rotation, and a new one', async () => {
     const newSecret = 'whsec_' + Buffer.from('a new secret of 32 bytes length!').toString('base64')
     const verify = createWebhookVerifier([newSecret, SPEC_SECRET], { now: at(SPEC_TIMESTAMP) })
     const withNew = await signWebhook(newSecret, SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY)
-    expect((await verify({ id: SPEC_ID, timestamp: String(SPEC_TIMESTAMP), signature: withNew }, SPEC_BODY)).ok).toBe(true)
-    expect((await verify({ id: SPEC_ID, timestamp: String(SPEC_TIMESTAMP), signature: SPEC_SIGNATURE }, SPEC_BODY)).ok).toBe(true)
+    expect((await verify({ id: SPEC_ID, timestamp: String(SPEC_TIMESTAMP), signature: withNew }, SPEC_BODY)).ok).toBe(
+      true,
+    )
+    expect(
+      (await verify({ id: SPEC_ID, timestamp: String(SPEC_TIMESTAMP), signature: SPEC_SIGNATURE }, SPEC_BODY)).ok,
+    ).toBe(true)
   })
 
   it('verifies raw bytes as well as strings', async () => {
     const verify = createWebhookVerifier([SPEC_SECRET], { now: at(SPEC_TIMESTAMP) })
     const bytes = new TextEncoder().encode(SPEC_BODY)
-    expect((await verify({ id: SPEC_ID, timestamp: String(SPEC_TIMESTAMP), signature: SPEC_SIGNATURE }, bytes)).ok).toBe(true)
+    expect(
+      (await verify({ id: SPEC_ID, timestamp: String(SPEC_TIMESTAMP), signature: SPEC_SIGNATURE }, bytes)).ok,
+    ).toBe(true)
   })
 
   it('refuses a malformed secret at construction, without echoing it', () => {

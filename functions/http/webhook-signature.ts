@@ -77,7 +77,13 @@ export async function signWebhook(
   body: string,
   subtle: SubtleCrypto = globalThis.crypto.subtle,
 ): Promise<string> {
-  const key = await subtle.importKey('raw', decodeSecret(secret, 0) as BufferSource, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+  const key = await subtle.importKey(
+    'raw',
+    decodeSecret(secret, 0) as BufferSource,
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  )
   const mac = new Uint8Array(await subtle.sign('HMAC', key, encoder.encode(`${id}.${timestamp}.${body}`)))
   return `v1,${encodeBase64(mac)}`
 }

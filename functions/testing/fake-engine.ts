@@ -31,7 +31,10 @@ export function createFakeEngine({
     async start(request: StartRequest) {
       guard('start')
       if (!workflows.some((w) => w.name === request.workflow)) {
-        throw new UnknownWorkflowError(request.workflow, workflows.map((w) => w.name))
+        throw new UnknownWorkflowError(
+          request.workflow,
+          workflows.map((w) => w.name),
+        )
       }
       if (request.idempotencyKey) {
         const existing = [...runs.values()].find((run) => run.idempotencyKey === request.idempotencyKey)
@@ -68,7 +71,10 @@ export function createFakeEngine({
       guard('list')
       if (cursor !== undefined && !/^\d+$/.test(cursor)) throw new InvalidCursorError()
       const all = [...runs.values()]
-        .filter((run) => run.parentId === parentId && (!workflow || run.workflow === workflow) && (!status || run.status === status))
+        .filter(
+          (run) =>
+            run.parentId === parentId && (!workflow || run.workflow === workflow) && (!status || run.status === status),
+        )
         .reverse()
       const start = cursor ? Number(cursor) : 0
       const page = all.slice(start, start + limit).map(({ machine: _m, input: _i, ...summary }) => summary)
@@ -124,7 +130,11 @@ export function createFakeEngine({
     run.updatedAt = new Date(clock())
     if (output !== undefined) run.output = output
     const events = histories.get(run.id)!
-    events.push({ seq: events.length + 1, at: run.updatedAt.toISOString(), type: status === 'ABORTED' ? 'RunAborted' : 'RunSucceeded' })
+    events.push({
+      seq: events.length + 1,
+      at: run.updatedAt.toISOString(),
+      type: status === 'ABORTED' ? 'RunAborted' : 'RunSucceeded',
+    })
   }
 
   return engine

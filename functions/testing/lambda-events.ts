@@ -13,7 +13,13 @@ export function apiGatewayV2Event({
   query = '',
   headers = {},
   body,
-}: { method?: string; path?: string; query?: string; headers?: Record<string, string>; body?: string } = {}): LambdaEvent & APIGatewayProxyEventV2Fields {
+}: {
+  method?: string
+  path?: string
+  query?: string
+  headers?: Record<string, string>
+  body?: string
+} = {}): LambdaEvent & APIGatewayProxyEventV2Fields {
   return {
     version: '2.0',
     routeKey: '$default',
@@ -40,7 +46,11 @@ export function apiGatewayV2Event({
   }
 }
 
-export function lambdaContext({ remainingMs = 30_000, requestId = 'aws-req-1', functionName = 'ctflow-dev-http' } = {}): Context {
+export function lambdaContext({
+  remainingMs = 30_000,
+  requestId = 'aws-req-1',
+  functionName = 'ctflow-dev-http',
+} = {}): Context {
   const deadline = Date.now() + remainingMs
   return {
     callbackWaitsForEmptyEventLoop: true,
@@ -58,7 +68,10 @@ export function lambdaContext({ remainingMs = 30_000, requestId = 'aws-req-1', f
   }
 }
 
-export function scheduledEvent<T>(detail: T, { id = 'evt-synthetic-1', time = '2026-11-23T18:00:00Z' } = {}): ScheduledEvent<T> {
+export function scheduledEvent<T>(
+  detail: T,
+  { id = 'evt-synthetic-1', time = '2026-11-23T18:00:00Z' } = {},
+): ScheduledEvent<T> {
   return {
     version: '0',
     id,

@@ -22,7 +22,11 @@ export function readZip(zip: Buffer): Map<string, Buffer> {
     const name = zip.toString('utf8', offset + 46, offset + 46 + nameLength)
     const dataStart = localOffset + 30 + zip.readUInt16LE(localOffset + 26) + zip.readUInt16LE(localOffset + 28)
     const data = zip.subarray(dataStart, dataStart + compressedSize)
-    if (!name.endsWith('/')) files.set(name, method === 8 ? inflateRawSync(data) : method === 0 ? Buffer.from(data) : unsupported(name, method))
+    if (!name.endsWith('/'))
+      files.set(
+        name,
+        method === 8 ? inflateRawSync(data) : method === 0 ? Buffer.from(data) : unsupported(name, method),
+      )
     offset += 46 + nameLength + extraLength + commentLength
   }
   return files

@@ -18,7 +18,13 @@ function configError(env: Record<string, string>): CtyunConfigError {
 describe('resolveCtyunConfig', () => {
   it('uses the embedded simulator when neither credentials nor an endpoint are set', () => {
     const config = resolveCtyunConfig({})
-    expect(config).toMatchObject({ useEmbeddedSimulator: true, credentials: undefined, timeoutMs: 15_000, retries: 3, timeZone: 'beijing' })
+    expect(config).toMatchObject({
+      useEmbeddedSimulator: true,
+      credentials: undefined,
+      timeoutMs: 15_000,
+      retries: 3,
+      timeZone: 'beijing',
+    })
     expect(config.endpoints.ebs).toBe('https://ebs-global.ctapi.ctyun.cn')
   })
 
@@ -29,8 +35,20 @@ describe('resolveCtyunConfig', () => {
   })
 
   it('points every service at CTYUN_ENDPOINT and lets CTYUN_ENDPOINT_<SERVICE> override one', () => {
-    const config = resolveCtyunConfig({ CTYUN_AK: 'sim-ak', CTYUN_SK: 'sim-sk', CTYUN_ENDPOINT: 'http://127.0.0.1:4010/', CTYUN_ENDPOINT_EBS: 'http://proxy:8080/ebs' })
-    expect(config.endpoints).toEqual({ ecs: 'http://127.0.0.1:4010', ebs: 'http://proxy:8080/ebs', image: 'http://127.0.0.1:4010', vpc: 'http://127.0.0.1:4010', cbr: 'http://127.0.0.1:4010', cda: 'http://127.0.0.1:4010' })
+    const config = resolveCtyunConfig({
+      CTYUN_AK: 'sim-ak',
+      CTYUN_SK: 'sim-sk',
+      CTYUN_ENDPOINT: 'http://127.0.0.1:4010/',
+      CTYUN_ENDPOINT_EBS: 'http://proxy:8080/ebs',
+    })
+    expect(config.endpoints).toEqual({
+      ecs: 'http://127.0.0.1:4010',
+      ebs: 'http://proxy:8080/ebs',
+      image: 'http://127.0.0.1:4010',
+      vpc: 'http://127.0.0.1:4010',
+      cbr: 'http://127.0.0.1:4010',
+      cda: 'http://127.0.0.1:4010',
+    })
     expect(config.endpointsOverridden).toBe(true)
   })
 
@@ -57,7 +75,9 @@ describe('resolveCtyunConfig', () => {
   })
 
   it('rejects keys with inner spaces anywhere', () => {
-    expect(configError({ CTYUN_AK: 'sim ak', CTYUN_SK: 'sk', CTYUN_ENDPOINT: 'http://localhost:1' }).setting).toBe('CTYUN_AK')
+    expect(configError({ CTYUN_AK: 'sim ak', CTYUN_SK: 'sk', CTYUN_ENDPOINT: 'http://localhost:1' }).setting).toBe(
+      'CTYUN_AK',
+    )
   })
 
   it.each([
@@ -71,7 +91,14 @@ describe('resolveCtyunConfig', () => {
   })
 
   it('reads timeouts, retries and the eop-date zone', () => {
-    expect(resolveCtyunConfig({ CTYUN_TIMEOUT_MS: '2500', CTYUN_RETRIES: '0', CTYUN_RETRY_BUDGET_MS: '9000', CTYUN_EOP_TIMEZONE: 'UTC' })).toMatchObject({
+    expect(
+      resolveCtyunConfig({
+        CTYUN_TIMEOUT_MS: '2500',
+        CTYUN_RETRIES: '0',
+        CTYUN_RETRY_BUDGET_MS: '9000',
+        CTYUN_EOP_TIMEZONE: 'UTC',
+      }),
+    ).toMatchObject({
       timeoutMs: 2500,
       retries: 0,
       retryBudgetMs: 9000,
@@ -82,7 +109,9 @@ describe('resolveCtyunConfig', () => {
   it('reads CTYUN_THROTTLE_CODES as a list that replaces the assumed default, and names a malformed entry', () => {
     expect(resolveCtyunConfig({}).throttleCodes).toEqual(['Openapi.RequestLimitExceeded'])
     expect(resolveCtyunConfig({ CTYUN_THROTTLE_CODES: '' }).throttleCodes).toEqual(['Openapi.RequestLimitExceeded'])
-    expect(resolveCtyunConfig({ CTYUN_THROTTLE_CODES: 'Ecs.Busy, Openapi.Flow.Control CTIAM_0099' }).throttleCodes).toEqual(['Ecs.Busy', 'Openapi.Flow.Control', 'CTIAM_0099'])
+    expect(
+      resolveCtyunConfig({ CTYUN_THROTTLE_CODES: 'Ecs.Busy, Openapi.Flow.Control CTIAM_0099' }).throttleCodes,
+    ).toEqual(['Ecs.Busy', 'Openapi.Flow.Control', 'CTIAM_0099'])
     const error = configError({ CTYUN_THROTTLE_CODES: 'Ecs.Busy;rm -rf' })
     expect(error.setting).toBe('CTYUN_THROTTLE_CODES')
     expect(error.message).toMatch(/errorCodes/)

@@ -45,7 +45,10 @@ function positiveInteger(env: Env, name: string, fallback: number, { allowZero =
   if (raw === undefined || raw === '') return fallback
   const value = Number(raw)
   if (!Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
-    throw new CtyunConfigError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got "${raw.slice(0, 20)}".`, name)
+    throw new CtyunConfigError(
+      `${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got "${raw.slice(0, 20)}".`,
+      name,
+    )
   }
   return value
 }
@@ -56,7 +59,10 @@ function errorCodeList(env: Env, name: string, fallback: readonly string[]): rea
   if (codes.length === 0) return fallback
   const bad = codes.find((code) => !/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(code))
   if (bad !== undefined) {
-    throw new CtyunConfigError(`${name} must list errorCodes such as Openapi.RequestLimitExceeded, comma or space separated; "${bad.slice(0, 40)}" is not one.`, name)
+    throw new CtyunConfigError(
+      `${name} must list errorCodes such as Openapi.RequestLimitExceeded, comma or space separated; "${bad.slice(0, 40)}" is not one.`,
+      name,
+    )
   }
   return codes
 }
@@ -85,7 +91,10 @@ export function resolveCtyunConfig(env: Env = process.env): CtyunConfig {
   const secretKey = env.CTYUN_SK?.trim() || undefined
   if (!!accessKey !== !!secretKey) {
     const [set, unset] = accessKey ? ['CTYUN_AK', 'CTYUN_SK'] : ['CTYUN_SK', 'CTYUN_AK']
-    throw new CtyunConfigError(`${set} is set but ${unset} is not. Set both CTYUN_AK and CTYUN_SK for the real cloud, or neither for the simulator.`, unset)
+    throw new CtyunConfigError(
+      `${set} is set but ${unset} is not. Set both CTYUN_AK and CTYUN_SK for the real cloud, or neither for the simulator.`,
+      unset,
+    )
   }
 
   const endpoints: CtyunEndpoints = { ...DEFAULT_CTYUN_ENDPOINTS }
@@ -111,12 +120,18 @@ export function resolveCtyunConfig(env: Env = process.env): CtyunConfig {
     checkCredentialShape('CTYUN_SK', secretKey, { requireOfficialLength: anyRealEndpoint })
     credentials = { accessKey, secretKey }
   } else if (endpointsOverridden && anyRealEndpoint) {
-    throw new CtyunConfigError('A CTyun endpoint is configured but CTYUN_AK and CTYUN_SK are not set. Set both to call the real cloud.', 'CTYUN_AK')
+    throw new CtyunConfigError(
+      'A CTyun endpoint is configured but CTYUN_AK and CTYUN_SK are not set. Set both to call the real cloud.',
+      'CTYUN_AK',
+    )
   }
 
   const timeZone = (env.CTYUN_EOP_TIMEZONE?.trim().toLowerCase() || 'beijing') as EopTimeZone
   if (!['beijing', 'utc', 'local'].includes(timeZone)) {
-    throw new CtyunConfigError(`CTYUN_EOP_TIMEZONE must be one of beijing, utc, local; got "${String(env.CTYUN_EOP_TIMEZONE).slice(0, 20)}".`, 'CTYUN_EOP_TIMEZONE')
+    throw new CtyunConfigError(
+      `CTYUN_EOP_TIMEZONE must be one of beijing, utc, local; got "${String(env.CTYUN_EOP_TIMEZONE).slice(0, 20)}".`,
+      'CTYUN_EOP_TIMEZONE',
+    )
   }
 
   return {

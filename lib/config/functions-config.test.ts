@@ -37,7 +37,11 @@ describe('loadFunctionsConfig', () => {
       CTFLOW_MAX_BODY_BYTES: '1024',
     })
     expect(config).toMatchObject({
-      ctyun: { useEmbeddedSimulator: false, credentials: { accessKey: 'ak', secretKey: SK }, endpoints: { ebs: 'http://127.0.0.1:9000' } },
+      ctyun: {
+        useEmbeddedSimulator: false,
+        credentials: { accessKey: 'ak', secretKey: SK },
+        endpoints: { ebs: 'http://127.0.0.1:9000' },
+      },
       store: { target: { kind: 'postgres', url: 'postgres://u:p@db/ctflow' } },
       webhookSecrets: ['whsec_new', 'whsec_old'],
       apiToken: TOKEN,

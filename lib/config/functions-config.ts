@@ -29,7 +29,9 @@ const MIN_TOKEN_LENGTH = 16
 export function loadFunctionsConfig(env: Record<string, string | undefined>): FunctionsConfig {
   const apiToken = blankToUndefined(env.CTFLOW_API_TOKEN)
   if (apiToken !== undefined && apiToken.length < MIN_TOKEN_LENGTH) {
-    throw new FunctionsConfigError(`CTFLOW_API_TOKEN is shorter than ${MIN_TOKEN_LENGTH} characters; use a random one, e.g. \`openssl rand -hex 24\`.`)
+    throw new FunctionsConfigError(
+      `CTFLOW_API_TOKEN is shorter than ${MIN_TOKEN_LENGTH} characters; use a random one, e.g. \`openssl rand -hex 24\`.`,
+    )
   }
   return {
     ctyun: resolveCtyunConfig(env),
@@ -43,7 +45,8 @@ export function loadFunctionsConfig(env: Record<string, string | undefined>): Fu
 function readPositiveInteger(env: Record<string, string | undefined>, name: string, fallback: number): number {
   const text = blankToUndefined(env[name])
   if (text === undefined) return fallback
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new FunctionsConfigError(`${name} must be a positive whole number of bytes.`)
+  if (!/^\d+$/.test(text) || Number(text) < 1)
+    throw new FunctionsConfigError(`${name} must be a positive whole number of bytes.`)
   return Number(text)
 }
 

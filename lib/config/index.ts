@@ -10,5 +10,12 @@
  * @example const config = loadFunctionsConfig(process.env)
  */
 export { resolveCtyunConfig, type CtyunConfig } from './ctyun-config'
-export { DEFAULT_STORE_PATH, loadStoreConfig, parseStoreSetting, StoreConfigError, type StoreConfig, type StoreTarget } from './store-config'
+export {
+  DEFAULT_STORE_PATH,
+  loadStoreConfig,
+  parseStoreSetting,
+  StoreConfigError,
+  type StoreConfig,
+  type StoreTarget,
+} from './store-config'
 export { FunctionsConfigError, loadFunctionsConfig, type FunctionsConfig } from './functions-config'

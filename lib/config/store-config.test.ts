@@ -10,11 +10,20 @@ describe('store config', () => {
   it('reads memory, paths and PostgreSQL URLs', () => {
     expect(parseStoreSetting('memory')).toEqual({ kind: 'memory' })
     expect(parseStoreSetting('/var/lib/ctflow')).toEqual({ kind: 'file', path: '/var/lib/ctflow' })
-    expect(parseStoreSetting('postgresql://u@db:5432/ctflow')).toEqual({ kind: 'postgres', url: 'postgresql://u@db:5432/ctflow' })
+    expect(parseStoreSetting('postgresql://u@db:5432/ctflow')).toEqual({
+      kind: 'postgres',
+      url: 'postgresql://u@db:5432/ctflow',
+    })
   })
 
   it('reads the pool size and schema', () => {
-    expect(loadStoreConfig({ CTFLOW_STORE: 'postgres://u@db/x', CTFLOW_STORE_POOL_MAX: '2', CTFLOW_STORE_SCHEMA: 'ctflow_prod' })).toEqual({
+    expect(
+      loadStoreConfig({
+        CTFLOW_STORE: 'postgres://u@db/x',
+        CTFLOW_STORE_POOL_MAX: '2',
+        CTFLOW_STORE_SCHEMA: 'ctflow_prod',
+      }),
+    ).toEqual({
       target: { kind: 'postgres', url: 'postgres://u@db/x' },
       poolMax: 2,
       schema: 'ctflow_prod',

@@ -34,7 +34,9 @@ export function loadStoreConfig(env: Record<string, string | undefined> = proces
   const schema = env.CTFLOW_STORE_SCHEMA?.trim()
   if (schema) {
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-      throw new StoreConfigError('CTFLOW_STORE_SCHEMA must be a lower-case SQL identifier (letters, digits, _), e.g. ctflow.')
+      throw new StoreConfigError(
+        'CTFLOW_STORE_SCHEMA must be a lower-case SQL identifier (letters, digits, _), e.g. ctflow.',
+      )
     }
     config.schema = schema
   }
@@ -49,13 +51,17 @@ export function parseStoreSetting(value: string | undefined): StoreTarget {
   if (/^postgres(ql)?:\/\//i.test(trimmed)) {
     // A missing host is allowed: like libpq, pg then uses PGHOST or localhost.
     if (!URL.canParse(trimmed)) {
-      throw new StoreConfigError('CTFLOW_STORE is not a valid PostgreSQL URL; expected postgres://user[:password]@host[:port]/database.')
+      throw new StoreConfigError(
+        'CTFLOW_STORE is not a valid PostgreSQL URL; expected postgres://user[:password]@host[:port]/database.',
+      )
     }
     return { kind: 'postgres', url: trimmed }
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
     // Only the scheme is named: a URL may carry a password.
-    throw new StoreConfigError(`CTFLOW_STORE has an unsupported scheme "${trimmed.split(':')[0]}"; use memory, a directory path, or postgres://….`)
+    throw new StoreConfigError(
+      `CTFLOW_STORE has an unsupported scheme "${trimmed.split(':')[0]}"; use memory, a directory path, or postgres://….`,
+    )
   }
   return { kind: 'file', path: trimmed }
 }

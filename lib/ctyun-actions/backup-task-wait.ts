@@ -41,7 +41,9 @@ export function backupTaskWait(client: CtyunClient, groups: PollGroups) {
   async function findTask(handle: BackupTaskWaitHandle): Promise<BackupTask | undefined> {
     const { regionID, backupTaskID, backupSrcInstanceID } = handle
     const since = handle.startedAt ?? groups.now() - (handle.waitedMs ?? 0)
-    const listing = await groups.read(`cbr-tasks|${regionID}`, { since, member: backupTaskID }, (ids) => client.cbr.findTasks({ regionID, backupTaskIDs: ids }))
+    const listing = await groups.read(`cbr-tasks|${regionID}`, { since, member: backupTaskID }, (ids) =>
+      client.cbr.findTasks({ regionID, backupTaskIDs: ids }),
+    )
     const task = listing.found.get(backupTaskID)
     if (task || listing.complete) return task
     return client.cbr.findTask({ regionID, backupTaskID, ...(backupSrcInstanceID ? { backupSrcInstanceID } : {}) })
@@ -52,11 +54,22 @@ export function backupTaskWait(client: CtyunClient, groups: PollGroups) {
    * region's instances share one unfiltered listing when it is complete within a page per instance; otherwise the
    * instance's own listing, as before.
    */
-  async function tasksSince(regionID: string, instanceID: string | undefined, startedAt: number): Promise<BackupTask[]> {
-    const own = () => collect(client.cbr.listTasks({ regionID, ...(instanceID ? { backupSrcInstanceID: instanceID } : {}) }))
+  async function tasksSince(
+    regionID: string,
+    instanceID: string | undefined,
+    startedAt: number,
+  ): Promise<BackupTask[]> {
+    const own = () =>
+      collect(client.cbr.listTasks({ regionID, ...(instanceID ? { backupSrcInstanceID: instanceID } : {}) }))
     if (!instanceID) return own()
-    const regional = await groups.read(`cbr-all-tasks|${regionID}`, { since: startedAt, member: instanceID }, (instances) => client.cbr.scanTasks({ regionID, maxPages: () => instances.size }))
-    return regional.complete ? [...regional.found.values()].filter((task) => task.backupSrcInstanceID === instanceID) : own()
+    const regional = await groups.read(
+      `cbr-all-tasks|${regionID}`,
+      { since: startedAt, member: instanceID },
+      (instances) => client.cbr.scanTasks({ regionID, maxPages: () => instances.size }),
+    )
+    return regional.complete
+      ? [...regional.found.values()].filter((task) => task.backupSrcInstanceID === instanceID)
+      : own()
   }
 
   return {
@@ -71,19 +84,31 @@ export function backupTaskWait(client: CtyunClient, groups: PollGroups) {
       const startedAt = groups.now()
       const policy =
         typeof backupPolicyName === 'string'
-          ? { backupPolicyName, backupSrcInstanceID: typeof backupSrcInstanceID === 'string' ? backupSrcInstanceID : undefined }
-          : (await collect(client.cbr.listPolicies({ regionID, backupPolicyID: String(body.backupPolicyID) }))).find((p) => p.backupPolicyID === body.backupPolicyID)
+          ? {
+              backupPolicyName,
+              backupSrcInstanceID: typeof backupSrcInstanceID === 'string' ? backupSrcInstanceID : undefined,
+            }
+          : (await collect(client.cbr.listPolicies({ regionID, backupPolicyID: String(body.backupPolicyID) }))).find(
+              (p) => p.backupPolicyID === body.backupPolicyID,
+            )
       const instanceID = policy?.backupSrcInstanceID
       const since = context.scheduledAt === undefined ? Number.POSITIVE_INFINITY : context.scheduledAt - CLOCK_SKEW_MS
       const tasks = (await tasksSince(regionID, instanceID, startedAt)).filter(
         (task) =>
           task.backupPolicyID === body.backupPolicyID ||
-          (policy?.backupPolicyName !== undefined && task.backupPolicyName === policy.backupPolicyName && (!instanceID || task.backupSrcInstanceID === instanceID)),
+          (policy?.backupPolicyName !== undefined &&
+            task.backupPolicyName === policy.backupPolicyName &&
+            (!instanceID || task.backupSrcInstanceID === instanceID)),
       )
       const adopted =
         tasks.find((task) => ['Executing', 'Preparing'].includes(String(task.backupTaskStatusCode))) ??
         tasks.find((task) => beijingTimeMs(task.backupTaskStartTime) >= since)
-      const done = (backupTaskID: string) => ({ regionID, backupTaskID, ...(instanceID ? { backupSrcInstanceID: instanceID } : {}), startedAt })
+      const done = (backupTaskID: string) => ({
+        regionID,
+        backupTaskID,
+        ...(instanceID ? { backupSrcInstanceID: instanceID } : {}),
+        startedAt,
+      })
       if (adopted?.backupTaskID) return done(adopted.backupTaskID)
       const { backupTaskID } = await client.cbr.executePolicy(body as never)
       return done(backupTaskID)
@@ -99,7 +124,9 @@ export function backupTaskWait(client: CtyunClient, groups: PollGroups) {
       if (percent === undefined) return waitMore(outcome, handle, BACKUP_PREPARING_SCHEDULE)
       const mark = { atMs: handle.waitedMs, percent }
       const firstProgress = handle.firstProgress ?? mark
-      const delay = progressPollDelay(firstProgress, mark, RESOURCE_SCHEDULE) ?? elapsedPollDelay(handle.waitedMs, RESOURCE_SCHEDULE)
+      const delay =
+        progressPollDelay(firstProgress, mark, RESOURCE_SCHEDULE) ??
+        elapsedPollDelay(handle.waitedMs, RESOURCE_SCHEDULE)
       return nextPoll({ ...outcome, status: `${outcome.status} ${percent}%` }, { ...handle, firstProgress }, delay)
     },
   }
@@ -107,5 +134,7 @@ export function backupTaskWait(client: CtyunClient, groups: PollGroups) {
 
 /** CBR times are Beijing wall-clock text, `2026-11-23 10:07:28`; NaN when absent or unreadable. */
 function beijingTimeMs(text: unknown): number {
-  return typeof text === 'string' && /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}$/.test(text) ? Date.parse(`${text.replace(' ', 'T')}+08:00`) : Number.NaN
+  return typeof text === 'string' && /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}$/.test(text)
+    ? Date.parse(`${text.replace(' ', 'T')}+08:00`)
+    : Number.NaN
 }

@@ -36,4 +36,6 @@ export const CTYUN_ACTION_KINDS = {
 
 type CtyunActionKinds = typeof CTYUN_ACTION_KINDS
 /** The names of one kind, e.g. `CtyunActionName<'sync'>` = `'ebs:createSnapshot' | 'cbr:executePolicy' | …`. */
-export type CtyunActionName<Kind extends ActionKind> = { [Name in keyof CtyunActionKinds]: CtyunActionKinds[Name] extends Kind ? Name : never }[keyof CtyunActionKinds]
+export type CtyunActionName<Kind extends ActionKind> = {
+  [Name in keyof CtyunActionKinds]: CtyunActionKinds[Name] extends Kind ? Name : never
+}[keyof CtyunActionKinds]

@@ -6,13 +6,23 @@ import { createEngine } from '../engine/create-engine'
 import { createMemoryStore } from '../engine/stores/memory-store'
 import { createFakeClock } from '../engine/testing/fake-clock'
 import { createVirtualClock } from '../engine/testing/virtual-clock'
-import { DISK_DB_DATA, DISK_WEB_DATA, DISK_WEB_SYSTEM, HD1 as REGION, POLICY_DB, POLICY_WEB } from '../simulator/default-fixture-ids'
+import {
+  DISK_DB_DATA,
+  DISK_WEB_DATA,
+  DISK_WEB_SYSTEM,
+  HD1 as REGION,
+  POLICY_DB,
+  POLICY_WEB,
+} from '../simulator/default-fixture-ids'
 import { registerCtyunActions } from './ctyun-actions'
 
 const POLICY = POLICY_WEB
 const DISK = DISK_WEB_SYSTEM
 
-const oneTask = (resource: string, parameters: object) => ({ StartAt: 'T', States: { T: { Type: 'Task', Resource: resource, Parameters: parameters, End: true } } })
+const oneTask = (resource: string, parameters: object) => ({
+  StartAt: 'T',
+  States: { T: { Type: 'Task', Resource: resource, Parameters: parameters, End: true } },
+})
 
 describe('engine: a probe may say when to poll next (pollAfterMs)', () => {
   it('polls at the hinted times, and falls back to the schedule on a hint it cannot use', async () => {
@@ -24,11 +34,18 @@ describe('engine: a probe may say when to poll next (pollAfterMs)', () => {
       probe: (): ProbeOutcome => {
         probedAt.push(clock.now())
         const hint = hints.shift()
-        return probedAt.length > 4 ? { state: 'done', status: 'ok', value: 1 } : { state: 'pending', status: `p${probedAt.length}`, pollAfterMs: hint }
+        return probedAt.length > 4
+          ? { state: 'done', status: 'ok', value: 1 }
+          : { state: 'pending', status: `p${probedAt.length}`, pollAfterMs: hint }
       },
       pollDelayMs: () => 1_000,
     })
-    const engine = createEngine({ store: createMemoryStore(), actions, workflows: { wf: oneTask('test:wait.sync', {}) as WorkflowDefinition }, clock })
+    const engine = createEngine({
+      store: createMemoryStore(),
+      actions,
+      workflows: { wf: oneTask('test:wait.sync', {}) as WorkflowDefinition },
+      clock,
+    })
     const { run } = await engine.start({ workflow: 'wf', input: {} })
     expect((await engine.runToEnd(run.id)).status).toBe('SUCCEEDED')
     expect(probedAt).toEqual([0, 7_000, 8_000, 9_000, 21_000])
@@ -50,7 +67,12 @@ describe('ctyun .sync waits with realistic durations (virtual time)', () => {
     const clock = createVirtualClock(sim.simulator.clock)
     const client = createCtyunClient({ endpoint: sim.url, credentials: sim.credentials, fetch: clock.fetch })
     const actions = registerCtyunActions(createActionRegistry(), client, { now: clock.now })
-    const engine = createEngine({ store: createMemoryStore(), actions, workflows: { wf: definition as WorkflowDefinition }, clock })
+    const engine = createEngine({
+      store: createMemoryStore(),
+      actions,
+      workflows: { wf: definition as WorkflowDefinition },
+      clock,
+    })
     const startedAt = clock.now()
     const { run } = await engine.start({ workflow: 'wf', input })
     const done = await engine.runToEnd(run.id)
@@ -58,7 +80,9 @@ describe('ctyun .sync waits with realistic durations (virtual time)', () => {
   }
 
   it('a CBR task is followed by its percent: seen within 1.1× its duration, in far fewer polls than every few seconds', async () => {
-    const { done, ms } = await runOne(oneTask('ctyun:cbr:executePolicy.sync', { regionID: REGION, backupPolicyID: POLICY }))
+    const { done, ms } = await runOne(
+      oneTask('ctyun:cbr:executePolicy.sync', { regionID: REGION, backupPolicyID: POLICY }),
+    )
     expect(done.status).toBe('SUCCEEDED')
     const { backupPreparingMs, backupExecutingMs } = sim.simulator.durations
     expect(ms).toBeGreaterThanOrEqual(backupPreparingMs + backupExecutingMs)
@@ -68,7 +92,14 @@ describe('ctyun .sync waits with realistic durations (virtual time)', () => {
   })
 
   it('a snapshot is timed from its create and found by its name: no call right after it, `available` seen within 1.5× the lifecycle', async () => {
-    const { done, ms } = await runOne(oneTask('ctyun:ebs:createSnapshot.sync', { regionID: REGION, diskID: DISK, snapshotName: 'nightly-1', retentionPolicy: 'forever' }))
+    const { done, ms } = await runOne(
+      oneTask('ctyun:ebs:createSnapshot.sync', {
+        regionID: REGION,
+        diskID: DISK,
+        snapshotName: 'nightly-1',
+        retentionPolicy: 'forever',
+      }),
+    )
     expect(done.status).toBe('SUCCEEDED')
     expect(done.output).toMatchObject({ snapshotName: 'nightly-1', diskID: DISK, snapshotStatus: 'available' })
     const { orderMs, jobMs, snapshotMs } = sim.simulator.durations
@@ -80,9 +111,17 @@ describe('ctyun .sync waits with realistic durations (virtual time)', () => {
   })
 
   it('the snapshots of one name on several disks are polled through one listing, as often as one snapshot alone', async () => {
-    const { done } = await runOne(overDisks('ctyun:ebs:createSnapshot.sync', [DISK_WEB_SYSTEM, DISK_WEB_DATA, DISK_DB_DATA], { regionID: REGION, snapshotName: 'nightly-2', retentionPolicy: 'forever' }))
+    const { done } = await runOne(
+      overDisks('ctyun:ebs:createSnapshot.sync', [DISK_WEB_SYSTEM, DISK_WEB_DATA, DISK_DB_DATA], {
+        regionID: REGION,
+        snapshotName: 'nightly-2',
+        retentionPolicy: 'forever',
+      }),
+    )
     expect(done.status).toBe('SUCCEEDED')
-    expect((done.output as Array<{ diskID: string; snapshotStatus: string }>).map((s) => [s.diskID, s.snapshotStatus])).toEqual([
+    expect(
+      (done.output as Array<{ diskID: string; snapshotStatus: string }>).map((s) => [s.diskID, s.snapshotStatus]),
+    ).toEqual([
       [DISK_WEB_SYSTEM, 'available'],
       [DISK_WEB_DATA, 'available'],
       [DISK_DB_DATA, 'available'],
@@ -95,7 +134,10 @@ describe('ctyun .sync waits with realistic durations (virtual time)', () => {
   it('the CBR tasks of one region share their listings: two backups cost one look before executing and one poll a round', async () => {
     const { done } = await runOne(overPolicies([POLICY_WEB, POLICY_DB]))
     expect(done.status).toBe('SUCCEEDED')
-    expect((done.output as Array<{ backupTaskStatusCode: string }>).map((t) => t.backupTaskStatusCode)).toEqual(['Completed', 'Completed'])
+    expect((done.output as Array<{ backupTaskStatusCode: string }>).map((t) => t.backupTaskStatusCode)).toEqual([
+      'Completed',
+      'Completed',
+    ])
     expect(sim.simulator.calls.count('cbr.actionPolicy')).toBe(2)
     // As for one backup alone (the test above): 1 look before executing + the polls.
     expect(sim.simulator.calls.count('cbr.listTasks')).toBeLessThanOrEqual(12)
@@ -111,7 +153,12 @@ function overDisks(resource: string, disks: string[], parameters: object) {
         Type: 'Map',
         ItemsPath: '$.disks',
         ItemSelector: { 'diskID.$': '$$.Map.Item.Value' },
-        ItemProcessor: { StartAt: 'T', States: { T: { Type: 'Task', Resource: resource, Parameters: { ...parameters, 'diskID.$': '$.diskID' }, End: true } } },
+        ItemProcessor: {
+          StartAt: 'T',
+          States: {
+            T: { Type: 'Task', Resource: resource, Parameters: { ...parameters, 'diskID.$': '$.diskID' }, End: true },
+          },
+        },
         End: true,
       },
     },
@@ -129,7 +176,14 @@ function overPolicies(policyIDs: string[]) {
         ItemsPath: '$.policies',
         ItemProcessor: {
           StartAt: 'T',
-          States: { T: { Type: 'Task', Resource: 'ctyun:cbr:executePolicy.sync', Parameters: { regionID: REGION, 'backupPolicyID.$': '$' }, End: true } },
+          States: {
+            T: {
+              Type: 'Task',
+              Resource: 'ctyun:cbr:executePolicy.sync',
+              Parameters: { regionID: REGION, 'backupPolicyID.$': '$' },
+              End: true,
+            },
+          },
         },
         End: true,
       },

@@ -31,7 +31,12 @@ describe('ctyun actions against the simulator', () => {
     }
     const client = createCtyunClient({ endpoint: sim.url, credentials: sim.credentials })
     const actions = registerCtyunActions(createActionRegistry(), client)
-    return createEngine({ store: createMemoryStore(), actions, workflows: { wf: definition as WorkflowDefinition }, clock })
+    return createEngine({
+      store: createMemoryStore(),
+      actions,
+      workflows: { wf: definition as WorkflowDefinition },
+      clock,
+    })
   }
 
   it('creates a snapshot with .sync: one create call, then polls until available', async () => {
@@ -42,7 +47,13 @@ describe('ctyun actions against the simulator', () => {
         Snap: {
           Type: 'Task',
           Resource: 'ctyun:ebs:createSnapshot.sync',
-          Parameters: { regionID: REGION, diskID: DISK, snapshotName: 'nightly-1', retentionPolicy: 'custom', retentionTime: 7 },
+          Parameters: {
+            regionID: REGION,
+            diskID: DISK,
+            snapshotName: 'nightly-1',
+            retentionPolicy: 'custom',
+            retentionTime: 7,
+          },
           ResultSelector: { 'id.$': '$.snapshotID', 'status.$': '$.snapshotStatus' },
           End: true,
         },
@@ -59,8 +70,21 @@ describe('ctyun actions against the simulator', () => {
     const engine = engineFor({
       StartAt: 'List',
       States: {
-        List: { Type: 'Task', Resource: 'ctyun:ebs:listDisks', Parameters: { regionID: REGION }, ResultSelector: { 'n.$': 'States.ArrayLength($)' }, ResultPath: '$.disks', Next: 'Get' },
-        Get: { Type: 'Task', Resource: 'ctyun:ebs:getDisk', Parameters: { regionID: REGION, diskID: 'no-such-disk' }, Catch: [{ ErrorEquals: ['Ctyun.NotFound'], ResultPath: '$.missing', Next: 'Done' }], End: true },
+        List: {
+          Type: 'Task',
+          Resource: 'ctyun:ebs:listDisks',
+          Parameters: { regionID: REGION },
+          ResultSelector: { 'n.$': 'States.ArrayLength($)' },
+          ResultPath: '$.disks',
+          Next: 'Get',
+        },
+        Get: {
+          Type: 'Task',
+          Resource: 'ctyun:ebs:getDisk',
+          Parameters: { regionID: REGION, diskID: 'no-such-disk' },
+          Catch: [{ ErrorEquals: ['Ctyun.NotFound'], ResultPath: '$.missing', Next: 'Done' }],
+          End: true,
+        },
         Done: { Type: 'Succeed' },
       },
     })
@@ -76,8 +100,21 @@ describe('ctyun actions against the simulator', () => {
     const engine = engineFor({
       StartAt: 'Eip',
       States: {
-        Eip: { Type: 'Task', Resource: 'ctyun:eip:createEip.sync', Parameters: { regionID: REGION, name: 'e1', cycleType: 'on_demand', bandwidth: 5 }, ResultPath: '$.eip', Next: 'Backup' },
-        Backup: { Type: 'Task', Resource: 'ctyun:cbr:executePolicy.sync', Parameters: { regionID: REGION, backupPolicyID: '7f3a9b2c4d5e6f708192a3b4c5d6e701' }, ResultSelector: { 'status.$': '$.backupTaskStatusCode' }, ResultPath: '$.backup', End: true },
+        Eip: {
+          Type: 'Task',
+          Resource: 'ctyun:eip:createEip.sync',
+          Parameters: { regionID: REGION, name: 'e1', cycleType: 'on_demand', bandwidth: 5 },
+          ResultPath: '$.eip',
+          Next: 'Backup',
+        },
+        Backup: {
+          Type: 'Task',
+          Resource: 'ctyun:cbr:executePolicy.sync',
+          Parameters: { regionID: REGION, backupPolicyID: '7f3a9b2c4d5e6f708192a3b4c5d6e701' },
+          ResultSelector: { 'status.$': '$.backupTaskStatusCode' },
+          ResultPath: '$.backup',
+          End: true,
+        },
       },
     })
     const { run } = await engine.start({ workflow: 'wf', input: {} })
@@ -95,7 +132,14 @@ describe('ctyun actions against the simulator', () => {
     if (action?.kind !== 'sync') throw new Error('executePolicy.sync is not a sync action')
     const policy = { regionID: REGION, backupPolicyID: '7f3a9b2c4d5e6f708192a3b4c5d6e701' }
     const scheduledAt = sim.simulator.clock.now()
-    const context = { clientToken: 't-1', runId: 'r', state: 'Backup', signal: new AbortController().signal, deadline: scheduledAt + 60_000, scheduledAt }
+    const context = {
+      clientToken: 't-1',
+      runId: 'r',
+      state: 'Backup',
+      signal: new AbortController().signal,
+      deadline: scheduledAt + 60_000,
+      scheduledAt,
+    }
     const first = (await action.start(policy, context)) as { backupTaskID: string }
     // The process dies before saving the handle; by the time another worker takes over, the backup has finished.
     sim.simulator.clock.advance(10 * 60_000)
@@ -103,7 +147,9 @@ describe('ctyun actions against the simulator', () => {
     expect(again.backupTaskID).toBe(first.backupTaskID)
     expect(sim.simulator.calls.count('cbr.actionPolicy')).toBe(1)
     // A later attempt (scheduled after that backup) runs a new one.
-    const later = (await action.start(policy, { ...context, scheduledAt: sim.simulator.clock.now() + 2 * 60_000 })) as { backupTaskID: string }
+    const later = (await action.start(policy, { ...context, scheduledAt: sim.simulator.clock.now() + 2 * 60_000 })) as {
+      backupTaskID: string
+    }
     expect(later.backupTaskID).not.toBe(first.backupTaskID)
   })
 
@@ -122,7 +168,10 @@ describe('ctyun actions against the simulator', () => {
     const retried = (await action.start(input, context('t-2'))) as { creation: { snapshotID: string } }
     expect(retried.creation.snapshotID).toBe(again.creation.snapshotID)
     expect(sim.simulator.calls.count('ebs.createSnapshot')).toBe(1)
-    expect(await waitUntilDone(action, again)).toMatchObject({ snapshotID: again.creation.snapshotID, snapshotStatus: 'available' })
+    expect(await waitUntilDone(action, again)).toMatchObject({
+      snapshotID: again.creation.snapshotID,
+      snapshotStatus: 'available',
+    })
     expect(named('nightly-r')).toHaveLength(1)
   })
 
@@ -150,7 +199,11 @@ describe('ctyun actions against the simulator', () => {
     sim.simulator.faults.set({ 'ebs.createSnapshot': { businessErrorCode: 'Some.Unknown.Code' } })
     const action = snapshotAction()
     const fixtureSnapshot = [...sim.simulator.state.snapshots.values()].find((s) => s.diskID === DISK_DB_DATA)!
-    await createCtyunClient({ endpoint: sim.url, credentials: sim.credentials }).ebs.deleteSnapshots({ regionID: REGION, diskID: DISK_DB_DATA, snapshotIDs: [fixtureSnapshot.snapshotID] })
+    await createCtyunClient({ endpoint: sim.url, credentials: sim.credentials }).ebs.deleteSnapshots({
+      regionID: REGION,
+      diskID: DISK_DB_DATA,
+      snapshotIDs: [fixtureSnapshot.snapshotID],
+    })
     // A deletion that takes a minute (the fast one would be over before this machine gets to the create under load).
     fixtureSnapshot.deleted!.lifecycle.phases[0]!.ms = 60_000
     const input = { regionID: REGION, diskID: DISK_DB_DATA, snapshotName: 'after-prune', retentionPolicy: 'forever' }
@@ -158,11 +211,19 @@ describe('ctyun actions against the simulator', () => {
     expect(handle.blocked?.status).toBe(`snapshot ${fixtureSnapshot.snapshotID} deleting`)
     expect(handle.blocked?.refusal).toContain('Some.Unknown.Code')
     // The plain form does not wait: a busy disk fails it.
-    const plain = registerCtyunActions(createActionRegistry(), createCtyunClient({ endpoint: sim.url, credentials: sim.credentials })).resolve('ctyun:ebs:createSnapshot')
+    const plain = registerCtyunActions(
+      createActionRegistry(),
+      createCtyunClient({ endpoint: sim.url, credentials: sim.credentials }),
+    ).resolve('ctyun:ebs:createSnapshot')
     if (plain?.kind !== 'call') throw new Error('createSnapshot is not a call')
-    await expect(plain.call({ ...input, snapshotName: 'plain-1' }, context('t-p'))).rejects.toMatchObject({ errorCode: 'Some.Unknown.Code' })
+    await expect(plain.call({ ...input, snapshotName: 'plain-1' }, context('t-p'))).rejects.toMatchObject({
+      errorCode: 'Some.Unknown.Code',
+    })
     expect(sim.simulator.calls.count('ebs.createSnapshot')).toBe(2)
-    expect(await waitUntilDone(action, handle, 50, 't-b')).toMatchObject({ snapshotName: 'after-prune', snapshotStatus: 'available' })
+    expect(await waitUntilDone(action, handle, 50, 't-b')).toMatchObject({
+      snapshotName: 'after-prune',
+      snapshotStatus: 'available',
+    })
     expect(sim.simulator.calls.count('ebs.createSnapshot')).toBe(3)
     expect(named('after-prune')).toHaveLength(1)
   })
@@ -173,37 +234,80 @@ describe('ctyun actions against the simulator', () => {
     const input = { regionID: REGION, diskID: DISK_DB_DATA, snapshotName: 'stuck', retentionPolicy: 'forever' }
     // A snapshot of the disk that never stops creating.
     const stuck = [...sim.simulator.state.snapshots.values()].find((s) => s.diskID === DISK_DB_DATA)!
-    stuck.lifecycle = { startedAt: sim.simulator.clock.now(), phases: [{ status: 'creating', ms: 24 * 3_600_000 }], final: 'available' }
+    stuck.lifecycle = {
+      startedAt: sim.simulator.clock.now(),
+      phases: [{ status: 'creating', ms: 24 * 3_600_000 }],
+      final: 'available',
+    }
     const handle = await action.start(input, context('t-s'))
-    await expect(waitUntilDone(action, handle, 200)).rejects.toThrow(`disk ${DISK_DB_DATA} failed with status "busy: snapshot ${stuck.snapshotID} creating": still busy after 20 min`)
+    await expect(waitUntilDone(action, handle, 200)).rejects.toThrow(
+      `disk ${DISK_DB_DATA} failed with status "busy: snapshot ${stuck.snapshotID} creating": still busy after 20 min`,
+    )
     expect(sim.simulator.calls.count('ebs.createSnapshot')).toBe(1)
   })
 
   it('a snapshot wait saved before waits shared a listing (no disk or name in its handle) still ends by its id', async () => {
     sim.simulator.reset()
-    const action = registerCtyunActions(createActionRegistry(), createCtyunClient({ endpoint: sim.url, credentials: sim.credentials })).resolve('ctyun:ebs:createSnapshot.sync')
+    const action = registerCtyunActions(
+      createActionRegistry(),
+      createCtyunClient({ endpoint: sim.url, credentials: sim.credentials }),
+    ).resolve('ctyun:ebs:createSnapshot.sync')
     if (action?.kind !== 'sync') throw new Error('createSnapshot.sync is not a sync action')
-    const context = { clientToken: 't-3', runId: 'r', state: 'Snap', signal: new AbortController().signal, deadline: Date.now() + 60_000 }
-    const { regionID, creation } = (await action.start({ regionID: REGION, diskID: DISK, snapshotName: 'nightly-y', retentionPolicy: 'forever' }, context)) as { regionID: string; creation: unknown }
-    const snapshot = (await waitUntilDone(action, { regionID, creation })) as { snapshotName: string; snapshotStatus: string }
+    const context = {
+      clientToken: 't-3',
+      runId: 'r',
+      state: 'Snap',
+      signal: new AbortController().signal,
+      deadline: Date.now() + 60_000,
+    }
+    const { regionID, creation } = (await action.start(
+      { regionID: REGION, diskID: DISK, snapshotName: 'nightly-y', retentionPolicy: 'forever' },
+      context,
+    )) as { regionID: string; creation: unknown }
+    const snapshot = (await waitUntilDone(action, { regionID, creation })) as {
+      snapshotName: string
+      snapshotStatus: string
+    }
     expect(snapshot).toMatchObject({ snapshotName: 'nightly-y', snapshotStatus: 'available' })
-    expect(sim.simulator.calls.count('ecs.orderQueryUuid') + sim.simulator.calls.count('ecs.jobInfo')).toBeGreaterThan(0)
+    expect(sim.simulator.calls.count('ecs.orderQueryUuid') + sim.simulator.calls.count('ecs.jobInfo')).toBeGreaterThan(
+      0,
+    )
   })
 
   type SyncAction = Extract<ReturnType<ReturnType<typeof createActionRegistry>['resolve']>, { kind: 'sync' }>
 
   function snapshotAction(): SyncAction {
-    const action = registerCtyunActions(createActionRegistry(), createCtyunClient({ endpoint: sim.url, credentials: sim.credentials })).resolve('ctyun:ebs:createSnapshot.sync')
+    const action = registerCtyunActions(
+      createActionRegistry(),
+      createCtyunClient({ endpoint: sim.url, credentials: sim.credentials }),
+    ).resolve('ctyun:ebs:createSnapshot.sync')
     if (action?.kind !== 'sync') throw new Error('createSnapshot.sync is not a sync action')
     return action
   }
-  const context = (clientToken: string) => ({ clientToken, runId: 'r', state: 'Snap', signal: new AbortController().signal, deadline: Date.now() + 60_000 })
+  const context = (clientToken: string) => ({
+    clientToken,
+    runId: 'r',
+    state: 'Snap',
+    signal: new AbortController().signal,
+    deadline: Date.now() + 60_000,
+  })
   const named = (name: string) => [...sim.simulator.state.snapshots.values()].filter((s) => s.snapshotName === name)
 
   /** Probes as the engine would (the probe gets the start's clientToken), moving the simulator's clock by each asked delay. */
-  async function waitUntilDone(action: SyncAction, start: unknown, polls = 50, clientToken = 'probe'): Promise<unknown> {
+  async function waitUntilDone(
+    action: SyncAction,
+    start: unknown,
+    polls = 50,
+    clientToken = 'probe',
+  ): Promise<unknown> {
     let handle = start
-    const context = { clientToken, runId: 'r', state: 'Snap', signal: new AbortController().signal, deadline: Date.now() + 60_000 }
+    const context = {
+      clientToken,
+      runId: 'r',
+      state: 'Snap',
+      signal: new AbortController().signal,
+      deadline: Date.now() + 60_000,
+    }
     for (let poll = 0; poll < polls; poll++) {
       const outcome = await action.probe(handle, context)
       if (outcome.state === 'done') return outcome.value
@@ -215,14 +319,22 @@ describe('ctyun actions against the simulator', () => {
   }
 })
 
-
 // An order that says 3 (完成) but never lists the resource's id is polled 3 more times, then fails (TF OrderLoop, §8.9),
 // in the engine's waits too: the count lives in the wait's handle, so it survives a suspension.
 describe('an order done without resource ids', () => {
   const h = useClientHarness()
-  const context = { clientToken: 'tok-1', runId: 'r', state: 'S', signal: new AbortController().signal, deadline: Date.now() + 60_000 }
+  const context = {
+    clientToken: 'tok-1',
+    runId: 'r',
+    state: 'S',
+    signal: new AbortController().signal,
+    deadline: Date.now() + 60_000,
+  }
 
-  async function probeUntilSettled(resource: string, input: Record<string, unknown>): Promise<{ polls: number; error: unknown }> {
+  async function probeUntilSettled(
+    resource: string,
+    input: Record<string, unknown>,
+  ): Promise<{ polls: number; error: unknown }> {
     const action = registerCtyunActions(createActionRegistry(), h.client).resolve(resource)
     if (action?.kind !== 'sync') throw new Error(`${resource} is not a sync action`)
     let handle: unknown = await action.start(input, context)
@@ -242,19 +354,36 @@ describe('an order done without resource ids', () => {
 
   it('fails a snapshot wait after 3 more polls, naming the order', async () => {
     h.route({
-      '/v4/ebs_snapshot/create-ebs-snap': fail('ebs.order.inProgress', '订单处理中', { returnObj: { masterOrderID: 'mo-1', masterOrderNO: 'no-1', regionID: 'r1' } }),
+      '/v4/ebs_snapshot/create-ebs-snap': fail('ebs.order.inProgress', '订单处理中', {
+        returnObj: { masterOrderID: 'mo-1', masterOrderNO: 'no-1', regionID: 'r1' },
+      }),
       '/v4/ebs_snapshot/list-ebs-snap': ok({ snapshotList: [] }),
       '/v4/ecs/order/query-uuid': orderDoneWithoutIds,
     })
-    const { error } = await probeUntilSettled('ctyun:ebs:createSnapshot.sync', { regionID: 'r1', diskID: 'd-1', snapshotName: 'nightly-1', retentionPolicy: 'forever' })
+    const { error } = await probeUntilSettled('ctyun:ebs:createSnapshot.sync', {
+      regionID: 'r1',
+      diskID: 'd-1',
+      snapshotName: 'nightly-1',
+      retentionPolicy: 'forever',
+    })
     expect(error).toMatchObject({ name: 'CtyunResourceFailedError', message: expect.stringContaining('mo-1') })
     expect(h.sent('/v4/ecs/order/query-uuid')).toHaveLength(4)
   })
 
   it('fails an EIP create wait after 3 more polls', async () => {
-    h.route({ '/v4/eip/create': fail('Openapi.Order.Inprogress', '订单处理中', { returnObj: { masterOrderID: 'mo-2' } }), '/v4/ecs/order/query-uuid': orderDoneWithoutIds })
-    const { error } = await probeUntilSettled('ctyun:eip:createEip.sync', { regionID: 'r1', name: 'eip-a', cycleType: 'on_demand' })
-    expect(error).toMatchObject({ name: 'CtyunResourceFailedError', message: expect.stringContaining('no resource ids on 4 polls') })
+    h.route({
+      '/v4/eip/create': fail('Openapi.Order.Inprogress', '订单处理中', { returnObj: { masterOrderID: 'mo-2' } }),
+      '/v4/ecs/order/query-uuid': orderDoneWithoutIds,
+    })
+    const { error } = await probeUntilSettled('ctyun:eip:createEip.sync', {
+      regionID: 'r1',
+      name: 'eip-a',
+      cycleType: 'on_demand',
+    })
+    expect(error).toMatchObject({
+      name: 'CtyunResourceFailedError',
+      message: expect.stringContaining('no resource ids on 4 polls'),
+    })
     expect(h.sent('/v4/ecs/order/query-uuid')).toHaveLength(4)
   })
 })

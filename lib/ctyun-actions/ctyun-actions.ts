@@ -24,18 +24,29 @@ export const EIP_BUSY_MAX_WAIT_MS = 5 * 60_000
  *
  * @example registerCtyunActions(createActionRegistry(), createCtyunClient(target.clientOptions))
  */
-export function registerCtyunActions(registry: ActionRegistry, client: CtyunClient, options: { pollDelayMs?: (polls: number) => number; now?: () => number } = {}): ActionRegistry {
+export function registerCtyunActions(
+  registry: ActionRegistry,
+  client: CtyunClient,
+  options: { pollDelayMs?: (polls: number) => number; now?: () => number } = {},
+): ActionRegistry {
   registry.mapErrors(mapCtyunError)
-  const call = (name: CtyunActionName<'call'>, run: (input: Params, context: ActionContext) => Promise<unknown>) => registry.register(`ctyun:${name}`, { call: (input, context) => run(params(name, input), context) })
+  const call = (name: CtyunActionName<'call'>, run: (input: Params, context: ActionContext) => Promise<unknown>) =>
+    registry.register(`ctyun:${name}`, { call: (input, context) => run(params(name, input), context) })
   // `call`, when given, is the plain form (`ctyun:<name>` without `.sync`); otherwise the plain form returns what `start` does.
   const sync = <H>(
     name: CtyunActionName<'sync'>,
-    action: { start(input: Params, context: ActionContext): Promise<H>; probe(handle: H, context: ActionContext): Promise<ProbeOutcome>; call?(input: Params, context: ActionContext): Promise<unknown> },
+    action: {
+      start(input: Params, context: ActionContext): Promise<H>
+      probe(handle: H, context: ActionContext): Promise<ProbeOutcome>
+      call?(input: Params, context: ActionContext): Promise<unknown>
+    },
   ) =>
     registry.register(`ctyun:${name}`, {
       start: (input, context) => action.start(params(name, input), context),
       probe: (handle, context) => action.probe(handle as H, context),
-      ...(action.call ? { call: (input: unknown, context: ActionContext) => action.call!(params(name, input), context) } : {}),
+      ...(action.call
+        ? { call: (input: unknown, context: ActionContext) => action.call!(params(name, input), context) }
+        : {}),
       ...(options.pollDelayMs ? { pollDelayMs: options.pollDelayMs } : {}),
     } satisfies SyncAction<H>)
   // Waits that read the same listing (a run's snapshots, a region's CBR tasks) share it, timed on the engine's clock.
@@ -74,18 +85,43 @@ export function registerCtyunActions(registry: ActionRegistry, client: CtyunClie
   // ——— EIP (弹性 IP) ———
   call('eip:getEip', (input) => client.eip.getEip(input as never))
   call('eip:listEips', (input) => collect(client.eip.listEips(input as never)))
-  call('eip:deleteEip', (input, context) => client.eip.deleteEip({ ...(input as never as { regionID: string; eipID: string }), clientToken: context.clientToken }))
+  call('eip:deleteEip', (input, context) =>
+    client.eip.deleteEip({
+      ...(input as never as { regionID: string; eipID: string }),
+      clientToken: context.clientToken,
+    }),
+  )
   sync<{ regionID: string; masterOrderID: string; eipID?: string; doneWithoutIds?: number }>('eip:createEip', {
     async start(input, context) {
-      const order = await client.eip.createEip({ ...(input as never as Parameters<CtyunClient['eip']['createEip']>[0]), clientToken: context.clientToken })
-      return { regionID: String(input.regionID), masterOrderID: order.masterOrderID, ...(order.eipID ? { eipID: order.eipID } : {}) }
+      const order = await client.eip.createEip({
+        ...(input as never as Parameters<CtyunClient['eip']['createEip']>[0]),
+        clientToken: context.clientToken,
+      })
+      return {
+        regionID: String(input.regionID),
+        masterOrderID: order.masterOrderID,
+        ...(order.eipID ? { eipID: order.eipID } : {}),
+      }
     },
     async probe(handle) {
-      if (handle.eipID) return { state: 'done', status: 'created', value: { eipID: handle.eipID, masterOrderID: handle.masterOrderID } }
-      const order = await client.orders.probeOrder({ masterOrderID: handle.masterOrderID, doneWithoutIds: handle.doneWithoutIds })
+      if (handle.eipID)
+        return { state: 'done', status: 'created', value: { eipID: handle.eipID, masterOrderID: handle.masterOrderID } }
+      const order = await client.orders.probeOrder({
+        masterOrderID: handle.masterOrderID,
+        doneWithoutIds: handle.doneWithoutIds,
+      })
       if (order.state === 'failed') throw failed(`order ${handle.masterOrderID}`, order)
-      if (order.state === 'pending') return { state: 'pending', status: order.status, ...(order.doneWithoutIds ? { handle: { ...handle, doneWithoutIds: order.doneWithoutIds } } : {}) }
-      return { state: 'done', status: order.status, value: { eipID: order.value!.resourceIDs[0], masterOrderID: handle.masterOrderID } }
+      if (order.state === 'pending')
+        return {
+          state: 'pending',
+          status: order.status,
+          ...(order.doneWithoutIds ? { handle: { ...handle, doneWithoutIds: order.doneWithoutIds } } : {}),
+        }
+      return {
+        state: 'done',
+        status: order.status,
+        value: { eipID: order.value!.resourceIDs[0], masterOrderID: handle.masterOrderID },
+      }
     },
   })
   // Associate/disassociate are no orders (§8.2): never re-sent blind. A refusal (whatever its code, §8.3) or an unknown
@@ -93,29 +129,63 @@ export function registerCtyunActions(registry: ActionRegistry, client: CtyunClie
   // other state → a clear error (lib/ctyun/services/eip.ts tryBinding).
   const bind = (name: 'associateEip' | 'disassociateEip', target: 'bound' | 'unbound') => {
     const tryOnce = (request: Params, context: ActionContext, lookFirst = false) =>
-      client.eip[name === 'associateEip' ? 'tryAssociateEip' : 'tryDisassociateEip']({ ...(request as never as Parameters<CtyunClient['eip']['tryAssociateEip']>[0]), clientToken: context.clientToken }, { lookFirst })
-    type BindHandle = { regionID: string; eipID: string; associationID?: string; busy?: { request: Params; status: string }; waitedMs?: number }
+      client.eip[name === 'associateEip' ? 'tryAssociateEip' : 'tryDisassociateEip'](
+        {
+          ...(request as never as Parameters<CtyunClient['eip']['tryAssociateEip']>[0]),
+          clientToken: context.clientToken,
+        },
+        { lookFirst },
+      )
+    type BindHandle = {
+      regionID: string
+      eipID: string
+      associationID?: string
+      busy?: { request: Params; status: string }
+      waitedMs?: number
+    }
     sync<BindHandle>(`eip:${name}`, {
       async start(input, context) {
-        const handle = { regionID: String(input.regionID), eipID: String(input.eipID), ...(typeof input.associationID === 'string' ? { associationID: input.associationID } : {}) }
+        const handle = {
+          regionID: String(input.regionID),
+          eipID: String(input.eipID),
+          ...(typeof input.associationID === 'string' ? { associationID: input.associationID } : {}),
+        }
         const tried = await tryOnce(input, context)
         return tried.state === 'pending' ? { ...handle, busy: { request: input, status: tried.status } } : handle
       },
       // The plain form sends (or finds it already so) and returns; an EIP that is changing fails it at once.
       async call(input, context) {
         const tried = await tryOnce(input, context)
-        if (tried.state === 'pending') throw new CtyunResourceFailedError({ resource: `EIP ${String(input.eipID)} → ${target}`, status: tried.status, reason: 'the EIP is changing; try again, or use the .sync form, which waits' })
-        return { regionID: String(input.regionID), eipID: String(input.eipID), ...(typeof input.associationID === 'string' ? { associationID: input.associationID } : {}) }
+        if (tried.state === 'pending')
+          throw new CtyunResourceFailedError({
+            resource: `EIP ${String(input.eipID)} → ${target}`,
+            status: tried.status,
+            reason: 'the EIP is changing; try again, or use the .sync form, which waits',
+          })
+        return {
+          regionID: String(input.regionID),
+          eipID: String(input.eipID),
+          ...(typeof input.associationID === 'string' ? { associationID: input.associationID } : {}),
+        }
       },
       async probe(handle, context) {
         const { busy, waitedMs, ...bound } = handle
         if (busy) {
           if (waitedMs === undefined) return firstWait(handle, RESOURCE_SCHEDULE)
           if (waitedMs >= EIP_BUSY_MAX_WAIT_MS) {
-            throw new CtyunResourceFailedError({ resource: `EIP ${handle.eipID} → ${target}`, status: busy.status, reason: `still ${busy.status} after ${Math.round(waitedMs / 1000)} s, so it was not ${target === 'bound' ? 'associated' : 'disassociated'}` })
+            throw new CtyunResourceFailedError({
+              resource: `EIP ${handle.eipID} → ${target}`,
+              status: busy.status,
+              reason: `still ${busy.status} after ${Math.round(waitedMs / 1000)} s, so it was not ${target === 'bound' ? 'associated' : 'disassociated'}`,
+            })
           }
           const tried = await tryOnce(busy.request, context, true)
-          if (tried.state === 'pending') return waitMore({ state: 'pending', status: `waiting for the EIP: ${tried.status}` }, { ...handle, busy: { ...busy, status: tried.status } }, RESOURCE_SCHEDULE)
+          if (tried.state === 'pending')
+            return waitMore(
+              { state: 'pending', status: `waiting for the EIP: ${tried.status}` },
+              { ...handle, busy: { ...busy, status: tried.status } },
+              RESOURCE_SCHEDULE,
+            )
           // Sent (or already so): the binding's own wait starts now, on the action's schedule.
           return { state: 'pending', status: 'requested', handle: bound }
         }
@@ -136,6 +206,10 @@ type Params = Record<string, unknown>
 
 function params(name: string, input: unknown): Params {
   if (input === undefined || input === null) return {}
-  if (typeof input !== 'object' || Array.isArray(input)) throw new CtyunInputError('input', `ctyun:${name} takes an object of parameters, not ${Array.isArray(input) ? 'an array' : typeof input}`)
+  if (typeof input !== 'object' || Array.isArray(input))
+    throw new CtyunInputError(
+      'input',
+      `ctyun:${name} takes an object of parameters, not ${Array.isArray(input) ? 'an array' : typeof input}`,
+    )
   return input as Params
 }

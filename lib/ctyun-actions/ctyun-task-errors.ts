@@ -58,10 +58,14 @@ export function mapCtyunError(thrown: unknown): TaskError | undefined {
     return { error: CtyunTaskErrorNames.HttpError, cause: thrown.message }
   }
   if (thrown instanceof CtyunNetworkError) return { error: CtyunTaskErrorNames.Network, cause: thrown.message }
-  if (thrown instanceof CtyunTimeoutError || thrown instanceof CtyunWaitTimeoutError) return { error: CtyunTaskErrorNames.Timeout, cause: thrown.message }
+  if (thrown instanceof CtyunTimeoutError || thrown instanceof CtyunWaitTimeoutError)
+    return { error: CtyunTaskErrorNames.Timeout, cause: thrown.message }
   if (thrown instanceof CtyunResourceFailedError) {
     const isOrder = /^order\b/i.test(thrown.resource)
-    return { error: isOrder ? CtyunTaskErrorNames.OrderFailed : CtyunTaskErrorNames.ResourceFailed, cause: thrown.message }
+    return {
+      error: isOrder ? CtyunTaskErrorNames.OrderFailed : CtyunTaskErrorNames.ResourceFailed,
+      cause: thrown.message,
+    }
   }
   if (thrown instanceof CtyunInputError) return { error: CtyunTaskErrorNames.InvalidInput, cause: thrown.message }
   if (thrown instanceof CtyunConfigError) return { error: CtyunTaskErrorNames.Config, cause: thrown.message }

@@ -30,19 +30,32 @@ export function imageCopyWait(client: CtyunClient, kind: 'cross-region' | 'same-
   return {
     start(input: Record<string, unknown>): Promise<ImageCopyWaitHandle> {
       // A same-region copy's destination is its own region; a cross-region one must name it (or requireParams says so).
-      const copy = (kind === 'same-region' ? { ...input, destinationRegionID: input.regionID } : input) as unknown as ImageCopyParams
+      const copy = (kind === 'same-region'
+        ? { ...input, destinationRegionID: input.regionID }
+        : input) as unknown as ImageCopyParams
       return start(copy)
     },
 
     async probe(handle: ImageCopyWaitHandle): Promise<ProbeOutcome> {
       if (handle.blockedBy && handle.copy) {
-        const blocker = await client.image.probeImage({ regionID: handle.destinationRegionID, imageID: handle.blockedBy })
-        if (blocker.state === 'pending') return { state: 'pending', status: `waiting for copy ${handle.blockedBy} in flight (${blocker.status})` }
+        const blocker = await client.image.probeImage({
+          regionID: handle.destinationRegionID,
+          imageID: handle.blockedBy,
+        })
+        if (blocker.state === 'pending')
+          return { state: 'pending', status: `waiting for copy ${handle.blockedBy} in flight (${blocker.status})` }
         // Done, failed or gone: the way is clear, so start (or adopt) this copy now.
         const next = await start(handle.copy)
-        return { state: 'pending', status: next.blockedBy ? `waiting for copy ${next.blockedBy} in flight` : 'copy started', handle: next }
+        return {
+          state: 'pending',
+          status: next.blockedBy ? `waiting for copy ${next.blockedBy} in flight` : 'copy started',
+          handle: next,
+        }
       }
-      return orFail(await client.image.probeImageCopy(handle), `image copy "${handle.imageName}" in ${handle.destinationRegionID}`)
+      return orFail(
+        await client.image.probeImageCopy(handle),
+        `image copy "${handle.imageName}" in ${handle.destinationRegionID}`,
+      )
     },
   }
 }

@@ -10,7 +10,14 @@ function setup() {
     fetched.push(members)
     return new Promise<number>((r) => (resolve = r))
   }
-  return { groups, fetched, fetch, settle: (value: number) => resolve!(value), advance: (ms: number) => (now += ms), now: () => now }
+  return {
+    groups,
+    fetched,
+    fetch,
+    settle: (value: number) => resolve!(value),
+    advance: (ms: number) => (now += ms),
+    now: () => now,
+  }
 }
 
 describe('poll groups', () => {
@@ -61,7 +68,9 @@ describe('poll groups', () => {
 
   it('keeps no failed fetch: the next read tries again', async () => {
     const { groups, now } = setup()
-    await expect(groups.read('k', { since: now(), member: 'a' }, () => Promise.reject(new Error('503')))).rejects.toThrow('503')
+    await expect(
+      groups.read('k', { since: now(), member: 'a' }, () => Promise.reject(new Error('503'))),
+    ).rejects.toThrow('503')
     expect(await groups.read('k', { since: now(), member: 'b' }, async () => 'ok')).toBe('ok')
   })
 })

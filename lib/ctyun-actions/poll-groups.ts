@@ -16,7 +16,11 @@ export interface PollGroups {
    * starts, or one it joins in flight, gets `member` in its live `members` set, so a fetch that pages can stop once it
    * has found what every member wants.
    */
-  read<T, M>(key: string, options: { since: number; member: M }, fetch: (members: ReadonlySet<M>) => Promise<T>): Promise<T>
+  read<T, M>(
+    key: string,
+    options: { since: number; member: M },
+    fetch: (members: ReadonlySet<M>) => Promise<T>,
+  ): Promise<T>
 }
 
 interface SharedFetch {
@@ -49,7 +53,11 @@ export function createPollGroups({ now }: { now: () => number }): PollGroups {
 
   return {
     now,
-    read<T, M>(key: string, { since, member }: { since: number; member: M }, fetch: (members: ReadonlySet<M>) => Promise<T>): Promise<T> {
+    read<T, M>(
+      key: string,
+      { since, member }: { since: number; member: M },
+      fetch: (members: ReadonlySet<M>) => Promise<T>,
+    ): Promise<T> {
       const at = now()
       forgetOld(at)
       const readKey = `${key}\u0000${String(member)}`

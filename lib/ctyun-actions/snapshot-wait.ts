@@ -59,11 +59,14 @@ export interface SnapshotWaitHandle {
 export const DISK_BUSY_MAX_WAIT_MS = 20 * 60_000
 
 export function snapshotWait(client: CtyunClient, groups: PollGroups) {
-  const shares = (handle: { diskID?: unknown; snapshotName?: unknown }) => typeof handle.diskID === 'string' && typeof handle.snapshotName === 'string'
+  const shares = (handle: { diskID?: unknown; snapshotName?: unknown }) =>
+    typeof handle.diskID === 'string' && typeof handle.snapshotName === 'string'
 
   /** The run's snapshots under the name, from the shared listing (one fetched after `since`). */
   function named(regionID: string, snapshotName: string, diskID: string, since: number): Promise<Snapshot[]> {
-    return groups.read(`ebs-snapshots|${regionID}|${snapshotName}`, { since, member: diskID }, () => client.ebs.listSnapshotsNamed({ regionID, snapshotName }))
+    return groups.read(`ebs-snapshots|${regionID}|${snapshotName}`, { since, member: diskID }, () =>
+      client.ebs.listSnapshotsNamed({ regionID, snapshotName }),
+    )
   }
 
   /** This wait's snapshot as the shared listing shows it; undefined when the listing cannot tell which it is. */
@@ -72,7 +75,11 @@ export function snapshotWait(client: CtyunClient, groups: PollGroups) {
     const since = handle.startedAt ?? groups.now() - (handle.waitedMs ?? 0)
     const all = await named(regionID, snapshotName, diskID, since)
     const ofDisk = all.filter((snapshot) => snapshot.diskID === diskID)
-    const snapshot = handle.snapshotID ? ofDisk.find((s) => s.snapshotID === handle.snapshotID) : ofDisk.length === 1 ? ofDisk[0] : undefined
+    const snapshot = handle.snapshotID
+      ? ofDisk.find((s) => s.snapshotID === handle.snapshotID)
+      : ofDisk.length === 1
+        ? ofDisk[0]
+        : undefined
     return { snapshot, all }
   }
 
@@ -81,20 +88,36 @@ export function snapshotWait(client: CtyunClient, groups: PollGroups) {
    * try of this attempt). A refusal while the disk has a snapshot at work gives a `blocked` handle when `waitWhenBusy`,
    * and is thrown otherwise.
    */
-  async function begin(input: Record<string, unknown>, context: ActionContext, waitWhenBusy: boolean): Promise<SnapshotWaitHandle> {
+  async function begin(
+    input: Record<string, unknown>,
+    context: ActionContext,
+    waitWhenBusy: boolean,
+  ): Promise<SnapshotWaitHandle> {
     const regionID = String(input.regionID)
-    const ids = shares(input) ? { diskID: input.diskID as string, snapshotName: input.snapshotName as string } : undefined
+    const ids = shares(input)
+      ? { diskID: input.diskID as string, snapshotName: input.snapshotName as string }
+      : undefined
     // A refusal while the disk, read just after, has no snapshot at work may have raced that work ending: one more
     // look and create. Refused again with the disk still idle, the refusal is about something else and is passed on.
     for (let tries = 1; ; tries++) {
       const startedAt = groups.now()
       const base = { regionID, ...(ids ? { ...ids, startedAt } : {}) }
       if (ids) {
-        const existing = adoptableSnapshot((await named(regionID, ids.snapshotName, ids.diskID, startedAt)).filter((s) => s.diskID === ids.diskID))
-        if (existing) return { ...base, creation: { flow: 'adopted', snapshotID: existing.snapshotID }, snapshotID: existing.snapshotID }
+        const existing = adoptableSnapshot(
+          (await named(regionID, ids.snapshotName, ids.diskID, startedAt)).filter((s) => s.diskID === ids.diskID),
+        )
+        if (existing)
+          return {
+            ...base,
+            creation: { flow: 'adopted', snapshotID: existing.snapshotID },
+            snapshotID: existing.snapshotID,
+          }
       }
       try {
-        const creation = await client.ebs.createSnapshot({ ...(input as never as Parameters<CtyunClient['ebs']['createSnapshot']>[0]), clientToken: context.clientToken })
+        const creation = await client.ebs.createSnapshot({
+          ...(input as never as Parameters<CtyunClient['ebs']['createSnapshot']>[0]),
+          clientToken: context.clientToken,
+        })
         return { ...base, creation, ...(creation.flow === 'adopted' ? { snapshotID: creation.snapshotID } : {}) }
       } catch (error) {
         if (!ids || !mayBeStateRefusal(error)) throw error
@@ -102,7 +125,11 @@ export function snapshotWait(client: CtyunClient, groups: PollGroups) {
         const disk = await client.ebs.probeDiskSnapshots({ regionID, diskID: ids.diskID })
         if (disk.state === 'pending') {
           if (!waitWhenBusy) throw error
-          return { regionID, ...ids, blocked: { request: input, status: disk.status, refusal: (error as Error).message } }
+          return {
+            regionID,
+            ...ids,
+            blocked: { request: input, status: disk.status, refusal: (error as Error).message },
+          }
         }
         if (tries >= 2) throw error
       }
@@ -122,7 +149,11 @@ export function snapshotWait(client: CtyunClient, groups: PollGroups) {
     }
     const disk = await client.ebs.probeDiskSnapshots({ regionID: handle.regionID, diskID: handle.diskID! })
     const stillBusy = (status: string, refusal = blocked.refusal): ProbeOutcome =>
-      waitMore({ state: 'pending', status: `waiting for the disk: ${status}` }, { ...handle, blocked: { ...blocked, status, refusal } }, RESOURCE_SCHEDULE)
+      waitMore(
+        { state: 'pending', status: `waiting for the disk: ${status}` },
+        { ...handle, blocked: { ...blocked, status, refusal } },
+        RESOURCE_SCHEDULE,
+      )
     if (disk.state === 'pending') return stillBusy(disk.status)
     const next = await begin(blocked.request, context, true)
     if (next.blocked) return stillBusy(next.blocked.status, next.blocked.refusal)
@@ -141,7 +172,8 @@ export function snapshotWait(client: CtyunClient, groups: PollGroups) {
     },
 
     async probe(handle: SnapshotWaitHandle, context: ActionContext): Promise<ProbeOutcome> {
-      if (handle.blocked) return handle.waitedMs === undefined ? firstWait(handle, RESOURCE_SCHEDULE) : unblock(handle, context)
+      if (handle.blocked)
+        return handle.waitedMs === undefined ? firstWait(handle, RESOURCE_SCHEDULE) : unblock(handle, context)
       const shared = shares(handle)
       const schedule = shared ? SHARED_SNAPSHOTS_SCHEDULE : CREATION_SCHEDULE
       // The snapshot's lifecycle began with the create, so every poll is timed from there.
@@ -152,18 +184,38 @@ export function snapshotWait(client: CtyunClient, groups: PollGroups) {
       let all: Snapshot[] | undefined
       if (shared) ({ snapshot, all } = await listed(handle))
       if (!snapshot && !snapshotID) {
-        const created = await client.ebs.probeSnapshotCreation({ regionID: handle.regionID, creation, doneWithoutIds: handle.doneWithoutIds })
+        const created = await client.ebs.probeSnapshotCreation({
+          regionID: handle.regionID,
+          creation,
+          doneWithoutIds: handle.doneWithoutIds,
+        })
         if (created.state === 'failed') throw failed(creationName(creation), created)
-        if (created.state === 'pending') return waitMore({ state: 'pending', status: `creating (${created.status})` }, { ...handle, ...(created.doneWithoutIds ? { doneWithoutIds: created.doneWithoutIds } : {}) }, schedule)
+        if (created.state === 'pending')
+          return waitMore(
+            { state: 'pending', status: `creating (${created.status})` },
+            { ...handle, ...(created.doneWithoutIds ? { doneWithoutIds: created.doneWithoutIds } : {}) },
+            schedule,
+          )
         snapshotID = created.value!.snapshotID
-        if (!all) return waitMore({ state: 'pending', status: 'snapshot id known' }, { ...handle, snapshotID }, RESOURCE_SCHEDULE)
+        if (!all)
+          return waitMore(
+            { state: 'pending', status: 'snapshot id known' },
+            { ...handle, snapshotID },
+            RESOURCE_SCHEDULE,
+          )
         snapshot = all.find((s) => s.snapshotID === snapshotID)
       }
-      const result = all ? snapshotProbeResult(snapshot) : await client.ebs.probeSnapshot({ regionID: handle.regionID, snapshotID: snapshotID! })
+      const result = all
+        ? snapshotProbeResult(snapshot)
+        : await client.ebs.probeSnapshot({ regionID: handle.regionID, snapshotID: snapshotID! })
       const id = snapshot?.snapshotID ?? snapshotID
       if (result.state === 'failed') throw failed(`snapshot ${id}`, result)
       if (result.state === 'done') return { state: 'done', status: result.status, value: result.value ?? null }
-      return waitMore({ state: 'pending', status: result.status }, { ...handle, ...(id ? { snapshotID: id } : {}) }, shared ? SHARED_SNAPSHOTS_SCHEDULE : RESOURCE_SCHEDULE)
+      return waitMore(
+        { state: 'pending', status: result.status },
+        { ...handle, ...(id ? { snapshotID: id } : {}) },
+        shared ? SHARED_SNAPSHOTS_SCHEDULE : RESOURCE_SCHEDULE,
+      )
     },
   }
 }

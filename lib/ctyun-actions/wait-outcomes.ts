@@ -19,22 +19,36 @@ export function firstWait<H extends object>(handle: H, schedule: ElapsedSchedule
  * waited is the sum of the delays asked for, not the clock's: the clock would count time the engine spent elsewhere
  * (another wait's call, a suspension) as this wait's, and back off on it.
  */
-export function waitMore<H extends { waitedMs?: number }>(outcome: ProbeOutcome, handle: H, schedule: ElapsedSchedule): ProbeOutcome {
+export function waitMore<H extends { waitedMs?: number }>(
+  outcome: ProbeOutcome,
+  handle: H,
+  schedule: ElapsedSchedule,
+): ProbeOutcome {
   const waited = handle.waitedMs ?? 0
   return nextPoll(outcome, handle, elapsedPollDelay(waited, schedule))
 }
 
 /** Still pending, polled again after `delayMs`. */
-export function nextPoll<H extends { waitedMs?: number }>(outcome: ProbeOutcome, handle: H, delayMs: number): ProbeOutcome {
+export function nextPoll<H extends { waitedMs?: number }>(
+  outcome: ProbeOutcome,
+  handle: H,
+  delayMs: number,
+): ProbeOutcome {
   return { ...outcome, handle: { ...handle, waitedMs: (handle.waitedMs ?? 0) + delayMs }, pollAfterMs: delayMs }
 }
 
 export function failed(resource: string, result: ProbeResult<unknown>): CtyunResourceFailedError {
-  return new CtyunResourceFailedError({ resource, status: result.status, ...(result.reason ? { reason: result.reason } : {}) })
+  return new CtyunResourceFailedError({
+    resource,
+    status: result.status,
+    ...(result.reason ? { reason: result.reason } : {}),
+  })
 }
 
 /** A failed probe throws, so the error name says what failed (Ctyun.OrderFailed vs Ctyun.ResourceFailed). */
 export function orFail<T>(result: ProbeResult<T>, resource: string): ProbeOutcome {
   if (result.state === 'failed') throw failed(resource, result)
-  return result.state === 'done' ? { state: 'done', status: result.status, value: result.value ?? null } : { state: 'pending', status: result.status }
+  return result.state === 'done'
+    ? { state: 'done', status: result.status, value: result.value ?? null }
+    : { state: 'pending', status: result.status }
 }

@@ -23,5 +23,11 @@ export function isOutcomeUnknown(error: unknown): boolean {
  */
 export function mayBeStateRefusal(error: unknown): boolean {
   if (error instanceof CtyunApiError) return true
-  return error instanceof CtyunHttpError && error.status >= 400 && error.status < 500 && ![401, 403, 429].includes(error.status) && !!error.errorCode
+  return (
+    error instanceof CtyunHttpError &&
+    error.status >= 400 &&
+    error.status < 500 &&
+    ![401, 403, 429].includes(error.status) &&
+    !!error.errorCode
+  )
 }

@@ -62,7 +62,12 @@ describe('createCtyunClient: signed requests', () => {
   it('sends a GET with the canonical query, signed headers and the official SDK User-Agent, without Content-Type', async () => {
     const { client } = harness()
     server.reply(() => ok({ diskList: [] }))
-    const result = await client.call({ service: 'ebs', method: 'GET', path: '/v4/ebs/list-ebs', query: { regionID: 'r1', pageNo: 1, queryContent: 'a b/中' } })
+    const result = await client.call({
+      service: 'ebs',
+      method: 'GET',
+      path: '/v4/ebs/list-ebs',
+      query: { regionID: 'r1', pageNo: 1, queryContent: 'a b/中' },
+    })
     expect(result).toMatchObject({ kind: 'ok', returnObj: { diskList: [] }, attempts: 1 })
     const [request] = server.requests
     expect(request!.rawQuery).toBe('pageNo=1&queryContent=a+b%2F%E4%B8%AD&regionID=r1')
@@ -106,7 +111,9 @@ describe('createCtyunClient: signed requests', () => {
   })
 
   it('refuses short keys for the real cloud', () => {
-    expect(() => createCtyunClient({ credentials: { accessKey: 'x', secretKey: 'y' } })).toThrow(/CTYUN_AK has the wrong shape/)
+    expect(() => createCtyunClient({ credentials: { accessKey: 'x', secretKey: 'y' } })).toThrow(
+      /CTYUN_AK has the wrong shape/,
+    )
   })
 })
 
@@ -114,7 +121,12 @@ describe('createCtyunClient: retries', () => {
   it('retries a 503 and succeeds on the third attempt, with backoff delays, a fresh signature and request id each time', async () => {
     const { client, delays } = harness()
     server.reply((_r, i) => (i < 2 ? { status: 503, body: '<html>busy</html>' } : ok({ done: true })))
-    const result = await client.call({ service: 'ebs', method: 'GET', path: '/v4/ebs/list-ebs', query: { regionID: 'r1' } })
+    const result = await client.call({
+      service: 'ebs',
+      method: 'GET',
+      path: '/v4/ebs/list-ebs',
+      query: { regionID: 'r1' },
+    })
     expect(result).toMatchObject({ kind: 'ok', returnObj: { done: true }, attempts: 3 })
     expect(delays).toEqual([150, 300]) // steps 200, 400 with equal jitter at random()=0.5
     const ids = server.requests.map((r) => r.headers['ctyun-eop-request-id'])
@@ -125,8 +137,16 @@ describe('createCtyunClient: retries', () => {
 
   it('keeps the same clientToken on every attempt of one write', async () => {
     const { client } = harness()
-    server.reply((_r, i) => (i === 0 ? { status: 502, body: 'bad gateway' } : i === 1 ? { hangUp: true } : ok({ snapshotJobID: 'j-1' })))
-    const result = await client.call({ service: 'ebs', method: 'POST', path: '/v4/ebs_snapshot/create-ebs-snap', body: { diskID: 'd-1' }, clientToken: true })
+    server.reply((_r, i) =>
+      i === 0 ? { status: 502, body: 'bad gateway' } : i === 1 ? { hangUp: true } : ok({ snapshotJobID: 'j-1' }),
+    )
+    const result = await client.call({
+      service: 'ebs',
+      method: 'POST',
+      path: '/v4/ebs_snapshot/create-ebs-snap',
+      body: { diskID: 'd-1' },
+      clientToken: true,
+    })
     expect(result.attempts).toBe(3)
     const tokens = server.requests.map((r) => (r.json as { clientToken: string }).clientToken)
     expect(tokens[0]).toMatch(/^[0-9a-f-]{36}$/)
@@ -137,7 +157,9 @@ describe('createCtyunClient: retries', () => {
   it('does not retry a write without a clientToken', async () => {
     const { client } = harness()
     server.reply(() => ({ status: 503, body: 'busy' }))
-    await expect(client.call({ service: 'ebs', method: 'POST', path: '/v4/x', body: { a: 1 } })).rejects.toBeInstanceOf(CtyunHttpError)
+    await expect(client.call({ service: 'ebs', method: 'POST', path: '/v4/x', body: { a: 1 } })).rejects.toBeInstanceOf(
+      CtyunHttpError,
+    )
     expect(server.requests).toHaveLength(1)
   })
 
@@ -151,7 +173,15 @@ describe('createCtyunClient: retries', () => {
 
   it('honours Retry-After on a 429 when it is longer than the backoff', async () => {
     const { client, delays } = harness()
-    server.reply((_r, i) => (i === 0 ? { status: 429, headers: { 'retry-after': '2' }, body: { statusCode: 900, errorCode: 'Openapi.RequestLimitExceeded' } } : ok()))
+    server.reply((_r, i) =>
+      i === 0
+        ? {
+            status: 429,
+            headers: { 'retry-after': '2' },
+            body: { statusCode: 900, errorCode: 'Openapi.RequestLimitExceeded' },
+          }
+        : ok(),
+    )
     await client.call({ service: 'ecs', method: 'GET', path: '/v4/job/info' })
     expect(delays).toEqual([2000])
   })
@@ -164,7 +194,9 @@ describe('createCtyunClient: retries', () => {
 
   it('retries a throttling answer whose code it does not know when its message says so (no source names the code)', async () => {
     const { client } = harness()
-    server.reply((_r, i) => (i === 0 ? fail('Openapi.Flow.Control', '请求过于频繁，请稍后重试', { message: 'Too many requests' }) : ok()))
+    server.reply((_r, i) =>
+      i === 0 ? fail('Openapi.Flow.Control', '请求过于频繁，请稍后重试', { message: 'Too many requests' }) : ok(),
+    )
     expect((await client.call({ service: 'ecs', method: 'GET', path: '/v4/x' })).attempts).toBe(2)
   })
 
@@ -180,13 +212,19 @@ describe('createCtyunClient: retries', () => {
   it('does not take a quota for throttling', async () => {
     const { client } = harness()
     server.reply(() => fail('Ebs.Snapshot.QuotaExceeded', '快照配额不足', { message: 'snapshot quota limit exceeded' }))
-    await expect(client.call({ service: 'ecs', method: 'GET', path: '/v4/x' })).rejects.toMatchObject({ throttled: false })
+    await expect(client.call({ service: 'ecs', method: 'GET', path: '/v4/x' })).rejects.toMatchObject({
+      throttled: false,
+    })
     expect(server.requests).toHaveLength(1)
   })
 
   it.each([
     ['a business failure', () => fail('ebs.ebsInfo.notExists'), CtyunApiError],
-    ['an auth failure (401)', () => ({ status: 401, body: { statusCode: 900, errorCode: 'Openapi.Auth.SignatureMismatch' } }), CtyunHttpError],
+    [
+      'an auth failure (401)',
+      () => ({ status: 401, body: { statusCode: 900, errorCode: 'Openapi.Auth.SignatureMismatch' } }),
+      CtyunHttpError,
+    ],
     ['a 400', () => ({ status: 400, body: 'bad request' }), CtyunHttpError],
   ])('never retries %s', async (_name, reply, type) => {
     const { client } = harness()
@@ -240,7 +278,13 @@ describe('createCtyunClient: retries', () => {
   it('returns an order in progress as a pending order, not an error', async () => {
     const { client } = harness()
     server.reply(() => fail('ebs.order.inProgress', '订单处理中', { returnObj: { masterOrderID: 'mo-7' } }))
-    const result = await client.call({ service: 'ebs', method: 'POST', path: '/v4/ebs_snapshot/create-ebs-snap', body: {}, clientToken: 'tok-1' })
+    const result = await client.call({
+      service: 'ebs',
+      method: 'POST',
+      path: '/v4/ebs_snapshot/create-ebs-snap',
+      body: {},
+      clientToken: 'tok-1',
+    })
     expect(result).toMatchObject({ kind: 'order-in-progress', masterOrderID: 'mo-7', clientToken: 'tok-1' })
   })
 })
@@ -254,7 +298,10 @@ describe('no secret anywhere', () => {
     errors.push(await client.call({ service: 'ebs', method: 'GET', path: '/v4/x' }).catch((e: unknown) => e))
     server.reply(() => fail('CTIAM_0005', `no permission for ${AK}`))
     errors.push(await client.call({ service: 'ebs', method: 'GET', path: '/v4/x' }).catch((e: unknown) => e))
-    server.reply(() => ({ status: 401, body: { statusCode: 900, errorCode: 'Openapi.Auth.SignatureMismatch', message: `bad sig for ${AK}` } }))
+    server.reply(() => ({
+      status: 401,
+      body: { statusCode: 900, errorCode: 'Openapi.Auth.SignatureMismatch', message: `bad sig for ${AK}` },
+    }))
     errors.push(await client.call({ service: 'ebs', method: 'GET', path: '/v4/x' }).catch((e: unknown) => e))
     const signatures = server.requests.map((r) => r.headers['eop-authorization']!.split('Signature=')[1]!)
     const captured = [

@@ -61,8 +61,15 @@ const encoder = new TextEncoder()
 
 function buildCaller(options: CtyunClientOptions): CtyunCaller {
   const config = options.config ?? {}
-  const everyService = options.endpoint ? Object.fromEntries(CTYUN_SERVICES.map((s) => [s, options.endpoint!.replace(/\/+$/, '')])) : {}
-  const endpoints: CtyunEndpoints = { ...DEFAULT_CTYUN_ENDPOINTS, ...config.endpoints, ...everyService, ...options.endpoints }
+  const everyService = options.endpoint
+    ? Object.fromEntries(CTYUN_SERVICES.map((s) => [s, options.endpoint!.replace(/\/+$/, '')]))
+    : {}
+  const endpoints: CtyunEndpoints = {
+    ...DEFAULT_CTYUN_ENDPOINTS,
+    ...config.endpoints,
+    ...everyService,
+    ...options.endpoints,
+  }
   const credentials = options.credentials ?? config.credentials
   if (!credentials) {
     throw new CtyunConfigError(
@@ -95,7 +102,10 @@ function buildCaller(options: CtyunClientOptions): CtyunCaller {
 
   async function call<T>(call: CtyunCallOptions): Promise<CtyunCallResult<T>> {
     const baseUrl = call.baseUrl ?? (call.service ? endpoints[call.service] : undefined)
-    if (!baseUrl) throw new CtyunConfigError(`No base URL for ${call.method} ${call.path}: give a service (${CTYUN_SERVICES.join(', ')}) or a URL.`)
+    if (!baseUrl)
+      throw new CtyunConfigError(
+        `No base URL for ${call.method} ${call.path}: give a service (${CTYUN_SERVICES.join(', ')}) or a URL.`,
+      )
 
     // The operation's identity is fixed here, outside the retry loop: one clientToken, one body, whatever the attempt.
     let body = call.body
@@ -103,11 +113,20 @@ function buildCaller(options: CtyunClientOptions): CtyunCaller {
     if (call.clientToken !== undefined && call.clientToken !== false) {
       clientToken = typeof call.clientToken === 'string' ? call.clientToken : newToken()
       body = { ...(body as Record<string, unknown> | undefined), clientToken }
-    } else if (body && typeof body === 'object' && typeof (body as { clientToken?: unknown }).clientToken === 'string') {
+    } else if (
+      body &&
+      typeof body === 'object' &&
+      typeof (body as { clientToken?: unknown }).clientToken === 'string'
+    ) {
       clientToken = (body as { clientToken: string }).clientToken
     }
     const bytes = body === undefined ? undefined : encoder.encode(JSON.stringify(body))
-    const idempotent = call.idempotent ?? (call.method === 'GET' || call.method === 'HEAD' || clientToken !== undefined || call.lookBeforeRetry !== undefined)
+    const idempotent =
+      call.idempotent ??
+      (call.method === 'GET' ||
+        call.method === 'HEAD' ||
+        clientToken !== undefined ||
+        call.lookBeforeRetry !== undefined)
     const retryPolicy = call.budgetMs !== undefined ? { ...policy, budgetMs: call.budgetMs } : policy
     const context = { service: call.service, method: call.method, path: call.path }
 
@@ -117,9 +136,17 @@ function buildCaller(options: CtyunClientOptions): CtyunCaller {
         attempts = attemptNumber
         const reply = await transport.send(
           { ...context, baseUrl, query: call.query, body: bytes },
-          { timeoutMs: Math.max(1, Math.floor(Math.min(call.timeoutMs ?? timeoutMs, remainingMs))), signal: call.signal, attempt: attemptNumber },
+          {
+            timeoutMs: Math.max(1, Math.floor(Math.min(call.timeoutMs ?? timeoutMs, remainingMs))),
+            signal: call.signal,
+            attempt: attemptNumber,
+          },
         )
-        const parsed = parseReply<T>(reply, { ...context, requestId: reply.requestId }, { throttleCodes: policy.retryableErrorCodes })
+        const parsed = parseReply<T>(
+          reply,
+          { ...context, requestId: reply.requestId },
+          { throttleCodes: policy.retryableErrorCodes },
+        )
         return { ...parsed, requestId: reply.requestId, attempts, ...(clientToken ? { clientToken } : {}) }
       },
       {
@@ -130,7 +157,14 @@ function buildCaller(options: CtyunClientOptions): CtyunCaller {
         hooks: {
           ...options.retryHooks,
           onRetry: (info) => {
-            options.log?.({ type: 'retry', ...context, attempt: info.attempt, delayMs: info.delayMs, errorName: (info.error as Error)?.name, errorCode: (info.error as { errorCode?: string })?.errorCode })
+            options.log?.({
+              type: 'retry',
+              ...context,
+              attempt: info.attempt,
+              delayMs: info.delayMs,
+              errorName: (info.error as Error)?.name,
+              errorCode: (info.error as { errorCode?: string })?.errorCode,
+            })
             options.retryHooks?.onRetry?.(info)
           },
         },
@@ -142,7 +176,11 @@ function buildCaller(options: CtyunClientOptions): CtyunCaller {
     const result = await call<T>(options)
     if (result.kind === 'ok') return result.returnObj
     throw new CtyunApiError(
-      { errorCode: result.errorCode, statusCode: result.envelope.statusCode ?? 900, detail: `order ${result.masterOrderID} is still in progress` },
+      {
+        errorCode: result.errorCode,
+        statusCode: result.envelope.statusCode ?? 900,
+        detail: `order ${result.masterOrderID} is still in progress`,
+      },
       { service: options.service, method: options.method, path: options.path, requestId: result.requestId },
     )
   }

@@ -52,7 +52,13 @@ export function webEopCrypto(subtle: SubtleCrypto = globalThis.crypto.subtle): A
   return {
     kind: 'web',
     async hmacSha256(key, message) {
-      const imported = await subtle.importKey('raw', toBytes(key) as BufferSource, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+      const imported = await subtle.importKey(
+        'raw',
+        toBytes(key) as BufferSource,
+        { name: 'HMAC', hash: 'SHA-256' },
+        false,
+        ['sign'],
+      )
       return new Uint8Array(await subtle.sign('HMAC', imported, encoder.encode(message)))
     },
     async sha256Hex(data) {

@@ -87,7 +87,9 @@ function statusCodeOf(value: unknown): number | undefined {
   return undefined
 }
 
-function masterOrderOf(returnObj: unknown): { masterOrderID: string; masterOrderNO?: string; regionID?: string } | undefined {
+function masterOrderOf(
+  returnObj: unknown,
+): { masterOrderID: string; masterOrderNO?: string; regionID?: string } | undefined {
   if (!isObject(returnObj)) return undefined
   const id = returnObj.masterOrderID ?? returnObj.masterOrderId
   if (typeof id === 'string' && id) {
@@ -137,9 +139,10 @@ export function parseReply<T = unknown>(
   if (!isSuccessHttp) {
     // Official clients discard non-2xx bodies; we keep the errorCode when the body is an envelope (auth, throttling).
     const envelope = isObject(json) ? unwrapNested(json) : undefined
-    const errorCode = envelope && (typeof envelope.errorCode === 'string' || typeof envelope.error === 'string')
-      ? errorCodeOf(envelope as CtyunEnvelope, envelope.statusCode)
-      : undefined
+    const errorCode =
+      envelope && (typeof envelope.errorCode === 'string' || typeof envelope.error === 'string')
+        ? errorCodeOf(envelope as CtyunEnvelope, envelope.statusCode)
+        : undefined
     const reason = envelope ? detailOf(envelope as CtyunEnvelope) || undefined : undefined
     throw new CtyunHttpError(
       {
@@ -148,16 +151,24 @@ export function parseReply<T = unknown>(
         errorCode,
         reason,
         retryAfterMs: reply.retryAfterMs,
-        throttled: isThrottled({ status: reply.status, errorCode, text: envelope ? reason : reply.text.slice(0, 2_000) }, throttleCodes),
+        throttled: isThrottled(
+          { status: reply.status, errorCode, text: envelope ? reason : reply.text.slice(0, 2_000) },
+          throttleCodes,
+        ),
       },
       context,
     )
   }
 
   if (!isObject(json)) {
-    const kind = json === undefined ? (/^\s*</.test(reply.text) ? 'an HTML/XML page' : 'not JSON') : 'JSON but not an object'
+    const kind =
+      json === undefined ? (/^\s*</.test(reply.text) ? 'an HTML/XML page' : 'not JSON') : 'JSON but not an object'
     throw new CtyunHttpError(
-      { status: reply.status, excerpt: excerptOf(reply.text), reason: `reply is ${kind}: "${excerptOf(reply.text, 120)}"` },
+      {
+        status: reply.status,
+        excerpt: excerptOf(reply.text),
+        reason: `reply is ${kind}: "${excerptOf(reply.text, 120)}"`,
+      },
       context,
     )
   }
@@ -166,7 +177,11 @@ export function parseReply<T = unknown>(
   const statusCode = statusCodeOf(envelope.statusCode)
   if (statusCode === undefined) {
     throw new CtyunHttpError(
-      { status: reply.status, excerpt: excerptOf(reply.text), reason: `reply has no CTyun statusCode: "${excerptOf(reply.text, 120)}"` },
+      {
+        status: reply.status,
+        excerpt: excerptOf(reply.text),
+        reason: `reply has no CTyun statusCode: "${excerptOf(reply.text, 120)}"`,
+      },
       context,
     )
   }
@@ -179,7 +194,13 @@ export function parseReply<T = unknown>(
   }
   const detail = detailOf(envelope)
   throw new CtyunApiError(
-    { errorCode, statusCode: envelope.statusCode as number | string, detail, traceID: envelope.traceID, throttled: isThrottled({ errorCode, text: detail }, throttleCodes) },
+    {
+      errorCode,
+      statusCode: envelope.statusCode as number | string,
+      detail,
+      traceID: envelope.traceID,
+      throttled: isThrottled({ errorCode, text: detail }, throttleCodes),
+    },
     context,
   )
 }

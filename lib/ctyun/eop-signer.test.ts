@@ -75,7 +75,9 @@ describe('eopStringToSign', () => {
   it('hashes an empty body as sha256 of the empty string', () => {
     const credentials = { accessKey: 'a', secretKey: 's' }
     const context = { date: '20250101T120000Z', requestId: 'id' }
-    expect(signEop({ query: '' }, credentials, context, node)).toEqual(signEop({ query: '', body: '' }, credentials, context, node))
+    expect(signEop({ query: '' }, credentials, context, node)).toEqual(
+      signEop({ query: '', body: '' }, credentials, context, node),
+    )
     expect(node.sha256Hex('')).toBe(EMPTY_BODY_SHA256)
   })
 })
@@ -101,7 +103,9 @@ describe('createEopSigner', () => {
     expect(webSigner.signSync).toBeUndefined()
     for (const date of ['20250101T120000Z', '20250101T120001Z', '20250101T120001Z']) {
       const input = { query: 'a=1', body: '{"x":"中"}' }
-      expect(await webSigner.sign(input, { date, requestId: 'r' })).toEqual(await nodeSigner.sign(input, { date, requestId: 'r' }))
+      expect(await webSigner.sign(input, { date, requestId: 'r' })).toEqual(
+        await nodeSigner.sign(input, { date, requestId: 'r' }),
+      )
     }
   })
 })

@@ -68,7 +68,11 @@ export function deriveSigningKey(crypto: SyncEopCrypto, credentials: EopCredenti
 }
 
 /** Async twin of `deriveSigningKey` for Web Crypto. */
-export async function deriveSigningKeyAsync(crypto: EopCrypto, credentials: EopCredentials, date: string): Promise<Bytes> {
+export async function deriveSigningKeyAsync(
+  crypto: EopCrypto,
+  credentials: EopCredentials,
+  date: string,
+): Promise<Bytes> {
   const kTime = await crypto.hmacSha256(credentials.secretKey, date)
   const kAk = await crypto.hmacSha256(kTime, credentials.accessKey)
   return crypto.hmacSha256(kAk, date.slice(0, 8))
@@ -76,7 +80,11 @@ export async function deriveSigningKeyAsync(crypto: EopCrypto, credentials: EopC
 
 /** base64 with the standard alphabet and `=` padding (Go `base64.StdEncoding`). */
 export function toBase64(bytes: Bytes): string {
-  const nodeBuffer = (globalThis as { Buffer?: { from(b: ArrayBufferLike, offset: number, length: number): { toString(enc: string): string } } }).Buffer
+  const nodeBuffer = (
+    globalThis as {
+      Buffer?: { from(b: ArrayBufferLike, offset: number, length: number): { toString(enc: string): string } }
+    }
+  ).Buffer
   // A view over the same memory, not a copy.
   if (nodeBuffer) return nodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
   let binary = ''
@@ -102,7 +110,9 @@ export function signEop(
   signingKey: Bytes = deriveSigningKey(crypto, credentials, context.date),
 ): EopSignedHeaders {
   const stringToSign = `ctyun-eop-request-id:${context.requestId}\neop-date:${context.date}\n\n${input.query}\n${bodyHashOf(crypto, input.body)}` // = eopStringToSign, inlined on the hot path
-  const signature = crypto.hmacSha256Base64 ? crypto.hmacSha256Base64(signingKey, stringToSign) : toBase64(crypto.hmacSha256(signingKey, stringToSign))
+  const signature = crypto.hmacSha256Base64
+    ? crypto.hmacSha256Base64(signingKey, stringToSign)
+    : toBase64(crypto.hmacSha256(signingKey, stringToSign))
   return {
     'ctyun-eop-request-id': context.requestId,
     'eop-date': context.date,
@@ -157,7 +167,13 @@ export interface EopSigner {
  */
 export function createEopSigner(
   credentials: EopCredentials,
-  { crypto = defaultEopCrypto(), now = () => new Date(), timeZone = 'beijing', requestId = randomUuid, cacheSigningKey = true }: EopSignerOptions = {},
+  {
+    crypto = defaultEopCrypto(),
+    now = () => new Date(),
+    timeZone = 'beijing',
+    requestId = randomUuid,
+    cacheSigningKey = true,
+  }: EopSignerOptions = {},
 ): EopSigner {
   let cachedDate = ''
   let cachedKey: Bytes | undefined

@@ -61,7 +61,8 @@ export const eopSignerVectors: EopSignerVector[] = [
       ['pageNo', '1'],
       ['queryContent', "a b/c*~'()!中"],
     ],
-    query: 'pageNo=1&pageSize=10&queryContent=a+b%2Fc%2A~%27%28%29%21%E4%B8%AD&regionID=81f7728662dd11ec810800155d307d5b',
+    query:
+      'pageNo=1&pageSize=10&queryContent=a+b%2Fc%2A~%27%28%29%21%E4%B8%AD&regionID=81f7728662dd11ec810800155d307d5b',
     expected: { signature: 'Yyl2GbVt6w7mocnLeR/Sy58s+V464dAAjn8firZDgsA=' },
   },
   {

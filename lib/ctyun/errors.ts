@@ -15,7 +15,7 @@ export interface CtyunErrorContext {
 }
 
 function where(context: CtyunErrorContext): string {
-  const call = context.method && context.path ? `${context.method} ${context.path}` : context.path ?? ''
+  const call = context.method && context.path ? `${context.method} ${context.path}` : (context.path ?? '')
   const id = context.requestId ? ` (request-id ${context.requestId})` : ''
   return call || id ? `: ${call}${id}` : ''
 }
@@ -72,7 +72,14 @@ export class CtyunHttpError extends CtyunError {
   readonly throttled: boolean
 
   constructor(
-    init: { status: number; excerpt: string; reason?: string; errorCode?: string; retryAfterMs?: number; throttled?: boolean },
+    init: {
+      status: number
+      excerpt: string
+      reason?: string
+      errorCode?: string
+      retryAfterMs?: number
+      throttled?: boolean
+    },
     context: CtyunErrorContext = {},
   ) {
     const code = init.errorCode ? ` ${init.errorCode}` : ''
@@ -138,7 +145,9 @@ export class CtyunWaitTimeoutError extends CtyunError {
   readonly waitedMs: number
   readonly polls: number
   constructor(init: { resource: string; lastStatus: string; waitedMs: number; polls: number }) {
-    super(`Timed out after ${init.waitedMs} ms (${init.polls} polls) waiting for ${init.resource}; last status "${init.lastStatus}"`)
+    super(
+      `Timed out after ${init.waitedMs} ms (${init.polls} polls) waiting for ${init.resource}; last status "${init.lastStatus}"`,
+    )
     this.resource = init.resource
     this.lastStatus = init.lastStatus
     this.waitedMs = init.waitedMs
@@ -192,7 +201,9 @@ export class CtyunPagingError extends CtyunError {
   readonly pages: number
   constructor(init: { what: string; pages: number; seen: number; total?: number }) {
     const total = init.total === undefined ? 'no total reported' : `the reported total is ${init.total}`
-    super(`CTyun ${init.what} did not end: ${init.pages} pages read, ${init.seen} distinct items, ${total}; stopped rather than read on`)
+    super(
+      `CTyun ${init.what} did not end: ${init.pages} pages read, ${init.seen} distinct items, ${total}; stopped rather than read on`,
+    )
     this.pages = init.pages
   }
 }

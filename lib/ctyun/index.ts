@@ -57,7 +57,14 @@ export type { EopTimeZone } from './eop-date'
 export { formatEopDate, parseEopDate } from './eop-date'
 export { isOutcomeUnknown, mayBeStateRefusal } from './call-outcome'
 export type { CtyunRetryPolicy, RetryHooks } from './retry'
-export { DEFAULT_THROTTLE_CODES, THROTTLE_MESSAGE, defaultRetryPolicy, isRetryable, isThrottled, isThrottledError } from './retry'
+export {
+  DEFAULT_THROTTLE_CODES,
+  THROTTLE_MESSAGE,
+  defaultRetryPolicy,
+  isRetryable,
+  isThrottled,
+  isThrottledError,
+} from './retry'
 export type { CtyunLogEvent, CtyunLogger, HttpMethod } from './transport'
 export { OFFICIAL_SDK_USER_AGENT } from './transport'
 export type { Probe, ProbeResult, ProbeState, WaitOptions } from './wait'
@@ -75,7 +82,13 @@ export {
 export type { PagingEnd } from './paginate'
 export { collect, MAX_PAGES, paginateByPageNo, paginateByToken, paginateByTotal } from './paginate'
 export type { Disk, Snapshot, SnapshotCreation, CreateSnapshotParams } from './services/ebs'
-export { BUSY_SNAPSHOT_STATUSES, adoptableSnapshot, creationName, diskActivity, snapshotProbeResult } from './services/ebs'
+export {
+  BUSY_SNAPSHOT_STATUSES,
+  adoptableSnapshot,
+  creationName,
+  diskActivity,
+  snapshotProbeResult,
+} from './services/ebs'
 export type { Image, ImageCopyParams, ImageCopyStart } from './services/image'
 export { copyMismatch, normalizeImage } from './services/image'
 export type { BindingVerdict, Eip, EipBindTarget, EipOrder, TryBindingOptions } from './services/eip'

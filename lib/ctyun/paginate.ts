@@ -59,7 +59,19 @@ export const MAX_PAGES = 1_000
  */
 export async function* paginateByTotal<T>(
   fetchPage: (pageNo: number, pageSize: number) => Promise<NumberedPage<T>>,
-  { pageSize, idOf, budget, maxPages = MAX_PAGES, what = 'list' }: { pageSize: number; idOf: (item: T) => string | undefined; budget?: () => number; maxPages?: number; what?: string },
+  {
+    pageSize,
+    idOf,
+    budget,
+    maxPages = MAX_PAGES,
+    what = 'list',
+  }: {
+    pageSize: number
+    idOf: (item: T) => string | undefined
+    budget?: () => number
+    maxPages?: number
+    what?: string
+  },
 ): AsyncGenerator<T, PagingEnd, undefined> {
   const seen = new Set<string>()
   let total: number | undefined

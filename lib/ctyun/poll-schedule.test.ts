@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { CREATION_SCHEDULE, elapsedPollDelay, END_TOLERANCE, percentOf, progressPollDelay, RESOURCE_SCHEDULE } from './poll-schedule'
+import {
+  CREATION_SCHEDULE,
+  elapsedPollDelay,
+  END_TOLERANCE,
+  percentOf,
+  progressPollDelay,
+  RESOURCE_SCHEDULE,
+} from './poll-schedule'
 
 describe('elapsedPollDelay', () => {
   it('waits a fraction of the time already waited, between the floor and the cap', () => {
@@ -14,15 +21,21 @@ describe('elapsedPollDelay', () => {
     for (const ends of [1_500, 4_500, 55_000, 600_000]) {
       let at = 0
       while (at < ends) at += elapsedPollDelay(at, RESOURCE_SCHEDULE)
-      expect(at).toBeLessThanOrEqual(Math.max(ends + RESOURCE_SCHEDULE.minMs, Math.min(ends * 1.5, ends + RESOURCE_SCHEDULE.maxMs)))
+      expect(at).toBeLessThanOrEqual(
+        Math.max(ends + RESOURCE_SCHEDULE.minMs, Math.min(ends * 1.5, ends + RESOURCE_SCHEDULE.maxMs)),
+      )
     }
   })
 })
 
 describe('progressPollDelay', () => {
   it('has no estimate without progress since the first mark', () => {
-    expect(progressPollDelay({ atMs: 10_000, percent: 5 }, { atMs: 10_000, percent: 5 }, RESOURCE_SCHEDULE)).toBeUndefined()
-    expect(progressPollDelay({ atMs: 10_000, percent: 5 }, { atMs: 20_000, percent: 5 }, RESOURCE_SCHEDULE)).toBeUndefined()
+    expect(
+      progressPollDelay({ atMs: 10_000, percent: 5 }, { atMs: 10_000, percent: 5 }, RESOURCE_SCHEDULE),
+    ).toBeUndefined()
+    expect(
+      progressPollDelay({ atMs: 10_000, percent: 5 }, { atMs: 20_000, percent: 5 }, RESOURCE_SCHEDULE),
+    ).toBeUndefined()
   })
 
   // Linear 0 → 100 % over 180 s starting at 15 s; percents floored (and 99 at most until done) as CTyun shows them.

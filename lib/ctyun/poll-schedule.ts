@@ -85,7 +85,11 @@ export interface ProgressMark {
  * not missed by much.
  * @example progressPollDelay({ atMs: 16_000, percent: 0 }, { atMs: 24_000, percent: 4 }, RESOURCE_SCHEDULE) // 48000
  */
-export function progressPollDelay(first: ProgressMark, latest: ProgressMark, { minMs, maxMs }: ElapsedSchedule): number | undefined {
+export function progressPollDelay(
+  first: ProgressMark,
+  latest: ProgressMark,
+  { minMs, maxMs }: ElapsedSchedule,
+): number | undefined {
   const span = latest.atMs - first.atMs
   if (!(span > 0) || !(latest.percent > first.percent)) return undefined
   const fastestRate = (latest.percent + 1 - first.percent) / span

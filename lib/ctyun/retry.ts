@@ -26,7 +26,8 @@ export const DEFAULT_THROTTLE_CODES: readonly string[] = ['Openapi.RequestLimitE
  * 流控 (flow control). Matched against CTyun's `message` and `description` (and a non-envelope body's text). A quota
  * ("quota exceeded") is not throttling: waiting does not lift it.
  */
-export const THROTTLE_MESSAGE = /throttl|rate[\s_-]?limit|too many requests|requests? limit exceeded|请求过于频繁|请求太频繁|限流|流控/i
+export const THROTTLE_MESSAGE =
+  /throttl|rate[\s_-]?limit|too many requests|requests? limit exceeded|请求过于频繁|请求太频繁|限流|流控/i
 
 /**
  * Whether a reply says "slow down": HTTP 429, an errorCode in `throttleCodes`, or a message that says so
@@ -34,7 +35,10 @@ export const THROTTLE_MESSAGE = /throttl|rate[\s_-]?limit|too many requests|requ
  * with `throttled`, so the configured codes need not travel further).
  * @example isThrottled({ errorCode: 'X.Y.Z', text: '请求过于频繁' }) // true
  */
-export function isThrottled(reply: { status?: number; errorCode?: string; text?: string }, throttleCodes: readonly string[] = DEFAULT_THROTTLE_CODES): boolean {
+export function isThrottled(
+  reply: { status?: number; errorCode?: string; text?: string },
+  throttleCodes: readonly string[] = DEFAULT_THROTTLE_CODES,
+): boolean {
   if (reply.status === 429) return true
   if (reply.errorCode && throttleCodes.includes(reply.errorCode)) return true
   return !!reply.text && THROTTLE_MESSAGE.test(reply.text)
@@ -42,8 +46,13 @@ export function isThrottled(reply: { status?: number; errorCode?: string; text?:
 
 /** `isThrottled` for an error the client threw (its `throttled` mark, else its status, code and text). */
 export function isThrottledError(error: unknown, throttleCodes: readonly string[] = DEFAULT_THROTTLE_CODES): boolean {
-  if (error instanceof CtyunHttpError) return error.throttled || isThrottled({ status: error.status, errorCode: error.errorCode, text: error.excerpt }, throttleCodes)
-  if (error instanceof CtyunApiError) return error.throttled || isThrottled({ errorCode: error.errorCode, text: error.detail }, throttleCodes)
+  if (error instanceof CtyunHttpError)
+    return (
+      error.throttled ||
+      isThrottled({ status: error.status, errorCode: error.errorCode, text: error.excerpt }, throttleCodes)
+    )
+  if (error instanceof CtyunApiError)
+    return error.throttled || isThrottled({ errorCode: error.errorCode, text: error.detail }, throttleCodes)
   return false
 }
 
@@ -74,7 +83,10 @@ export const defaultRetryPolicy: CtyunRetryPolicy = {
 }
 
 /** Whether an error is transient under the policy (ignores idempotency; see `withRetry`). */
-export function isRetryable(error: unknown, policy: Pick<CtyunRetryPolicy, 'retryableErrorCodes'> = defaultRetryPolicy): boolean {
+export function isRetryable(
+  error: unknown,
+  policy: Pick<CtyunRetryPolicy, 'retryableErrorCodes'> = defaultRetryPolicy,
+): boolean {
   if (error instanceof CtyunNetworkError || error instanceof CtyunTimeoutError) return true
   if (error instanceof CtyunHttpError && error.status >= 500) return true
   return isThrottledError(error, policy.retryableErrorCodes)
@@ -85,7 +97,11 @@ export function isRetryable(error: unknown, policy: Pick<CtyunRetryPolicy, 'retr
  * to zero. `retryNumber` starts at 1.
  * @example backoffDelay(2, defaultRetryPolicy, () => 0.5) // 300  (step 400: 200 + 0.5·200)
  */
-export function backoffDelay(retryNumber: number, policy: Pick<CtyunRetryPolicy, 'minDelayMs' | 'factor' | 'maxDelayMs'>, random: () => number = Math.random): number {
+export function backoffDelay(
+  retryNumber: number,
+  policy: Pick<CtyunRetryPolicy, 'minDelayMs' | 'factor' | 'maxDelayMs'>,
+  random: () => number = Math.random,
+): number {
   const step = Math.min(policy.maxDelayMs, policy.minDelayMs * policy.factor ** (retryNumber - 1))
   return Math.round(step / 2 + random() * (step / 2))
 }

@@ -14,7 +14,11 @@ import { ok, startTestServer } from './testing/test-server'
 const SEEDS = '/work/shared/seeds'
 const seedFile = existsSync(SEEDS) ? readdirSync(SEEDS).find((f) => f.startsWith('001_')) : undefined
 const python = spawnSync('python3', ['-c', 'import requests'], { stdio: 'ignore' }).status === 0
-const skipReason = !seedFile ? 'seed 001 (the official Python example) is not present' : !python ? 'python3 with requests is not installed' : ''
+const skipReason = !seedFile
+  ? 'seed 001 (the official Python example) is not present'
+  : !python
+    ? 'python3 with requests is not installed'
+    : ''
 
 const AK = '0123456789abcdef0123456789abcdef'
 const SK = 'fedcba9876543210fedcba9876543210'
@@ -70,7 +74,10 @@ function verify(requests: RecordedRequest[], queryMode: 'seed' | 'wire', secretK
     authorization: r.headers['eop-authorization'],
     query_mode: queryMode,
   }))
-  const output = execFileSync('python3', ['-c', VERIFIER, `${SEEDS}/${seedFile}`], { input: JSON.stringify(input), encoding: 'utf8' })
+  const output = execFileSync('python3', ['-c', VERIFIER, `${SEEDS}/${seedFile}`], {
+    input: JSON.stringify(input),
+    encoding: 'utf8',
+  })
   return JSON.parse(output) as Verdict[]
 }
 
@@ -81,42 +88,70 @@ beforeAll(async () => {
 afterAll(() => server?.close())
 
 const client = () =>
-  createCtyunClient({ credentials: { accessKey: AK, secretKey: SK }, endpoints: { ecs: server.url, ebs: server.url, image: server.url, vpc: server.url, cbr: server.url, cda: server.url } })
-
-describe.skipIf(!!skipReason)(`signatures checked by the official Python example's signing code${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
-  it('accepts a GET with a plain query, using the example unchanged (its query encoding agrees for plain values)', async () => {
-    server.requests.length = 0
-    await client().call({ service: 'image', method: 'GET', path: '/v4/image/list', query: { regionID: '81f7728662dd11ec810800155d307d5b', pageNo: 1, pageSize: 10 } })
-    const [verdict] = verify(server.requests, 'seed')
-    expect(verdict!.ok).toBe(true)
+  createCtyunClient({
+    credentials: { accessKey: AK, secretKey: SK },
+    endpoints: {
+      ecs: server.url,
+      ebs: server.url,
+      image: server.url,
+      vpc: server.url,
+      cbr: server.url,
+      cda: server.url,
+    },
   })
 
-  it('accepts a POST with a Unicode body (hash of the exact UTF-8 bytes sent)', async () => {
-    server.requests.length = 0
-    await client().call({ service: 'image', method: 'POST', path: '/v4/image/create', body: { regionID: 'r1', imageName: '镜像-ü-☃', description: 'emoji 🚀 "quoted"' } })
-    expect(server.requests[0]!.body.toString('utf8')).toContain('镜像-ü-☃')
-    const [verdict] = verify(server.requests, 'seed')
-    expect(verdict!.ok).toBe(true)
-  })
+describe.skipIf(!!skipReason)(
+  `signatures checked by the official Python example's signing code${skipReason ? ` (skipped: ${skipReason})` : ''}`,
+  () => {
+    it('accepts a GET with a plain query, using the example unchanged (its query encoding agrees for plain values)', async () => {
+      server.requests.length = 0
+      await client().call({
+        service: 'image',
+        method: 'GET',
+        path: '/v4/image/list',
+        query: { regionID: '81f7728662dd11ec810800155d307d5b', pageNo: 1, pageSize: 10 },
+      })
+      const [verdict] = verify(server.requests, 'seed')
+      expect(verdict!.ok).toBe(true)
+    })
 
-  it("accepts a query with spaces, /, *, '()!~ and Chinese when the query is signed as sent", async () => {
-    server.requests.length = 0
-    const queryContent = "a b/c*~'()!中"
-    await client().call({ service: 'image', method: 'GET', path: '/v4/image/list', query: { regionID: 'r1', queryContent, pageNo: 1 } })
-    const [request] = server.requests
-    expect(request!.query.get('queryContent')).toBe(queryContent)
-    const [verdict] = verify(server.requests, 'wire')
-    expect(verdict!.ok).toBe(true)
-    // Finding (shared/ctyun-api.md §1.4): the example's own encoding writes space as %20 and keeps "/", unlike Go's
-    // url.QueryEscape that the official SDK signs and sends. So the example and the SDK disagree for such values.
-    expect(verdict!.seed_query).toBe('pageNo=1&queryContent=a%20b/c%2A~%27%28%29%21%E4%B8%AD&regionID=r1')
-    expect(request!.rawQuery).toBe('pageNo=1&queryContent=a+b%2Fc%2A~%27%28%29%21%E4%B8%AD&regionID=r1')
-  })
+    it('accepts a POST with a Unicode body (hash of the exact UTF-8 bytes sent)', async () => {
+      server.requests.length = 0
+      await client().call({
+        service: 'image',
+        method: 'POST',
+        path: '/v4/image/create',
+        body: { regionID: 'r1', imageName: '镜像-ü-☃', description: 'emoji 🚀 "quoted"' },
+      })
+      expect(server.requests[0]!.body.toString('utf8')).toContain('镜像-ü-☃')
+      const [verdict] = verify(server.requests, 'seed')
+      expect(verdict!.ok).toBe(true)
+    })
 
-  it('rejects a request signed with another secret key (the verifier can fail)', async () => {
-    server.requests.length = 0
-    await client().call({ service: 'image', method: 'POST', path: '/v4/image/create', body: { regionID: 'r1' } })
-    const [verdict] = verify(server.requests, 'seed', 'another-secret-key-0000000000000')
-    expect(verdict!.ok).toBe(false)
-  })
-})
+    it("accepts a query with spaces, /, *, '()!~ and Chinese when the query is signed as sent", async () => {
+      server.requests.length = 0
+      const queryContent = "a b/c*~'()!中"
+      await client().call({
+        service: 'image',
+        method: 'GET',
+        path: '/v4/image/list',
+        query: { regionID: 'r1', queryContent, pageNo: 1 },
+      })
+      const [request] = server.requests
+      expect(request!.query.get('queryContent')).toBe(queryContent)
+      const [verdict] = verify(server.requests, 'wire')
+      expect(verdict!.ok).toBe(true)
+      // Finding (shared/ctyun-api.md §1.4): the example's own encoding writes space as %20 and keeps "/", unlike Go's
+      // url.QueryEscape that the official SDK signs and sends. So the example and the SDK disagree for such values.
+      expect(verdict!.seed_query).toBe('pageNo=1&queryContent=a%20b/c%2A~%27%28%29%21%E4%B8%AD&regionID=r1')
+      expect(request!.rawQuery).toBe('pageNo=1&queryContent=a+b%2Fc%2A~%27%28%29%21%E4%B8%AD&regionID=r1')
+    })
+
+    it('rejects a request signed with another secret key (the verifier can fail)', async () => {
+      server.requests.length = 0
+      await client().call({ service: 'image', method: 'POST', path: '/v4/image/create', body: { regionID: 'r1' } })
+      const [verdict] = verify(server.requests, 'seed', 'another-secret-key-0000000000000')
+      expect(verdict!.ok).toBe(false)
+    })
+  },
+)

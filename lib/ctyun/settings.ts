@@ -8,7 +8,14 @@
  */
 export type { CtyunClientSettings } from './client'
 export { checkCredentialShape } from './credential-shape'
-export { CTYUN_SERVICES, DEFAULT_CTYUN_ENDPOINTS, isCtyunService, isRealCtyunEndpoint, type CtyunEndpoints, type CtyunService } from './endpoints'
+export {
+  CTYUN_SERVICES,
+  DEFAULT_CTYUN_ENDPOINTS,
+  isCtyunService,
+  isRealCtyunEndpoint,
+  type CtyunEndpoints,
+  type CtyunService,
+} from './endpoints'
 export type { EopTimeZone } from './eop-date'
 export type { EopCredentials } from './eop-signer'
 export { CtyunConfigError } from './errors'

@@ -5,7 +5,15 @@
  * index too.
  * @module
  */
-export { defaultEopCrypto, nodeEopCrypto, webEopCrypto, type AsyncEopCrypto, type Bytes, type EopCrypto, type SyncEopCrypto } from './crypto'
+export {
+  defaultEopCrypto,
+  nodeEopCrypto,
+  webEopCrypto,
+  type AsyncEopCrypto,
+  type Bytes,
+  type EopCrypto,
+  type SyncEopCrypto,
+} from './crypto'
 export { formatEopDate, parseEopDate, type EopTimeZone } from './eop-date'
 export {
   createEopSigner,

@@ -59,7 +59,10 @@ export interface TransportOptions {
 }
 
 export interface Transport {
-  send(request: PreparedRequest, options: { timeoutMs: number; signal?: AbortSignal; attempt?: number }): Promise<AttemptReply>
+  send(
+    request: PreparedRequest,
+    options: { timeoutMs: number; signal?: AbortSignal; attempt?: number },
+  ): Promise<AttemptReply>
 }
 
 /**
@@ -92,7 +95,13 @@ function networkReason(error: unknown): string {
  * Creates the transport.
  * @example const transport = createTransport({ signer: createEopSigner(credentials) })
  */
-export function createTransport({ signer, fetch = globalThis.fetch, userAgent = OFFICIAL_SDK_USER_AGENT, log, secrets = [] }: TransportOptions): Transport {
+export function createTransport({
+  signer,
+  fetch = globalThis.fetch,
+  userAgent = OFFICIAL_SDK_USER_AGENT,
+  log,
+  secrets = [],
+}: TransportOptions): Transport {
   return {
     async send(request, { timeoutMs, signal, attempt }) {
       const query = canonicalQuery(request.query)
@@ -107,7 +116,14 @@ export function createTransport({ signer, fetch = globalThis.fetch, userAgent = 
       const timeout = AbortSignal.timeout(timeoutMs)
       const combined = signal ? AbortSignal.any([signal, timeout]) : timeout
       const started = Date.now()
-      log?.({ type: 'request', service: request.service, method: request.method, path: request.path, requestId, attempt })
+      log?.({
+        type: 'request',
+        service: request.service,
+        method: request.method,
+        path: request.path,
+        requestId,
+        attempt,
+      })
       try {
         const response = await fetch(joinUrl(request.baseUrl, request.path, query), {
           method: request.method,
@@ -124,18 +140,39 @@ export function createTransport({ signer, fetch = globalThis.fetch, userAgent = 
           retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
           requestId,
         }
-        log?.({ type: 'response', service: request.service, method: request.method, path: request.path, requestId, attempt, status: response.status, durationMs: Date.now() - started })
+        log?.({
+          type: 'response',
+          service: request.service,
+          method: request.method,
+          path: request.path,
+          requestId,
+          attempt,
+          status: response.status,
+          durationMs: Date.now() - started,
+        })
         return reply
       } catch (error) {
         let mapped: Error
         if (signal?.aborted) {
-          mapped = new CtyunError(`CTyun request aborted: ${request.method} ${request.path} (request-id ${requestId})`, { ...context, cause: signal.reason })
+          mapped = new CtyunError(
+            `CTyun request aborted: ${request.method} ${request.path} (request-id ${requestId})`,
+            { ...context, cause: signal.reason },
+          )
         } else if (timeout.aborted) {
           mapped = new CtyunTimeoutError(timeoutMs, context)
         } else {
           mapped = new CtyunNetworkError(redactSecrets(networkReason(error), secrets), context)
         }
-        log?.({ type: 'error', service: request.service, method: request.method, path: request.path, requestId, attempt, errorName: mapped.name, durationMs: Date.now() - started })
+        log?.({
+          type: 'error',
+          service: request.service,
+          method: request.method,
+          path: request.path,
+          requestId,
+          attempt,
+          errorName: mapped.name,
+          durationMs: Date.now() - started,
+        })
         throw mapped
       }
     },

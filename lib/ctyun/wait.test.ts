@@ -19,15 +19,32 @@ describe('waitFor', () => {
   it('polls fast first, then backs off to the cap, and returns the value when done', async () => {
     const time = fakeTime()
     const pending = { state: 'pending', status: 'creating' } as const
-    const { probe } = scripted([pending, pending, pending, pending, pending, pending, { state: 'done', status: 'available', value: 's-1' }])
-    const value = await waitFor(probe, 'snapshot s-1 → available', { ...time, initialDelayMs: 1000, fastPolls: 3, factor: 2, maxDelayMs: 5000 })
+    const { probe } = scripted([
+      pending,
+      pending,
+      pending,
+      pending,
+      pending,
+      pending,
+      { state: 'done', status: 'available', value: 's-1' },
+    ])
+    const value = await waitFor(probe, 'snapshot s-1 → available', {
+      ...time,
+      initialDelayMs: 1000,
+      fastPolls: 3,
+      factor: 2,
+      maxDelayMs: 5000,
+    })
     expect(value).toBe('s-1')
     expect(time.delays).toEqual([1000, 1000, 1000, 2000, 4000, 5000])
   })
 
   it('fails at once on a terminal status, naming the resource and status', async () => {
     const time = fakeTime()
-    const { probe, polls } = scripted([{ state: 'pending', status: 'creating' }, { state: 'failed', status: 'error', reason: 'disk busy' }])
+    const { probe, polls } = scripted([
+      { state: 'pending', status: 'creating' },
+      { state: 'failed', status: 'error', reason: 'disk busy' },
+    ])
     const error = await waitFor(probe, 'snapshot s-1 → available', time).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(CtyunResourceFailedError)
     expect((error as Error).message).toBe('snapshot s-1 → available failed with status "error": disk busy')
@@ -37,9 +54,18 @@ describe('waitFor', () => {
   it('gives up at the deadline with the last status, polling once at the deadline', async () => {
     const time = fakeTime()
     const { probe } = scripted([{ state: 'pending', status: '14 开通中' }])
-    const error = (await waitFor(probe, 'order mo-1 → resource ids', { ...time, timeoutMs: 2500, initialDelayMs: 1000 }).catch((e: unknown) => e)) as CtyunWaitTimeoutError
+    const error = (await waitFor(probe, 'order mo-1 → resource ids', {
+      ...time,
+      timeoutMs: 2500,
+      initialDelayMs: 1000,
+    }).catch((e: unknown) => e)) as CtyunWaitTimeoutError
     expect(error).toBeInstanceOf(CtyunWaitTimeoutError)
-    expect(error).toMatchObject({ resource: 'order mo-1 → resource ids', lastStatus: '14 开通中', waitedMs: 2500, polls: 4 })
+    expect(error).toMatchObject({
+      resource: 'order mo-1 → resource ids',
+      lastStatus: '14 开通中',
+      waitedMs: 2500,
+      polls: 4,
+    })
     expect(time.delays).toEqual([1000, 1000, 500])
   })
 

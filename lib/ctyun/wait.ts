@@ -42,7 +42,10 @@ export interface WaitOptions {
 export const DEFAULT_WAIT_MS = 600_000
 
 /** The delay before poll number `poll + 1` (poll counts from 1). */
-export function pollDelay(poll: number, { initialDelayMs = 1_000, fastPolls = 3, factor = 1.5, maxDelayMs = 30_000 }: WaitOptions = {}): number {
+export function pollDelay(
+  poll: number,
+  { initialDelayMs = 1_000, fastPolls = 3, factor = 1.5, maxDelayMs = 30_000 }: WaitOptions = {},
+): number {
   const slowSteps = Math.max(0, poll - fastPolls)
   return Math.min(maxDelayMs, Math.round(initialDelayMs * factor ** slowSteps))
 }
@@ -61,10 +64,12 @@ export async function waitFor<T>(probe: Probe<T>, resource: string, options: Wai
     last = await probe()
     onPoll?.(last, poll)
     if (last.state === 'done') return last.value as T
-    if (last.state === 'failed') throw new CtyunResourceFailedError({ resource, status: last.status, reason: last.reason })
+    if (last.state === 'failed')
+      throw new CtyunResourceFailedError({ resource, status: last.status, reason: last.reason })
     const elapsed = now() - started
     const remaining = timeoutMs - elapsed
-    if (remaining <= 0) throw new CtyunWaitTimeoutError({ resource, lastStatus: last.status, waitedMs: elapsed, polls: poll })
+    if (remaining <= 0)
+      throw new CtyunWaitTimeoutError({ resource, lastStatus: last.status, waitedMs: elapsed, polls: poll })
     // The last sleep is shortened so the final poll lands on the deadline, not after it.
     await sleep(Math.min(pollDelay(poll, options), remaining), signal)
   }

@@ -27,7 +27,10 @@ export interface CreateEngineOptions {
   /** How long a lease lasts before another worker may take a run over (default 60 s). */
   leaseMs?: number
   /** ASL validation (createEngine passes lib/engine/validate's validateWorkflow: every problem with its pointer and state). */
-  validate: (definition: unknown, options: { isKnownResource: (resource: string) => boolean }) => Array<{ pointer: string; state?: string; message: string }>
+  validate: (
+    definition: unknown,
+    options: { isKnownResource: (resource: string) => boolean },
+  ) => Array<{ pointer: string; state?: string; message: string }>
   /** Progress: called after every save with the events it appended. */
   onEvents?: (run: RunRecord, events: NewHistoryEvent[]) => void
   /** The id of a new run (default: a time-ordered UUIDv7, run-id.ts). */
@@ -67,7 +70,9 @@ export { EngineInputError } from './errors'
  * Use createEngine (create-engine.ts), which brings the full ASL validator; this module does not import it, so a
  * function bundle whose workflows are validated at build time can leave it out of its cold start.
  */
-export function assembleEngine(options: CreateEngineOptions): Engine & { readonly deps: RunnerDeps; runToEnd(id: string, signal?: AbortSignal): Promise<RunRecord> } {
+export function assembleEngine(
+  options: CreateEngineOptions,
+): Engine & { readonly deps: RunnerDeps; runToEnd(id: string, signal?: AbortSignal): Promise<RunRecord> } {
   const { store, clock = systemClock, random = Math.random, leaseMs = 60_000, newRunId = timeOrderedRunId } = options
   const actions = options.actions ?? createActionRegistry()
   const limits = resolveLimits(options.limits)
@@ -76,9 +81,15 @@ export function assembleEngine(options: CreateEngineOptions): Engine & { readonl
   const isKnownResource = (resource: string) => actions.has(resource)
   const { validate } = options
   for (const workflow of workflows.values()) {
-    for (const problem of validate(workflow.definition, { isKnownResource })) problems.push({ workflow: workflow.name, ...problem })
+    for (const problem of validate(workflow.definition, { isKnownResource }))
+      problems.push({ workflow: workflow.name, ...problem })
     if (options.validateInputSchema && workflow.inputSchema !== undefined) {
-      for (const p of options.validateInputSchema(workflow.inputSchema)) problems.push({ workflow: workflow.name, pointer: `${workflow.name}.schema.json#${p.pointer}`, message: p.message })
+      for (const p of options.validateInputSchema(workflow.inputSchema))
+        problems.push({
+          workflow: workflow.name,
+          pointer: `${workflow.name}.schema.json#${p.pointer}`,
+          message: p.message,
+        })
     }
   }
   if (problems.length > 0) throw new WorkflowError(problems)
@@ -117,11 +128,21 @@ export function assembleEngine(options: CreateEngineOptions): Engine & { readonl
         } catch (error) {
           // The schema is broken, not the input: the workflow's problem (a 500 for a caller, logged), named here.
           if (!(error instanceof InputSchemaError)) throw error
-          throw new WorkflowError(error.problems.map((p) => ({ workflow: workflow.name, pointer: `${workflow.name}.schema.json#${p.pointer}`, message: p.message })), { cause: error })
+          throw new WorkflowError(
+            error.problems.map((p) => ({
+              workflow: workflow.name,
+              pointer: `${workflow.name}.schema.json#${p.pointer}`,
+              message: p.message,
+            })),
+            { cause: error },
+          )
         }
         if (problems.length > 0) {
           const list = problems.map((p) => `${p.pointer} ${p.message}`).join('; ')
-          throw new EngineInputError(`The input of "${workflow.name}" does not match its schema: ${list}`, `input${problems[0]!.pointer === '/' ? '' : problems[0]!.pointer}`)
+          throw new EngineInputError(
+            `The input of "${workflow.name}" does not match its schema: ${list}`,
+            `input${problems[0]!.pointer === '/' ? '' : problems[0]!.pointer}`,
+          )
         }
       }
       const workflowVersion = await versions.keep(workflow.name)
@@ -161,7 +182,10 @@ export function assembleEngine(options: CreateEngineOptions): Engine & { readonl
         try {
           await driveLeased(deps, leases[0], budget)
         } catch (error) {
-          errors.push({ runId: leases[0].runId, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) })
+          errors.push({
+            runId: leases[0].runId,
+            error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+          })
         }
         advanced += 1
       }
@@ -174,7 +198,9 @@ export function assembleEngine(options: CreateEngineOptions): Engine & { readonl
         ...(w.inputSchema !== undefined ? { inputSchema: w.inputSchema } : {}),
       }))
     },
-    ...(store.waitForDue ? { waitForDue: (wait: Parameters<NonNullable<RunStore['waitForDue']>>[0]) => store.waitForDue!(wait) } : {}),
+    ...(store.waitForDue
+      ? { waitForDue: (wait: Parameters<NonNullable<RunStore['waitForDue']>>[0]) => store.waitForDue!(wait) }
+      : {}),
     close: () => Promise.resolve(),
     /** Drives one run in this process until it finishes (sleeping through its waits); for `ctflow run` and tests. */
     async runToEnd(id: string, signal?: AbortSignal): Promise<RunRecord> {
@@ -191,10 +217,13 @@ export function assembleEngine(options: CreateEngineOptions): Engine & { readonl
 }
 
 function normalise(workflows: CreateEngineOptions['workflows']): Map<string, LoadedWorkflow> {
-  const list: LoadedWorkflow[] = Array.isArray(workflows) ? workflows : Object.entries(workflows).map(([name, definition]) => ({ name, definition }))
+  const list: LoadedWorkflow[] = Array.isArray(workflows)
+    ? workflows
+    : Object.entries(workflows).map(([name, definition]) => ({ name, definition }))
   const map = new Map<string, LoadedWorkflow>()
   for (const workflow of list) {
-    if (map.has(workflow.name)) throw new WorkflowError([{ workflow: workflow.name, pointer: '', message: 'two workflows have this name' }])
+    if (map.has(workflow.name))
+      throw new WorkflowError([{ workflow: workflow.name, pointer: '', message: 'two workflows have this name' }])
     map.set(workflow.name, workflow)
   }
   return map
@@ -207,9 +236,16 @@ function assertJson(input: unknown, maxBytes: number): void {
   }
   const measure = measureJson(input, maxBytes)
   if (measure.over === 'bytes') {
-    throw new EngineInputError(`The run input is larger than the payload limit of ${maxBytes.toLocaleString('en-US')} bytes of JSON (limits.maxPayloadBytes)`, 'input')
+    throw new EngineInputError(
+      `The run input is larger than the payload limit of ${maxBytes.toLocaleString('en-US')} bytes of JSON (limits.maxPayloadBytes)`,
+      'input',
+    )
   }
-  if (measure.over === 'depth') throw new EngineInputError(`The run input nests objects and arrays more than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels deep`, 'input')
+  if (measure.over === 'depth')
+    throw new EngineInputError(
+      `The run input nests objects and arrays more than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels deep`,
+      'input',
+    )
   try {
     if (JSON.stringify(input) === undefined) throw new Error('not JSON')
   } catch {

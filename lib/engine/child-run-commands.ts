@@ -34,14 +34,28 @@ export async function executeChildRunCommand(
   if (command.type === 'invoke') {
     const runId = await createChildRun(command, parent, deps)
     return runId === undefined
-      ? { ...base, type: 'failed', error: StatesErrorNames.Runtime, cause: `The item processor "${(command.input as ChildRunRequest).workflow}" is not loaded in this engine (state "${command.state}")` }
+      ? {
+          ...base,
+          type: 'failed',
+          error: StatesErrorNames.Runtime,
+          cause: `The item processor "${(command.input as ChildRunRequest).workflow}" is not loaded in this engine (state "${command.state}")`,
+        }
       : { ...base, type: 'started', handle: { runId }, pollAt: deps.clock.now() + (deps.childRunGraceMs ?? 0) }
   }
   const { runId } = command.handle as { runId: string }
   let child = await deps.store.get(runId)
-  if (!child) return { ...base, type: 'failed', error: StatesErrorNames.Runtime, cause: `The child run ${runId} is missing from the store (state "${command.state}")` }
+  if (!child)
+    return {
+      ...base,
+      type: 'failed',
+      error: StatesErrorNames.Runtime,
+      cause: `The child run ${runId} is missing from the store (state "${command.state}")`,
+    }
   const now = deps.clock.now()
-  if (child.status === 'RUNNING' && (child.resumeAt === null || child.resumeAt.getTime() <= now || child.cancelRequested)) {
+  if (
+    child.status === 'RUNNING' &&
+    (child.resumeAt === null || child.resumeAt.getTime() <= now || child.cancelRequested)
+  ) {
     child = (await advance(deps, runId, budget)) ?? child
   }
   switch (child.status) {
@@ -49,21 +63,38 @@ export async function executeChildRunCommand(
       return { ...base, type: 'succeeded', output: child.output ?? null }
     case 'FAILED':
     case 'TIMED_OUT':
-      return { ...base, type: 'failed', error: child.error?.error ?? StatesErrorNames.Runtime, cause: child.error?.cause ?? `child run ${runId} ended ${child.status}` }
+      return {
+        ...base,
+        type: 'failed',
+        error: child.error?.error ?? StatesErrorNames.Runtime,
+        cause: child.error?.cause ?? `child run ${runId} ended ${child.status}`,
+      }
     case 'ABORTED':
-      return { ...base, type: 'failed', error: CHILD_RUN_ABORTED, cause: `The child run ${runId} was cancelled (state "${command.state}")` }
+      return {
+        ...base,
+        type: 'failed',
+        error: CHILD_RUN_ABORTED,
+        cause: `The child run ${runId} was cancelled (state "${command.state}")`,
+      }
     case 'RUNNING': {
       const later = deps.clock.now()
       const backoff = Math.min(CHILD_POLL_BASE_MS * 2 ** Math.min(command.polls, 8), CHILD_POLL_MAX_MS)
       // Suspended until a known instant: nothing can change before it (a cancel or a finish wakes the parent anyway).
-      const pollAt = child.resumeAt !== null && child.resumeAt.getTime() > later && !child.cancelRequested ? child.resumeAt.getTime() : later + backoff
+      const pollAt =
+        child.resumeAt !== null && child.resumeAt.getTime() > later && !child.cancelRequested
+          ? child.resumeAt.getTime()
+          : later + backoff
       return { ...base, type: 'pending', status: child.status, pollAt }
     }
   }
 }
 
 /** Creates the child run (or finds the one an earlier attempt of this same call created); undefined: no definition. */
-async function createChildRun(command: InvokeCommand, parent: RunRecord, deps: RunnerDeps): Promise<string | undefined> {
+async function createChildRun(
+  command: InvokeCommand,
+  parent: RunRecord,
+  deps: RunnerDeps,
+): Promise<string | undefined> {
   const request = command.input as ChildRunRequest
   // The child follows its parent's workflow version: the item processor the parent was started with.
   const definition = await deps.definitionFor({ workflow: request.workflow, workflowVersion: parent.workflowVersion })
@@ -71,7 +102,13 @@ async function createChildRun(command: InvokeCommand, parent: RunRecord, deps: R
   const id = childRunId(command.clientToken)
   const now = deps.clock.now()
   const at = new Date(now)
-  const events = [{ at: at.toISOString(), type: 'ExecutionStarted', detail: { input: request.input, workflow: request.workflow, parent: parent.id, index: request.index } }]
+  const events = [
+    {
+      at: at.toISOString(),
+      type: 'ExecutionStarted',
+      detail: { input: request.input, workflow: request.workflow, parent: parent.id, index: request.index },
+    },
+  ]
   try {
     const { run, created } = await deps.store.create({
       id,

@@ -10,16 +10,26 @@ const BROKEN_SCHEMA = { type: 'object', properties: { diskID: { $ref: '#/$defs/d
 
 describe('input schemas', () => {
   it('refuses, when the engine is created, a workflow whose input schema cannot be applied', () => {
-    expect(() => createEngine({ store: createMemoryStore(), workflows: [{ name: 'wf', definition: PASS, inputSchema: BROKEN_SCHEMA }] })).toThrow(
-      /wf wf\.schema\.json#\/properties\/diskID\/\$ref: "#\/\$defs\/diskID" resolves to nothing in this schema/,
-    )
+    expect(() =>
+      createEngine({
+        store: createMemoryStore(),
+        workflows: [{ name: 'wf', definition: PASS, inputSchema: BROKEN_SCHEMA }],
+      }),
+    ).toThrow(/wf wf\.schema\.json#\/properties\/diskID\/\$ref: "#\/\$defs\/diskID" resolves to nothing in this schema/)
   })
 
   it('without the check at creation (a function bundle), reports a broken schema at start as the workflow’s fault, not the input’s', async () => {
     const store = createMemoryStore()
-    const engine = assembleEngine({ store, validate: validateWorkflow, workflows: [{ name: 'wf', definition: PASS, inputSchema: BROKEN_SCHEMA }] })
+    const engine = assembleEngine({
+      store,
+      validate: validateWorkflow,
+      workflows: [{ name: 'wf', definition: PASS, inputSchema: BROKEN_SCHEMA }],
+    })
     // Not an *InputError: the HTTP app must answer 500 (and log it), not blame the caller with a 400.
-    await expect(engine.start({ workflow: 'wf', input: { diskID: 'd-1' } })).rejects.toMatchObject({ name: 'WorkflowError', message: expect.stringMatching(/resolves to nothing/) })
+    await expect(engine.start({ workflow: 'wf', input: { diskID: 'd-1' } })).rejects.toMatchObject({
+      name: 'WorkflowError',
+      message: expect.stringMatching(/resolves to nothing/),
+    })
     expect((await store.list({})).runs).toEqual([])
   })
 
@@ -27,7 +37,9 @@ describe('input schemas', () => {
     const store = createMemoryStore()
     const inputSchema = { type: 'object', additionalProperties: false, properties: { regionID: { type: 'string' } } }
     const engine = createEngine({ store, workflows: [{ name: 'wf', definition: PASS, inputSchema }] })
-    await expect(engine.start({ workflow: 'wf', input: JSON.parse('{"regionID":"r","__proto__":{"admin":true}}') })).rejects.toMatchObject({
+    await expect(
+      engine.start({ workflow: 'wf', input: JSON.parse('{"regionID":"r","__proto__":{"admin":true}}') }),
+    ).rejects.toMatchObject({
       name: 'EngineInputError',
       field: 'input/__proto__',
       message: expect.stringMatching(/\/__proto__ is not a known field \(known: regionID\)/),

@@ -14,6 +14,8 @@ export { EngineInputError, type CreateEngineOptions } from './assemble-engine'
  * const { run } = await engine.start({ workflow: 'nightly-backup', input: {} })
  * await engine.advance(run.id, { deadline: Date.now() + 10_000 })
  */
-export function createEngine(options: Omit<CreateEngineOptions, 'validate'> & Partial<Pick<CreateEngineOptions, 'validate'>>): ReturnType<typeof assembleEngine> {
+export function createEngine(
+  options: Omit<CreateEngineOptions, 'validate'> & Partial<Pick<CreateEngineOptions, 'validate'>>,
+): ReturnType<typeof assembleEngine> {
   return assembleEngine({ validate: validateWorkflow, validateInputSchema: inputSchemaProblems, ...options })
 }

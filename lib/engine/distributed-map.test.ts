@@ -19,7 +19,14 @@ const distributed = (processor: object, extra: object = {}) => ({
 
 function setup(
   workflows: Record<string, unknown>,
-  { store = createMemoryStore(), clock = createFakeClock(), owner = 'w1', calls = [] as Array<{ owner: string; input: any; ctx: ActionContext }>, fail = (_input: any): boolean => false, childRunGraceMs = 0 } = {},
+  {
+    store = createMemoryStore(),
+    clock = createFakeClock(),
+    owner = 'w1',
+    calls = [] as Array<{ owner: string; input: any; ctx: ActionContext }>,
+    fail = (_input: any): boolean => false,
+    childRunGraceMs = 0,
+  } = {},
 ) {
   const actions = createActionRegistry().register('my:work', {
     call: (input: any, ctx: ActionContext) => {
@@ -28,7 +35,15 @@ function setup(
       return { done: input }
     },
   })
-  const engine = createEngine({ store, actions, workflows: workflows as Record<string, WorkflowDefinition>, clock, owner, random: () => 0.5, childRunGraceMs })
+  const engine = createEngine({
+    store,
+    actions,
+    workflows: workflows as Record<string, WorkflowDefinition>,
+    clock,
+    owner,
+    random: () => 0.5,
+    childRunGraceMs,
+  })
   return { engine, store, clock, calls }
 }
 
@@ -41,8 +56,29 @@ const work = { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: 'my:wo
 
 describe('DISTRIBUTED Map', () => {
   it('returns what the INLINE Map returns, each item as a child run listed under its parent', async () => {
-    const inlineDef = { StartAt: 'M', States: { M: { ...distributed(work), ItemProcessor: work, ItemSelector: { 'n.$': '$$.Map.Item.Value', 'i.$': '$$.Map.Item.Index' }, ResultSelector: { 'all.$': '$' }, End: true } } }
-    const distributedDef = { StartAt: 'M', States: { M: { ...distributed(work), ItemSelector: { 'n.$': '$$.Map.Item.Value', 'i.$': '$$.Map.Item.Index' }, ResultSelector: { 'all.$': '$' }, End: true } } }
+    const inlineDef = {
+      StartAt: 'M',
+      States: {
+        M: {
+          ...distributed(work),
+          ItemProcessor: work,
+          ItemSelector: { 'n.$': '$$.Map.Item.Value', 'i.$': '$$.Map.Item.Index' },
+          ResultSelector: { 'all.$': '$' },
+          End: true,
+        },
+      },
+    }
+    const distributedDef = {
+      StartAt: 'M',
+      States: {
+        M: {
+          ...distributed(work),
+          ItemSelector: { 'n.$': '$$.Map.Item.Value', 'i.$': '$$.Map.Item.Index' },
+          ResultSelector: { 'all.$': '$' },
+          End: true,
+        },
+      },
+    }
     const input = { items: ['a', 'b', 'c'] }
     const inline = setup({ job: inlineDef })
     const expected = await inline.engine.runToEnd((await inline.engine.start({ workflow: 'job', input })).run.id)
@@ -53,15 +89,23 @@ describe('DISTRIBUTED Map', () => {
 
     expect(done.status).toBe('SUCCEEDED')
     expect(done.output).toEqual(expected.output)
-    expect(done.output).toEqual({ all: [{ done: { n: 'a', i: 0 } }, { done: { n: 'b', i: 1 } }, { done: { n: 'c', i: 2 } }] })
+    expect(done.output).toEqual({
+      all: [{ done: { n: 'a', i: 0 } }, { done: { n: 'b', i: 1 } }, { done: { n: 'c', i: 2 } }],
+    })
     const kids = await children(store, run.id)
     expect(kids).toHaveLength(3)
-    for (const kid of kids) expect(kid).toMatchObject({ status: 'SUCCEEDED', parentId: run.id, workflow: 'job#/States/M/ItemProcessor' })
+    for (const kid of kids)
+      expect(kid).toMatchObject({ status: 'SUCCEEDED', parentId: run.id, workflow: 'job#/States/M/ItemProcessor' })
     expect((await store.list({})).runs.map((r) => r.id)).toEqual([run.id])
-    const started = (await engine.history(run.id)).filter((e) => e.type === 'MapIterationStarted').map((e) => e.detail as { index: number; run: string })
+    const started = (await engine.history(run.id))
+      .filter((e) => e.type === 'MapIterationStarted')
+      .map((e) => e.detail as { index: number; run: string })
     expect(started.map((d) => d.index)).toEqual([0, 1, 2])
     expect(new Set(started.map((d) => d.run))).toEqual(new Set(kids.map((k) => k.id)))
-    expect((await engine.history(kids[0]!.id))[0]).toMatchObject({ type: 'ExecutionStarted', detail: { parent: run.id } })
+    expect((await engine.history(kids[0]!.id))[0]).toMatchObject({
+      type: 'ExecutionStarted',
+      detail: { parent: run.id },
+    })
   })
 
   it('never has more than MaxConcurrency child runs going at once', async () => {
@@ -77,7 +121,10 @@ describe('DISTRIBUTED Map', () => {
       running.push((await children(store, run.id)).filter((k) => k.status === 'RUNNING').length)
       await other.engine.resumeDue({ deadline: clock.now() + 1_000, limit: 1 })
     }
-    expect(await store.get(run.id)).toMatchObject({ status: 'SUCCEEDED', output: [1, 2, 3, 4, 5].map((n) => ({ done: n })) })
+    expect(await store.get(run.id)).toMatchObject({
+      status: 'SUCCEEDED',
+      output: [1, 2, 3, 4, 5].map((n) => ({ done: n })),
+    })
     expect(Math.max(...running)).toBe(2)
     expect((await children(store, run.id)).length).toBe(5)
   })
@@ -108,19 +155,36 @@ describe('DISTRIBUTED Map', () => {
   })
 
   it("fails the Map with the failed item's own error and cancels the siblings still running", async () => {
-    const slow = { StartAt: 'Pause', States: { Pause: { Type: 'Wait', Seconds: 3600, Next: 'Work' }, Work: { Type: 'Task', Resource: 'my:work', End: true } } }
+    const slow = {
+      StartAt: 'Pause',
+      States: {
+        Pause: { Type: 'Wait', Seconds: 3600, Next: 'Work' },
+        Work: { Type: 'Task', Resource: 'my:work', End: true },
+      },
+    }
     const def = {
       StartAt: 'Choose',
       States: {
         Choose: { Type: 'Pass', Next: 'M' },
-        M: distributed({ StartAt: 'Route', States: { Route: { Type: 'Choice', Choices: [{ Variable: '$', NumericEquals: 1, Next: 'Now' }], Default: 'Pause' }, Now: { Type: 'Task', Resource: 'my:work', End: true }, ...slow.States } }, { End: true }),
+        M: distributed(
+          {
+            StartAt: 'Route',
+            States: {
+              Route: { Type: 'Choice', Choices: [{ Variable: '$', NumericEquals: 1, Next: 'Now' }], Default: 'Pause' },
+              Now: { Type: 'Task', Resource: 'my:work', End: true },
+              ...slow.States,
+            },
+          },
+          { End: true },
+        ),
       },
     }
     const { engine, store, calls, clock } = setup({ job: def }, { fail: (n) => n === 1 })
     const { run } = await engine.start({ workflow: 'job', input: { items: [0, 1, 2] } })
     // A budget shorter than the siblings' Wait: they are suspended (RUNNING) when item 1 fails.
     let done = await engine.advance(run.id, { deadline: clock.now() + 1_000 })
-    for (let i = 0; i < 5 && done.status === 'RUNNING'; i++) done = await engine.advance(run.id, { deadline: clock.now() + 1_000 })
+    for (let i = 0; i < 5 && done.status === 'RUNNING'; i++)
+      done = await engine.advance(run.id, { deadline: clock.now() + 1_000 })
 
     expect(done).toMatchObject({ status: 'FAILED', error: { error: 'ItemBroke', cause: 'item 1 broke' } })
     const kids = await children(store, run.id)
@@ -133,7 +197,11 @@ describe('DISTRIBUTED Map', () => {
     const def = {
       StartAt: 'M',
       States: {
-        M: distributed(work, { Retry: [{ ErrorEquals: ['ItemBroke'], MaxAttempts: 1, IntervalSeconds: 1 }], Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Caught' }], End: true }),
+        M: distributed(work, {
+          Retry: [{ ErrorEquals: ['ItemBroke'], MaxAttempts: 1, IntervalSeconds: 1 }],
+          Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Caught' }],
+          End: true,
+        }),
         Caught: { Type: 'Pass', End: true },
       },
     }
@@ -150,7 +218,9 @@ describe('DISTRIBUTED Map', () => {
 
   it('cancelling the parent cancels its children; a cancelled child fails its item with Ctflow.ChildRunAborted', async () => {
     const waiting = { StartAt: 'Pause', States: { Pause: { Type: 'Wait', Seconds: 3600, End: true } } }
-    const { engine, store, clock } = setup({ job: { StartAt: 'M', States: { M: distributed(waiting, { End: true }) } } })
+    const { engine, store, clock } = setup({
+      job: { StartAt: 'M', States: { M: distributed(waiting, { End: true }) } },
+    })
     const first = (await engine.start({ workflow: 'job', input: { items: [1, 2] } })).run
     await engine.advance(first.id, { deadline: clock.now() + 1_000 })
     expect((await children(store, first.id)).map((k) => k.status)).toEqual(['RUNNING', 'RUNNING'])
@@ -167,8 +237,16 @@ describe('DISTRIBUTED Map', () => {
   })
 
   it('suspends the parent while its children wait, and a child that finishes makes the parent due', async () => {
-    const waiting = { StartAt: 'Pause', States: { Pause: { Type: 'Wait', Seconds: 600, Next: 'Work' }, Work: { Type: 'Task', Resource: 'my:work', End: true } } }
-    const { engine, store, clock } = setup({ job: { StartAt: 'M', States: { M: distributed(waiting, { End: true }) } } })
+    const waiting = {
+      StartAt: 'Pause',
+      States: {
+        Pause: { Type: 'Wait', Seconds: 600, Next: 'Work' },
+        Work: { Type: 'Task', Resource: 'my:work', End: true },
+      },
+    }
+    const { engine, store, clock } = setup({
+      job: { StartAt: 'M', States: { M: distributed(waiting, { End: true }) } },
+    })
     const { run } = await engine.start({ workflow: 'job', input: { items: [7] } })
     const suspended = await engine.advance(run.id, { deadline: clock.now() + 1_000 })
     expect(suspended.status).toBe('RUNNING')
@@ -200,7 +278,17 @@ describe('DISTRIBUTED Map', () => {
       States: {
         P: {
           Type: 'Parallel',
-          Branches: [{ StartAt: 'Outer', States: { Outer: distributed({ StartAt: 'Inner', States: { Inner: inner } }, { ItemsPath: '$.groups', End: true }) } }],
+          Branches: [
+            {
+              StartAt: 'Outer',
+              States: {
+                Outer: distributed(
+                  { StartAt: 'Inner', States: { Inner: inner } },
+                  { ItemsPath: '$.groups', End: true },
+                ),
+              },
+            },
+          ],
           End: true,
         },
       },
@@ -211,16 +299,28 @@ describe('DISTRIBUTED Map', () => {
 
     expect(done.output).toEqual([[[{ done: 1 }, { done: 2 }], [{ done: 3 }]]])
     const outer = await children(store, run.id)
-    expect(outer.map((k) => k.workflow)).toEqual(['job#/States/P/Branches/0/States/Outer/ItemProcessor', 'job#/States/P/Branches/0/States/Outer/ItemProcessor'])
+    expect(outer.map((k) => k.workflow)).toEqual([
+      'job#/States/P/Branches/0/States/Outer/ItemProcessor',
+      'job#/States/P/Branches/0/States/Outer/ItemProcessor',
+    ])
     const innerKids = (await Promise.all(outer.map((k) => children(store, k.id)))).flat()
-    expect(innerKids.map((k) => k.workflow)).toEqual(Array(3).fill('job#/States/P/Branches/0/States/Outer/ItemProcessor/States/Inner/ItemProcessor'))
+    expect(innerKids.map((k) => k.workflow)).toEqual(
+      Array(3).fill('job#/States/P/Branches/0/States/Outer/ItemProcessor/States/Inner/ItemProcessor'),
+    )
   })
 
   it('creating a child twice (a re-issued call after a crash) finds the first one', async () => {
     const { engine, store } = setup({ job: { StartAt: 'M', States: { M: distributed(work, { End: true }) } } })
     const { run: parent } = await engine.start({ workflow: 'job', input: { items: [1] } })
     const deps = (engine as unknown as { deps: Parameters<typeof executeChildRunCommand>[2] }).deps
-    const command = { type: 'invoke' as const, frameId: 'root/1.0:0', state: 'M', resource: 'ctflow:childRun', clientToken: 'ab'.repeat(16), input: { workflow: 'job#/States/M/ItemProcessor', input: 1, index: 0 } }
+    const command = {
+      type: 'invoke' as const,
+      frameId: 'root/1.0:0',
+      state: 'M',
+      resource: 'ctflow:childRun',
+      clientToken: 'ab'.repeat(16),
+      input: { workflow: 'job#/States/M/ItemProcessor', input: 1, index: 0 },
+    }
     const advance = async () => undefined
     const first = await executeChildRunCommand(command, parent, deps, { deadline: 0 }, advance)
     const second = await executeChildRunCommand(command, parent, deps, { deadline: 0 }, advance)

@@ -13,7 +13,13 @@ export interface Engine {
   /** The run's history in seq order; a page of it with `afterSeq` (the last seq seen) and `limit`. */
   history(id: string, page?: { afterSeq?: number; limit?: number }): Promise<HistoryEvent[]>
   /** Top-level runs, or with `parentId` the child runs a distributed Map of that run started. */
-  list(query: { workflow?: string; status?: RunStatus; limit?: number; cursor?: string; parentId?: string }): Promise<{ runs: RunSummary[]; nextCursor?: string }>
+  list(query: {
+    workflow?: string
+    status?: RunStatus
+    limit?: number
+    cursor?: string
+    parentId?: string
+  }): Promise<{ runs: RunSummary[]; nextCursor?: string }>
   cancel(id: string): Promise<RunRecord | undefined>
   /** Advances one run until it finishes, suspends, or the budget runs out. */
   advance(id: string, budget: Budget): Promise<RunRecord>

@@ -18,7 +18,14 @@
  * }
  */
 
-export { CorruptRunFileError, InvalidCursorError, LeaseLostError, RunExistsError, RunStoreError, StoreOpenError } from './stores/store-errors'
+export {
+  CorruptRunFileError,
+  InvalidCursorError,
+  LeaseLostError,
+  RunExistsError,
+  RunStoreError,
+  StoreOpenError,
+} from './stores/store-errors'
 
 /** Base class: `instanceof EngineError` catches everything the engine itself throws on purpose. */
 export class EngineError extends Error {

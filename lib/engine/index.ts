@@ -19,7 +19,16 @@ export { assembleEngine, type CreateEngineOptions } from './assemble-engine'
 export * from './errors'
 export { systemClock, type Clock, type RunBudget } from './runner'
 export { DEFAULT_LIMITS, type EngineLimits } from './limits'
-export { isTerminal, TERMINAL_STATUSES, type HistoryEvent, type NewHistoryEvent, type RunError, type RunRecord, type RunStatus, type RunSummary } from './run'
+export {
+  isTerminal,
+  TERMINAL_STATUSES,
+  type HistoryEvent,
+  type NewHistoryEvent,
+  type RunError,
+  type RunRecord,
+  type RunStatus,
+  type RunSummary,
+} from './run'
 export { loadWorkflowFile, loadWorkflows, type LoadedWorkflow } from './workflows'
 export type { StateDefinition, StateType, WorkflowDefinition } from './interpreter/definition'
 export {

@@ -85,20 +85,35 @@ describe('checkInput', () => {
     const target = {
       type: 'object',
       properties: {
-        disks: { anyOf: [{ type: 'string', enum: ['all'] }, { type: 'array', items: { type: 'string' }, minItems: 1 }] },
+        disks: {
+          anyOf: [
+            { type: 'string', enum: ['all'] },
+            { type: 'array', items: { type: 'string' }, minItems: 1 },
+          ],
+        },
         size: { oneOf: [{ type: 'integer' }, { type: 'number', minimum: 10 }] },
       },
     }
     expect(checkInput(target, { disks: 'all' })).toEqual([])
     expect(checkInput(target, { disks: ['d-1'], size: 12.5 })).toEqual([])
     expect(checkInput(target, { disks: 'some' })).toEqual([
-      { pointer: '/disks', message: 'must match at least one of the allowed shapes (anyOf): (1) must be one of "all"; (2) must be array, not a string' },
+      {
+        pointer: '/disks',
+        message:
+          'must match at least one of the allowed shapes (anyOf): (1) must be one of "all"; (2) must be array, not a string',
+      },
     ])
     expect(checkInput(target, { disks: [] })).toEqual([
-      { pointer: '/disks', message: 'must match at least one of the allowed shapes (anyOf): (1) must be string, not an array; (2) must have at least 1 items' },
+      {
+        pointer: '/disks',
+        message:
+          'must match at least one of the allowed shapes (anyOf): (1) must be string, not an array; (2) must have at least 1 items',
+      },
     ])
     // 12 is an integer and a number ≥ 10: two alternatives match, which oneOf forbids.
-    expect(checkInput(target, { size: 12 })).toEqual([{ pointer: '/size', message: 'must match exactly one of the allowed shapes (oneOf), but matches 2' }])
+    expect(checkInput(target, { size: 12 })).toEqual([
+      { pointer: '/size', message: 'must match exactly one of the allowed shapes (oneOf), but matches 2' },
+    ])
   })
 
   it('applies enum and const with deep equality', () => {
@@ -111,7 +126,11 @@ describe('checkInput', () => {
   })
 
   it('names fields whose names need escaping in a JSON pointer', () => {
-    expect(checkInput({ type: 'object', additionalProperties: false }, { 'a/b': 1, 'c~d': 2, 'e f': 3 }).map((p) => p.pointer)).toEqual(['/a~1b', '/c~0d', '/e f'])
+    expect(
+      checkInput({ type: 'object', additionalProperties: false }, { 'a/b': 1, 'c~d': 2, 'e f': 3 }).map(
+        (p) => p.pointer,
+      ),
+    ).toEqual(['/a~1b', '/c~0d', '/e f'])
   })
 
   it('refuses, rather than crashes on, a field name that is not valid Unicode', () => {
@@ -124,7 +143,9 @@ describe('checkInput', () => {
     const tree = { $defs: { node: { type: 'array', items: { $ref: '#/$defs/node' } } }, $ref: '#/$defs/node' }
     expect(checkInput(tree, [[[]], []])).toEqual([])
     const deep = JSON.parse('['.repeat(100_000) + ']'.repeat(100_000))
-    expect(checkInput(tree, deep)).toEqual([{ pointer: '/', message: 'is nested too deeply to be checked against the schema' }])
+    expect(checkInput(tree, deep)).toEqual([
+      { pointer: '/', message: 'is nested too deeply to be checked against the schema' },
+    ])
   })
 
   it('leaves the caller’s schema as it was (it may be frozen and is shown by GET /workflows)', () => {
@@ -137,7 +158,9 @@ describe('checkInput', () => {
 
   it('throws InputSchemaError, naming the schema pointer, for a schema it cannot apply', () => {
     expect(() => checkInput({ properties: { a: { $ref: '#/$defs/missing' } } }, { a: 1 })).toThrow(InputSchemaError)
-    expect(() => checkInput({ properties: { a: { $ref: '#/$defs/missing' } } }, { a: 1 })).toThrow(/\/properties\/a\/\$ref "#\/\$defs\/missing" resolves to nothing/)
+    expect(() => checkInput({ properties: { a: { $ref: '#/$defs/missing' } } }, { a: 1 })).toThrow(
+      /\/properties\/a\/\$ref "#\/\$defs\/missing" resolves to nothing/,
+    )
   })
 
   it("accepts every shipped workflow schema's own examples", () => {
@@ -177,11 +200,18 @@ describe('inputSchemaProblems', () => {
     expect(inputSchemaProblems({ $schema: 'https://example.com/my-dialect' })).toEqual([
       { pointer: '/$schema', message: expect.stringMatching(/^is not a JSON Schema dialect this checker knows/) },
     ])
-    expect(inputSchemaProblems(42)).toEqual([{ pointer: '', message: 'must be a JSON Schema (an object or a boolean)' }])
+    expect(inputSchemaProblems(42)).toEqual([
+      { pointer: '', message: 'must be a JSON Schema (an object or a boolean)' },
+    ])
   })
 
   it('accepts drafts 4, 7, 2019-09 and 2020-12, and boolean schemas', () => {
-    for (const dialect of ['http://json-schema.org/draft-04/schema#', 'http://json-schema.org/draft-07/schema#', 'https://json-schema.org/draft/2019-09/schema', 'https://json-schema.org/draft/2020-12/schema']) {
+    for (const dialect of [
+      'http://json-schema.org/draft-04/schema#',
+      'http://json-schema.org/draft-07/schema#',
+      'https://json-schema.org/draft/2019-09/schema',
+      'https://json-schema.org/draft/2020-12/schema',
+    ]) {
       expect(inputSchemaProblems({ $schema: dialect, type: 'object' }), dialect).toEqual([])
     }
     expect(inputSchemaProblems(true)).toEqual([])

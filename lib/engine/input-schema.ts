@@ -52,8 +52,14 @@ export function checkInput(schema: unknown, input: unknown): InputProblem[] {
     result = validate(input, compiled.root as Schema, compiled.draft, compiled.lookup as Record<string, Schema>, false)
   } catch (error) {
     // A recursive schema walks as deep as the input goes; the input is the odd one out, not the schema.
-    if (error instanceof RangeError) return [{ pointer: '/', message: 'is nested too deeply to be checked against the schema' }]
-    throw new InputSchemaError([{ pointer: '', message: `cannot be applied: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` }])
+    if (error instanceof RangeError)
+      return [{ pointer: '/', message: 'is nested too deeply to be checked against the schema' }]
+    throw new InputSchemaError([
+      {
+        pointer: '',
+        message: `cannot be applied: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+      },
+    ])
   }
   return result.valid ? [] : explain(result.errors, compiled, input)
 }
@@ -90,7 +96,12 @@ const DRAFTS: Record<string, SchemaDraft> = {
 function compile(schema: unknown): Compiled {
   if (typeof schema === 'boolean') return compileNow(schema)
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
-    return { root: schema, draft: '2020-12', lookup: {}, problems: [{ pointer: '', message: 'must be a JSON Schema (an object or a boolean)' }] }
+    return {
+      root: schema,
+      draft: '2020-12',
+      lookup: {},
+      problems: [{ pointer: '', message: 'must be a JSON Schema (an object or a boolean)' }],
+    }
   }
   let compiled = cache.get(schema)
   if (!compiled) cache.set(schema, (compiled = compileNow(schema)))
@@ -101,9 +112,22 @@ function compileNow(schema: object | boolean): Compiled {
   let draft: SchemaDraft = '2020-12'
   const declared = typeof schema === 'object' ? (schema as { $schema?: unknown }).$schema : undefined
   if (declared !== undefined) {
-    const known = typeof declared === 'string' ? DRAFTS[declared.replace(/^https?:\/\//, '').replace(/#$/, '')] : undefined
+    const known =
+      typeof declared === 'string' ? DRAFTS[declared.replace(/^https?:\/\//, '').replace(/#$/, '')] : undefined
     if (!known) {
-      return { root: schema, draft, lookup: {}, problems: [{ pointer: '/$schema', message: `is not a JSON Schema dialect this checker knows (use ${Object.keys(DRAFTS).map((d) => `https://${d}`).join(', ')})` }] }
+      return {
+        root: schema,
+        draft,
+        lookup: {},
+        problems: [
+          {
+            pointer: '/$schema',
+            message: `is not a JSON Schema dialect this checker knows (use ${Object.keys(DRAFTS)
+              .map((d) => `https://${d}`)
+              .join(', ')})`,
+          },
+        ],
+      }
     }
     draft = known
   }
@@ -117,21 +141,52 @@ function compileNow(schema: object | boolean): Compiled {
   try {
     lookup = dereference(root as Schema) as Record<string, unknown>
   } catch (error) {
-    return { root, draft, lookup: {}, problems: [{ pointer: '', message: `cannot be indexed: ${(error as Error).message.split('\n')[0]}` }] }
+    return {
+      root,
+      draft,
+      lookup: {},
+      problems: [{ pointer: '', message: `cannot be indexed: ${(error as Error).message.split('\n')[0]}` }],
+    }
   }
   for (const [uri, subschema] of Object.entries(lookup)) {
     const ref = typeof subschema === 'object' && subschema !== null ? (subschema as Schema).__absolute_ref__ : undefined
     if (ref !== undefined && lookup[ref] === undefined) {
-      problems.push({ pointer: `${pointerOf(uri)}/$ref`, message: `${JSON.stringify((subschema as Schema).$ref)} resolves to nothing in this schema` })
+      problems.push({
+        pointer: `${pointerOf(uri)}/$ref`,
+        message: `${JSON.stringify((subschema as Schema).$ref)} resolves to nothing in this schema`,
+      })
     }
   }
   return { root, draft, lookup, problems }
 }
 
-const SCHEMA_KEYWORDS = ['additionalItems', 'unevaluatedItems', 'contains', 'additionalProperties', 'unevaluatedProperties', 'propertyNames', 'not', 'if', 'then', 'else']
+const SCHEMA_KEYWORDS = [
+  'additionalItems',
+  'unevaluatedItems',
+  'contains',
+  'additionalProperties',
+  'unevaluatedProperties',
+  'propertyNames',
+  'not',
+  'if',
+  'then',
+  'else',
+]
 const SCHEMA_LIST_KEYWORDS = ['prefixItems', 'allOf', 'anyOf', 'oneOf']
 const SCHEMA_MAP_KEYWORDS = ['$defs', 'definitions', 'properties', 'patternProperties', 'dependentSchemas']
-const NUMBER_KEYWORDS = ['minimum', 'maximum', 'multipleOf', 'minLength', 'maxLength', 'minItems', 'maxItems', 'minProperties', 'maxProperties', 'minContains', 'maxContains']
+const NUMBER_KEYWORDS = [
+  'minimum',
+  'maximum',
+  'multipleOf',
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+  'minProperties',
+  'maxProperties',
+  'minContains',
+  'maxContains',
+]
 const TYPES = ['array', 'boolean', 'integer', 'null', 'number', 'object', 'string']
 
 /**
@@ -139,7 +194,8 @@ const TYPES = ['array', 'boolean', 'integer', 'null', 'number', 'object', 'strin
  * (a 500 for the caller) or silently check nothing.
  */
 function checkShape(schema: unknown, at: string, problems: SchemaProblem[]): void {
-  const problem = (keyword: string, message: string) => problems.push({ pointer: `${at}/${escapePointer(keyword)}`, message })
+  const problem = (keyword: string, message: string) =>
+    problems.push({ pointer: `${at}/${escapePointer(keyword)}`, message })
   if (typeof schema === 'boolean') return
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
     problems.push({ pointer: at, message: 'must be a schema (an object or a boolean)' })
@@ -149,15 +205,23 @@ function checkShape(schema: unknown, at: string, problems: SchemaProblem[]): voi
   const has = (keyword: string) => Object.prototype.hasOwnProperty.call(s, keyword)
   if (has('type')) {
     const types = Array.isArray(s.type) ? s.type : [s.type]
-    if (types.length === 0 || !types.every((type) => typeof type === 'string' && TYPES.includes(type))) problem('type', `must be one of ${TYPES.join(', ')} or a list of them`)
+    if (types.length === 0 || !types.every((type) => typeof type === 'string' && TYPES.includes(type)))
+      problem('type', `must be one of ${TYPES.join(', ')} or a list of them`)
   }
-  if (has('required') && !(Array.isArray(s.required) && s.required.every((name) => typeof name === 'string'))) problem('required', 'must be a list of field names')
+  if (has('required') && !(Array.isArray(s.required) && s.required.every((name) => typeof name === 'string')))
+    problem('required', 'must be a list of field names')
   if (has('enum') && !Array.isArray(s.enum)) problem('enum', 'must be a list of values')
-  for (const keyword of NUMBER_KEYWORDS) if (has(keyword) && !(typeof s[keyword] === 'number' && Number.isFinite(s[keyword]))) problem(keyword, 'must be a number')
-  for (const keyword of ['exclusiveMinimum', 'exclusiveMaximum']) if (has(keyword) && typeof s[keyword] !== 'number' && typeof s[keyword] !== 'boolean') problem(keyword, 'must be a number')
-  for (const keyword of ['pattern', 'format', '$ref', '$id', '$anchor']) if (has(keyword) && typeof s[keyword] !== 'string') problem(keyword, 'must be a string')
+  for (const keyword of NUMBER_KEYWORDS)
+    if (has(keyword) && !(typeof s[keyword] === 'number' && Number.isFinite(s[keyword])))
+      problem(keyword, 'must be a number')
+  for (const keyword of ['exclusiveMinimum', 'exclusiveMaximum'])
+    if (has(keyword) && typeof s[keyword] !== 'number' && typeof s[keyword] !== 'boolean')
+      problem(keyword, 'must be a number')
+  for (const keyword of ['pattern', 'format', '$ref', '$id', '$anchor'])
+    if (has(keyword) && typeof s[keyword] !== 'string') problem(keyword, 'must be a string')
   // The validator looks formats up in a plain object: `constructor` or `__proto__` would be "found" there.
-  if (typeof s.format === 'string' && s.format in Object.prototype) problem('format', `${JSON.stringify(s.format)} is not a format name`)
+  if (typeof s.format === 'string' && s.format in Object.prototype)
+    problem('format', `${JSON.stringify(s.format)} is not a format name`)
   if (typeof s.pattern === 'string') checkPattern(s.pattern, `${at}/pattern`, problems)
   for (const keyword of SCHEMA_KEYWORDS) if (has(keyword)) checkShape(s[keyword], `${at}/${keyword}`, problems)
   if (has('items')) {
@@ -166,7 +230,8 @@ function checkShape(schema: unknown, at: string, problems: SchemaProblem[]): voi
   }
   for (const keyword of SCHEMA_LIST_KEYWORDS) {
     if (!has(keyword)) continue
-    if (!Array.isArray(s[keyword]) || (s[keyword] as unknown[]).length === 0) problem(keyword, 'must be a non-empty list of schemas')
+    if (!Array.isArray(s[keyword]) || (s[keyword] as unknown[]).length === 0)
+      problem(keyword, 'must be a non-empty list of schemas')
     else (s[keyword] as unknown[]).forEach((item, i) => checkShape(item, `${at}/${keyword}/${i}`, problems))
   }
   for (const keyword of SCHEMA_MAP_KEYWORDS) {
@@ -177,13 +242,18 @@ function checkShape(schema: unknown, at: string, problems: SchemaProblem[]): voi
       continue
     }
     for (const [name, sub] of Object.entries(map)) {
-      if (keyword === 'patternProperties') checkPattern(name, `${at}/patternProperties/${escapePointer(name)}`, problems)
+      if (keyword === 'patternProperties')
+        checkPattern(name, `${at}/patternProperties/${escapePointer(name)}`, problems)
       checkShape(sub, `${at}/${keyword}/${escapePointer(name)}`, problems)
     }
   }
   if (has('dependentRequired')) {
     const map = s.dependentRequired
-    const ok = typeof map === 'object' && map !== null && !Array.isArray(map) && Object.values(map).every((list) => Array.isArray(list) && list.every((name) => typeof name === 'string'))
+    const ok =
+      typeof map === 'object' &&
+      map !== null &&
+      !Array.isArray(map) &&
+      Object.values(map).every((list) => Array.isArray(list) && list.every((name) => typeof name === 'string'))
     if (!ok) problem('dependentRequired', 'must map field names to lists of field names')
   }
 }
@@ -210,7 +280,11 @@ function unnameableField(input: unknown): InputProblem | undefined {
       continue
     }
     for (const [name, item] of Object.entries(value)) {
-      if (LONE_SURROGATE.test(name)) return { pointer: pointer || '/', message: 'has a field name that is not valid Unicode (a lone surrogate escape)' }
+      if (LONE_SURROGATE.test(name))
+        return {
+          pointer: pointer || '/',
+          message: 'has a field name that is not valid Unicode (a lone surrogate escape)',
+        }
       stack.push({ value: item, pointer: `${pointer}/${escapePointer(name)}` })
     }
   }
@@ -221,14 +295,30 @@ function unnameableField(input: unknown): InputProblem | undefined {
 // From the validator's output (every failing keyword, wrappers included) to one message per problem.
 
 // Keywords that only say "something below failed": the failures below are reported instead.
-const WRAPPERS = new Set(['properties', 'patternProperties', 'additionalProperties', 'unevaluatedProperties', 'items', 'prefixItems', 'additionalItems', 'unevaluatedItems', '$ref', '$recursiveRef', 'allOf', 'dependentSchemas', 'dependencies', 'if', 'contains'])
+const WRAPPERS = new Set([
+  'properties',
+  'patternProperties',
+  'additionalProperties',
+  'unevaluatedProperties',
+  'items',
+  'prefixItems',
+  'additionalItems',
+  'unevaluatedItems',
+  '$ref',
+  '$recursiveRef',
+  'allOf',
+  'dependentSchemas',
+  'dependencies',
+  'if',
+  'contains',
+])
 
 function explain(errors: OutputUnit[], compiled: Compiled, input: unknown): InputProblem[] {
   const problems: InputProblem[] = []
   const seen = new Set<string>()
   const add = (problem: InputProblem) => {
     const key = `${problem.pointer}\u0000${problem.message}`
-    if (!seen.has(key)) (seen.add(key), problems.push(problem))
+    if (!seen.has(key)) seen.add(key), problems.push(problem)
   }
   for (const problem of describeAll(errors, compiled, input)) add(problem)
   return problems
@@ -252,7 +342,9 @@ function describeAll(errors: OutputUnit[], compiled: Compiled, input: unknown): 
         branches.set(branch, [...(branches.get(branch) ?? []), next])
       }
       const alternatives = [...branches.entries()].map(([branch, list]) => {
-        const reasons = describeAll(list, compiled, input).map((p) => (p.pointer === pointer ? p.message : `${p.pointer} ${p.message}`))
+        const reasons = describeAll(list, compiled, input).map((p) =>
+          p.pointer === pointer ? p.message : `${p.pointer} ${p.message}`,
+        )
         return `(${Number(branch) + 1}) ${reasons.join(', ') || 'does not match'}`
       })
       const matched = /\((\d+) matches\)/.exec(error.error)?.[1]
@@ -260,16 +352,27 @@ function describeAll(errors: OutputUnit[], compiled: Compiled, input: unknown): 
         error.keyword === 'oneOf' && matched !== undefined && matched !== '0'
           ? `must match exactly one of the allowed shapes (oneOf), but matches ${matched}`
           : `must match ${error.keyword === 'oneOf' ? 'exactly one' : 'at least one'} of the allowed shapes (${error.keyword})`
-      out.push({ pointer, message: alternatives.length > 0 && (matched === undefined || matched === '0') ? `${head}: ${alternatives.join('; ')}` : head })
+      out.push({
+        pointer,
+        message:
+          alternatives.length > 0 && (matched === undefined || matched === '0')
+            ? `${head}: ${alternatives.join('; ')}`
+            : head,
+      })
       continue
     }
     if (WRAPPERS.has(error.keyword)) continue
     if (error.keyword === 'false') {
       // A `false` schema under additionalProperties/unevaluatedProperties is the usual "no other fields".
       const parent = errors[i - 1]
-      const closed = parent && (parent.keyword === 'additionalProperties' || parent.keyword === 'unevaluatedProperties') && parent.instanceLocation !== error.instanceLocation
+      const closed =
+        parent &&
+        (parent.keyword === 'additionalProperties' || parent.keyword === 'unevaluatedProperties') &&
+        parent.instanceLocation !== error.instanceLocation
       if (closed) {
-        const known = Object.keys((schemaAt(compiled, parent.keywordLocation.replace(/\/[^/]+$/, ''))?.properties as object | undefined) ?? {})
+        const known = Object.keys(
+          (schemaAt(compiled, parent.keywordLocation.replace(/\/[^/]+$/, ''))?.properties as object | undefined) ?? {},
+        )
         out.push({ pointer, message: `is not a known field${known.length ? ` (known: ${known.join(', ')})` : ''}` })
       } else out.push({ pointer, message: 'is not allowed' })
       continue
@@ -277,8 +380,12 @@ function describeAll(errors: OutputUnit[], compiled: Compiled, input: unknown): 
     if (error.keyword === 'required') {
       const schema = schemaAt(compiled, error.keywordLocation.replace(/\/required$/, ''))
       const value = valueAt(input, pointer)
-      const missing = Array.isArray(schema?.required) && isRecord(value) ? (schema.required as string[]).filter((name) => !Object.prototype.hasOwnProperty.call(value, name)) : []
-      for (const name of missing) out.push({ pointer: `${pointer === '/' ? '' : pointer}/${escapePointer(name)}`, message: 'is required' })
+      const missing =
+        Array.isArray(schema?.required) && isRecord(value)
+          ? (schema.required as string[]).filter((name) => !Object.prototype.hasOwnProperty.call(value, name))
+          : []
+      for (const name of missing)
+        out.push({ pointer: `${pointer === '/' ? '' : pointer}/${escapePointer(name)}`, message: 'is required' })
       if (missing.length === 0) out.push({ pointer, message: error.error })
       continue
     }
@@ -344,7 +451,9 @@ function schemaAt(compiled: Compiled, location: string): Schema | undefined {
       const target = (node as Schema).__absolute_ref__ ?? (node as Schema).$ref
       node = target === undefined ? undefined : compiled.lookup[target]
     } else {
-      node = Object.prototype.hasOwnProperty.call(node, segment) ? (node as Record<string, unknown>)[segment] : undefined
+      node = Object.prototype.hasOwnProperty.call(node, segment)
+        ? (node as Record<string, unknown>)[segment]
+        : undefined
     }
   }
   return typeof node === 'object' && node !== null ? (node as Schema) : undefined
@@ -352,8 +461,13 @@ function schemaAt(compiled: Compiled, location: string): Schema | undefined {
 
 function valueAt(input: unknown, pointer: string): unknown {
   let node = input
-  for (const segment of pointer.split('/').slice(1).filter((s, i, all) => !(all.length === 1 && s === '')).map(unescapePointer)) {
-    if (typeof node !== 'object' || node === null || !Object.prototype.hasOwnProperty.call(node, segment)) return undefined
+  for (const segment of pointer
+    .split('/')
+    .slice(1)
+    .filter((s, i, all) => !(all.length === 1 && s === ''))
+    .map(unescapePointer)) {
+    if (typeof node !== 'object' || node === null || !Object.prototype.hasOwnProperty.call(node, segment))
+      return undefined
     node = (node as Record<string, unknown>)[segment]
   }
   return node

@@ -42,7 +42,8 @@ export const MAX_WAIT_SECONDS = 365 * 24 * 60 * 60
 export function resolveLimits(given: Partial<EngineLimits> = {}): EngineLimits {
   const limits = { ...DEFAULT_LIMITS }
   for (const [name, value] of Object.entries(given) as Array<[keyof EngineLimits, unknown]>) {
-    if (!(name in DEFAULT_LIMITS)) throw new RangeError(`limits.${name} is not a limit (known: ${Object.keys(DEFAULT_LIMITS).join(', ')})`)
+    if (!(name in DEFAULT_LIMITS))
+      throw new RangeError(`limits.${name} is not a limit (known: ${Object.keys(DEFAULT_LIMITS).join(', ')})`)
     if (value === undefined) continue
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
       throw new RangeError(`limits.${name} must be a positive integer, got ${JSON.stringify(value) ?? String(value)}`)

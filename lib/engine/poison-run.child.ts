@@ -27,7 +27,13 @@ async function main(): Promise<void> {
       return new Promise(() => {})
     },
   })
-  const engine = createEngine({ store, actions, workflows: poisonWorkflows, leaseMs: POISON_LEASE_MS, limits: { maxWorkerAttempts: POISON_MAX_ATTEMPTS } })
+  const engine = createEngine({
+    store,
+    actions,
+    workflows: poisonWorkflows,
+    leaseMs: POISON_LEASE_MS,
+    limits: { maxWorkerAttempts: POISON_MAX_ATTEMPTS },
+  })
   const ids = POISON_RUNS.split(',')
   for (;;) {
     await engine.resumeDue({ deadline: Date.now() + 5_000 })

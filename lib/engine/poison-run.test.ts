@@ -12,9 +12,14 @@ const CHILD = new URL('./poison-run.child.ts', import.meta.url).pathname
 const TSX = new URL('../../node_modules/tsx/dist/esm/index.mjs', import.meta.url).pathname
 
 /** Runs one worker process to its end: how it ended (exit code or signal) and what it printed. */
-function runWorker(env: Record<string, string>): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+function runWorker(
+  env: Record<string, string>,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, CHILD], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', TSX, CHILD], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk) => (stdout += chunk))
@@ -35,7 +40,11 @@ describe('poison runs: a real worker process killed by one run again and again',
     const storeDir = join(dir, 'store')
     const store = createFileStore(storeDir)
     // Started here; run only by the worker processes (this registry's action is never called).
-    const engine = createEngine({ store, workflows: poisonWorkflows, actions: createActionRegistry().register('test:die', { call: () => null }) })
+    const engine = createEngine({
+      store,
+      workflows: poisonWorkflows,
+      actions: createActionRegistry().register('test:die', { call: () => null }),
+    })
     const poison = (await engine.start({ workflow: 'poison', input: {} })).run
     const good = (await engine.start({ workflow: 'good', input: {} })).run
     await store.close()

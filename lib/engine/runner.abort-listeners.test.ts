@@ -18,9 +18,20 @@ describe('the budget signal', () => {
     })
     const definition = {
       StartAt: 'M',
-      States: { M: { Type: 'Map', ItemProcessor: { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'my:slow', End: true } } }, End: true } },
+      States: {
+        M: {
+          Type: 'Map',
+          ItemProcessor: { StartAt: 'T', States: { T: { Type: 'Task', Resource: 'my:slow', End: true } } },
+          End: true,
+        },
+      },
     }
-    const engine = createEngine({ store: createMemoryStore(), actions, workflows: { wf: definition as WorkflowDefinition }, clock: createFakeClock() })
+    const engine = createEngine({
+      store: createMemoryStore(),
+      actions,
+      workflows: { wf: definition as WorkflowDefinition },
+      clock: createFakeClock(),
+    })
     const items = Array.from({ length: 30 }, (_, i) => i)
     const { run } = await engine.start({ workflow: 'wf', input: items })
     const stop = new AbortController()

@@ -24,7 +24,11 @@ interface Save {
   historyBefore: number
 }
 
-type Entry = { kind: 'save'; save: Save } | { kind: 'release' | 'acquire' | 'cancel'; runId: string } | { kind: 'sleep'; ms: number } | { kind: 'call' | 'return'; state: string; ctx: ActionContext }
+type Entry =
+  | { kind: 'save'; save: Save }
+  | { kind: 'release' | 'acquire' | 'cancel'; runId: string }
+  | { kind: 'sleep'; ms: number }
+  | { kind: 'call' | 'return'; state: string; ctx: ActionContext }
 
 interface TraceOptions {
   saveEvery?: 'boundary' | 'transition'
@@ -52,8 +56,17 @@ function traced(definition: object, options: TraceOptions = {}) {
     ...inner,
     async save(lease, update) {
       const historyBefore = (await inner.get(lease.runId))?.historyLength ?? 0
-      const events = update.events.map((event) => (event.state === undefined ? event.type : `${event.type}@${event.state}`))
-      const save: Save = { runId: lease.runId, status: update.status, resumeAt: update.resumeAt?.getTime() ?? null, events, machine: structuredClone(update.machine) as Machine, historyBefore }
+      const events = update.events.map((event) =>
+        event.state === undefined ? event.type : `${event.type}@${event.state}`,
+      )
+      const save: Save = {
+        runId: lease.runId,
+        status: update.status,
+        resumeAt: update.resumeAt?.getTime() ?? null,
+        events,
+        machine: structuredClone(update.machine) as Machine,
+        historyBefore,
+      }
       await options.beforeSave?.(save, t)
       trace.push({ kind: 'save', save })
       return inner.save(lease, update)
@@ -81,7 +94,16 @@ function traced(definition: object, options: TraceOptions = {}) {
     },
   })
   const workflows = { wf: definition, ...options.workflows } as Record<string, WorkflowDefinition>
-  const engine = createEngine({ store, actions, workflows, clock, random: () => 0.5, leaseMs: 30_000, saveEvery: options.saveEvery, limits: options.limits })
+  const engine = createEngine({
+    store,
+    actions,
+    workflows,
+    clock,
+    random: () => 0.5,
+    leaseMs: 30_000,
+    saveEvery: options.saveEvery,
+    limits: options.limits,
+  })
   const t = {
     trace,
     clock,
@@ -145,14 +167,23 @@ function onceHeld(hold: (t: Traced) => Promise<void>): NonNullable<TraceOptions[
 
 const act = (next?: string) => ({ Type: 'Task', Resource: 'my:act', ...(next ? { Next: next } : { End: true }) })
 const pass = (next?: string) => ({ Type: 'Pass', ...(next ? { Next: next } : { End: true }) })
-const passChain = (length: number, then?: string) => Object.fromEntries(Array.from({ length }, (_, i) => [`P${i}`, pass(i < length - 1 ? `P${i + 1}` : then)]))
+const passChain = (length: number, then?: string) =>
+  Object.fromEntries(Array.from({ length }, (_, i) => [`P${i}`, pass(i < length - 1 ? `P${i + 1}` : then)]))
 
 describe('RunDriver durability rules', () => {
   it('ends a run cancelled before its drive before anything else is read: ABORTED, even when its workflow is no longer loaded', async () => {
     const t = traced({ StartAt: 'P', States: { P: pass() } })
     const at = new Date(t.clock.now())
     // A run of a workflow this deploy does not have, from before workflow versions were kept (none to fall back on).
-    await t.inner.create({ id: 'r-1', workflow: 'gone', input: {}, machine: createMachine('P', {}, 0), resumeAt: at, now: at, events: [{ at: at.toISOString(), type: 'ExecutionStarted' }] })
+    await t.inner.create({
+      id: 'r-1',
+      workflow: 'gone',
+      input: {},
+      machine: createMachine('P', {}, 0),
+      resumeAt: at,
+      now: at,
+      events: [{ at: at.toISOString(), type: 'ExecutionStarted' }],
+    })
 
     expect(await t.engine.cancel('r-1')).toMatchObject({ status: 'ABORTED', resumeAt: null })
     expect(t.lines()).toEqual(['cancel', 'acquire', 'save ABORTED [ExecutionAborted]', 'release'])
@@ -166,19 +197,31 @@ describe('RunDriver durability rules', () => {
     expect(at(lines, /^save RUNNING \[.*TaskScheduled@A/)).toBeLessThan(at(lines, /^call A$/))
     const scheduled = t.saves().find((save) => save.events.includes('TaskScheduled@A'))!
     const call = t.trace.find((entry) => entry.kind === 'call') as { ctx: ActionContext }
-    expect(scheduled.machine.frames.root!.phase).toMatchObject({ kind: 'invoking', resource: 'my:act', clientToken: call.ctx.clientToken })
+    expect(scheduled.machine.frames.root!.phase).toMatchObject({
+      kind: 'invoking',
+      resource: 'my:act',
+      clientToken: call.ctx.clientToken,
+    })
   })
 
   it('sees a cancel at the next save: a call saved as scheduled is not made once the save shows the cancel', async () => {
     // The cancel lands while the save that schedules A is on its way to the store.
     const t = traced(
       { StartAt: 'A', States: { A: act() } },
-      { beforeSave: (save, t) => (save.events.includes('TaskScheduled@A') ? t.inner.requestCancel(save.runId, new Date(t.clock.now())).then(() => {}) : undefined) },
+      {
+        beforeSave: (save, t) =>
+          save.events.includes('TaskScheduled@A')
+            ? t.inner.requestCancel(save.runId, new Date(t.clock.now())).then(() => {})
+            : undefined,
+      },
     )
     const done = await t.run()
 
     expect(done.status).toBe('ABORTED')
-    expect(t.lines().filter((line) => line.startsWith('save') || line.startsWith('call'))).toEqual([expect.stringMatching(/^save RUNNING \[.*TaskScheduled@A\]/), 'save ABORTED [ExecutionAborted]'])
+    expect(t.lines().filter((line) => line.startsWith('save') || line.startsWith('call'))).toEqual([
+      expect.stringMatching(/^save RUNNING \[.*TaskScheduled@A\]/),
+      'save ABORTED [ExecutionAborted]',
+    ])
   })
 
   it('saves a result before anything else: before the next state is entered', async () => {
@@ -203,7 +246,10 @@ describe('RunDriver durability rules', () => {
 
     expect(stopped.status).toBe('RUNNING')
     const last = t.saves().at(-1)!
-    expect(last).toMatchObject({ status: 'RUNNING', events: expect.arrayContaining(['PassStateEntered@P0', 'PassStateExited@P0']) })
+    expect(last).toMatchObject({
+      status: 'RUNNING',
+      events: expect.arrayContaining(['PassStateEntered@P0', 'PassStateExited@P0']),
+    })
     expect(last.resumeAt).toBeLessThanOrEqual(stoppedAt)
     expect(t.lines().at(-1)).toBe('release')
     expect((await t.engine.runToEnd(run.id)).status).toBe('SUCCEEDED')
@@ -219,7 +265,9 @@ describe('RunDriver durability rules', () => {
     await each.run()
 
     expect(boundary.lines().filter((line) => line.startsWith('save'))).toEqual([
-      expect.stringMatching(/^save RUNNING \[PassStateEntered@P0 PassStateExited@P0 .* PassStateExited@P249 TaskStateEntered@A TaskScheduled@A\] resumeAt=/),
+      expect.stringMatching(
+        /^save RUNNING \[PassStateEntered@P0 PassStateExited@P0 .* PassStateExited@P249 TaskStateEntered@A TaskScheduled@A\] resumeAt=/,
+      ),
       expect.stringMatching(/^save SUCCEEDED \[TaskSucceeded@A TaskStateExited@A ExecutionSucceeded\]$/),
     ])
     expect(each.saves().filter((save) => save.events.some((event) => event.startsWith('PassState')))).toHaveLength(250)
@@ -230,7 +278,16 @@ describe('RunDriver durability rules', () => {
     const t = traced(
       {
         StartAt: 'Par',
-        States: { Par: { Type: 'Parallel', Branches: [{ StartAt: 'Slow', States: { Slow: act() } }, { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 5, Next: 'After' }, After: pass() } }], End: true } },
+        States: {
+          Par: {
+            Type: 'Parallel',
+            Branches: [
+              { StartAt: 'Slow', States: { Slow: act() } },
+              { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 5, Next: 'After' }, After: pass() } },
+            ],
+            End: true,
+          },
+        },
       },
       { holdUntil: onceHeld((t) => untilSaved(t, /^PassStateExited@After$/)) },
     )
@@ -244,7 +301,23 @@ describe('RunDriver durability rules', () => {
     const t = traced(
       {
         StartAt: 'Par',
-        States: { Par: { Type: 'Parallel', Branches: [{ StartAt: 'Slow', States: { Slow: act() } }, { StartAt: 'W1', States: { W1: { Type: 'Wait', Seconds: 1, Next: 'W2' }, W2: { Type: 'Wait', Seconds: 1, Next: 'After' }, After: pass() } }], End: true } },
+        States: {
+          Par: {
+            Type: 'Parallel',
+            Branches: [
+              { StartAt: 'Slow', States: { Slow: act() } },
+              {
+                StartAt: 'W1',
+                States: {
+                  W1: { Type: 'Wait', Seconds: 1, Next: 'W2' },
+                  W2: { Type: 'Wait', Seconds: 1, Next: 'After' },
+                  After: pass(),
+                },
+              },
+            ],
+            End: true,
+          },
+        },
       },
       { holdUntil: onceHeld((t) => untilSaved(t, /^PassStateExited@After$/)) },
     )
@@ -259,11 +332,18 @@ describe('RunDriver durability rules', () => {
     const suspended = await t.engine.advance(run.id, { deadline: start + 10_000 })
 
     expect(suspended).toMatchObject({ status: 'RUNNING', resumeAt: new Date(start + 3_600_000) })
-    expect(t.lines()).toEqual(['acquire', `save RUNNING [WaitStateEntered@W ExecutionSuspended] resumeAt=${start + 3_600_000}`, 'release'])
+    expect(t.lines()).toEqual([
+      'acquire',
+      `save RUNNING [WaitStateEntered@W ExecutionSuspended] resumeAt=${start + 3_600_000}`,
+      'release',
+    ])
   })
 
   it('saves a wait within the budget with its wake-up time before sleeping; a long one gives the lease back while it sleeps', async () => {
-    const t = traced({ StartAt: 'Short', States: { Short: { Type: 'Wait', Seconds: 5, Next: 'Long' }, Long: { Type: 'Wait', Seconds: 600, End: true } } })
+    const t = traced({
+      StartAt: 'Short',
+      States: { Short: { Type: 'Wait', Seconds: 5, Next: 'Long' }, Long: { Type: 'Wait', Seconds: 600, End: true } },
+    })
     const start = t.clock.now()
     expect((await t.run()).status).toBe('SUCCEEDED')
 
@@ -272,11 +352,21 @@ describe('RunDriver durability rules', () => {
     expect(lines[short]).toBe(`save RUNNING [WaitStateEntered@Short] resumeAt=${start + 5_000}`)
     expect(lines[short + 1]).toBe('sleep 5000') // the short wait keeps the lease
     const long = at(lines, /^save RUNNING \[.*WaitStateEntered@Long\]/)
-    expect(lines.slice(long)).toEqual([`save RUNNING [WaitStateEntered@Long] resumeAt=${start + 605_000}`, 'release', 'sleep 600000', 'acquire', expect.stringMatching(/^save SUCCEEDED/), 'release'])
+    expect(lines.slice(long)).toEqual([
+      `save RUNNING [WaitStateEntered@Long] resumeAt=${start + 605_000}`,
+      'release',
+      'sleep 600000',
+      'acquire',
+      expect.stringMatching(/^save SUCCEEDED/),
+      'release',
+    ])
   })
 
   it('checks the history limit before the save: the store never holds more than the limit and the failure', async () => {
-    const t = traced({ StartAt: 'P0', States: passChain(20) }, { saveEvery: 'transition', limits: { maxHistoryEvents: 10 } })
+    const t = traced(
+      { StartAt: 'P0', States: passChain(20) },
+      { saveEvery: 'transition', limits: { maxHistoryEvents: 10 } },
+    )
     const done = await t.run()
 
     expect(done).toMatchObject({ status: 'FAILED', historyLength: 11, error: { error: 'States.Runtime' } })
@@ -285,14 +375,34 @@ describe('RunDriver durability rules', () => {
   })
 
   it('cancels the child runs of dropped distributed-Map items before the save that drops them', async () => {
-    const item = { StartAt: 'Route', States: { Route: { Type: 'Choice', Choices: [{ Variable: '$', NumericEquals: 1, Next: 'Broke' }], Default: 'Nap' }, Broke: { Type: 'Fail', Error: 'ItemBroke' }, Nap: { Type: 'Wait', Seconds: 3600, End: true } } }
-    const t = traced({ StartAt: 'M', States: { M: { Type: 'Map', ItemsPath: '$.items', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, ...item }, End: true } } })
+    const item = {
+      StartAt: 'Route',
+      States: {
+        Route: { Type: 'Choice', Choices: [{ Variable: '$', NumericEquals: 1, Next: 'Broke' }], Default: 'Nap' },
+        Broke: { Type: 'Fail', Error: 'ItemBroke' },
+        Nap: { Type: 'Wait', Seconds: 3600, End: true },
+      },
+    }
+    const t = traced({
+      StartAt: 'M',
+      States: {
+        M: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, ...item },
+          End: true,
+        },
+      },
+    })
     const { run } = await t.engine.start({ workflow: 'wf', input: { items: [0, 1] } })
     let done = await t.engine.advance(run.id, { deadline: t.clock.now() + 1_000 })
-    for (let i = 0; i < 5 && done.status === 'RUNNING'; i++) done = await t.engine.advance(run.id, { deadline: t.clock.now() + 1_000 })
+    for (let i = 0; i < 5 && done.status === 'RUNNING'; i++)
+      done = await t.engine.advance(run.id, { deadline: t.clock.now() + 1_000 })
     expect(done).toMatchObject({ status: 'FAILED', error: { error: 'ItemBroke' } })
 
-    const parentFailed = t.trace.findIndex((entry) => entry.kind === 'save' && entry.save.runId === run.id && entry.save.status === 'FAILED')
+    const parentFailed = t.trace.findIndex(
+      (entry) => entry.kind === 'save' && entry.save.runId === run.id && entry.save.status === 'FAILED',
+    )
     const cancels = t.trace.flatMap((entry, index) => (entry.kind === 'cancel' ? [index] : []))
     expect(cancels).toHaveLength(1)
     expect(cancels[0]).toBeLessThan(parentFailed)

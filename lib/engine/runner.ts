@@ -4,7 +4,14 @@ import type { ActionContext, ActionRegistry } from './actions/registry'
 import type { Budget } from './engine-types'
 import { cancelRun, executeChildRunCommand } from './child-run-commands'
 import { CHILD_RUN_RESOURCE, pollChildRunsNow } from './interpreter/child-runs'
-import { abortMachine, applyOutcome, failMachine, step, type Execution, type StepOptions } from './interpreter/interpreter'
+import {
+  abortMachine,
+  applyOutcome,
+  failMachine,
+  step,
+  type Execution,
+  type StepOptions,
+} from './interpreter/interpreter'
 import type { Command, Outcome } from './interpreter/commands'
 import type { WorkflowDefinition } from './interpreter/definition'
 import type { Machine } from './interpreter/machine'
@@ -118,10 +125,17 @@ export async function driveLeased(deps: RunnerDeps, lease: Lease, budget: RunBud
   let giveBack = true
   try {
     const limits = deps.limits ?? DEFAULT_LIMITS
-    if (lease.attempt !== undefined && lease.attempt > limits.maxWorkerAttempts) return await abandonRun(deps, lease, lease.attempt - 1)
+    if (lease.attempt !== undefined && lease.attempt > limits.maxWorkerAttempts)
+      return await abandonRun(deps, lease, lease.attempt - 1)
     const run = await deps.store.get(lease.runId)
     if (!run) return undefined
-    driver = new RunDriver(deps, lease, run, await deps.definitionFor(run), scope ? { ...budget, signal: scope.signal } : budget)
+    driver = new RunDriver(
+      deps,
+      lease,
+      run,
+      await deps.definitionFor(run),
+      scope ? { ...budget, signal: scope.signal } : budget,
+    )
     return await driver.drive()
   } catch (error) {
     if (error instanceof LeaseLostError) return deps.store.get(lease.runId)
@@ -156,11 +170,19 @@ function isEngineFault(error: unknown): boolean {
 }
 
 /** Ends a run with States.Runtime after an engine fault (see driveLeased), cancelling its distributed-Map children. */
-async function failOnEngineFault(deps: RunnerDeps, lease: Lease, driver: RunDriver | undefined, thrown: unknown): Promise<RunRecord> {
+async function failOnEngineFault(
+  deps: RunnerDeps,
+  lease: Lease,
+  driver: RunDriver | undefined,
+  thrown: unknown,
+): Promise<RunRecord> {
   const error: Required<RunError> =
     thrown instanceof StatesError
       ? { error: thrown.error, cause: thrown.cause }
-      : { error: StatesErrorNames.Runtime, cause: `ctflow could not advance the run and stopped it (an engine error, not the workflow's): ${describeError(thrown)}` }
+      : {
+          error: StatesErrorNames.Runtime,
+          cause: `ctflow could not advance the run and stopped it (an engine error, not the workflow's): ${describeError(thrown)}`,
+        }
   let machine: Machine = { format: 1, status: 'failed', frames: {}, error }
   const current = driver?.currentMachine()
   if (current) {
@@ -259,7 +281,12 @@ class RunDriver {
     private readonly budget: RunBudget,
   ) {
     this.machine = run.machine as Machine
-    this.execution = { runId: run.id, workflowName: run.workflow, input: run.input, startTime: run.createdAt.toISOString() }
+    this.execution = {
+      runId: run.id,
+      workflowName: run.workflow,
+      input: run.input,
+      startTime: run.createdAt.toISOString(),
+    }
     this.definition = definition
     this.limits = deps.limits ?? DEFAULT_LIMITS
     this.historyLength = run.historyLength ?? 0
@@ -270,7 +297,9 @@ class RunDriver {
   /** The machine as this driver holds it, if it is one (for failing the run after an engine fault). */
   currentMachine(): Machine | undefined {
     const machine = this.machine as Machine | null
-    return machine && typeof machine === 'object' && typeof machine.frames === 'object' && machine.frames !== null ? machine : undefined
+    return machine && typeof machine === 'object' && typeof machine.frames === 'object' && machine.frames !== null
+      ? machine
+      : undefined
   }
 
   /**
@@ -297,10 +326,16 @@ class RunDriver {
     if (this.run.cancelRequested) return this.abortCancelledFirst()
     const definition = this.definition
     if (!definition) {
-      return this.finishWith('FAILED', { error: StatesErrorNames.Runtime, cause: `The workflow "${this.run.workflow}" is not loaded in this engine` })
+      return this.finishWith('FAILED', {
+        error: StatesErrorNames.Runtime,
+        cause: `The workflow "${this.run.workflow}" is not loaded in this engine`,
+      })
     }
     if ((this.machine as { format?: unknown } | null)?.format !== 1) {
-      return this.finishWith('FAILED', { error: StatesErrorNames.Runtime, cause: 'The run was saved in a format this engine does not read' })
+      return this.finishWith('FAILED', {
+        error: StatesErrorNames.Runtime,
+        cause: 'The run was saved in a format this engine does not read',
+      })
     }
     pollChildRunsNow(this.machine, this.deps.clock.now())
     for (;;) {
@@ -326,7 +361,12 @@ class RunDriver {
     if (result.runnable) return this.saveBatchWhenDue(now)
     if (this.calls.size > 0) return this.saveThenAwaitCalls(result.wakeAt, now)
     // Nothing to run and nothing to wait for: a bug, not the workflow's fault. Fail loudly rather than spin.
-    if (result.wakeAt === undefined) return this.finishWith('FAILED', { error: StatesErrorNames.Runtime, cause: 'The run has nothing left to do but did not finish (engine bug)' }, this.pending.take(now))
+    if (result.wakeAt === undefined)
+      return this.finishWith(
+        'FAILED',
+        { error: StatesErrorNames.Runtime, cause: 'The run has nothing left to do but did not finish (engine bug)' },
+        this.pending.take(now),
+      )
     if (result.wakeAt > this.budget.deadline) return this.suspendBeyondBudget(result.wakeAt)
     return this.saveThenSleep(result.wakeAt)
   }
@@ -350,7 +390,8 @@ class RunDriver {
    */
   private async saveResultsFirst(definition: WorkflowDefinition): Promise<RunRecord | undefined> {
     const after = this.options(this.deps.clock.now())
-    for (const outcome of this.calls.takeArrived()) this.pending.add(applyOutcome(definition, this.machine, outcome, after), 0)
+    for (const outcome of this.calls.takeArrived())
+      this.pending.add(applyOutcome(definition, this.machine, outcome, after), 0)
     if (this.pending.events.length > 0) await this.flush(new Date(after.now))
     return this.machine.status !== 'running' ? this.run : undefined
   }
@@ -368,7 +409,12 @@ class RunDriver {
       definition,
       this.machine,
       this.batching
-        ? { ...this.options(now), maxTransitions: TRANSITIONS_PER_STEP, maxEvents: Math.min(BATCH_EVENTS, room) - pending.events.length, maxEventBytes: BATCH_BYTES - pending.bytes }
+        ? {
+            ...this.options(now),
+            maxTransitions: TRANSITIONS_PER_STEP,
+            maxEvents: Math.min(BATCH_EVENTS, room) - pending.events.length,
+            maxEventBytes: BATCH_BYTES - pending.bytes,
+          }
         : this.options(now),
     )
     pending.add(result.events, result.payloadBytes)
@@ -402,7 +448,11 @@ class RunDriver {
   private async saveBatchWhenDue(now: number): Promise<RunRecord | undefined> {
     const { pending } = this
     const due =
-      !this.batching || pending.events.length >= BATCH_EVENTS || pending.bytes >= BATCH_BYTES || now - pending.lastSave >= BATCH_MS || this.historyLength + pending.events.length > this.limits.maxHistoryEvents
+      !this.batching ||
+      pending.events.length >= BATCH_EVENTS ||
+      pending.bytes >= BATCH_BYTES ||
+      now - pending.lastSave >= BATCH_MS ||
+      this.historyLength + pending.events.length > this.limits.maxHistoryEvents
     if (!due) return undefined
     await this.flush(new Date(now))
     return this.machine.status !== 'running' ? this.run : undefined
@@ -418,7 +468,10 @@ class RunDriver {
 
   /** A wait beyond the budget suspends the run: saved RUNNING with `resumeAt` and ExecutionSuspended (driveLeased gives the lease back). */
   private suspendBeyondBudget(wakeAt: number): Promise<RunRecord> {
-    this.pending.add([{ at: this.iso(), type: 'ExecutionSuspended', detail: { resumeAt: new Date(wakeAt).toISOString() } }], 0)
+    this.pending.add(
+      [{ at: this.iso(), type: 'ExecutionSuspended', detail: { resumeAt: new Date(wakeAt).toISOString() } }],
+      0,
+    )
     return this.flush(new Date(wakeAt))
   }
 
@@ -434,7 +487,14 @@ class RunDriver {
   private launch(command: Command): void {
     this.calls.track(
       command,
-      this.execute(command).catch((error: unknown): Outcome => ({ type: 'failed', frameId: command.frameId, clientToken: command.clientToken, ...toTaskError(error, this.deps.actions) })),
+      this.execute(command).catch(
+        (error: unknown): Outcome => ({
+          type: 'failed',
+          frameId: command.frameId,
+          clientToken: command.clientToken,
+          ...toTaskError(error, this.deps.actions),
+        }),
+      ),
     )
   }
 
@@ -548,7 +608,10 @@ class RunDriver {
       cause: `The run reached the limit of ${max.toLocaleString('en-US')} history events (limits.maxHistoryEvents; Step Functions stops an execution at 25,000) and was stopped. Loop fewer times in one run, or run the items as child runs (a DISTRIBUTED Map)`,
     }
     failMachine(this.machine, error)
-    return [...events.slice(0, Math.max(0, max - this.historyLength)), { at: this.iso(), type: 'ExecutionFailed', detail: error }]
+    return [
+      ...events.slice(0, Math.max(0, max - this.historyLength)),
+      { at: this.iso(), type: 'ExecutionFailed', detail: error },
+    ]
   }
 
   /**
@@ -582,11 +645,22 @@ class RunDriver {
   }
 
   /** Ends the run with an engine-level failure (workflow gone, unreadable machine). */
-  private async finishWith(status: RunStatus, error: { error: string; cause: string }, events: NewHistoryEvent[] = []): Promise<RunRecord> {
+  private async finishWith(
+    status: RunStatus,
+    error: { error: string; cause: string },
+    events: NewHistoryEvent[] = [],
+  ): Promise<RunRecord> {
     const machine = (this.machine ?? {}) as Machine
     Object.assign(machine, { status: 'failed', error, frames: {} })
     const all = [...events, { at: this.iso(), type: 'ExecutionFailed', detail: error }]
-    this.run = await this.deps.store.save(this.lease, { status, machine, resumeAt: null, error, events: all, now: new Date(this.deps.clock.now()) })
+    this.run = await this.deps.store.save(this.lease, {
+      status,
+      machine,
+      resumeAt: null,
+      error,
+      events: all,
+      now: new Date(this.deps.clock.now()),
+    })
     this.historyLength = this.run.historyLength ?? this.historyLength + all.length
     notify(this.deps, this.run, all)
     return this.run
@@ -612,17 +686,29 @@ class RunDriver {
       measure.over === 'bytes'
         ? `is larger than the payload limit of ${this.limits.maxPayloadBytes.toLocaleString('en-US')} bytes of JSON`
         : `is nested deeper than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels`
-    return { type: 'failed', frameId: command.frameId, clientToken: command.clientToken, error: StatesErrorNames.DataLimitExceeded, cause: `The ${what} of state "${command.state}" ${reason}` }
+    return {
+      type: 'failed',
+      frameId: command.frameId,
+      clientToken: command.clientToken,
+      error: StatesErrorNames.DataLimitExceeded,
+      cause: `The ${what} of state "${command.state}" ${reason}`,
+    }
   }
 
   /** Runs one command through the registry; undefined when the budget cut it short (re-issued next time). */
   private async execute(command: Command): Promise<Outcome | undefined> {
     const { clock, actions } = this.deps
     const base = { frameId: command.frameId, clientToken: command.clientToken }
-    if (command.resource === CHILD_RUN_RESOURCE) return executeChildRunCommand(command, this.run, this.deps, this.budget, advanceRun)
+    if (command.resource === CHILD_RUN_RESOURCE)
+      return executeChildRunCommand(command, this.run, this.deps, this.budget, advanceRun)
     const resolved = actions.resolve(command.resource)
     if (!resolved || (command.type === 'probe' && resolved.kind !== 'sync')) {
-      return { ...base, type: 'failed', error: StatesErrorNames.Runtime, cause: `No action can run the resource "${command.resource}" (state "${command.state}")` }
+      return {
+        ...base,
+        type: 'failed',
+        error: StatesErrorNames.Runtime,
+        cause: `No action can run the resource "${command.resource}" (state "${command.state}")`,
+      }
     }
     const limit = Math.min(command.deadline ?? Number.POSITIVE_INFINITY, this.budget.deadline)
     const controller = new AbortController()
@@ -662,11 +748,21 @@ class RunDriver {
           return this.tooLarge(output, 'result', command) ?? { ...base, type: 'succeeded', output: toJson(output) }
         }
         const handle = await Promise.race([Promise.resolve(resolved.start(command.input, context)), cut])
-        return this.tooLarge(handle, 'handle', command) ?? { ...base, type: 'started', handle: toJson(handle), pollAt: clock.now() }
+        return (
+          this.tooLarge(handle, 'handle', command) ?? {
+            ...base,
+            type: 'started',
+            handle: toJson(handle),
+            pollAt: clock.now(),
+          }
+        )
       }
       if (resolved.kind !== 'sync') throw new Error('unreachable')
       const probe = await Promise.race([Promise.resolve(resolved.probe(command.handle, context)), cut])
-      if (probe.state === 'done') return this.tooLarge(probe.value, 'result', command) ?? { ...base, type: 'succeeded', output: toJson(probe.value) }
+      if (probe.state === 'done')
+        return (
+          this.tooLarge(probe.value, 'result', command) ?? { ...base, type: 'succeeded', output: toJson(probe.value) }
+        )
       if (probe.handle !== undefined) {
         const problem = this.tooLarge(probe.handle, 'handle', command)
         if (problem) return problem
@@ -674,7 +770,12 @@ class RunDriver {
       if (probe.state === 'failed') {
         // The probe names its error (ProbeOutcome.error); the engine knows none of any service's own.
         const error = typeof probe.error === 'string' && probe.error !== '' ? probe.error : StatesErrorNames.TaskFailed
-        return { ...base, type: 'failed', error, cause: `${command.resource} ended with status "${probe.status}"${probe.reason ? `: ${probe.reason}` : ''}` }
+        return {
+          ...base,
+          type: 'failed',
+          error,
+          cause: `${command.resource} ended with status "${probe.status}"${probe.reason ? `: ${probe.reason}` : ''}`,
+        }
       }
       return {
         ...base,
@@ -686,7 +787,12 @@ class RunDriver {
     } catch (thrown) {
       if (thrown instanceof BudgetExhausted) return undefined
       if (thrown instanceof TaskDeadline) {
-        return { ...base, type: 'failed', error: thrown.errorName, cause: `The task did not finish in time (state "${command.state}", ${thrown.errorName === StatesErrorNames.HeartbeatTimeout ? 'HeartbeatSeconds' : 'TimeoutSeconds'})` }
+        return {
+          ...base,
+          type: 'failed',
+          error: thrown.errorName,
+          cause: `The task did not finish in time (state "${command.state}", ${thrown.errorName === StatesErrorNames.HeartbeatTimeout ? 'HeartbeatSeconds' : 'TimeoutSeconds'})`,
+        }
       }
       return { ...base, type: 'failed', ...toTaskError(thrown, actions) }
     } finally {
@@ -785,7 +891,9 @@ function hasSeveralFrames(machine: Machine): boolean {
 
 /** One call's identity: a command is launched once while in flight (a probe once per poll). */
 function commandKey(command: Command): string {
-  return command.type === 'probe' ? `${command.frameId}|${command.clientToken}|probe|${command.polls}` : `${command.frameId}|${command.clientToken}|invoke`
+  return command.type === 'probe'
+    ? `${command.frameId}|${command.clientToken}|probe|${command.polls}`
+    : `${command.frameId}|${command.clientToken}|invoke`
 }
 
 /** Action results are saved as JSON: drop what JSON cannot hold (undefined → null, Dates → strings) right away. */

@@ -17,15 +17,26 @@ const HOUR = 3_600_000
 // v1 waits an hour in "Nap", then "Old" says which version ran. v2 (the deploy) renamed both states.
 const v1 = {
   StartAt: 'Nap',
-  States: { Nap: { Type: 'Wait', Seconds: 3600, Next: 'Old' }, Old: { Type: 'Pass', Result: { ran: 'v1' }, End: true } },
+  States: {
+    Nap: { Type: 'Wait', Seconds: 3600, Next: 'Old' },
+    Old: { Type: 'Pass', Result: { ran: 'v1' }, End: true },
+  },
 }
 const v2 = {
   StartAt: 'Sleep',
-  States: { Sleep: { Type: 'Wait', Seconds: 60, Next: 'New' }, New: { Type: 'Pass', Result: { ran: 'v2' }, End: true } },
+  States: {
+    Sleep: { Type: 'Wait', Seconds: 60, Next: 'New' },
+    New: { Type: 'Pass', Result: { ran: 'v2' }, End: true },
+  },
 }
 
 function deploy(store: RunStore, definition: object, clock = createFakeClock()) {
-  return createEngine({ store, clock, owner: `w-${workflowVersionOf(definition as WorkflowDefinition).slice(0, 6)}`, workflows: { job: definition as WorkflowDefinition } })
+  return createEngine({
+    store,
+    clock,
+    owner: `w-${workflowVersionOf(definition as WorkflowDefinition).slice(0, 6)}`,
+    workflows: { job: definition as WorkflowDefinition },
+  })
 }
 
 const dirs: string[] = []
@@ -62,7 +73,11 @@ describe.each(stores)('workflow versions (%s store)', (_name, makeStore) => {
     expect((await after.history(run.id)).map((e) => e.state).filter(Boolean)).toEqual(['Nap', 'Nap', 'Old', 'Old'])
 
     const fresh = await after.runToEnd((await after.start({ workflow: 'job', input: {} })).run.id)
-    expect(fresh).toMatchObject({ status: 'SUCCEEDED', output: { ran: 'v2' }, workflowVersion: workflowVersionOf(v2 as WorkflowDefinition) })
+    expect(fresh).toMatchObject({
+      status: 'SUCCEEDED',
+      output: { ran: 'v2' },
+      workflowVersion: workflowVersionOf(v2 as WorkflowDefinition),
+    })
   })
 
   it('keeps one copy per version: an unchanged redeploy (other formatting) gives the same version', async () => {
@@ -81,9 +96,21 @@ describe('workflow versions', () => {
     const clock = createFakeClock()
     const engine = deploy(store, v1, clock)
     const machine = (await engine.get((await engine.start({ workflow: 'job', input: {} })).run.id))!.machine
-    for (const [id, workflowVersion] of [['legacy', undefined], ['lost', 'f'.repeat(32)]] as const) {
+    for (const [id, workflowVersion] of [
+      ['legacy', undefined],
+      ['lost', 'f'.repeat(32)],
+    ] as const) {
       const at = new Date(clock.now())
-      await store.create({ id, workflow: 'job', input: {}, machine, resumeAt: at, now: at, events: [], ...(workflowVersion ? { workflowVersion } : {}) })
+      await store.create({
+        id,
+        workflow: 'job',
+        input: {},
+        machine,
+        resumeAt: at,
+        now: at,
+        events: [],
+        ...(workflowVersion ? { workflowVersion } : {}),
+      })
       expect(await engine.runToEnd(id)).toMatchObject({ status: 'SUCCEEDED', output: { ran: 'v1' } })
     }
   })
@@ -99,7 +126,10 @@ describe('workflow versions', () => {
           ItemProcessor: {
             ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
             StartAt: `Nap${ran}`,
-            States: { [`Nap${ran}`]: { Type: 'Wait', Seconds: seconds, Next: `Say${ran}` }, [`Say${ran}`]: { Type: 'Pass', Result: ran, End: true } },
+            States: {
+              [`Nap${ran}`]: { Type: 'Wait', Seconds: seconds, Next: `Say${ran}` },
+              [`Say${ran}`]: { Type: 'Pass', Result: ran, End: true },
+            },
           },
           End: true,
         },

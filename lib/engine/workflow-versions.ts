@@ -29,7 +29,10 @@ export interface WorkflowVersions {
   definitionFor(run: Pick<RunRecord, 'workflow' | 'workflowVersion'>): Promise<WorkflowDefinition | undefined>
 }
 
-export function createWorkflowVersions(store: RunStore, loaded: (workflow: string) => WorkflowDefinition | undefined): WorkflowVersions {
+export function createWorkflowVersions(
+  store: RunStore,
+  loaded: (workflow: string) => WorkflowDefinition | undefined,
+): WorkflowVersions {
   // Hashed on first use: a function that only answers GET /runs never hashes its workflows.
   const loadedVersions = new Map<string, string>()
   const keeping = new Map<string, Promise<void>>()
@@ -44,9 +47,13 @@ export function createWorkflowVersions(store: RunStore, loaded: (workflow: strin
     return version
   }
 
-  async function rootDefinition(workflow: string, version: string | undefined): Promise<WorkflowDefinition | undefined> {
+  async function rootDefinition(
+    workflow: string,
+    version: string | undefined,
+  ): Promise<WorkflowDefinition | undefined> {
     const current = loaded(workflow)
-    if (version === undefined || (current !== undefined && versionOfLoaded(workflow, current) === version)) return current
+    if (version === undefined || (current !== undefined && versionOfLoaded(workflow, current) === version))
+      return current
     const known = earlier.get(version)
     if (known !== undefined) return known
     const kept = (await store.getWorkflowVersion(version)) as WorkflowDefinition | undefined

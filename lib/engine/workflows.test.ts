@@ -14,7 +14,13 @@ describe('loadWorkflows', () => {
   it('reads each workflow with its input schema', async () => {
     await writeFile(join(dir, 'a.json'), JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }))
     await writeFile(join(dir, 'a.schema.json'), JSON.stringify({ type: 'object' }))
-    expect(await loadWorkflows(dir)).toEqual([{ name: 'a', definition: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, inputSchema: { type: 'object' } }])
+    expect(await loadWorkflows(dir)).toEqual([
+      {
+        name: 'a',
+        definition: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+        inputSchema: { type: 'object' },
+      },
+    ])
   })
 
   it('refuses a file nested too deeply for the validator and the engine to walk, naming the depth and where', async () => {
@@ -27,7 +33,11 @@ describe('loadWorkflows', () => {
 
     expect(failure).toBeInstanceOf(WorkflowError)
     expect((failure as WorkflowError).problems).toEqual([
-      { workflow: 'deep', pointer: '/States/P/Branches/0'.repeat(50), message: `${file} nests objects and arrays 12,003 levels deep; at most 200 are allowed — this is where it passes the limit` },
+      {
+        workflow: 'deep',
+        pointer: '/States/P/Branches/0'.repeat(50),
+        message: `${file} nests objects and arrays 12,003 levels deep; at most 200 are allowed — this is where it passes the limit`,
+      },
     ])
   })
 })

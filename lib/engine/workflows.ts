@@ -30,7 +30,11 @@ export async function loadWorkflows(dir: string): Promise<LoadedWorkflow[]> {
     if (definition === undefined) continue
     const schemaFile = join(dir, `${name}.schema.json`)
     const inputSchema = await readJson(schemaFile, name, problems, true)
-    workflows.push({ name, definition: definition as WorkflowDefinition, ...(inputSchema !== undefined ? { inputSchema } : {}) })
+    workflows.push({
+      name,
+      definition: definition as WorkflowDefinition,
+      ...(inputSchema !== undefined ? { inputSchema } : {}),
+    })
   }
   if (problems.length > 0) throw new WorkflowError(problems)
   return workflows
@@ -47,13 +51,22 @@ export async function loadWorkflowFile(path: string): Promise<LoadedWorkflow> {
   return { name, definition: definition as WorkflowDefinition, ...(inputSchema !== undefined ? { inputSchema } : {}) }
 }
 
-async function readJson(path: string, workflow: string, problems: WorkflowProblem[], optional = false): Promise<unknown> {
+async function readJson(
+  path: string,
+  workflow: string,
+  problems: WorkflowProblem[],
+  optional = false,
+): Promise<unknown> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
   } catch (error) {
     if (optional && (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    problems.push({ workflow, pointer: '', message: `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` })
+    problems.push({
+      workflow,
+      pointer: '',
+      message: `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    })
     return undefined
   }
   let value: unknown
@@ -66,7 +79,11 @@ async function readJson(path: string, workflow: string, problems: WorkflowProble
   // Before anything walks it recursively (the validator, JSON.stringify): JSON.parse takes any depth, they do not.
   const deep = findDeepNesting(value, MAX_DEFINITION_DEPTH)
   if (deep) {
-    problems.push({ workflow, pointer: deep.pointer, message: `${path} nests objects and arrays ${deep.depth.toLocaleString('en-US')} levels deep; at most ${MAX_DEFINITION_DEPTH} are allowed — this is where it passes the limit` })
+    problems.push({
+      workflow,
+      pointer: deep.pointer,
+      message: `${path} nests objects and arrays ${deep.depth.toLocaleString('en-US')} levels deep; at most ${MAX_DEFINITION_DEPTH} are allowed — this is where it passes the limit`,
+    })
     return undefined
   }
   return value

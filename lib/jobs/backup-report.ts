@@ -77,9 +77,16 @@ export function buildBackupReport(input: {
     const errors: string[] = []
     if (snapshot.error) errors.push(`snapshot: ${describe(snapshot.error)}`)
     const instanceID = snapshot.instanceID ?? null
-    const backup = instanceID ? (backupsFailed ? { instanceID, error: backupsFailed } : backups.get(instanceID)) : undefined
+    const backup = instanceID
+      ? backupsFailed
+        ? { instanceID, error: backupsFailed }
+        : backups.get(instanceID)
+      : undefined
     if (backup?.error) errors.push(`backup of ${instanceID}: ${describe(backup.error)}`)
-    const prune = prunesFailed && snapshot.snapshotID ? { diskID: snapshot.diskID, error: prunesFailed } : prunes.get(snapshot.diskID)
+    const prune =
+      prunesFailed && snapshot.snapshotID
+        ? { diskID: snapshot.diskID, error: prunesFailed }
+        : prunes.get(snapshot.diskID)
     if (prune?.error) errors.push(`prune: ${describe(prune.error)}`)
     const refused = prune?.deleted?.notAllowedList ?? []
     if (refused.length) errors.push(`prune: CTyun refused to delete ${refused.join(', ')}`)
@@ -96,7 +103,15 @@ export function buildBackupReport(input: {
   })
   const missing = input.missing ?? []
   for (const diskID of missing) {
-    disks.push({ diskID, instanceID: null, snapshotID: null, backup: { taskID: null, result: 'none' }, pruned: [], errors: ['disk not found in the region'], ok: false })
+    disks.push({
+      diskID,
+      instanceID: null,
+      snapshotID: null,
+      backup: { taskID: null, result: 'none' },
+      pruned: [],
+      errors: ['disk not found in the region'],
+      ok: false,
+    })
   }
   const failed = disks.filter((d) => !d.ok).length
   const report: BackupReport = {
@@ -113,7 +128,10 @@ export function buildBackupReport(input: {
     ...(input.selection ? { selection: input.selection } : {}),
   }
   const cause = failed
-    ? `${failed} of ${disks.length} disks failed: ${disks.filter((d) => !d.ok).map((d) => `${d.diskID} (${d.errors.join('; ')})`).join(', ')}. Report: ${JSON.stringify(report)}`
+    ? `${failed} of ${disks.length} disks failed: ${disks
+        .filter((d) => !d.ok)
+        .map((d) => `${d.diskID} (${d.errors.join('; ')})`)
+        .join(', ')}. Report: ${JSON.stringify(report)}`
     : ''
   return { report, failed: failed > 0, cause }
 }

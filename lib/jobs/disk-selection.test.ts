@@ -10,7 +10,12 @@ const disks = [
 
 describe('filterCandidates', () => {
   it('keeps every disk by default', () => {
-    expect(filterCandidates(disks).candidates.map((d) => d.diskID)).toEqual(['d-sys-1', 'd-data-1', 'd-data-2', 'd-data-3'])
+    expect(filterCandidates(disks).candidates.map((d) => d.diskID)).toEqual([
+      'd-sys-1',
+      'd-data-1',
+      'd-data-2',
+      'd-data-3',
+    ])
   })
 
   it('narrows by IDs and reports the IDs the region does not have', () => {
@@ -21,11 +26,9 @@ describe('filterCandidates', () => {
 
   it('keeps only system or only data disks, and leaves the label to info-ebs (the list has none)', () => {
     expect(filterCandidates(disks, { volume: 'system' }).candidates.map((d) => d.diskID)).toEqual(['d-sys-1'])
-    expect(filterCandidates(disks, { volume: 'data', label: { key: 'backup' } }).candidates.map((d) => d.diskID)).toEqual([
-      'd-data-1',
-      'd-data-2',
-      'd-data-3',
-    ])
+    expect(
+      filterCandidates(disks, { volume: 'data', label: { key: 'backup' } }).candidates.map((d) => d.diskID),
+    ).toEqual(['d-data-1', 'd-data-2', 'd-data-3'])
   })
 
   it('names the bad field', () => {
@@ -38,7 +41,10 @@ describe('filterCandidates', () => {
 
 describe('hasLabel', () => {
   it('matches key and value, any value when none is asked for, reading both label spellings', () => {
-    const labels = [{ key: 'backup', value: 'nightly' }, { labelKey: 'app', labelValue: 'db' }]
+    const labels = [
+      { key: 'backup', value: 'nightly' },
+      { labelKey: 'app', labelValue: 'db' },
+    ]
     expect(hasLabel(labels, { key: 'backup', value: 'nightly' })).toBe(true)
     expect(hasLabel(labels, { key: 'backup', value: 'weekly' })).toBe(false)
     expect(hasLabel(labels, { key: 'app' })).toBe(true)

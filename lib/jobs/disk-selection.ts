@@ -33,7 +33,10 @@ export interface DiskCandidates<D extends SelectableDisk> {
 
 export class DiskSelectorError extends Error {
   override name = 'DiskSelectorError'
-  constructor(readonly field: string, readonly problem: string) {
+  constructor(
+    readonly field: string,
+    readonly problem: string,
+  ) {
     super(`${field} ${problem}`)
   }
 }

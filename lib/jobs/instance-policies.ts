@@ -61,5 +61,9 @@ export async function findInstancePolicies(
 
 /** What RunPolicy needs: the ID to execute, and the name and instance a resumed run matches the task by. */
 function pick({ backupPolicyID, backupPolicyName, backupSrcInstanceID }: InstancePolicy): InstancePolicy {
-  return { backupPolicyID, ...(backupPolicyName !== undefined ? { backupPolicyName } : {}), ...(backupSrcInstanceID !== undefined ? { backupSrcInstanceID } : {}) }
+  return {
+    backupPolicyID,
+    ...(backupPolicyName !== undefined ? { backupPolicyName } : {}),
+    ...(backupSrcInstanceID !== undefined ? { backupSrcInstanceID } : {}),
+  }
 }

@@ -3,7 +3,13 @@ import { createActionRegistry, type ActionContext } from '../engine/actions/regi
 import { JOB_ACTION_NAMES, registerJobActions } from './job-actions'
 
 const runId = '0f8e6c2a-4b1d-4c3e-9a7b-1234567890ab'
-const context: ActionContext = { clientToken: 't', runId, state: 'S', signal: new AbortController().signal, deadline: Date.now() + 10_000 }
+const context: ActionContext = {
+  clientToken: 't',
+  runId,
+  state: 'S',
+  signal: new AbortController().signal,
+  deadline: Date.now() + 10_000,
+}
 const now = Date.parse('2026-11-23T03:00:00Z')
 
 function registry() {
@@ -15,7 +21,12 @@ function registry() {
       },
       getDisk: async ({ diskID }) => ({ labels: diskID === 'd2' ? [{ key: 'backup', value: 'nightly' }] : [] }),
       async *listSnapshots() {
-        yield { snapshotID: 's-old', snapshotName: `nightly-${runId}`, createTime: '2026-11-01T00:00:00Z', diskID: 'd1' }
+        yield {
+          snapshotID: 's-old',
+          snapshotName: `nightly-${runId}`,
+          createTime: '2026-11-01T00:00:00Z',
+          diskID: 'd1',
+        }
       },
     },
     cbr: {
@@ -24,7 +35,12 @@ function registry() {
       },
     },
     image: {
-      getImage: async ({ imageID }) => ({ imageID, imageName: 'golden', imageStatus: 'active', imageVisibility: 'private' }),
+      getImage: async ({ imageID }) => ({
+        imageID,
+        imageName: 'golden',
+        imageStatus: 'active',
+        imageVisibility: 'private',
+      }),
       listCopyDestinations: async () => ['r2'],
     },
     now: () => now,
@@ -43,21 +59,35 @@ describe('job actions', () => {
   })
 
   it('prepare names snapshots after the run', async () => {
-    const plan = (await call('ctflow:backup:prepare', { input: { regionID: 'r1' } })) as { snapshotName: string; disks: unknown[] }
+    const plan = (await call('ctflow:backup:prepare', { input: { regionID: 'r1' } })) as {
+      snapshotName: string
+      disks: unknown[]
+    }
     expect(plan.snapshotName).toBe(`ctflow-nightly-${runId}`)
     expect(plan.disks).toHaveLength(2)
   })
 
   it('prepare reads labels through the getDisk dependency', async () => {
-    const plan = (await call('ctflow:backup:prepare', { input: { regionID: 'r1', disks: { label: { key: 'backup' } } } })) as { disks: Array<{ diskID: string }>; selection: unknown }
+    const plan = (await call('ctflow:backup:prepare', {
+      input: { regionID: 'r1', disks: { label: { key: 'backup' } } },
+    })) as { disks: Array<{ diskID: string }>; selection: unknown }
     expect(plan.disks.map((d) => d.diskID)).toEqual(['d2'])
     expect(plan.selection).toEqual({ listed: 2, candidates: 2, infoEbsCalls: 2, selected: 1 })
   })
 
   it('plans retention on the engine clock', async () => {
     const old = { snapshotID: 's-old', snapshotName: `nightly-${runId}`, createTime: '2026-11-01T00:00:00Z' }
-    const fresh = { snapshotID: 's-new', snapshotName: `nightly-${runId.replace('0f', '1f')}`, createTime: '2026-11-22T00:00:00Z' }
-    const plan = await call('ctflow:backup:planRetention', { snapshots: [old, fresh], prefix: 'nightly', retention: { maxAgeDays: 7 }, protect: [] })
+    const fresh = {
+      snapshotID: 's-new',
+      snapshotName: `nightly-${runId.replace('0f', '1f')}`,
+      createTime: '2026-11-22T00:00:00Z',
+    }
+    const plan = await call('ctflow:backup:planRetention', {
+      snapshots: [old, fresh],
+      prefix: 'nightly',
+      retention: { maxAgeDays: 7 },
+      protect: [],
+    })
     expect(plan).toMatchObject({ prune: ['s-old'], keep: ['s-new'] })
   })
 
@@ -66,19 +96,35 @@ describe('job actions', () => {
       { instanceID: 'i1', policies: [{ backupPolicyID: 'p1', backupPolicyName: 'daily', backupSrcInstanceID: 'i1' }] },
       { instanceID: 'i2', policies: [] },
     ])
-    const snapshots = [{ diskID: 'd1', snapshotID: 's-new' }, { diskID: 'd2', error: { Error: 'Ctyun.ResourceFailed' } }]
-    expect(await call('ctflow:backup:planPrunes', { regionID: 'r1', prefix: 'nightly', retention: { maxAgeDays: 7 }, snapshots })).toEqual([{ diskID: 'd1', prune: ['s-old'] }])
+    const snapshots = [
+      { diskID: 'd1', snapshotID: 's-new' },
+      { diskID: 'd2', error: { Error: 'Ctyun.ResourceFailed' } },
+    ]
+    expect(
+      await call('ctflow:backup:planPrunes', {
+        regionID: 'r1',
+        prefix: 'nightly',
+        retention: { maxAgeDays: 7 },
+        snapshots,
+      }),
+    ).toEqual([{ diskID: 'd1', prune: ['s-old'] }])
   })
 
   it('plans image copies and reports', async () => {
-    expect(await call('ctflow:image:planCopies', { input: { regionID: 'r1', imageID: 'img', destinations: ['r2'] } })).toMatchObject({
+    expect(
+      await call('ctflow:image:planCopies', { input: { regionID: 'r1', imageID: 'img', destinations: ['r2'] } }),
+    ).toMatchObject({
       copies: [{ destinationRegionID: 'r2', imageName: 'golden' }],
     })
-    expect(await call('ctflow:backup:report', { snapshots: [{ diskID: 'd1', snapshotID: 's1' }] })).toMatchObject({ failed: false })
+    expect(await call('ctflow:backup:report', { snapshots: [{ diskID: 'd1', snapshotID: 's1' }] })).toMatchObject({
+      failed: false,
+    })
   })
 
   it('names a Parameters field the workflow forgot', async () => {
-    await expect(call('ctflow:backup:planRetention', { snapshots: [] })).rejects.toThrow('input.prefix is missing from the Parameters of ctflow:backup:planRetention')
+    await expect(call('ctflow:backup:planRetention', { snapshots: [] })).rejects.toThrow(
+      'input.prefix is missing from the Parameters of ctflow:backup:planRetention',
+    )
     await expect(call('ctflow:backup:report', 'x')).rejects.toMatchObject({ name: 'Job.InvalidInput' })
   })
 })

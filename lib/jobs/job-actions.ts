@@ -58,7 +58,11 @@ export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps
     })
     .register('ctflow:backup:planRetention', {
       call: async (input) => {
-        const { snapshots, prefix, retention, protect } = expectObject(input, 'ctflow:backup:planRetention', ['snapshots', 'prefix', 'retention'])
+        const { snapshots, prefix, retention, protect } = expectObject(input, 'ctflow:backup:planRetention', [
+          'snapshots',
+          'prefix',
+          'retention',
+        ])
         const { planRetention } = await import('./retention-plan')
         return planRetention(snapshots as RetainableSnapshot[], {
           prefix: String(prefix),
@@ -70,14 +74,21 @@ export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps
     })
     .register('ctflow:backup:planPrunes', {
       call: async (input) => {
-        const { regionID, prefix, retention, snapshots } = expectObject(input, 'ctflow:backup:planPrunes', ['regionID', 'prefix', 'retention', 'snapshots'])
+        const { regionID, prefix, retention, snapshots } = expectObject(input, 'ctflow:backup:planPrunes', [
+          'regionID',
+          'prefix',
+          'retention',
+          'snapshots',
+        ])
         const { planPrunes } = await import('./prune-plans')
         return planPrunes(
           {
             regionID: String(regionID),
             prefix: String(prefix),
             retention: retention as { maxAgeDays?: number; keepLast?: number },
-            snapshots: Array.isArray(snapshots) ? (snapshots as Array<{ diskID: string; snapshotID?: string | null }>) : [],
+            snapshots: Array.isArray(snapshots)
+              ? (snapshots as Array<{ diskID: string; snapshotID?: string | null }>)
+              : [],
           },
           { listSnapshots: (params) => deps.ebs.listSnapshots(params), now: new Date(deps.now()) },
         )

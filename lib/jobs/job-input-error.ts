@@ -4,7 +4,10 @@
  */
 export class JobInputError extends Error {
   override name = 'Job.InvalidInput'
-  constructor(readonly field: string, problem: string) {
+  constructor(
+    readonly field: string,
+    problem: string,
+  ) {
     super(field ? `input.${field} ${problem}` : `input ${problem}`)
   }
 }
@@ -15,6 +18,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 
 export function requireString(input: Record<string, unknown>, field: string): string {
   const value = input[field]
-  if (typeof value !== 'string' || value.trim() === '') throw new JobInputError(field, 'is required (a non-empty string)')
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new JobInputError(field, 'is required (a non-empty string)')
   return value
 }

@@ -5,7 +5,13 @@ import { createLazyProductActions } from './lazy-product-actions'
 import { createProductActions } from './product-actions'
 
 const runId = '0f8e6c2a-4b1d-4c3e-9a7b-1234567890ab'
-const context: ActionContext = { clientToken: 't', runId, state: 'S', signal: new AbortController().signal, deadline: Date.now() + 10_000 }
+const context: ActionContext = {
+  clientToken: 't',
+  runId,
+  state: 'S',
+  signal: new AbortController().signal,
+  deadline: Date.now() + 10_000,
+}
 
 /** Only what the calls below reach; the lazy registry hands it to the real product actions. */
 const fakeClient = { regions: { listRegions: async () => [{ regionID: 'r1' }] } } as unknown as CtyunClient
@@ -35,8 +41,19 @@ describe('createLazyProductActions', () => {
     if (regions?.kind !== 'call' || retention?.kind !== 'call') throw new Error('plain calls expected')
 
     expect(await regions.call({}, context)).toEqual([{ regionID: 'r1' }])
-    const snapshot = (id: string, createTime: string) => ({ snapshotID: id, snapshotName: `nightly-${id === 's-old' ? runId : runId.replace('0f', '1f')}`, createTime })
-    const plan = await retention.call({ snapshots: [snapshot('s-old', '2026-11-01T00:00:00Z'), snapshot('s-new', '2026-11-22T00:00:00Z')], prefix: 'nightly', retention: { maxAgeDays: 7 } }, context)
+    const snapshot = (id: string, createTime: string) => ({
+      snapshotID: id,
+      snapshotName: `nightly-${id === 's-old' ? runId : runId.replace('0f', '1f')}`,
+      createTime,
+    })
+    const plan = await retention.call(
+      {
+        snapshots: [snapshot('s-old', '2026-11-01T00:00:00Z'), snapshot('s-new', '2026-11-22T00:00:00Z')],
+        prefix: 'nightly',
+        retention: { maxAgeDays: 7 },
+      },
+      context,
+    )
     expect(plan).toMatchObject({ prune: ['s-old'], keep: ['s-new'] })
     expect(opened).toBe(1)
   })

@@ -10,7 +10,10 @@ import { PRODUCT_ACTION_KINDS } from './product-action-names'
  * @example
  * const actions = createLazyProductActions(async () => (await import('../ctyun')).createCtyunClient(clientOptions))
  */
-export function createLazyProductActions(openClient: () => Promise<CtyunClient>, { now = Date.now }: { now?: () => number } = {}): ActionRegistry {
+export function createLazyProductActions(
+  openClient: () => Promise<CtyunClient>,
+  { now = Date.now }: { now?: () => number } = {},
+): ActionRegistry {
   return registerLazyActions(createActionRegistry(), PRODUCT_ACTION_KINDS, async () => {
     const [{ registerProductActions }, client] = await Promise.all([import('./register-product-actions'), openClient()])
     return registerProductActions(createActionRegistry(), client, { now })

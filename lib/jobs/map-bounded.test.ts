@@ -11,7 +11,9 @@ function gate() {
     inFlight++
     maxInFlight = Math.max(maxInFlight, inFlight)
     started.push(item)
-    return new Promise<string>((resolve, reject) => pending.set(item, { resolve, reject })).finally(() => void inFlight--)
+    return new Promise<string>((resolve, reject) => pending.set(item, { resolve, reject })).finally(
+      () => void inFlight--,
+    )
   }
   const settle = async (item: number, error?: Error) => {
     await new Promise((r) => setImmediate(r))
@@ -37,7 +39,10 @@ describe('mapBounded', () => {
   it('starts nothing new after a failure, waits for the calls in flight, then throws the first failure', async () => {
     const g = gate()
     const done = mapBounded([0, 1, 2, 3, 4], 2, g.fn)
-    const outcome = done.then(() => 'resolved', (error: Error) => error.message)
+    const outcome = done.then(
+      () => 'resolved',
+      (error: Error) => error.message,
+    )
     await g.settle(0, new Error('boom'))
     expect(g.inFlight()).toBe(1) // item 1 still running: not abandoned
     await g.settle(1, new Error('later'))

@@ -6,7 +6,13 @@ const images: Record<string, SourceImage> = {
   'img-sdk': { imageID: 'img-sdk', imageName: 'old_name 2019', status: 'active', visibility: 'private' },
   'img-saving': { imageID: 'img-saving', imageName: 'x', imageStatus: 'saving', imageVisibility: 'private' },
   'img-public': { imageID: 'img-public', imageName: 'centos', imageStatus: 'active', imageVisibility: 'public' },
-  'img-full': { imageID: 'img-full', imageName: 'whole', imageStatus: 'active', imageVisibility: 'private', imageType: 'full_ecs_image' },
+  'img-full': {
+    imageID: 'img-full',
+    imageName: 'whole',
+    imageStatus: 'active',
+    imageVisibility: 'private',
+    imageType: 'full_ecs_image',
+  },
 }
 const deps = {
   getImage: async ({ imageID }: { regionID: string; imageID: string }) => images[imageID],
@@ -29,7 +35,10 @@ describe('planImageCopies', () => {
 
   it.each([
     [{ regionID: 'r1', imageID: 'img-1', destinations: [] }, 'input.destinations must be a non-empty array'],
-    [{ regionID: 'r1', imageID: 'img-1', destinations: ['r2', 'r9'] }, 'input.destinations[1] r9 is not a supported copy destination for region r1 (supported: r2, r3)'],
+    [
+      { regionID: 'r1', imageID: 'img-1', destinations: ['r2', 'r9'] },
+      'input.destinations[1] r9 is not a supported copy destination for region r1 (supported: r2, r3)',
+    ],
     [{ regionID: 'r1', imageID: 'img-1', destinations: ['r1'] }, 'input.destinations[0] is the source region'],
     [{ regionID: 'r1', imageID: 'img-1', destinations: ['r2'], copyName: '-x' }, 'input.copyName must be'],
     [{ regionID: 'r1', imageID: 'nope', destinations: ['r2'] }, 'input.imageID nope was not found in region r1'],

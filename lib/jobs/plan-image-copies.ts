@@ -47,14 +47,22 @@ export async function planImageCopies(
   const regionID = requireString(raw, 'regionID')
   const imageID = requireString(raw, 'imageID')
   const destinations = raw.destinations
-  if (!Array.isArray(destinations) || destinations.length === 0 || destinations.some((d) => typeof d !== 'string' || d === '')) {
+  if (
+    !Array.isArray(destinations) ||
+    destinations.length === 0 ||
+    destinations.some((d) => typeof d !== 'string' || d === '')
+  ) {
     throw new JobInputError('destinations', 'must be a non-empty array of region IDs')
   }
   if (raw.copyName !== undefined && (typeof raw.copyName !== 'string' || !IMAGE_NAME.test(raw.copyName))) {
-    throw new JobInputError('copyName', 'must be 2–32 characters of A-Z a-z 0-9 -, starting with a letter and not ending with -')
+    throw new JobInputError(
+      'copyName',
+      'must be 2–32 characters of A-Z a-z 0-9 -, starting with a letter and not ending with -',
+    )
   }
   destinations.forEach((d, i) => {
-    if (d === regionID) throw new JobInputError(`destinations[${i}]`, `is the source region ${regionID}; use a same-region copy instead`)
+    if (d === regionID)
+      throw new JobInputError(`destinations[${i}]`, `is the source region ${regionID}; use a same-region copy instead`)
   })
 
   const image = await deps.getImage({ regionID, imageID })
@@ -62,25 +70,44 @@ export async function planImageCopies(
   // Sources disagree on field names (doc imageStatus/imageVisibility, SDK status/visibility): read both.
   const status = image.imageStatus ?? image.status
   const visibility = image.imageVisibility ?? image.visibility
-  if (status !== 'active') throw new JobInputError('imageID', `${imageID} is ${status ?? 'of unknown status'}; only an active image can be copied`)
-  if (visibility !== undefined && visibility !== 'private') throw new JobInputError('imageID', `${imageID} is ${visibility}; only private images can be copied`)
-  if (image.imageType === 'full_ecs_image') throw new JobInputError('imageID', `${imageID} is a full-ECS image, which cross-region copy does not support`)
+  if (status !== 'active')
+    throw new JobInputError(
+      'imageID',
+      `${imageID} is ${status ?? 'of unknown status'}; only an active image can be copied`,
+    )
+  if (visibility !== undefined && visibility !== 'private')
+    throw new JobInputError('imageID', `${imageID} is ${visibility}; only private images can be copied`)
+  if (image.imageType === 'full_ecs_image')
+    throw new JobInputError('imageID', `${imageID} is a full-ECS image, which cross-region copy does not support`)
 
   const supported = new Set(await deps.supportedDestinations({ regionID }))
   destinations.forEach((d, i) => {
-    if (!supported.has(d)) throw new JobInputError(`destinations[${i}]`, `${d} is not a supported copy destination for region ${regionID} (supported: ${[...supported].join(', ') || 'none'})`)
+    if (!supported.has(d))
+      throw new JobInputError(
+        `destinations[${i}]`,
+        `${d} is not a supported copy destination for region ${regionID} (supported: ${[...supported].join(', ') || 'none'})`,
+      )
   })
   const imageName = (raw.copyName as string | undefined) ?? copyNameFor(image.imageName ?? imageID)
   return {
     regionID,
     imageID,
-    copies: [...new Set(destinations as string[])].map((destinationRegionID) => ({ regionID, imageID, destinationRegionID, imageName })),
+    copies: [...new Set(destinations as string[])].map((destinationRegionID) => ({
+      regionID,
+      imageID,
+      destinationRegionID,
+      imageName,
+    })),
   }
 }
 
 /** The source's name made valid as an image name (a source may predate the rule). */
 function copyNameFor(name: string): string {
-  let candidate = name.replace(/[^A-Za-z0-9-]/g, '-').replace(/^[^A-Za-z]+/, '').slice(0, 32).replace(/-+$/, '')
+  let candidate = name
+    .replace(/[^A-Za-z0-9-]/g, '-')
+    .replace(/^[^A-Za-z]+/, '')
+    .slice(0, 32)
+    .replace(/-+$/, '')
   if (!IMAGE_NAME.test(candidate)) candidate = `copy-${candidate}`.slice(0, 32).replace(/-+$/, '')
   return IMAGE_NAME.test(candidate) ? candidate : 'ctflow-image-copy'
 }

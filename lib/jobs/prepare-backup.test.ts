@@ -15,7 +15,12 @@ const regionDisks = [
 const infos: Record<string, DiskInfo> = {
   d1: { labels: [{ key: 'backup', value: 'nightly' }] },
   d2: { labels: [{ key: 'backup', value: 'nightly' }] },
-  d3: { labels: [{ key: 'backup', value: 'nightly' }, { key: 'app', value: 'db' }] },
+  d3: {
+    labels: [
+      { key: 'backup', value: 'nightly' },
+      { key: 'app', value: 'db' },
+    ],
+  },
   d4: { labels: [] },
 }
 let listed: string[] = []
@@ -53,7 +58,12 @@ describe('prepareBackup', () => {
   it('selects by label through info-ebs, reading only the disks the volume filter left, and skips backups on request', async () => {
     infoCalls = []
     const plan = await prepareBackup(
-      { regionID: 'r1', disks: { label: { key: 'backup', value: 'nightly' }, volume: 'data' }, backup: false, retention: { keepLast: 3 } },
+      {
+        regionID: 'r1',
+        disks: { label: { key: 'backup', value: 'nightly' }, volume: 'data' },
+        backup: false,
+        retention: { keepLast: 3 },
+      },
       deps,
     )
     expect(plan.disks.map((d) => d.diskID)).toEqual(['d2', 'd3'])
@@ -67,7 +77,10 @@ describe('prepareBackup', () => {
 
   it('reads labels only of the named disks when IDs and a label are both given', async () => {
     infoCalls = []
-    const plan = await prepareBackup({ regionID: 'r1', disks: { diskIDs: ['d3', 'd4', 'gone'], label: { key: 'app' } } }, deps)
+    const plan = await prepareBackup(
+      { regionID: 'r1', disks: { diskIDs: ['d3', 'd4', 'gone'], label: { key: 'app' } } },
+      deps,
+    )
     expect(infoCalls.sort()).toEqual(['d3', 'd4'])
     expect(plan.disks.map((d) => d.diskID)).toEqual(['d3'])
     expect(plan.missing).toEqual(['gone'])
@@ -77,13 +90,19 @@ describe('prepareBackup', () => {
     const stale = async function* () {
       yield { diskID: 'd4', isSystemVolume: false, labels: [{ key: 'backup', value: 'nightly' }] }
     }
-    const plan = await prepareBackup({ regionID: 'r1', disks: { label: { key: 'backup' } } }, { ...deps, listDisks: stale })
+    const plan = await prepareBackup(
+      { regionID: 'r1', disks: { label: { key: 'backup' } } },
+      { ...deps, listDisks: stale },
+    )
     expect(plan.disks).toEqual([])
   })
 
   it('fails a label selection in a region that reports no labels (no labels field on any disk), pointing to diskIDs', async () => {
     const noLabels = async () => ({ diskID: 'x' }) as DiskInfo
-    const error = await prepareBackup({ regionID: 'r-nolabels', disks: { label: { key: 'backup', value: 'nightly' } } }, { ...deps, getDisk: noLabels }).catch((e: unknown) => e)
+    const error = await prepareBackup(
+      { regionID: 'r-nolabels', disks: { label: { key: 'backup', value: 'nightly' } } },
+      { ...deps, getDisk: noLabels },
+    ).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(JobInputError)
     expect(error).toMatchObject({ name: 'Job.InvalidInput', field: 'disks.label' })
     expect((error as Error).message).toBe(
@@ -94,18 +113,28 @@ describe('prepareBackup', () => {
 
   it('selects nothing, successfully, where the region reports labels and no disk carries the asked one', async () => {
     // One disk with an empty list, the others without the field (a server may omit an empty list): labels are reported.
-    const someReported = async ({ diskID }: { diskID: string }): Promise<DiskInfo> => (diskID === 'd4' ? { labels: [] } : {})
-    const plan = await prepareBackup({ regionID: 'r1', disks: { label: { key: 'backup' } } }, { ...deps, getDisk: someReported })
+    const someReported = async ({ diskID }: { diskID: string }): Promise<DiskInfo> =>
+      diskID === 'd4' ? { labels: [] } : {}
+    const plan = await prepareBackup(
+      { regionID: 'r1', disks: { label: { key: 'backup' } } },
+      { ...deps, getDisk: someReported },
+    )
     expect(plan.disks).toEqual([])
     expect(plan.selection).toEqual({ listed: 4, candidates: 4, infoEbsCalls: 4, selected: 0 })
     // A null labels field is a reported (empty) one too.
-    const nulls = await prepareBackup({ regionID: 'r1', disks: { label: { key: 'backup' } } }, { ...deps, getDisk: async () => ({ labels: null }) })
+    const nulls = await prepareBackup(
+      { regionID: 'r1', disks: { label: { key: 'backup' } } },
+      { ...deps, getDisk: async () => ({ labels: null }) },
+    )
     expect(nulls.disks).toEqual([])
   })
 
   it('makes no info-ebs call, and does not fail, when no candidate is left to read', async () => {
     infoCalls = []
-    const plan = await prepareBackup({ regionID: 'r1', disks: { diskIDs: ['gone'], label: { key: 'backup' } } }, { ...deps, getDisk: async () => ({}) })
+    const plan = await prepareBackup(
+      { regionID: 'r1', disks: { diskIDs: ['gone'], label: { key: 'backup' } } },
+      { ...deps, getDisk: async () => ({}) },
+    )
     expect(plan.disks).toEqual([])
     expect(plan.missing).toEqual(['gone'])
     expect(plan.selection.infoEbsCalls).toBe(0)
@@ -125,7 +154,13 @@ describe('prepareBackup', () => {
     }
     const plan = await prepareBackup(
       { regionID: 'r1', disks: { label: { key: 'backup' } } },
-      { ...deps, listDisks: async function* () { yield* many }, getDisk: slow },
+      {
+        ...deps,
+        listDisks: async function* () {
+          yield* many
+        },
+        getDisk: slow,
+      },
     )
     expect(maxInFlight).toBe(LABEL_READ_CONCURRENCY)
     expect(plan.selection.infoEbsCalls).toBe(13)
@@ -141,7 +176,10 @@ describe('prepareBackup', () => {
   it.each([
     [{}, 'input.regionID is required'],
     [{ regionID: 'r1', snapshotPrefix: 'bad prefix' }, 'input.snapshotPrefix'],
-    [{ regionID: 'r1', snapshotPrefix: '1nightly' }, 'input.snapshotPrefix "1nightly" must be 1–26 characters of A-Z a-z 0-9 _ -, starting with a letter'],
+    [
+      { regionID: 'r1', snapshotPrefix: '1nightly' },
+      'input.snapshotPrefix "1nightly" must be 1–26 characters of A-Z a-z 0-9 _ -, starting with a letter',
+    ],
     [{ regionID: 'r1', disks: { label: { key: 'backup', value: 7 } } }, 'input.disks.label.value must be a string'],
     [{ regionID: 'r1', retention: { keepLast: -2 } }, 'input.retention.keepLast must be a whole number'],
     [{ regionID: 'r1', retention: { days: 3 } }, 'input.retention.days is not a retention setting'],

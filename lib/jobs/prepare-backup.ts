@@ -84,12 +84,18 @@ export async function prepareBackup(raw: unknown, deps: PrepareBackupDeps): Prom
   try {
     checkSnapshotPrefix(snapshotPrefix)
   } catch (error) {
-    if (error instanceof SnapshotNameError) throw new JobInputError('snapshotPrefix', error.message.replace(/^snapshotPrefix /, ''))
+    if (error instanceof SnapshotNameError)
+      throw new JobInputError('snapshotPrefix', error.message.replace(/^snapshotPrefix /, ''))
     throw error
   }
   const retention = readRetention(input.retention)
-  if (input.backup !== undefined && typeof input.backup !== 'boolean') throw new JobInputError('backup', 'must be true or false')
-  if (input.disks !== undefined && !isRecord(input.disks)) throw new JobInputError('disks', 'must be an object: { diskIDs } or { label: { key, value } }, optionally with volume')
+  if (input.backup !== undefined && typeof input.backup !== 'boolean')
+    throw new JobInputError('backup', 'must be true or false')
+  if (input.disks !== undefined && !isRecord(input.disks))
+    throw new JobInputError(
+      'disks',
+      'must be an object: { diskIDs } or { label: { key, value } }, optionally with volume',
+    )
   const selector = (input.disks ?? {}) as DiskSelector
 
   try {
@@ -133,15 +139,18 @@ export async function prepareBackup(raw: unknown, deps: PrepareBackupDeps): Prom
 
 function readRetention(value: unknown): RetentionRule {
   if (value === undefined) return DEFAULT_RETENTION
-  if (!isRecord(value)) throw new JobInputError('retention', 'must be an object like { "maxAgeDays": 7, "keepLast": 3 }')
+  if (!isRecord(value))
+    throw new JobInputError('retention', 'must be an object like { "maxAgeDays": 7, "keepLast": 3 }')
   const rule: RetentionRule = {}
   for (const field of ['maxAgeDays', 'keepLast'] as const) {
     const n = value[field]
     if (n === undefined) continue
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new JobInputError(`retention.${field}`, 'must be a whole number ≥ 0')
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0)
+      throw new JobInputError(`retention.${field}`, 'must be a whole number ≥ 0')
     rule[field] = n
   }
   const unknown = Object.keys(value).filter((k) => k !== 'maxAgeDays' && k !== 'keepLast')
-  if (unknown.length) throw new JobInputError(`retention.${unknown[0]}`, 'is not a retention setting (use maxAgeDays and/or keepLast)')
+  if (unknown.length)
+    throw new JobInputError(`retention.${unknown[0]}`, 'is not a retention setting (use maxAgeDays and/or keepLast)')
   return rule
 }

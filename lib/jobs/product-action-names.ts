@@ -18,5 +18,7 @@ export const PRODUCT_ACTION_KINDS: Readonly<Record<string, ActionKind>> = {
  * exists (`ctflow validate`).
  */
 export function productResourceNames(): ReadonlySet<string> {
-  return new Set(Object.entries(PRODUCT_ACTION_KINDS).flatMap(([name, kind]) => (kind === 'sync' ? [name, `${name}.sync`] : [name])))
+  return new Set(
+    Object.entries(PRODUCT_ACTION_KINDS).flatMap(([name, kind]) => (kind === 'sync' ? [name, `${name}.sync`] : [name])),
+  )
 }

@@ -8,6 +8,9 @@ import { registerProductActions } from './register-product-actions'
  * actions to what it returns.
  * @example const actions = createProductActions(createCtyunClient(target.clientOptions))
  */
-export function createProductActions(client: CtyunClient, { now = Date.now }: { now?: () => number } = {}): ActionRegistry {
+export function createProductActions(
+  client: CtyunClient,
+  { now = Date.now }: { now?: () => number } = {},
+): ActionRegistry {
   return registerProductActions(createActionRegistry(), client, { now })
 }

@@ -16,7 +16,16 @@ describe('planPrunes', () => {
     ]
     const calls: unknown[] = []
     const plans = await planPrunes(
-      { regionID: 'r1', prefix: 'nightly', retention: { maxAgeDays: 7 }, snapshots: [{ diskID: 'd1', snapshotID: 'tonight-1' }, { diskID: 'd2', snapshotID: 'tonight-2' }, { diskID: 'd3' }] },
+      {
+        regionID: 'r1',
+        prefix: 'nightly',
+        retention: { maxAgeDays: 7 },
+        snapshots: [
+          { diskID: 'd1', snapshotID: 'tonight-1' },
+          { diskID: 'd2', snapshotID: 'tonight-2' },
+          { diskID: 'd3' },
+        ],
+      },
       {
         now,
         async *listSnapshots(params) {
@@ -33,12 +42,20 @@ describe('planPrunes', () => {
   })
 
   it('lists nothing when no snapshot was made tonight', async () => {
-    const plans = await planPrunes({ regionID: 'r1', prefix: 'nightly', retention: { maxAgeDays: 7 }, snapshots: [{ diskID: 'd1', snapshotID: null }] }, {
-      now,
-      listSnapshots: () => {
-        throw new Error('must not list')
+    const plans = await planPrunes(
+      {
+        regionID: 'r1',
+        prefix: 'nightly',
+        retention: { maxAgeDays: 7 },
+        snapshots: [{ diskID: 'd1', snapshotID: null }],
       },
-    })
+      {
+        now,
+        listSnapshots: () => {
+          throw new Error('must not list')
+        },
+      },
+    )
     expect(plans).toEqual([])
   })
 })

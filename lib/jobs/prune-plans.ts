@@ -26,13 +26,29 @@ type ListSnapshots = (params: { regionID: string; snapshotName: string }) => Asy
  * @example await planPrunes({ regionID, prefix: 'ctflow-nightly', retention: { maxAgeDays: 7 }, snapshots }, { listSnapshots, now: new Date() })
  */
 export async function planPrunes(
-  { regionID, prefix, retention, snapshots }: { regionID: string; prefix: string; retention: RetentionRule; snapshots: ReadonlyArray<{ diskID: string; snapshotID?: string | null }> },
+  {
+    regionID,
+    prefix,
+    retention,
+    snapshots,
+  }: {
+    regionID: string
+    prefix: string
+    retention: RetentionRule
+    snapshots: ReadonlyArray<{ diskID: string; snapshotID?: string | null }>
+  },
   { listSnapshots, now }: { listSnapshots: ListSnapshots; now: Date },
 ): Promise<DiskPrunePlan[]> {
-  const tonight = snapshots.filter((disk): disk is { diskID: string; snapshotID: string } => typeof disk.snapshotID === 'string' && disk.snapshotID !== '')
+  const tonight = snapshots.filter(
+    (disk): disk is { diskID: string; snapshotID: string } =>
+      typeof disk.snapshotID === 'string' && disk.snapshotID !== '',
+  )
   if (tonight.length === 0) return []
   const byDisk = new Map<string, RetainableSnapshot[]>()
-  for await (const { snapshotID, snapshotName, createTime, diskID } of listSnapshots({ regionID, snapshotName: prefix })) {
+  for await (const { snapshotID, snapshotName, createTime, diskID } of listSnapshots({
+    regionID,
+    snapshotName: prefix,
+  })) {
     // Without a name it cannot be the job's own; without a date it is never old enough (retention-plan.ts).
     if (!diskID || snapshotName === undefined) continue
     byDisk.set(diskID, [...(byDisk.get(diskID) ?? []), { snapshotID, snapshotName, createTime: createTime ?? '' }])

@@ -9,7 +9,11 @@ import { registerJobActions } from './job-actions'
  * because it is loaded on demand and takes only types from the engine: a value from the engine's index here would
  * make the engine a chunk shared with this lazy one, split out of a function bundle's entry.
  */
-export function registerProductActions(registry: ActionRegistry, client: CtyunClient, { now = Date.now }: { now?: () => number } = {}): ActionRegistry {
+export function registerProductActions(
+  registry: ActionRegistry,
+  client: CtyunClient,
+  { now = Date.now }: { now?: () => number } = {},
+): ActionRegistry {
   registerCtyunActions(registry, client, { now })
   // Reach for the services at call time, so a registry built only for its names needs no client.
   return registerJobActions(registry, {
@@ -19,7 +23,10 @@ export function registerProductActions(registry: ActionRegistry, client: CtyunCl
       listSnapshots: (params) => client.ebs.listSnapshots(params),
     },
     cbr: { listPolicies: (params) => client.cbr.listPolicies(params) },
-    image: { getImage: (params) => client.image.getImage(params), listCopyDestinations: (params) => client.image.listCopyDestinations(params) },
+    image: {
+      getImage: (params) => client.image.getImage(params),
+      listCopyDestinations: (params) => client.image.listCopyDestinations(params),
+    },
     now,
   })
 }

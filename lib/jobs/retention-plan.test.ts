@@ -11,7 +11,13 @@ const own = (id: string, age: number) => ({
   createTime: daysAgo(age).toISOString(),
 })
 
-const snapshots = [own('s0', 0), own('s1', 1), own('s8', 8), own('s30', 30), { snapshotID: 'hand', snapshotName: 'before-upgrade', createTime: daysAgo(400).toISOString() }]
+const snapshots = [
+  own('s0', 0),
+  own('s1', 1),
+  own('s8', 8),
+  own('s30', 30),
+  { snapshotID: 'hand', snapshotName: 'before-upgrade', createTime: daysAgo(400).toISOString() },
+]
 
 describe('planRetention', () => {
   it('prunes own snapshots past the age limit, never foreign ones', () => {
@@ -26,19 +32,31 @@ describe('planRetention', () => {
   })
 
   it('with both rules, prunes only what is old AND beyond the newest N', () => {
-    expect(planRetention(snapshots, { prefix: 'nightly', rule: { maxAgeDays: 0, keepLast: 2 }, now }).prune).toEqual(['s8', 's30'])
-    expect(planRetention(snapshots, { prefix: 'nightly', rule: { maxAgeDays: 10, keepLast: 1 }, now }).prune).toEqual(['s30'])
+    expect(planRetention(snapshots, { prefix: 'nightly', rule: { maxAgeDays: 0, keepLast: 2 }, now }).prune).toEqual([
+      's8',
+      's30',
+    ])
+    expect(planRetention(snapshots, { prefix: 'nightly', rule: { maxAgeDays: 10, keepLast: 1 }, now }).prune).toEqual([
+      's30',
+    ])
   })
 
   it('prunes nothing without a rule, and never a protected or undated snapshot', () => {
     expect(planRetention(snapshots, { prefix: 'nightly', rule: {}, now }).prune).toEqual([])
     const undated = { ...own('sx', 50), createTime: 'not a date' }
-    const plan = planRetention([...snapshots, undated], { prefix: 'nightly', rule: { maxAgeDays: 7 }, now, protect: ['s30'] })
+    const plan = planRetention([...snapshots, undated], {
+      prefix: 'nightly',
+      rule: { maxAgeDays: 7 },
+      now,
+      protect: ['s30'],
+    })
     expect(plan.prune).toEqual(['s8'])
   })
 
   it('names a bad rule', () => {
     expect(() => planRetention([], { prefix: 'nightly', rule: { keepLast: -1 }, now })).toThrow(/retention.keepLast/)
-    expect(() => planRetention([], { prefix: 'nightly', rule: { maxAgeDays: 1.5 }, now })).toThrow(/retention.maxAgeDays/)
+    expect(() => planRetention([], { prefix: 'nightly', rule: { maxAgeDays: 1.5 }, now })).toThrow(
+      /retention.maxAgeDays/,
+    )
   })
 })

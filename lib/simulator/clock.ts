@@ -23,7 +23,8 @@ export function createSimClock(wallNow: () => number = Date.now): SimClock {
     now: () => wallNow() + offset,
     wallNow,
     advance(ms: number) {
-      if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`clock advance must be a finite number of ms ≥ 0, got ${ms}`)
+      if (!Number.isFinite(ms) || ms < 0)
+        throw new RangeError(`clock advance must be a finite number of ms ≥ 0, got ${ms}`)
       offset += ms
     },
     get offset() {

@@ -33,7 +33,12 @@ export function success(returnObj?: unknown): SimReply {
 export function failure(
   errorCode: string,
   message: string,
-  { httpStatus = 200, description = '请求失败', returnObj, headers }: { httpStatus?: number; description?: string; returnObj?: unknown; headers?: Record<string, string> } = {},
+  {
+    httpStatus = 200,
+    description = '请求失败',
+    returnObj,
+    headers,
+  }: { httpStatus?: number; description?: string; returnObj?: unknown; headers?: Record<string, string> } = {},
 ): SimReply {
   const body: CtyunEnvelope = { statusCode: 900, errorCode, error: upperCamelCode(errorCode), message, description }
   if (returnObj !== undefined) body.returnObj = returnObj
@@ -41,7 +46,10 @@ export function failure(
 }
 
 /** "Order in progress": a 900 that is not a failure; the caller polls the order (§2.2). */
-export function orderInProgress(errorCode: string, returnObj: { masterOrderID: string; masterOrderNO: string; regionID: string }): SimReply {
+export function orderInProgress(
+  errorCode: string,
+  returnObj: { masterOrderID: string; masterOrderNO: string; regionID: string },
+): SimReply {
   return failure(errorCode, 'order in progress', {
     description: '订单处理中，可使用订单ID查询或使用原clientToken重试下单',
     returnObj,

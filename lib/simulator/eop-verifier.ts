@@ -8,7 +8,15 @@
  * any of a few canonical forms of the received query, the raw string first (the fast path for Go-style clients).
  */
 import { timingSafeEqual } from 'node:crypto'
-import { compareUtf8, EMPTY_BODY_SHA256, goQueryEscape, parseEopDate, toBase64, type Bytes, type SyncEopCrypto } from '../ctyun/signing'
+import {
+  compareUtf8,
+  EMPTY_BODY_SHA256,
+  goQueryEscape,
+  parseEopDate,
+  toBase64,
+  type Bytes,
+  type SyncEopCrypto,
+} from '../ctyun/signing'
 import { AUTH_ERROR } from './error-codes'
 
 export type AuthErrorCode = (typeof AUTH_ERROR)[keyof typeof AUTH_ERROR]
@@ -34,9 +42,7 @@ export interface EopVerifierOptions {
   dateTimeZones?: ReadonlyArray<'beijing' | 'utc'>
 }
 
-export type EopVerifyResult =
-  | { ok: true; accessKey: string }
-  | { ok: false; errorCode: AuthErrorCode; message: string }
+export type EopVerifyResult = { ok: true; accessKey: string } | { ok: false; errorCode: AuthErrorCode; message: string }
 
 const AUTHORIZATION = /^\s*(\S+)\s+Headers=(\S+)\s+Signature=(\S+)\s*$/
 
@@ -73,7 +79,10 @@ export function createEopVerifier(options: EopVerifierOptions): (request: EopVer
     }
     const match = AUTHORIZATION.exec(authorization!)
     if (!match) {
-      return fail(AUTH_ERROR.signatureMismatch, 'Eop-Authorization must read "<AK> Headers=ctyun-eop-request-id;eop-date Signature=<base64>"')
+      return fail(
+        AUTH_ERROR.signatureMismatch,
+        'Eop-Authorization must read "<AK> Headers=ctyun-eop-request-id;eop-date Signature=<base64>"',
+      )
     }
     const [, accessKey, headerList, signature] = match as unknown as [string, string, string, string]
     const signedHeaders = headerList.toLowerCase().split(';').filter(Boolean)
@@ -83,12 +92,14 @@ export function createEopVerifier(options: EopVerifierOptions): (request: EopVer
     let headerPart = ''
     for (const name of signedHeaders) {
       const value = request.header(name)
-      if (value === null || value === undefined) return fail(AUTH_ERROR.missingHeader, `signed header ${name} is missing`)
+      if (value === null || value === undefined)
+        return fail(AUTH_ERROR.missingHeader, `signed header ${name} is missing`)
       headerPart += `${name}:${value}\n`
     }
 
     const secretKey = secretKeyOf(accessKey)
-    if (secretKey === undefined) return fail(AUTH_ERROR.unknownAccessKey, 'the access key is not known to this endpoint')
+    if (secretKey === undefined)
+      return fail(AUTH_ERROR.unknownAccessKey, 'the access key is not known to this endpoint')
 
     const date = request.header('eop-date')!
     const wall = now()
@@ -144,7 +155,10 @@ export function* signedQueryCandidates(rawQuery: string): Generator<string> {
   const forms = [
     byKey.map(([k, v]) => `${goQueryEscape(k)}=${goQueryEscape(v)}`).join('&'),
     byKey.map(([k, v]) => `${k}=${pythonQuote(v)}`).join('&'),
-    pairs.map(([k, v]) => `${k}=${pythonQuote(v)}`).sort().join('&'),
+    pairs
+      .map(([k, v]) => `${k}=${pythonQuote(v)}`)
+      .sort()
+      .join('&'),
     byKey.map(([k, v]) => `${k}=${v}`).join('&'),
   ]
   for (const form of forms) {

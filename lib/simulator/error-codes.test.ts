@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { ASSUMED_ERROR_CODES, AUTH_ERROR_CODES, ERROR, ERROR_CODES, isAssumed, respeller, type SimErrorCode } from './error-codes'
+import {
+  ASSUMED_ERROR_CODES,
+  AUTH_ERROR_CODES,
+  ERROR,
+  ERROR_CODES,
+  isAssumed,
+  respeller,
+  type SimErrorCode,
+} from './error-codes'
 
 describe('simulator error codes', () => {
   const all = Object.entries({ ...AUTH_ERROR_CODES, ...ERROR_CODES }) as Array<[string, SimErrorCode]>
@@ -17,7 +25,8 @@ describe('simulator error codes', () => {
     expect(ASSUMED_ERROR_CODES).toContain('Image.ImageCopy.InProgress')
     expect(ASSUMED_ERROR_CODES).toContain('Openapi.RequestLimitExceeded')
     expect(ASSUMED_ERROR_CODES).toContain('Ebs.EbsInfo.StatusNotAllowed')
-    for (const [, entry] of all) if (!isAssumed(entry)) expect(ASSUMED_ERROR_CODES.has(entry.code), entry.code).toBe(false)
+    for (const [, entry] of all)
+      if (!isAssumed(entry)) expect(ASSUMED_ERROR_CODES.has(entry.code), entry.code).toBe(false)
   })
 
   it("do not answer a CBR policy with the EBS-backup product's not-found code (§8.10); CBR's is unknown, so assumed", () => {
@@ -27,7 +36,10 @@ describe('simulator error codes', () => {
 
   it('respell assumed codes only', () => {
     const respell = respeller({ diskBusy: 'ebs.disk.busy' })
-    expect([respell('ebs.ebsInfo.statusNotAllowed'), respell('ebs.ebsInfo.notExists')]).toEqual(['ebs.disk.busy', 'ebs.ebsInfo.notExists'])
+    expect([respell('ebs.ebsInfo.statusNotAllowed'), respell('ebs.ebsInfo.notExists')]).toEqual([
+      'ebs.disk.busy',
+      'ebs.ebsInfo.notExists',
+    ])
     expect(() => respeller({ diskNotFound: 'ebs.disk.gone' })).toThrow(/sourced \(§2\.3\)/)
     expect(() => respeller({ diskBusy: 'not a code' })).toThrow(/product\.module\.code/)
   })

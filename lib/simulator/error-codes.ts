@@ -52,13 +52,17 @@ export type AuthErrorName = keyof typeof AUTH_ERROR_CODES
 export type SimErrorName = keyof typeof ERROR_CODES
 
 type Codes<T extends Record<string, SimErrorCode>> = { readonly [K in keyof T]: T[K]['code'] }
-const codesOf = <T extends Record<string, SimErrorCode>>(table: T) => Object.fromEntries(Object.entries(table).map(([name, entry]) => [name, entry.code])) as Codes<T>
+const codesOf = <T extends Record<string, SimErrorCode>>(table: T) =>
+  Object.fromEntries(Object.entries(table).map(([name, entry]) => [name, entry.code])) as Codes<T>
 
 /** The codes by name, as the operations raise them (`throw new SimApiError(ERROR.diskNotFound, …)`). */
 export const AUTH_ERROR = codesOf(AUTH_ERROR_CODES)
 export const ERROR = codesOf(ERROR_CODES)
 
-const ALL_CODES: ReadonlyArray<[string, SimErrorCode]> = [...Object.entries(AUTH_ERROR_CODES), ...Object.entries(ERROR_CODES)]
+const ALL_CODES: ReadonlyArray<[string, SimErrorCode]> = [
+  ...Object.entries(AUTH_ERROR_CODES),
+  ...Object.entries(ERROR_CODES),
+]
 
 /** Whether an entry is assumed (no source names it). */
 export function isAssumed(entry: SimErrorCode): entry is Extract<SimErrorCode, { assumed: true }> {
@@ -92,10 +96,18 @@ export type ErrorCodeSpellings = Partial<Record<AuthErrorName | SimErrorName, st
 export function respeller(spellings: ErrorCodeSpellings = {}): (code: string) => string {
   const table = new Map<string, string>()
   for (const [name, code] of Object.entries(spellings)) {
-    const entry = (ERROR_CODES as Record<string, SimErrorCode>)[name] ?? (AUTH_ERROR_CODES as Record<string, SimErrorCode>)[name]
-    if (!entry) throw new TypeError(`errorCodes.${name}: no such simulator error (known: ${ALL_CODES.map(([n]) => n).join(', ')})`)
-    if (!isAssumed(entry)) throw new TypeError(`errorCodes.${name}: ${entry.code} is sourced (${entry.source}); only assumed codes can be respelled`)
-    if (typeof code !== 'string' || !/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)+$/.test(code)) throw new TypeError(`errorCodes.${name} must look like product.module.code, got ${JSON.stringify(code)}`)
+    const entry =
+      (ERROR_CODES as Record<string, SimErrorCode>)[name] ?? (AUTH_ERROR_CODES as Record<string, SimErrorCode>)[name]
+    if (!entry)
+      throw new TypeError(
+        `errorCodes.${name}: no such simulator error (known: ${ALL_CODES.map(([n]) => n).join(', ')})`,
+      )
+    if (!isAssumed(entry))
+      throw new TypeError(
+        `errorCodes.${name}: ${entry.code} is sourced (${entry.source}); only assumed codes can be respelled`,
+      )
+    if (typeof code !== 'string' || !/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)+$/.test(code))
+      throw new TypeError(`errorCodes.${name} must look like product.module.code, got ${JSON.stringify(code)}`)
     table.set(entry.code, code)
   }
   return (code) => table.get(code) ?? code

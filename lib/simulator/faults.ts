@@ -55,21 +55,28 @@ const MS_FIELDS = ['latencyMs', 'jitterMs', 'retryAfterSeconds', 'times'] as con
 
 /** Checks a fault config, naming the first bad field. @example validateFaults({ '*': { serverErrorRate: 0.1 } }) */
 export function validateFaults(config: unknown): FaultConfig {
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new SimFaultConfigError('faults must be an object of operation → spec')
+  if (typeof config !== 'object' || config === null || Array.isArray(config))
+    throw new SimFaultConfigError('faults must be an object of operation → spec')
   for (const [operation, spec] of Object.entries(config)) {
     const at = `faults["${operation}"]`
-    if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new SimFaultConfigError(`${at} must be an object`)
+    if (typeof spec !== 'object' || spec === null || Array.isArray(spec))
+      throw new SimFaultConfigError(`${at} must be an object`)
     for (const [field, value] of Object.entries(spec)) {
       if ((RATE_FIELDS as readonly string[]).includes(field)) {
-        if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new SimFaultConfigError(`${at}.${field} must be a number in [0, 1]`)
+        if (typeof value !== 'number' || !(value >= 0 && value <= 1))
+          throw new SimFaultConfigError(`${at}.${field} must be a number in [0, 1]`)
       } else if ((MS_FIELDS as readonly string[]).includes(field)) {
-        if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new SimFaultConfigError(`${at}.${field} must be a number ≥ 0`)
+        if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+          throw new SimFaultConfigError(`${at}.${field} must be a number ≥ 0`)
       } else if (field === 'serverErrorStatus') {
-        if (!Number.isInteger(value) || (value as number) < 500 || (value as number) > 599) throw new SimFaultConfigError(`${at}.serverErrorStatus must be an HTTP status 500-599`)
+        if (!Number.isInteger(value) || (value as number) < 500 || (value as number) > 599)
+          throw new SimFaultConfigError(`${at}.serverErrorStatus must be an HTTP status 500-599`)
       } else if (field === 'businessErrorCode') {
-        if (typeof value !== 'string' || !value.trim()) throw new SimFaultConfigError(`${at}.businessErrorCode must be a non-empty string`)
+        if (typeof value !== 'string' || !value.trim())
+          throw new SimFaultConfigError(`${at}.businessErrorCode must be a non-empty string`)
       } else if (field === 'throttleMode') {
-        if (!['http429', 'errorCode', 'both'].includes(value as string)) throw new SimFaultConfigError(`${at}.throttleMode must be http429, errorCode or both`)
+        if (!['http429', 'errorCode', 'both'].includes(value as string))
+          throw new SimFaultConfigError(`${at}.throttleMode must be http429, errorCode or both`)
       } else {
         throw new SimFaultConfigError(`${at}.${field} is not a fault setting`)
       }
@@ -127,7 +134,11 @@ export function createFaultController(makeRandom: () => Prng, initial: unknown =
       if (spec.throttleRate && random.next() < spec.throttleRate) {
         const mode = spec.throttleMode ?? 'http429'
         const http = mode === 'http429' || (mode === 'both' && random.next() < 0.5)
-        return inject({ action: http ? 'throttle429' : 'throttleCode', delayMs, retryAfterSeconds: spec.retryAfterSeconds ?? 1 })
+        return inject({
+          action: http ? 'throttle429' : 'throttleCode',
+          delayMs,
+          retryAfterSeconds: spec.retryAfterSeconds ?? 1,
+        })
       }
       return { action: 'none', delayMs }
     },

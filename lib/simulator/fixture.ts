@@ -39,7 +39,8 @@ function list(fixture: Obj, key: string): Array<[Obj, string]> {
   if (value === undefined) return []
   if (!Array.isArray(value)) throw new SimFixtureError(`$.${key} must be an array`)
   return value.map((item, i) => {
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new SimFixtureError(`$.${key}[${i}] must be an object`)
+    if (typeof item !== 'object' || item === null || Array.isArray(item))
+      throw new SimFixtureError(`$.${key}[${i}] must be an object`)
     return [item as Obj, `$.${key}[${i}]`]
   })
 }
@@ -47,21 +48,24 @@ function list(fixture: Obj, key: string): Array<[Obj, string]> {
 function str(item: Obj, path: string, field: string, fallback?: string): string {
   const value = item[field]
   if (value === undefined && fallback !== undefined) return fallback
-  if (typeof value !== 'string' || value === '') throw new SimFixtureError(`${path}.${field} must be a non-empty string`)
+  if (typeof value !== 'string' || value === '')
+    throw new SimFixtureError(`${path}.${field} must be a non-empty string`)
   return value
 }
 
 function num(item: Obj, path: string, field: string, fallback: number): number {
   const value = item[field]
   if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new SimFixtureError(`${path}.${field} must be a number`)
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new SimFixtureError(`${path}.${field} must be a number`)
   return value
 }
 
 function strings(item: Obj, path: string, field: string): string[] {
   const value = item[field]
   if (value === undefined) return []
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw new SimFixtureError(`${path}.${field} must be an array of strings`)
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+    throw new SimFixtureError(`${path}.${field} must be an array of strings`)
   return value as string[]
 }
 
@@ -81,7 +85,8 @@ function refersTo(map: Map<string, unknown>, id: string, path: string, what: str
  * @example const state = stateFromFixture(loadFixture(), Date.now())
  */
 export function stateFromFixture(fixture: SimFixture, now: number): SimState {
-  if (typeof fixture !== 'object' || fixture === null || Array.isArray(fixture)) throw new SimFixtureError('$ must be an object')
+  if (typeof fixture !== 'object' || fixture === null || Array.isArray(fixture))
+    throw new SimFixtureError('$ must be an object')
   const state = emptyState()
   const day = 86_400_000
 
@@ -117,7 +122,10 @@ export function stateFromFixture(fixture: SimFixture, now: number): SimState {
       azName: str(i, path, 'azName', 'default'),
       privateIP: str(i, path, 'privateIP', '192.168.0.10'),
       osType: num(i, path, 'osType', 1),
-      image: { imageID: str(image, `${path}.image`, 'imageID', '-'), imageName: str(image, `${path}.image`, 'imageName', '-') },
+      image: {
+        imageID: str(image, `${path}.image`, 'imageID', '-'),
+        imageName: str(image, `${path}.image`, 'imageName', '-'),
+      },
       flavor: {
         flavorID: str(flavor, `${path}.flavor`, 'flavorID', 'flavor-s7-2c4g'),
         flavorName: str(flavor, `${path}.flavor`, 'flavorName', 's7.large.2'),
@@ -137,7 +145,9 @@ export function stateFromFixture(fixture: SimFixture, now: number): SimState {
     const regionID = region(d, path)
     // A disk in a pool without label support cannot carry labels (§8.1): a fixture that says so is contradictory.
     if (labels.length > 0 && !state.regions.get(regionID)!.labelsSupported) {
-      throw new SimFixtureError(`${path}.labels: region "${regionID}" has labelsSupported: false, so its disks carry no labels`)
+      throw new SimFixtureError(
+        `${path}.labels: region "${regionID}" has labelsSupported: false, so its disks carry no labels`,
+      )
     }
     state.disks.set(diskID, {
       diskID,
@@ -197,7 +207,8 @@ export function stateFromFixture(fixture: SimFixture, now: number): SimState {
   for (const [m, path] of list(fixture, 'images')) {
     const imageID = str(m, path, 'imageID')
     const visibility = str(m, path, 'imageVisibility', 'private')
-    if (!['private', 'public', 'shared'].includes(visibility)) throw new SimFixtureError(`${path}.imageVisibility must be private, public or shared`)
+    if (!['private', 'public', 'shared'].includes(visibility))
+      throw new SimFixtureError(`${path}.imageVisibility must be private, public or shared`)
     state.images.set(imageID, {
       imageID,
       regionID: region(m, path),

@@ -17,6 +17,13 @@ export type { FaultConfig, FaultSpec } from './faults'
 export { SimFaultConfigError } from './faults'
 export { loadFixture, SimFixtureError } from './fixture'
 export type { SimFixture } from './fixture'
-export { ASSUMED_ERROR_CODES, AUTH_ERROR, AUTH_ERROR_CODES, ERROR as SIM_ERROR, ERROR_CODES as SIM_ERROR_CODES, isAssumed } from './error-codes'
+export {
+  ASSUMED_ERROR_CODES,
+  AUTH_ERROR,
+  AUTH_ERROR_CODES,
+  ERROR as SIM_ERROR,
+  ERROR_CODES as SIM_ERROR_CODES,
+  isAssumed,
+} from './error-codes'
 export type { ErrorCodeSpellings, SimErrorCode } from './error-codes'
 export { createEopVerifier } from './eop-verifier'

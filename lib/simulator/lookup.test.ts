@@ -7,7 +7,15 @@ const table = new Map([
   ['b', { regionID: 'r2', name: 'elsewhere' }],
   ['c', { regionID: 'r1', name: 'gone', deleted: true }],
 ])
-const job = (readyAt: number, failed: boolean): JobRecord => ({ jobID: 'j', regionID: 'r1', taskName: 't', resourceID: 'x', createdAt: 0, readyAt, failed })
+const job = (readyAt: number, failed: boolean): JobRecord => ({
+  jobID: 'j',
+  regionID: 'r1',
+  taskName: 't',
+  resourceID: 'x',
+  createdAt: 0,
+  readyAt,
+  failed,
+})
 
 describe('requireInRegion', () => {
   it('returns the record of the region', () => {
@@ -19,7 +27,9 @@ describe('requireInRegion', () => {
     ['in another region', 'b'],
     ['deleted', 'c'],
   ])('reports a record %s as not found, naming it', (_why, id) => {
-    expect(() => requireInRegion(table, id, 'r1', 'Test.NotFound', 'thing')).toThrow(expect.objectContaining({ errorCode: 'Test.NotFound', message: `thing ${id} not found` }))
+    expect(() => requireInRegion(table, id, 'r1', 'Test.NotFound', 'thing')).toThrow(
+      expect.objectContaining({ errorCode: 'Test.NotFound', message: `thing ${id} not found` }),
+    )
   })
 })
 
@@ -27,10 +37,14 @@ describe('requireRecord and jobStatusAt', () => {
   it('finds a job by id in any region and reports a missing one', () => {
     const jobs = new Map([['j', job(10, false)]])
     expect(requireRecord(jobs, 'j', 'Test.NoJob', 'job').jobID).toBe('j')
-    expect(() => requireRecord(jobs, 'k', 'Test.NoJob', 'job')).toThrow(expect.objectContaining({ errorCode: 'Test.NoJob', message: 'job k not found' }))
+    expect(() => requireRecord(jobs, 'k', 'Test.NoJob', 'job')).toThrow(
+      expect.objectContaining({ errorCode: 'Test.NoJob', message: 'job k not found' }),
+    )
   })
 
   it('is 0 before readyAt, then 1 (success) or 2 (failed)', () => {
-    expect([jobStatusAt(job(10, false), 9), jobStatusAt(job(10, false), 10), jobStatusAt(job(10, true), 10)]).toEqual([0, 1, 2])
+    expect([jobStatusAt(job(10, false), 9), jobStatusAt(job(10, false), 10), jobStatusAt(job(10, true), 10)]).toEqual([
+      0, 1, 2,
+    ])
   })
 })

@@ -6,14 +6,25 @@ import type { JobRecord, OrderRecord } from './state'
  * The record `id` of `table` in region `regionID`. A record of another region, or one marked `deleted` (snapshots,
  * EIPs), is not found: `error` with "<what> <id> not found".
  */
-export function requireInRegion<T extends { regionID: string; deleted?: unknown }>(table: ReadonlyMap<string, T>, id: string, regionID: string, error: string, what: string): T {
+export function requireInRegion<T extends { regionID: string; deleted?: unknown }>(
+  table: ReadonlyMap<string, T>,
+  id: string,
+  regionID: string,
+  error: string,
+  what: string,
+): T {
   const record = table.get(id)
   if (!record || record.deleted || record.regionID !== regionID) throw new SimApiError(error, `${what} ${id} not found`)
   return record
 }
 
 /** The record `id` of `table` in any region, or `error` with "<what> <id> not found" (jobs and orders are looked up by id alone). */
-export function requireRecord<T extends JobRecord | OrderRecord>(table: ReadonlyMap<string, T>, id: string, error: string, what: string): T {
+export function requireRecord<T extends JobRecord | OrderRecord>(
+  table: ReadonlyMap<string, T>,
+  id: string,
+  error: string,
+  what: string,
+): T {
   const record = table.get(id)
   if (!record) throw new SimApiError(error, `${what} ${id} not found`)
   return record

@@ -28,12 +28,19 @@ export class SimParams {
     throw new SimApiError(ERROR.parameter, `${name} must be a string`)
   }
 
-  int(name: string, fallback: number, { min = -Infinity, max = Infinity }: { min?: number; max?: number } = {}): number {
+  int(
+    name: string,
+    fallback: number,
+    { min = -Infinity, max = Infinity }: { min?: number; max?: number } = {},
+  ): number {
     const text = this.optional(name)
     if (text === undefined) return fallback
     const value = Number(text)
     if (!Number.isInteger(value) || value < min || value > max) {
-      throw new SimApiError(ERROR.parameter, `${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(this.values[name])}`)
+      throw new SimApiError(
+        ERROR.parameter,
+        `${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(this.values[name])}`,
+      )
     }
     return value
   }
@@ -51,7 +58,11 @@ export class SimParams {
     const value = this.values[name]
     if (value === undefined || value === null || value === '') return undefined
     if (Array.isArray(value)) return value.map(String)
-    if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter(Boolean)
+    if (typeof value === 'string')
+      return value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
     throw new SimApiError(ERROR.parameter, `${name} must be an array or a comma-separated string`)
   }
 
@@ -61,17 +72,29 @@ export class SimParams {
       if (fallback !== undefined) return fallback
       throw new SimApiError(ERROR.parameter, `${name} is required (one of ${allowed.join(', ')})`)
     }
-    if (!allowed.includes(value as T)) throw new SimApiError(ERROR.parameter, `${name} must be one of ${allowed.join(', ')}, got "${value}"`)
+    if (!allowed.includes(value as T))
+      throw new SimApiError(ERROR.parameter, `${name} must be one of ${allowed.join(', ')}, got "${value}"`)
     return value as T
   }
 }
 
 /** Pages a list with 1-based `pageNo`/`pageSize` (also `pageNumber`, legacy `page`; §4). */
 export function paginate<T>(items: readonly T[], params: SimParams, { defaultSize = 10, maxSize = 50 } = {}) {
-  const pageNo = params.has('pageNo') ? params.int('pageNo', 1, { min: 1 }) : params.has('pageNumber') ? params.int('pageNumber', 1, { min: 1 }) : params.int('page', 1, { min: 1 })
+  const pageNo = params.has('pageNo')
+    ? params.int('pageNo', 1, { min: 1 })
+    : params.has('pageNumber')
+      ? params.int('pageNumber', 1, { min: 1 })
+      : params.int('page', 1, { min: 1 })
   const pageSize = params.int('pageSize', defaultSize, { min: 1, max: maxSize })
   const page = items.slice((pageNo - 1) * pageSize, pageNo * pageSize)
-  return { page, pageNo, pageSize, totalCount: items.length, currentCount: page.length, totalPage: Math.ceil(items.length / pageSize) }
+  return {
+    page,
+    pageNo,
+    pageSize,
+    totalCount: items.length,
+    currentCount: page.length,
+    totalPage: Math.ceil(items.length / pageSize),
+  }
 }
 
 /**

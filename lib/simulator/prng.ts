@@ -25,7 +25,10 @@ export function createPrng(seed: number): Prng {
   }
   const hex = (length: number): string => {
     let out = ''
-    while (out.length < length) out += Math.floor(next() * 0x100000000).toString(16).padStart(8, '0')
+    while (out.length < length)
+      out += Math.floor(next() * 0x100000000)
+        .toString(16)
+        .padStart(8, '0')
     return out.slice(0, length)
   }
   const uuid = (): string => {

@@ -35,7 +35,12 @@ export function regionOf(runtime: SimRuntime, params: SimParams, name = 'regionI
 }
 
 /** An order that completes after `durations.orderMs` (or fails, under a lifecycle fault). */
-export function startOrder(input: OperationInput, regionID: string, resourceType: string, resourceIDs: string[]): OrderRecord {
+export function startOrder(
+  input: OperationInput,
+  regionID: string,
+  resourceType: string,
+  resourceIDs: string[],
+): OrderRecord {
   const { runtime, now } = input
   const order: OrderRecord = {
     masterOrderID: `${runtime.ids.hex(8)}-${runtime.ids.hex(4)}-${runtime.ids.hex(4)}-${runtime.ids.hex(4)}-${runtime.ids.hex(12)}`,
@@ -52,7 +57,13 @@ export function startOrder(input: OperationInput, regionID: string, resourceType
 }
 
 /** A `/v4/job/info` job that completes after `durations.jobMs`. */
-export function startJob(input: OperationInput, regionID: string, taskName: string, resourceID: string, failed = false): JobRecord {
+export function startJob(
+  input: OperationInput,
+  regionID: string,
+  taskName: string,
+  resourceID: string,
+  failed = false,
+): JobRecord {
   const { runtime, now } = input
   const job: JobRecord = {
     jobID: runtime.ids.uuid(),

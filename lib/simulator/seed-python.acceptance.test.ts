@@ -40,12 +40,23 @@ _report("snapshot", post(url=_base + "/v4/ebs_snapshot/create-ebs-snap", params=
 
 function runPython(script: string, args: string[], env: Record<string, string>): Promise<Array<Record<string, any>>> {
   return new Promise((resolve, reject) => {
-    execFile('python3', [script, ...args], { env: { ...process.env, NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost', ...env }, timeout: 60_000 }, (error, stdout) => {
-      // The sample logs its headers and signature; only our RESULT lines are read (and ever shown).
-      const results = stdout.split('\n').filter((l) => l.startsWith('RESULT ')).map((l) => JSON.parse(l.slice(7)))
-      if (error && results.length === 0) reject(new Error(`python3 failed: ${error.message.split('\n')[0]}`))
-      else resolve(results)
-    })
+    execFile(
+      'python3',
+      [script, ...args],
+      {
+        env: { ...process.env, NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost', ...env },
+        timeout: 60_000,
+      },
+      (error, stdout) => {
+        // The sample logs its headers and signature; only our RESULT lines are read (and ever shown).
+        const results = stdout
+          .split('\n')
+          .filter((l) => l.startsWith('RESULT '))
+          .map((l) => JSON.parse(l.slice(7)))
+        if (error && results.length === 0) reject(new Error(`python3 failed: ${error.message.split('\n')[0]}`))
+        else resolve(results)
+      },
+    )
   })
 }
 
@@ -54,45 +65,60 @@ const hasPythonRequests = await new Promise<boolean>((resolve) => {
   execFile('python3', ['-c', 'import requests'], (error) => resolve(!error))
 })
 
-describe.skipIf(!hasPythonRequests)('official Python sample against the simulator (reason if skipped: needs python3 + requests and shared/seeds/001_*.txt)', () => {
-  let sim: RunningSimulator
-  let dir: string
-  let script: string
-  const HD1 = 'bb9fdb42056f11eda1610242ac110002'
-  const DISK_WITH_SNAPSHOTS = '5d0c1e2f-0004-4c7a-8e4b-a1b2c3d4e504'
+describe.skipIf(!hasPythonRequests)(
+  'official Python sample against the simulator (reason if skipped: needs python3 + requests and shared/seeds/001_*.txt)',
+  () => {
+    let sim: RunningSimulator
+    let dir: string
+    let script: string
+    const HD1 = 'bb9fdb42056f11eda1610242ac110002'
+    const DISK_WITH_SNAPSHOTS = '5d0c1e2f-0004-4c7a-8e4b-a1b2c3d4e504'
 
-  beforeAll(async () => {
-    sim = await startSimulator({ port: 0 })
-    dir = mkdtempSync(join(tmpdir(), 'ctflow-seed-'))
-    script = join(dir, 'sample.py')
-    writeFileSync(script, extractSample(readFileSync(join(SEEDS, seedFile!), 'utf8')) + '\n' + DRIVER)
-  })
-  afterAll(async () => {
-    await sim.close()
-    rmSync(dir, { recursive: true, force: true })
-  })
+    beforeAll(async () => {
+      sim = await startSimulator({ port: 0 })
+      dir = mkdtempSync(join(tmpdir(), 'ctflow-seed-'))
+      script = join(dir, 'sample.py')
+      writeFileSync(script, extractSample(readFileSync(join(SEEDS, seedFile!), 'utf8')) + '\n' + DRIVER)
+    })
+    afterAll(async () => {
+      await sim.close()
+      rmSync(dir, { recursive: true, force: true })
+    })
 
-  for (const [zone, tz] of [['machine-local UTC', 'UTC'], ['Beijing wall-clock', 'Asia/Shanghai']] as const) {
-    it(`gets success replies for region list, disk list and snapshot creation (eop-date in ${zone})`, async () => {
-      const before = sim.simulator.calls.count('ebs.createSnapshot')
-      const results = await runPython(script, [sim.credentials.accessKey, sim.credentials.secretKey, sim.url, HD1, DISK_WITH_SNAPSHOTS], { TZ: tz })
-      expect(results.map((r) => [r.name, r.http, r.statusCode])).toEqual([
-        ['regions', 200, 800],
-        ['disks', 200, 800],
-        ['snapshot', 200, 800],
-      ])
-      expect(results[0]!.returnObj.regionList.length).toBeGreaterThan(0)
-      expect(results[1]!.returnObj.diskList.length).toBeGreaterThan(0)
-      expect(results[2]!.returnObj.snapshotJobID).toBeTruthy()
-      expect(sim.simulator.calls.count('ebs.createSnapshot')).toBe(before + 1)
-      // Let the snapshot finish so the next run's snapshot is not refused as "disk busy".
-      sim.simulator.clock.advance(60_000)
+    for (const [zone, tz] of [
+      ['machine-local UTC', 'UTC'],
+      ['Beijing wall-clock', 'Asia/Shanghai'],
+    ] as const) {
+      it(`gets success replies for region list, disk list and snapshot creation (eop-date in ${zone})`, async () => {
+        const before = sim.simulator.calls.count('ebs.createSnapshot')
+        const results = await runPython(
+          script,
+          [sim.credentials.accessKey, sim.credentials.secretKey, sim.url, HD1, DISK_WITH_SNAPSHOTS],
+          { TZ: tz },
+        )
+        expect(results.map((r) => [r.name, r.http, r.statusCode])).toEqual([
+          ['regions', 200, 800],
+          ['disks', 200, 800],
+          ['snapshot', 200, 800],
+        ])
+        expect(results[0]!.returnObj.regionList.length).toBeGreaterThan(0)
+        expect(results[1]!.returnObj.diskList.length).toBeGreaterThan(0)
+        expect(results[2]!.returnObj.snapshotJobID).toBeTruthy()
+        expect(sim.simulator.calls.count('ebs.createSnapshot')).toBe(before + 1)
+        // Let the snapshot finish so the next run's snapshot is not refused as "disk busy".
+        sim.simulator.clock.advance(60_000)
+      }, 60_000)
+    }
+
+    it('gets the signature error for the same calls signed with a wrong SK', async () => {
+      const results = await runPython(
+        script,
+        [sim.credentials.accessKey, 'wrong-secret-key-0123456789abcde', sim.url, HD1, DISK_WITH_SNAPSHOTS],
+        {},
+      )
+      expect(results).toHaveLength(3)
+      for (const r of results)
+        expect(r).toMatchObject({ http: 401, statusCode: 900, errorCode: 'Openapi.Auth.SignatureMismatch' })
     }, 60_000)
-  }
-
-  it('gets the signature error for the same calls signed with a wrong SK', async () => {
-    const results = await runPython(script, [sim.credentials.accessKey, 'wrong-secret-key-0123456789abcde', sim.url, HD1, DISK_WITH_SNAPSHOTS], {})
-    expect(results).toHaveLength(3)
-    for (const r of results) expect(r).toMatchObject({ http: 401, statusCode: 900, errorCode: 'Openapi.Auth.SignatureMismatch' })
-  }, 60_000)
-})
+  },
+)

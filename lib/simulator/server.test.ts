@@ -21,7 +21,9 @@ function rawHttp(path: string, init: RequestInit): Promise<{ status: number; bod
     const req = httpRequest(url, { method: init.method, headers: init.headers as Record<string, string> }, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (c) => chunks.push(c))
-      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }))
+      res.on('end', () =>
+        resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }),
+      )
     })
     req.on('error', reject)
     if (init.body) req.write(init.body as string)
@@ -40,7 +42,12 @@ describe('startSimulator', () => {
 
   it('accepts a GET with a JSON body, signed over those exact bytes (official SDK ebs_list.go)', async () => {
     const body = JSON.stringify({ regionID: HD1, pageNo: 1, pageSize: 2 })
-    const { url, init } = signedRequestParts({ method: 'GET', path: '/v4/ebs/list-ebs', body, credentials: sim.credentials })
+    const { url, init } = signedRequestParts({
+      method: 'GET',
+      path: '/v4/ebs/list-ebs',
+      body,
+      credentials: sim.credentials,
+    })
     const reply = await rawHttp(url, init)
     expect(reply.body.statusCode).toBe(800)
     expect(reply.body.returnObj.diskList).toHaveLength(2)

@@ -30,7 +30,11 @@ export interface RunningSimulator {
  * const client = createCtyunClient({ endpoint: sim.url, credentials: sim.credentials })
  * await sim.close()
  */
-export async function startSimulator({ port = 0, hostname = '127.0.0.1', ...options }: StartSimulatorOptions = {}): Promise<RunningSimulator> {
+export async function startSimulator({
+  port = 0,
+  hostname = '127.0.0.1',
+  ...options
+}: StartSimulatorOptions = {}): Promise<RunningSimulator> {
   const simulator = createSimulator(options)
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: simulator.app.fetch, port, hostname }, () => resolve(s))

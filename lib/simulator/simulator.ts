@@ -90,12 +90,20 @@ const HOST_SERVICE = /^([a-z0-9]+)-global\./i
 export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const crypto = nodeEopCrypto()
   if (!crypto) throw new Error('the simulator needs node:crypto')
-  const credentials = options.credentials === undefined ? [DEMO_CREDENTIALS] : Array.isArray(options.credentials) ? [...options.credentials] : [options.credentials as EopCredentials]
+  const credentials =
+    options.credentials === undefined
+      ? [DEMO_CREDENTIALS]
+      : Array.isArray(options.credentials)
+        ? [...options.credentials]
+        : [options.credentials as EopCredentials]
   for (const [i, c] of credentials.entries()) {
     if (!c?.accessKey || !c?.secretKey) throw new TypeError(`credentials[${i}] needs accessKey and secretKey`)
   }
   const secrets = new Map(credentials.map((c) => [c.accessKey, c.secretKey]))
-  const fixture = typeof options.fixture === 'string' || options.fixture === undefined ? loadFixture(options.fixture) : options.fixture
+  const fixture =
+    typeof options.fixture === 'string' || options.fixture === undefined
+      ? loadFixture(options.fixture)
+      : options.fixture
   const seed = options.seed ?? 1
   const clock = createSimClock(options.now)
   const durations = resolveDurations(options.durations)
@@ -103,7 +111,13 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const calls = createCallLog()
   const idempotency = createIdempotencyStore()
   const respell = respeller(options.errorCodes)
-  const runtime: SimRuntime = { state: stateFromFixture(fixture, clock.now()), clock, durations, ids: createPrng(seed), faults }
+  const runtime: SimRuntime = {
+    state: stateFromFixture(fixture, clock.now()),
+    clock,
+    durations,
+    ids: createPrng(seed),
+    faults,
+  }
   const verify = createEopVerifier({
     crypto,
     secretKeyOf: (ak) => secrets.get(ak),
@@ -131,7 +145,12 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       method: c.req.method,
       path: operation.path,
       httpStatus: reply === 'dropped' ? 0 : reply.httpStatus,
-      outcome: reply === 'dropped' ? 'dropped' : reply.body.statusCode === 800 ? 'ok' : reply.body.errorCode || `http ${reply.httpStatus}`,
+      outcome:
+        reply === 'dropped'
+          ? 'dropped'
+          : reply.body.statusCode === 800
+            ? 'ok'
+            : reply.body.errorCode || `http ${reply.httpStatus}`,
     })
     if (reply === 'dropped') return dropConnection(c)
     const body = reply.nestInHttpResult ? { httpstatus: reply.httpStatus, httpresult: reply.body } : reply.body
@@ -141,7 +160,9 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const handle = async (operation: SimOperation, c: Context): Promise<SimReply | 'dropped'> => {
     const hostService = HOST_SERVICE.exec(c.req.header('host') ?? '')?.[1]?.toLowerCase()
     if (hostService && hostService !== operation.service) {
-      return failure(ERROR.apiNotFound, `${c.req.method} ${operation.path} is not served by ${hostService}-global`, { httpStatus: 404 })
+      return failure(ERROR.apiNotFound, `${c.req.method} ${operation.path} is not served by ${hostService}-global`, {
+        httpStatus: 404,
+      })
     }
     const body = await bodyOf(c)
     const rawUrl: string = (c.env as { incoming?: { url?: string } } | undefined)?.incoming?.url ?? c.req.url
@@ -153,17 +174,25 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     const fault = faults.decide(operation.name)
     if (fault.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.delayMs))
     if (fault.action === 'drop') return 'dropped'
-    if (fault.action === 'serverError') return failure(ERROR.internal, 'simulated server error', { httpStatus: fault.status ?? 503 })
+    if (fault.action === 'serverError')
+      return failure(ERROR.internal, 'simulated server error', { httpStatus: fault.status ?? 503 })
     if (fault.action === 'throttle429') {
-      return failure(ERROR.throttled, 'request limit exceeded, retry later', { httpStatus: 429, headers: { 'Retry-After': String(fault.retryAfterSeconds ?? 1) } })
+      return failure(ERROR.throttled, 'request limit exceeded, retry later', {
+        httpStatus: 429,
+        headers: { 'Retry-After': String(fault.retryAfterSeconds ?? 1) },
+      })
     }
-    if (fault.action === 'throttleCode') return failure(ERROR.throttled, 'request limit exceeded, retry later', { description: '请求过于频繁' })
+    if (fault.action === 'throttleCode')
+      return failure(ERROR.throttled, 'request limit exceeded, retry later', { description: '请求过于频繁' })
 
     const reply = act(operation, rawQuery, body, auth.accessKey)
     // The server acted; the reply is lost on the way back (the caller cannot tell whether anything happened).
     if (fault.action === 'lostReply') return 'dropped'
     const renamed = faults.businessErrorCode(operation.name)
-    const isBusinessError = reply.httpStatus === 200 && reply.body.statusCode !== 800 && !(reply.body.returnObj as { masterOrderID?: string } | undefined)?.masterOrderID
+    const isBusinessError =
+      reply.httpStatus === 200 &&
+      reply.body.statusCode !== 800 &&
+      !(reply.body.returnObj as { masterOrderID?: string } | undefined)?.masterOrderID
     if (renamed && isBusinessError) reply.body = { ...reply.body, errorCode: renamed, error: upperCamelCode(renamed) }
     return reply
   }
@@ -177,33 +206,45 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         const key = `${operation.name}\n${accessKey}\n${clientToken}`
         const fingerprint = fingerprintOf(params.values)
         const stored = idempotency.lookup(key, fingerprint, now)
-        if (stored === 'conflict') throw new SimApiError(ERROR.clientTokenConflict, 'clientToken was already used with different parameters')
+        if (stored === 'conflict')
+          throw new SimApiError(ERROR.clientTokenConflict, 'clientToken was already used with different parameters')
         if (stored) return stored
         const reply = operation.handle({ params, runtime, operation: operation.name, now })
         const isOrder = Boolean((reply.body.returnObj as { masterOrderID?: string } | undefined)?.masterOrderID)
         // §8.2: on `'orders'` operations only an order is replayed; a job-flow snapshot or a non-order write acts again.
-        if (operation.idempotent === 'orders' ? isOrder : reply.body.statusCode === 800 || isOrder) idempotency.remember(key, fingerprint, reply, now)
+        if (operation.idempotent === 'orders' ? isOrder : reply.body.statusCode === 800 || isOrder)
+          idempotency.remember(key, fingerprint, reply, now)
         return reply
       }
       return operation.handle({ params, runtime, operation: operation.name, now })
     } catch (error) {
       if (error instanceof SimApiError) return error.toReply()
       // A bug in the simulator: a 500 envelope, never a stack to the caller.
-      return failure(ERROR.internal, `simulator error in ${operation.name}: ${(error as Error)?.message ?? String(error)}`, { httpStatus: 500 })
+      return failure(
+        ERROR.internal,
+        `simulator error in ${operation.name}: ${(error as Error)?.message ?? String(error)}`,
+        { httpStatus: 500 },
+      )
     }
   }
 
   const respelt = (reply: SimReply | 'dropped'): SimReply | 'dropped' => {
     if (reply === 'dropped' || !reply.body.errorCode) return reply
     const errorCode = respell(reply.body.errorCode)
-    return errorCode === reply.body.errorCode ? reply : { ...reply, body: { ...reply.body, errorCode, error: upperCamelCode(errorCode) } }
+    return errorCode === reply.body.errorCode
+      ? reply
+      : { ...reply, body: { ...reply.body, errorCode, error: upperCamelCode(errorCode) } }
   }
 
   for (const operation of SIM_OPERATIONS) {
     app.on([...operation.methods], operation.path, (c) => serve(operation, c))
   }
   app.notFound((c) => {
-    const reply = failure(ERROR.apiNotFound, `${c.req.method} ${new URL(c.req.url).pathname} is not an operation of this simulator`, { httpStatus: 404 })
+    const reply = failure(
+      ERROR.apiNotFound,
+      `${c.req.method} ${new URL(c.req.url).pathname} is not an operation of this simulator`,
+      { httpStatus: 404 },
+    )
     return c.json(reply.body, 404)
   })
 
@@ -238,7 +279,8 @@ function paramsOf(rawQuery: string, body: Uint8Array): SimParams {
     } catch {
       throw new SimApiError(ERROR.parameter, 'the request body is not valid JSON')
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new SimApiError(ERROR.parameter, 'the request body must be a JSON object')
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new SimApiError(ERROR.parameter, 'the request body must be a JSON object')
     Object.assign(values, parsed)
   }
   return new SimParams(values)

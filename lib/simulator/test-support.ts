@@ -2,7 +2,14 @@
  * Raw signed requests for the simulator's own tests and bench: the EOP signer from lib/ctyun, no client. Lets a
  * test choose every byte (query form, header case, date, body) the way different official clients send them.
  */
-import { canonicalQuery, formatEopDate, nodeEopCrypto, signEop, type EopCredentials, type QueryParams } from '../ctyun/signing'
+import {
+  canonicalQuery,
+  formatEopDate,
+  nodeEopCrypto,
+  signEop,
+  type EopCredentials,
+  type QueryParams,
+} from '../ctyun/signing'
 
 export interface RawSignedRequest {
   method?: 'GET' | 'POST'
@@ -28,7 +35,12 @@ export function signedRequestParts(request: RawSignedRequest): { url: string; in
   const query = typeof request.query === 'string' ? request.query : canonicalQuery(request.query)
   const date = request.date ?? formatEopDate(new Date(), 'beijing')
   const requestId = request.requestId ?? `test-${process.pid}-${++counter}`
-  const signed = signEop({ query: request.signedQuery ?? query, body: request.body }, request.credentials, { date, requestId }, crypto)
+  const signed = signEop(
+    { query: request.signedQuery ?? query, body: request.body },
+    request.credentials,
+    { date, requestId },
+    crypto,
+  )
   const rename = request.headerCase ?? ((name: string) => name)
   const headers: Record<string, string> = {}
   for (const [name, value] of Object.entries(signed)) headers[rename(name)] = value

@@ -4,7 +4,17 @@
  */
 import { lifecycleAt } from './lifecycle'
 import { orderStatusAt } from './runtime'
-import type { BackupPolicyRecord, BackupSnapshotRecord, BackupTaskRecord, DiskRecord, EipRecord, ImageRecord, InstanceRecord, SimState, SnapshotRecord } from './state'
+import type {
+  BackupPolicyRecord,
+  BackupSnapshotRecord,
+  BackupTaskRecord,
+  DiskRecord,
+  EipRecord,
+  ImageRecord,
+  InstanceRecord,
+  SimState,
+  SnapshotRecord,
+} from './state'
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
 const beijing = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().replace('T', ' ').slice(0, 19)
@@ -24,7 +34,9 @@ export function instanceView(instance: InstanceRecord, state: SimState, now: num
     (e) => !e.deleted && e.binding.associationID === instance.instanceID && eipStatusAt(e, state, now) === 'ACTIVE',
   )
   const fixed = { addr: instance.privateIP, version: 4, type: 'fixed', isMaster: true, macAddress: 'fa:16:3e:00:00:01' }
-  const floating = eip ? [{ addr: eip.eipAddress, version: 4, type: 'floating', isMaster: false, macAddress: fixed.macAddress }] : []
+  const floating = eip
+    ? [{ addr: eip.eipAddress, version: 4, type: 'floating', isMaster: false, macAddress: fixed.macAddress }]
+    : []
   return {
     instanceID: instance.instanceID,
     displayName: instance.displayName,
@@ -77,7 +89,15 @@ export function diskListView(disk: DiskRecord, state: SimState) {
     instanceName: instance?.instanceName ?? null,
     instanceStatus: instance?.instanceStatus ?? null,
     multiAttach: false,
-    attachments: instance ? [{ instanceID: instance.instanceID, attachmentID: `att-${disk.diskID.slice(0, 8)}`, device: disk.isSystemVolume ? '/dev/vda' : '/dev/vdb' }] : [],
+    attachments: instance
+      ? [
+          {
+            instanceID: instance.instanceID,
+            attachmentID: `att-${disk.diskID.slice(0, 8)}`,
+            device: disk.isSystemVolume ? '/dev/vda' : '/dev/vdb',
+          },
+        ]
+      : [],
     projectID: '0',
     isEncrypt: false,
     onDemand: true,
@@ -124,7 +144,8 @@ export function snapshotView(snapshot: SnapshotRecord, state: SimState, now: num
     regionID: snapshot.regionID,
     createTime: iso(snapshot.createdAt),
     updateTime: iso(snapshot.createdAt),
-    expireTime: snapshot.retentionPolicy === 'forever' ? null : iso(snapshot.createdAt + snapshot.retentionTime * 86_400_000),
+    expireTime:
+      snapshot.retentionPolicy === 'forever' ? null : iso(snapshot.createdAt + snapshot.retentionTime * 86_400_000),
     retentionPolicy: snapshot.retentionPolicy,
     retentionTime: snapshot.retentionTime,
     freezing: false,
@@ -166,7 +187,9 @@ export function imageView(image: ImageRecord, now: number) {
     createdTime: createdSeconds,
     createdTimeStr: beijing(image.createdAt),
     updatedTime: createdSeconds,
-    taskProgress: life.done ? 100 : Math.floor(((life.phase + life.progress) / Math.max(1, image.lifecycle.phases.length)) * 100),
+    taskProgress: life.done
+      ? 100
+      : Math.floor(((life.phase + life.progress) / Math.max(1, image.lifecycle.phases.length)) * 100),
     description: image.description,
   }
 }
@@ -218,14 +241,20 @@ export function backupPolicyView(policy: BackupPolicyRecord, state: SimState) {
   }
 }
 
-const TASK_STATUS_DESC: Record<string, string> = { Preparing: '准备中', Executing: '执行中', Completed: '已完成', Failed: '失败' }
+const TASK_STATUS_DESC: Record<string, string> = {
+  Preparing: '准备中',
+  Executing: '执行中',
+  Completed: '已完成',
+  Failed: '失败',
+}
 
 export function backupTaskView(task: BackupTaskRecord, state: SimState, now: number) {
   const life = lifecycleAt(task.lifecycle, now)
   const policy = state.backupPolicies.get(task.backupPolicyID)
   const instance = policy ? state.instances.get(policy.backupSrcInstanceID) : undefined
   const repository = policy ? state.backupRepositories.get(policy.backupStorageID) : undefined
-  const percent = life.status === 'Completed' ? 100 : life.status === 'Executing' ? Math.min(99, Math.floor(life.progress * 100)) : 0
+  const percent =
+    life.status === 'Completed' ? 100 : life.status === 'Executing' ? Math.min(99, Math.floor(life.progress * 100)) : 0
   return {
     backupTaskID: task.backupTaskID,
     backupTaskName: `${policy?.backupPolicyName ?? 'backup'}-${task.backupTaskID.slice(0, 8)}`,
@@ -236,7 +265,7 @@ export function backupTaskView(task: BackupTaskRecord, state: SimState, now: num
     backupTaskDoneTime: life.done ? beijing(life.endsAt) : '',
     backupTaskErrMsg: life.status === 'Failed' ? 'backup agent reported an error (simulated)' : '',
     backupTaskRate: life.status === 'Executing' ? '12.5 MB/s' : '',
-    backupFileCount: life.done ? 1280 : Math.floor(1280 * percent / 100),
+    backupFileCount: life.done ? 1280 : Math.floor((1280 * percent) / 100),
     backupPaths: policy?.backupDirs ?? [],
     backupSnapID: life.status === 'Completed' ? task.backupSnapID : '',
     backupSnapName: life.status === 'Completed' ? (state.backupSnapshots.get(task.backupSnapID)?.snapName ?? '') : '',

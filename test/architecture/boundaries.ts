@@ -19,37 +19,86 @@ export interface Entry {
 export const MODULES: Readonly<Record<string, Readonly<Record<string, Entry>>>> = {
   'lib/config': {},
   'lib/ctyun': {
-    'settings.ts': { load: 'any', why: 'reading CTyun settings without the client (lib/config: a cold start that only reads settings)' },
+    'settings.ts': {
+      load: 'any',
+      why: 'reading CTyun settings without the client (lib/config: a cold start that only reads settings)',
+    },
     'signing.ts': { load: 'any', why: "the EOP signature's pure parts without the client (lib/simulator's verifier)" },
-    'client.ts': { load: 'on-demand', why: 'createCtyunClient loaded on the first Task call (functions): import() keeps every export of what it loads' },
+    'client.ts': {
+      load: 'on-demand',
+      why: 'createCtyunClient loaded on the first Task call (functions): import() keeps every export of what it loads',
+    },
   },
   'lib/ctyun-actions': {
-    'ctyun-action-names.ts': { load: 'any', why: 'the names and kinds alone, for a registry that knows them before lib/ctyun loads' },
+    'ctyun-action-names.ts': {
+      load: 'any',
+      why: 'the names and kinds alone, for a registry that knows them before lib/ctyun loads',
+    },
   },
   'lib/engine': {
-    'create-engine.ts': { load: 'any', why: 'createEngine: the engine with the ASL validator and the JSON Schema checker, which function bundles leave out' },
-    'validate/index.ts': { load: 'any', why: 'the ASL validator alone (`ctflow validate`; loaded on demand by `ctflow sim`)' },
-    'input-schema.ts': { load: 'on-demand', why: 'JSON Schema checks of run inputs (@cfworker/json-schema), loaded on first use' },
+    'create-engine.ts': {
+      load: 'any',
+      why: 'createEngine: the engine with the ASL validator and the JSON Schema checker, which function bundles leave out',
+    },
+    'validate/index.ts': {
+      load: 'any',
+      why: 'the ASL validator alone (`ctflow validate`; loaded on demand by `ctflow sim`)',
+    },
+    'input-schema.ts': {
+      load: 'on-demand',
+      why: 'JSON Schema checks of run inputs (@cfworker/json-schema), loaded on first use',
+    },
   },
   'lib/engine/stores': {},
   'lib/jobs': {
-    'product-actions.ts': { load: 'any', why: 'createProductActions with every action loaded (the CLI); the index only loads them on demand' },
-    'product-action-names.ts': { load: 'any', why: "the product actions' names and kinds without the engine's code (`ctflow validate`)" },
+    'product-actions.ts': {
+      load: 'any',
+      why: 'createProductActions with every action loaded (the CLI); the index only loads them on demand',
+    },
+    'product-action-names.ts': {
+      load: 'any',
+      why: "the product actions' names and kinds without the engine's code (`ctflow validate`)",
+    },
   },
   'lib/simulator': {
-    'demo-credentials.ts': { load: 'any', why: 'the credentials a simulator accepts by default, for a client pointed at one elsewhere, without Hono or the simulator' },
+    'demo-credentials.ts': {
+      load: 'any',
+      why: 'the credentials a simulator accepts by default, for a client pointed at one elsewhere, without Hono or the simulator',
+    },
   },
 }
 
 /** The top-level folders no import cycle may join. */
-export const FOLDERS = ['lib/config', 'lib/ctyun', 'lib/ctyun-actions', 'lib/engine', 'lib/jobs', 'lib/simulator', 'functions', 'cli', 'workflows'] as const
+export const FOLDERS = [
+  'lib/config',
+  'lib/ctyun',
+  'lib/ctyun-actions',
+  'lib/engine',
+  'lib/jobs',
+  'lib/simulator',
+  'functions',
+  'cli',
+  'workflows',
+] as const
 
 /** What the workflow engine must not know: it runs whatever an action registry holds. */
-export const ENGINE_MAY_NOT_IMPORT = ['lib/ctyun', 'lib/ctyun-actions', 'lib/simulator', 'lib/jobs', 'functions', 'cli', 'workflows'] as const
+export const ENGINE_MAY_NOT_IMPORT = [
+  'lib/ctyun',
+  'lib/ctyun-actions',
+  'lib/simulator',
+  'lib/jobs',
+  'functions',
+  'cli',
+  'workflows',
+] as const
 
 /** Tests and their helpers may reach inside a module (and are left out of the folder graph). */
 export function isTestFile(file: string): boolean {
-  return /\.(test|child|contract|vectors)\.ts$/.test(file) || /(^|\/)(testing|fixtures)\//.test(file) || file.endsWith('/test-support.ts')
+  return (
+    /\.(test|child|contract|vectors)\.ts$/.test(file) ||
+    /(^|\/)(testing|fixtures)\//.test(file) ||
+    file.endsWith('/test-support.ts')
+  )
 }
 
 function inside(file: string, dir: string): boolean {
@@ -66,7 +115,8 @@ export interface Violation {
   rule: string
 }
 
-const describeEdge = (edge: ImportEdge) => `${edge.from}:${edge.line} ${edge.kind === 'static' ? 'imports' : edge.kind === 'dynamic' ? 'loads (import())' : 'imports types from'} ${edge.to}`
+const describeEdge = (edge: ImportEdge) =>
+  `${edge.from}:${edge.line} ${edge.kind === 'static' ? 'imports' : edge.kind === 'dynamic' ? 'loads (import())' : 'imports types from'} ${edge.to}`
 
 export function formatViolations(violations: readonly Violation[]): string[] {
   return violations.map((v) => `${describeEdge(v.edge)}: ${v.rule}`)
@@ -85,7 +135,9 @@ export function surfaceViolations(edges: readonly ImportEdge[], modules = MODULE
       continue
     }
     // The modules the target is in, innermost first; an importer inside any of them may use the file.
-    const owners = Object.keys(modules).filter((dir) => inside(edge.to, dir)).sort((a, b) => b.length - a.length)
+    const owners = Object.keys(modules)
+      .filter((dir) => inside(edge.to, dir))
+      .sort((a, b) => b.length - a.length)
     if (owners.length === 0 || owners.some((dir) => inside(edge.from, dir))) continue
     const surface = owners.flatMap((dir) => [
       { file: `${dir}/index.ts`, entry: { load: 'any', why: 'the index' } as Entry, dir },
@@ -93,9 +145,15 @@ export function surfaceViolations(edges: readonly ImportEdge[], modules = MODULE
     ])
     const match = surface.find((s) => s.file === edge.to)
     if (!match) {
-      violations.push({ edge, rule: `outside ${owners[0]}, import ${owners[0]}/index.ts (or an entry listed in test/architecture/boundaries.ts)` })
+      violations.push({
+        edge,
+        rule: `outside ${owners[0]}, import ${owners[0]}/index.ts (or an entry listed in test/architecture/boundaries.ts)`,
+      })
     } else if (match.entry.load === 'on-demand' && edge.kind === 'static') {
-      violations.push({ edge, rule: `${match.file} is loaded on demand (${match.entry.why}): use import(), or import its types only` })
+      violations.push({
+        edge,
+        rule: `${match.file} is loaded on demand (${match.entry.why}): use import(), or import its types only`,
+      })
     }
   }
   return violations
@@ -107,7 +165,9 @@ export function engineViolations(edges: readonly ImportEdge[]): Violation[] {
     .filter((edge) => inside(edge.from, 'lib/engine'))
     .flatMap((edge) => {
       const folder = folderOf(edge.to)
-      return folder && (ENGINE_MAY_NOT_IMPORT as readonly string[]).includes(folder) ? [{ edge, rule: `lib/engine must not import ${folder}` }] : []
+      return folder && (ENGINE_MAY_NOT_IMPORT as readonly string[]).includes(folder)
+        ? [{ edge, rule: `lib/engine must not import ${folder}` }]
+        : []
     })
 }
 
@@ -157,7 +217,9 @@ export function folderCycles(edges: readonly ImportEdge[]): Array<{ folders: str
   for (const folder of graph.keys()) if (!state.has(folder)) connect(folder)
   return components.map((folders) => ({
     folders,
-    edges: folders.flatMap((from) => folders.flatMap((to) => (graph.get(from)?.get(to) ? [graph.get(from)!.get(to)!] : []))),
+    edges: folders.flatMap((from) =>
+      folders.flatMap((to) => (graph.get(from)?.get(to) ? [graph.get(from)!.get(to)!] : [])),
+    ),
   }))
 }
 

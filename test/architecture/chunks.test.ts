@@ -19,7 +19,14 @@ let cli: Metafile
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'ctflow-chunks-'))
   ;[lambda, cli] = await Promise.all([
-    build({ ...LAMBDA_BUNDLE_OPTIONS, absWorkingDir: root, entryPoints: ['functions/aws-lambda.ts'], outdir: join(out, 'lambda'), write: false, metafile: true }).then((r) => r.metafile),
+    build({
+      ...LAMBDA_BUNDLE_OPTIONS,
+      absWorkingDir: root,
+      entryPoints: ['functions/aws-lambda.ts'],
+      outdir: join(out, 'lambda'),
+      write: false,
+      metafile: true,
+    }).then((r) => r.metafile),
     // scripts/build.mjs's options.
     build({
       absWorkingDir: root,
@@ -68,7 +75,8 @@ function packageOf(path: string): string {
   return parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!
 }
 
-const inBundle = (metafile: Metafile) => new Set(Object.values(metafile.outputs).flatMap((output) => Object.keys(output.inputs)))
+const inBundle = (metafile: Metafile) =>
+  new Set(Object.values(metafile.outputs).flatMap((output) => Object.keys(output.inputs)))
 
 describe('the Lambda function bundle', () => {
   // Each is loaded later, or never: the client and the actions on the first Task call, a store by CTFLOW_STORE, the
@@ -91,10 +99,18 @@ describe('the Lambda function bundle', () => {
 
   it('has those parts in its lazy chunks (so the check above looks at real files)', () => {
     const all = inBundle(lambda)
-    for (const file of ['lib/ctyun/client.ts', 'lib/ctyun-actions/ctyun-actions.ts', 'lib/jobs/register-product-actions.ts', 'lib/engine/stores/postgres-store.ts', 'lib/engine/input-schema.ts']) {
+    for (const file of [
+      'lib/ctyun/client.ts',
+      'lib/ctyun-actions/ctyun-actions.ts',
+      'lib/jobs/register-product-actions.ts',
+      'lib/engine/stores/postgres-store.ts',
+      'lib/engine/input-schema.ts',
+    ]) {
       expect(all.has(file), file).toBe(true)
     }
-    expect([...all].some((file) => file.startsWith('lib/simulator/') && file !== 'lib/simulator/demo-credentials.ts')).toBe(false)
+    expect(
+      [...all].some((file) => file.startsWith('lib/simulator/') && file !== 'lib/simulator/demo-credentials.ts'),
+    ).toBe(false)
   })
 })
 
@@ -109,15 +125,26 @@ describe('the CLI bundle (dist/)', () => {
     for (const command of ['run', 'runs', 'worker', 'validate']) {
       const { files, packages } = loadedAtStart(cli, `cli/commands/${command}.ts`)
       expect(files.filter(simulator), command).toEqual([])
-      expect(files.filter((file) => file.startsWith('functions/')), command).toEqual([])
-      expect(packages.filter((name) => name === 'hono' || name.startsWith('hono/') || name === '@hono/node-server'), command).toEqual([])
+      expect(
+        files.filter((file) => file.startsWith('functions/')),
+        command,
+      ).toEqual([])
+      expect(
+        packages.filter((name) => name === 'hono' || name.startsWith('hono/') || name === '@hono/node-server'),
+        command,
+      ).toEqual([])
     }
   })
 
   it('`ctflow validate` loads the validator and the resource names, not the client, the actions or the runner', () => {
     const { files } = loadedAtStart(cli, 'cli/commands/validate.ts')
-    expect(files).toEqual(expect.arrayContaining(['lib/engine/validate/validate-workflow.ts', 'lib/jobs/product-action-names.ts']))
-    const later = (file: string) => file.startsWith('lib/ctyun/') || (file.startsWith('lib/ctyun-actions/') && file !== 'lib/ctyun-actions/ctyun-action-names.ts') || ['lib/engine/runner.ts', 'lib/jobs/product-actions.ts'].includes(file)
+    expect(files).toEqual(
+      expect.arrayContaining(['lib/engine/validate/validate-workflow.ts', 'lib/jobs/product-action-names.ts']),
+    )
+    const later = (file: string) =>
+      file.startsWith('lib/ctyun/') ||
+      (file.startsWith('lib/ctyun-actions/') && file !== 'lib/ctyun-actions/ctyun-action-names.ts') ||
+      ['lib/engine/runner.ts', 'lib/jobs/product-actions.ts'].includes(file)
     expect(files.filter(later)).toEqual([])
   })
 

@@ -43,7 +43,11 @@ export function importsOf(root: string, file: string): ImportEdge[] {
   const add = (literal: ts.Expression | ts.TypeNode | undefined, kind: ImportKind, node: ts.Node) => {
     let specifier: string | undefined
     if (literal && ts.isStringLiteralLike(literal as ts.Node)) specifier = (literal as ts.StringLiteralLike).text
-    else if (literal && ts.isLiteralTypeNode(literal as ts.Node) && ts.isStringLiteral((literal as ts.LiteralTypeNode).literal)) {
+    else if (
+      literal &&
+      ts.isLiteralTypeNode(literal as ts.Node) &&
+      ts.isStringLiteral((literal as ts.LiteralTypeNode).literal)
+    ) {
       specifier = ((literal as ts.LiteralTypeNode).literal as ts.StringLiteral).text
     }
     if (specifier === undefined || !specifier.startsWith('.')) return
@@ -55,7 +59,8 @@ export function importsOf(root: string, file: string): ImportEdge[] {
     if (ts.isImportDeclaration(node)) {
       add(node.moduleSpecifier, importDeclarationKind(node), node)
     } else if (ts.isExportDeclaration(node)) {
-      if (node.moduleSpecifier) add(node.moduleSpecifier, node.isTypeOnly || onlyTypeExports(node) ? 'type' : 'static', node)
+      if (node.moduleSpecifier)
+        add(node.moduleSpecifier, node.isTypeOnly || onlyTypeExports(node) ? 'type' : 'static', node)
     } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
       add(node.arguments[0], 'dynamic', node)
     } else if (ts.isImportTypeNode(node)) {
@@ -87,7 +92,12 @@ function importDeclarationKind(node: ts.ImportDeclaration): ImportKind {
 
 function onlyTypeExports(node: ts.ExportDeclaration): boolean {
   const clause = node.exportClause
-  return !!clause && ts.isNamedExports(clause) && clause.elements.length > 0 && clause.elements.every((element) => element.isTypeOnly)
+  return (
+    !!clause &&
+    ts.isNamedExports(clause) &&
+    clause.elements.length > 0 &&
+    clause.elements.every((element) => element.isTypeOnly)
+  )
 }
 
 function resolveSpecifier(root: string, from: string, specifier: string): string | undefined {

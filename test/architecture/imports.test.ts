@@ -4,13 +4,29 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { engineViolations, folderCycles, folderOf, formatCycle, formatViolations, FOLDERS, isTestFile, MODULES, surfaceViolations } from './boundaries'
+import {
+  engineViolations,
+  folderCycles,
+  folderOf,
+  formatCycle,
+  formatViolations,
+  FOLDERS,
+  isTestFile,
+  MODULES,
+  surfaceViolations,
+} from './boundaries'
 import { importsOf, scanImports, type ImportEdge } from './import-graph'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const { files, edges } = scanImports(root, ['lib', 'functions', 'cli', 'workflows'])
 
-const edge = (from: string, to: string, kind: ImportEdge['kind'] = 'static'): ImportEdge => ({ from, to, specifier: to, kind, line: 1 })
+const edge = (from: string, to: string, kind: ImportEdge['kind'] = 'static'): ImportEdge => ({
+  from,
+  to,
+  specifier: to,
+  kind,
+  line: 1,
+})
 
 describe('the import scan', () => {
   it('reads static, dynamic and type imports and re-exports, resolved to files', () => {
@@ -23,8 +39,12 @@ describe('the import scan', () => {
         expect.objectContaining({ to: 'lib/ctyun/client.ts', kind: 'dynamic' }),
       ]),
     )
-    expect(of('lib/ctyun-actions/index.ts')).toContainEqual(expect.objectContaining({ to: 'lib/ctyun-actions/ctyun-actions.ts', kind: 'static' }))
-    expect(of('lib/ctyun/settings.ts')).toContainEqual(expect.objectContaining({ to: 'lib/ctyun/client.ts', kind: 'type' }))
+    expect(of('lib/ctyun-actions/index.ts')).toContainEqual(
+      expect.objectContaining({ to: 'lib/ctyun-actions/ctyun-actions.ts', kind: 'static' }),
+    )
+    expect(of('lib/ctyun/settings.ts')).toContainEqual(
+      expect.objectContaining({ to: 'lib/ctyun/client.ts', kind: 'type' }),
+    )
     expect(edges.filter((e) => e.to.endsWith('(unresolved)'))).toEqual([])
   })
 })
@@ -37,7 +57,7 @@ describe('module surfaces', () => {
     }
   })
 
-  it("code outside a module imports its index or a listed entry, never its other files (tests may reach inside)", () => {
+  it('code outside a module imports its index or a listed entry, never its other files (tests may reach inside)', () => {
     expect(formatViolations(surfaceViolations(edges))).toEqual([])
   })
 
@@ -48,7 +68,12 @@ describe('module surfaces', () => {
       edge('functions/open-engine.ts', 'lib/ctyun/client.ts'),
       edge('lib/jobs/product-actions.ts', 'lib/engine/actions/registry.ts', 'type'),
     ]
-    expect(surfaceViolations(broken).map((v) => v.edge.to)).toEqual(['lib/engine/runner.ts', 'lib/engine/stores/open-store.ts', 'lib/ctyun/client.ts', 'lib/engine/actions/registry.ts'])
+    expect(surfaceViolations(broken).map((v) => v.edge.to)).toEqual([
+      'lib/engine/runner.ts',
+      'lib/engine/stores/open-store.ts',
+      'lib/ctyun/client.ts',
+      'lib/engine/actions/registry.ts',
+    ])
     const fine = [
       edge('lib/engine/runner.ts', 'lib/engine/stores/run-store.ts'),
       edge('lib/engine/stores/file-store.ts', 'lib/engine/run.ts'),
@@ -67,7 +92,10 @@ describe('the engine knows no CTyun', () => {
   })
 
   it('catches an engine file that imports lib/ctyun, even for types', () => {
-    const broken = [edge('lib/engine/runner.ts', 'lib/ctyun/errors.ts', 'type'), edge('lib/engine/actions/registry.ts', 'lib/ctyun-actions/index.ts')]
+    const broken = [
+      edge('lib/engine/runner.ts', 'lib/ctyun/errors.ts', 'type'),
+      edge('lib/engine/actions/registry.ts', 'lib/ctyun-actions/index.ts'),
+    ]
     expect(engineViolations(broken)).toHaveLength(2)
     expect(engineViolations([edge('lib/engine/stores/open-store.ts', 'lib/config/index.ts')])).toEqual([])
   })
@@ -79,10 +107,20 @@ describe('folders', () => {
   })
 
   it('catches a cycle through any number of folders, naming an import of each step', () => {
-    const cycle = folderCycles([edge('lib/config/a.ts', 'lib/ctyun/b.ts'), edge('lib/ctyun/b.ts', 'lib/simulator/c.ts', 'type'), edge('lib/simulator/c.ts', 'lib/config/d.ts', 'dynamic'), edge('cli/x.ts', 'lib/config/a.ts')])
+    const cycle = folderCycles([
+      edge('lib/config/a.ts', 'lib/ctyun/b.ts'),
+      edge('lib/ctyun/b.ts', 'lib/simulator/c.ts', 'type'),
+      edge('lib/simulator/c.ts', 'lib/config/d.ts', 'dynamic'),
+      edge('cli/x.ts', 'lib/config/a.ts'),
+    ])
     expect(cycle.map((c) => c.folders)).toEqual([['lib/config', 'lib/ctyun', 'lib/simulator']])
     expect(cycle[0]!.edges).toHaveLength(3)
-    expect(folderCycles([edge('lib/ctyun/client.test.ts', 'lib/simulator/index.ts'), edge('lib/simulator/x.ts', 'lib/ctyun/signing.ts')])).toEqual([])
+    expect(
+      folderCycles([
+        edge('lib/ctyun/client.test.ts', 'lib/simulator/index.ts'),
+        edge('lib/simulator/x.ts', 'lib/ctyun/signing.ts'),
+      ]),
+    ).toEqual([])
   })
 })
 
@@ -92,13 +130,27 @@ describe('ARCHITECTURE.md draws what the code does', () => {
     architecture
       .split('\n')
       .filter((line) => line.startsWith('|'))
-      .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()))
+      .map((line) =>
+        line
+          .split('|')
+          .slice(1, -1)
+          .map((cell) => cell.trim()),
+      )
       .filter((cells) => firstColumn.test(cells[0]!))
 
   it('lists exactly the entries of test/architecture/boundaries.ts, each loaded as it says', () => {
     const documented = rows(/^lib\//).filter((cells) => cells.length === 4 && cells[1]!.startsWith('`'))
-    const listed = Object.entries(MODULES).flatMap(([dir, entries]) => Object.entries(entries).map(([path, entry]) => `${dir} ${path} ${entry.load}`))
-    expect(documented.map(([dir, path, loaded]) => `${dir} ${path!.replace(/`/g, '')} ${loaded === '`import()` only' ? 'on-demand' : 'any'}`).sort()).toEqual(listed.sort())
+    const listed = Object.entries(MODULES).flatMap(([dir, entries]) =>
+      Object.entries(entries).map(([path, entry]) => `${dir} ${path} ${entry.load}`),
+    )
+    expect(
+      documented
+        .map(
+          ([dir, path, loaded]) =>
+            `${dir} ${path!.replace(/`/g, '')} ${loaded === '`import()` only' ? 'on-demand' : 'any'}`,
+        )
+        .sort(),
+    ).toEqual(listed.sort())
   })
 
   it("lists for each folder the folders it imports (the part before 'never')", () => {
@@ -113,7 +165,9 @@ describe('ARCHITECTURE.md draws what the code does', () => {
     expect(documented.map(([folder]) => folder).sort()).toEqual([...FOLDERS].sort())
     for (const [folder, imports] of documented) {
       if (imports === 'any of the above') continue
-      const named = new Set(FOLDERS.filter((name) => new RegExp(`(^|[\\s,(])${name}(?![\\w-])`).test(imports!.split(/;\s*never\b/)[0]!)))
+      const named = new Set(
+        FOLDERS.filter((name) => new RegExp(`(^|[\\s,(])${name}(?![\\w-])`).test(imports!.split(/;\s*never\b/)[0]!)),
+      )
       expect([...named].sort(), folder).toEqual([...(actual.get(folder!) ?? [])].sort())
     }
   })

@@ -39,7 +39,13 @@ export function chaosFixture(tenants: number): { fixture: SimFixture; tenants: C
     // clientToken (§8.2); the other half's are first snapshots, through an order, where it does.
     if (i % 2 === 0) {
       diskIDs.forEach((diskID, d) =>
-        fixture.snapshots!.push({ snapshotID: `c4a05a00-000${d + 1}-4000-8000-${n}`, regionID: CHAOS_REGION, diskID, snapshotName: `chaos-vm-${i}-older-${d}`, ageDays: 2 }),
+        fixture.snapshots!.push({
+          snapshotID: `c4a05a00-000${d + 1}-4000-8000-${n}`,
+          regionID: CHAOS_REGION,
+          diskID,
+          snapshotName: `chaos-vm-${i}-older-${d}`,
+          ageDays: 2,
+        }),
       )
     }
     diskIDs.forEach((diskID, d) =>

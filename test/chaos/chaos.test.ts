@@ -49,7 +49,11 @@ const DISKS_PER_RUN = 2
 // The nightly job's two DISTRIBUTED Maps: a child run per chosen disk (snapshot) and per instance (CBR backup).
 const CHILDREN_PER_RUN = DISKS_PER_RUN + 1
 // retention {} prunes nothing: the test counts every snapshot the runs made.
-const inputFor = (tenant: ChaosTenant) => ({ regionID: CHAOS_REGION, disks: { diskIDs: tenant.diskIDs }, retention: {} })
+const inputFor = (tenant: ChaosTenant) => ({
+  regionID: CHAOS_REGION,
+  disks: { diskIDs: tenant.diskIDs },
+  retention: {},
+})
 
 const schemas = testSchemas('chaos')
 let sim: RunningSimulator
@@ -58,7 +62,13 @@ let cli: string
 
 beforeAll(async () => {
   cli = await bundleCli()
-  sim = await startSimulator({ port: 0, credentials: DEMO_CREDENTIALS, durations: 'fast', fixture, faults: SLOW_CREATES })
+  sim = await startSimulator({
+    port: 0,
+    credentials: DEMO_CREDENTIALS,
+    durations: 'fast',
+    fixture,
+    faults: SLOW_CREATES,
+  })
 }, 60_000)
 
 afterAll(async () => {
@@ -69,137 +79,195 @@ afterAll(async () => {
 })
 
 describe('chaos: workers SIGKILLed and restarted while advancing runs on PostgreSQL', () => {
-  it(`${RUNS} snapshot-then-backup runs on ${WORKERS} workers all succeed, each snapshot exactly once`, async () => {
-    const schema = schemas.fresh()
-    store = await createPostgresStore({ connectionString: PG_URL, schema, poolMax: 4 })
-    const endpoints = Object.fromEntries(CTYUN_SERVICES.map((service) => [service, sim.url])) as CtyunEndpoints
-    // The test process only starts runs; the same workflows and actions as the workers, so validation agrees.
-    const engine = createEngine({
-      store,
-      actions: createProductActions(createCtyunClient({ credentials: sim.credentials, endpoints })),
-      workflows: await loadWorkflows(WORKFLOWS_DIR),
-    })
-    const snapshotsBefore = new Set(sim.simulator.state.snapshots.keys())
-    const backupTasksBefore = sim.simulator.state.backupTasks.size
+  it(
+    `${RUNS} snapshot-then-backup runs on ${WORKERS} workers all succeed, each snapshot exactly once`,
+    async () => {
+      const schema = schemas.fresh()
+      store = await createPostgresStore({ connectionString: PG_URL, schema, poolMax: 4 })
+      const endpoints = Object.fromEntries(CTYUN_SERVICES.map((service) => [service, sim.url])) as CtyunEndpoints
+      // The test process only starts runs; the same workflows and actions as the workers, so validation agrees.
+      const engine = createEngine({
+        store,
+        actions: createProductActions(createCtyunClient({ credentials: sim.credentials, endpoints })),
+        workflows: await loadWorkflows(WORKFLOWS_DIR),
+      })
+      const snapshotsBefore = new Set(sim.simulator.state.snapshots.keys())
+      const backupTasksBefore = sim.simulator.state.backupTasks.size
 
-    const workers = startWorkerProcesses(WORKERS, {
-      cli,
-      cwd: ROOT,
-      args: ['worker', '--workflows', WORKFLOWS_DIR, '--lease-ms', String(LEASE_MS), '--interval', '100', '--concurrency', String(LANES), '--quiet'],
-      // No CTYUN_AK/SK: CTYUN_ENDPOINT alone means a simulator, signed with the demo credentials it accepts.
-      env: { PATH: process.env.PATH ?? '', CTFLOW_STORE: PG_URL, CTFLOW_STORE_SCHEMA: schema, CTFLOW_STORE_POOL_MAX: String(LANES + 1), CTYUN_ENDPOINT: sim.url },
-    })
-    const started = Date.now()
-    const ids: string[] = []
-    const tenantOf = new Map<string, ChaosTenant>()
-    try {
-      for (let i = 0; i < RUNS; i += 20) {
-        const batch = tenants.slice(i, i + 20)
-        const runs = await Promise.all(batch.map((tenant) => engine.start({ workflow: 'snapshot-then-backup', input: inputFor(tenant) })))
-        runs.forEach(({ run }, j) => {
-          ids.push(run.id)
-          tenantOf.set(run.id, batch[j]!)
-        })
-      }
-
-      // Chaos: every few seconds one worker (round robin) vanishes mid-step and comes back shortly after.
-      let victim = 0
-      let nextKill = Date.now() + KILL_EVERY_MS
-      let counts: Record<string, number> = {}
-      let orphaned = 0 // runs a killed worker held a live lease on when it died
-      // Which worker processes held a lease on the child runs of each run (sampled): a Map's items spread over workers.
-      const childOwners = new Map<string, Set<string>>()
-      for (;;) {
-        counts = await statusCounts(schema)
-        for (const { parent_id, pid } of await childLeaseHolders(schema)) childOwners.set(parent_id, (childOwners.get(parent_id) ?? new Set()).add(pid))
-        if ((counts.RUNNING ?? 0) === 0) break
-        if (Date.now() - started > DEADLINE_MS) break
-        if (Date.now() >= nextKill) {
-          const slot = victim++ % WORKERS
-          const pid = await workers.kill(slot)
-          orphaned += await liveLeasesOf(schema, pid)
-          setTimeout(() => workers.restart(slot), RESTART_AFTER_MS)
-          nextKill = Date.now() + KILL_EVERY_MS
+      const workers = startWorkerProcesses(WORKERS, {
+        cli,
+        cwd: ROOT,
+        args: [
+          'worker',
+          '--workflows',
+          WORKFLOWS_DIR,
+          '--lease-ms',
+          String(LEASE_MS),
+          '--interval',
+          '100',
+          '--concurrency',
+          String(LANES),
+          '--quiet',
+        ],
+        // No CTYUN_AK/SK: CTYUN_ENDPOINT alone means a simulator, signed with the demo credentials it accepts.
+        env: {
+          PATH: process.env.PATH ?? '',
+          CTFLOW_STORE: PG_URL,
+          CTFLOW_STORE_SCHEMA: schema,
+          CTFLOW_STORE_POOL_MAX: String(LANES + 1),
+          CTYUN_ENDPOINT: sim.url,
+        },
+      })
+      const started = Date.now()
+      const ids: string[] = []
+      const tenantOf = new Map<string, ChaosTenant>()
+      try {
+        for (let i = 0; i < RUNS; i += 20) {
+          const batch = tenants.slice(i, i + 20)
+          const runs = await Promise.all(
+            batch.map((tenant) => engine.start({ workflow: 'snapshot-then-backup', input: inputFor(tenant) })),
+          )
+          runs.forEach(({ run }, j) => {
+            ids.push(run.id)
+            tenantOf.set(run.id, batch[j]!)
+          })
         }
-        await new Promise((done) => setTimeout(done, 250))
-      }
-      const elapsedMs = Date.now() - started
-      await new Promise((done) => setTimeout(done, RESTART_AFTER_MS + 100)) // let a pending restart happen before stopAll
-      await workers.stopAll()
 
-      const takenOver = await withClient(async (client) => {
-        const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".runs WHERE lease_token > 1`)
-        return Number(rows[0]!.n)
-      })
-      const createCalls = sim.simulator.calls.count('ebs.createSnapshot')
-      console.info(
-        `chaos: ${RUNS} runs, ${WORKERS} workers × ${LANES} lanes, lease ${LEASE_MS} ms: finished in ${(elapsedMs / 1000).toFixed(1)} s; ` +
-          `${workers.kills} SIGKILLs orphaning ${orphaned} leased runs; ${takenOver} runs leased more than once; ebs.createSnapshot calls ${createCalls} for ${RUNS * DISKS_PER_RUN} snapshots (ebs.listSnapshots calls ${sim.simulator.calls.count('ebs.listSnapshots')}); ` +
-          `${[...childOwners.values()].filter((pids) => pids.size > 1).length} runs had their Map items held by 2+ worker processes (sampled every 250 ms)`,
-      )
+        // Chaos: every few seconds one worker (round robin) vanishes mid-step and comes back shortly after.
+        let victim = 0
+        let nextKill = Date.now() + KILL_EVERY_MS
+        let counts: Record<string, number> = {}
+        let orphaned = 0 // runs a killed worker held a live lease on when it died
+        // Which worker processes held a lease on the child runs of each run (sampled): a Map's items spread over workers.
+        const childOwners = new Map<string, Set<string>>()
+        for (;;) {
+          counts = await statusCounts(schema)
+          for (const { parent_id, pid } of await childLeaseHolders(schema))
+            childOwners.set(parent_id, (childOwners.get(parent_id) ?? new Set()).add(pid))
+          if ((counts.RUNNING ?? 0) === 0) break
+          if (Date.now() - started > DEADLINE_MS) break
+          if (Date.now() >= nextKill) {
+            const slot = victim++ % WORKERS
+            const pid = await workers.kill(slot)
+            orphaned += await liveLeasesOf(schema, pid)
+            setTimeout(() => workers.restart(slot), RESTART_AFTER_MS)
+            nextKill = Date.now() + KILL_EVERY_MS
+          }
+          await new Promise((done) => setTimeout(done, 250))
+        }
+        const elapsedMs = Date.now() - started
+        await new Promise((done) => setTimeout(done, RESTART_AFTER_MS + 100)) // let a pending restart happen before stopAll
+        await workers.stopAll()
 
-      // No run lost or stuck: every run the test started is in the store, and finished.
-      expect(await failureCauses(schema), 'why runs failed').toEqual([])
-      expect(counts, `runs still RUNNING after ${DEADLINE_MS} ms`).toEqual({ SUCCEEDED: RUNS * (1 + CHILDREN_PER_RUN) })
-      const rows = await withClient(
-        async (client) => (await client.query<{ id: string; parent_id: string | null; workflow: string }>(`SELECT id, parent_id, workflow FROM "${schema}".runs`)).rows,
-      )
-      expect(rows.filter((row) => row.parent_id === null).map((row) => row.id).sort()).toEqual([...ids].sort())
-      // Exactly one child run per disk and per instance: a create re-issued after a kill found the child already there.
-      const childrenOf = new Map<string, string[]>()
-      for (const row of rows) if (row.parent_id !== null) childrenOf.set(row.parent_id, [...(childrenOf.get(row.parent_id) ?? []), row.workflow.split('#')[1]!])
-      const expectedChildren = JSON.stringify(['/States/BackupInstances/ItemProcessor', ...Array(DISKS_PER_RUN).fill('/States/SnapshotDisks/ItemProcessor')])
-      expect(ids.filter((id) => JSON.stringify((childrenOf.get(id) ?? []).sort()) !== expectedChildren), 'runs without one child per disk and instance').toEqual([])
-      expect([...childOwners.values()].filter((pids) => pids.size > 1).length, "runs whose Map items were held by different workers").toBeGreaterThan(0)
-      // Each history ends once: a fenced-out worker never appended after the worker that took its run over.
-      const endings = await withClient(async (client) => {
-        const { rows } = await client.query<{ run_id: string; ends: string; gaps: string }>(
-          `SELECT run_id, count(*) FILTER (WHERE type = 'ExecutionSucceeded') AS ends, max(seq) - count(*) AS gaps
-           FROM "${schema}".run_history GROUP BY run_id`,
+        const takenOver = await withClient(async (client) => {
+          const { rows } = await client.query<{ n: string }>(
+            `SELECT count(*) AS n FROM "${schema}".runs WHERE lease_token > 1`,
+          )
+          return Number(rows[0]!.n)
+        })
+        const createCalls = sim.simulator.calls.count('ebs.createSnapshot')
+        console.info(
+          `chaos: ${RUNS} runs, ${WORKERS} workers × ${LANES} lanes, lease ${LEASE_MS} ms: finished in ${(elapsedMs / 1000).toFixed(1)} s; ` +
+            `${workers.kills} SIGKILLs orphaning ${orphaned} leased runs; ${takenOver} runs leased more than once; ebs.createSnapshot calls ${createCalls} for ${RUNS * DISKS_PER_RUN} snapshots (ebs.listSnapshots calls ${sim.simulator.calls.count('ebs.listSnapshots')}); ` +
+            `${[...childOwners.values()].filter((pids) => pids.size > 1).length} runs had their Map items held by 2+ worker processes (sampled every 250 ms)`,
         )
-        return rows
-      })
-      expect(endings).toHaveLength(RUNS * (1 + CHILDREN_PER_RUN))
-      expect(endings.filter((row) => Number(row.ends) !== 1 || Number(row.gaps) !== 0)).toEqual([])
 
-      // Every snapshot exactly once: per run, one snapshot on each chosen disk named after the run, and nothing else.
-      const created = [...sim.simulator.state.snapshots.values()].filter((s) => !snapshotsBefore.has(s.snapshotID))
-      expect(created).toHaveLength(RUNS * DISKS_PER_RUN)
-      const byName = new Map<string, string[]>()
-      for (const snapshot of created) byName.set(snapshot.snapshotName, [...(byName.get(snapshot.snapshotName) ?? []), snapshot.diskID])
-      const wrong = ids.filter((id) => JSON.stringify((byName.get(`ctflow-nightly-${id}`) ?? []).sort()) !== JSON.stringify([...tenantOf.get(id)!.diskIDs].sort()))
-      expect(wrong, 'runs without exactly one snapshot per chosen disk').toEqual([])
-      // One CBR backup task per run (its VM): re-issued executePolicy calls did not start a second task.
-      // CBR backups: execute-now takes no clientToken. ctyun:cbr:executePolicy.sync adopts a task of the policy that is
-      // still Preparing/Executing instead of starting another, which cannot work when the takeover comes after the
-      // task finished: then the policy runs twice (a gap of the action, reported; backups take minutes on CTyun and
-      // 0.5 s here, while a takeover waits for the lease and a free lane). What must hold even so: a second task only
-      // ever comes from a start that was interrupted and taken over — the first attempt's TaskScheduled and the
-      // TaskStarted that was saved are at least the lease remainder apart — never from two workers driving a run at once.
-      const tasksByPolicy = new Map<string, number>()
-      for (const task of sim.simulator.state.backupTasks.values()) tasksByPolicy.set(task.backupPolicyID, (tasksByPolicy.get(task.backupPolicyID) ?? 0) + 1)
-      const policyRun = new Map(ids.map((id) => [tenantOf.get(id)!.backupPolicyID, id]))
-      expect(ids.filter((id) => !tasksByPolicy.has(tenantOf.get(id)!.backupPolicyID)), 'runs whose backup never ran').toEqual([])
-      const repeatedBackups: string[] = []
-      for (const [policy, count] of tasksByPolicy) {
-        if (count < 2 || !policyRun.has(policy)) continue
-        const runId = policyRun.get(policy)!
-        const gap = await startGap(schema, runId, 'RunPolicy')
-        repeatedBackups.push(`${runId}: ${count} tasks, start saved ${gap} ms after it was scheduled`)
-        expect(gap, `run ${runId} started its backup twice without a takeover`).toBeGreaterThanOrEqual(LEASE_MS / 2)
+        // No run lost or stuck: every run the test started is in the store, and finished.
+        expect(await failureCauses(schema), 'why runs failed').toEqual([])
+        expect(counts, `runs still RUNNING after ${DEADLINE_MS} ms`).toEqual({
+          SUCCEEDED: RUNS * (1 + CHILDREN_PER_RUN),
+        })
+        const rows = await withClient(
+          async (client) =>
+            (
+              await client.query<{ id: string; parent_id: string | null; workflow: string }>(
+                `SELECT id, parent_id, workflow FROM "${schema}".runs`,
+              )
+            ).rows,
+        )
+        expect(
+          rows
+            .filter((row) => row.parent_id === null)
+            .map((row) => row.id)
+            .sort(),
+        ).toEqual([...ids].sort())
+        // Exactly one child run per disk and per instance: a create re-issued after a kill found the child already there.
+        const childrenOf = new Map<string, string[]>()
+        for (const row of rows)
+          if (row.parent_id !== null)
+            childrenOf.set(row.parent_id, [...(childrenOf.get(row.parent_id) ?? []), row.workflow.split('#')[1]!])
+        const expectedChildren = JSON.stringify([
+          '/States/BackupInstances/ItemProcessor',
+          ...Array(DISKS_PER_RUN).fill('/States/SnapshotDisks/ItemProcessor'),
+        ])
+        expect(
+          ids.filter((id) => JSON.stringify((childrenOf.get(id) ?? []).sort()) !== expectedChildren),
+          'runs without one child per disk and instance',
+        ).toEqual([])
+        expect(
+          [...childOwners.values()].filter((pids) => pids.size > 1).length,
+          'runs whose Map items were held by different workers',
+        ).toBeGreaterThan(0)
+        // Each history ends once: a fenced-out worker never appended after the worker that took its run over.
+        const endings = await withClient(async (client) => {
+          const { rows } = await client.query<{ run_id: string; ends: string; gaps: string }>(
+            `SELECT run_id, count(*) FILTER (WHERE type = 'ExecutionSucceeded') AS ends, max(seq) - count(*) AS gaps
+           FROM "${schema}".run_history GROUP BY run_id`,
+          )
+          return rows
+        })
+        expect(endings).toHaveLength(RUNS * (1 + CHILDREN_PER_RUN))
+        expect(endings.filter((row) => Number(row.ends) !== 1 || Number(row.gaps) !== 0)).toEqual([])
+
+        // Every snapshot exactly once: per run, one snapshot on each chosen disk named after the run, and nothing else.
+        const created = [...sim.simulator.state.snapshots.values()].filter((s) => !snapshotsBefore.has(s.snapshotID))
+        expect(created).toHaveLength(RUNS * DISKS_PER_RUN)
+        const byName = new Map<string, string[]>()
+        for (const snapshot of created)
+          byName.set(snapshot.snapshotName, [...(byName.get(snapshot.snapshotName) ?? []), snapshot.diskID])
+        const wrong = ids.filter(
+          (id) =>
+            JSON.stringify((byName.get(`ctflow-nightly-${id}`) ?? []).sort()) !==
+            JSON.stringify([...tenantOf.get(id)!.diskIDs].sort()),
+        )
+        expect(wrong, 'runs without exactly one snapshot per chosen disk').toEqual([])
+        // One CBR backup task per run (its VM): re-issued executePolicy calls did not start a second task.
+        // CBR backups: execute-now takes no clientToken. ctyun:cbr:executePolicy.sync adopts a task of the policy that is
+        // still Preparing/Executing instead of starting another, which cannot work when the takeover comes after the
+        // task finished: then the policy runs twice (a gap of the action, reported; backups take minutes on CTyun and
+        // 0.5 s here, while a takeover waits for the lease and a free lane). What must hold even so: a second task only
+        // ever comes from a start that was interrupted and taken over — the first attempt's TaskScheduled and the
+        // TaskStarted that was saved are at least the lease remainder apart — never from two workers driving a run at once.
+        const tasksByPolicy = new Map<string, number>()
+        for (const task of sim.simulator.state.backupTasks.values())
+          tasksByPolicy.set(task.backupPolicyID, (tasksByPolicy.get(task.backupPolicyID) ?? 0) + 1)
+        const policyRun = new Map(ids.map((id) => [tenantOf.get(id)!.backupPolicyID, id]))
+        expect(
+          ids.filter((id) => !tasksByPolicy.has(tenantOf.get(id)!.backupPolicyID)),
+          'runs whose backup never ran',
+        ).toEqual([])
+        const repeatedBackups: string[] = []
+        for (const [policy, count] of tasksByPolicy) {
+          if (count < 2 || !policyRun.has(policy)) continue
+          const runId = policyRun.get(policy)!
+          const gap = await startGap(schema, runId, 'RunPolicy')
+          repeatedBackups.push(`${runId}: ${count} tasks, start saved ${gap} ms after it was scheduled`)
+          expect(gap, `run ${runId} started its backup twice without a takeover`).toBeGreaterThanOrEqual(LEASE_MS / 2)
+        }
+        // execute-now takes no clientToken: the action adopts what an interrupted first try started (scheduledAt).
+        expect(repeatedBackups, 'CBR policies executed twice').toEqual([])
+
+        // The chaos really happened: workers were killed while holding runs, and those runs were taken over.
+        expect(workers.kills).toBeGreaterThanOrEqual(3)
+        expect(orphaned).toBeGreaterThan(0)
+        expect(takenOver).toBeGreaterThan(0)
+        expect(workers.unexpectedExits).toEqual([])
+      } finally {
+        await workers.stopAll()
       }
-      // execute-now takes no clientToken: the action adopts what an interrupted first try started (scheduledAt).
-      expect(repeatedBackups, 'CBR policies executed twice').toEqual([])
-
-      // The chaos really happened: workers were killed while holding runs, and those runs were taken over.
-      expect(workers.kills).toBeGreaterThanOrEqual(3)
-      expect(orphaned).toBeGreaterThan(0)
-      expect(takenOver).toBeGreaterThan(0)
-      expect(workers.unexpectedExits).toEqual([])
-    } finally {
-      await workers.stopAll()
-    }
-  }, DEADLINE_MS + 60_000)
+    },
+    DEADLINE_MS + 60_000,
+  )
 })
 
 /** ms between a Task state's first TaskScheduled and its TaskStarted in the history of a run or of its child runs. */
@@ -242,7 +310,9 @@ async function childLeaseHolders(schema: string): Promise<Array<{ parent_id: str
 
 async function statusCounts(schema: string): Promise<Record<string, number>> {
   return withClient(async (client) => {
-    const { rows } = await client.query<{ status: string; n: string }>(`SELECT status, count(*) AS n FROM "${schema}".runs GROUP BY status`)
+    const { rows } = await client.query<{ status: string; n: string }>(
+      `SELECT status, count(*) AS n FROM "${schema}".runs GROUP BY status`,
+    )
     return Object.fromEntries(rows.map((row) => [row.status, Number(row.n)]))
   })
 }

@@ -82,7 +82,9 @@ describe('CTFLOW_STORE=postgres:// in the CLI', () => {
     const cancel = cli(pgEnv())
     expect(await cancel.run(['runs', 'cancel', sleepy.id])).toBe(0)
     expect(cancel.text()).toMatch(/ABORTED/)
-    expect(await rowsOf('runs', `id = '${sleepy.id}'`)).toMatchObject([{ status: 'ABORTED', cancel_requested: true, resume_at: null }])
+    expect(await rowsOf('runs', `id = '${sleepy.id}'`)).toMatchObject([
+      { status: 'ABORTED', cancel_requested: true, resume_at: null },
+    ])
   })
 
   it('ctflow worker holds its lease for --lease-ms', async () => {
@@ -119,7 +121,11 @@ describe('CTFLOW_STORE=postgres:// in ctflow serve (the functions)', () => {
       const url = await waitFor(() => /listening on (http:\/\/\S+)/.exec(serve.text())?.[1], 20_000)
       const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
       const input = { regionID: HD1, disks: { diskIDs: [WEB_DATA] }, retention: {}, backup: false }
-      const started = await fetch(`${url}/runs`, { method: 'POST', headers, body: JSON.stringify({ workflow: 'snapshot-then-backup', input }) })
+      const started = await fetch(`${url}/runs`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ workflow: 'snapshot-then-backup', input }),
+      })
       expect(started.status).toBe(202)
       const { runId: id } = (await started.json()) as { runId: string }
       expect(await rowsOf('runs', `id = '${id}'`)).toMatchObject([{ workflow: 'snapshot-then-backup' }])

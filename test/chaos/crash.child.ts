@@ -46,7 +46,13 @@ export const crashWorkflow: WorkflowDefinition = {
           Snap: {
             Type: 'Task',
             Resource: 'ctyun:ebs:createSnapshot.sync',
-            Parameters: { regionID: CRASH_REGION, 'diskID.$': '$.diskID', 'snapshotName.$': "States.Format('crash-{}', $.i)", retentionPolicy: 'custom', retentionTime: 1 },
+            Parameters: {
+              regionID: CRASH_REGION,
+              'diskID.$': '$.diskID',
+              'snapshotName.$': "States.Format('crash-{}', $.i)",
+              retentionPolicy: 'custom',
+              retentionTime: 1,
+            },
             ResultSelector: { 'id.$': '$.snapshotID', 'status.$': '$.snapshotStatus' },
             End: true,
           },
@@ -63,7 +69,11 @@ export const crashWorkflow: WorkflowDefinition = {
       ResultPath: '$.eip',
       Next: 'Done',
     },
-    Done: { Type: 'Pass', Parameters: { 'disks.$': '$.disks.ids', 'snapshots.$': '$.snapshots', 'eip.$': '$.eip.eipID' }, End: true },
+    Done: {
+      Type: 'Pass',
+      Parameters: { 'disks.$': '$.disks.ids', 'snapshots.$': '$.snapshots', 'eip.$': '$.eip.eipID' },
+      End: true,
+    },
   },
 }
 

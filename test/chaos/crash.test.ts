@@ -19,7 +19,10 @@ interface ChildResult {
 /** Runs the child; SIGKILLs it once it has printed `killAfter` saves (if given). */
 function runChild(env: Record<string, string>, killAfter?: number): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, CHILD], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', TSX, CHILD], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     const result: ChildResult = { saves: 0, killed: false }
     let buffer = ''
     let stderr = ''
@@ -74,80 +77,100 @@ function prng(seed: number): () => number {
  */
 function crashFixture() {
   const fixture = loadFixture()
-  fixture.snapshots = [...((fixture.snapshots as unknown[] | undefined) ?? []), { snapshotID: '9e8d7c6b-00c2-4a5b-9c8d-7e6f5a4b3c99', regionID: 'bb9fdb42056f11eda1610242ac110002', diskID: '5d0c1e2f-0002-4c7a-8e4b-a1b2c3d4e502', snapshotName: 'older-web-01-data', ageDays: 2 }]
+  fixture.snapshots = [
+    ...((fixture.snapshots as unknown[] | undefined) ?? []),
+    {
+      snapshotID: '9e8d7c6b-00c2-4a5b-9c8d-7e6f5a4b3c99',
+      regionID: 'bb9fdb42056f11eda1610242ac110002',
+      diskID: '5d0c1e2f-0002-4c7a-8e4b-a1b2c3d4e502',
+      snapshotName: 'older-web-01-data',
+      ageDays: 2,
+    },
+  ]
   return fixture
 }
 
 // INLINE: the Map's items are frames of the run. DISTRIBUTED: each item is a child run, created once however often
 // the create is re-issued, and advanced by whichever process picks it up.
-describe.each(['INLINE', 'DISTRIBUTED'] as const)('crash test (Map %s): a real child process SIGKILLed at random transitions', (mode) => {
-  let sim: RunningSimulator
-  let dir: string
-  beforeAll(async () => {
-    sim = await startSimulator({ port: 0, fixture: crashFixture() })
-    dir = await mkdtemp(join(tmpdir(), 'ctflow-crash-'))
-  })
-  afterAll(async () => {
-    await sim.close()
-    await rm(dir, { recursive: true, force: true })
-  })
+describe.each(['INLINE', 'DISTRIBUTED'] as const)(
+  'crash test (Map %s): a real child process SIGKILLed at random transitions',
+  (mode) => {
+    let sim: RunningSimulator
+    let dir: string
+    beforeAll(async () => {
+      sim = await startSimulator({ port: 0, fixture: crashFixture() })
+      dir = await mkdtemp(join(tmpdir(), 'ctflow-crash-'))
+    })
+    afterAll(async () => {
+      await sim.close()
+      await rm(dir, { recursive: true, force: true })
+    })
 
-  // What the cloud was asked to create: resources, and the orders and jobs behind them (an order whose result nobody
-  // read yet has no resource in the simulator's state, but it is a side effect all the same).
-  function sideEffects() {
-    const state = sim.simulator.state
-    return {
-      snapshots: [...state.snapshots.values()].filter((s) => String((s as { snapshotName?: string }).snapshotName).startsWith('crash-')).length,
-      eips: [...state.eips.values()].filter((e) => (e as { name?: string }).name === 'crash-eip').length,
-      orders: state.orders.size,
-      jobs: state.jobs.size,
-    }
-  }
-  let expected: ReturnType<typeof sideEffects>
-
-  it('resumes after every kill; the output equals an uninterrupted run and each resource is created once', async () => {
-    sim.simulator.reset()
-    const baseline = await runChild({ CRASH_STORE: join(dir, 'baseline'), CRASH_SIM_URL: sim.url, CRASH_MAP_MODE: mode })
-    expect(baseline.done?.status).toBe('SUCCEEDED')
-    expected = sideEffects()
-    expect(expected).toMatchObject({ snapshots: 2, eips: 1 })
-    // One create through the order flow (the first disk's first snapshot), one through a job (the second disk's).
-    expect(expected.jobs).toBeGreaterThanOrEqual(1)
-    const transitions = baseline.saves
-
-    const random = prng(Number(process.env.CRASH_SEED ?? 20261123))
-    for (let scenario = 0; scenario < 3; scenario++) {
-      sim.simulator.reset()
-      const env = { CRASH_STORE: join(dir, `crash-${scenario}`), CRASH_SIM_URL: sim.url, CRASH_MAP_MODE: mode }
-      const kills: number[] = []
-      let killAt = 1 + Math.floor(random() * (transitions - 1))
-      kills.push(killAt)
-      let result = await runChild(env, killAt)
-      const runId = result.runId!
-      expect(runId).toBeTruthy()
-      // Up to two more kills while resuming, then a run to the end.
-      for (let k = 0; k < 2 && !result.done; k++) {
-        killAt = 1 + Math.floor(random() * 4)
-        kills.push(killAt)
-        result = await runChild({ ...env, CRASH_RUN_ID: runId }, killAt)
+    // What the cloud was asked to create: resources, and the orders and jobs behind them (an order whose result nobody
+    // read yet has no resource in the simulator's state, but it is a side effect all the same).
+    function sideEffects() {
+      const state = sim.simulator.state
+      return {
+        snapshots: [...state.snapshots.values()].filter((s) =>
+          String((s as { snapshotName?: string }).snapshotName).startsWith('crash-'),
+        ).length,
+        eips: [...state.eips.values()].filter((e) => (e as { name?: string }).name === 'crash-eip').length,
+        orders: state.orders.size,
+        jobs: state.jobs.size,
       }
-      if (!result.done) result = await runChild({ ...env, CRASH_RUN_ID: runId })
-      expect(result.done, `kills at saves ${kills.join(', ')}`).toEqual(baseline.done)
-      expect(sideEffects(), `kills at saves ${kills.join(', ')}`).toEqual(expected)
-      expect(await childRuns(env.CRASH_STORE, runId), `kills at saves ${kills.join(', ')}`).toEqual(mode === 'DISTRIBUTED' ? ['SUCCEEDED', 'SUCCEEDED'] : [])
     }
-  }, 120_000)
+    let expected: ReturnType<typeof sideEffects>
 
-  it('a process killed right after a write reached the cloud (result unsaved) does not repeat it on resume', async () => {
-    // The workflow's writes: two snapshot creates, one EIP create (each POST). Kill after each one in turn.
-    for (const killAfterWrite of [1, 2, 3]) {
+    it('resumes after every kill; the output equals an uninterrupted run and each resource is created once', async () => {
       sim.simulator.reset()
-      const env = { CRASH_STORE: join(dir, `write-${killAfterWrite}`), CRASH_SIM_URL: sim.url, CRASH_MAP_MODE: mode }
-      const first = await runChild({ ...env, CRASH_KILL_AFTER_WRITE: String(killAfterWrite) })
-      expect(first.done, `kill after write ${killAfterWrite}`).toBeUndefined()
-      const resumed = await runChild({ ...env, CRASH_RUN_ID: first.runId! })
-      expect(resumed.done?.status).toBe('SUCCEEDED')
-      expect(sideEffects(), `kill after write ${killAfterWrite}`).toEqual(expected)
-    }
-  }, 120_000)
-})
+      const baseline = await runChild({
+        CRASH_STORE: join(dir, 'baseline'),
+        CRASH_SIM_URL: sim.url,
+        CRASH_MAP_MODE: mode,
+      })
+      expect(baseline.done?.status).toBe('SUCCEEDED')
+      expected = sideEffects()
+      expect(expected).toMatchObject({ snapshots: 2, eips: 1 })
+      // One create through the order flow (the first disk's first snapshot), one through a job (the second disk's).
+      expect(expected.jobs).toBeGreaterThanOrEqual(1)
+      const transitions = baseline.saves
+
+      const random = prng(Number(process.env.CRASH_SEED ?? 20261123))
+      for (let scenario = 0; scenario < 3; scenario++) {
+        sim.simulator.reset()
+        const env = { CRASH_STORE: join(dir, `crash-${scenario}`), CRASH_SIM_URL: sim.url, CRASH_MAP_MODE: mode }
+        const kills: number[] = []
+        let killAt = 1 + Math.floor(random() * (transitions - 1))
+        kills.push(killAt)
+        let result = await runChild(env, killAt)
+        const runId = result.runId!
+        expect(runId).toBeTruthy()
+        // Up to two more kills while resuming, then a run to the end.
+        for (let k = 0; k < 2 && !result.done; k++) {
+          killAt = 1 + Math.floor(random() * 4)
+          kills.push(killAt)
+          result = await runChild({ ...env, CRASH_RUN_ID: runId }, killAt)
+        }
+        if (!result.done) result = await runChild({ ...env, CRASH_RUN_ID: runId })
+        expect(result.done, `kills at saves ${kills.join(', ')}`).toEqual(baseline.done)
+        expect(sideEffects(), `kills at saves ${kills.join(', ')}`).toEqual(expected)
+        expect(await childRuns(env.CRASH_STORE, runId), `kills at saves ${kills.join(', ')}`).toEqual(
+          mode === 'DISTRIBUTED' ? ['SUCCEEDED', 'SUCCEEDED'] : [],
+        )
+      }
+    }, 120_000)
+
+    it('a process killed right after a write reached the cloud (result unsaved) does not repeat it on resume', async () => {
+      // The workflow's writes: two snapshot creates, one EIP create (each POST). Kill after each one in turn.
+      for (const killAfterWrite of [1, 2, 3]) {
+        sim.simulator.reset()
+        const env = { CRASH_STORE: join(dir, `write-${killAfterWrite}`), CRASH_SIM_URL: sim.url, CRASH_MAP_MODE: mode }
+        const first = await runChild({ ...env, CRASH_KILL_AFTER_WRITE: String(killAfterWrite) })
+        expect(first.done, `kill after write ${killAfterWrite}`).toBeUndefined()
+        const resumed = await runChild({ ...env, CRASH_RUN_ID: first.runId! })
+        expect(resumed.done?.status).toBe('SUCCEEDED')
+        expect(sideEffects(), `kill after write ${killAfterWrite}`).toEqual(expected)
+      }
+    }, 120_000)
+  },
+)

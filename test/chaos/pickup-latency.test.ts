@@ -26,10 +26,24 @@ describe('pick-up latency of ctflow worker processes on PostgreSQL', () => {
     [1, 'new'],
     [4, 'new'],
     [2, 'suspended'],
-  ] as const)('%i idle worker(s), default settings, %s runs: p99 under 1 s', async (workers, mode) => {
-    const result = await measurePickup({ cli, workflowsDir: dir, schema: schemas.fresh(), workers, runs: 100, spreadMs: 10_000, mode })
-    console.info(`pick-up, ${workers} worker(s), ${mode} runs: p50 ${result.p50.toFixed(0)} ms, p99 ${result.p99.toFixed(0)} ms, max ${result.max.toFixed(0)} ms (${result.runs} runs over 10 s)`)
-    expect(result.runs).toBe(100)
-    expect(result.p99).toBeLessThan(1_000)
-  }, 60_000)
+  ] as const)(
+    '%i idle worker(s), default settings, %s runs: p99 under 1 s',
+    async (workers, mode) => {
+      const result = await measurePickup({
+        cli,
+        workflowsDir: dir,
+        schema: schemas.fresh(),
+        workers,
+        runs: 100,
+        spreadMs: 10_000,
+        mode,
+      })
+      console.info(
+        `pick-up, ${workers} worker(s), ${mode} runs: p50 ${result.p50.toFixed(0)} ms, p99 ${result.p99.toFixed(0)} ms, max ${result.max.toFixed(0)} ms (${result.runs} runs over 10 s)`,
+      )
+      expect(result.runs).toBe(100)
+      expect(result.p99).toBeLessThan(1_000)
+    },
+    60_000,
+  )
 })

@@ -56,7 +56,15 @@ export async function measurePickup(options: PickupOptions): Promise<PickupResul
       for (const [i, instant] of instants.entries()) {
         const at = new Date(begin + instant)
         const id = `suspended-${i}`
-        await store.create({ id, workflow: 'pickup', input: {}, machine: createMachine('Picked', {}, Date.now()), resumeAt: at, now: new Date(), events: [] })
+        await store.create({
+          id,
+          workflow: 'pickup',
+          input: {},
+          machine: createMachine('Picked', {}, Date.now()),
+          resumeAt: at,
+          now: new Date(),
+          events: [],
+        })
         ids.push(id)
         dueAt.set(id, at.getTime())
       }
@@ -72,7 +80,10 @@ export async function measurePickup(options: PickupOptions): Promise<PickupResul
     }
     const deadline = Date.now() + 30_000
     for (;;) {
-      const rows = await withClient(async (client) => (await client.query(`SELECT count(*) AS n FROM "${options.schema}".runs WHERE status = 'RUNNING'`)).rows)
+      const rows = await withClient(
+        async (client) =>
+          (await client.query(`SELECT count(*) AS n FROM "${options.schema}".runs WHERE status = 'RUNNING'`)).rows,
+      )
       if (Number(rows[0]!.n) === 0) break
       if (Date.now() > deadline) throw new Error('runs were not picked up within 30 s')
       await new Promise((resolve) => setTimeout(resolve, 100))

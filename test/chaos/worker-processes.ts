@@ -23,7 +23,11 @@ export function startWorkerProcesses(count: number, options: WorkerProcessesOpti
 
   const start = (slot: number) => {
     starts += 1
-    const child = spawn(process.execPath, [options.cli, ...options.args], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'ignore', 'pipe'] })
+    const child = spawn(process.execPath, [options.cli, ...options.args], {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
     const entry = { child, killed: false }
     slots[slot] = entry
     tails[slot] ??= []
@@ -34,7 +38,10 @@ export function startWorkerProcesses(count: number, options: WorkerProcessesOpti
       if (lines.length > 40) lines.splice(0, lines.length - 40)
     })
     child.on('exit', (code, signal) => {
-      if (!entry.killed) unexpectedExits.push(`worker ${slot} (pid ${child.pid}) exited: code ${code}, signal ${signal}; last lines:\n${tails[slot]!.slice(-10).join('\n')}`)
+      if (!entry.killed)
+        unexpectedExits.push(
+          `worker ${slot} (pid ${child.pid}) exited: code ${code}, signal ${signal}; last lines:\n${tails[slot]!.slice(-10).join('\n')}`,
+        )
     })
   }
   for (let i = 0; i < count; i++) start(i)

@@ -18,7 +18,8 @@ export async function runOnAwsLocal(c: ConformanceCase): Promise<Outcome> {
   const waitTimeOverrides: Record<string, number> = {}
   const retryIntervalOverrides: Record<string, number> = {}
   for (const [name, state] of allStates(c.definition)) {
-    if (state.Type === 'Task') taskResourceLocalHandlers[name] = (input) => stubs.invoke(String(state.Resource), input, name) as Promise<any>
+    if (state.Type === 'Task')
+      taskResourceLocalHandlers[name] = (input) => stubs.invoke(String(state.Resource), input, name) as Promise<any>
     // Cases that expect an error from a Wait's own fields must reach the library's evaluation of them, so no override there.
     if (state.Type === 'Wait' && !expectsError(c.expect)) waitTimeOverrides[name] = 0
     if (state.Retry) retryIntervalOverrides[name] = 0
@@ -46,9 +47,11 @@ export async function runOnAwsLocal(c: ConformanceCase): Promise<Outcome> {
 // ExecutionError wraps the ASL error as `cause`: its name is the error name, its message the cause.
 function toOutcome(thrown: unknown): Outcome {
   const error = thrown as { name?: string; message?: string; cause?: { name?: string; message?: string } }
-  if (error?.name === 'ExecutionError' && error.cause) return { status: 'FAILED', error: error.cause.name ?? 'Unknown', cause: error.cause.message }
+  if (error?.name === 'ExecutionError' && error.cause)
+    return { status: 'FAILED', error: error.cause.name ?? 'Unknown', cause: error.cause.message }
   // The library's ExecutionTimeoutError is the machine's TimeoutSeconds running out (Step Functions: TIMED_OUT, States.Timeout).
-  if (error?.name === 'ExecutionTimeoutError') return { status: 'TIMED_OUT', error: 'States.Timeout', cause: error.message }
+  if (error?.name === 'ExecutionTimeoutError')
+    return { status: 'TIMED_OUT', error: 'States.Timeout', cause: error.message }
   // Anything else (a validation error from the constructor, a timeout) is reported under its own class name.
   return { status: 'FAILED', error: `aws-local:${error?.name ?? 'thrown'}`, cause: error?.message ?? String(thrown) }
 }

@@ -5,7 +5,10 @@ import { conformanceCases } from './cases'
 import { parseStubResource } from './stub-resources'
 
 // asl-validator ships no type declarations; this is the part of its API we use.
-type AslValidator = (definition: unknown, options?: { checkArn?: boolean; checkPaths?: boolean }) => { isValid: boolean; errors: unknown[] }
+type AslValidator = (
+  definition: unknown,
+  options?: { checkArn?: boolean; checkPaths?: boolean },
+) => { isValid: boolean; errors: unknown[] }
 const aslValidator = createRequire(import.meta.url)('asl-validator') as AslValidator
 
 /**
@@ -22,7 +25,8 @@ describe('conformance suite (data)', () => {
     expect(conformanceCases.length).toBeGreaterThanOrEqual(150)
     const names = conformanceCases.map((c) => c.name)
     expect(names.filter((name, i) => names.indexOf(name) !== i)).toEqual([])
-    for (const c of conformanceCases) expect(c.doc, c.name).toMatch(/^https:\/\/(docs\.aws\.amazon\.com|states-language\.net)\//)
+    for (const c of conformanceCases)
+      expect(c.doc, c.name).toMatch(/^https:\/\/(docs\.aws\.amazon\.com|states-language\.net)\//)
   })
 
   it('expects either an output or an error name', () => {
@@ -35,7 +39,8 @@ describe('conformance suite (data)', () => {
   it('names only stub resources from stub-resources.ts in Task states', () => {
     for (const c of conformanceCases) {
       for (const [state, definition] of allStates(c.definition)) {
-        if (definition.Type === 'Task') expect(parseStubResource(String(definition.Resource)), `${c.name} / ${state}`).toBeDefined()
+        if (definition.Type === 'Task')
+          expect(parseStubResource(String(definition.Resource)), `${c.name} / ${state}`).toBeDefined()
       }
     }
   })

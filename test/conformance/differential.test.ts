@@ -21,10 +21,18 @@ describe('differential: aws-local-stepfunctions against the AWS documentation', 
     const outcome = await runOnAwsLocal(c)
     const difference = known.get(name)
     if (!difference) {
-      expect(mismatches(c.expect, outcome), `aws-local disagrees with the AWS docs: list it in known-differences.ts if the case is right`).toEqual([])
+      expect(
+        mismatches(c.expect, outcome),
+        `aws-local disagrees with the AWS docs: list it in known-differences.ts if the case is right`,
+      ).toEqual([])
       return
     }
-    expect(mismatches(c.expect, outcome), 'listed as a known difference, but aws-local now agrees with the AWS docs: remove the entry').not.toEqual([])
-    expect(stillDiffers(difference, outcome), `aws-local differs another way than recorded: ${show(outcome)}`).toBe(true)
+    expect(
+      mismatches(c.expect, outcome),
+      'listed as a known difference, but aws-local now agrees with the AWS docs: remove the entry',
+    ).not.toEqual([])
+    expect(stillDiffers(difference, outcome), `aws-local differs another way than recorded: ${show(outcome)}`).toBe(
+      true,
+    )
   })
 })

@@ -10,7 +10,8 @@ import { mismatches } from './outcome'
  */
 const EXCEPTIONS: Record<string, string> = {
   // As in Step Functions, whose distributed Map starts child executions: a child's execution input is its item.
-  'context: $$.Execution.Input is visible inside a Map iteration': "a child run's $$.Execution.Input is its own input (the item)",
+  'context: $$.Execution.Input is visible inside a Map iteration':
+    "a child run's $$.Execution.Input is its own input (the item)",
   // The stub counts calls per run and state; the retried Map starts new child runs, so its count starts over. The
   // retry itself (fresh child runs per attempt) is pinned in lib/engine/distributed-map.test.ts.
   'map: Retry re-runs the iterations': 'the stub counts failures per run; each Map attempt has new child runs',
@@ -37,7 +38,11 @@ const cases = conformanceCases.flatMap((c) => {
 describe('conformance: Map cases with DISTRIBUTED item processors', () => {
   it('covers the Map cases; every exception names a case that exists', () => {
     expect(cases.length).toBeGreaterThanOrEqual(20)
-    for (const name of Object.keys(EXCEPTIONS)) expect(conformanceCases.some((c) => c.name === name), name).toBe(true)
+    for (const name of Object.keys(EXCEPTIONS))
+      expect(
+        conformanceCases.some((c) => c.name === name),
+        name,
+      ).toBe(true)
   })
 
   it.concurrent.each(cases)('%s', async (_name, c) => {

@@ -26,9 +26,13 @@ export function createSkippingClock(): Clock & { skippedMs: number } {
 function stubActions(c: ConformanceCase): ActionRegistry {
   const stubs = createStubHost()
   const registry = createActionRegistry()
-  const names = new Set(allStates(c.definition).flatMap(([, state]) => (state.Type === 'Task' ? [String(state.Resource)] : [])))
+  const names = new Set(
+    allStates(c.definition).flatMap(([, state]) => (state.Type === 'Task' ? [String(state.Resource)] : [])),
+  )
   for (const name of names) {
-    registry.register(name, { call: (input, context) => stubs.invoke(name, input, `${context.runId}\u0000${context.state}`, context.signal) })
+    registry.register(name, {
+      call: (input, context) => stubs.invoke(name, input, `${context.runId}\u0000${context.state}`, context.signal),
+    })
   }
   return registry
 }
@@ -37,7 +41,12 @@ function stubActions(c: ConformanceCase): ActionRegistry {
 export async function runOnEngine(c: ConformanceCase): Promise<Outcome> {
   let engine: ReturnType<typeof createEngine>
   try {
-    engine = createEngine({ store: createMemoryStore(), actions: stubActions(c), workflows: { conformance: c.definition as unknown as WorkflowDefinition }, clock: createSkippingClock() })
+    engine = createEngine({
+      store: createMemoryStore(),
+      actions: stubActions(c),
+      workflows: { conformance: c.definition as unknown as WorkflowDefinition },
+      clock: createSkippingClock(),
+    })
   } catch (thrown) {
     // The engine refused the definition (WorkflowError lists the problems): report it as an outcome, not a crash.
     return { status: 'FAILED', error: `ctflow:${(thrown as Error).name}`, cause: (thrown as Error).message }
@@ -46,7 +55,11 @@ export async function runOnEngine(c: ConformanceCase): Promise<Outcome> {
   const finished = await engine.runToEnd(run.id, AbortSignal.timeout(20_000))
   if (finished.status === 'SUCCEEDED') return { status: 'SUCCEEDED', output: finished.output }
   if ((finished.status === 'FAILED' || finished.status === 'TIMED_OUT') && finished.error) {
-    return { status: finished.status, error: finished.error.error, ...(finished.error.cause !== undefined ? { cause: finished.error.cause } : {}) }
+    return {
+      status: finished.status,
+      error: finished.error.error,
+      ...(finished.error.cause !== undefined ? { cause: finished.error.cause } : {}),
+    }
   }
   return { status: 'FAILED', error: `ctflow:${finished.status}`, cause: JSON.stringify(finished.error ?? null) }
 }

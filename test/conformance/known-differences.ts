@@ -30,14 +30,22 @@ export const knownDifferences: KnownDifference[] = [
   {
     case: 'ResultPath: $ replaces the input with the result',
     awsLocal: {
-      output: { comment: 'This is a test of the input and output of a Task state.', details: 'Default example', who: 'AWS Step Functions', $: { only: 'result' } },
+      output: {
+        comment: 'This is a test of the input and output of a Task state.',
+        details: 'Default example',
+        who: 'AWS Step Functions',
+        $: { only: 'result' },
+      },
     },
     aws: '"ResultPath": "$" makes the state output the result alone; aws-local writes a field literally named "$"',
     source: Docs.resultPath,
   },
   { case: 'context: $$.State.Name is the current state name', ...missingStateContext('$$.State.Name') },
   { case: 'context: $$.State.RetryCount is 0 before any retry', ...missingStateContext('$$.State.RetryCount') },
-  { case: 'context: $$.Execution.StartTime and $$.State.EnteredTime are timestamps', ...missingStateContext('$$.State.EnteredTime') },
+  {
+    case: 'context: $$.Execution.StartTime and $$.State.EnteredTime are timestamps',
+    ...missingStateContext('$$.State.EnteredTime'),
+  },
   { case: 'retry: $$.State.RetryCount counts the retries', ...missingStateContext('$$.State.RetryCount') },
   {
     case: 'context: $$.Execution.Input is visible inside a Map iteration',
@@ -51,13 +59,31 @@ export const knownDifferences: KnownDifference[] = [
     aws: "' { } \\ are reserved in intrinsic string literals and escaped with a backslash; aws-local's validator rejects an escaped backslash",
     source: Docs.intrinsic('asl-intrsc-func-generic'),
   },
-  { case: 'intrinsic failure: States.Format with fewer arguments than placeholders', ...intrinsicAsRuntime('a States.Format whose arguments do not fill its placeholders') },
-  { case: 'intrinsic failure: States.ArrayPartition with chunk size 0', ...intrinsicAsRuntime('States.ArrayPartition with a chunk size that is not positive') },
-  { case: 'intrinsic failure: States.ArrayRange longer than 1,000 items', ...intrinsicAsRuntime('States.ArrayRange past its documented 1,000-item limit') },
+  {
+    case: 'intrinsic failure: States.Format with fewer arguments than placeholders',
+    ...intrinsicAsRuntime('a States.Format whose arguments do not fill its placeholders'),
+  },
+  {
+    case: 'intrinsic failure: States.ArrayPartition with chunk size 0',
+    ...intrinsicAsRuntime('States.ArrayPartition with a chunk size that is not positive'),
+  },
+  {
+    case: 'intrinsic failure: States.ArrayRange longer than 1,000 items',
+    ...intrinsicAsRuntime('States.ArrayRange past its documented 1,000-item limit'),
+  },
   { case: 'intrinsic failure: States.ArrayRange with step 0', ...intrinsicAsRuntime('States.ArrayRange with step 0') },
-  { case: 'intrinsic failure: States.ArrayLength of a non-array', ...intrinsicAsRuntime('States.ArrayLength of a string') },
-  { case: 'intrinsic failure: States.Base64Encode of more than 10,000 characters', ...intrinsicAsRuntime('States.Base64Encode past its documented 10,000-character limit') },
-  { case: 'intrinsic failure: States.Hash with an unsupported algorithm', ...intrinsicAsRuntime('States.Hash with an algorithm outside MD5, SHA-1, SHA-256, SHA-384, SHA-512') },
+  {
+    case: 'intrinsic failure: States.ArrayLength of a non-array',
+    ...intrinsicAsRuntime('States.ArrayLength of a string'),
+  },
+  {
+    case: 'intrinsic failure: States.Base64Encode of more than 10,000 characters',
+    ...intrinsicAsRuntime('States.Base64Encode past its documented 10,000-character limit'),
+  },
+  {
+    case: 'intrinsic failure: States.Hash with an unsupported algorithm',
+    ...intrinsicAsRuntime('States.Hash with an algorithm outside MD5, SHA-1, SHA-256, SHA-384, SHA-512'),
+  },
   {
     case: 'intrinsic failure: States.StringToJson of text that is not JSON',
     awsLocal: { error: 'SyntaxError' },

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createStubHost, parseStubResource, StubTaskError } from './stub-resources'
 
 describe('stub Task resources', () => {
-  it('parses the table\'s forms and nothing else', () => {
+  it("parses the table's forms and nothing else", () => {
     expect(parseStubResource('test:echo')).toEqual({ kind: 'echo' })
     expect(parseStubResource('test:fail:My.Error')).toEqual({ kind: 'fail', error: 'My.Error' })
     expect(parseStubResource('test:failTimes:2:My.Error')).toEqual({ kind: 'failTimes', times: 2, error: 'My.Error' })
@@ -12,7 +12,9 @@ describe('stub Task resources', () => {
   })
 
   it('fails with the named error and a fixed cause', async () => {
-    const failure = await createStubHost().invoke('test:fail:My.Error', {}, 'k').catch((e: unknown) => e)
+    const failure = await createStubHost()
+      .invoke('test:fail:My.Error', {}, 'k')
+      .catch((e: unknown) => e)
     expect(failure).toBeInstanceOf(StubTaskError)
     expect(failure).toMatchObject({ name: 'My.Error', message: 'test:fail:My.Error failed as asked' })
   })
@@ -28,7 +30,9 @@ describe('stub Task resources', () => {
     const host = createStubHost()
     await expect(host.invoke('test:sleep:5', { a: 1 }, 'k')).resolves.toEqual({ a: 1 })
     const started = Date.now()
-    await expect(host.invoke('test:sleep:10000', {}, 'k', AbortSignal.timeout(20))).rejects.toMatchObject({ name: 'Test.Aborted' })
+    await expect(host.invoke('test:sleep:10000', {}, 'k', AbortSignal.timeout(20))).rejects.toMatchObject({
+      name: 'Test.Aborted',
+    })
     expect(Date.now() - started).toBeLessThan(2_000)
   })
 })

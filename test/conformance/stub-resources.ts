@@ -8,7 +8,8 @@ export const stubResourceTable = {
   'test:fail:<Error>': 'fails with error <Error> and cause "<resource> failed as asked"',
   'test:failTimes:<n>:<Error>':
     'calls 1..n (counted per run and state) fail like test:fail:<Error>; later calls return { "attempts": <calls so far>, "input": <input> }',
-  'test:sleep:<ms>': 'returns its input after <ms> ms of real time; stops early (with an abort error) when the engine aborts the call',
+  'test:sleep:<ms>':
+    'returns its input after <ms> ms of real time; stops early (with an abort error) when the engine aborts the call',
 } as const
 
 export type StubSpec =

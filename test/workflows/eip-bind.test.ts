@@ -42,7 +42,10 @@ describe('eip-bind', () => {
   })
 
   it('survives server errors and throttling: one EIP created, bound', async () => {
-    harness = await startJobHarness({ seed: 3, faults: { '*': { serverErrorRate: 0.2, throttleRate: 0.2, throttleMode: 'both', retryAfterSeconds: 0 } } as never })
+    harness = await startJobHarness({
+      seed: 3,
+      faults: { '*': { serverErrorRate: 0.2, throttleRate: 0.2, throttleMode: 'both', retryAfterSeconds: 0 } } as never,
+    })
     const before = liveEips(harness).length
     const run = await harness.run('eip-bind', { regionID: HD1, instanceID: DB01 })
     expect(run.error).toBeUndefined()
@@ -56,7 +59,15 @@ describe('eip-bind', () => {
     harness = await startJobHarness({ faults: { 'eip.associate': { businessErrorCode: 'Vpc.Eip.Q9x7Busy' } } as never })
     const spare = harness.sim.simulator.state.eips.get(SPARE_EIP)!
     // Another client is unbinding it: BANDING_OR_UNBANGDING for 20 s, then DOWN.
-    spare.binding = { associationID: null, associationType: null, lifecycle: { startedAt: harness.sim.simulator.clock.now(), phases: [{ status: 'BANDING_OR_UNBANGDING', ms: 20_000 }], final: 'DOWN' } }
+    spare.binding = {
+      associationID: null,
+      associationType: null,
+      lifecycle: {
+        startedAt: harness.sim.simulator.clock.now(),
+        phases: [{ status: 'BANDING_OR_UNBANGDING', ms: 20_000 }],
+        final: 'DOWN',
+      },
+    }
     const run = await harness.run('eip-bind', { regionID: HD1, instanceID: DB01, eipID: SPARE_EIP })
     expect(run.error).toBeUndefined()
     expect(run.output).toMatchObject({ eipID: SPARE_EIP, instanceID: DB01, created: false })
@@ -68,10 +79,17 @@ describe('eip-bind', () => {
   it('fails with the state named when the EIP is bound to another instance (no retry on a guessed code)', async () => {
     harness = await startJobHarness({ faults: { 'eip.associate': { businessErrorCode: 'Vpc.Eip.Q9x7Busy' } } as never })
     const spare = harness.sim.simulator.state.eips.get(SPARE_EIP)!
-    spare.binding = { associationID: WEB01, associationType: 'INSTANCE', lifecycle: { startedAt: 0, phases: [], final: 'ACTIVE' } }
+    spare.binding = {
+      associationID: WEB01,
+      associationType: 'INSTANCE',
+      lifecycle: { startedAt: 0, phases: [], final: 'ACTIVE' },
+    }
     const run = await harness.run('eip-bind', { regionID: HD1, instanceID: DB01, eipID: SPARE_EIP })
     expect(run.status).toBe('FAILED')
-    expect(run.error).toMatchObject({ error: 'Ctyun.ResourceFailed', cause: expect.stringContaining(`it is bound to ${WEB01}; unbind it first`) })
+    expect(run.error).toMatchObject({
+      error: 'Ctyun.ResourceFailed',
+      cause: expect.stringContaining(`it is bound to ${WEB01}; unbind it first`),
+    })
     expect(harness.calls('eip.associate')).toBe(1)
   })
 

@@ -19,7 +19,11 @@ function errorEqualsOf(definition: unknown): string[] {
 
 /** Every ErrorEquals entry names an error that can happen: a misspelt name would silently never match. */
 describe('error names in the shipped workflows', () => {
-  const known = new Set<string>([...Object.values(CtyunTaskErrorNames), ...Object.values(StatesErrorNames), 'Job.InvalidInput'])
+  const known = new Set<string>([
+    ...Object.values(CtyunTaskErrorNames),
+    ...Object.values(StatesErrorNames),
+    'Job.InvalidInput',
+  ])
   // CTyun's own errorCodes pass through as names (e.g. ebs.order.inProgress); they start with a service prefix.
   const ctyunCode = /^(Openapi|Image|ebs|Ecs|backup|Vpc)\.[A-Za-z.]+$/
 
@@ -27,7 +31,8 @@ describe('error names in the shipped workflows', () => {
     it(`${workflow.name}: every ErrorEquals entry is a known ctflow/ASL name or a CTyun errorCode`, () => {
       const names = errorEqualsOf(workflow.definition)
       expect(names.length).toBeGreaterThan(0)
-      for (const name of names) expect(known.has(name) || (ctyunCode.test(name) && !name.startsWith('Ctyun.')), name).toBe(true)
+      for (const name of names)
+        expect(known.has(name) || (ctyunCode.test(name) && !name.startsWith('Ctyun.')), name).toBe(true)
     })
   }
 })

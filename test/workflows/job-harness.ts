@@ -18,7 +18,10 @@ export { HD1, NM8, XN1 } from '../../lib/simulator/default-fixture-ids'
  */
 export async function startJobHarness(
   simulatorOptions: StartSimulatorOptions = {},
-  { fetch, wrapFetch }: { fetch?: typeof globalThis.fetch; wrapFetch?: (fetch: typeof globalThis.fetch) => typeof globalThis.fetch } = {},
+  {
+    fetch,
+    wrapFetch,
+  }: { fetch?: typeof globalThis.fetch; wrapFetch?: (fetch: typeof globalThis.fetch) => typeof globalThis.fetch } = {},
 ) {
   const sim = await startSimulator({ port: 0, ...simulatorOptions })
   const endpoints = Object.fromEntries(CTYUN_SERVICES.map((service) => [service, sim.url])) as CtyunEndpoints

@@ -8,7 +8,10 @@ import { parseWorkflowJson, validateWorkflow } from '../../lib/engine/validate'
 import { createProductActions } from '../../lib/jobs/product-actions'
 
 // asl-validator ships no type declarations; this is the part of its API we use.
-type AslValidator = (definition: unknown, options?: { checkArn?: boolean; checkPaths?: boolean }) => { isValid: boolean; errors: unknown[] }
+type AslValidator = (
+  definition: unknown,
+  options?: { checkArn?: boolean; checkPaths?: boolean },
+) => { isValid: boolean; errors: unknown[] }
 const aslValidator = createRequire(import.meta.url)('asl-validator') as AslValidator
 
 const workflowsDir = join(import.meta.dirname, '../../workflows')

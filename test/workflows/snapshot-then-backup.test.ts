@@ -19,21 +19,35 @@ afterEach(async () => {
 })
 
 interface Report {
-  disks: Array<{ diskID: string; snapshotID: string | null; backup: { taskID: string | null; result: string; note?: string }; pruned: string[]; errors: string[]; ok: boolean }>
+  disks: Array<{
+    diskID: string
+    snapshotID: string | null
+    backup: { taskID: string | null; result: string; note?: string }
+    pruned: string[]
+    errors: string[]
+    ok: boolean
+  }>
   summary: Record<string, number>
   selection?: { listed: number; candidates: number; infoEbsCalls: number; selected: number }
 }
 
 /** The simulator's call log as its admin endpoint serves it. */
 async function simCalls(harness: JobHarness): Promise<{ total: number; byOperation: Record<string, number> }> {
-  return (await fetch(`${harness.sim.url}/_sim/calls`)).json() as Promise<{ total: number; byOperation: Record<string, number> }>
+  return (await fetch(`${harness.sim.url}/_sim/calls`)).json() as Promise<{
+    total: number
+    byOperation: Record<string, number>
+  }>
 }
 
 describe('snapshot-then-backup', () => {
   it('snapshots every chosen disk, backs up their instances, prunes only its own old snapshots, and reports', async () => {
     harness = await startJobHarness()
     const before = [...harness.sim.simulator.state.snapshots.values()].map((s) => s.snapshotID)
-    const run = await harness.run('snapshot-then-backup', { regionID: HD1, disks: NIGHTLY, retention: { maxAgeDays: 7 } })
+    const run = await harness.run('snapshot-then-backup', {
+      regionID: HD1,
+      disks: NIGHTLY,
+      retention: { maxAgeDays: 7 },
+    })
     expect(run.error).toBeUndefined()
     expect(run.status).toBe('SUCCEEDED')
     const report = run.output as Report
@@ -63,7 +77,10 @@ describe('snapshot-then-backup', () => {
       const url = String(input instanceof Request ? input.url : input)
       if (!url.includes('/v4/ebs/info-ebs')) {
         const reply = await fetch(input, init)
-        if (url.includes('/v4/ebs/list-ebs')) listedLabels.push(...((await reply.clone().json()).returnObj.diskList as object[]).filter((d) => 'labels' in d))
+        if (url.includes('/v4/ebs/list-ebs'))
+          listedLabels.push(
+            ...((await reply.clone().json()).returnObj.diskList as object[]).filter((d) => 'labels' in d),
+          )
         return reply
       }
       inFlight++
@@ -71,7 +88,8 @@ describe('snapshot-then-backup', () => {
       try {
         // Hold each call until as many as the job allows are in flight (or a moment has passed, for the last few).
         const until = Date.now() + 200
-        while (inFlight < LABEL_READ_CONCURRENCY && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 2))
+        while (inFlight < LABEL_READ_CONCURRENCY && Date.now() < until)
+          await new Promise((resolve) => setTimeout(resolve, 2))
         return await fetch(input, init)
       } finally {
         inFlight--
@@ -92,7 +110,12 @@ describe('snapshot-then-backup', () => {
 
   it('reads labels only of the disks the volume filter leaves', async () => {
     harness = await startJobHarness()
-    const run = await harness.run('snapshot-then-backup', { regionID: HD1, disks: { ...NIGHTLY, volume: 'system' }, retention: {}, backup: false })
+    const run = await harness.run('snapshot-then-backup', {
+      regionID: HD1,
+      disks: { ...NIGHTLY, volume: 'system' },
+      retention: {},
+      backup: false,
+    })
     expect(run.status).toBe('SUCCEEDED')
     expect((run.output as Report).disks.map((d) => d.diskID)).toEqual([WEB_SYSTEM])
     // HD1's system disks: web-01, db-01, batch-01.
@@ -106,7 +129,9 @@ describe('snapshot-then-backup', () => {
     expect(run.status).toBe('FAILED')
     expect(run.error).toMatchObject({
       error: 'Job.InvalidInput',
-      cause: expect.stringContaining(`input.disks.label cannot select disks in region ${XN1}: the region does not report disk labels`),
+      cause: expect.stringContaining(
+        `input.disks.label cannot select disks in region ${XN1}: the region does not report disk labels`,
+      ),
     })
     expect(run.error!.cause).toContain('Select the disks by disks.diskIDs instead.')
     expect((await simCalls(harness)).byOperation['ebs.showDisk']).toBe(2)
@@ -114,7 +139,11 @@ describe('snapshot-then-backup', () => {
     expect(harness.sim.simulator.state.snapshots.size).toBe(before)
 
     // The way out works: the same region by IDs.
-    const byIDs = await harness.run('snapshot-then-backup', { regionID: XN1, disks: { diskIDs: [DISK_XN1_ARCHIVE, DISK_XN1_LOGS] }, retention: {} })
+    const byIDs = await harness.run('snapshot-then-backup', {
+      regionID: XN1,
+      disks: { diskIDs: [DISK_XN1_ARCHIVE, DISK_XN1_LOGS] },
+      retention: {},
+    })
     expect(byIDs.status).toBe('SUCCEEDED')
     expect((byIDs.output as Report).summary).toMatchObject({ disks: 2, succeeded: 2, snapshots: 2 })
     expect((byIDs.output as Report).selection).toMatchObject({ infoEbsCalls: 0, selected: 2 })
@@ -122,7 +151,10 @@ describe('snapshot-then-backup', () => {
 
   it('succeeds with no disks where the region reports labels and none carries the asked one', async () => {
     harness = await startJobHarness()
-    const run = await harness.run('snapshot-then-backup', { regionID: HD1, disks: { label: { key: 'backup', value: 'monthly' } } })
+    const run = await harness.run('snapshot-then-backup', {
+      regionID: HD1,
+      disks: { label: { key: 'backup', value: 'monthly' } },
+    })
     expect(run.status).toBe('SUCCEEDED')
     const report = run.output as Report
     expect(report.disks).toEqual([])
@@ -154,11 +186,19 @@ describe('snapshot-then-backup', () => {
   it('reports every backup failed when the policy lookup keeps failing, and still snapshots and prunes', async () => {
     harness = await startJobHarness()
     harness.sim.simulator.faults.set({ 'cbr.listPolicies': { serverErrorRate: 1 } } as never)
-    const run = await harness.run('snapshot-then-backup', { regionID: HD1, disks: NIGHTLY, retention: { maxAgeDays: 7 } })
+    const run = await harness.run('snapshot-then-backup', {
+      regionID: HD1,
+      disks: NIGHTLY,
+      retention: { maxAgeDays: 7 },
+    })
     expect(run.status).toBe('FAILED')
     expect(run.error?.error).toBe('Backup.DisksFailed')
     const report = JSON.parse(run.error!.cause!.slice(run.error!.cause!.indexOf('Report: ') + 8)) as Report
-    expect(report.disks.every((d) => d.snapshotID && d.backup.result === 'failed' && d.backup.note?.startsWith('Ctyun.ServerError'))).toBe(true)
+    expect(
+      report.disks.every(
+        (d) => d.snapshotID && d.backup.result === 'failed' && d.backup.note?.startsWith('Ctyun.ServerError'),
+      ),
+    ).toBe(true)
     expect(report.disks.find((d) => d.diskID === DB_DATA)!.pruned).toHaveLength(2)
     expect(harness.calls('cbr.actionPolicy')).toBe(0)
   })
@@ -166,11 +206,18 @@ describe('snapshot-then-backup', () => {
   it('skips the backup with a note when no policy covers the instance, and selects by IDs and volume', async () => {
     harness = await startJobHarness()
     const BATCH_SYSTEM = '5d0c1e2f-0005-4c7a-8e4b-a1b2c3d4e505' // batch-01 has no CBR policy
-    const run = await harness.run('snapshot-then-backup', { regionID: HD1, disks: { diskIDs: [BATCH_SYSTEM, WEB_DATA], volume: 'system' }, retention: {} })
+    const run = await harness.run('snapshot-then-backup', {
+      regionID: HD1,
+      disks: { diskIDs: [BATCH_SYSTEM, WEB_DATA], volume: 'system' },
+      retention: {},
+    })
     expect(run.status).toBe('SUCCEEDED')
     const report = run.output as Report
     expect(report.disks).toHaveLength(1)
-    expect(report.disks[0]!.backup).toMatchObject({ result: 'skipped', note: expect.stringContaining('no CBR backup policy covers instance') })
+    expect(report.disks[0]!.backup).toMatchObject({
+      result: 'skipped',
+      note: expect.stringContaining('no CBR backup policy covers instance'),
+    })
     expect(harness.calls('cbr.actionPolicy')).toBe(0)
   })
 
@@ -190,7 +237,12 @@ describe('snapshot-then-backup', () => {
   })
 
   it('survives server errors and throttling with exactly one snapshot per disk', async () => {
-    harness = await startJobHarness({ seed: 11, faults: { '*': { serverErrorRate: 0.15, throttleRate: 0.15, throttleMode: 'both', retryAfterSeconds: 0 } } as never })
+    harness = await startJobHarness({
+      seed: 11,
+      faults: {
+        '*': { serverErrorRate: 0.15, throttleRate: 0.15, throttleMode: 'both', retryAfterSeconds: 0 },
+      } as never,
+    })
     const before = harness.sim.simulator.state.snapshots.size
     const run = await harness.run('snapshot-then-backup', { regionID: HD1, disks: NIGHTLY, retention: {} })
     expect(run.error).toBeUndefined()
@@ -198,14 +250,22 @@ describe('snapshot-then-backup', () => {
     expect(harness.sim.simulator.state.snapshots.size).toBe(before + 3)
   })
 
-  it('runs three nights back to back in one process: each waits out the last one\'s prune, all succeed, one snapshot per disk per run', async () => {
+  it("runs three nights back to back in one process: each waits out the last one's prune, all succeed, one snapshot per disk per run", async () => {
     harness = await startJobHarness()
     const sim = harness.sim.simulator
-    const refusals = () => sim.calls.snapshot().recent.filter((c) => c.operation === 'ebs.createSnapshot' && c.outcome === 'ebs.ebsInfo.statusNotAllowed').length
+    const refusals = () =>
+      sim.calls
+        .snapshot()
+        .recent.filter((c) => c.operation === 'ebs.createSnapshot' && c.outcome === 'ebs.ebsInfo.statusNotAllowed')
+        .length
     const runs = []
     for (let night = 0; night < 3; night++) {
       // keepLast 1: each run prunes the one before it, and its deletions are still under way when the next night starts.
-      const run = await harness.run('snapshot-then-backup', { regionID: HD1, disks: NIGHTLY, retention: { keepLast: 1 } })
+      const run = await harness.run('snapshot-then-backup', {
+        regionID: HD1,
+        disks: NIGHTLY,
+        retention: { keepLast: 1 },
+      })
       expect(run.error, `night ${night + 1}`).toBeUndefined()
       expect(run.status).toBe('SUCCEEDED')
       runs.push(run)
@@ -217,12 +277,20 @@ describe('snapshot-then-backup', () => {
     expect(harness.calls('ebs.createSnapshot')).toBe(9 + refusals())
     // The scenario did happen: later nights found disks busy with the previous night's deletions.
     expect(refusals()).toBeGreaterThan(0)
-    expect((runs[2]!.output as Report).summary).toMatchObject({ disks: 3, succeeded: 3, failed: 0, snapshots: 3, pruned: 3 })
+    expect((runs[2]!.output as Report).summary).toMatchObject({
+      disks: 3,
+      succeeded: 3,
+      failed: 0,
+      snapshots: 3,
+      pruned: 3,
+    })
   })
 
   it('refuses input its schema forbids at start, naming the field, with nothing created', async () => {
     harness = await startJobHarness()
-    const error = await harness.engine.start({ workflow: 'snapshot-then-backup', input: { regionID: HD1, retention: { keepLast: -1 } } }).catch((e: unknown) => e)
+    const error = await harness.engine
+      .start({ workflow: 'snapshot-then-backup', input: { regionID: HD1, retention: { keepLast: -1 } } })
+      .catch((e: unknown) => e)
     expect(error).toMatchObject({ name: 'EngineInputError', field: 'input/retention/keepLast' })
     expect((await harness.engine.list({})).runs).toEqual([])
     expect(harness.calls()).toBe(0)
@@ -233,7 +301,10 @@ describe('snapshot-then-backup', () => {
     // A region the selection cannot be checked against is the API's to refuse; a whitespace-only regionID is ours.
     const run = await harness.run('snapshot-then-backup', { regionID: '   ' })
     expect(run.status).toBe('FAILED')
-    expect(run.error).toMatchObject({ error: 'Job.InvalidInput', cause: expect.stringContaining('input.regionID is required') })
+    expect(run.error).toMatchObject({
+      error: 'Job.InvalidInput',
+      cause: expect.stringContaining('input.regionID is required'),
+    })
     expect(harness.calls('ebs.listDisks')).toBe(0)
   })
 })

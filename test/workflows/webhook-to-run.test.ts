@@ -28,15 +28,25 @@ beforeAll(async () => {
 })
 afterAll(() => server?.close())
 
-async function hook(workflow: string, body: string, { id = `msg_${Math.random()}`, timestamp = Math.floor(Date.now() / 1000), secret = SECRET } = {}) {
+async function hook(
+  workflow: string,
+  body: string,
+  { id = `msg_${Math.random()}`, timestamp = Math.floor(Date.now() / 1000), secret = SECRET } = {},
+) {
   return fetch(`${server.url}/hooks/${workflow}`, {
     method: 'POST',
     body,
-    headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': await signWebhook(secret, id, timestamp, body) },
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': await signWebhook(secret, id, timestamp, body),
+    },
   })
 }
 
-const api = (path: string, init: RequestInit = {}) => fetch(`${server.url}${path}`, { ...init, headers: { authorization: `Bearer ${TOKEN}`, ...init.headers } })
+const api = (path: string, init: RequestInit = {}) =>
+  fetch(`${server.url}${path}`, { ...init, headers: { authorization: `Bearer ${TOKEN}`, ...init.headers } })
 
 async function until(runId: string, done: (run: { status: string }) => boolean) {
   for (let i = 0; i < 200; i++) {
@@ -55,7 +65,10 @@ describe('webhook → run, end to end', () => {
     const { runId } = (await reply.json()) as { runId: string }
     expect(reply.headers.get('location')).toBe(`/runs/${runId}`)
     const run = await until(runId, (r) => r.status !== 'RUNNING')
-    expect(run).toMatchObject({ status: 'SUCCEEDED', output: { eipID: 'eip-8hq2mz4xcd', instanceID: DB01, created: false } })
+    expect(run).toMatchObject({
+      status: 'SUCCEEDED',
+      output: { eipID: 'eip-8hq2mz4xcd', instanceID: DB01, created: false },
+    })
 
     const again = await hook('eip-bind', body, { id: 'msg_e2e_1' })
     expect(((await again.json()) as { runId: string }).runId).toBe(runId)
@@ -68,7 +81,15 @@ describe('webhook → run, end to end', () => {
     const body = JSON.stringify({ regionID: HD1 })
     expect((await hook('inventory', body, { secret: 'whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' })).status).toBe(401)
     expect((await hook('inventory', body, { timestamp: Math.floor(Date.now() / 1000) - 600 })).status).toBe(401)
-    expect((await fetch(`${server.url}/hooks/inventory`, { method: 'POST', body, headers: { 'content-type': 'application/json' } })).status).toBe(401)
+    expect(
+      (
+        await fetch(`${server.url}/hooks/inventory`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/json' },
+        })
+      ).status,
+    ).toBe(401)
     expect(((await (await api('/runs')).json()) as { runs: unknown[] }).runs).toHaveLength(before)
   })
 
@@ -77,18 +98,28 @@ describe('webhook → run, end to end', () => {
     expect((await hook('no-such-job', '{}')).status).toBe(404)
     expect((await hook('inventory', JSON.stringify({ pad: 'x'.repeat(300 * 1024) }))).status).toBe(413)
     expect((await fetch(`${server.url}/runs`)).status).toBe(401)
-    const problem = (await (await hook('no-such-job', '{}')).json()) as { status: number; title?: string; detail?: string }
+    const problem = (await (await hook('no-such-job', '{}')).json()) as {
+      status: number
+      title?: string
+      detail?: string
+    }
     expect(problem.status).toBe(404)
     expect(JSON.stringify(problem)).not.toMatch(/at .*\.ts:\d+/) // never a stack
   })
 
   it('starts a run through the runs API and lists it', async () => {
-    const reply = await api('/runs', { method: 'POST', body: JSON.stringify({ workflow: 'inventory', input: { regionIDs: [HD1] } }), headers: { 'content-type': 'application/json' } })
+    const reply = await api('/runs', {
+      method: 'POST',
+      body: JSON.stringify({ workflow: 'inventory', input: { regionIDs: [HD1] } }),
+      headers: { 'content-type': 'application/json' },
+    })
     expect(reply.status).toBe(202)
     const { runId } = (await reply.json()) as { runId: string }
     const run = await until(runId, (r) => r.status !== 'RUNNING')
     expect(run.status).toBe('SUCCEEDED')
-    const listed = (await (await api('/runs?workflow=inventory&status=SUCCEEDED')).json()) as { runs: Array<{ id: string }> }
+    const listed = (await (await api('/runs?workflow=inventory&status=SUCCEEDED')).json()) as {
+      runs: Array<{ id: string }>
+    }
     expect(listed.runs.map((r) => r.id)).toContain(runId)
   })
 })

@@ -36,7 +36,18 @@ export interface ListGatewaysParams {
 }
 
 /** Envelope fields that are not a gateway's, when a reply is flat (TF+ cda_cda_gateway_list_api.go). */
-const ENVELOPE_FIELDS = new Set(['statusCode', 'message', 'description', 'errorCode', 'error', 'errorDetail', 'details', 'traceID', 'returnObj', 'count'])
+const ENVELOPE_FIELDS = new Set([
+  'statusCode',
+  'message',
+  'description',
+  'errorCode',
+  'error',
+  'errorDetail',
+  'details',
+  'traceID',
+  'returnObj',
+  'count',
+])
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -51,13 +62,24 @@ function gatewayOf(raw: Record<string, unknown>): CdaGateway {
 }
 
 /** The gateways and total of one reply, whichever shape it has. */
-export function gatewaysOf(returnObj: unknown, envelope: Record<string, unknown>): { items: CdaGateway[]; totalCount?: number } {
+export function gatewaysOf(
+  returnObj: unknown,
+  envelope: Record<string, unknown>,
+): { items: CdaGateway[]; totalCount?: number } {
   if (isObject(returnObj)) {
     const list = returnObj.lineGatewayList ?? returnObj.gatewayList ?? returnObj.list
-    if (Array.isArray(list)) return { items: (list.filter(isGateway) as Record<string, unknown>[]).map(gatewayOf), totalCount: countOf(returnObj.totalCount ?? returnObj.count) }
+    if (Array.isArray(list))
+      return {
+        items: (list.filter(isGateway) as Record<string, unknown>[]).map(gatewayOf),
+        totalCount: countOf(returnObj.totalCount ?? returnObj.count),
+      }
     if (isGateway(returnObj)) return { items: [gatewayOf(returnObj)], totalCount: countOf(returnObj.count) }
   }
-  if (Array.isArray(returnObj)) return { items: (returnObj.filter(isGateway) as Record<string, unknown>[]).map(gatewayOf), totalCount: countOf(envelope.count ?? envelope.totalCount) }
+  if (Array.isArray(returnObj))
+    return {
+      items: (returnObj.filter(isGateway) as Record<string, unknown>[]).map(gatewayOf),
+      totalCount: countOf(envelope.count ?? envelope.totalCount),
+    }
   if (isGateway(envelope)) {
     const fields = Object.fromEntries(Object.entries(envelope).filter(([key]) => !ENVELOPE_FIELDS.has(key)))
     return { items: [gatewayOf(fields)], totalCount: countOf(envelope.count) }
@@ -71,17 +93,38 @@ export function createCdaService(caller: CtyunCaller) {
     listGateways(params: ListGatewaysParams): AsyncGenerator<CdaGateway, void, undefined> {
       requireParams('cda.listGateways', params, ['account', 'regionID'])
       const { pageSize = 50, style = 'get', ...filters } = params
-      return paginateByPageNo<CdaGateway>(async (pageNo, size) => {
-        const result = await caller.call<unknown>(
-          style === 'get'
-            ? { service: 'cda', method: 'GET', path: '/v4/cda/gateway/list', query: defined({ ...filters, pageNo, pageSize: size }) }
-            : { service: 'cda', method: 'POST', path: '/v4/cda/gateway/list', body: defined({ ...filters, page: pageNo, pageNo, pageSize: size }), idempotent: true },
-        )
-        if (result.kind !== 'ok') {
-          throw new CtyunApiError({ errorCode: result.errorCode, statusCode: result.envelope.statusCode ?? 900, detail: 'a gateway list cannot be an order in progress' }, { service: 'cda', path: '/v4/cda/gateway/list', requestId: result.requestId })
-        }
-        return gatewaysOf(result.returnObj, result.envelope)
-      }, { pageSize })
+      return paginateByPageNo<CdaGateway>(
+        async (pageNo, size) => {
+          const result = await caller.call<unknown>(
+            style === 'get'
+              ? {
+                  service: 'cda',
+                  method: 'GET',
+                  path: '/v4/cda/gateway/list',
+                  query: defined({ ...filters, pageNo, pageSize: size }),
+                }
+              : {
+                  service: 'cda',
+                  method: 'POST',
+                  path: '/v4/cda/gateway/list',
+                  body: defined({ ...filters, page: pageNo, pageNo, pageSize: size }),
+                  idempotent: true,
+                },
+          )
+          if (result.kind !== 'ok') {
+            throw new CtyunApiError(
+              {
+                errorCode: result.errorCode,
+                statusCode: result.envelope.statusCode ?? 900,
+                detail: 'a gateway list cannot be an order in progress',
+              },
+              { service: 'cda', path: '/v4/cda/gateway/list', requestId: result.requestId },
+            )
+          }
+          return gatewaysOf(result.returnObj, result.envelope)
+        },
+        { pageSize },
+      )
     },
   }
 }

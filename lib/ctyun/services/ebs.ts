@@ -73,8 +73,20 @@ export interface ListDisksParams {
 }
 
 const LIST_DISKS_PARAMS: ReadonlySet<string> = new Set([
-  'regionID', 'pageSize', 'azName', 'projectID', 'diskType', 'diskMode', 'diskStatus', 'multiAttach', 'isSystemVolume',
-  'isEncrypt', 'queryContent', 'queryKeys', 'decPoolID', 'deleteDiskWithInstance',
+  'regionID',
+  'pageSize',
+  'azName',
+  'projectID',
+  'diskType',
+  'diskMode',
+  'diskStatus',
+  'multiAttach',
+  'isSystemVolume',
+  'isEncrypt',
+  'queryContent',
+  'queryKeys',
+  'decPoolID',
+  'deleteDiskWithInstance',
 ] satisfies (keyof ListDisksParams)[])
 
 export interface CreateSnapshotParams {
@@ -115,13 +127,23 @@ const SNAPSHOT_NAME = /^[A-Za-z][A-Za-z0-9_-]{1,62}$/
 /** Default deadline for a snapshot to become available: never below TF's 15 min (§8.9). */
 const SNAPSHOT_WAIT_MS = Math.max(DEFAULT_WAIT_MS, TF_WAITS.snapshotAvailableMs)
 
-export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType<typeof createOrdersService>; jobs: ReturnType<typeof createJobsService> }) {
+export function createEbsService(
+  caller: CtyunCaller,
+  deps: { orders: ReturnType<typeof createOrdersService>; jobs: ReturnType<typeof createJobsService> },
+) {
   async function listDisksPage(params: ListDisksParams, pageNo: number, pageSize: number) {
     const { pageSize: _ignored, ...filters } = params
     const reply = await caller.request<Record<string, unknown>>({
-      service: 'ebs', method: 'GET', path: '/v4/ebs/list-ebs', query: defined({ ...filters, pageNo, pageSize }),
+      service: 'ebs',
+      method: 'GET',
+      path: '/v4/ebs/list-ebs',
+      query: defined({ ...filters, pageNo, pageSize }),
     })
-    return { items: (reply?.diskList ?? []) as Disk[], totalCount: countOf(reply?.totalCount ?? reply?.diskTotal), totalPage: countOf(reply?.totalPage) }
+    return {
+      items: (reply?.diskList ?? []) as Disk[],
+      totalCount: countOf(reply?.totalCount ?? reply?.diskTotal),
+      totalPage: countOf(reply?.totalPage),
+    }
   }
 
   /**
@@ -130,7 +152,9 @@ export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType
    */
   function listDisks(params: ListDisksParams): AsyncGenerator<Disk, void, undefined> {
     requireParams('ebs.listDisks', params, ['regionID'])
-    const unknown = Object.entries(params).find(([name, value]) => value !== undefined && !LIST_DISKS_PARAMS.has(name))?.[0]
+    const unknown = Object.entries(params).find(
+      ([name, value]) => value !== undefined && !LIST_DISKS_PARAMS.has(name),
+    )?.[0]
     if (unknown === 'instanceID') {
       throw new CtyunInputError(
         'instanceID',
@@ -140,7 +164,9 @@ export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType
     if (unknown) {
       throw new CtyunInputError(unknown, `is not a list-ebs filter (known: ${[...LIST_DISKS_PARAMS].join(', ')})`)
     }
-    return paginateByPageNo((pageNo, pageSize) => listDisksPage(params, pageNo, pageSize), { pageSize: params.pageSize ?? 100 })
+    return paginateByPageNo((pageNo, pageSize) => listDisksPage(params, pageNo, pageSize), {
+      pageSize: params.pageSize ?? 100,
+    })
   }
 
   /**
@@ -149,7 +175,12 @@ export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType
    */
   async function getDisk(params: { regionID: string; diskID: string }): Promise<Disk> {
     requireParams('ebs.getDisk', params, ['regionID', 'diskID'])
-    return caller.request<Disk>({ service: 'ebs', method: 'GET', path: '/v4/ebs/info-ebs', query: { regionID: params.regionID, diskID: params.diskID } })
+    return caller.request<Disk>({
+      service: 'ebs',
+      method: 'GET',
+      path: '/v4/ebs/info-ebs',
+      query: { regionID: params.regionID, diskID: params.diskID },
+    })
   }
 
   /**
@@ -171,7 +202,12 @@ export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType
     let result: Awaited<ReturnType<typeof caller.call<Record<string, unknown>>>>
     try {
       result = await caller.call<Record<string, unknown>>({
-        service: 'ebs', method: 'POST', path: '/v4/ebs_snapshot/create-ebs-snap', body: defined(body), clientToken: clientToken ?? true, lookBeforeRetry: look,
+        service: 'ebs',
+        method: 'POST',
+        path: '/v4/ebs_snapshot/create-ebs-snap',
+        body: defined(body),
+        clientToken: clientToken ?? true,
+        lookBeforeRetry: look,
       })
     } catch (error) {
       // The last attempt's outcome is unknown too (no retry left to look before): look once more, so a caller that
@@ -180,27 +216,46 @@ export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType
       if (adopted) return { flow: 'adopted', snapshotID: adopted.snapshotID, ...(clientToken ? { clientToken } : {}) }
       throw error
     }
-    if (result.kind === 'order-in-progress') return { flow: 'order', masterOrderID: result.masterOrderID, masterOrderNO: result.masterOrderNO, clientToken: result.clientToken }
+    if (result.kind === 'order-in-progress')
+      return {
+        flow: 'order',
+        masterOrderID: result.masterOrderID,
+        masterOrderNO: result.masterOrderNO,
+        clientToken: result.clientToken,
+      }
     const reply = result.returnObj ?? {}
     const resources = Array.isArray(reply.resources) ? (reply.resources as Record<string, unknown>[]) : []
     const snapshotID = resources.find((r) => typeof r.snapshotID === 'string')?.snapshotID as string | undefined
-    if (typeof reply.snapshotJobID === 'string' && reply.snapshotJobID) return { flow: 'job', snapshotJobID: reply.snapshotJobID, snapshotID, clientToken: result.clientToken }
+    if (typeof reply.snapshotJobID === 'string' && reply.snapshotJobID)
+      return { flow: 'job', snapshotJobID: reply.snapshotJobID, snapshotID, clientToken: result.clientToken }
     // An 800 that carries an order (some replies put it in masterOrderID or resources[].orderID).
-    const orderID = (reply.masterOrderID ?? resources.find((r) => typeof r.orderID === 'string')?.orderID) as string | undefined
+    const orderID = (reply.masterOrderID ?? resources.find((r) => typeof r.orderID === 'string')?.orderID) as
+      | string
+      | undefined
     if (orderID) return { flow: 'order', masterOrderID: orderID, clientToken: result.clientToken }
-    throw new CtyunResourceFailedError({ resource: `snapshot ${params.snapshotName} of disk ${params.diskID}`, status: 'unknown', reason: 'the create reply had neither snapshotJobID nor an order id' })
+    throw new CtyunResourceFailedError({
+      resource: `snapshot ${params.snapshotName} of disk ${params.diskID}`,
+      status: 'unknown',
+      reason: 'the create reply had neither snapshotJobID nor an order id',
+    })
   }
 
   // `maxResults` is ignored unless `nextToken` is sent (doc api 7909, §8.7), so a first page may hold every snapshot
   // and a later one repeat some: repeats are dropped by snapshotID.
   async function* snapshotsOf(params: ListSnapshotsParams) {
     const { maxResults = 100, ...filters } = params
-    yield* paginateByToken<Snapshot>(async (nextToken) => {
-      const reply = await caller.request<Record<string, unknown>>({
-        service: 'ebs', method: 'GET', path: '/v4/ebs_snapshot/list-ebs-snap', query: defined({ ...filters, maxResults, nextToken }),
-      })
-      return { items: (reply?.snapshotList ?? []) as Snapshot[], nextToken: reply?.nextToken as string | undefined }
-    }, { idOf: (snapshot) => snapshot.snapshotID })
+    yield* paginateByToken<Snapshot>(
+      async (nextToken) => {
+        const reply = await caller.request<Record<string, unknown>>({
+          service: 'ebs',
+          method: 'GET',
+          path: '/v4/ebs_snapshot/list-ebs-snap',
+          query: defined({ ...filters, maxResults, nextToken }),
+        })
+        return { items: (reply?.snapshotList ?? []) as Snapshot[], nextToken: reply?.nextToken as string | undefined }
+      },
+      { idOf: (snapshot) => snapshot.snapshotID },
+    )
   }
 
   /** GET `/v4/ebs_snapshot/list-ebs-snap`, following `nextToken` (this API has no pageNo). */
@@ -222,7 +277,10 @@ export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType
   async function deleteSnapshots(params: { regionID: string; diskID: string; snapshotIDs: string[] }) {
     requireParams('ebs.deleteSnapshots', params, ['regionID', 'diskID', 'snapshotIDs'])
     return caller.request<{ snapshotJobID?: string; notAllowedList?: string[]; notFoundList?: string[] }>({
-      service: 'ebs', method: 'POST', path: '/v4/ebs_snapshot/delete-ebs-snap', body: params,
+      service: 'ebs',
+      method: 'POST',
+      path: '/v4/ebs_snapshot/delete-ebs-snap',
+      body: params,
       // Deleting an already deleted snapshot lands in notFoundList, so a retry is harmless.
       idempotent: true,
     })
@@ -239,10 +297,17 @@ export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType
   }
 
   /** The snapshots of one disk named exactly `snapshotName` (list-ebs-snap by diskID and name; exact, once each, §8.7). */
-  async function findSnapshots(params: { regionID: string; diskID: string; snapshotName: string }): Promise<Snapshot[]> {
+  async function findSnapshots(params: {
+    regionID: string
+    diskID: string
+    snapshotName: string
+  }): Promise<Snapshot[]> {
     requireParams('ebs.findSnapshots', params, ['regionID', 'diskID', 'snapshotName'])
     const { regionID, diskID, snapshotName } = params
-    return uniqueSnapshots(snapshotsOf({ regionID, diskID, snapshotName }), (s) => s.snapshotName === snapshotName && s.diskID === diskID)
+    return uniqueSnapshots(
+      snapshotsOf({ regionID, diskID, snapshotName }),
+      (s) => s.snapshotName === snapshotName && s.diskID === diskID,
+    )
   }
 
   /**
@@ -251,7 +316,10 @@ export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType
    */
   async function probeDiskSnapshots(params: { regionID: string; diskID: string }): Promise<ProbeResult<Snapshot[]>> {
     requireParams('ebs.probeDiskSnapshots', params, ['regionID', 'diskID'])
-    const snapshots = await uniqueSnapshots(snapshotsOf({ regionID: params.regionID, diskID: params.diskID }), (s) => s.diskID === params.diskID)
+    const snapshots = await uniqueSnapshots(
+      snapshotsOf({ regionID: params.regionID, diskID: params.diskID }),
+      (s) => s.diskID === params.diskID,
+    )
     return diskActivity(snapshots)
   }
 
@@ -270,7 +338,10 @@ export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType
         if ((await probeDiskSnapshots(params)).state === 'done') {
           if (++idleRefusals >= 2) throw error
         } else {
-          await waitFor(() => probeDiskSnapshots(params), `disk ${params.diskID} → no snapshot at work`, { initialDelayMs: 2_000, ...options })
+          await waitFor(() => probeDiskSnapshots(params), `disk ${params.diskID} → no snapshot at work`, {
+            initialDelayMs: 2_000,
+            ...options,
+          })
         }
         const found = adoptableSnapshot(await findSnapshots(params))
         if (found) return { flow: 'adopted', snapshotID: found.snapshotID }
@@ -287,17 +358,30 @@ export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType
    * One poll of the creation (order or job) until the snapshot id is known. `doneWithoutIds`: an order's polls so far
    * that said 完成 without ids (orders.probeOrder; the result carries the new count).
    */
-  async function probeSnapshotCreation(params: { regionID: string; creation: SnapshotCreation; doneWithoutIds?: number }): Promise<ProbeResult<{ snapshotID: string }> & { doneWithoutIds?: number }> {
+  async function probeSnapshotCreation(params: {
+    regionID: string
+    creation: SnapshotCreation
+    doneWithoutIds?: number
+  }): Promise<ProbeResult<{ snapshotID: string }> & { doneWithoutIds?: number }> {
     const { creation } = params
-    if (creation.flow === 'adopted') return { state: 'done', status: 'adopted', value: { snapshotID: creation.snapshotID } }
+    if (creation.flow === 'adopted')
+      return { state: 'done', status: 'adopted', value: { snapshotID: creation.snapshotID } }
     if (creation.flow === 'order') {
-      const order = await deps.orders.probeOrder({ masterOrderID: creation.masterOrderID, doneWithoutIds: params.doneWithoutIds })
+      const order = await deps.orders.probeOrder({
+        masterOrderID: creation.masterOrderID,
+        doneWithoutIds: params.doneWithoutIds,
+      })
       return { ...order, value: order.state === 'done' ? { snapshotID: order.value!.resourceIDs[0]! } : undefined }
     }
     const job = await deps.jobs.probeJob({ regionID: params.regionID, jobID: creation.snapshotJobID })
     const snapshotID = job.value?.resourceID ?? creation.snapshotID
-    if (job.state === 'done' && !snapshotID) return { state: 'failed', status: job.status, reason: 'job finished without a resource id' }
-    return { state: job.state, status: job.status, value: job.state === 'done' ? { snapshotID: snapshotID! } : undefined }
+    if (job.state === 'done' && !snapshotID)
+      return { state: 'failed', status: job.status, reason: 'job finished without a resource id' }
+    return {
+      state: job.state,
+      status: job.status,
+      value: job.state === 'done' ? { snapshotID: snapshotID! } : undefined,
+    }
   }
 
   return {
@@ -314,7 +398,12 @@ export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType
     probeSnapshotCreation,
     /** Waits for `available`: by default at least as long as TF (30 s × 30 = 15 min, §8.9). */
     waitForSnapshot: (params: { regionID: string; snapshotID: string }, options?: WaitOptions) =>
-      waitFor(() => probeSnapshot(params), `snapshot ${params.snapshotID} → available`, { initialDelayMs: 3_000, maxDelayMs: 30_000, timeoutMs: SNAPSHOT_WAIT_MS, ...options }),
+      waitFor(() => probeSnapshot(params), `snapshot ${params.snapshotID} → available`, {
+        initialDelayMs: 3_000,
+        maxDelayMs: 30_000,
+        timeoutMs: SNAPSHOT_WAIT_MS,
+        ...options,
+      }),
     /**
      * Create (waiting out a disk busy with an earlier snapshot's creation or deletion, within `options.timeoutMs` per
      * wait), follow the order or job to the id, then wait for `available` (deadlines at least TF's, §8.9).
@@ -329,9 +418,18 @@ export function createEbsService(caller: CtyunCaller, deps: { orders: ReturnType
           return result
         },
         creationName(creation),
-        { initialDelayMs: 2_000, maxDelayMs: 10_000, timeoutMs: Math.max(DEFAULT_WAIT_MS, TF_WAITS.orderMs, TF_WAITS.jobMs), ...options },
+        {
+          initialDelayMs: 2_000,
+          maxDelayMs: 10_000,
+          timeoutMs: Math.max(DEFAULT_WAIT_MS, TF_WAITS.orderMs, TF_WAITS.jobMs),
+          ...options,
+        },
       )
-      return waitFor(() => probeSnapshot({ regionID: params.regionID, snapshotID }), `snapshot ${snapshotID} → available`, { initialDelayMs: 3_000, timeoutMs: SNAPSHOT_WAIT_MS, ...options })
+      return waitFor(
+        () => probeSnapshot({ regionID: params.regionID, snapshotID }),
+        `snapshot ${snapshotID} → available`,
+        { initialDelayMs: 3_000, timeoutMs: SNAPSHOT_WAIT_MS, ...options },
+      )
     },
   }
 }
@@ -355,13 +453,18 @@ export function adoptableSnapshot(named: readonly Snapshot[]): Snapshot | undefi
 /** A disk's snapshots → `pending` while one is at work (BUSY_SNAPSHOT_STATUSES), `done` when none is. */
 export function diskActivity(snapshots: readonly Snapshot[]): ProbeResult<Snapshot[]> {
   const busy = snapshots.find((s) => BUSY_SNAPSHOT_STATUSES.includes(String(s.snapshotStatus)))
-  if (busy) return { state: 'pending', status: `snapshot ${busy.snapshotID} ${busy.snapshotStatus}`, value: [...snapshots] }
+  if (busy)
+    return { state: 'pending', status: `snapshot ${busy.snapshotID} ${busy.snapshotStatus}`, value: [...snapshots] }
   return { state: 'done', status: 'no snapshot at work', value: [...snapshots] }
 }
 
-async function uniqueSnapshots(snapshots: AsyncIterable<Snapshot>, keep: (snapshot: Snapshot) => boolean): Promise<Snapshot[]> {
+async function uniqueSnapshots(
+  snapshots: AsyncIterable<Snapshot>,
+  keep: (snapshot: Snapshot) => boolean,
+): Promise<Snapshot[]> {
   const seen = new Map<string, Snapshot>()
-  for await (const snapshot of snapshots) if (keep(snapshot) && !seen.has(snapshot.snapshotID)) seen.set(snapshot.snapshotID, snapshot)
+  for await (const snapshot of snapshots)
+    if (keep(snapshot) && !seen.has(snapshot.snapshotID)) seen.set(snapshot.snapshotID, snapshot)
   return [...seen.values()]
 }
 

@@ -38,15 +38,33 @@ export function createEcsService(caller: CtyunCaller) {
     listInstances(params: ListInstancesParams): AsyncGenerator<Instance, void, undefined> {
       requireParams('ecs.listInstances', params, ['regionID'])
       const { pageSize = 50, ...filters } = params
-      return paginateByPageNo<Instance>(async (pageNo, size) => {
-        const reply = await caller.request<Record<string, unknown>>({ service: 'ecs', method: 'POST', path: '/v4/ecs/list-instances', body: defined({ ...filters, pageNo, pageSize: size }), idempotent: true })
-        return { items: (reply?.results ?? []) as Instance[], totalCount: countOf(reply?.totalCount), totalPage: countOf(reply?.totalPage) }
-      }, { pageSize })
+      return paginateByPageNo<Instance>(
+        async (pageNo, size) => {
+          const reply = await caller.request<Record<string, unknown>>({
+            service: 'ecs',
+            method: 'POST',
+            path: '/v4/ecs/list-instances',
+            body: defined({ ...filters, pageNo, pageSize: size }),
+            idempotent: true,
+          })
+          return {
+            items: (reply?.results ?? []) as Instance[],
+            totalCount: countOf(reply?.totalCount),
+            totalPage: countOf(reply?.totalPage),
+          }
+        },
+        { pageSize },
+      )
     },
     /** GET `/v4/ecs/instance-details` (doc api 8310). */
     async getInstance(params: { regionID: string; instanceID: string }): Promise<Instance> {
       requireParams('ecs.getInstance', params, ['regionID', 'instanceID'])
-      return caller.request<Instance>({ service: 'ecs', method: 'GET', path: '/v4/ecs/instance-details', query: { regionID: params.regionID, instanceID: params.instanceID } })
+      return caller.request<Instance>({
+        service: 'ecs',
+        method: 'GET',
+        path: '/v4/ecs/instance-details',
+        query: { regionID: params.regionID, instanceID: params.instanceID },
+      })
     },
   }
 }

@@ -36,7 +36,15 @@ export function normalizeImage(raw: Record<string, unknown>): Image {
 }
 
 /** Terminal failures; `active` is done; everything else (queued, saving, syncing, importing, …) keeps waiting. */
-export const FAILED_IMAGE_STATUSES: readonly string[] = ['error', 'killed', 'deleted', 'deleting', 'pending_delete', 'deactivated', 'rejected']
+export const FAILED_IMAGE_STATUSES: readonly string[] = [
+  'error',
+  'killed',
+  'deleted',
+  'deleting',
+  'pending_delete',
+  'deactivated',
+  'rejected',
+]
 
 /**
  * What a copy of an image keeps (doc api 18060 copies the image itself): a same-named image in the destination that
@@ -90,7 +98,11 @@ export type ImageCopyStart =
 const IMAGE_NAME = /^[A-Za-z][A-Za-z0-9-]{0,30}[A-Za-z0-9]$/
 
 function checkImageName(name: string): void {
-  if (!IMAGE_NAME.test(name)) throw new CtyunInputError('imageName', 'must be 2-32 characters of A-Z a-z 0-9 -, start with a letter and not end with -')
+  if (!IMAGE_NAME.test(name))
+    throw new CtyunInputError(
+      'imageName',
+      'must be 2-32 characters of A-Z a-z 0-9 -, start with a letter and not end with -',
+    )
 }
 
 export interface ListImagesParams {
@@ -129,10 +141,18 @@ export function createImageService(caller: CtyunCaller) {
   function listImages(params: ListImagesParams): AsyncGenerator<Image, void, undefined> {
     requireParams('image.listImages', params, ['regionID'])
     const { pageSize = 50, ...filters } = params
-    return paginateByPageNo(async (pageNo, size) => {
-      const reply = await caller.request<Record<string, unknown>>({ service: 'image', method: 'GET', path: '/v4/image/list', query: defined({ ...filters, pageNo, pageSize: size }) })
-      return { items: imagesOf(reply), totalCount: countOf(reply?.totalCount), totalPage: countOf(reply?.totalPage) }
-    }, { pageSize })
+    return paginateByPageNo(
+      async (pageNo, size) => {
+        const reply = await caller.request<Record<string, unknown>>({
+          service: 'image',
+          method: 'GET',
+          path: '/v4/image/list',
+          query: defined({ ...filters, pageNo, pageSize: size }),
+        })
+        return { items: imagesOf(reply), totalCount: countOf(reply?.totalCount), totalPage: countOf(reply?.totalPage) }
+      },
+      { pageSize },
+    )
   }
 
   /**
@@ -147,7 +167,12 @@ export function createImageService(caller: CtyunCaller) {
   async function lookUpImage(params: { regionID: string; imageID: string }): Promise<{ image?: Image; gone: boolean }> {
     requireParams('image.getImage', params, ['regionID', 'imageID'])
     try {
-      const reply = await caller.request<Record<string, unknown>>({ service: 'image', method: 'GET', path: '/v4/image/detail', query: { regionID: params.regionID, imageID: params.imageID, errorFree: 'false' } })
+      const reply = await caller.request<Record<string, unknown>>({
+        service: 'image',
+        method: 'GET',
+        path: '/v4/image/detail',
+        query: { regionID: params.regionID, imageID: params.imageID, errorFree: 'false' },
+      })
       const image = imagesOf(reply)[0]
       return { image, gone: false }
     } catch (error) {
@@ -156,11 +181,22 @@ export function createImageService(caller: CtyunCaller) {
     }
   }
 
-  async function create<P extends CreateCommon>(path: string, service: 'image' | 'ebs', operation: string, params: P, required: (keyof P & string)[]): Promise<Image> {
+  async function create<P extends CreateCommon>(
+    path: string,
+    service: 'image' | 'ebs',
+    operation: string,
+    params: P,
+    required: (keyof P & string)[],
+  ): Promise<Image> {
     requireParams(operation, params, ['regionID', 'imageName', ...required])
     checkImageName(params.imageName)
     // These creates take no clientToken, so a retry could create a second image: not retried (writes rule).
-    const reply = await caller.request<Record<string, unknown>>({ service, method: 'POST', path, body: defined(params) })
+    const reply = await caller.request<Record<string, unknown>>({
+      service,
+      method: 'POST',
+      path,
+      body: defined(params),
+    })
     const image = imagesOf(reply)[0]
     if (!image?.imageID) throw new CtyunInputError('imageID', `${operation}: the reply carried no image`)
     return image
@@ -169,7 +205,12 @@ export function createImageService(caller: CtyunCaller) {
   /** One poll: active done; an error status, or an image that no longer exists (§8.8), failed; else pending. */
   async function probeImage(params: { regionID: string; imageID: string }): Promise<ProbeResult<Image>> {
     const { image, gone } = await lookUpImage(params)
-    if (gone) return { state: 'failed', status: 'not-found', reason: `image ${params.imageID} no longer exists in region ${params.regionID}` }
+    if (gone)
+      return {
+        state: 'failed',
+        status: 'not-found',
+        reason: `image ${params.imageID} no longer exists in region ${params.regionID}`,
+      }
     if (!image) return { state: 'pending', status: 'not-found' }
     return statusProbe(image)
   }
@@ -184,7 +225,11 @@ export function createImageService(caller: CtyunCaller) {
   /** Finds a private image by exact name in a region (copies return no id: §3.4, §7; the list's name filter is not exact). */
   async function findImageByName(params: { regionID: string; imageName: string }): Promise<Image | undefined> {
     requireParams('image.findImageByName', params, ['regionID', 'imageName'])
-    for await (const image of listImages({ regionID: params.regionID, imageVisibilityCode: 0, imageName: params.imageName })) {
+    for await (const image of listImages({
+      regionID: params.regionID,
+      imageVisibilityCode: 0,
+      imageName: params.imageName,
+    })) {
       if (image.imageName === params.imageName) return image
     }
     return undefined
@@ -206,7 +251,8 @@ export function createImageService(caller: CtyunCaller) {
     const sameRegion = destinationRegionID === params.regionID
     const { imageName } = params
     const source = await getImage({ regionID: params.regionID, imageID: params.imageID })
-    if (!source) throw new CtyunInputError('imageID', `image ${params.imageID} was not found in region ${params.regionID}`)
+    if (!source)
+      throw new CtyunInputError('imageID', `image ${params.imageID} was not found in region ${params.regionID}`)
     const where = { destinationRegionID, imageName }
 
     const ours = async (): Promise<Image | undefined> => {
@@ -214,7 +260,10 @@ export function createImageService(caller: CtyunCaller) {
       if (!named) return undefined
       const mismatch = named.imageID === source.imageID ? 'it is the source image itself' : copyMismatch(source, named)
       if (mismatch) {
-        throw new CtyunInputError('imageName', `a private image named "${imageName}" (${named.imageID}) already exists in region ${destinationRegionID} and is not a copy of image ${source.imageID} (${mismatch}); give the copy another name`)
+        throw new CtyunInputError(
+          'imageName',
+          `a private image named "${imageName}" (${named.imageID}) already exists in region ${destinationRegionID} and is not a copy of image ${source.imageID} (${mismatch}); give the copy another name`,
+        )
       }
       return FAILED_IMAGE_STATUSES.includes(String(named.imageStatus)) ? undefined : named
     }
@@ -225,25 +274,47 @@ export function createImageService(caller: CtyunCaller) {
       const { regionID, imageID, description, projectID, cmkID } = params
       const common = { regionID, imageID, imageName, description, projectID }
       // Neither call takes a clientToken, so neither is retried (a retry could start a second copy).
-      if (sameRegion) await caller.request({ service: 'image', method: 'POST', path: '/v4/image/copy', body: defined({ ...common, cmkID }) })
-      else await caller.request({ service: 'image', method: 'POST', path: '/v4/image/cross-region-copy', body: defined({ ...common, destinationRegionID }) })
+      if (sameRegion)
+        await caller.request({
+          service: 'image',
+          method: 'POST',
+          path: '/v4/image/copy',
+          body: defined({ ...common, cmkID }),
+        })
+      else
+        await caller.request({
+          service: 'image',
+          method: 'POST',
+          path: '/v4/image/cross-region-copy',
+          body: defined({ ...common, destinationRegionID }),
+        })
       return { outcome: 'started', ...where }
     } catch (error) {
       // A refusal (HTTP 200 + 900, or a 4xx envelope): read the destination again. Transport errors and 5xx leave the
       // outcome unknown; they are thrown, and the next start finds the copy by name if it was made.
-      const refused = error instanceof CtyunApiError || (error instanceof CtyunHttpError && error.status < 500 && !!error.errorCode)
+      const refused =
+        error instanceof CtyunApiError || (error instanceof CtyunHttpError && error.status < 500 && !!error.errorCode)
       if (!refused) throw error
       const now = await ours()
       if (now) return { outcome: 'adopted', ...where, image: now }
       for await (const image of listImages({ regionID: destinationRegionID, imageVisibilityCode: 0 })) {
-        if (image.imageID !== source.imageID && image.imageName !== imageName && inFlight(image) && !copyMismatch(source, image)) return { outcome: 'blocked', ...where, by: image }
+        if (
+          image.imageID !== source.imageID &&
+          image.imageName !== imageName &&
+          inFlight(image) &&
+          !copyMismatch(source, image)
+        )
+          return { outcome: 'blocked', ...where, by: image }
       }
       throw error
     }
   }
 
   /** One poll of a copy: look the copy up by name in the destination region, then by status. */
-  async function probeImageCopy(params: { destinationRegionID: string; imageName: string }): Promise<ProbeResult<Image>> {
+  async function probeImageCopy(params: {
+    destinationRegionID: string
+    imageName: string
+  }): Promise<ProbeResult<Image>> {
     const image = await findImageByName({ regionID: params.destinationRegionID, imageName: params.imageName })
     return image ? statusProbe(image) : { state: 'pending', status: 'not-found' }
   }
@@ -253,11 +324,20 @@ export function createImageService(caller: CtyunCaller) {
     getImage,
     findImageByName,
     /** POST `/v4/image/create`: a system-disk image of an instance (doc api 4765). */
-    createImageFromInstance: (params: CreateCommon & { instanceID: string; enableImageIntegrityCheck?: boolean; maximumRAM?: number; minimumRAM?: number }) =>
-      create('/v4/image/create', 'image', 'image.createImageFromInstance', params, ['instanceID']),
+    createImageFromInstance: (
+      params: CreateCommon & {
+        instanceID: string
+        enableImageIntegrityCheck?: boolean
+        maximumRAM?: number
+        minimumRAM?: number
+      },
+    ) => create('/v4/image/create', 'image', 'image.createImageFromInstance', params, ['instanceID']),
     /** POST `/v4/image/create-from-data-disk` (doc api 5230). */
     createImageFromDataDisk: (params: CreateCommon & { dataDiskID: string; instanceID: string }) =>
-      create('/v4/image/create-from-data-disk', 'image', 'image.createImageFromDataDisk', params, ['dataDiskID', 'instanceID']),
+      create('/v4/image/create-from-data-disk', 'image', 'image.createImageFromDataDisk', params, [
+        'dataDiskID',
+        'instanceID',
+      ]),
     /** POST `/v4/image/create-from-ecs-snapshot` (doc api 18057, multi-AZ pools): an ECS (云主机) snapshot id, not an EBS one (§8.8). */
     createImageFromSnapshot: (params: CreateCommon & { snapshotID: string }) =>
       create('/v4/image/create-from-ecs-snapshot', 'image', 'image.createImageFromSnapshot', params, ['snapshotID']),
@@ -265,13 +345,32 @@ export function createImageService(caller: CtyunCaller) {
     createImageFromDisk: (params: CreateCommon & { diskID: string }) =>
       create('/v4/ebs/create-image-ebs', 'ebs', 'image.createImageFromDisk', params, ['diskID']),
     /** POST `/v4/image/cross-region-copy` (doc api 18060): returns nothing; wait with `probeImageCopy`. */
-    async copyImageToRegion(params: { regionID: string; destinationRegionID: string; imageID: string; imageName: string; description?: string; projectID?: string }): Promise<void> {
+    async copyImageToRegion(params: {
+      regionID: string
+      destinationRegionID: string
+      imageID: string
+      imageName: string
+      description?: string
+      projectID?: string
+    }): Promise<void> {
       requireParams('image.copyImageToRegion', params, ['regionID', 'destinationRegionID', 'imageID', 'imageName'])
       checkImageName(params.imageName)
-      await caller.request({ service: 'image', method: 'POST', path: '/v4/image/cross-region-copy', body: defined(params) })
+      await caller.request({
+        service: 'image',
+        method: 'POST',
+        path: '/v4/image/cross-region-copy',
+        body: defined(params),
+      })
     },
     /** POST `/v4/image/copy` (doc api 19685), same region: returns nothing; wait with `probeImageCopy`. */
-    async copyImage(params: { regionID: string; imageID: string; imageName: string; cmkID?: string; description?: string; projectID?: string }): Promise<void> {
+    async copyImage(params: {
+      regionID: string
+      imageID: string
+      imageName: string
+      cmkID?: string
+      description?: string
+      projectID?: string
+    }): Promise<void> {
       requireParams('image.copyImage', params, ['regionID', 'imageID', 'imageName'])
       checkImageName(params.imageName)
       await caller.request({ service: 'image', method: 'POST', path: '/v4/image/copy', body: defined(params) })
@@ -279,16 +378,37 @@ export function createImageService(caller: CtyunCaller) {
     /** GET `/v4/image/list-supported-dest-crr-regions` (doc api 18059): region ids a copy may go to. */
     async listCopyDestinations(params: { regionID: string }): Promise<string[]> {
       requireParams('image.listCopyDestinations', params, ['regionID'])
-      const reply = await caller.request<{ regions?: unknown[] }>({ service: 'image', method: 'GET', path: '/v4/image/list-supported-dest-crr-regions', query: { regionID: params.regionID } })
+      const reply = await caller.request<{ regions?: unknown[] }>({
+        service: 'image',
+        method: 'GET',
+        path: '/v4/image/list-supported-dest-crr-regions',
+        query: { regionID: params.regionID },
+      })
       // Read as ids; tolerate objects carrying a regionID.
-      return (reply?.regions ?? []).map((r) => (typeof r === 'object' && r !== null ? String((r as { regionID?: unknown }).regionID) : String(r)))
+      return (reply?.regions ?? []).map((r) =>
+        typeof r === 'object' && r !== null ? String((r as { regionID?: unknown }).regionID) : String(r),
+      )
     },
     startImageCopy,
     probeImage,
     probeImageCopy,
     waitForImage: (params: { regionID: string; imageID: string }, options?: WaitOptions) =>
-      waitFor(() => probeImage(params), `image ${params.imageID} → active`, { initialDelayMs: 5_000, maxDelayMs: 30_000, timeoutMs: Math.max(DEFAULT_WAIT_MS, TF_WAITS.imageMs), ...options }),
+      waitFor(() => probeImage(params), `image ${params.imageID} → active`, {
+        initialDelayMs: 5_000,
+        maxDelayMs: 30_000,
+        timeoutMs: Math.max(DEFAULT_WAIT_MS, TF_WAITS.imageMs),
+        ...options,
+      }),
     waitForImageCopy: (params: { destinationRegionID: string; imageName: string }, options?: WaitOptions) =>
-      waitFor(() => probeImageCopy(params), `image copy "${params.imageName}" in ${params.destinationRegionID} → active`, { initialDelayMs: 5_000, maxDelayMs: 30_000, timeoutMs: Math.max(DEFAULT_WAIT_MS, TF_WAITS.imageMs), ...options }),
+      waitFor(
+        () => probeImageCopy(params),
+        `image copy "${params.imageName}" in ${params.destinationRegionID} → active`,
+        {
+          initialDelayMs: 5_000,
+          maxDelayMs: 30_000,
+          timeoutMs: Math.max(DEFAULT_WAIT_MS, TF_WAITS.imageMs),
+          ...options,
+        },
+      ),
   }
 }

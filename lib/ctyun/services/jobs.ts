@@ -25,10 +25,15 @@ export interface JobInfo {
  */
 export function jobStateOf(raw: Record<string, unknown>): { state: ProbeState; status: string } {
   const value = raw.status ?? raw.jobStatus
-  const text = String(value ?? '').trim().toLowerCase()
-  if (text === '1' || text === 'success' || text === 'succeeded' || text === 'done') return { state: 'done', status: String(value) }
-  if (text === '2' || text === 'fail' || text === 'failed' || text === 'error') return { state: 'failed', status: String(value) }
-  if (text === '0' || text === 'executing' || text === 'running' || text === 'pending' || text === 'init') return { state: 'pending', status: String(value) }
+  const text = String(value ?? '')
+    .trim()
+    .toLowerCase()
+  if (text === '1' || text === 'success' || text === 'succeeded' || text === 'done')
+    return { state: 'done', status: String(value) }
+  if (text === '2' || text === 'fail' || text === 'failed' || text === 'error')
+    return { state: 'failed', status: String(value) }
+  if (text === '0' || text === 'executing' || text === 'running' || text === 'pending' || text === 'init')
+    return { state: 'pending', status: String(value) }
   // An unknown status is a failure (TF JobLoop), not an endless wait.
   return { state: 'failed', status: text ? String(value) : 'missing' }
 }
@@ -36,21 +41,36 @@ export function jobStateOf(raw: Record<string, unknown>): { state: ProbeState; s
 function jobOf(jobID: string, raw: Record<string, unknown> | undefined): JobInfo {
   const data = raw ?? {}
   const id = data.ID ?? data.resourceId ?? data.resourceID
-  return { jobID, ...jobStateOf(data), resourceID: id === undefined || id === null || id === '' ? undefined : String(id), raw: data }
+  return {
+    jobID,
+    ...jobStateOf(data),
+    resourceID: id === undefined || id === null || id === '' ? undefined : String(id),
+    raw: data,
+  }
 }
 
 export function createJobsService(caller: CtyunCaller) {
   /** GET `/v4/job/info` (doc api 5865). */
   async function jobInfo(params: { regionID: string; jobID: string }): Promise<JobInfo> {
     requireParams('jobs.jobInfo', params, ['regionID', 'jobID'])
-    const raw = await caller.request<Record<string, unknown>>({ service: 'ecs', method: 'GET', path: '/v4/job/info', query: { regionID: params.regionID, jobID: params.jobID } })
+    const raw = await caller.request<Record<string, unknown>>({
+      service: 'ecs',
+      method: 'GET',
+      path: '/v4/job/info',
+      query: { regionID: params.regionID, jobID: params.jobID },
+    })
     return jobOf(params.jobID, raw)
   }
 
   /** GET `/v4/ecs/query-async-result` (doc api 5543). */
   async function asyncResult(params: { regionID: string; jobID: string }): Promise<JobInfo> {
     requireParams('jobs.asyncResult', params, ['regionID', 'jobID'])
-    const raw = await caller.request<Record<string, unknown>>({ service: 'ecs', method: 'GET', path: '/v4/ecs/query-async-result', query: { regionID: params.regionID, jobID: params.jobID } })
+    const raw = await caller.request<Record<string, unknown>>({
+      service: 'ecs',
+      method: 'GET',
+      path: '/v4/ecs/query-async-result',
+      query: { regionID: params.regionID, jobID: params.jobID },
+    })
     return jobOf(params.jobID, raw)
   }
 
@@ -64,6 +84,11 @@ export function createJobsService(caller: CtyunCaller) {
     asyncResult,
     probeJob,
     waitForJob: (params: { regionID: string; jobID: string }, options?: WaitOptions) =>
-      waitFor(() => probeJob(params), `job ${params.jobID} → resource id`, { initialDelayMs: 2_000, maxDelayMs: 10_000, timeoutMs: Math.max(DEFAULT_WAIT_MS, TF_WAITS.jobMs), ...options }),
+      waitFor(() => probeJob(params), `job ${params.jobID} → resource id`, {
+        initialDelayMs: 2_000,
+        maxDelayMs: 10_000,
+        timeoutMs: Math.max(DEFAULT_WAIT_MS, TF_WAITS.jobMs),
+        ...options,
+      }),
   }
 }

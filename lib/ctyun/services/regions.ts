@@ -19,7 +19,12 @@ export function createRegionsService(caller: CtyunCaller) {
   return {
     /** All regions (the API is not paged), optionally filtered by `regionName`. */
     async listRegions(params: { regionName?: string } = {}): Promise<Region[]> {
-      const reply = await caller.request<{ regionList?: Region[] }>({ service: 'ecs', method: 'GET', path: '/v4/region/list-regions', query: defined(params) })
+      const reply = await caller.request<{ regionList?: Region[] }>({
+        service: 'ecs',
+        method: 'GET',
+        path: '/v4/region/list-regions',
+        query: defined(params),
+      })
       return reply?.regionList ?? []
     },
   }

@@ -17,7 +17,8 @@ export function useClientHarness(): ClientHarness {
     current().waitDelays.length = 0
   })
   const current = (): ClientHarness => {
-    if (!started) throw new Error('useClientHarness: the harness is started in beforeAll; use it inside tests and hooks')
+    if (!started)
+      throw new Error('useClientHarness: the harness is started in beforeAll; use it inside tests and hooks')
     return started
   }
   return new Proxy({} as ClientHarness, { get: (_target, key) => Reflect.get(current(), key) })

@@ -2,15 +2,25 @@ import { describe, expect, it } from 'vitest'
 import { registerLazyActions } from './lazy-actions'
 import { createActionRegistry, defaultPollDelayMs, type ActionContext, type ActionRegistry } from './registry'
 
-const context: ActionContext = { clientToken: 'token-1', runId: 'run-1', state: 'S', signal: new AbortController().signal, deadline: Date.now() + 10_000 }
+const context: ActionContext = {
+  clientToken: 'token-1',
+  runId: 'run-1',
+  state: 'S',
+  signal: new AbortController().signal,
+  deadline: Date.now() + 10_000,
+}
 
 /** The real actions behind the lazy names: a greeting call and a build that waits through one pending probe. */
 function realActions(): ActionRegistry {
   return createActionRegistry()
-    .register('my:greet', { call: (input) => ({ greeting: `hello ${(input as { name: string }).name}`, }) })
+    .register('my:greet', { call: (input) => ({ greeting: `hello ${(input as { name: string }).name}` }) })
     .register('my:build', {
       start: (input, { clientToken }) => ({ build: (input as { id: string }).id, clientToken }),
-      probe: (handle: { build: string }, { runId }) => ({ state: 'done', status: 'built', value: { ...handle, runId } }),
+      probe: (handle: { build: string }, { runId }) => ({
+        state: 'done',
+        status: 'built',
+        value: { ...handle, runId },
+      }),
       pollDelayMs: (polls) => polls * 7,
     })
 }
@@ -44,7 +54,11 @@ describe('registerLazyActions', () => {
     expect(await greet.call({ name: 'ada' }, context)).toEqual({ greeting: 'hello ada' })
     const handle = await build.start({ id: 'b-1' }, context)
     expect(handle).toEqual({ build: 'b-1', clientToken: 'token-1' })
-    expect(await build.probe(handle, context)).toEqual({ state: 'done', status: 'built', value: { build: 'b-1', clientToken: 'token-1', runId: 'run-1' } })
+    expect(await build.probe(handle, context)).toEqual({
+      state: 'done',
+      status: 'built',
+      value: { build: 'b-1', clientToken: 'token-1', runId: 'run-1' },
+    })
     expect(build.pollDelayMs(3)).toBe(21)
     expect(loads).toEqual([1])
   })
@@ -75,7 +89,11 @@ describe('registerLazyActions', () => {
   })
 
   it('fails a call whose name the loaded actions do not have, naming it', async () => {
-    const registry = registerLazyActions(createActionRegistry(), { 'my:missing': 'call', 'my:greet': 'sync' }, async () => realActions())
+    const registry = registerLazyActions(
+      createActionRegistry(),
+      { 'my:missing': 'call', 'my:greet': 'sync' },
+      async () => realActions(),
+    )
     const missing = registry.resolve('my:missing')
     const notWaiting = registry.resolve('my:greet.sync')
     if (missing?.kind !== 'call' || notWaiting?.kind !== 'sync') throw new Error('unexpected kinds')
@@ -87,8 +105,14 @@ describe('registerLazyActions', () => {
     class QuotaError extends Error {}
     const registry = registerLazyActions(createActionRegistry(), { 'my:quota': 'call' }, async () =>
       createActionRegistry()
-        .mapErrors((thrown) => (thrown instanceof QuotaError ? { error: 'My.Quota', cause: thrown.message } : undefined))
-        .register('my:quota', { call: () => { throw new QuotaError('over quota') } }),
+        .mapErrors((thrown) =>
+          thrown instanceof QuotaError ? { error: 'My.Quota', cause: thrown.message } : undefined,
+        )
+        .register('my:quota', {
+          call: () => {
+            throw new QuotaError('over quota')
+          },
+        }),
     )
     const quota = registry.resolve('my:quota')
     if (quota?.kind !== 'call') throw new Error('unexpected kind')

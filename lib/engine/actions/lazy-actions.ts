@@ -16,7 +16,11 @@ export type ActionKind = 'call' | 'sync'
  *   return registerMyActions(createActionRegistry())
  * })
  */
-export function registerLazyActions(registry: ActionRegistry, kinds: Readonly<Record<string, ActionKind>>, load: () => Promise<ActionRegistry>): ActionRegistry {
+export function registerLazyActions(
+  registry: ActionRegistry,
+  kinds: Readonly<Record<string, ActionKind>>,
+  load: () => Promise<ActionRegistry>,
+): ActionRegistry {
   let loading: Promise<ActionRegistry> | undefined
   let loaded: ActionRegistry | undefined
   const loadOnce = () =>
@@ -29,12 +33,18 @@ export function registerLazyActions(registry: ActionRegistry, kinds: Readonly<Re
     ))
 
   // resolve() gives a sync action for a `.sync` name and a call otherwise, so the kind follows from the name.
-  async function loadedAction<Kind extends ResolvedAction['kind']>(resource: string): Promise<Extract<ResolvedAction, { kind: Kind }>> {
+  async function loadedAction<Kind extends ResolvedAction['kind']>(
+    resource: string,
+  ): Promise<Extract<ResolvedAction, { kind: Kind }>> {
     const action = (await loadOnce()).resolve(resource)
-    if (!action) throw new TypeError(`The loaded actions cannot run "${resource}", though it was registered by name (fix the list of names)`)
+    if (!action)
+      throw new TypeError(
+        `The loaded actions cannot run "${resource}", though it was registered by name (fix the list of names)`,
+      )
     return action as Extract<ResolvedAction, { kind: Kind }>
   }
-  const call = async (name: string, input: unknown, context: ActionContext) => (await loadedAction<'call'>(name)).call(input, context)
+  const call = async (name: string, input: unknown, context: ActionContext) =>
+    (await loadedAction<'call'>(name)).call(input, context)
   // An error a loaded action threw was thrown after the load: the loaded registry knows its name.
   registry.mapErrors((thrown) => loaded?.mapError(thrown))
 

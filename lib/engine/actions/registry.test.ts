@@ -28,7 +28,9 @@ describe('createActionRegistry', () => {
   it('asks its error mappers in the order they were added; the first answer names the error', () => {
     class BuildError extends Error {}
     const registry = createActionRegistry()
-      .mapErrors((thrown) => (thrown instanceof BuildError ? { error: 'Build.Failed', cause: thrown.message } : undefined))
+      .mapErrors((thrown) =>
+        thrown instanceof BuildError ? { error: 'Build.Failed', cause: thrown.message } : undefined,
+      )
       .mapErrors((thrown) => (thrown instanceof Error ? { error: 'Any.Error', cause: 'second' } : undefined))
     expect(registry.mapError(new BuildError('disk full'))).toEqual({ error: 'Build.Failed', cause: 'disk full' })
     expect(registry.mapError(new Error('x'))).toEqual({ error: 'Any.Error', cause: 'second' })

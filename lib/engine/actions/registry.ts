@@ -60,7 +60,13 @@ export type Action = CallAction | SyncAction<any> | (CallAction & SyncAction<any
 /** A resource resolved for execution. */
 export type ResolvedAction =
   | { kind: 'call'; name: string; call: (input: unknown, context: ActionContext) => Promise<unknown> }
-  | { kind: 'sync'; name: string; start: SyncAction['start']; probe: SyncAction['probe']; pollDelayMs: (polls: number) => number }
+  | {
+      kind: 'sync'
+      name: string
+      start: SyncAction['start']
+      probe: SyncAction['probe']
+      pollDelayMs: (polls: number) => number
+    }
 
 /** An ASL error: the name `Retry`/`Catch` `ErrorEquals` match, and its cause (a message for people). */
 export interface TaskError {
@@ -107,7 +113,10 @@ export function createActionRegistry(): ActionRegistry {
   const mappers: TaskErrorMapper[] = []
   const registry: ActionRegistry = {
     register(name, action) {
-      if (!name || name.endsWith(SYNC_SUFFIX)) throw new TypeError(`Action name ${JSON.stringify(name)} must be non-empty and must not end in "${SYNC_SUFFIX}" (the .sync form is derived)`)
+      if (!name || name.endsWith(SYNC_SUFFIX))
+        throw new TypeError(
+          `Action name ${JSON.stringify(name)} must be non-empty and must not end in "${SYNC_SUFFIX}" (the .sync form is derived)`,
+        )
       if (actions.has(name)) throw new TypeError(`Action "${name}" is already registered`)
       const hasCall = typeof (action as CallAction).call === 'function'
       const hasStart = typeof (action as SyncAction).start === 'function'
@@ -149,7 +158,8 @@ export function createActionRegistry(): ActionRegistry {
       return names.sort()
     },
     mapErrors(mapper) {
-      if (typeof mapper !== 'function') throw new TypeError('mapErrors takes a function (thrown) => { error, cause } | undefined')
+      if (typeof mapper !== 'function')
+        throw new TypeError('mapErrors takes a function (thrown) => { error, cause } | undefined')
       mappers.push(mapper)
       return registry
     },

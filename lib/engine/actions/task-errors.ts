@@ -16,7 +16,10 @@ export function toTaskError(thrown: unknown, actions?: Pick<ActionRegistry, 'map
     mapped = actions?.mapError(thrown)
   } catch (error) {
     // A mapper with a bug fails the Task in a way no Retry matches by accident, and says so; the run goes on to its Catch.
-    return { error: StatesErrorNames.Runtime, cause: `An error mapper (ActionRegistry.mapErrors) threw while naming the task's error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}` }
+    return {
+      error: StatesErrorNames.Runtime,
+      cause: `An error mapper (ActionRegistry.mapErrors) threw while naming the task's error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+    }
   }
   if (mapped !== undefined) return mapped
   if (thrown instanceof Error) return { error: thrown.name || 'Error', cause: thrown.message }

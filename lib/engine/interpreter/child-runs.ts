@@ -74,7 +74,8 @@ export function childDefinition(root: WorkflowDefinition, pointer: string): Work
     node = segment === 'ItemProcessor' && !('ItemProcessor' in record) ? record.Iterator : record[segment]
   }
   const sub = node as SubWorkflow | undefined
-  if (!sub || typeof sub !== 'object' || typeof sub.StartAt !== 'string' || typeof sub.States !== 'object') return undefined
+  if (!sub || typeof sub !== 'object' || typeof sub.StartAt !== 'string' || typeof sub.States !== 'object')
+    return undefined
   return { StartAt: sub.StartAt, States: sub.States }
 }
 
@@ -94,7 +95,8 @@ export function noteDroppedChildRuns(machine: Machine, frames: Iterable<Frame>):
 export function pollChildRunsNow(machine: Machine, now: number): void {
   for (const id in machine.frames) {
     const frame = machine.frames[id]!
-    if (frame.phase.kind === 'polling' && frame.phase.resource === CHILD_RUN_RESOURCE && frame.phase.pollAt > now) frame.phase.pollAt = now
+    if (frame.phase.kind === 'polling' && frame.phase.resource === CHILD_RUN_RESOURCE && frame.phase.pollAt > now)
+      frame.phase.pollAt = now
   }
 }
 

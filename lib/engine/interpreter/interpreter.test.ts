@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { runWorkflow } from '../testing/run-workflow'
 
 // Conformance cases written from the AWS Step Functions documentation (state types, input/output processing).
-const cases: Array<{ name: string; definition: unknown; input: unknown; output?: unknown; error?: { error: string; cause?: RegExp } }> = [
+const cases: Array<{
+  name: string
+  definition: unknown
+  input: unknown
+  output?: unknown
+  error?: { error: string; cause?: RegExp }
+}> = [
   {
     name: 'Pass with Result and ResultPath merges into the input',
     definition: { StartAt: 'P', States: { P: { Type: 'Pass', Result: { x: 1 }, ResultPath: '$.r', End: true } } },
@@ -13,14 +19,25 @@ const cases: Array<{ name: string; definition: unknown; input: unknown; output?:
     name: 'Pass with InputPath, Parameters and OutputPath',
     definition: {
       StartAt: 'P',
-      States: { P: { Type: 'Pass', InputPath: '$.in', Parameters: { 'v.$': '$.v', 'n.$': '$$.State.Name', k: 'c' }, OutputPath: '$', End: true } },
+      States: {
+        P: {
+          Type: 'Pass',
+          InputPath: '$.in',
+          Parameters: { 'v.$': '$.v', 'n.$': '$$.State.Name', k: 'c' },
+          OutputPath: '$',
+          End: true,
+        },
+      },
     },
     input: { in: { v: 7 } },
     output: { v: 7, n: 'P', k: 'c' },
   },
   {
     name: 'ResultPath null passes the input through',
-    definition: { StartAt: 'P', States: { P: { Type: 'Pass', Result: 1, ResultPath: null, Next: 'S' }, S: { Type: 'Succeed' } } },
+    definition: {
+      StartAt: 'P',
+      States: { P: { Type: 'Pass', Result: 1, ResultPath: null, Next: 'S' }, S: { Type: 'Succeed' } },
+    },
     input: { a: 1 },
     output: { a: 1 },
   },
@@ -39,7 +56,13 @@ const cases: Array<{ name: string; definition: unknown; input: unknown; output?:
   },
   {
     name: 'Choice with no match and no Default fails with States.NoChoiceMatched',
-    definition: { StartAt: 'C', States: { C: { Type: 'Choice', Choices: [{ Variable: '$.n', NumericEquals: 1, Next: 'E' }] }, E: { Type: 'Succeed' } } },
+    definition: {
+      StartAt: 'C',
+      States: {
+        C: { Type: 'Choice', Choices: [{ Variable: '$.n', NumericEquals: 1, Next: 'E' }] },
+        E: { Type: 'Succeed' },
+      },
+    },
     input: { n: 3 },
     error: { error: 'States.NoChoiceMatched', cause: /state "C"/ },
   },
@@ -49,7 +72,11 @@ const cases: Array<{ name: string; definition: unknown; input: unknown; output?:
       StartAt: 'Init',
       States: {
         Init: { Type: 'Pass', Result: 0, ResultPath: '$.i', Next: 'Check' },
-        Check: { Type: 'Choice', Choices: [{ Variable: '$.i', NumericGreaterThanEquals: 5, Next: 'Done' }], Default: 'Inc' },
+        Check: {
+          Type: 'Choice',
+          Choices: [{ Variable: '$.i', NumericGreaterThanEquals: 5, Next: 'Done' }],
+          Default: 'Inc',
+        },
         Inc: { Type: 'Pass', Parameters: { 'i.$': 'States.MathAdd($.i, 1)' }, Next: 'Check' },
         Done: { Type: 'Succeed' },
       },
@@ -89,7 +116,13 @@ const cases: Array<{ name: string; definition: unknown; input: unknown; output?:
         Par: {
           Type: 'Parallel',
           Branches: [
-            { StartAt: 'A', States: { A: { Type: 'Wait', Seconds: 5, Next: 'A2' }, A2: { Type: 'Pass', Parameters: { 'a.$': '$.x' }, End: true } } },
+            {
+              StartAt: 'A',
+              States: {
+                A: { Type: 'Wait', Seconds: 5, Next: 'A2' },
+                A2: { Type: 'Pass', Parameters: { 'a.$': '$.x' }, End: true },
+              },
+            },
             { StartAt: 'B', States: { B: { Type: 'Pass', Result: 'b', End: true } } },
           ],
           ResultSelector: { 'first.$': '$[0]', 'second.$': '$[1]' },
@@ -113,7 +146,9 @@ const cases: Array<{ name: string; definition: unknown; input: unknown; output?:
           ItemSelector: { 'v.$': '$$.Map.Item.Value', 'i.$': '$$.Map.Item.Index', 'k.$': '$.k' },
           ItemProcessor: {
             StartAt: 'Twice',
-            States: { Twice: { Type: 'Pass', Parameters: { 'r.$': 'States.MathAdd($.v, $.i)', 'k.$': '$.k' }, End: true } },
+            States: {
+              Twice: { Type: 'Pass', Parameters: { 'r.$': 'States.MathAdd($.v, $.i)', 'k.$': '$.k' }, End: true },
+            },
           },
           ResultPath: '$.out',
           End: true,
@@ -121,7 +156,17 @@ const cases: Array<{ name: string; definition: unknown; input: unknown; output?:
       },
     },
     input: { items: [10, 20, 30, 40, 50], k: 'K' },
-    output: { items: [10, 20, 30, 40, 50], k: 'K', out: [{ r: 10, k: 'K' }, { r: 21, k: 'K' }, { r: 32, k: 'K' }, { r: 43, k: 'K' }, { r: 54, k: 'K' }] },
+    output: {
+      items: [10, 20, 30, 40, 50],
+      k: 'K',
+      out: [
+        { r: 10, k: 'K' },
+        { r: 21, k: 'K' },
+        { r: 32, k: 'K' },
+        { r: 43, k: 'K' },
+        { r: 54, k: 'K' },
+      ],
+    },
   },
   {
     name: 'Map with the legacy Iterator and Parameters',
@@ -141,13 +186,28 @@ const cases: Array<{ name: string; definition: unknown; input: unknown; output?:
   },
   {
     name: 'Map over an empty array returns an empty array',
-    definition: { StartAt: 'M', States: { M: { Type: 'Map', ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, End: true } } },
+    definition: {
+      StartAt: 'M',
+      States: {
+        M: { Type: 'Map', ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, End: true },
+      },
+    },
     input: [],
     output: [],
   },
   {
     name: 'ItemsPath that is not an array is States.Runtime',
-    definition: { StartAt: 'M', States: { M: { Type: 'Map', ItemsPath: '$.x', ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, End: true } } },
+    definition: {
+      StartAt: 'M',
+      States: {
+        M: {
+          Type: 'Map',
+          ItemsPath: '$.x',
+          ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+          End: true,
+        },
+      },
+    },
     input: { x: 3 },
     error: { error: 'States.Runtime', cause: /not an array.*"M"/ },
   },
@@ -161,7 +221,11 @@ const cases: Array<{ name: string; definition: unknown; input: unknown; output?:
           ItemsPath: '$.items',
           ItemProcessor: {
             StartAt: 'C',
-            States: { C: { Type: 'Choice', Choices: [{ Variable: '$', NumericEquals: 2, Next: 'Boom' }], Default: 'Ok' }, Boom: { Type: 'Fail', Error: 'Item.Bad', Cause: 'two' }, Ok: { Type: 'Succeed' } },
+            States: {
+              C: { Type: 'Choice', Choices: [{ Variable: '$', NumericEquals: 2, Next: 'Boom' }], Default: 'Ok' },
+              Boom: { Type: 'Fail', Error: 'Item.Bad', Cause: 'two' },
+              Ok: { Type: 'Succeed' },
+            },
           },
           Catch: [{ ErrorEquals: ['Item.Bad'], ResultPath: '$.err', Next: 'Handled' }],
           End: true,
@@ -214,26 +278,47 @@ describe('interpreter conformance (AWS Step Functions semantics)', () => {
   }
 
   it('a Wait records its sleep on the clock instead of holding the test', async () => {
-    const { clock, run } = await runWorkflow({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 30, End: true } } }, {})
+    const { clock, run } = await runWorkflow(
+      { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 30, End: true } } },
+      {},
+    )
     expect(run.status).toBe('SUCCEEDED')
     expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBe(30_000)
   })
 
   it('TimestampPath waits until the timestamp', async () => {
-    const { clock } = await runWorkflow({ StartAt: 'W', States: { W: { Type: 'Wait', TimestampPath: '$.t', End: true } } }, { t: '2026-01-01T00:10:00Z' })
+    const { clock } = await runWorkflow(
+      { StartAt: 'W', States: { W: { Type: 'Wait', TimestampPath: '$.t', End: true } } },
+      { t: '2026-01-01T00:10:00Z' },
+    )
     expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBe(600_000)
   })
 
   it('writes history in Step Functions vocabulary', async () => {
-    const { history } = await runWorkflow({ StartAt: 'P', States: { P: { Type: 'Pass', Next: 'S' }, S: { Type: 'Succeed' } } }, {})
-    expect(history.map((e) => e.type)).toEqual(['ExecutionStarted', 'PassStateEntered', 'PassStateExited', 'SucceedStateEntered', 'SucceedStateExited', 'ExecutionSucceeded'])
+    const { history } = await runWorkflow(
+      { StartAt: 'P', States: { P: { Type: 'Pass', Next: 'S' }, S: { Type: 'Succeed' } } },
+      {},
+    )
+    expect(history.map((e) => e.type)).toEqual([
+      'ExecutionStarted',
+      'PassStateEntered',
+      'PassStateExited',
+      'SucceedStateEntered',
+      'SucceedStateExited',
+      'ExecutionSucceeded',
+    ])
     expect(history.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6])
   })
 })
 
 describe('injected randomness', () => {
   it('States.UUID and States.MathRandom use the engine random, so runs are reproducible', async () => {
-    const definition = { StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { 'id.$': 'States.UUID()', 'n.$': 'States.MathRandom(1, 1000)' }, End: true } } }
+    const definition = {
+      StartAt: 'P',
+      States: {
+        P: { Type: 'Pass', Parameters: { 'id.$': 'States.UUID()', 'n.$': 'States.MathRandom(1, 1000)' }, End: true },
+      },
+    }
     const a = await runWorkflow(definition, {}, { random: () => 0.25 })
     const b = await runWorkflow(definition, {}, { random: () => 0.25 })
     expect(a.run.output).toEqual(b.run.output)

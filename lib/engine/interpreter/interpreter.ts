@@ -22,7 +22,14 @@ import {
 import { jsonBytesWithin, knownJsonBytes, MAX_JSON_DEPTH, measureJson } from '../language/json-size'
 import { DEFAULT_LIMITS, MAX_WAIT_SECONDS } from '../limits'
 import type { NewHistoryEvent } from '../run'
-import { CHILD_RUN_RESOURCE, childRunId, childWorkflowName, isDistributedMap, noteDroppedChildRuns, type ChildRunRequest } from './child-runs'
+import {
+  CHILD_RUN_RESOURCE,
+  childRunId,
+  childWorkflowName,
+  isDistributedMap,
+  noteDroppedChildRuns,
+  type ChildRunRequest,
+} from './child-runs'
 import { deriveClientToken } from './client-token'
 import type { Command, Outcome, StepResult } from './commands'
 import type { StateDefinition, SubWorkflow, WorkflowDefinition } from './definition'
@@ -81,7 +88,12 @@ export function step(definition: WorkflowDefinition, machine: Machine, options: 
  * Feeds back what a command did (a result, an error, a `.sync` handle, a pending probe). Outcomes for a frame that
  * has since moved on (e.g. a Map iteration dropped because a sibling failed) are ignored.
  */
-export function applyOutcome(definition: WorkflowDefinition, machine: Machine, outcome: Outcome, options: StepOptions): NewHistoryEvent[] {
+export function applyOutcome(
+  definition: WorkflowDefinition,
+  machine: Machine,
+  outcome: Outcome,
+  options: StepOptions,
+): NewHistoryEvent[] {
   const run = new Interpretation(definition, machine, options)
   run.apply(outcome)
   return run.events
@@ -130,8 +142,13 @@ function statesOf(definition: WorkflowDefinition, scope: string[]): StatesMap {
     let next: ScopeNode | undefined = bySelector.get(selector)
     if (!next) {
       const parent: StateDefinition | undefined = node.states[stateName]
-      const sub: SubWorkflow | undefined = selector === 'items' ? (parent?.ItemProcessor ?? parent?.Iterator) : parent?.Branches?.[Number(selector)]
-      if (!sub) throw new StatesError(StatesErrorNames.Runtime, `The run refers to a branch or iterator "${scope.slice(0, i + 2).join('/')}" the workflow does not have (was it changed while the run was suspended?)`)
+      const sub: SubWorkflow | undefined =
+        selector === 'items' ? (parent?.ItemProcessor ?? parent?.Iterator) : parent?.Branches?.[Number(selector)]
+      if (!sub)
+        throw new StatesError(
+          StatesErrorNames.Runtime,
+          `The run refers to a branch or iterator "${scope.slice(0, i + 2).join('/')}" the workflow does not have (was it changed while the run was suspended?)`,
+        )
       bySelector.set(selector, (next = { states: sub.States, children: new Map() }))
     }
     node = next
@@ -167,7 +184,10 @@ class Interpretation {
     if (machine.status !== 'running') return
     if (machine.timeoutAt !== undefined && this.now >= machine.timeoutAt) {
       machine.status = 'timed_out'
-      machine.error = { error: StatesErrorNames.Timeout, cause: `The workflow's TimeoutSeconds (${this.definition.TimeoutSeconds}) elapsed` }
+      machine.error = {
+        error: StatesErrorNames.Timeout,
+        cause: `The workflow's TimeoutSeconds (${this.definition.TimeoutSeconds}) elapsed`,
+      }
       endFrames(machine)
       this.emit('ExecutionTimedOut', undefined, machine.error)
       return
@@ -189,7 +209,10 @@ class Interpretation {
         case 'invoking':
         case 'polling':
           if (phase.timeoutAt !== undefined && phase.timeoutAt <= this.now) {
-            const error = new StatesError(StatesErrorNames.Timeout, `The task did not finish within its TimeoutSeconds (state "${frame.state}")`)
+            const error = new StatesError(
+              StatesErrorNames.Timeout,
+              `The task did not finish within its TimeoutSeconds (state "${frame.state}")`,
+            )
             this.emit('TaskTimedOut', frame, toErrorDetail(error))
             this.handleError(frame, error)
           }
@@ -205,9 +228,17 @@ class Interpretation {
    * is the root (a branch or an item needs its parent): one that enters a Map or Parallel is no longer ready.
    */
   private runOn(frame: Frame): void {
-    const { maxTransitions = 1, maxEvents = Number.POSITIVE_INFINITY, maxEventBytes = Number.POSITIVE_INFINITY } = this.options
+    const {
+      maxTransitions = 1,
+      maxEvents = Number.POSITIVE_INFINITY,
+      maxEventBytes = Number.POSITIVE_INFINITY,
+    } = this.options
     const machine = this.machine
-    for (let done = 1; done < maxTransitions && this.events.length < maxEvents && this.eventBytes < maxEventBytes; done++) {
+    for (
+      let done = 1;
+      done < maxTransitions && this.events.length < maxEvents && this.eventBytes < maxEventBytes;
+      done++
+    ) {
       if (machine.status !== 'running' || frame.phase.kind !== 'ready' || machine.frames[frame.id] !== frame) return
       this.execute(frame)
     }
@@ -219,7 +250,12 @@ class Interpretation {
     let runnable = false
     if (this.machine.status === 'running') {
       const frames = this.machine.frames
-      const ids = this.stepIds === undefined ? Object.keys(frames) : this.spawnedIds.length === 0 ? this.stepIds : this.stepIds.concat(this.spawnedIds)
+      const ids =
+        this.stepIds === undefined
+          ? Object.keys(frames)
+          : this.spawnedIds.length === 0
+            ? this.stepIds
+            : this.stepIds.concat(this.spawnedIds)
       for (const id of ids) {
         const frame = frames[id]
         if (frame === undefined) continue
@@ -293,20 +329,35 @@ class Interpretation {
           const context = this.context(frame)
           const where = { state: frame.state, random: this.options.random }
           const selected = applyResultSelector(outcome.output, state.ResultSelector, context, where)
-          const output = applyOutputPath(applyResultPath(frame.input, selected, state.ResultPath, where), state.OutputPath, context, where)
+          const output = applyOutputPath(
+            applyResultPath(frame.input, selected, state.ResultPath, where),
+            state.OutputPath,
+            context,
+            where,
+          )
           this.leave(frame, state, output)
         })
         break
       }
       case 'failed': {
         const error = new StatesError(outcome.error, outcome.cause)
-        this.emit(outcome.error === StatesErrorNames.Timeout ? 'TaskTimedOut' : 'TaskFailed', frame, toErrorDetail(error))
+        this.emit(
+          outcome.error === StatesErrorNames.Timeout ? 'TaskTimedOut' : 'TaskFailed',
+          frame,
+          toErrorDetail(error),
+        )
         this.handleError(frame, error)
         break
       }
       case 'started':
         this.emit('TaskStarted', frame, { handle: outcome.handle })
-        frame.phase = { ...(phase as Omit<typeof phase, 'kind'>), kind: 'polling', handle: outcome.handle, polls: 0, pollAt: outcome.pollAt }
+        frame.phase = {
+          ...(phase as Omit<typeof phase, 'kind'>),
+          kind: 'polling',
+          handle: outcome.handle,
+          polls: 0,
+          pollAt: outcome.pollAt,
+        }
         break
       case 'pending':
         if (phase.kind !== 'polling') return
@@ -328,7 +379,13 @@ class Interpretation {
       case 'failed':
         return this.failFrame(frame, new StatesError(outcome.error, outcome.cause))
       case 'started':
-        frame.phase = { ...(phase as Omit<typeof phase, 'kind'>), kind: 'polling', handle: outcome.handle, polls: 0, pollAt: outcome.pollAt }
+        frame.phase = {
+          ...(phase as Omit<typeof phase, 'kind'>),
+          kind: 'polling',
+          handle: outcome.handle,
+          polls: 0,
+          pollAt: outcome.pollAt,
+        }
         return
       case 'pending':
         if (phase.kind !== 'polling') return
@@ -345,7 +402,13 @@ class Interpretation {
     if (!states) return
     const state = states[frame.state]
     if (!state) {
-      this.failFrame(frame, new StatesError(StatesErrorNames.Runtime, `There is no state named "${frame.state}" (was the workflow changed while the run was suspended?)`))
+      this.failFrame(
+        frame,
+        new StatesError(
+          StatesErrorNames.Runtime,
+          `There is no state named "${frame.state}" (was the workflow changed while the run was suspended?)`,
+        ),
+      )
       return
     }
     const plan = planOf(state)
@@ -370,21 +433,47 @@ class Interpretation {
     const context = plan.readsContext ? this.context(frame) : emptyContextObject
     switch (state.Type) {
       case 'Pass': {
-        const effective = applyParameters(applyInputPath(frame.input, state.InputPath, context, where), state.Parameters, context, where)
+        const effective = applyParameters(
+          applyInputPath(frame.input, state.InputPath, context, where),
+          state.Parameters,
+          context,
+          where,
+        )
         const result = 'Result' in state ? state.Result : effective
-        const output = applyOutputPath(applyResultPath(frame.input, result, state.ResultPath, where), state.OutputPath, context, where)
+        const output = applyOutputPath(
+          applyResultPath(frame.input, result, state.ResultPath, where),
+          state.OutputPath,
+          context,
+          where,
+        )
         // The output is checked on leaving; the input after Parameters only when it is not the output itself.
-        if (state.Parameters !== undefined && effective !== output) this.checkPayload(effective, 'input (after InputPath and Parameters)', frame)
+        if (state.Parameters !== undefined && effective !== output)
+          this.checkPayload(effective, 'input (after InputPath and Parameters)', frame)
         this.leave(frame, state, output)
         return
       }
       case 'Succeed': {
-        this.leave(frame, state, applyOutputPath(applyInputPath(frame.input, state.InputPath, context, where), state.OutputPath, context, where))
+        this.leave(
+          frame,
+          state,
+          applyOutputPath(
+            applyInputPath(frame.input, state.InputPath, context, where),
+            state.OutputPath,
+            context,
+            where,
+          ),
+        )
         return
       }
       case 'Fail': {
-        const error = state.ErrorPath !== undefined ? this.readString(frame, state.ErrorPath, context, 'ErrorPath') : (state.Error ?? '')
-        const cause = state.CausePath !== undefined ? this.readString(frame, state.CausePath, context, 'CausePath') : (state.Cause ?? '')
+        const error =
+          state.ErrorPath !== undefined
+            ? this.readString(frame, state.ErrorPath, context, 'ErrorPath')
+            : (state.Error ?? '')
+        const cause =
+          state.CausePath !== undefined
+            ? this.readString(frame, state.CausePath, context, 'CausePath')
+            : (state.Cause ?? '')
         this.failFrame(frame, new StatesError(error, cause))
         return
       }
@@ -405,19 +494,39 @@ class Interpretation {
       case 'Task':
         return this.startTask(frame, state, context)
       case 'Parallel': {
-        const effective = applyParameters(applyInputPath(frame.input, state.InputPath, context, where), state.Parameters, context, where)
+        const effective = applyParameters(
+          applyInputPath(frame.input, state.InputPath, context, where),
+          state.Parameters,
+          context,
+          where,
+        )
         if (effective !== frame.input) this.checkPayload(effective, 'input (after InputPath and Parameters)', frame)
         const total = state.Branches?.length ?? 0
-        frame.phase = { kind: 'children', effectiveInput: effective, total, nextIndex: 0, running: 0, finished: 0, maxConcurrency: 0, results: new Array(total).fill(null) }
+        frame.phase = {
+          kind: 'children',
+          effectiveInput: effective,
+          total,
+          nextIndex: 0,
+          running: 0,
+          finished: 0,
+          maxConcurrency: 0,
+          results: new Array(total).fill(null),
+        }
         this.emit('ParallelStateStarted', frame, { branches: total })
         return this.spawnChildren(frame, state)
       }
       case 'Map': {
         const effective = applyInputPath(frame.input, state.InputPath, context, where)
         if (effective !== frame.input) this.checkPayload(effective, 'input (after InputPath)', frame)
-        const items = state.ItemsPath !== undefined ? readRequiredPath(effective, state.ItemsPath, context, where, 'ItemsPath') : effective
+        const items =
+          state.ItemsPath !== undefined
+            ? readRequiredPath(effective, state.ItemsPath, context, where, 'ItemsPath')
+            : effective
         if (!Array.isArray(items)) {
-          throw new StatesError(StatesErrorNames.Runtime, `The Map items (ItemsPath ${state.ItemsPath ?? '$'}) are ${describe(items)}, not an array (state "${frame.state}")`)
+          throw new StatesError(
+            StatesErrorNames.Runtime,
+            `The Map items (ItemsPath ${state.ItemsPath ?? '$'}) are ${describe(items)}, not an array (state "${frame.state}")`,
+          )
         }
         const maxConcurrency = this.maxConcurrency(frame, state, effective, context)
         frame.phase = {
@@ -435,18 +544,49 @@ class Interpretation {
         return this.spawnChildren(frame, state)
       }
       default:
-        throw new StatesError(StatesErrorNames.Runtime, `Unknown state type ${JSON.stringify((state as { Type: unknown }).Type)} (state "${frame.state}")`)
+        throw new StatesError(
+          StatesErrorNames.Runtime,
+          `Unknown state type ${JSON.stringify((state as { Type: unknown }).Type)} (state "${frame.state}")`,
+        )
     }
   }
 
   private startTask(frame: Frame, state: StateDefinition, context: ContextObject): void {
     const where = { state: frame.state, random: this.options.random }
-    const effective = applyParameters(applyInputPath(frame.input, state.InputPath, context, where), state.Parameters, context, where)
-    const inputBytes = effective === frame.input ? Math.max(0, jsonBytesWithin(effective, this.maxPayloadBytes)) : this.checkPayload(effective, 'input (after InputPath and Parameters)', frame)
+    const effective = applyParameters(
+      applyInputPath(frame.input, state.InputPath, context, where),
+      state.Parameters,
+      context,
+      where,
+    )
+    const inputBytes =
+      effective === frame.input
+        ? Math.max(0, jsonBytesWithin(effective, this.maxPayloadBytes))
+        : this.checkPayload(effective, 'input (after InputPath and Parameters)', frame)
     const timeoutSeconds =
-      state.TimeoutSecondsPath !== undefined ? this.readInteger(frame, state.TimeoutSecondsPath, context, 'TimeoutSecondsPath', 1, frame.input, MAX_TIMEOUT_SECONDS) : state.TimeoutSeconds
+      state.TimeoutSecondsPath !== undefined
+        ? this.readInteger(
+            frame,
+            state.TimeoutSecondsPath,
+            context,
+            'TimeoutSecondsPath',
+            1,
+            frame.input,
+            MAX_TIMEOUT_SECONDS,
+          )
+        : state.TimeoutSeconds
     const heartbeatSeconds =
-      state.HeartbeatSecondsPath !== undefined ? this.readInteger(frame, state.HeartbeatSecondsPath, context, 'HeartbeatSecondsPath', 1, frame.input, MAX_TIMEOUT_SECONDS) : state.HeartbeatSeconds
+      state.HeartbeatSecondsPath !== undefined
+        ? this.readInteger(
+            frame,
+            state.HeartbeatSecondsPath,
+            context,
+            'HeartbeatSecondsPath',
+            1,
+            frame.input,
+            MAX_TIMEOUT_SECONDS,
+          )
+        : state.HeartbeatSeconds
     const clientToken = deriveClientToken(this.options.execution.runId, frame.id, frame.step, frame.attempt)
     frame.phase = {
       kind: 'invoking',
@@ -458,34 +598,64 @@ class Interpretation {
       ...(heartbeatSeconds !== undefined ? { heartbeatMs: heartbeatSeconds * 1000 } : {}),
     }
     this.eventBytes += inputBytes
-    this.emit('TaskScheduled', frame, { resource: state.Resource, input: effective, attempt: frame.attempt, clientToken })
+    this.emit('TaskScheduled', frame, {
+      resource: state.Resource,
+      input: effective,
+      attempt: frame.attempt,
+      clientToken,
+    })
   }
 
   private waitUntil(frame: Frame, state: StateDefinition, effective: unknown, context: ContextObject): number {
     // A wait may not reach past a year (Step Functions ends a run after one): a later instant never comes, and an
     // astronomical one (SecondsPath 1e300) is not even a date.
     if (state.Seconds !== undefined) {
-      if (!isWaitSeconds(state.Seconds)) throw new StatesError(StatesErrorNames.Runtime, `Seconds is ${describe(state.Seconds)}, not ${WAIT_SECONDS_RANGE} (state "${frame.state}")`)
+      if (!isWaitSeconds(state.Seconds))
+        throw new StatesError(
+          StatesErrorNames.Runtime,
+          `Seconds is ${describe(state.Seconds)}, not ${WAIT_SECONDS_RANGE} (state "${frame.state}")`,
+        )
       return this.now + state.Seconds * 1000
     }
     if (state.SecondsPath !== undefined) {
       const where = { state: frame.state, random: this.options.random }
       const seconds = readRequiredPath(effective, state.SecondsPath, context, where, 'SecondsPath')
-      if (!isWaitSeconds(seconds)) throw new StatesError(StatesErrorNames.Runtime, `SecondsPath ${state.SecondsPath} is ${describe(seconds)}, not ${WAIT_SECONDS_RANGE} (state "${frame.state}")`)
+      if (!isWaitSeconds(seconds))
+        throw new StatesError(
+          StatesErrorNames.Runtime,
+          `SecondsPath ${state.SecondsPath} is ${describe(seconds)}, not ${WAIT_SECONDS_RANGE} (state "${frame.state}")`,
+        )
       return this.now + seconds * 1000
     }
     const field = state.TimestampPath !== undefined ? `TimestampPath ${state.TimestampPath}` : 'Timestamp'
-    const text = state.TimestampPath !== undefined ? readRequiredPath(effective, state.TimestampPath, context, { state: frame.state, random: this.options.random }, 'TimestampPath') : state.Timestamp
+    const text =
+      state.TimestampPath !== undefined
+        ? readRequiredPath(
+            effective,
+            state.TimestampPath,
+            context,
+            { state: frame.state, random: this.options.random },
+            'TimestampPath',
+          )
+        : state.Timestamp
     const at = parseTimestamp(text)
-    if (at === undefined) throw new StatesError(StatesErrorNames.Runtime, `${field} is ${describe(text)}, not an RFC 3339 timestamp (state "${frame.state}")`)
+    if (at === undefined)
+      throw new StatesError(
+        StatesErrorNames.Runtime,
+        `${field} is ${describe(text)}, not an RFC 3339 timestamp (state "${frame.state}")`,
+      )
     if (at > this.now + MAX_WAIT_SECONDS * 1000) {
-      throw new StatesError(StatesErrorNames.Runtime, `${field} is ${describe(text)}, more than a year ahead: a wait may last at most ${MAX_WAIT_SECONDS.toLocaleString('en-US')} seconds (state "${frame.state}")`)
+      throw new StatesError(
+        StatesErrorNames.Runtime,
+        `${field} is ${describe(text)}, more than a year ahead: a wait may last at most ${MAX_WAIT_SECONDS.toLocaleString('en-US')} seconds (state "${frame.state}")`,
+      )
     }
     return at
   }
 
   private maxConcurrency(frame: Frame, state: StateDefinition, effective: unknown, context: ContextObject): number {
-    if (state.MaxConcurrencyPath !== undefined) return this.readInteger(frame, state.MaxConcurrencyPath, context, 'MaxConcurrencyPath', 0, effective)
+    if (state.MaxConcurrencyPath !== undefined)
+      return this.readInteger(frame, state.MaxConcurrencyPath, context, 'MaxConcurrencyPath', 0, effective)
     return state.MaxConcurrency ?? 0
   }
 
@@ -493,11 +663,25 @@ class Interpretation {
    * An integer from `minimum` to `maximum` read from a path (TimeoutSecondsPath, HeartbeatSecondsPath,
    * MaxConcurrencyPath); anything else is States.Runtime naming the field.
    */
-  private readInteger(frame: Frame, path: string, context: ContextObject, field: string, minimum: number, document: unknown = frame.input, maximum = Number.MAX_SAFE_INTEGER): number {
+  private readInteger(
+    frame: Frame,
+    path: string,
+    context: ContextObject,
+    field: string,
+    minimum: number,
+    document: unknown = frame.input,
+    maximum = Number.MAX_SAFE_INTEGER,
+  ): number {
     const value = readRequiredPath(document, path, context, { state: frame.state, random: this.options.random }, field)
     if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum || value > maximum) {
-      const range = maximum === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${minimum}` : `an integer from ${minimum} to ${maximum.toLocaleString('en-US')}`
-      throw new StatesError(StatesErrorNames.Runtime, `${field} ${path} is ${describe(value)}, not ${range} (state "${frame.state}")`)
+      const range =
+        maximum === Number.MAX_SAFE_INTEGER
+          ? `an integer ≥ ${minimum}`
+          : `an integer from ${minimum} to ${maximum.toLocaleString('en-US')}`
+      throw new StatesError(
+        StatesErrorNames.Runtime,
+        `${field} ${path} is ${describe(value)}, not ${range} (state "${frame.state}")`,
+      )
     }
     return value
   }
@@ -518,8 +702,18 @@ class Interpretation {
   }
 
   private readString(frame: Frame, path: string, context: ContextObject, field: string): string {
-    const value = readRequiredPath(frame.input, path, context, { state: frame.state, random: this.options.random }, field)
-    if (typeof value !== 'string') throw new StatesError(StatesErrorNames.Runtime, `${field} ${path} is ${describe(value)}, not a string (state "${frame.state}")`)
+    const value = readRequiredPath(
+      frame.input,
+      path,
+      context,
+      { state: frame.state, random: this.options.random },
+      field,
+    )
+    if (typeof value !== 'string')
+      throw new StatesError(
+        StatesErrorNames.Runtime,
+        `${field} ${path} is ${describe(value)}, not a string (state "${frame.state}")`,
+      )
     return value
   }
 
@@ -547,7 +741,11 @@ class Interpretation {
             random: this.options.random,
           })
           // Counted now for the item's first event (a raw item is part of the Map's input, counted with it).
-          this.eventBytes += this.checkPayload(input, `input of item ${index} (after ${state.ItemSelector !== undefined ? 'ItemSelector' : 'Parameters'})`, parent)
+          this.eventBytes += this.checkPayload(
+            input,
+            `input of item ${index} (after ${state.ItemSelector !== undefined ? 'ItemSelector' : 'Parameters'})`,
+            parent,
+          )
         } else {
           input = item
         }
@@ -559,7 +757,11 @@ class Interpretation {
         sub = state.Branches?.[index]
         this.eventBytes += Math.max(0, jsonBytesWithin(input, this.maxPayloadBytes)) // each branch's first event holds it
       }
-      if (!sub) throw new StatesError(StatesErrorNames.Runtime, `State "${parent.state}" has no ${isMap ? 'ItemProcessor' : `branch ${index}`}`)
+      if (!sub)
+        throw new StatesError(
+          StatesErrorNames.Runtime,
+          `State "${parent.state}" has no ${isMap ? 'ItemProcessor' : `branch ${index}`}`,
+        )
       phase.nextIndex += 1
       phase.running += 1
       const child: Frame = {
@@ -579,8 +781,18 @@ class Interpretation {
       if (distributed) {
         // The item runs as a child run any worker may advance (child-runs.ts); this frame only follows it.
         const clientToken = deriveClientToken(this.options.execution.runId, child.id, child.step, child.attempt)
-        const request: ChildRunRequest = { workflow: childWorkflowName(this.options.execution.workflowName, parent.scope, parent.state), input, index }
-        child.phase = { kind: 'invoking', resource: CHILD_RUN_RESOURCE, input: request, clientToken, startedAt: this.now }
+        const request: ChildRunRequest = {
+          workflow: childWorkflowName(this.options.execution.workflowName, parent.scope, parent.state),
+          input,
+          index,
+        }
+        child.phase = {
+          kind: 'invoking',
+          resource: CHILD_RUN_RESOURCE,
+          input: request,
+          clientToken,
+          startedAt: this.now,
+        }
         this.emit('MapIterationStarted', parent, { index, run: childRunId(clientToken) })
       } else if (isMap) {
         this.emit('MapIterationStarted', parent, { index })
@@ -622,7 +834,16 @@ class Interpretation {
     const context = this.context(parent)
     this.emit(planOf(state).succeeded, parent, undefined)
     const selected = applyResultSelector(phase.results, state.ResultSelector, context, where)
-    this.leave(parent, state, applyOutputPath(applyResultPath(parent.input, selected, state.ResultPath, where), state.OutputPath, context, where))
+    this.leave(
+      parent,
+      state,
+      applyOutputPath(
+        applyResultPath(parent.input, selected, state.ResultPath, where),
+        state.OutputPath,
+        context,
+        where,
+      ),
+    )
   }
 
   private dropChildren(parent: Frame): void {
@@ -653,7 +874,8 @@ class Interpretation {
     // A state that hands its input on unchanged needs no check: a frame's input was checked where it was made (the
     // run's at start, a branch's or item's when spawned, an output on leaving). For save batching its size is what
     // is known of it (a large one is remembered); a small one unknown is left out (a batch may hold 8 KiB more each).
-    this.eventBytes += output === frame.input ? (knownJsonBytes(output) ?? 0) : this.checkPayload(output, 'output', frame)
+    this.eventBytes +=
+      output === frame.input ? (knownJsonBytes(output) ?? 0) : this.checkPayload(output, 'output', frame)
     this.emit(planOf(state).exited, frame, { output })
     frame.state = next
     frame.input = output
@@ -720,14 +942,21 @@ class Interpretation {
       frame.retries = retries
       frame.attempt += 1
       frame.phase = { kind: 'sleeping', until: this.now + delay, then: 'retry' }
-      this.emit(planOf(state).retryScheduled, frame, { ...toErrorDetail(error), attempt: frame.attempt, delayMs: delay })
+      this.emit(planOf(state).retryScheduled, frame, {
+        ...toErrorDetail(error),
+        attempt: frame.attempt,
+        delayMs: delay,
+      })
       return
     }
     for (const name of names) {
       const catcher = findCatcher(state.Catch, name)
       if (!catcher) continue
       try {
-        const output = applyResultPath(frame.input, toErrorOutput(error), catcher.ResultPath, { state: frame.state, field: 'Catch.ResultPath' })
+        const output = applyResultPath(frame.input, toErrorOutput(error), catcher.ResultPath, {
+          state: frame.state,
+          field: 'Catch.ResultPath',
+        })
         this.emit('CatchTaken', frame, { ...toErrorDetail(error), next: catcher.Next })
         this.moveTo(frame, state, catcher.Next, output)
       } catch (thrown) {
@@ -817,11 +1046,16 @@ function earliest(wakeAt: number | undefined, at: number | undefined): number | 
   return at !== undefined && (wakeAt === undefined || at < wakeAt) ? at : wakeAt
 }
 
-function deadlineOf(timeoutAt: number | undefined, heartbeatMs: number | undefined, now: number): { deadline?: number; deadlineError?: string } {
+function deadlineOf(
+  timeoutAt: number | undefined,
+  heartbeatMs: number | undefined,
+  now: number,
+): { deadline?: number; deadlineError?: string } {
   // ctflow's actions send no heartbeats, so each call (a plain call, a .sync start, one probe) must finish within
   // HeartbeatSeconds; the whole task within TimeoutSeconds.
   const heartbeatAt = heartbeatMs !== undefined ? now + heartbeatMs : undefined
-  if (heartbeatAt !== undefined && (timeoutAt === undefined || heartbeatAt < timeoutAt)) return { deadline: heartbeatAt, deadlineError: StatesErrorNames.HeartbeatTimeout }
+  if (heartbeatAt !== undefined && (timeoutAt === undefined || heartbeatAt < timeoutAt))
+    return { deadline: heartbeatAt, deadlineError: StatesErrorNames.HeartbeatTimeout }
   if (timeoutAt !== undefined) return { deadline: timeoutAt, deadlineError: StatesErrorNames.Timeout }
   return {}
 }
@@ -838,6 +1072,7 @@ function describe(value: unknown): string {
   if (value === undefined) return 'missing'
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`
   return `${typeof value === 'object' ? 'an object' : `the ${typeof value} ${String(value)}`}`
 }

@@ -98,7 +98,18 @@ export function createMachine(startAt: string, input: unknown, now: number, time
   const machine: Machine = {
     format: 1,
     status: 'running',
-    frames: { [ROOT_FRAME]: { id: ROOT_FRAME, scope: [], state: startAt, input, enteredAt: now, step: 1, attempt: 0, phase: { kind: 'ready' } } },
+    frames: {
+      [ROOT_FRAME]: {
+        id: ROOT_FRAME,
+        scope: [],
+        state: startAt,
+        input,
+        enteredAt: now,
+        step: 1,
+        attempt: 0,
+        phase: { kind: 'ready' },
+      },
+    },
   }
   if (timeoutSeconds !== undefined) machine.timeoutAt = now + timeoutSeconds * 1000
   return machine

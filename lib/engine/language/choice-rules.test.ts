@@ -50,7 +50,14 @@ describe('selectChoice (AWS example)', () => {
 })
 
 describe('comparators', () => {
-  const input = { s: 'b', n: 5, t: true, ts: '2026-01-02T03:04:05Z', other: { s: 'b', n: 5, t: true, ts: '2026-01-02T11:04:05+08:00' }, nil: null }
+  const input = {
+    s: 'b',
+    n: 5,
+    t: true,
+    ts: '2026-01-02T03:04:05Z',
+    other: { s: 'b', n: 5, t: true, ts: '2026-01-02T11:04:05+08:00' },
+    nil: null,
+  }
 
   it.each<[Record<string, unknown>, boolean]>([
     [{ StringEquals: 'b' }, true],
@@ -75,7 +82,13 @@ describe('comparators', () => {
     [{ TimestampLessThanEquals: '2026-01-02T03:04:05Z' }, true],
     [{ TimestampGreaterThanEquals: '2027-01-01T00:00:00Z' }, false],
   ])('%j', (comparison, expected) => {
-    const variable = Object.keys(comparison)[0].startsWith('String') ? '$.s' : Object.keys(comparison)[0].startsWith('Numeric') ? '$.n' : Object.keys(comparison)[0].startsWith('Boolean') ? '$.t' : '$.ts'
+    const variable = Object.keys(comparison)[0].startsWith('String')
+      ? '$.s'
+      : Object.keys(comparison)[0].startsWith('Numeric')
+        ? '$.n'
+        : Object.keys(comparison)[0].startsWith('Boolean')
+          ? '$.t'
+          : '$.ts'
     expect(matches({ Variable: variable, ...comparison }, input)).toBe(expected)
   })
 
@@ -99,7 +112,17 @@ describe('comparators', () => {
   })
 
   it('combines with Or and Not, and reads the context object', () => {
-    expect(matches({ Or: [{ Variable: '$.n', NumericEquals: 1 }, { Variable: '$.s', StringEquals: 'b' }] }, input)).toBe(true)
+    expect(
+      matches(
+        {
+          Or: [
+            { Variable: '$.n', NumericEquals: 1 },
+            { Variable: '$.s', StringEquals: 'b' },
+          ],
+        },
+        input,
+      ),
+    ).toBe(true)
     expect(matches({ Not: { Or: [{ Variable: '$.n', NumericEquals: 1 }] } }, input)).toBe(true)
     expect(matches({ Variable: '$$.State.RetryCount', NumericEquals: 0 }, input)).toBe(true)
   })
@@ -128,7 +151,11 @@ describe('StringMatches', () => {
 
 describe('rule members named like Object.prototype’s', () => {
   it('are no comparators: "constructor" or "toString" in a rule is not an operator (a rule only a skipped validation lets through)', () => {
-    expect(() => evaluateChoiceRule({ Variable: '$.v', constructor: true }, { v: 1 }, context)).toThrow(/no comparison operator in the rule for \$\.v/)
-    expect(() => evaluateChoiceRule({ Variable: '$.v', toStringPath: '$.v' }, { v: 1 }, context)).toThrow(/no comparison operator/)
+    expect(() => evaluateChoiceRule({ Variable: '$.v', constructor: true }, { v: 1 }, context)).toThrow(
+      /no comparison operator in the rule for \$\.v/,
+    )
+    expect(() => evaluateChoiceRule({ Variable: '$.v', toStringPath: '$.v' }, { v: 1 }, context)).toThrow(
+      /no comparison operator/,
+    )
   })
 })

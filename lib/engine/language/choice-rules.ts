@@ -13,13 +13,21 @@ import { wildcardPattern } from './wildcard'
 
 type Comparison = (variable: unknown, value: unknown) => boolean
 
-const numeric = (test: (a: number, b: number) => boolean): Comparison => (a, b) => typeof a === 'number' && typeof b === 'number' && test(a, b)
-const string = (test: (a: string, b: string) => boolean): Comparison => (a, b) => typeof a === 'string' && typeof b === 'string' && test(a, b)
-const timestamp = (test: (a: number, b: number) => boolean): Comparison => (a, b) => {
-  const left = parseTimestamp(a)
-  const right = parseTimestamp(b)
-  return left !== undefined && right !== undefined && test(left, right)
-}
+const numeric =
+  (test: (a: number, b: number) => boolean): Comparison =>
+  (a, b) =>
+    typeof a === 'number' && typeof b === 'number' && test(a, b)
+const string =
+  (test: (a: string, b: string) => boolean): Comparison =>
+  (a, b) =>
+    typeof a === 'string' && typeof b === 'string' && test(a, b)
+const timestamp =
+  (test: (a: number, b: number) => boolean): Comparison =>
+  (a, b) => {
+    const left = parseTimestamp(a)
+    const right = parseTimestamp(b)
+    return left !== undefined && right !== undefined && test(left, right)
+  }
 
 /** Every comparator taking a value; each also exists with a `Path` suffix except StringMatches. */
 export const comparisonOperators: Record<string, Comparison> = {
@@ -88,7 +96,11 @@ export function evaluateChoiceRule(rule: unknown, input: unknown, context: Conte
     }
     const direct = Object.hasOwn(comparisonOperators, key)
     const base = key.endsWith('Path') && key !== 'StringMatchesPath' ? key.slice(0, -4) : undefined
-    const operator = direct ? comparisonOperators[key] : base !== undefined && Object.hasOwn(comparisonOperators, base) ? comparisonOperators[base] : undefined
+    const operator = direct
+      ? comparisonOperators[key]
+      : base !== undefined && Object.hasOwn(comparisonOperators, base)
+        ? comparisonOperators[base]
+        : undefined
     if (!operator) continue
     const read = readVariable(variable, input, context)
     if (!read.found) throw missing(variable, 'Variable')
@@ -108,22 +120,35 @@ export function evaluateChoiceRule(rule: unknown, input: unknown, context: Conte
  * Picks the next state of a Choice state: the `Next` of the first matching rule, else `Default`, else
  * `StatesError(States.NoChoiceMatched)` naming the state.
  */
-export function selectChoice(state: { Choices: unknown[]; Default?: string }, input: unknown, context: ContextObject, where: { state: string }): string {
+export function selectChoice(
+  state: { Choices: unknown[]; Default?: string },
+  input: unknown,
+  context: ContextObject,
+  where: { state: string },
+): string {
   for (const [index, rule] of state.Choices.entries()) {
     let matched: boolean
     try {
       matched = evaluateChoiceRule(rule, input, context)
     } catch (error) {
-      if (error instanceof StatesError) throw new StatesError(error.error, `${error.cause} (state "${where.state}", Choices[${index}])`)
+      if (error instanceof StatesError)
+        throw new StatesError(error.error, `${error.cause} (state "${where.state}", Choices[${index}])`)
       throw error
     }
     if (matched) return (rule as { Next: string }).Next
   }
   if (state.Default !== undefined) return state.Default
-  throw new StatesError(StatesErrorNames.NoChoiceMatched, `No Choice rule matched the input and there is no Default (state "${where.state}")`)
+  throw new StatesError(
+    StatesErrorNames.NoChoiceMatched,
+    `No Choice rule matched the input and there is no Default (state "${where.state}")`,
+  )
 }
 
-function readVariable(path: string, input: unknown, context: ContextObject): { found: true; value: unknown } | { found: false } {
+function readVariable(
+  path: string,
+  input: unknown,
+  context: ContextObject,
+): { found: true; value: unknown } | { found: false } {
   const fromContext = path.startsWith('$$')
   try {
     return readCompiled(fromContext ? context : input, parseJsonPath(fromContext ? path.slice(1) : path))

@@ -31,7 +31,12 @@ export interface ContextObjectFields {
 /** Builds a context object from plain fields (defaults: name = id, retry count 0). */
 export function createContextObject(fields: ContextObjectFields): ContextObject {
   const context: ContextObject = {
-    Execution: { Id: fields.executionId, Input: fields.input, Name: fields.executionName ?? fields.executionId, StartTime: fields.startTime },
+    Execution: {
+      Id: fields.executionId,
+      Input: fields.input,
+      Name: fields.executionName ?? fields.executionId,
+      StartTime: fields.startTime,
+    },
     State: { Name: fields.stateName, EnteredTime: fields.enteredTime, RetryCount: fields.retryCount ?? 0 },
     StateMachine: { Id: fields.stateMachineId ?? fields.stateMachineName, Name: fields.stateMachineName },
   }

@@ -4,9 +4,11 @@ import { emptyContextObject as context } from './context-object'
 import { evaluateIntrinsic, IntrinsicSyntaxError, parseIntrinsic } from './intrinsics'
 import { caughtStatesError } from '../testing/caught-states-error'
 
-const run = (expression: string, input: unknown = {}, random?: () => number) => evaluateIntrinsic(expression, input, context, random)
+const run = (expression: string, input: unknown = {}, random?: () => number) =>
+  evaluateIntrinsic(expression, input, context, random)
 
-const failure = (expression: string, input: unknown = {}) => caughtStatesError(() => run(expression, input), `expected ${expression} to fail`)
+const failure = (expression: string, input: unknown = {}) =>
+  caughtStatesError(() => run(expression, input), `expected ${expression} to fail`)
 
 const digits = [1, 2, 3, 4, 5, 6, 7, 8, 9]
 
@@ -16,8 +18,19 @@ describe('intrinsic functions (AWS examples)', () => {
     ["States.Format('Hello, my name is {}.', $.name)", { name: 'Arnav' }, 'Hello, my name is Arnav.'],
     ['States.StringToJson($.escapedJsonString)', { escapedJsonString: '{"foo": "bar"}' }, { foo: 'bar' }],
     ['States.JsonToString($.unescapedJson)', { unescapedJson: { foo: 'bar' } }, '{"foo":"bar"}'],
-    ["States.Array('Foo', 2020, $.someJson, null)", { someJson: { random: 'abcdefg' } }, ['Foo', 2020, { random: 'abcdefg' }, null]],
-    ['States.ArrayPartition($.inputArray, 4)', { inputArray: [1, 2, 3, 4, 5, 6, 7, 9] }, [[1, 2, 3, 4], [5, 6, 7, 9]]],
+    [
+      "States.Array('Foo', 2020, $.someJson, null)",
+      { someJson: { random: 'abcdefg' } },
+      ['Foo', 2020, { random: 'abcdefg' }, null],
+    ],
+    [
+      'States.ArrayPartition($.inputArray, 4)',
+      { inputArray: [1, 2, 3, 4, 5, 6, 7, 9] },
+      [
+        [1, 2, 3, 4],
+        [5, 6, 7, 9],
+      ],
+    ],
     ['States.ArrayContains($.inputArray, $.lookingFor)', { inputArray: digits, lookingFor: 5 }, true],
     ['States.ArrayContains($.inputArray, $.lookingFor)', { inputArray: [{ a: 1 }], lookingFor: { a: 1 } }, true],
     ['States.ArrayRange(1, 9, 2)', {}, [1, 3, 5, 7, 9]],
@@ -27,22 +40,38 @@ describe('intrinsic functions (AWS examples)', () => {
     ['States.ArrayUnique($.inputArray)', { inputArray: [1, 2, 3, 3, 3, 3, 3, 3, 4] }, [1, 2, 3, 4]],
     ['States.Base64Encode($.input)', { input: 'Data to encode' }, 'RGF0YSB0byBlbmNvZGU='],
     ['States.Base64Decode($.base64)', { base64: 'RGF0YSB0byBlbmNvZGU=' }, 'Data to encode'],
-    ['States.Hash($.Data, $.Algorithm)', { Data: 'input data', Algorithm: 'SHA-1' }, 'aaff4a450a104cd177d28d18d74485e8cae074b7'],
+    [
+      'States.Hash($.Data, $.Algorithm)',
+      { Data: 'input data', Algorithm: 'SHA-1' },
+      'aaff4a450a104cd177d28d18d74485e8cae074b7',
+    ],
     [
       'States.JsonMerge($.json1, $.json2, false)',
       { json1: { a: { a1: 1, a2: 2 }, b: 2 }, json2: { a: { a3: 1, a4: 2 }, c: 3 } },
       { a: { a3: 1, a4: 2 }, b: 2, c: 3 },
     ],
     ['States.MathAdd($.value1, $.step)', { value1: 111, step: -1 }, 110],
-    ['States.StringSplit($.inputString, $.splitter)', { inputString: '1,2,3,4,5', splitter: ',' }, ['1', '2', '3', '4', '5']],
-    ['States.StringSplit($.inputString, $.splitter)', { inputString: 'This.is+a,test=string', splitter: '.+,=' }, ['This', 'is', 'a', 'test', 'string']],
+    [
+      'States.StringSplit($.inputString, $.splitter)',
+      { inputString: '1,2,3,4,5', splitter: ',' },
+      ['1', '2', '3', '4', '5'],
+    ],
+    [
+      'States.StringSplit($.inputString, $.splitter)',
+      { inputString: 'This.is+a,test=string', splitter: '.+,=' },
+      ['This', 'is', 'a', 'test', 'string'],
+    ],
   ])('%s', (expression, input, expected) => {
     expect(run(expression, input)).toEqual(expected)
   })
 
   it('merges deeply when the third argument is true (ASL spec)', () => {
     const input = { json1: { a: { a1: 1, a2: 2 }, b: 2 }, json2: { a: { a3: 1, a4: 2 }, c: 3 } }
-    expect(run('States.JsonMerge($.json1, $.json2, true)', input)).toEqual({ a: { a1: 1, a2: 2, a3: 1, a4: 2 }, b: 2, c: 3 })
+    expect(run('States.JsonMerge($.json1, $.json2, true)', input)).toEqual({
+      a: { a1: 1, a2: 2, a3: 1, a4: 2 },
+      b: 2,
+      c: 3,
+    })
     expect(input.json1).toEqual({ a: { a1: 1, a2: 2 }, b: 2 })
   })
 
@@ -51,7 +80,13 @@ describe('intrinsic functions (AWS examples)', () => {
   })
 
   it('hashes with every documented algorithm', () => {
-    for (const [name, node] of [['MD5', 'md5'], ['SHA-1', 'sha1'], ['SHA-256', 'sha256'], ['SHA-384', 'sha384'], ['SHA-512', 'sha512']]) {
+    for (const [name, node] of [
+      ['MD5', 'md5'],
+      ['SHA-1', 'sha1'],
+      ['SHA-256', 'sha256'],
+      ['SHA-384', 'sha384'],
+      ['SHA-512', 'sha512'],
+    ]) {
       expect(run(`States.Hash('abc', '${name}')`)).toBe(createHash(node).update('abc').digest('hex'))
     }
   })
@@ -84,7 +119,9 @@ describe('States.Format escapes and nesting', () => {
   })
 
   it('nests calls and reads the context object', () => {
-    expect(run("States.Format('{} items', States.ArrayLength(States.ArrayUnique($.a)))", { a: [1, 1, 2] })).toBe('2 items')
+    expect(run("States.Format('{} items', States.ArrayLength(States.ArrayUnique($.a)))", { a: [1, 1, 2] })).toBe(
+      '2 items',
+    )
     expect(run('States.JsonToString($$.State.RetryCount)')).toBe('0')
   })
 
@@ -98,7 +135,7 @@ describe('intrinsic failures', () => {
     ["States.Format('{} {}', 'only one')", /placeholders/],
     ["States.Format('{}', $.obj)", /argument 2/],
     ["States.StringToJson('{not json')", /not valid JSON/],
-    ["States.ArrayPartition($.a, 0)", /greater than 0/],
+    ['States.ArrayPartition($.a, 0)', /greater than 0/],
     ['States.ArrayRange(1, 2000, 1)', /limit is 1000/],
     ['States.ArrayRange(1, 9, 0)', /must not be 0/],
     ['States.ArrayGetItem($.a, 3)', /out of range/],
@@ -160,25 +197,30 @@ describe('parseIntrinsic', () => {
 describe('hostile arguments', () => {
   it('refuses calls nested more than 100 levels, with the position, not a stack overflow', () => {
     expect(() => parseIntrinsic(`${'States.Array('.repeat(5_000)}1${')'.repeat(5_000)}`)).toThrow(IntrinsicSyntaxError)
-    expect(() => parseIntrinsic(`${'States.Array('.repeat(5_000)}1${')'.repeat(5_000)}`)).toThrow(/calls nest more than 100 levels deep at position 1300$/)
-    expect(run(`${'States.Array('.repeat(100)}1${')'.repeat(100)}`)).toEqual(JSON.parse(`${'['.repeat(100)}1${']'.repeat(100)}`))
+    expect(() => parseIntrinsic(`${'States.Array('.repeat(5_000)}1${')'.repeat(5_000)}`)).toThrow(
+      /calls nest more than 100 levels deep at position 1300$/,
+    )
+    expect(run(`${'States.Array('.repeat(100)}1${')'.repeat(100)}`)).toEqual(
+      JSON.parse(`${'['.repeat(100)}1${']'.repeat(100)}`),
+    )
   })
 
   it('parses a call with 50,000 arguments', () => {
-    expect(run(`States.ArrayLength(States.Array(${Array.from({ length: 50_000 }, (_, i) => i).join(', ')}))`)).toBe(50_000)
+    expect(run(`States.ArrayLength(States.Array(${Array.from({ length: 50_000 }, (_, i) => i).join(', ')}))`)).toBe(
+      50_000,
+    )
   })
 
   it('ArrayUnique keeps the first of each value: objects are equal whatever their member order', () => {
-    expect(run('States.ArrayUnique($.a)', { a: [{ x: 1, y: 2 }, 1, '1', { y: 2, x: 1 }, [1, { a: null }], [1, { a: null }], null, null, true] })).toEqual([
-      { x: 1, y: 2 },
-      1,
-      '1',
-      [1, { a: null }],
-      null,
-      true,
-    ])
+    expect(
+      run('States.ArrayUnique($.a)', {
+        a: [{ x: 1, y: 2 }, 1, '1', { y: 2, x: 1 }, [1, { a: null }], [1, { a: null }], null, null, true],
+      }),
+    ).toEqual([{ x: 1, y: 2 }, 1, '1', [1, { a: null }], null, true])
     const many = Array.from({ length: 2_000 }, (_, i) => (i % 2 ? { n: i % 500 } : i % 700))
-    expect(run('States.ArrayUnique($.a)', { a: many })).toEqual([...new Set(many.map((item) => JSON.stringify(item)))].map((text) => JSON.parse(text)))
+    expect(run('States.ArrayUnique($.a)', { a: many })).toEqual(
+      [...new Set(many.map((item) => JSON.stringify(item)))].map((text) => JSON.parse(text)),
+    )
   })
 
   it('StringToJson refuses JSON nested deeper than 1,000 levels', () => {
@@ -189,6 +231,11 @@ describe('hostile arguments', () => {
   })
 
   it('takes function and algorithm names from its own tables only: "constructor" is no hash algorithm', () => {
-    expect(failure("States.Hash('x', 'constructor')")).toMatchObject({ error: 'States.IntrinsicFailure', cause: expect.stringMatching(/^States\.Hash: argument 2 must be one of MD5, SHA-1, SHA-256, SHA-384, SHA-512, got "constructor"$/) })
+    expect(failure("States.Hash('x', 'constructor')")).toMatchObject({
+      error: 'States.IntrinsicFailure',
+      cause: expect.stringMatching(
+        /^States\.Hash: argument 2 must be one of MD5, SHA-1, SHA-256, SHA-384, SHA-512, got "constructor"$/,
+      ),
+    })
   })
 })

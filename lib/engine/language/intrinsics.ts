@@ -1,6 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto'
 import type { ContextObject } from './context-object'
-import { deepEqual, describeType, JsonPathError, parseJsonPath, readCompiled, shorten, type CompiledJsonPath } from './jsonpath'
+import {
+  deepEqual,
+  describeType,
+  JsonPathError,
+  parseJsonPath,
+  readCompiled,
+  shorten,
+  type CompiledJsonPath,
+} from './jsonpath'
 import { isTooDeep, MAX_JSON_DEPTH } from './json-size'
 import { StatesError, StatesErrorNames } from './states-error'
 import { seededRandom } from './seeded-random'
@@ -22,7 +30,11 @@ export class IntrinsicSyntaxError extends Error {
 }
 
 export type IntrinsicArgument =
-  | { kind: 'literal'; value: unknown; /** a string literal as written, escapes kept (States.Format needs them) */ raw?: string }
+  | {
+      kind: 'literal'
+      value: unknown /** a string literal as written, escapes kept (States.Format needs them) */
+      raw?: string
+    }
   | { kind: 'path'; path: string; fromContext: boolean; compiled: CompiledJsonPath }
   | { kind: 'call'; call: IntrinsicCall }
 
@@ -70,7 +82,12 @@ export function isIntrinsicExpression(value: string): boolean {
  * @example
  * evaluateIntrinsic('States.ArrayRange(1, 9, 2)', {}, context) // [1, 3, 5, 7, 9]
  */
-export function evaluateIntrinsic(expression: string, input: unknown, context: ContextObject, random?: () => number): unknown {
+export function evaluateIntrinsic(
+  expression: string,
+  input: unknown,
+  context: ContextObject,
+  random?: () => number,
+): unknown {
   let call: IntrinsicCall
   try {
     call = parseIntrinsic(expression)
@@ -83,12 +100,23 @@ export function evaluateIntrinsic(expression: string, input: unknown, context: C
   return evaluateCall(call, input, context, random)
 }
 
-export function evaluateCall(call: IntrinsicCall, input: unknown, context: ContextObject, random?: () => number): unknown {
+export function evaluateCall(
+  call: IntrinsicCall,
+  input: unknown,
+  context: ContextObject,
+  random?: () => number,
+): unknown {
   const args = call.args.map((argument) => evaluateArgument(argument, call, input, context, random))
   return functions[call.name].run(args, call, random ?? Math.random)
 }
 
-function evaluateArgument(argument: IntrinsicArgument, call: IntrinsicCall, input: unknown, context: ContextObject, random?: () => number): unknown {
+function evaluateArgument(
+  argument: IntrinsicArgument,
+  call: IntrinsicCall,
+  input: unknown,
+  context: ContextObject,
+  random?: () => number,
+): unknown {
   switch (argument.kind) {
     case 'literal':
       return argument.value
@@ -97,7 +125,10 @@ function evaluateArgument(argument: IntrinsicArgument, call: IntrinsicCall, inpu
     case 'path': {
       const result = readCompiled(argument.fromContext ? context : input, argument.compiled)
       if (!result.found) {
-        throw new StatesError(StatesErrorNames.Runtime, `The JSONPath "${argument.path}" in ${call.name} matched nothing in the ${argument.fromContext ? 'context object' : 'input'}`)
+        throw new StatesError(
+          StatesErrorNames.Runtime,
+          `The JSONPath "${argument.path}" in ${call.name} matched nothing in the ${argument.fromContext ? 'context object' : 'input'}`,
+        )
       }
       return result.value
     }
@@ -109,7 +140,13 @@ function evaluateArgument(argument: IntrinsicArgument, call: IntrinsicCall, inpu
 
 const maxStringInput = 10_000 // Base64Encode/Base64Decode/Hash: "up to 10,000 characters"
 const maxRangeLength = 1_000 // ArrayRange: "can't contain more than 1000 items"
-const hashAlgorithms: Record<string, string> = { MD5: 'md5', 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' }
+const hashAlgorithms: Record<string, string> = {
+  MD5: 'md5',
+  'SHA-1': 'sha1',
+  'SHA-256': 'sha256',
+  'SHA-384': 'sha384',
+  'SHA-512': 'sha512',
+}
 
 function fail(call: IntrinsicCall, reason: string): never {
   throw new StatesError(StatesErrorNames.IntrinsicFailure, `${call.name}: ${reason}`)
@@ -126,18 +163,24 @@ function expectArray(call: IntrinsicCall, value: unknown, position: number): unk
 }
 
 function expectInteger(call: IntrinsicCall, value: unknown, position: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value)) fail(call, `argument ${position} must be an integer, got ${typeof value === 'number' ? value : describeType(value)}`)
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    fail(
+      call,
+      `argument ${position} must be an integer, got ${typeof value === 'number' ? value : describeType(value)}`,
+    )
   return value
 }
 
 function expectObject(call: IntrinsicCall, value: unknown, position: number): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(call, `argument ${position} must be an object, got ${describeType(value)}`)
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    fail(call, `argument ${position} must be an object, got ${describeType(value)}`)
   return value as Record<string, unknown>
 }
 
 function expectShortString(call: IntrinsicCall, value: unknown, position: number): string {
   const text = expectString(call, value, position)
-  if (text.length > maxStringInput) fail(call, `argument ${position} has ${text.length} characters, the limit is ${maxStringInput}`)
+  if (text.length > maxStringInput)
+    fail(call, `argument ${position} has ${text.length} characters, the limit is ${maxStringInput}`)
   return text
 }
 
@@ -146,7 +189,10 @@ const functions: Record<string, FunctionSpec> = {
     minArgs: 1,
     maxArgs: Infinity,
     run(args, call) {
-      const template = call.args[0].kind === 'literal' && call.args[0].raw !== undefined ? call.args[0].raw : expectString(call, args[0], 1)
+      const template =
+        call.args[0].kind === 'literal' && call.args[0].raw !== undefined
+          ? call.args[0].raw
+          : expectString(call, args[0], 1)
       if (typeof args[0] !== 'string') expectString(call, args[0], 1)
       const values = args.slice(1)
       let output = ''
@@ -156,14 +202,16 @@ const functions: Record<string, FunctionSpec> = {
         if (char === '\\' && index + 1 < template.length) {
           output += template[++index]
         } else if (char === '{' && template[index + 1] === '}') {
-          if (used >= values.length) fail(call, `the template has more {} placeholders than the ${values.length} value(s) given`)
+          if (used >= values.length)
+            fail(call, `the template has more {} placeholders than the ${values.length} value(s) given`)
           output += formatValue(call, values[used++], used + 1)
           index++
         } else {
           output += char
         }
       }
-      if (used !== values.length) fail(call, `the template has ${used} {} placeholder(s) but ${values.length} value(s) were given`)
+      if (used !== values.length)
+        fail(call, `the template has ${used} {} placeholder(s) but ${values.length} value(s) were given`)
       return output
     },
   },
@@ -179,7 +227,8 @@ const functions: Record<string, FunctionSpec> = {
         fail(call, `argument 1 is not valid JSON (${(error as Error).message})`)
       }
       // JSON.parse takes any depth; what it made must still be copied, compared and written without overflowing the stack.
-      if (isTooDeep(value)) fail(call, `argument 1 is JSON nested deeper than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels`)
+      if (isTooDeep(value))
+        fail(call, `argument 1 is JSON nested deeper than ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels`)
       return value
     },
   },
@@ -235,7 +284,8 @@ const functions: Record<string, FunctionSpec> = {
     run([array, position], call) {
       const items = expectArray(call, array, 1)
       const index = expectInteger(call, position, 2)
-      if (index < 0 || index >= items.length) fail(call, `index ${index} is out of range for an array of ${items.length} item(s)`)
+      if (index < 0 || index >= items.length)
+        fail(call, `index ${index} is out of range for an array of ${items.length} item(s)`)
       return items[index]
     },
   },
@@ -278,7 +328,8 @@ const functions: Record<string, FunctionSpec> = {
     maxArgs: 1,
     run([text], call) {
       const encoded = expectShortString(call, text, 1)
-      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(encoded) || encoded.length % 4 === 1) fail(call, 'argument 1 is not valid base64')
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(encoded) || encoded.length % 4 === 1)
+        fail(call, 'argument 1 is not valid base64')
       return Buffer.from(encoded, 'base64').toString('utf8')
     },
   },
@@ -312,7 +363,8 @@ const functions: Record<string, FunctionSpec> = {
     run([low, high, seed], call, random) {
       const start = expectInteger(call, low, 1)
       const end = expectInteger(call, high, 2)
-      if (end <= start) fail(call, `argument 2 (end, exclusive) must be greater than argument 1 (start), got ${start} and ${end}`)
+      if (end <= start)
+        fail(call, `argument 2 (end, exclusive) must be greater than argument 1 (start), got ${start} and ${end}`)
       const source = seed === undefined ? random : seededRandom(expectInteger(call, seed, 3))
       return start + Math.floor(source() * (end - start))
     },
@@ -366,12 +418,21 @@ const functions: Record<string, FunctionSpec> = {
 /** Names of every supported intrinsic function. */
 export const intrinsicFunctionNames: readonly string[] = Object.keys(functions)
 
-function mergeObjects(base: Record<string, unknown>, overlay: Record<string, unknown>, deep: boolean): Record<string, unknown> {
+function mergeObjects(
+  base: Record<string, unknown>,
+  overlay: Record<string, unknown>,
+  deep: boolean,
+): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...base }
   for (const [key, value] of Object.entries(overlay)) {
     const existing = Object.hasOwn(merged, key) ? merged[key] : undefined
     const both = deep && isPlainObject(existing) && isPlainObject(value)
-    Object.defineProperty(merged, key, { value: both ? mergeObjects(existing, value, true) : value, enumerable: true, writable: true, configurable: true })
+    Object.defineProperty(merged, key, {
+      value: both ? mergeObjects(existing, value, true) : value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    })
   }
   return merged
 }
@@ -382,7 +443,8 @@ function canonicalJson(value: unknown): string {
     if (Array.isArray(node)) return node.map(sorted)
     if (typeof node !== 'object' || node === null) return node
     const out: Record<string, unknown> = {}
-    for (const key of Object.keys(node).sort()) Object.defineProperty(out, key, { value: sorted((node as Record<string, unknown>)[key]), enumerable: true })
+    for (const key of Object.keys(node).sort())
+      Object.defineProperty(out, key, { value: sorted((node as Record<string, unknown>)[key]), enumerable: true })
     return out
   }
   return JSON.stringify(sorted(value))
@@ -395,7 +457,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 function formatValue(call: IntrinsicCall, value: unknown, position: number): string {
   if (value === null) return 'null'
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value)
-  fail(call, `argument ${position} must be a string, number, boolean or null to be formatted, got ${describeType(value)}`)
+  fail(
+    call,
+    `argument ${position} must be a string, number, boolean or null to be formatted, got ${describeType(value)}`,
+  )
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -421,7 +486,8 @@ class IntrinsicParser {
     this.skipSpaces()
     const call = this.parseCall()
     this.skipSpaces()
-    if (this.position < this.text.length) this.fail(`unexpected "${this.text.slice(this.position, this.position + 10)}" after the call`)
+    if (this.position < this.text.length)
+      this.fail(`unexpected "${this.text.slice(this.position, this.position + 10)}" after the call`)
     return call
   }
 
@@ -432,7 +498,8 @@ class IntrinsicParser {
     if (!match) this.fail('expected a function name such as States.Format')
     const name = match[0]
     const spec = Object.hasOwn(functions, name) ? functions[name] : undefined
-    if (!spec) this.fail(`unknown function ${name} (known: ${intrinsicFunctionNames.map((known) => known.slice(7)).join(', ')})`)
+    if (!spec)
+      this.fail(`unknown function ${name} (known: ${intrinsicFunctionNames.map((known) => known.slice(7)).join(', ')})`)
     this.position += name.length
     this.skipSpaces()
     if (this.text[this.position] !== '(') this.fail(`expected "(" after ${name}`)
@@ -458,7 +525,12 @@ class IntrinsicParser {
       }
     }
     if (args.length < spec.minArgs || args.length > spec.maxArgs) {
-      const expected = spec.minArgs === spec.maxArgs ? `${spec.minArgs}` : spec.maxArgs === Infinity ? `at least ${spec.minArgs}` : `${spec.minArgs} to ${spec.maxArgs}`
+      const expected =
+        spec.minArgs === spec.maxArgs
+          ? `${spec.minArgs}`
+          : spec.maxArgs === Infinity
+            ? `at least ${spec.minArgs}`
+            : `${spec.minArgs} to ${spec.maxArgs}`
       this.fail(`${name} takes ${expected} argument(s), got ${args.length}`)
     }
     this.depth--
@@ -478,7 +550,11 @@ class IntrinsicParser {
       this.position += number[0].length
       return { kind: 'literal', value: Number(number[0]) }
     }
-    for (const [word, value] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, value] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (text.startsWith(word, this.position) && !/[\w]/.test(text[this.position + word.length] ?? '')) {
         this.position += word.length
         return { kind: 'literal', value }
@@ -510,7 +586,7 @@ class IntrinsicParser {
       value += char
       this.position++
     }
-    this.fail('unterminated string (a literal \' inside a string is written \\\')')
+    this.fail("unterminated string (a literal ' inside a string is written \\')")
   }
 
   private parsePath(): IntrinsicArgument {

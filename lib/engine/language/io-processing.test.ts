@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { emptyContextObject as context } from './context-object'
-import { applyInputPath, applyOutputPath, applyParameters, applyResultPath, applyResultSelector, readRequiredPath } from './io-processing'
+import {
+  applyInputPath,
+  applyOutputPath,
+  applyParameters,
+  applyResultPath,
+  applyResultSelector,
+  readRequiredPath,
+} from './io-processing'
 import { caughtStatesError } from '../testing/caught-states-error'
 
 const where = { state: 'MyState' }
@@ -37,7 +44,12 @@ describe('InputPath (AWS example)', () => {
 describe('Parameters (AWS example)', () => {
   const input = {
     comment: 'Example for Parameters.',
-    product: { details: { color: 'blue', size: 'small', material: 'cotton' }, availability: 'in stock', sku: '2317', cost: '$23' },
+    product: {
+      details: { color: 'blue', size: 'small', material: 'cotton' },
+      availability: 'in stock',
+      sku: '2317',
+      cost: '$23',
+    },
   }
 
   it('builds a new input from static values and paths', () => {
@@ -60,11 +72,20 @@ describe('ResultSelector (AWS example)', () => {
   const result = {
     resourceType: 'elasticmapreduce',
     resource: 'createCluster.sync',
-    output: { SdkHttpMetadata: { httpStatusCode: 200 }, SdkResponseMetadata: { requestId: '1234' }, ClusterId: 'AKIAIOSFODNN7EXAMPLE' },
+    output: {
+      SdkHttpMetadata: { httpStatusCode: 200 },
+      SdkResponseMetadata: { requestId: '1234' },
+      ClusterId: 'AKIAIOSFODNN7EXAMPLE',
+    },
   }
 
   it('picks fields from the result before ResultPath places it', () => {
-    const selected = applyResultSelector(result, { 'ClusterId.$': '$.output.ClusterId', 'ResourceType.$': '$.resourceType' }, context, where)
+    const selected = applyResultSelector(
+      result,
+      { 'ClusterId.$': '$.output.ClusterId', 'ResourceType.$': '$.resourceType' },
+      context,
+      where,
+    )
     expect(selected).toEqual({ ClusterId: 'AKIAIOSFODNN7EXAMPLE', ResourceType: 'elasticmapreduce' })
     expect(applyResultPath({ comment: 'x' }, selected, '$.EMROutput', where)).toEqual({
       comment: 'x',
@@ -80,7 +101,11 @@ describe('ResultSelector (AWS example)', () => {
 })
 
 describe('ResultPath (AWS examples)', () => {
-  const input = { comment: 'This is a test of the input and output of a Task state.', details: 'Default example', who: 'AWS Step Functions' }
+  const input = {
+    comment: 'This is a test of the input and output of a Task state.',
+    details: 'Default example',
+    who: 'AWS Step Functions',
+  }
   const result = 'Hello, AWS Step Functions!'
 
   it('replaces the input with the result for $ and when absent', () => {
@@ -97,7 +122,12 @@ describe('ResultPath (AWS examples)', () => {
   })
 
   it('updates a node in the input', () => {
-    const nested = { comment: 'An input comment.', data: { val1: 23, val2: 17 }, extra: 'foo', lambda: { who: 'AWS Step Functions' } }
+    const nested = {
+      comment: 'An input comment.',
+      data: { val1: 23, val2: 17 },
+      extra: 'foo',
+      lambda: { who: 'AWS Step Functions' },
+    }
     expect(applyResultPath(nested, result, '$.data.lambdaresult', where)).toEqual({
       comment: 'An input comment.',
       data: { val1: 23, val2: 17, lambdaresult: result },
@@ -114,7 +144,12 @@ describe('ResultPath (AWS examples)', () => {
 })
 
 describe('OutputPath (AWS example)', () => {
-  const value = { comment: 'An input comment.', data: { val1: 23, val2: 17 }, extra: 'foo', lambda: { who: 'AWS Step Functions' } }
+  const value = {
+    comment: 'An input comment.',
+    data: { val1: 23, val2: 17 },
+    extra: 'foo',
+    lambda: { who: 'AWS Step Functions' },
+  }
 
   it('selects a part of the output, everything when absent and {} when null', () => {
     expect(applyOutputPath(value, '$.data', context, where)).toEqual({ val1: 23, val2: 17 })
@@ -130,7 +165,13 @@ describe('OutputPath (AWS example)', () => {
 describe('readRequiredPath', () => {
   it('evaluates an intrinsic call, as Fail CausePath allows (AWS state-fail.html example)', () => {
     const input = { Error: 'Error1', Cause: 'Cause1' }
-    const cause = readRequiredPath(input, "States.Format('This is a custom error message for {}, caused by {}.', $.Error, $.Cause)", context, where, 'CausePath')
+    const cause = readRequiredPath(
+      input,
+      "States.Format('This is a custom error message for {}, caused by {}.', $.Error, $.Cause)",
+      context,
+      where,
+      'CausePath',
+    )
     expect(cause).toBe('This is a custom error message for Error1, caused by Cause1.')
   })
 

@@ -17,41 +17,76 @@ export interface StateLocation {
 }
 
 /** `InputPath`: absent = the whole input, `null` = `{}`, a path = the value it selects. */
-export function applyInputPath(input: unknown, inputPath: string | null | undefined, context: ContextObject, where: StateLocation): unknown {
+export function applyInputPath(
+  input: unknown,
+  inputPath: string | null | undefined,
+  context: ContextObject,
+  where: StateLocation,
+): unknown {
   return selectPath(input, inputPath, context, where, 'InputPath')
 }
 
 /** `Parameters` (also ItemSelector): a payload template over the effective input; absent = unchanged. */
-export function applyParameters(input: unknown, parameters: unknown, context: ContextObject, where: StateLocation & { field?: string }): unknown {
+export function applyParameters(
+  input: unknown,
+  parameters: unknown,
+  context: ContextObject,
+  where: StateLocation & { field?: string },
+): unknown {
   if (parameters === undefined) return input
-  return evaluatePayloadTemplate(parameters, input, context, { state: where.state, field: where.field ?? 'Parameters', random: where.random })
+  return evaluatePayloadTemplate(parameters, input, context, {
+    state: where.state,
+    field: where.field ?? 'Parameters',
+    random: where.random,
+  })
 }
 
 /** `ResultSelector`: a payload template over the task's (or Map's/Parallel's) raw result; absent = unchanged. */
-export function applyResultSelector(result: unknown, selector: unknown, context: ContextObject, where: StateLocation): unknown {
+export function applyResultSelector(
+  result: unknown,
+  selector: unknown,
+  context: ContextObject,
+  where: StateLocation,
+): unknown {
   if (selector === undefined) return result
-  return evaluatePayloadTemplate(selector, result, context, { state: where.state, field: 'ResultSelector', random: where.random })
+  return evaluatePayloadTemplate(selector, result, context, {
+    state: where.state,
+    field: 'ResultSelector',
+    random: where.random,
+  })
 }
 
 /**
  * `ResultPath`: absent or `$` = the result replaces the input, `null` = the result is discarded and the state's
  * input passes through, a path = the result is placed into (a copy of) the state's input.
  */
-export function applyResultPath(stateInput: unknown, result: unknown, resultPath: string | null | undefined, where: StateLocation & { field?: string }): unknown {
+export function applyResultPath(
+  stateInput: unknown,
+  result: unknown,
+  resultPath: string | null | undefined,
+  where: StateLocation & { field?: string },
+): unknown {
   if (resultPath === undefined || resultPath === '$') return result
   if (resultPath === null) return stateInput
   const field = where.field ?? 'ResultPath'
   try {
     return writePath(stateInput, resultPath, result)
   } catch (error) {
-    if (error instanceof StatesError) throw new StatesError(error.error, `${error.cause} (state "${where.state}", ${field})`)
-    if (error instanceof JsonPathError) throw new StatesError(StatesErrorNames.Runtime, `${error.message} (state "${where.state}", ${field})`)
+    if (error instanceof StatesError)
+      throw new StatesError(error.error, `${error.cause} (state "${where.state}", ${field})`)
+    if (error instanceof JsonPathError)
+      throw new StatesError(StatesErrorNames.Runtime, `${error.message} (state "${where.state}", ${field})`)
     throw error
   }
 }
 
 /** `OutputPath`: absent = unchanged, `null` = `{}`, a path = the value it selects. */
-export function applyOutputPath(value: unknown, outputPath: string | null | undefined, context: ContextObject, where: StateLocation): unknown {
+export function applyOutputPath(
+  value: unknown,
+  outputPath: string | null | undefined,
+  context: ContextObject,
+  where: StateLocation,
+): unknown {
   return selectPath(value, outputPath, context, where, 'OutputPath')
 }
 
@@ -60,7 +95,13 @@ export function applyOutputPath(value: unknown, outputPath: string | null | unde
  * An intrinsic call (`States.…`) is evaluated instead: Fail's ErrorPath/CausePath accept them (AWS state-fail.html);
  * validation keeps intrinsics out of every other path field.
  */
-export function readRequiredPath(document: unknown, path: string, context: ContextObject, where: StateLocation, field: string): unknown {
+export function readRequiredPath(
+  document: unknown,
+  path: string,
+  context: ContextObject,
+  where: StateLocation,
+  field: string,
+): unknown {
   if (isIntrinsicExpression(path)) {
     try {
       return evaluateIntrinsic(path, document, context, where.random)
@@ -73,16 +114,26 @@ export function readRequiredPath(document: unknown, path: string, context: Conte
   try {
     result = readCompiled(fromContext ? context : document, parseJsonPath(fromContext ? path.slice(1) : path))
   } catch (error) {
-    if (error instanceof JsonPathError) throw new StatesError(StatesErrorNames.Runtime, `${error.message} (state "${where.state}", ${field})`)
+    if (error instanceof JsonPathError)
+      throw new StatesError(StatesErrorNames.Runtime, `${error.message} (state "${where.state}", ${field})`)
     throw error
   }
   if (!result.found) {
-    throw new StatesError(StatesErrorNames.Runtime, `The JSONPath "${path}" in ${field} matched nothing in the ${fromContext ? 'context object' : 'input'} (state "${where.state}")`)
+    throw new StatesError(
+      StatesErrorNames.Runtime,
+      `The JSONPath "${path}" in ${field} matched nothing in the ${fromContext ? 'context object' : 'input'} (state "${where.state}")`,
+    )
   }
   return result.value
 }
 
-function selectPath(value: unknown, path: string | null | undefined, context: ContextObject, where: StateLocation, field: string): unknown {
+function selectPath(
+  value: unknown,
+  path: string | null | undefined,
+  context: ContextObject,
+  where: StateLocation,
+  field: string,
+): unknown {
   if (path === undefined || path === '$') return value
   if (path === null) return {}
   return readRequiredPath(value, path, context, where, field)

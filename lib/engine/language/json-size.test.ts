@@ -7,13 +7,29 @@ const exact = (value: unknown) => Buffer.byteLength(JSON.stringify(value) ?? 'nu
 describe('measureJson', () => {
   it.each([
     ['null', null],
-    ['booleans and numbers', [true, false, 0, -0, 7, -12.5, 1e21, 1e-7, 123456789, 2 ** 53, Number.NaN, Number.POSITIVE_INFINITY]],
+    [
+      'booleans and numbers',
+      [true, false, 0, -0, 7, -12.5, 1e21, 1e-7, 123456789, 2 ** 53, Number.NaN, Number.POSITIVE_INFINITY],
+    ],
     ['escapes', '" \\ \b \f \n \r \t \u0001 \u001f /'],
     ['UTF-8', 'é ü 天翼云 😀'],
     ['lone surrogates', '\ud800 x \udc00'],
-    ['objects, members JSON drops, arrays with holes JSON fills', { a: 1, b: undefined, c: () => 1, d: [undefined, () => 1, 2], '"k"': {} }],
+    [
+      'objects, members JSON drops, arrays with holes JSON fills',
+      { a: 1, b: undefined, c: () => 1, d: [undefined, () => 1, 2], '"k"': {} },
+    ],
     ['a Date (toJSON)', { at: new Date(0) }],
-    ['nested', { list: [{ id: 'd-1', size: 40 }, { id: 'd-2', tags: ['a', 'b'], meta: null }], empty: [], none: {} }],
+    [
+      'nested',
+      {
+        list: [
+          { id: 'd-1', size: 40 },
+          { id: 'd-2', tags: ['a', 'b'], meta: null },
+        ],
+        empty: [],
+        none: {},
+      },
+    ],
   ])('is the byte length of JSON.stringify: %s', (_name, value) => {
     expect(measureJson(value, 1_000_000)).toEqual({ bytes: exact(value) })
   })
@@ -30,7 +46,10 @@ describe('measureJson', () => {
   it('says "over" as soon as the limit is passed, at most the limit and one value later', () => {
     expect(measureJson('x'.repeat(100), 101)).toEqual({ bytes: 102, over: 'bytes' })
     expect(measureJson('x'.repeat(99), 101)).toEqual({ bytes: 101 })
-    const measure = measureJson(Array.from({ length: 1_000 }, () => 'abcdefgh'), 100)
+    const measure = measureJson(
+      Array.from({ length: 1_000 }, () => 'abcdefgh'),
+      100,
+    )
     expect(measure.over).toBe('bytes')
     expect(measure.bytes).toBeLessThan(1_000 + 120)
   })

@@ -34,7 +34,11 @@ const REMEMBER_FROM_BYTES = 8_192
  * measureJson({ a: 'é' }, 1024)        // { bytes: 10 }  (the same as Buffer.byteLength(JSON.stringify(…)))
  * measureJson('x'.repeat(2000), 1024)  // { bytes: 2002, over: 'bytes' }
  */
-export function measureJson(value: unknown, maxBytes: number, { remembered = true }: { remembered?: boolean } = {}): JsonMeasure {
+export function measureJson(
+  value: unknown,
+  maxBytes: number,
+  { remembered = true }: { remembered?: boolean } = {},
+): JsonMeasure {
   const bytes = remembered ? jsonBytesWithin(value, maxBytes) : walk(value, maxBytes)
   if (bytes >= 0) return { bytes }
   // Over: measured again (a rare path) for how far it went and why.
@@ -170,7 +174,24 @@ function scalarBytes(value: unknown, budget: number): number {
 
 function numberLength(value: number): number {
   // Small integers are most of what workflows carry: count their digits without making a string.
-  if (Number.isInteger(value) && value >= 0 && value < 1e9) return value < 10 ? 1 : value < 100 ? 2 : value < 1e3 ? 3 : value < 1e4 ? 4 : value < 1e5 ? 5 : value < 1e6 ? 6 : value < 1e7 ? 7 : value < 1e8 ? 8 : 9
+  if (Number.isInteger(value) && value >= 0 && value < 1e9)
+    return value < 10
+      ? 1
+      : value < 100
+        ? 2
+        : value < 1e3
+          ? 3
+          : value < 1e4
+            ? 4
+            : value < 1e5
+              ? 5
+              : value < 1e6
+                ? 6
+                : value < 1e7
+                  ? 7
+                  : value < 1e8
+                    ? 8
+                    : 9
   return String(value).length
 }
 

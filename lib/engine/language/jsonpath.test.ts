@@ -9,7 +9,13 @@ const store = {
       { category: 'reference', author: 'Nigel Rees', title: 'Sayings of the Century', price: 8.95 },
       { category: 'fiction', author: 'Evelyn Waugh', title: 'Sword of Honour', price: 12.99 },
       { category: 'fiction', author: 'Herman Melville', title: 'Moby Dick', isbn: '0-553-21311-3', price: 8.99 },
-      { category: 'fiction', author: 'J. R. R. Tolkien', title: 'The Lord of the Rings', isbn: '0-395-19395-8', price: 22.99 },
+      {
+        category: 'fiction',
+        author: 'J. R. R. Tolkien',
+        title: 'The Lord of the Rings',
+        isbn: '0-395-19395-8',
+        price: 22.99,
+      },
     ],
     bicycle: { color: 'red', price: 19.95 },
   },
@@ -84,7 +90,7 @@ describe('readPath', () => {
   })
 
   it('reads names with backslash escapes, as the ASL spec reference path examples do', () => {
-    const document = { 'store.book': 1, foo: { '.bar': 2, 'foo@bar': { baz: 3 } }, '&Ж中': { '𐍆': 4 } }
+    const document = { 'store.book': 1, foo: { '.bar': 2, 'foo@bar': { baz: 3 } }, '&Ж中': { 𐍆: 4 } }
     expect(readPath(document, '$.store\\.book')).toEqual({ found: true, value: 1 })
     expect(readPath(document, '$.foo.\\.bar')).toEqual({ found: true, value: 2 })
     expect(readPath(document, '$.foo.foo\\@bar.baz')).toEqual({ found: true, value: 3 })
@@ -173,10 +179,15 @@ describe('hostile paths', () => {
       }
       throw new Error(`accepted ${path.slice(0, 40)}`)
     }
-    expect(refused(`$.a[?(${'('.repeat(5_000)}@.b${')'.repeat(5_000)})]`)).toBe('filters, parentheses and "!" nest more than 100 levels deep at position 106')
+    expect(refused(`$.a[?(${'('.repeat(5_000)}@.b${')'.repeat(5_000)})]`)).toBe(
+      'filters, parentheses and "!" nest more than 100 levels deep at position 106',
+    )
     expect(refused(`$.a[?(${'!'.repeat(5_000)}@.b)]`)).toMatch(/nest more than 100 levels deep/)
     expect(refused(`$${'[?(@'.repeat(5_000)}`)).toMatch(/nest more than 100 levels deep/)
-    expect(readPath({ a: [{ b: 1 }, { c: 2 }] }, `$.a[?(${'('.repeat(99)}@.b${')'.repeat(99)})]`)).toEqual({ found: true, value: [{ b: 1 }] })
+    expect(readPath({ a: [{ b: 1 }, { c: 2 }] }, `$.a[?(${'('.repeat(99)}@.b${')'.repeat(99)})]`)).toEqual({
+      found: true,
+      value: [{ b: 1 }],
+    })
   })
 
   it('evaluates a chain of 20,000 && or || terms (kept flat, not nested)', () => {
@@ -185,7 +196,10 @@ describe('hostile paths', () => {
     const document = { a: [{ b: 1 }, { b: 0 }] }
     expect(readPath(document, and)).toEqual({ found: true, value: [{ b: 1 }] })
     expect(readPath(document, or)).toEqual({ found: true, value: [{ b: 1 }] })
-    expect(readPath(document, '$.a[?(@.b == 1 && @.b > 0 || @.b == 0)]')).toEqual({ found: true, value: [{ b: 1 }, { b: 0 }] })
+    expect(readPath(document, '$.a[?(@.b == 1 && @.b > 0 || @.b == 0)]')).toEqual({
+      found: true,
+      value: [{ b: 1 }, { b: 0 }],
+    })
   })
 
   it('parses a union of 50,000 indexes (each token read in place, not from a copy of the rest of the path)', () => {

@@ -77,7 +77,9 @@ export function isDefinitePath(path: string): boolean {
 
 /** Whether a path can be written to (ResultPath): only names and non-negative indexes. Throws if invalid. */
 export function isReferencePath(path: string): boolean {
-  return parseJsonPath(path).segments.every((segment) => segment.kind === 'name' || (segment.kind === 'index' && segment.index >= 0))
+  return parseJsonPath(path).segments.every(
+    (segment) => segment.kind === 'name' || (segment.kind === 'index' && segment.index >= 0),
+  )
 }
 
 export type PathReadResult = { found: true; value: unknown } | { found: false }
@@ -170,9 +172,13 @@ function collectDescendants(node: unknown, out: unknown[]): void {
   else if (isObject(node)) for (const value of Object.values(node)) collectDescendants(value, out)
 }
 
-function sliceIndexes(length: number, slice: { start: number | undefined; end: number | undefined; step: number }): number[] {
+function sliceIndexes(
+  length: number,
+  slice: { start: number | undefined; end: number | undefined; step: number },
+): number[] {
   const { step } = slice
-  const normalise = (value: number) => (value < 0 ? Math.max(length + value, step < 0 ? -1 : 0) : Math.min(value, step < 0 ? length - 1 : length))
+  const normalise = (value: number) =>
+    value < 0 ? Math.max(length + value, step < 0 ? -1 : 0) : Math.min(value, step < 0 ? length - 1 : length)
   const indexes: number[] = []
   if (step > 0) {
     const start = slice.start === undefined ? 0 : normalise(slice.start)
@@ -223,7 +229,8 @@ function compare(operator: ComparisonOperator, left: unknown, right: unknown): b
     case '!=':
       return !deepEqual(left, right)
   }
-  const comparable = (typeof left === 'number' && typeof right === 'number') || (typeof left === 'string' && typeof right === 'string')
+  const comparable =
+    (typeof left === 'number' && typeof right === 'number') || (typeof left === 'string' && typeof right === 'string')
   if (!comparable) return false
   const [a, b] = [left as number | string, right as number | string]
   switch (operator) {
@@ -249,7 +256,10 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(b)) return false
   const aKeys = Object.keys(a)
   if (aKeys.length !== Object.keys(b).length) return false
-  return aKeys.every((key) => Object.hasOwn(b, key) && deepEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]))
+  return aKeys.every(
+    (key) =>
+      Object.hasOwn(b, key) && deepEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+  )
 }
 
 /**
@@ -267,7 +277,13 @@ export function writePath(document: unknown, referencePath: string, value: unkno
       throw new JsonPathError(referencePath, 'a reference path may only contain names and non-negative indexes')
     }
   }
-  return writeAt(document, compiled.segments as Array<{ kind: 'name'; name: string } | { kind: 'index'; index: number }>, 0, value, referencePath)
+  return writeAt(
+    document,
+    compiled.segments as Array<{ kind: 'name'; name: string } | { kind: 'index'; index: number }>,
+    0,
+    value,
+    referencePath,
+  )
 }
 
 function writeAt(
@@ -284,7 +300,12 @@ function writeAt(
     if (!isObject(node)) throw resultPathFailure(path, segments, at, node)
     const child = Object.hasOwn(node, segment.name) ? node[segment.name] : undefined
     const copy: Record<string, unknown> = { ...node }
-    Object.defineProperty(copy, segment.name, { value: writeAt(child, segments, at + 1, value, path), enumerable: true, writable: true, configurable: true })
+    Object.defineProperty(copy, segment.name, {
+      value: writeAt(child, segments, at + 1, value, path),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    })
     return copy
   }
   if (!Array.isArray(node) || segment.index >= node.length) throw resultPathFailure(path, segments, at, node)
@@ -293,7 +314,12 @@ function writeAt(
   return copy
 }
 
-function resultPathFailure(path: string, segments: ReadonlyArray<{ kind: 'name'; name: string } | { kind: 'index'; index: number }>, at: number, node: unknown): StatesError {
+function resultPathFailure(
+  path: string,
+  segments: ReadonlyArray<{ kind: 'name'; name: string } | { kind: 'index'; index: number }>,
+  at: number,
+  node: unknown,
+): StatesError {
   const prefix = formatPath(segments.slice(0, at))
   const segment = segments[at]
   const reason =
@@ -309,7 +335,10 @@ function resultPathFailure(path: string, segments: ReadonlyArray<{ kind: 'name';
 export function formatPath(segments: readonly PathSegment[]): string {
   let text = '$'
   for (const segment of segments) {
-    if (segment.kind === 'name') text += /^[A-Za-z_$][\w$-]*$/.test(segment.name) ? `.${segment.name}` : `['${segment.name.replace(/['\\]/g, '\\$&')}']`
+    if (segment.kind === 'name')
+      text += /^[A-Za-z_$][\w$-]*$/.test(segment.name)
+        ? `.${segment.name}`
+        : `['${segment.name.replace(/['\\]/g, '\\$&')}']`
     else if (segment.kind === 'index') text += `[${segment.index}]`
     else text += segment.kind === 'wildcard' ? '[*]' : `[${segment.kind}]`
   }
@@ -350,7 +379,8 @@ class PathParser {
 
   /** Enters one level of filter nesting; past MAX_FILTER_DEPTH the path is refused. */
   private nest(): void {
-    if (++this.depth > MAX_FILTER_DEPTH) this.fail(`filters, parentheses and "!" nest more than ${MAX_FILTER_DEPTH} levels deep`)
+    if (++this.depth > MAX_FILTER_DEPTH)
+      this.fail(`filters, parentheses and "!" nest more than ${MAX_FILTER_DEPTH} levels deep`)
   }
 
   parseRoot(): CompiledJsonPath {
@@ -573,7 +603,7 @@ class PathParser {
     this.skipSpaces()
     const operator = comparisonOperators.find((candidate) => this.text.startsWith(candidate, this.position))
     if (!operator) {
-      if (this.text[this.position] === '=' ) this.fail('use "==" to compare')
+      if (this.text[this.position] === '=') this.fail('use "==" to compare')
       return { kind: 'exists', operand: left }
     }
     this.position += operator.length
@@ -596,7 +626,11 @@ class PathParser {
       this.position += number[0].length
       return { kind: 'literal', value: Number(number[0]) }
     }
-    for (const [word, value] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, value] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (text.startsWith(word, this.position)) {
         this.position += word.length
         return { kind: 'literal', value }

@@ -28,7 +28,12 @@ const compiledTemplates = new WeakMap<object, Compiled>()
  * evaluatePayloadTemplate({ 'id.$': '$.disk.id', kind: 'full' }, { disk: { id: 'd-1' } }, context,
  *   { state: 'Snapshot', field: 'Parameters' }) // { id: 'd-1', kind: 'full' }
  */
-export function evaluatePayloadTemplate(template: unknown, input: unknown, context: ContextObject, where: TemplateLocation): unknown {
+export function evaluatePayloadTemplate(
+  template: unknown,
+  input: unknown,
+  context: ContextObject,
+  where: TemplateLocation,
+): unknown {
   if (typeof template !== 'object' || template === null) return template
   let compiled = compiledTemplates.get(template)
   if (!compiled) {
@@ -60,7 +65,10 @@ function compileTemplate(template: unknown, fieldPath: string): Compiled {
 function compileDynamicValue(expression: unknown, field: string): Compiled {
   if (typeof expression !== 'string') {
     return (_input, _context, where) => {
-      throw new StatesError(StatesErrorNames.Runtime, `The field "${field}" must be a string path or intrinsic function${at(where)}`)
+      throw new StatesError(
+        StatesErrorNames.Runtime,
+        `The field "${field}" must be a string path or intrinsic function${at(where)}`,
+      )
     }
   }
   if (expression.startsWith('$$')) return compilePathValue(expression.slice(1), expression, field, true)
@@ -75,7 +83,10 @@ function compileDynamicValue(expression: unknown, field: string): Compiled {
     }
   }
   return (_input, _context, where) => {
-    throw new StatesError(StatesErrorNames.Runtime, `The field "${field}" must hold a JSONPath ($…, $$…) or an intrinsic function (States.…), not "${expression}"${at(where)}`)
+    throw new StatesError(
+      StatesErrorNames.Runtime,
+      `The field "${field}" must hold a JSONPath ($…, $$…) or an intrinsic function (States.…), not "${expression}"${at(where)}`,
+    )
   }
 }
 
@@ -86,7 +97,10 @@ function compilePathValue(path: string, shown: string, field: string, fromContex
   } catch (error) {
     const reason = error instanceof JsonPathError ? error.reason : String(error)
     return (_input, _context, where) => {
-      throw new StatesError(StatesErrorNames.Runtime, `Invalid JSONPath "${shown}" in field "${field}"${at(where)}: ${reason}`)
+      throw new StatesError(
+        StatesErrorNames.Runtime,
+        `Invalid JSONPath "${shown}" in field "${field}"${at(where)}: ${reason}`,
+      )
     }
   }
   return (input, context, where) => {
@@ -114,6 +128,7 @@ export function locateError(error: unknown, location: string): StatesError {
 
 function defineValue(target: Record<string, unknown>, key: string, value: unknown): void {
   // defineProperty so that a "__proto__" key stays data and never changes the prototype.
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
   else target[key] = value
 }

@@ -4,7 +4,12 @@ import { findCatcher, findRetrier, retryDelayMs } from './retry-policy'
 describe('retryDelayMs', () => {
   it('uses the ASL defaults: 1 s, doubling, three retries', () => {
     const retrier = { ErrorEquals: ['States.ALL'] }
-    expect([0, 1, 2, 3].map((retries) => retryDelayMs(retrier, retries, Math.random))).toEqual([1000, 2000, 4000, undefined])
+    expect([0, 1, 2, 3].map((retries) => retryDelayMs(retrier, retries, Math.random))).toEqual([
+      1000,
+      2000,
+      4000,
+      undefined,
+    ])
   })
 
   it('applies IntervalSeconds, BackoffRate and the MaxDelaySeconds cap', () => {

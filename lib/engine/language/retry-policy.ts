@@ -29,7 +29,10 @@ export const retryDefaults = { IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 
  * @example
  * findRetrier([{ ErrorEquals: ['Ctyun.Throttled'] }, { ErrorEquals: ['States.ALL'] }], 'Ctyun.NotFound')?.index // 1
  */
-export function findRetrier(retry: unknown[] | undefined, error: string): { index: number; retrier: Retrier } | undefined {
+export function findRetrier(
+  retry: unknown[] | undefined,
+  error: string,
+): { index: number; retrier: Retrier } | undefined {
   if (!retry) return undefined
   for (const [index, entry] of retry.entries()) {
     const retrier = entry as Retrier

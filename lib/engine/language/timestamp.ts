@@ -21,7 +21,8 @@ export function parseTimestamp(text: unknown): number | undefined {
   if (day > daysInMonth) return undefined
   if (match[9] !== undefined && (Number(match[9]) > 23 || Number(match[10]) > 59)) return undefined
   const fraction = match[7] ? Number(match[7]) * 1000 : 0
-  const offsetMinutes = match[8] === 'Z' ? 0 : (match[8][0] === '-' ? -1 : 1) * (Number(match[9]) * 60 + Number(match[10]))
+  const offsetMinutes =
+    match[8] === 'Z' ? 0 : (match[8][0] === '-' ? -1 : 1) * (Number(match[9]) * 60 + Number(match[10]))
   return Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59)) + fraction - offsetMinutes * 60_000
 }
 

@@ -7,7 +7,8 @@ function regexReference(pattern: string): RegExp {
   let source = ''
   for (let index = 0; index < pattern.length; index++) {
     const char = pattern[index]!
-    if (char === '\\' && (pattern[index + 1] === '*' || pattern[index + 1] === '\\')) source += escape(pattern[++index]!)
+    if (char === '\\' && (pattern[index + 1] === '*' || pattern[index + 1] === '\\'))
+      source += escape(pattern[++index]!)
     else if (char === '*') source += '[\\s\\S]*'
     else source += escape(char)
   }
@@ -48,21 +49,29 @@ describe('wildcardPattern (StringMatches)', () => {
   it('agrees with the regex it replaces on generated patterns and texts (fast-check, seeded)', () => {
     const unit = fc.constantFrom('a', 'b', '-', '.', '*', '\\')
     fc.assert(
-      fc.property(fc.string({ unit, maxLength: 8 }), fc.string({ unit: fc.constantFrom('a', 'b', '-', '.', '*', '\\'), maxLength: 16 }), (pattern, text) => {
-        expect(wildcardPattern(pattern).test(text)).toBe(regexReference(pattern).test(text))
-      }),
+      fc.property(
+        fc.string({ unit, maxLength: 8 }),
+        fc.string({ unit: fc.constantFrom('a', 'b', '-', '.', '*', '\\'), maxLength: 16 }),
+        (pattern, text) => {
+          expect(wildcardPattern(pattern).test(text)).toBe(regexReference(pattern).test(text))
+        },
+      ),
       { seed: 20261123, numRuns: 20_000 },
     )
   })
 
   it('matches a text built from the pattern itself (every star replaced by something)', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ maxLength: 4 }), { minLength: 1, maxLength: 6 }), fc.array(fc.string({ maxLength: 6 }), { maxLength: 6 }), (pieces, fillers) => {
-        const literal = (piece: string) => piece.replace(/[\\*]/g, '\\$&')
-        const pattern = pieces.map(literal).join('*')
-        const text = pieces.map((piece, i) => (i === 0 ? piece : `${fillers[i - 1] ?? ''}${piece}`)).join('')
-        expect(wildcardPattern(pattern).test(text)).toBe(true)
-      }),
+      fc.property(
+        fc.array(fc.string({ maxLength: 4 }), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.string({ maxLength: 6 }), { maxLength: 6 }),
+        (pieces, fillers) => {
+          const literal = (piece: string) => piece.replace(/[\\*]/g, '\\$&')
+          const pattern = pieces.map(literal).join('*')
+          const text = pieces.map((piece, i) => (i === 0 ? piece : `${fillers[i - 1] ?? ''}${piece}`)).join('')
+          expect(wildcardPattern(pattern).test(text)).toBe(true)
+        },
+      ),
       { seed: 7, numRuns: 5_000 },
     )
   })

@@ -46,7 +46,10 @@ function compile(source: string): WildcardPattern {
   if (pieces.length === 1) return { source, test: (text) => text === pieces[0] }
   const first = pieces[0]!
   const last = pieces[pieces.length - 1]!
-  const middle = pieces.slice(1, -1).filter((inner) => inner !== '').map((inner) => ({ needle: inner, failure: failureTable(inner) }))
+  const middle = pieces
+    .slice(1, -1)
+    .filter((inner) => inner !== '')
+    .map((inner) => ({ needle: inner, failure: failureTable(inner) }))
   return {
     source,
     test(text) {

@@ -37,13 +37,15 @@ export function decodeRunFile(text: string, file: string, expectedId: string): R
   if (!isObject(record)) return fail('missing "record"')
   if (record.id !== expectedId) return fail(`record.id ${JSON.stringify(record.id)} does not match the file name`)
   if (typeof record.workflow !== 'string') return fail('record.workflow is not a string')
-  if (!STATUSES.includes(record.status as RunStatus)) return fail(`record.status ${JSON.stringify(record.status)} is not a run status`)
+  if (!STATUSES.includes(record.status as RunStatus))
+    return fail(`record.status ${JSON.stringify(record.status)} is not a run status`)
   if (typeof record.version !== 'number') return fail('record.version is not a number')
   if (typeof record.cancelRequested !== 'boolean') return fail('record.cancelRequested is not a boolean')
   if (!Number.isInteger(raw.lastToken) || !Number.isInteger(raw.lastSeq) || !Number.isInteger(raw.historyBytes)) {
     return fail('lastToken, lastSeq or historyBytes is not an integer')
   }
-  if (raw.leaseAttempts !== undefined && !Number.isInteger(raw.leaseAttempts)) return fail('leaseAttempts is not an integer')
+  if (raw.leaseAttempts !== undefined && !Number.isInteger(raw.leaseAttempts))
+    return fail('leaseAttempts is not an integer')
   const lease = raw.lease
   if (lease !== null && !(isObject(lease) && typeof lease.owner === 'string' && Number.isInteger(lease.token))) {
     return fail('lease is malformed')
@@ -58,7 +60,14 @@ export function decodeRunFile(text: string, file: string, expectedId: string): R
   return {
     format: 1,
     record: revived,
-    lease: lease === null ? null : { owner: lease.owner as string, token: lease.token as number, expiresAt: toDate(lease.expiresAt, 'lease.expiresAt', fail) },
+    lease:
+      lease === null
+        ? null
+        : {
+            owner: lease.owner as string,
+            token: lease.token as number,
+            expiresAt: toDate(lease.expiresAt, 'lease.expiresAt', fail),
+          },
     lastToken: raw.lastToken as number,
     lastSeq: raw.lastSeq as number,
     historyBytes: raw.historyBytes as number,

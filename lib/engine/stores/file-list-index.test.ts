@@ -1,4 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -31,7 +41,8 @@ async function finish(store: RunStore, id: string, status: RunStatus, now = at(4
   await store.save(lease, { status, machine: null, resumeAt: null, now, events: [] })
 }
 
-const ids = async (store: RunStore, query: Parameters<RunStore['list']>[0] = {}) => (await store.list({ limit: 100, ...query })).runs.map((r) => r.id)
+const ids = async (store: RunStore, query: Parameters<RunStore['list']>[0] = {}) =>
+  (await store.list({ limit: 100, ...query })).runs.map((r) => r.id)
 
 /** Every entry file under a list directory of the index (its time levels walked). */
 function entriesUnder(dir: string): string[] {
@@ -45,7 +56,8 @@ describe('file store list index', () => {
   it('indexes a store an older ctflow left (no index, layout 1) on its first list, and moves the layout on so older ctflow refuses it', async () => {
     const dir = freshDir()
     const old = createFileStore(dir)
-    for (let i = 0; i < 5; i++) await old.create(newRun(`r${i}`, { now: at(i * 1_000), workflow: i % 2 ? 'odd' : 'even' }))
+    for (let i = 0; i < 5; i++)
+      await old.create(newRun(`r${i}`, { now: at(i * 1_000), workflow: i % 2 ? 'odd' : 'even' }))
     await finish(old, 'r3', 'FAILED')
     // What layout 1 looked like: no index directory, marker at 1.
     rmSync(join(dir, 'index'), { recursive: true })
@@ -138,7 +150,11 @@ describe('file store list index', () => {
     const leafOf = (ms: number) => String(at(ms).getTime()).padStart(13, '0')
     const l1 = leafOf(minutes(40)).slice(0, 4)
     const l2 = join(l1, leafOf(minutes(40)).slice(4, 7))
-    expect(readdirSync(runningList, { recursive: true }).sort()).toEqual([l1, l2, join(l2, leafOf(minutes(40)).slice(7, 10))])
+    expect(readdirSync(runningList, { recursive: true }).sort()).toEqual([
+      l1,
+      l2,
+      join(l2, leafOf(minutes(40)).slice(7, 10)),
+    ])
     expect(await ids(store, { status: 'RUNNING' })).toEqual([])
   })
 
@@ -152,7 +168,11 @@ describe('file store list index', () => {
     const saving = Promise.all(all.map((id, i) => finish(writer, id, i % 4 ? 'SUCCEEDED' : 'FAILED')))
     const pages: string[][] = []
     for (let i = 0; i < 10; i++) {
-      const [everything, running, failed] = await Promise.all([ids(reader), ids(reader, { status: 'RUNNING' }), ids(reader, { status: 'FAILED' })])
+      const [everything, running, failed] = await Promise.all([
+        ids(reader),
+        ids(reader, { status: 'RUNNING' }),
+        ids(reader, { status: 'FAILED' }),
+      ])
       pages.push(everything, running, failed)
       expect(everything).toEqual([...all].reverse())
     }
@@ -178,7 +198,9 @@ describe('file store list index', () => {
 
     expect(await ids(b)).toEqual(['r2', 'r1', 'r0'])
     expect(await ids(b, { status: 'FAILED' })).toEqual(['r1'])
-    const leaf = readdirSync(join(refused, 'index', 'v1', 'top', 'all'), { recursive: true, withFileTypes: true }).find((e) => e.isFile())!
+    const leaf = readdirSync(join(refused, 'index', 'v1', 'top', 'all'), { recursive: true, withFileTypes: true }).find(
+      (e) => e.isFile(),
+    )!
     expect(statSync(join(leaf.parentPath, leaf.name)).nlink).toBe(1)
   })
 
@@ -186,13 +208,18 @@ describe('file store list index', () => {
     const dir = freshDir()
     const store = createFileStore(dir)
     await store.create(newRun('parent', { now: at(0) }))
-    for (let i = 0; i < 5; i++) await store.create(newRun(`child-${i}`, { now: at(10 + i), parentId: 'parent', workflow: 'wf#/States/M/ItemProcessor' }))
+    for (let i = 0; i < 5; i++)
+      await store.create(
+        newRun(`child-${i}`, { now: at(10 + i), parentId: 'parent', workflow: 'wf#/States/M/ItemProcessor' }),
+      )
     await finish(store, 'child-2', 'FAILED')
 
     expect(await ids(store)).toEqual(['parent'])
     expect(await ids(store, { parentId: 'parent', limit: 2 })).toEqual(['child-4', 'child-3'])
     expect(await ids(store, { parentId: 'parent', status: 'FAILED' })).toEqual(['child-2'])
-    expect(await ids(store, { parentId: 'parent', workflow: 'wf#/States/M/ItemProcessor', status: 'RUNNING' })).toEqual(['child-4', 'child-3', 'child-1', 'child-0'])
+    expect(await ids(store, { parentId: 'parent', workflow: 'wf#/States/M/ItemProcessor', status: 'RUNNING' })).toEqual(
+      ['child-4', 'child-3', 'child-1', 'child-0'],
+    )
     expect(await ids(store, { status: 'FAILED' })).toEqual([])
   })
 })

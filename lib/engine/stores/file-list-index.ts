@@ -260,7 +260,10 @@ export function createFileListIndex(root: string, deps: FileListIndexDeps): File
     }
     const temp = `${readyPath}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`
     await mkdir(root, { recursive: true })
-    await writeFile(temp, JSON.stringify({ format: INDEX_FORMAT, runs: ids.length, builtAt: new Date().toISOString() }) + '\n')
+    await writeFile(
+      temp,
+      JSON.stringify({ format: INDEX_FORMAT, runs: ids.length, builtAt: new Date().toISOString() }) + '\n',
+    )
     await rename(temp, readyPath)
   }
 
@@ -291,7 +294,11 @@ export function createFileListIndex(root: string, deps: FileListIndexDeps): File
         const record = records[i]
         if (record === CORRUPT) continue
         const entry = relative(root, join(candidate.dir, candidate.name))
-        if (record !== undefined && belongs(record, query) && entryIn(listPath, record.createdAt, record.id) === entry) {
+        if (
+          record !== undefined &&
+          belongs(record, query) &&
+          entryIn(listPath, record.createdAt, record.id) === entry
+        ) {
           found.push(record)
         } else {
           await deps.pruneIfStale(candidate.id, entry)
@@ -329,7 +336,15 @@ interface Candidate {
 
 /** The entries of a list after `after`, newest first, one leaf directory at a time. */
 async function* leaves(list: string, after: ListPosition | undefined): AsyncGenerator<Candidate[]> {
-  yield* walk(list, await readNames(list), levelsOf(list), 0, '', after === undefined ? undefined : keyDigits(after.createdAt), after)
+  yield* walk(
+    list,
+    await readNames(list),
+    levelsOf(list),
+    0,
+    '',
+    after === undefined ? undefined : keyDigits(after.createdAt),
+    after,
+  )
 }
 
 /** Directories read ahead at most, per level, once a walk has gone past the first child of a directory. */

@@ -12,7 +12,8 @@ import { runStoreContract } from './store.contract'
 
 // What the store asks of the file system, counted: run files read (either way), synchronous calls, directory reads.
 const fsCalls = vi.hoisted(() => ({ runReads: 0, sync: [] as string[], readdirs: [] as string[] }))
-const isRunFile = (path: unknown) => typeof path === 'string' && path.includes(`${sep}runs${sep}`) && path.endsWith('.json')
+const isRunFile = (path: unknown) =>
+  typeof path === 'string' && path.includes(`${sep}runs${sep}`) && path.endsWith('.json')
 vi.mock('node:fs', async (importOriginal) => {
   const real = await importOriginal<Record<string, unknown>>()
   const counted = Object.fromEntries(
@@ -74,7 +75,13 @@ describe('file store', () => {
       for (let i = 0; i < 600; i++) {
         await store.create(newRun(`r${String(i).padStart(3, '0')}`, { now: new Date(t0.getTime() + i * 250) }))
         const l = (await store.acquire(`r${String(i).padStart(3, '0')}`, lease('w')))!
-        await store.save(l, { status: i % 30 === 0 ? 'FAILED' : 'SUCCEEDED', machine: null, resumeAt: null, now: t0, events: [] })
+        await store.save(l, {
+          status: i % 30 === 0 ? 'FAILED' : 'SUCCEEDED',
+          machine: null,
+          resumeAt: null,
+          now: t0,
+          events: [],
+        })
       }
       const reopened = createFileStore(dir) // as `ctflow runs list` would: nothing cached in this process
 
@@ -121,8 +128,17 @@ describe('file store', () => {
 
     expect((await store.history('r1')).map((e) => e.type)).toEqual(['RunStarted'])
     const l = (await store.acquire('r1', lease('w')))!
-    await store.save(l, { status: 'RUNNING', machine: {}, resumeAt: null, now: t0, events: [{ at: t0.toISOString(), type: 'Real' }] })
-    expect((await store.history('r1')).map((e) => [e.seq, e.type])).toEqual([[1, 'RunStarted'], [2, 'Real']])
+    await store.save(l, {
+      status: 'RUNNING',
+      machine: {},
+      resumeAt: null,
+      now: t0,
+      events: [{ at: t0.toISOString(), type: 'Real' }],
+    })
+    expect((await store.history('r1')).map((e) => [e.seq, e.type])).toEqual([
+      [1, 'RunStarted'],
+      [2, 'Real'],
+    ])
   })
 
   it('stores ids with any characters under safe file names', async () => {
@@ -144,7 +160,9 @@ describe('file store', () => {
     expect(await store.get(long)).toBeUndefined()
     expect(await store.history(long)).toEqual([])
     expect(await store.acquire(long, lease('w'))).toBeUndefined()
-    await expect(store.create(newRun(long))).rejects.toThrow(/run id: expected 1…200 characters, at most 239 once encoded as a file name/)
+    await expect(store.create(newRun(long))).rejects.toThrow(
+      /run id: expected 1…200 characters, at most 239 once encoded as a file name/,
+    )
     // The longest id that fits is stored, due-index entry included.
     const fits = 'a'.repeat(200)
     await store.create(newRun(fits, { resumeAt: t0 }))
@@ -232,7 +250,11 @@ describe('file store', () => {
   it('reads a page of a history from where it starts, chunk by chunk: earlier lines are counted, not parsed', async () => {
     const dir = freshDir()
     const store = createFileStore(dir)
-    const big = (i: number) => ({ at: t0.toISOString(), type: 'StateExited', detail: { output: `${i}`.padEnd(400_000, '.') } })
+    const big = (i: number) => ({
+      at: t0.toISOString(),
+      type: 'StateExited',
+      detail: { output: `${i}`.padEnd(400_000, '.') },
+    })
     await store.create(newRun('r1', { events: [big(1), big(2), big(3), big(4), big(5), big(6), big(7), big(8)] }))
     // Line 2 is broken (a bad disk block): a page after it is still readable; reading from the start names the line.
     const file = join(dir, 'history', 'r1.jsonl')
@@ -242,7 +264,13 @@ describe('file store', () => {
 
     const page = await store.history('r1', { afterSeq: 4, limit: 3 })
 
-    expect(page.map((event) => [event.seq, (event.detail as { output: string }).output.slice(0, 2), (event.detail as { output: string }).output.length])).toEqual([
+    expect(
+      page.map((event) => [
+        event.seq,
+        (event.detail as { output: string }).output.slice(0, 2),
+        (event.detail as { output: string }).output.length,
+      ]),
+    ).toEqual([
       [5, '5.', 400_000],
       [6, '6.', 400_000],
       [7, '7.', 400_000],
@@ -280,7 +308,9 @@ describe('file store', () => {
       const dir = freshDir()
       const [a, b] = [createFileStore(dir), createFileStore(dir)]
 
-      await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).putWorkflowVersion(version, definition, t0)))
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).putWorkflowVersion(version, definition, t0)),
+      )
 
       expect(await b.getWorkflowVersion(version)).toEqual(definition)
       expect(readdirSync(join(dir, 'tmp'))).toEqual([])
@@ -290,7 +320,9 @@ describe('file store', () => {
       const store = createFileStore(freshDir())
 
       for (const bad of ['../escape', 'a/b', '', 'x'.repeat(129), 'with space']) {
-        await expect(store.putWorkflowVersion(bad, definition, t0)).rejects.toThrow(`workflow version: expected 1…128 characters of [A-Za-z0-9._-], got ${JSON.stringify(bad)}`)
+        await expect(store.putWorkflowVersion(bad, definition, t0)).rejects.toThrow(
+          `workflow version: expected 1…128 characters of [A-Za-z0-9._-], got ${JSON.stringify(bad)}`,
+        )
         expect(await store.getWorkflowVersion(bad)).toBeUndefined()
       }
     })
@@ -309,7 +341,9 @@ describe('file store', () => {
     const exec = promisify(execFile)
     const child = fileURLToPath(new URL('./store.child.ts', import.meta.url))
     const spawnWorker = (dir: string, mode: string, owner: string) =>
-      exec(process.execPath, ['--import', 'tsx', child, dir, mode, owner], { cwd: fileURLToPath(new URL('../../..', import.meta.url)) })
+      exec(process.execPath, ['--import', 'tsx', child, dir, mode, owner], {
+        cwd: fileURLToPath(new URL('../../..', import.meta.url)),
+      })
 
     it('never lets two processes hold the same run: 3 × 30 leased increments count to 90', async () => {
       const dir = freshDir()

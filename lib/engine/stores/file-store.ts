@@ -165,7 +165,9 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
     const file = runPath(fileName(id))
     let text: string
     try {
-      text = await new Promise<string>((resolve, reject) => readFileCallback(file, 'utf8', (error, data) => (error ? reject(error) : resolve(data))))
+      text = await new Promise<string>((resolve, reject) =>
+        readFileCallback(file, 'utf8', (error, data) => (error ? reject(error) : resolve(data))),
+      )
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
       throw error
@@ -209,10 +211,17 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
   /** Moves a run's index entries: the new ones are written before the run file, the old ones removed after. */
   function withIndexes<T>(before: IndexEntries | undefined, after: IndexEntries, now: Date, write: () => T): T {
     if (after.due !== undefined && after.due !== before?.due) writeFileSync(join(paths.due, after.due), '')
-    listIndex.add(before === undefined ? after.listed : after.listed.filter((entry) => !before.listed.includes(entry)), now)
+    listIndex.add(
+      before === undefined ? after.listed : after.listed.filter((entry) => !before.listed.includes(entry)),
+      now,
+    )
     const result = write()
     if (before?.due !== undefined && before.due !== after.due) unlinkIfExists(join(paths.due, before.due))
-    if (before !== undefined) listIndex.remove(before.listed.filter((entry) => !after.listed.includes(entry)), now)
+    if (before !== undefined)
+      listIndex.remove(
+        before.listed.filter((entry) => !after.listed.includes(entry)),
+        now,
+      )
     return result
   }
 
@@ -283,7 +292,12 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
       if (!isStorableId(id)) return []
       const run = readRun(id)
       if (!run || run.historyBytes === 0) return []
-      return readHistory(historyPath(fileName(id)), run.historyBytes, options.afterSeq ?? 0, options.limit ?? Number.POSITIVE_INFINITY)
+      return readHistory(
+        historyPath(fileName(id)),
+        run.historyBytes,
+        options.afterSeq ?? 0,
+        options.limit ?? Number.POSITIVE_INFINITY,
+      )
     },
 
     async acquire(id: string, options: LeaseOptions) {
@@ -356,20 +370,22 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
     async save(lease: Lease, update: RunUpdate) {
       ensureOpen()
       if (!isStorableId(lease.runId)) assertCurrentLease(undefined, lease)
-      return locks.with(runLock(fileName(lease.runId)), async () => {
-        const run = readRun(lease.runId)
-        assertCurrentLease(run, lease)
-        const before = indexEntries(run.record)
-        const events = applyUpdate(run, update)
-        run.historyBytes = appendHistory(lease.runId, run.historyBytes, events)
-        const saved = withIndexes(before, indexEntries(run.record), update.now, () => writeRun(run))
-        return { saved, parentId: parentToWake(run, update) }
-      }).then(async ({ saved, parentId }) => {
-        // Under the parent's own lock, after the child's (locks are never nested). Not atomic with the child's save:
-        // if the process dies in between, the parent still finds the result at its next poll of the child.
-        if (parentId !== undefined && isStorableId(parentId)) await wake(parentId, update.now)
-        return saved
-      })
+      return locks
+        .with(runLock(fileName(lease.runId)), async () => {
+          const run = readRun(lease.runId)
+          assertCurrentLease(run, lease)
+          const before = indexEntries(run.record)
+          const events = applyUpdate(run, update)
+          run.historyBytes = appendHistory(lease.runId, run.historyBytes, events)
+          const saved = withIndexes(before, indexEntries(run.record), update.now, () => writeRun(run))
+          return { saved, parentId: parentToWake(run, update) }
+        })
+        .then(async ({ saved, parentId }) => {
+          // Under the parent's own lock, after the child's (locks are never nested). Not atomic with the child's save:
+          // if the process dies in between, the parent still finds the result at its next poll of the child.
+          if (parentId !== undefined && isStorableId(parentId)) await wake(parentId, update.now)
+          return saved
+        })
     },
 
     async putWorkflowVersion(version: string, definition: unknown, now: Date) {
@@ -453,7 +469,8 @@ function prepareDirectory(root: string, dirs: string[]): boolean {
   } catch {
     throw new StoreOpenError(`cannot use ${root} as a run store: ${marker} is not JSON`)
   }
-  if (typeof layout !== 'number') throw new StoreOpenError(`cannot use ${root} as a run store: ${marker} has no layout version`)
+  if (typeof layout !== 'number')
+    throw new StoreOpenError(`cannot use ${root} as a run store: ${marker} has no layout version`)
   if (layout > LAYOUT_VERSION) {
     throw new StoreOpenError(
       `run store ${root} has layout ${layout}, newer than this ctflow understands (${LAYOUT_VERSION}); upgrade ctflow instead of overwriting it`,
@@ -475,13 +492,17 @@ const MAX_ID_LENGTH = 200
 const MAX_ENCODED_ID_BYTES = 255 - 16
 
 function isStorableId(id: string): boolean {
-  return typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_LENGTH && encodeId(id).length <= MAX_ENCODED_ID_BYTES
+  return (
+    typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_LENGTH && encodeId(id).length <= MAX_ENCODED_ID_BYTES
+  )
 }
 
 /** A run id as a file name: [A-Za-z0-9_-] kept, everything else %-encoded (so no '/', '.', '..' or '~'). */
 function fileName(id: string): string {
   if (!isStorableId(id)) {
-    throw new RangeError(`run id: expected 1…${MAX_ID_LENGTH} characters, at most ${MAX_ENCODED_ID_BYTES} once encoded as a file name, got ${JSON.stringify(String(id).slice(0, 40))}`)
+    throw new RangeError(
+      `run id: expected 1…${MAX_ID_LENGTH} characters, at most ${MAX_ENCODED_ID_BYTES} once encoded as a file name, got ${JSON.stringify(String(id).slice(0, 40))}`,
+    )
   }
   return encodeId(id)
 }
@@ -501,7 +522,9 @@ function isWorkflowVersion(version: string): boolean {
 /** A workflow version is its own file name: refused unless it is 1…128 of [A-Za-z0-9._-] (no '/', so no path). */
 function workflowVersionFileName(version: string): string {
   if (!isWorkflowVersion(version)) {
-    throw new RangeError(`workflow version: expected 1…128 characters of [A-Za-z0-9._-], got ${JSON.stringify(String(version).slice(0, 140))}`)
+    throw new RangeError(
+      `workflow version: expected 1…128 characters of [A-Za-z0-9._-], got ${JSON.stringify(String(version).slice(0, 140))}`,
+    )
   }
   return version
 }
@@ -521,11 +544,13 @@ function readHistory(file: string, committed: number, afterSeq: number, limit: n
   try {
     fd = openSync(file, 'r')
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new CorruptRunFileError(file, `shorter than the ${committed} committed bytes`)
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new CorruptRunFileError(file, `shorter than the ${committed} committed bytes`)
     throw error
   }
   try {
-    if (fstatSync(fd).size < committed) throw new CorruptRunFileError(file, `shorter than the ${committed} committed bytes`)
+    if (fstatSync(fd).size < committed)
+      throw new CorruptRunFileError(file, `shorter than the ${committed} committed bytes`)
     const chunk = Buffer.allocUnsafe(Math.min(HISTORY_CHUNK_BYTES, committed))
     let position = 0
     let line = 0
@@ -538,7 +563,10 @@ function readHistory(file: string, committed: number, afterSeq: number, limit: n
       for (let newline = chunk.indexOf(10, 0); newline !== -1 && newline < read; newline = chunk.indexOf(10, start)) {
         line += 1
         if (line > afterSeq) {
-          const bytes = partial.length > 0 ? Buffer.concat([...partial, chunk.subarray(start, newline)]) : chunk.subarray(start, newline)
+          const bytes =
+            partial.length > 0
+              ? Buffer.concat([...partial, chunk.subarray(start, newline)])
+              : chunk.subarray(start, newline)
           const event = decodeHistoryLine(bytes, file, line)
           if (event.seq > afterSeq) events.push(event)
           if (events.length >= limit) return events

@@ -6,7 +6,15 @@ describe('createSharingCopier', () => {
   it('gives what a JSON round trip gives, value after value', () => {
     const copier = createSharingCopier()
     const shared = { list: [1, undefined], when: new Date(0) }
-    const values: unknown[] = [{ output: shared }, { input: shared, n: Number.NaN }, shared, [shared, shared], 'text', undefined, { other: { gone: undefined } }]
+    const values: unknown[] = [
+      { output: shared },
+      { input: shared, n: Number.NaN },
+      shared,
+      [shared, shared],
+      'text',
+      undefined,
+      { other: { gone: undefined } },
+    ]
     for (const value of values) {
       const text = JSON.stringify(value)
       expect(copier.copy(value)).toStrictEqual(text === undefined ? undefined : JSON.parse(text))
@@ -56,14 +64,26 @@ describe('memory store with repeated payloads', () => {
     ;(history[0]!.detail as { output: { disks: string[] } }).output.disks.push('d-3')
 
     expect((history[1]!.detail as { input: unknown }).input).toEqual({ disks: ['d-1'] })
-    expect((await store.history('r1')).map((event) => event.detail)).toEqual([{ output: { disks: ['d-1'] } }, { input: { disks: ['d-1'] } }, { output: { disks: ['d-1'] } }])
+    expect((await store.history('r1')).map((event) => event.detail)).toEqual([
+      { output: { disks: ['d-1'] } },
+      { input: { disks: ['d-1'] } },
+      { output: { disks: ['d-1'] } },
+    ])
   })
 
   it("hands out a run's input and its machine as independent copies", async () => {
     const store = createMemoryStore()
     const input = { items: [{ i: 0 }] }
     const machine = { frames: { root: { input } } }
-    await store.create({ id: 'r1', workflow: 'w', input, machine, resumeAt: null, now, events: [{ at, type: 'ExecutionStarted', detail: { input } }] })
+    await store.create({
+      id: 'r1',
+      workflow: 'w',
+      input,
+      machine,
+      resumeAt: null,
+      now,
+      events: [{ at, type: 'ExecutionStarted', detail: { input } }],
+    })
 
     const got = (await store.get('r1'))!
     ;(got.input as typeof input).items.push({ i: 1 })
@@ -78,15 +98,28 @@ describe('memory store with repeated payloads', () => {
     await store.create({ id: 'r1', workflow: 'w', input: {}, machine: null, resumeAt: now, now, events: [] })
     const lease = (await store.acquire('r1', { owner: 'o', leaseMs: 1000, now }))!
     const output = [{ i: 0 }]
-    const events = [{ at, type: 'MapStateExited', state: 'M', detail: { output } }, { at, type: 'ExecutionSucceeded', detail: { output } }]
-    const saved = await store.save(lease, { status: 'SUCCEEDED', machine: { status: 'succeeded', frames: {}, output }, resumeAt: null, output, events, now })
+    const events = [
+      { at, type: 'MapStateExited', state: 'M', detail: { output } },
+      { at, type: 'ExecutionSucceeded', detail: { output } },
+    ]
+    const saved = await store.save(lease, {
+      status: 'SUCCEEDED',
+      machine: { status: 'succeeded', frames: {}, output },
+      resumeAt: null,
+      output,
+      events,
+      now,
+    })
     ;(saved.output as typeof output).push({ i: 9 })
     output.push({ i: 8 })
 
     const got = (await store.get('r1'))!
     expect(got.output).toEqual([{ i: 0 }])
     expect((got.machine as { output: unknown }).output).toEqual([{ i: 0 }])
-    expect((await store.history('r1')).map((event) => event.detail)).toEqual([{ output: [{ i: 0 }] }, { output: [{ i: 0 }] }])
+    expect((await store.history('r1')).map((event) => event.detail)).toEqual([
+      { output: [{ i: 0 }] },
+      { output: [{ i: 0 }] },
+    ])
   })
 
   it('gives back every detail as a JSON round trip would, members in order, whatever its shape', async () => {

@@ -16,7 +16,12 @@ describe('copyJson', () => {
     { at: new Date(0), nested: { when: new Date(1000) } },
     { toJSON: () => ({ replaced: true }) },
     Object.assign(Object.create(null), { bare: 1 }),
-    new (class Point { constructor(readonly x = 1, readonly y = 2) {} })(),
+    new (class Point {
+      constructor(
+        readonly x = 1,
+        readonly y = 2,
+      ) {}
+    })(),
     new Map([['a', 1]]),
     JSON.parse('{"__proto__": {"polluted": true}, "x": 1}'),
   ]

@@ -58,7 +58,11 @@ export function listLimit(limit: number | undefined): number {
  * One `list` page over records held in full (memory and file stores; PostgreSQL does this in SQL): the query's
  * filters, list order, the cursor, the limit, and the next cursor when more remain. Checks limit and cursor first.
  */
-export function listPage(query: RunQuery, records: () => Iterable<RunRecord>, toSummary: (record: RunRecord) => RunSummary): { runs: RunSummary[]; nextCursor?: string } {
+export function listPage(
+  query: RunQuery,
+  records: () => Iterable<RunRecord>,
+  toSummary: (record: RunRecord) => RunSummary,
+): { runs: RunSummary[]; nextCursor?: string } {
   const limit = listLimit(query.limit)
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor)
   const matching = [...records()]

@@ -26,9 +26,23 @@ describe('memory store copies', () => {
   it('numbers each save’s events on, across batches, honouring afterSeq and limit inside a batch', async () => {
     const store = createMemoryStore()
     const event = (type: string) => ({ at, type })
-    await store.create({ id: 'r1', workflow: 'w', input: {}, machine: null, resumeAt: now, now, events: [event('a'), event('b')] })
+    await store.create({
+      id: 'r1',
+      workflow: 'w',
+      input: {},
+      machine: null,
+      resumeAt: now,
+      now,
+      events: [event('a'), event('b')],
+    })
     const lease = (await store.acquire('r1', { owner: 'o', leaseMs: 1000, now }))!
-    await store.save(lease, { status: 'RUNNING', machine: null, resumeAt: now, now, events: [event('c'), event('d'), event('e')] })
+    await store.save(lease, {
+      status: 'RUNNING',
+      machine: null,
+      resumeAt: now,
+      now,
+      events: [event('c'), event('d'), event('e')],
+    })
     expect((await store.history('r1')).map((e) => `${e.seq}${e.type}`)).toEqual(['1a', '2b', '3c', '4d', '5e'])
     expect((await store.history('r1', { afterSeq: 3, limit: 1 })).map((e) => e.seq)).toEqual([4])
     expect((await store.history('r1', { afterSeq: 1, limit: 2 })).map((e) => e.seq)).toEqual([2, 3])

@@ -88,7 +88,8 @@ export function createMemoryStore(): RunStore {
         if (selected.length >= limit) break
         const length = batch.types.length
         if (batch.firstSeq + length - 1 <= afterSeq) continue
-        for (let i = Math.max(0, afterSeq - batch.firstSeq + 1); i < length && selected.length < limit; i++) selected.push(eventOut(batch, i))
+        for (let i = Math.max(0, afterSeq - batch.firstSeq + 1); i < length && selected.length < limit; i++)
+          selected.push(eventOut(batch, i))
       }
       return selected
     },
@@ -269,7 +270,12 @@ function takeDetailApart(batch: EventBatch, index: number, detail: unknown, copi
  * trip would give.
  */
 function isPlainEvent(event: NewHistoryEvent): boolean {
-  if (typeof event.at !== 'string' || typeof event.type !== 'string' || (event.state !== undefined && typeof event.state !== 'string')) return false
+  if (
+    typeof event.at !== 'string' ||
+    typeof event.type !== 'string' ||
+    (event.state !== undefined && typeof event.state !== 'string')
+  )
+    return false
   if (Object.getPrototypeOf(event) !== Object.prototype) return false
   for (const key in event) if (key !== 'at' && key !== 'type' && key !== 'state' && key !== 'detail') return false
   return true
@@ -311,7 +317,12 @@ function eventOut(batch: EventBatch, index: number): HistoryEvent {
 /** A fresh record for a caller. */
 function recordOf(entry: Entry): RunRecord {
   const record = entry.stored.record
-  const copy: RunRecord = { ...record, input: copyJson(record.input), machine: copyJson(record.machine), historyLength: entry.stored.lastSeq }
+  const copy: RunRecord = {
+    ...record,
+    input: copyJson(record.input),
+    machine: copyJson(record.machine),
+    historyLength: entry.stored.lastSeq,
+  }
   return copyRest(record, copy)
 }
 

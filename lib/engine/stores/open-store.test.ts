@@ -48,7 +48,10 @@ describe('openStore', () => {
 
   it.each([
     ['mysql://root:hunter2@db/x', /CTFLOW_STORE has an unsupported scheme "mysql"/],
-    ['postgres://bob:hunter2@127.0.0.1:1/test', /CTFLOW_STORE: cannot open PostgreSQL run store postgres:\/\/bob:\*\*\*@127\.0\.0\.1:1\/test: .*ECONNREFUSED/],
+    [
+      'postgres://bob:hunter2@127.0.0.1:1/test',
+      /CTFLOW_STORE: cannot open PostgreSQL run store postgres:\/\/bob:\*\*\*@127\.0\.0\.1:1\/test: .*ECONNREFUSED/,
+    ],
     ['postgres://bob:hunter2@:5432/test', /CTFLOW_STORE is not a valid PostgreSQL URL/],
     ['postgres://bob:hunter2@host:notaport/test', /CTFLOW_STORE is not a valid PostgreSQL URL/],
   ])('refuses %s with a message naming CTFLOW_STORE and not the password', async (value, expected) => {
@@ -65,7 +68,9 @@ describe('openStore', () => {
   it('refuses a path that cannot be a directory, naming it', async () => {
     const file = join(root, 'a-file')
     writeFileSync(file, 'x')
-    await expect(openStore(join(file, 'sub'))).rejects.toThrow(new RegExp(`CTFLOW_STORE: cannot use ${file}/sub as a run store`))
+    await expect(openStore(join(file, 'sub'))).rejects.toThrow(
+      new RegExp(`CTFLOW_STORE: cannot use ${file}/sub as a run store`),
+    )
   })
 
   it('reads the settings through lib/config', async () => {

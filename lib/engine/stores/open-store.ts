@@ -38,7 +38,11 @@ export async function openStore(setting: string | StoreTarget, options: OpenStor
       case 'postgres': {
         // Loaded on demand: memory and file users (and cold starts) never load the pg driver.
         const { createPostgresStore } = await import('./postgres-store')
-        return await createPostgresStore({ connectionString: target.url, poolMax: options.poolMax, schema: options.schema })
+        return await createPostgresStore({
+          connectionString: target.url,
+          poolMax: options.poolMax,
+          schema: options.schema,
+        })
       }
     }
   } catch (error) {

@@ -32,7 +32,11 @@ export function createDueListener(options: DueListenerOptions) {
   const listen = (): Promise<pg.Client | undefined> => {
     if (client) return Promise.resolve(client)
     connecting ??= (async () => {
-      const candidate = new pg.Client({ connectionString: options.connectionString, connectionTimeoutMillis: options.connectTimeoutMs, application_name: 'ctflow-listen' })
+      const candidate = new pg.Client({
+        connectionString: options.connectionString,
+        connectionTimeoutMillis: options.connectTimeoutMs,
+        application_name: 'ctflow-listen',
+      })
       const drop = () => {
         if (client === candidate) client = undefined
         wakeAll() // whoever waits re-checks (and reconnects) rather than sleeping on a dead connection

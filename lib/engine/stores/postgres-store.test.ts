@@ -23,7 +23,9 @@ runStoreContract('postgres', () => createPostgresStore({ connectionString: url, 
 describe('postgres store', () => {
   it('migrates once when several instances start at the same time', async () => {
     const schema = freshSchema()
-    const stores = await Promise.all(Array.from({ length: 4 }, () => createPostgresStore({ connectionString: url, schema, poolMax: 1 })))
+    const stores = await Promise.all(
+      Array.from({ length: 4 }, () => createPostgresStore({ connectionString: url, schema, poolMax: 1 })),
+    )
     const client = new pg.Client({ connectionString: url })
     await client.connect()
     const { rows } = await client.query(`SELECT version FROM "${schema}".schema_version ORDER BY version`)
@@ -39,7 +41,9 @@ describe('postgres store', () => {
     await client.connect()
     // What ctflow with only the first migration left behind.
     await schemaAt(client, schema, 1)
-    await client.query(`INSERT INTO "${schema}".runs (id, workflow, status, created_at, updated_at) VALUES ('old', 'w', 'SUCCEEDED', now(), now())`)
+    await client.query(
+      `INSERT INTO "${schema}".runs (id, workflow, status, created_at, updated_at) VALUES ('old', 'w', 'SUCCEEDED', now(), now())`,
+    )
 
     const store = await createPostgresStore({ connectionString: url, schema })
     const { rows } = await client.query(`SELECT max(version) AS version FROM "${schema}".schema_version`)
@@ -73,9 +77,25 @@ describe('postgres store', () => {
     const parent = await store.get('parent')
     const children = await store.list({ parentId: 'parent' })
     const [claimed] = await store.claimDue({ owner: 'w', leaseMs: 1_000, now: t0, limit: 1 })
-    const saved = await store.save(claimed!, { status: 'SUCCEEDED', machine: null, resumeAt: null, output: 1, now: t0, events: [] })
+    const saved = await store.save(claimed!, {
+      status: 'SUCCEEDED',
+      machine: null,
+      resumeAt: null,
+      output: 1,
+      now: t0,
+      events: [],
+    })
     await store.putWorkflowVersion('v3', { StartAt: 'A' }, t0)
-    const { run: created } = await store.create({ id: 'new', workflow: 'w', input: {}, machine: null, resumeAt: null, workflowVersion: 'v3', now: t0, events: [] })
+    const { run: created } = await store.create({
+      id: 'new',
+      workflow: 'w',
+      input: {},
+      machine: null,
+      resumeAt: null,
+      workflowVersion: 'v3',
+      now: t0,
+      events: [],
+    })
     const kept = await store.getWorkflowVersion('v3')
     await store.close()
 
@@ -117,7 +137,9 @@ describe('postgres store', () => {
     const definition = { StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }
     const now = new Date()
 
-    const puts = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).putWorkflowVersion('same', definition, now)))
+    const puts = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).putWorkflowVersion('same', definition, now)),
+    )
     const fromA = await a.getWorkflowVersion('same')
     await Promise.all([a.close(), b.close()])
 
@@ -135,14 +157,19 @@ describe('postgres store', () => {
     const opening = createPostgresStore({ connectionString: url, schema })
 
     await expect(opening).rejects.toBeInstanceOf(StoreOpenError)
-    await expect(opening).rejects.toThrow(new RegExp(`version 99, newer than this ctflow understands \\(${SCHEMA_VERSION}\\)`))
+    await expect(opening).rejects.toThrow(
+      new RegExp(`version 99, newer than this ctflow understands \\(${SCHEMA_VERSION}\\)`),
+    )
     const { rows } = await client.query(`SELECT version FROM "${schema}".schema_version ORDER BY version`)
     await client.end()
     expect(rows).toEqual([...MIGRATIONS.map(({ version }) => ({ version })), { version: 99 }])
   })
 
   it('fails at open, naming the URL without its password, when the server is unreachable', async () => {
-    const opening = createPostgresStore({ connectionString: 'postgres://bob:s3cret-pw@127.0.0.1:1/test', connectTimeoutMs: 2_000 })
+    const opening = createPostgresStore({
+      connectionString: 'postgres://bob:s3cret-pw@127.0.0.1:1/test',
+      connectTimeoutMs: 2_000,
+    })
 
     await expect(opening).rejects.toBeInstanceOf(StoreOpenError)
     const message = await opening.catch((error: Error) => error.message)
@@ -152,17 +179,23 @@ describe('postgres store', () => {
   })
 
   it('fails at open naming the URL without the passwords given as query parameters', async () => {
-    const opening = createPostgresStore({ connectionString: 'postgres://bob@127.0.0.1:1/test?password=s3cret-pw&sslpassword=key-pw-9', connectTimeoutMs: 2_000 })
+    const opening = createPostgresStore({
+      connectionString: 'postgres://bob@127.0.0.1:1/test?password=s3cret-pw&sslpassword=key-pw-9',
+      connectTimeoutMs: 2_000,
+    })
 
-    const message = await opening.then(() => 'opened', (error: Error) => error.message)
+    const message = await opening.then(
+      () => 'opened',
+      (error: Error) => error.message,
+    )
     expect(message).toContain('postgres://bob@127.0.0.1:1/test?password=***&sslpassword=***')
     expect(message).not.toMatch(/s3cret-pw|key-pw-9/)
   })
 
   it('fails at open when the database does not exist', async () => {
-    await expect(createPostgresStore({ connectionString: 'postgres://postgres@127.0.0.1:5432/no_such_db_ctflow' })).rejects.toThrow(
-      /no_such_db_ctflow.*does not exist/,
-    )
+    await expect(
+      createPostgresStore({ connectionString: 'postgres://postgres@127.0.0.1:5432/no_such_db_ctflow' }),
+    ).rejects.toThrow(/no_such_db_ctflow.*does not exist/)
   })
 
   it('answers every list filter with an index scan that reads the page and no more, whatever the table holds', async () => {
@@ -192,7 +225,10 @@ describe('postgres store', () => {
       const explained: Array<{ query: RunQuery; nodes: PlanNode[] }> = []
       for (const query of queries) {
         const { text, values } = listStatement(schema, { ...query, limit: 20 })
-        const { rows } = await client.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, values)
+        const { rows } = await client.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
+          `EXPLAIN (ANALYZE, FORMAT JSON) ${text}`,
+          values,
+        )
         explained.push({ query, nodes: flatten(rows[0]!['QUERY PLAN'][0]!.Plan) })
       }
       return explained
@@ -204,17 +240,39 @@ describe('postgres store', () => {
       // One index scan in list order (no sequential scan, no sort) that stops after the page: the rows it returns and
       // those it read only to filter out stay near the 21 asked for (the planner may filter a common workflow from a
       // broader index; a rare one, as here, has its own), where a filter over the whole table reads thousands.
-      expect({ query, scans: scans.map((node) => node['Node Type']), sorts: nodes.filter((n) => n['Node Type'] === 'Sort').length }).toEqual({ query, scans: ['Index Scan'], sorts: 0 })
-      expect({ query, read: scans[0]!['Actual Rows'] + (scans[0]!['Rows Removed by Filter'] ?? 0) }).toEqual({ query, read: expect.toSatisfy((n: number) => n <= 21 * 3) })
+      expect({
+        query,
+        scans: scans.map((node) => node['Node Type']),
+        sorts: nodes.filter((n) => n['Node Type'] === 'Sort').length,
+      }).toEqual({ query, scans: ['Index Scan'], sorts: 0 })
+      expect({ query, read: scans[0]!['Actual Rows'] + (scans[0]!['Rows Removed by Filter'] ?? 0) }).toEqual({
+        query,
+        read: expect.toSatisfy((n: number) => n <= 21 * 3),
+      })
     }
   })
 
   it('keeps the key order of input, machine and output', async () => {
     const store = await createPostgresStore({ connectionString: url, schema: freshSchema() })
     const now = new Date()
-    await store.create({ id: 'r1', workflow: 'w', input: { zeta: 1, alpha: 2 }, machine: { b: 1, a: 2 }, resumeAt: null, now, events: [] })
+    await store.create({
+      id: 'r1',
+      workflow: 'w',
+      input: { zeta: 1, alpha: 2 },
+      machine: { b: 1, a: 2 },
+      resumeAt: null,
+      now,
+      events: [],
+    })
     const lease = (await store.acquire('r1', { owner: 'w', leaseMs: 1_000, now }))!
-    await store.save(lease, { status: 'SUCCEEDED', machine: null, resumeAt: null, output: { zz: 1, aa: 2 }, now, events: [] })
+    await store.save(lease, {
+      status: 'SUCCEEDED',
+      machine: null,
+      resumeAt: null,
+      output: { zz: 1, aa: 2 },
+      now,
+      events: [],
+    })
 
     const run = (await store.get('r1'))!
     await store.close()
@@ -225,10 +283,25 @@ describe('postgres store', () => {
   it('tells a null output from no output', async () => {
     const store = await createPostgresStore({ connectionString: url, schema: freshSchema() })
     const now = new Date()
-    await store.create({ id: 'r1', workflow: 'w', input: null, machine: null, resumeAt: null, now, events: [{ at: now.toISOString(), type: 'E', detail: null }] })
+    await store.create({
+      id: 'r1',
+      workflow: 'w',
+      input: null,
+      machine: null,
+      resumeAt: null,
+      now,
+      events: [{ at: now.toISOString(), type: 'E', detail: null }],
+    })
     const before = (await store.get('r1'))!
     const lease = (await store.acquire('r1', { owner: 'w', leaseMs: 1_000, now }))!
-    const after = await store.save(lease, { status: 'SUCCEEDED', machine: null, resumeAt: null, output: null, now, events: [] })
+    const after = await store.save(lease, {
+      status: 'SUCCEEDED',
+      machine: null,
+      resumeAt: null,
+      output: null,
+      now,
+      events: [],
+    })
     const history = await store.history('r1')
     await store.close()
 
@@ -241,9 +314,19 @@ describe('postgres store', () => {
     const exec = promisify(execFile)
     const child = fileURLToPath(new URL('./store.child.ts', import.meta.url))
     const spawnWorker = (schema: string, mode: string, owner: string) =>
-      exec(process.execPath, ['--import', 'tsx', child, url, mode, owner, schema], { cwd: fileURLToPath(new URL('../../..', import.meta.url)) })
+      exec(process.execPath, ['--import', 'tsx', child, url, mode, owner, schema], {
+        cwd: fileURLToPath(new URL('../../..', import.meta.url)),
+      })
     const t0 = new Date('2026-03-01T00:00:00.000Z')
-    const newRun = (id: string, resumeAt: Date | null) => ({ id, workflow: 'wf', input: {}, machine: { count: 0 }, resumeAt, now: t0, events: [] })
+    const newRun = (id: string, resumeAt: Date | null) => ({
+      id,
+      workflow: 'wf',
+      input: {},
+      machine: { count: 0 },
+      resumeAt,
+      now: t0,
+      events: [],
+    })
 
     it('never lets two processes hold the same run: 3 × 30 leased increments count to 90', async () => {
       const schema = freshSchema()
@@ -291,7 +374,9 @@ function flatten(node: PlanNode): PlanNode[] {
 /** A schema as an older ctflow left it: the migrations up to `version` applied and recorded. */
 async function schemaAt(client: pg.Client, schema: string, version: number): Promise<void> {
   await client.query(`CREATE SCHEMA "${schema}"`)
-  await client.query(`CREATE TABLE "${schema}".schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`)
+  await client.query(
+    `CREATE TABLE "${schema}".schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+  )
   for (const migration of MIGRATIONS.filter((m) => m.version <= version)) {
     await client.query(migration.sql(`"${schema}"`))
     await client.query(`INSERT INTO "${schema}".schema_version (version) VALUES ($1)`, [migration.version])

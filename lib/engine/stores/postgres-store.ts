@@ -4,7 +4,15 @@ import { decodeCursor, encodeCursor, listLimit } from './list-cursor'
 import { createDueListener, DUE_CHANNEL } from './postgres-due-listener'
 import { MIGRATIONS, SCHEMA_VERSION } from './postgres-schema'
 import { redactUrl, urlSecrets } from './redact-url'
-import { LeaseLostError, type Lease, type LeaseOptions, type NewRun, type RunQuery, type RunStore, type RunUpdate } from './run-store'
+import {
+  LeaseLostError,
+  type Lease,
+  type LeaseOptions,
+  type NewRun,
+  type RunQuery,
+  type RunStore,
+  type RunUpdate,
+} from './run-store'
 import { RunExistsError, StoreOpenError } from './store-errors'
 
 export interface PostgresStoreOptions {
@@ -37,7 +45,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     throw new StoreOpenError(`schema: expected a lower-case SQL identifier, got ${JSON.stringify(schema)}`)
   }
   const poolMax = options.poolMax ?? 3
-  if (!Number.isInteger(poolMax) || poolMax < 1) throw new StoreOpenError(`poolMax: expected a positive integer, got ${poolMax}`)
+  if (!Number.isInteger(poolMax) || poolMax < 1)
+    throw new StoreOpenError(`poolMax: expected a positive integer, got ${poolMax}`)
 
   const where = redactUrl(options.connectionString)
   let pool: pg.Pool
@@ -63,7 +72,10 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     if (error instanceof StoreOpenError) throw new StoreOpenError(`PostgreSQL run store ${where}: ${error.message}`)
     throw new StoreOpenError(`cannot open PostgreSQL run store ${where}: ${describe(error, options.connectionString)}`)
   }
-  return postgresStore(pool, schema, { connectionString: options.connectionString, connectTimeoutMs: options.connectTimeoutMs ?? 5_000 })
+  return postgresStore(pool, schema, {
+    connectionString: options.connectionString,
+    connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
+  })
 }
 
 async function migrate(pool: pg.Pool, schema: string): Promise<void> {
@@ -82,7 +94,9 @@ async function migrate(pool: pg.Pool, schema: string): Promise<void> {
     await client.query(
       `CREATE TABLE IF NOT EXISTS ${s}.schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
     )
-    const { rows } = await client.query<{ version: number }>(`SELECT coalesce(max(version), 0) AS version FROM ${s}.schema_version`)
+    const { rows } = await client.query<{ version: number }>(
+      `SELECT coalesce(max(version), 0) AS version FROM ${s}.schema_version`,
+    )
     const version = rows[0]!.version
     if (version > SCHEMA_VERSION) throw newerSchema(schema, version)
     for (const migration of MIGRATIONS) {
@@ -101,7 +115,9 @@ async function migrate(pool: pg.Pool, schema: string): Promise<void> {
 
 async function schemaVersion(pool: pg.Pool, s: string): Promise<number | undefined> {
   try {
-    const { rows } = await pool.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${s}.schema_version`)
+    const { rows } = await pool.query<{ version: number | null }>(
+      `SELECT max(version) AS version FROM ${s}.schema_version`,
+    )
     return rows[0]?.version ?? undefined
   } catch (error) {
     if ((error as { code?: string }).code === '42P01' || (error as { code?: string }).code === '3F000') return undefined // no table / no schema yet
@@ -173,7 +189,12 @@ function toSummary(row: RunRow): RunSummary {
 }
 
 function toRecord(row: RunRow): RunRecord {
-  return { ...toSummary(row), input: row.input, machine: row.machine, ...(row.last_seq !== undefined ? { historyLength: row.last_seq } : {}) }
+  return {
+    ...toSummary(row),
+    input: row.input,
+    machine: row.machine,
+    ...(row.last_seq !== undefined ? { historyLength: row.last_seq } : {}),
+  }
 }
 
 /** JSON for a `json` parameter; undefined → SQL NULL. */
@@ -195,14 +216,20 @@ export function listStatement(schema: string, query: RunQuery): { text: string; 
   if (query.status !== undefined) conditions.push(`status = $${values.push(query.status)}`)
   if (query.cursor !== undefined) {
     const after = decodeCursor(query.cursor)
-    conditions.push(`(created_at, id) < ($${values.push(after.createdAt)}::timestamptz, $${values.push(after.id)}::text)`)
+    conditions.push(
+      `(created_at, id) < ($${values.push(after.createdAt)}::timestamptz, $${values.push(after.id)}::text)`,
+    )
   }
   const text = `SELECT ${SUMMARY_COLUMNS} FROM "${schema}".runs WHERE ${conditions.join(' AND ')}
     ORDER BY created_at DESC, id DESC LIMIT $${values.push(limit + 1)}`
   return { text, values, limit }
 }
 
-function postgresStore(pool: pg.Pool, schema: string, listenWith: { connectionString: string; connectTimeoutMs: number }): RunStore {
+function postgresStore(
+  pool: pg.Pool,
+  schema: string,
+  listenWith: { connectionString: string; connectTimeoutMs: number },
+): RunStore {
   const s = `"${schema}"`
   let closed: Promise<void> | undefined
   const due = createDueListener({
@@ -210,7 +237,10 @@ function postgresStore(pool: pg.Pool, schema: string, listenWith: { connectionSt
     schema,
     async nextResumeAt(now) {
       // The partial index runs_due answers this with its first entry after now.
-      const { rows } = await pool.query<{ at: Date | null }>(`SELECT min(resume_at) AS at FROM ${s}.runs WHERE status = 'RUNNING' AND resume_at > $1`, [now])
+      const { rows } = await pool.query<{ at: Date | null }>(
+        `SELECT min(resume_at) AS at FROM ${s}.runs WHERE status = 'RUNNING' AND resume_at > $1`,
+        [now],
+      )
       return rows[0]?.at?.getTime()
     },
   })
@@ -251,19 +281,37 @@ function postgresStore(pool: pg.Pool, schema: string, listenWith: { connectionSt
              ), appended AS (${appendEvents('inserted', '0', '$10')})
              -- idle workers LISTEN (waitForDue): a new run is due at once; delivered when this statement commits
              SELECT *, pg_notify('${DUE_CHANNEL}', $11) AS notified FROM inserted`,
-            [run.id, run.workflow, json(run.input), json(run.machine), run.resumeAt, run.idempotencyKey ?? null,
-              run.requestHash ?? null, run.now, run.events.length, JSON.stringify(run.events), schema, run.parentId ?? null,
-              run.workflowVersion ?? null],
+            [
+              run.id,
+              run.workflow,
+              json(run.input),
+              json(run.machine),
+              run.resumeAt,
+              run.idempotencyKey ?? null,
+              run.requestHash ?? null,
+              run.now,
+              run.events.length,
+              JSON.stringify(run.events),
+              schema,
+              run.parentId ?? null,
+              run.workflowVersion ?? null,
+            ],
           ))
         } catch (error) {
-          if ((error as { code?: string; constraint?: string }).code === '23505' && (error as { constraint?: string }).constraint === 'runs_pkey') {
+          if (
+            (error as { code?: string; constraint?: string }).code === '23505' &&
+            (error as { constraint?: string }).constraint === 'runs_pkey'
+          ) {
             throw new RunExistsError(run.id)
           }
           throw error
         }
         if (rows[0]) return { run: toRecord(rows[0]), created: true }
         // The key is taken: return the run that holds it (committed, since ON CONFLICT waited for it).
-        const existing = await pool.query<RunRow>(`SELECT ${RECORD_COLUMNS} FROM ${s}.runs WHERE idempotency_key = $1`, [run.idempotencyKey])
+        const existing = await pool.query<RunRow>(
+          `SELECT ${RECORD_COLUMNS} FROM ${s}.runs WHERE idempotency_key = $1`,
+          [run.idempotencyKey],
+        )
         if (existing.rows[0]) return { run: toRecord(existing.rows[0]), created: false }
         if (attempt >= 2) throw new Error(`run ${run.id}: idempotency key conflicts with a run that cannot be read`)
       }
@@ -280,7 +328,14 @@ function postgresStore(pool: pg.Pool, schema: string, listenWith: { connectionSt
     },
 
     async history(id: string, options: { afterSeq?: number; limit?: number } = {}) {
-      const { rows } = await pool.query<{ seq: number; at: string; type: string; state: string | null; detail: unknown; detail_missing: boolean }>(
+      const { rows } = await pool.query<{
+        seq: number
+        at: string
+        type: string
+        state: string | null
+        detail: unknown
+        detail_missing: boolean
+      }>(
         `SELECT seq, at, type, state, detail, detail IS NULL AS detail_missing FROM ${s}.run_history
          WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
         [id, options.afterSeq ?? 0, options.limit ?? null],
@@ -302,7 +357,9 @@ function postgresStore(pool: pg.Pool, schema: string, listenWith: { connectionSt
          RETURNING lease_token, lease_attempts`,
         [id, owner, expiresAt, now],
       )
-      return rows[0] ? { runId: id, owner, token: Number(rows[0].lease_token), expiresAt, attempt: rows[0].lease_attempts } : undefined
+      return rows[0]
+        ? { runId: id, owner, token: Number(rows[0].lease_token), expiresAt, attempt: rows[0].lease_attempts }
+        : undefined
     },
 
     async claimDue({ owner, leaseMs, now, limit }: LeaseOptions & { limit: number }) {
@@ -322,7 +379,13 @@ function postgresStore(pool: pg.Pool, schema: string, listenWith: { connectionSt
       )
       return rows
         .sort((a, b) => a.resume_at.getTime() - b.resume_at.getTime())
-        .map((row) => ({ runId: row.id, owner, token: Number(row.lease_token), expiresAt, attempt: row.lease_attempts }))
+        .map((row) => ({
+          runId: row.id,
+          owner,
+          token: Number(row.lease_token),
+          expiresAt,
+          attempt: row.lease_attempts,
+        }))
     },
 
     async renew(lease: Lease, { leaseMs, now }: LeaseOptions) {
@@ -345,8 +408,19 @@ function postgresStore(pool: pg.Pool, schema: string, listenWith: { connectionSt
            RETURNING ${RECORD_COLUMNS}
          ), appended AS (${appendEvents('updated', 'r.last_seq - $9', '$10')})${update.status === 'RUNNING' ? '' : wakeParent}
          SELECT * FROM updated`,
-        [lease.runId, lease.token, update.status, json(update.machine), update.resumeAt, json(update.output),
-          json(update.error), update.now, update.events.length, JSON.stringify(update.events), ...(update.status === 'RUNNING' ? [] : [schema])],
+        [
+          lease.runId,
+          lease.token,
+          update.status,
+          json(update.machine),
+          update.resumeAt,
+          json(update.output),
+          json(update.error),
+          update.now,
+          update.events.length,
+          JSON.stringify(update.events),
+          ...(update.status === 'RUNNING' ? [] : [schema]),
+        ],
       )
       if (!rows[0]) throw new LeaseLostError(lease.runId)
       return toRecord(rows[0])
@@ -361,7 +435,10 @@ function postgresStore(pool: pg.Pool, schema: string, listenWith: { connectionSt
     },
 
     async getWorkflowVersion(version: string) {
-      const { rows } = await pool.query<{ definition: unknown }>(`SELECT definition FROM ${s}.workflow_versions WHERE version = $1`, [version])
+      const { rows } = await pool.query<{ definition: unknown }>(
+        `SELECT definition FROM ${s}.workflow_versions WHERE version = $1`,
+        [version],
+      )
       return rows[0]?.definition
     },
 

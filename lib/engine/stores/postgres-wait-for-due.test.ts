@@ -12,7 +12,15 @@ const open = async (schema: string) => {
   opened.push(store)
   return store
 }
-const newRun = (id: string, resumeAt: Date | null): NewRun => ({ id, workflow: 'wf', input: {}, machine: {}, resumeAt, now: new Date(), events: [] })
+const newRun = (id: string, resumeAt: Date | null): NewRun => ({
+  id,
+  workflow: 'wf',
+  input: {},
+  machine: {},
+  resumeAt,
+  now: new Date(),
+  events: [],
+})
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 /** How long a wait took, in ms. */
 const timed = async (wait: Promise<void>) => {

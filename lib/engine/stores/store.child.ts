@@ -15,7 +15,13 @@ if (mode === 'count') {
     if (!lease) continue
     const run = (await store.get('counter'))!
     const count = (run.machine as { count: number }).count
-    await store.save(lease, { status: 'RUNNING', machine: { count: count + 1 }, resumeAt: null, now: now(), events: [{ at: now().toISOString(), type: 'Counted', detail: owner }] })
+    await store.save(lease, {
+      status: 'RUNNING',
+      machine: { count: count + 1 },
+      resumeAt: null,
+      now: now(),
+      events: [{ at: now().toISOString(), type: 'Counted', detail: owner }],
+    })
     await store.release(lease)
     done++
   }
@@ -25,7 +31,14 @@ if (mode === 'count') {
     const leases = await store.claimDue({ ...options, limit: 3 })
     if (leases.length === 0) break
     for (const lease of leases) {
-      await store.save(lease, { status: 'SUCCEEDED', machine: null, resumeAt: null, output: owner, now: now(), events: [] })
+      await store.save(lease, {
+        status: 'SUCCEEDED',
+        machine: null,
+        resumeAt: null,
+        output: owner,
+        now: now(),
+        events: [],
+      })
       claimed.push(lease.runId)
     }
   }

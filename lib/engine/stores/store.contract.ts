@@ -20,7 +20,11 @@ export interface StoreContractOptions {
  *
  * @example runStoreContract('memory', async () => createMemoryStore())
  */
-export function runStoreContract(name: string, createStore: () => Promise<RunStore>, options: StoreContractOptions = {}): void {
+export function runStoreContract(
+  name: string,
+  createStore: () => Promise<RunStore>,
+  options: StoreContractOptions = {},
+): void {
   describe(`RunStore contract: ${name}`, () => {
     let store: RunStore
     const t0 = new Date('2026-03-01T00:00:00.000Z')
@@ -45,7 +49,14 @@ export function runStoreContract(name: string, createStore: () => Promise<RunSto
     }
 
     function update(overrides: Partial<RunUpdate> = {}): RunUpdate {
-      return { status: 'RUNNING', machine: { pc: 'Next' }, resumeAt: null, events: [event('StateEntered', 'Next')], now: at(10), ...overrides }
+      return {
+        status: 'RUNNING',
+        machine: { pc: 'Next' },
+        resumeAt: null,
+        events: [event('StateEntered', 'Next')],
+        now: at(10),
+        ...overrides,
+      }
     }
 
     beforeEach(async () => {
@@ -57,14 +68,25 @@ export function runStoreContract(name: string, createStore: () => Promise<RunSto
 
     describe('create and get', () => {
       it('creates a RUNNING run at version 0 with its first events numbered from 1', async () => {
-        const { run, created } = await store.create(newRun('r1', { events: [event('RunStarted'), event('StateEntered', 'A')] }))
+        const { run, created } = await store.create(
+          newRun('r1', { events: [event('RunStarted'), event('StateEntered', 'A')] }),
+        )
 
         expect(created).toBe(true)
-        expect(run).toMatchObject({ id: 'r1', workflow: 'nightly-backup', status: 'RUNNING', version: 0, cancelRequested: false })
+        expect(run).toMatchObject({
+          id: 'r1',
+          workflow: 'nightly-backup',
+          status: 'RUNNING',
+          version: 0,
+          cancelRequested: false,
+        })
         expect(run.createdAt).toEqual(t0)
         expect(run.updatedAt).toEqual(t0)
         expect(await store.get('r1')).toEqual(run)
-        expect((await store.history('r1')).map((e) => [e.seq, e.type])).toEqual([[1, 'RunStarted'], [2, 'StateEntered']])
+        expect((await store.history('r1')).map((e) => [e.seq, e.type])).toEqual([
+          [1, 'RunStarted'],
+          [2, 'StateEntered'],
+        ])
       })
 
       it('round-trips input, machine and resumeAt exactly', async () => {
@@ -158,7 +180,11 @@ export function runStoreContract(name: string, createStore: () => Promise<RunSto
         expect(evenRest.nextCursor).toBeUndefined()
 
         expect((await store.list({ status: 'SUCCEEDED' })).runs.map((r) => r.id)).toEqual(['r2'])
-        expect((await store.list({ status: 'RUNNING', workflow: 'even' })).runs.map((r) => r.id)).toEqual(['r6', 'r4', 'r0'])
+        expect((await store.list({ status: 'RUNNING', workflow: 'even' })).runs.map((r) => r.id)).toEqual([
+          'r6',
+          'r4',
+          'r0',
+        ])
         expect((await store.list({ workflow: 'none' })).runs).toEqual([])
       })
 
@@ -224,20 +250,30 @@ export function runStoreContract(name: string, createStore: () => Promise<RunSto
         const newer = (await engine.start({ workflow: 'job', input: {} })).run.id
 
         expect((await store.list({})).runs.map((r) => r.id)).toEqual([newer, v4, older, 'zz-caller-chosen'])
-        expect((await store.list({ workflow: 'job', status: 'RUNNING', limit: 2 })).runs.map((r) => r.id)).toEqual([newer, v4])
+        expect((await store.list({ workflow: 'job', status: 'RUNNING', limit: 2 })).runs.map((r) => r.id)).toEqual([
+          newer,
+          v4,
+        ])
         expect(await store.get(v4)).toMatchObject({ id: v4, status: 'RUNNING' })
         expect(await store.requestCancel(v4, at(3_000))).toMatchObject({ id: v4, cancelRequested: true })
         const l = (await store.acquire(v4, lease('w', 3_000)))!
         await store.save(l, update({ status: 'ABORTED', now: at(3_000) }))
         expect((await store.list({ status: 'ABORTED' })).runs.map((r) => r.id)).toEqual([v4])
-        expect((await store.list({ status: 'RUNNING' })).runs.map((r) => r.id)).toEqual([newer, older, 'zz-caller-chosen'])
+        expect((await store.list({ status: 'RUNNING' })).runs.map((r) => r.id)).toEqual([
+          newer,
+          older,
+          'zz-caller-chosen',
+        ])
       })
 
       it('pages through sparse filters over runs spread from milliseconds to weeks apart: each run once, in order', async () => {
         // 160 runs: bursts within one millisecond, runs seconds, minutes and days apart; one in eight fails, a few
         // stay RUNNING; two workflows. Every filter is paged with a small limit and compared with the expected order.
         const offsets: number[] = []
-        for (let i = 0; i < 160; i++) offsets.push([0, 1, 7, 999, 1_000, 61_000, 3_600_000, 86_400_000 * 3, 86_400_000 * 20][i % 9]! + Math.floor(i / 9) * 11)
+        for (let i = 0; i < 160; i++)
+          offsets.push(
+            [0, 1, 7, 999, 1_000, 61_000, 3_600_000, 86_400_000 * 3, 86_400_000 * 20][i % 9]! + Math.floor(i / 9) * 11,
+          )
         const runs: Array<{ id: string; ms: number; workflow: string; status: RunStatus }> = []
         for (const [i, ms] of offsets.entries()) {
           const id = `s-${String(i).padStart(3, '0')}`
@@ -246,17 +282,30 @@ export function runStoreContract(name: string, createStore: () => Promise<RunSto
           await store.create(newRun(id, { now: at(ms), workflow }))
           if (status !== 'RUNNING') {
             const l = (await store.acquire(id, lease('w', 0)))!
-            await store.save(l, update({ status, ...(status === 'FAILED' ? { error: { error: 'E' } } : { output: i }) }))
+            await store.save(
+              l,
+              update({ status, ...(status === 'FAILED' ? { error: { error: 'E' } } : { output: i }) }),
+            )
           }
           runs.push({ id, ms, workflow, status })
         }
         const expected = (query: RunQuery) =>
           runs
-            .filter((r) => (query.workflow === undefined || r.workflow === query.workflow) && (query.status === undefined || r.status === query.status))
+            .filter(
+              (r) =>
+                (query.workflow === undefined || r.workflow === query.workflow) &&
+                (query.status === undefined || r.status === query.status),
+            )
             .sort((a, b) => b.ms - a.ms || (a.id < b.id ? 1 : -1))
             .map((r) => r.id)
 
-        for (const query of [{}, { status: 'FAILED' }, { status: 'RUNNING' }, { workflow: 'three' }, { workflow: 'three', status: 'FAILED' }] as RunQuery[]) {
+        for (const query of [
+          {},
+          { status: 'FAILED' },
+          { status: 'RUNNING' },
+          { workflow: 'three' },
+          { workflow: 'three', status: 'FAILED' },
+        ] as RunQuery[]) {
           const seen: string[] = []
           let cursor: string | undefined
           do {
@@ -275,8 +324,12 @@ export function runStoreContract(name: string, createStore: () => Promise<RunSto
     describe('child runs (distributed Map)', () => {
       it('keeps parentId, lists children only under their parent, and top-level runs without them', async () => {
         await store.create(newRun('parent', { now: at(0) }))
-        await store.create(newRun('child-1', { now: at(1_000), parentId: 'parent', workflow: 'nightly-backup#/States/M/ItemProcessor' }))
-        await store.create(newRun('child-0', { now: at(1_000), parentId: 'parent', workflow: 'nightly-backup#/States/M/ItemProcessor' }))
+        await store.create(
+          newRun('child-1', { now: at(1_000), parentId: 'parent', workflow: 'nightly-backup#/States/M/ItemProcessor' }),
+        )
+        await store.create(
+          newRun('child-0', { now: at(1_000), parentId: 'parent', workflow: 'nightly-backup#/States/M/ItemProcessor' }),
+        )
         await store.create(newRun('other', { now: at(2_000) }))
 
         expect((await store.get('child-0'))!.parentId).toBe('parent')
@@ -284,11 +337,13 @@ export function runStoreContract(name: string, createStore: () => Promise<RunSto
         expect((await store.list({})).runs.map((r) => r.id)).toEqual(['other', 'parent'])
         const children = await store.list({ parentId: 'parent', limit: 1 })
         expect(children.runs.map((r) => [r.id, r.parentId])).toEqual([['child-1', 'parent']])
-        expect((await store.list({ parentId: 'parent', cursor: children.nextCursor! })).runs.map((r) => r.id)).toEqual(['child-0'])
+        expect((await store.list({ parentId: 'parent', cursor: children.nextCursor! })).runs.map((r) => r.id)).toEqual([
+          'child-0',
+        ])
         expect((await store.list({ parentId: 'other' })).runs).toEqual([])
       })
 
-      it("makes the parent due when a child finishes — not when it merely saves — and leaves a finished parent alone", async () => {
+      it('makes the parent due when a child finishes — not when it merely saves — and leaves a finished parent alone', async () => {
         await store.create(newRun('parent', { resumeAt: at(60_000) }))
         await store.create(newRun('child', { parentId: 'parent', resumeAt: at(0) }))
         const child = (await store.acquire('child', lease('w', 0)))!
@@ -334,15 +389,25 @@ export function runStoreContract(name: string, createStore: () => Promise<RunSto
         const { run } = await store.create(newRun('r1', { events: [event('RunStarted'), event('StateEntered', 'A')] }))
         expect(run.historyLength).toBe(2)
         const l = (await store.acquire('r1', lease('w', 0)))!
-        const saved = await store.save(l, update({ events: [event('StateExited', 'A'), event('StateEntered', 'B'), event('StateExited', 'B')] }))
+        const saved = await store.save(
+          l,
+          update({ events: [event('StateExited', 'A'), event('StateEntered', 'B'), event('StateExited', 'B')] }),
+        )
         expect(saved.historyLength).toBe(5)
         expect((await store.save(l, update({ events: [] }))).historyLength).toBe(5)
         expect((await store.get('r1'))?.historyLength).toBe(5)
       })
 
       it('keeps event details', async () => {
-        await store.create(newRun('r1', { events: [{ at: t0.toISOString(), type: 'RunStarted', detail: { input: { a: [1, 'b'] } } }] }))
-        expect((await store.history('r1'))[0]).toEqual({ seq: 1, at: t0.toISOString(), type: 'RunStarted', detail: { input: { a: [1, 'b'] } } })
+        await store.create(
+          newRun('r1', { events: [{ at: t0.toISOString(), type: 'RunStarted', detail: { input: { a: [1, 'b'] } } }] }),
+        )
+        expect((await store.history('r1'))[0]).toEqual({
+          seq: 1,
+          at: t0.toISOString(),
+          type: 'RunStarted',
+          detail: { input: { a: [1, 'b'] } },
+        })
       })
     })
 
@@ -357,8 +422,15 @@ export function runStoreContract(name: string, createStore: () => Promise<RunSto
         expect(saved.resumeAt).toEqual(at(60_000))
         expect(saved.createdAt).toEqual(t0)
 
-        const failed = await store.save(l, update({ status: 'FAILED', error: { error: 'States.TaskFailed', cause: 'boom' }, now: at(6) }))
-        expect(failed).toMatchObject({ version: 2, status: 'FAILED', error: { error: 'States.TaskFailed', cause: 'boom' } })
+        const failed = await store.save(
+          l,
+          update({ status: 'FAILED', error: { error: 'States.TaskFailed', cause: 'boom' }, now: at(6) }),
+        )
+        expect(failed).toMatchObject({
+          version: 2,
+          status: 'FAILED',
+          error: { error: 'States.TaskFailed', cause: 'boom' },
+        })
         expect(failed.resumeAt).toBeNull()
         expect(await store.get('r1')).toEqual(failed)
       })
@@ -512,7 +584,9 @@ export function runStoreContract(name: string, createStore: () => Promise<RunSto
 
       it('gives each due run to one worker when several claim at once', async () => {
         for (let i = 0; i < 12; i++) await suspended(`d${i}`, i)
-        const batches = await Promise.all(Array.from({ length: 4 }, (_, w) => store.claimDue({ ...lease(`w${w}`, 100), limit: 5 })))
+        const batches = await Promise.all(
+          Array.from({ length: 4 }, (_, w) => store.claimDue({ ...lease(`w${w}`, 100), limit: 5 })),
+        )
         const ids = batches.flat().map((c) => c.runId)
 
         expect(ids).toHaveLength(12)
@@ -555,7 +629,11 @@ export function runStoreContract(name: string, createStore: () => Promise<RunSto
       const v1 = '0123456789abcdef0123456789abcdef'
       const v2 = 'fedcba9876543210fedcba9876543210'
       // Members out of alphabetical order: a run resumes on the definition as written.
-      const definition = () => ({ StartAt: 'Snap', States: { Snap: { Type: 'Pass', Result: { z: 1, a: [1, 'b'] }, End: true } }, Comment: '天翼云' })
+      const definition = () => ({
+        StartAt: 'Snap',
+        States: { Snap: { Type: 'Pass', Result: { z: 1, a: [1, 'b'] }, End: true } },
+        Comment: '天翼云',
+      })
 
       it('gives back the definition kept under a version, member order included', async () => {
         await store.putWorkflowVersion(v1, definition(), t0)
@@ -597,13 +675,22 @@ export function runStoreContract(name: string, createStore: () => Promise<RunSto
       it("keeps a run's workflowVersion through create, get, list and save; a run created without one has none", async () => {
         await store.putWorkflowVersion(v1, definition(), t0)
         const { run } = await store.create(newRun('versioned', { workflowVersion: v1, now: at(1) }))
-        await store.create(newRun('child', { workflowVersion: v1, parentId: 'versioned', workflow: 'nightly-backup#/States/M/ItemProcessor' }))
+        await store.create(
+          newRun('child', {
+            workflowVersion: v1,
+            parentId: 'versioned',
+            workflow: 'nightly-backup#/States/M/ItemProcessor',
+          }),
+        )
         await store.create(newRun('unversioned', { now: at(0) }))
 
         expect(run.workflowVersion).toBe(v1)
         expect((await store.get('versioned'))!.workflowVersion).toBe(v1)
         expect((await store.get('child'))!.workflowVersion).toBe(v1)
-        expect((await store.list({})).runs.map((r) => [r.id, r.workflowVersion])).toEqual([['versioned', v1], ['unversioned', undefined]])
+        expect((await store.list({})).runs.map((r) => [r.id, r.workflowVersion])).toEqual([
+          ['versioned', v1],
+          ['unversioned', undefined],
+        ])
         expect((await store.list({ parentId: 'versioned' })).runs[0]!.workflowVersion).toBe(v1)
         const unversioned = (await store.get('unversioned'))!
         expect(unversioned.workflowVersion).toBeUndefined()

@@ -16,7 +16,10 @@ export function testSchemas(tag: string) {
     fresh: () => `${prefix}${++count}`,
     async dropAll() {
       await withClient(async (client) => {
-        const { rows } = await client.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE nspname LIKE $1', [`${prefix}%`])
+        const { rows } = await client.query<{ nspname: string }>(
+          'SELECT nspname FROM pg_namespace WHERE nspname LIKE $1',
+          [`${prefix}%`],
+        )
         for (const { nspname } of rows) await client.query(`DROP SCHEMA "${nspname}" CASCADE`)
       })
     },

@@ -44,7 +44,10 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304])
  * const client = createCtyunClient({ endpoint: sim.url, credentials: sim.credentials, fetch: clock.fetch })
  * const engine = createEngine({ store, actions: createProductActions(client, { now: clock.now }), workflows, clock })
  */
-export function createVirtualClock(time: VirtualTime, { fetch: send = globalThis.fetch }: { fetch?: typeof globalThis.fetch } = {}): VirtualClock {
+export function createVirtualClock(
+  time: VirtualTime,
+  { fetch: send = globalThis.fetch }: { fetch?: typeof globalThis.fetch } = {},
+): VirtualClock {
   const sleepers: Sleeper[] = [] // by wakeAt, then by arrival
   let held = 0
   let activity = 0 // bumped by anything that shows the process is not idle yet

@@ -33,6 +33,11 @@ describe('parseWorkflowJson', () => {
 
   it('reports broken JSON nested 100,000 levels deep at the point it passes 1,000, instead of overflowing the stack', () => {
     const { problems } = parseWorkflowJson(`{"States": ${'['.repeat(100_000)}`)
-    expect(problems).toEqual([{ pointer: '', message: 'Invalid JSON at line 1, column 1011: objects and arrays nest more than 1,000 levels deep here' }])
+    expect(problems).toEqual([
+      {
+        pointer: '',
+        message: 'Invalid JSON at line 1, column 1011: objects and arrays nest more than 1,000 levels deep here',
+      },
+    ])
   })
 })

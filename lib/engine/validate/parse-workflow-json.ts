@@ -15,7 +15,10 @@ export function parseWorkflowJson(text: string): { definition: unknown; problems
     const located = locateJsonError(text)
     const reason = located?.reason ?? (error instanceof Error ? error.message : String(error))
     const { line, column } = lineAndColumn(text, located?.offset ?? text.length)
-    return { definition: undefined, problems: [{ pointer: '', message: `Invalid JSON at line ${line}, column ${column}: ${reason}` }] }
+    return {
+      definition: undefined,
+      problems: [{ pointer: '', message: `Invalid JSON at line ${line}, column ${column}: ${reason}` }],
+    }
   }
 }
 
@@ -88,7 +91,8 @@ export function locateJsonError(text: string): { offset: number; reason: string 
   const value = (): void => {
     skip()
     const char = text[position]
-    if ((char === '{' || char === '[') && ++depth > MAX_SCAN_DEPTH) fail(`objects and arrays nest more than ${MAX_SCAN_DEPTH.toLocaleString('en-US')} levels deep here`)
+    if ((char === '{' || char === '[') && ++depth > MAX_SCAN_DEPTH)
+      fail(`objects and arrays nest more than ${MAX_SCAN_DEPTH.toLocaleString('en-US')} levels deep here`)
     if (char === '{') {
       position++
       skip()
@@ -144,7 +148,9 @@ export function locateJsonError(text: string): { offset: number; reason: string 
       }
     }
     if (char === '"') return string()
-    const literal = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(position, position + 400))
+    const literal = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(
+      text.slice(position, position + 400),
+    )
     if (literal) {
       position += literal[0].length
       return

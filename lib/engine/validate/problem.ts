@@ -9,5 +9,7 @@ export interface Problem {
 /** One line per problem: `/States/Snapshot/Next (state "Snapshot"): names no state: "Snapshoot"`. */
 export function formatProblem(problem: Problem): string {
   const where = problem.pointer || '/'
-  return problem.state !== undefined ? `${where} (state "${problem.state}"): ${problem.message}` : `${where}: ${problem.message}`
+  return problem.state !== undefined
+    ? `${where} (state "${problem.state}"): ${problem.message}`
+    : `${where}: ${problem.message}`
 }

@@ -81,9 +81,16 @@ export const cbrOperations: SimOperation[] = [
     handle(input) {
       const { params, runtime, now } = input
       const region = regionOf(runtime, params)
-      const policy = requireInRegion(runtime.state.backupPolicies, params.required('backupPolicyID'), region.regionID, ERROR.backupPolicyNotFound, 'backup policy')
+      const policy = requireInRegion(
+        runtime.state.backupPolicies,
+        params.required('backupPolicyID'),
+        region.regionID,
+        ERROR.backupPolicyNotFound,
+        'backup policy',
+      )
       const op = params.int('backupPolicyOp', NaN, { min: 1, max: 3 })
-      if (Number.isNaN(op)) throw new SimApiError(ERROR.parameter, 'backupPolicyOp is required (1 enable, 2 stop, 3 execute now)')
+      if (Number.isNaN(op))
+        throw new SimApiError(ERROR.parameter, 'backupPolicyOp is required (1 enable, 2 stop, 3 execute now)')
       if (op === 1 || op === 2) {
         policy.enabled = op === 1
         return success({ status: 'success', msg: op === 1 ? 'enabled' : 'stopped' })

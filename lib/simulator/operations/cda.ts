@@ -18,7 +18,10 @@ export const cdaOperations: SimOperation[] = [
       const regionID = params.required('regionID')
       const name = params.optional('gatewayName') ?? params.optional('search')
       const matches = [...runtime.state.cdaGateways.values()].filter(
-        (g) => g.account === account && g.regionID === regionID && (!name || g.displayName.includes(name) || g.vrfName.includes(name)),
+        (g) =>
+          g.account === account &&
+          g.regionID === regionID &&
+          (!name || g.displayName.includes(name) || g.vrfName.includes(name)),
       )
       const { page, totalCount, currentCount } = paginate(matches, params, { defaultSize: 10, maxSize: 100 })
       return success({ totalCount, currentCount, lineGatewayList: page })

@@ -44,10 +44,18 @@ export const ebsOperations: SimOperation[] = [
           (!filters.diskMode || d.diskMode === filters.diskMode) &&
           (!filters.diskStatus || d.diskStatus === filters.diskStatus) &&
           (filters.isSystemVolume === undefined || d.isSystemVolume === filters.isSystemVolume) &&
-          (!filters.queryContent || d.diskName.includes(filters.queryContent) || d.diskID.includes(filters.queryContent)),
+          (!filters.queryContent ||
+            d.diskName.includes(filters.queryContent) ||
+            d.diskID.includes(filters.queryContent)),
       )
       const { page, totalCount, currentCount, totalPage } = paginate(matches, params, { defaultSize: 10, maxSize: 300 })
-      return success({ diskList: page.map((d) => diskListView(d, runtime.state)), diskTotal: totalCount, currentCount, totalCount, totalPage })
+      return success({
+        diskList: page.map((d) => diskListView(d, runtime.state)),
+        diskTotal: totalCount,
+        currentCount,
+        totalCount,
+        totalPage,
+      })
     },
   },
   {
@@ -59,7 +67,8 @@ export const ebsOperations: SimOperation[] = [
       const diskID = params.required('diskID')
       const disk = runtime.state.disks.get(diskID)
       const regionID = params.optional('regionID')
-      if (!disk || (regionID && disk.regionID !== regionID)) throw new SimApiError(ERROR.diskNotFound, `disk ${diskID} not found`)
+      if (!disk || (regionID && disk.regionID !== regionID))
+        throw new SimApiError(ERROR.diskNotFound, `disk ${diskID} not found`)
       return success(diskInfoView(disk, runtime.state))
     },
   },
@@ -77,11 +86,16 @@ export const ebsOperations: SimOperation[] = [
       const disk = diskIn(region.regionID, params.required('diskID'), runtime.state.disks)
       const snapshotName = params.required('snapshotName')
       if (!SNAPSHOT_NAME.test(snapshotName)) {
-        throw new SimApiError(ERROR.parameter, 'snapshotName must be 2-63 characters of A-Z a-z 0-9 _ -, starting with a letter')
+        throw new SimApiError(
+          ERROR.parameter,
+          'snapshotName must be 2-63 characters of A-Z a-z 0-9 _ -, starting with a letter',
+        )
       }
       const retentionPolicy = params.oneOf('retentionPolicy', ['custom', 'forever'] as const)
-      const retentionTime = retentionPolicy === 'forever' ? 65535 : params.int('retentionTime', NaN, { min: 1, max: 65535 })
-      if (Number.isNaN(retentionTime)) throw new SimApiError(ERROR.parameter, 'retentionTime is required when retentionPolicy is custom')
+      const retentionTime =
+        retentionPolicy === 'forever' ? 65535 : params.int('retentionTime', NaN, { min: 1, max: 65535 })
+      if (Number.isNaN(retentionTime))
+        throw new SimApiError(ERROR.parameter, 'retentionTime is required when retentionPolicy is custom')
 
       if (TRANSITIONAL_DISK.has(disk.diskStatus)) {
         throw new SimApiError(ERROR.diskBusy, `disk ${disk.diskID} is ${disk.diskStatus}; no snapshot can start now`)
@@ -89,7 +103,11 @@ export const ebsOperations: SimOperation[] = [
       const busy = [...runtime.state.snapshots.values()].find(
         (s) => s.diskID === disk.diskID && ['creating', 'deleting', 'rollbacking'].includes(snapshotStatusAt(s, now)),
       )
-      if (busy) throw new SimApiError(ERROR.diskBusy, `disk ${disk.diskID} has snapshot ${busy.snapshotID} still ${snapshotStatusAt(busy, now)}`)
+      if (busy)
+        throw new SimApiError(
+          ERROR.diskBusy,
+          `disk ${disk.diskID} has snapshot ${busy.snapshotID} still ${snapshotStatusAt(busy, now)}`,
+        )
 
       const failed = runtime.faults.lifecycleFails(input.operation)
       const firstSnapshot = !disk.snapshotServiceOpened
@@ -105,14 +123,22 @@ export const ebsOperations: SimOperation[] = [
         retentionTime,
         description: params.optional('description') ?? '',
         createdAt: now,
-        lifecycle: { startedAt: now, phases: [{ status: 'creating', ms: leadMs + runtime.durations.snapshotMs }], final: failed ? 'error' : 'available' },
+        lifecycle: {
+          startedAt: now,
+          phases: [{ status: 'creating', ms: leadMs + runtime.durations.snapshotMs }],
+          final: failed ? 'error' : 'available',
+        },
       }
       runtime.state.snapshots.set(snapshot.snapshotID, snapshot)
       if (firstSnapshot) {
         disk.snapshotServiceOpened = true
         const order = startOrder(input, region.regionID, 'EBS_SNAP', [snapshot.snapshotID])
         order.failed = failed
-        return orderInProgress(ERROR.ebsOrderInProgress, { masterOrderID: order.masterOrderID, masterOrderNO: order.masterOrderNO, regionID: region.regionID })
+        return orderInProgress(ERROR.ebsOrderInProgress, {
+          masterOrderID: order.masterOrderID,
+          masterOrderNO: order.masterOrderNO,
+          regionID: region.regionID,
+        })
       }
       const job = startJob(input, region.regionID, 'createEbsSnapshot', snapshot.snapshotID, failed)
       return success({ snapshotJobID: job.jobID })
@@ -177,23 +203,39 @@ export const ebsOperations: SimOperation[] = [
       const refundOrder = params.bool('refundOrder') === true
       const ofDisk = [...runtime.state.snapshots.values()].filter((s) => s.diskID === disk.diskID && !s.deleted)
       const ids = refundOrder ? ofDisk.map((s) => s.snapshotID) : params.list('snapshotIDs')
-      if (!ids || ids.length === 0) throw new SimApiError(ERROR.parameter, 'snapshotIDs is required (a non-empty array)')
+      if (!ids || ids.length === 0)
+        throw new SimApiError(ERROR.parameter, 'snapshotIDs is required (a non-empty array)')
       const notFoundList: string[] = []
       const notAllowedList: string[] = []
       const deleting: SnapshotRecord[] = []
       for (const id of ids) {
         const snapshot = runtime.state.snapshots.get(id)
         if (!snapshot || snapshot.diskID !== disk.diskID || snapshot.deleted) notFoundList.push(id)
-        else if (lifecycleAt(snapshot.lifecycle, now).status !== 'available' && lifecycleAt(snapshot.lifecycle, now).status !== 'error') notAllowedList.push(id)
+        else if (
+          lifecycleAt(snapshot.lifecycle, now).status !== 'available' &&
+          lifecycleAt(snapshot.lifecycle, now).status !== 'error'
+        )
+          notAllowedList.push(id)
         else deleting.push(snapshot)
       }
       for (const snapshot of deleting) {
-        snapshot.deleted = { at: now, lifecycle: { startedAt: now, phases: [{ status: 'deleting', ms: runtime.durations.jobMs }], final: 'deleted' } }
+        snapshot.deleted = {
+          at: now,
+          lifecycle: {
+            startedAt: now,
+            phases: [{ status: 'deleting', ms: runtime.durations.jobMs }],
+            final: 'deleted',
+          },
+        }
       }
       if (refundOrder) {
         disk.snapshotServiceOpened = false
         const order = startOrder(input, region.regionID, 'EBS_SNAP_REFUND', [disk.diskID])
-        return success({ masterOrderID: order.masterOrderID, masterOrderNO: order.masterOrderNO, regionID: region.regionID })
+        return success({
+          masterOrderID: order.masterOrderID,
+          masterOrderNO: order.masterOrderNO,
+          regionID: region.regionID,
+        })
       }
       const job = startJob(input, region.regionID, 'deleteEbsSnapshot', deleting.map((s) => s.snapshotID).join(','))
       return success({ snapshotJobID: job.jobID, notAllowedList, notFoundList })

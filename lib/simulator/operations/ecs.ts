@@ -42,7 +42,8 @@ export const ecsOperations: SimOperation[] = [
     handle({ params, runtime, now }) {
       const region = regionOf(runtime, params)
       const state = params.optional('state')?.toLowerCase()
-      if (state && !INSTANCE_STATES.includes(state)) throw new SimApiError(ERROR.parameter, `state must be one of ${INSTANCE_STATES.join(', ')}`)
+      if (state && !INSTANCE_STATES.includes(state))
+        throw new SimApiError(ERROR.parameter, `state must be one of ${INSTANCE_STATES.join(', ')}`)
       const ids = params.list('instanceIDList')
       const keyword = params.optional('keyword')
       const exactName = params.optional('instanceName')
@@ -52,12 +53,20 @@ export const ecsOperations: SimOperation[] = [
           i.regionID === region.regionID &&
           (!state || i.instanceStatus === (STATE_TO_STATUS[state] ?? state)) &&
           (!ids || ids.includes(i.instanceID)) &&
-          (!keyword || i.instanceName.includes(keyword) || i.displayName.includes(keyword) || i.privateIP.includes(keyword)) &&
+          (!keyword ||
+            i.instanceName.includes(keyword) ||
+            i.displayName.includes(keyword) ||
+            i.privateIP.includes(keyword)) &&
           (!exactName || i.instanceName === exactName) &&
           (!azName || i.azName === azName),
       )
       const { page, totalCount, currentCount, totalPage } = paginate(matches, params, { maxSize: 50 })
-      return success({ currentCount, totalCount, totalPage, results: page.map((i) => instanceView(i, runtime.state, now)) })
+      return success({
+        currentCount,
+        totalCount,
+        totalPage,
+        results: page.map((i) => instanceView(i, runtime.state, now)),
+      })
     },
   },
   {
@@ -67,7 +76,13 @@ export const ecsOperations: SimOperation[] = [
     path: '/v4/ecs/instance-details',
     handle({ params, runtime, now }) {
       const region = regionOf(runtime, params)
-      const instance = requireInRegion(runtime.state.instances, params.required('instanceID'), region.regionID, ERROR.instanceNotFound, 'instance')
+      const instance = requireInRegion(
+        runtime.state.instances,
+        params.required('instanceID'),
+        region.regionID,
+        ERROR.instanceNotFound,
+        'instance',
+      )
       return success(instanceView(instance, runtime.state, now))
     },
   },
@@ -79,9 +94,16 @@ export const ecsOperations: SimOperation[] = [
     handle({ params, runtime }) {
       const region = regionOf(runtime, params)
       const ids = params.list('instanceIDList')
-      const matches = [...runtime.state.instances.values()].filter((i) => i.regionID === region.regionID && (!ids || ids.includes(i.instanceID)))
+      const matches = [...runtime.state.instances.values()].filter(
+        (i) => i.regionID === region.regionID && (!ids || ids.includes(i.instanceID)),
+      )
       const { page, totalCount, currentCount, totalPage } = paginate(matches, params, { maxSize: 50 })
-      return success({ currentCount, totalCount, totalPage, statusList: page.map((i) => ({ instanceID: i.instanceID, instanceStatus: i.instanceStatus })) })
+      return success({
+        currentCount,
+        totalCount,
+        totalPage,
+        statusList: page.map((i) => ({ instanceID: i.instanceID, instanceStatus: i.instanceStatus })),
+      })
     },
   },
   {
@@ -131,9 +153,18 @@ export const ecsOperations: SimOperation[] = [
     methods: ['GET'],
     path: '/v4/order/query-uuid',
     handle({ params, runtime, now }) {
-      const order = requireRecord(runtime.state.orders, params.optional('masterOrderId') ?? params.required('masterOrderID'), ERROR.orderNotFound, 'order')
+      const order = requireRecord(
+        runtime.state.orders,
+        params.optional('masterOrderId') ?? params.required('masterOrderID'),
+        ERROR.orderNotFound,
+        'order',
+      )
       const orderStatus = orderStatusAt(order, now)
-      return success({ orderStatus, resourceType: order.resourceType, resourceUuid: orderStatus === '3' ? order.resourceIDs : [] })
+      return success({
+        orderStatus,
+        resourceType: order.resourceType,
+        resourceUuid: orderStatus === '3' ? order.resourceIDs : [],
+      })
     },
   },
 ]

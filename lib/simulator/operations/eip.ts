@@ -14,7 +14,16 @@ const ASSOCIATION_TYPE: Record<string, string> = { '1': 'INSTANCE', '2': 'VIP', 
 /** The region (regionID) and the EIP (eipID) a request names. */
 function requestedEip(input: OperationInput): { region: RegionRecord; eip: EipRecord } {
   const region = regionOf(input.runtime, input.params)
-  return { region, eip: requireInRegion(input.runtime.state.eips, input.params.required('eipID'), region.regionID, ERROR.eipNotFound, 'EIP') }
+  return {
+    region,
+    eip: requireInRegion(
+      input.runtime.state.eips,
+      input.params.required('eipID'),
+      region.regionID,
+      ERROR.eipNotFound,
+      'EIP',
+    ),
+  }
 }
 
 function listEips(input: OperationInput) {
@@ -30,7 +39,12 @@ function listEips(input: OperationInput) {
   return paginate(matches, params, { defaultSize: 10, maxSize: 50 })
 }
 
-function startBinding(input: OperationInput, eip: EipRecord, associationID: string | null, associationType: string | null): void {
+function startBinding(
+  input: OperationInput,
+  eip: EipRecord,
+  associationID: string | null,
+  associationType: string | null,
+): void {
   const failed = input.runtime.faults.lifecycleFails(input.operation)
   eip.binding = {
     associationID,
@@ -57,7 +71,8 @@ export const eipOperations: SimOperation[] = [
       const cycleType = params.oneOf('cycleType', ['month', 'year', 'on_demand'] as const)
       if (cycleType === 'month') params.int('cycleCount', NaN, { min: 1, max: 11 })
       if (cycleType === 'year') params.int('cycleCount', NaN, { min: 1, max: 3 })
-      if (cycleType !== 'on_demand' && !params.has('cycleCount')) throw new SimApiError(ERROR.parameter, `cycleCount is required when cycleType is ${cycleType}`)
+      if (cycleType !== 'on_demand' && !params.has('cycleCount'))
+        throw new SimApiError(ERROR.parameter, `cycleCount is required when cycleType is ${cycleType}`)
       const name = params.required('name')
       if (name.length < 2 || name.length > 32) throw new SimApiError(ERROR.parameter, 'name must be 2-32 characters')
       const bandwidth = params.int('bandwidth', 1, { min: 1, max: 2000 })
@@ -72,7 +87,11 @@ export const eipOperations: SimOperation[] = [
         bandwidth,
         createdAt: now,
         orderID: order.masterOrderID,
-        binding: { associationID: null, associationType: null, lifecycle: { startedAt: now, phases: [], final: order.failed ? 'ERROR' : 'DOWN' } },
+        binding: {
+          associationID: null,
+          associationType: null,
+          lifecycle: { startedAt: now, phases: [], final: order.failed ? 'ERROR' : 'DOWN' },
+        },
       })
       return success({
         masterOrderID: order.masterOrderID,
@@ -128,10 +147,16 @@ export const eipOperations: SimOperation[] = [
       const { region, eip } = requestedEip(input)
       const associationID = params.required('associationID')
       const type = params.oneOf('associationType', ['1', '2', '3'] as const)
-      if (type === '1') requireInRegion(runtime.state.instances, associationID, region.regionID, ERROR.instanceNotFound, 'instance')
+      if (type === '1')
+        requireInRegion(runtime.state.instances, associationID, region.regionID, ERROR.instanceNotFound, 'instance')
       const status = eipStatusAt(eip, runtime.state, now)
-      if (status === 'ACTIVE') throw new SimApiError(ERROR.eipAlreadyBound, `EIP ${eip.eipID} is already bound to ${eip.binding.associationID}`)
-      if (status !== 'DOWN') throw new SimApiError(ERROR.eipBusy, `EIP ${eip.eipID} is ${status}; it can be bound only when DOWN`)
+      if (status === 'ACTIVE')
+        throw new SimApiError(
+          ERROR.eipAlreadyBound,
+          `EIP ${eip.eipID} is already bound to ${eip.binding.associationID}`,
+        )
+      if (status !== 'DOWN')
+        throw new SimApiError(ERROR.eipBusy, `EIP ${eip.eipID} is ${status}; it can be bound only when DOWN`)
       startBinding(input, eip, associationID, ASSOCIATION_TYPE[type]!)
       return success()
     },
@@ -147,7 +172,8 @@ export const eipOperations: SimOperation[] = [
       const { eip } = requestedEip(input)
       const status = eipStatusAt(eip, runtime.state, now)
       if (status === 'DOWN') throw new SimApiError(ERROR.eipNotBound, `EIP ${eip.eipID} is not bound`)
-      if (status !== 'ACTIVE') throw new SimApiError(ERROR.eipBusy, `EIP ${eip.eipID} is ${status}; it can be unbound only when ACTIVE`)
+      if (status !== 'ACTIVE')
+        throw new SimApiError(ERROR.eipBusy, `EIP ${eip.eipID} is ${status}; it can be unbound only when ACTIVE`)
       startBinding(input, eip, null, null)
       return success()
     },
@@ -164,12 +190,19 @@ export const eipOperations: SimOperation[] = [
       const { region, eip } = requestedEip(input)
       const status = eipStatusAt(eip, runtime.state, now)
       if (status === 'ACTIVE' || status === 'BANDING_OR_UNBANGDING') {
-        throw new SimApiError(ERROR.eipInUse, `EIP ${eip.eipID} is ${status === 'ACTIVE' ? 'bound' : 'changing binding'}; unbind it before deleting`)
+        throw new SimApiError(
+          ERROR.eipInUse,
+          `EIP ${eip.eipID} is ${status === 'ACTIVE' ? 'bound' : 'changing binding'}; unbind it before deleting`,
+        )
       }
       if (status === 'UPDATING') throw new SimApiError(ERROR.eipBusy, `EIP ${eip.eipID} is still being created`)
       eip.deleted = true
       const order = startOrder(input, region.regionID, 'EIP_REFUND', [eip.eipID])
-      return success({ masterOrderID: order.masterOrderID, masterOrderNO: order.masterOrderNO, regionID: region.regionID })
+      return success({
+        masterOrderID: order.masterOrderID,
+        masterOrderNO: order.masterOrderNO,
+        regionID: region.regionID,
+      })
     },
   },
 ]

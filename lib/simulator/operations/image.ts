@@ -10,19 +10,37 @@ import { regionOf } from '../runtime'
 import type { ImageRecord } from '../state'
 import { imageView } from '../views'
 
-const VISIBILITY_BY_CODE: Record<string, ImageRecord['imageVisibility']> = { '0': 'private', '1': 'public', '2': 'shared' }
+const VISIBILITY_BY_CODE: Record<string, ImageRecord['imageVisibility']> = {
+  '0': 'private',
+  '1': 'public',
+  '2': 'shared',
+}
 // imageName rule from the doc: 2-32 chars of A-Za-z0-9-, starts with a letter, does not end with '-'.
 const IMAGE_NAME = /^[A-Za-z][A-Za-z0-9-]{0,30}[A-Za-z0-9]$/
 
 function checkImageName({ runtime, now }: OperationInput, regionID: string, name: string): void {
   if (!IMAGE_NAME.test(name)) {
-    throw new SimApiError(ERROR.parameter, 'imageName must be 2-32 characters of A-Z a-z 0-9 -, start with a letter and not end with -')
+    throw new SimApiError(
+      ERROR.parameter,
+      'imageName must be 2-32 characters of A-Z a-z 0-9 -, start with a letter and not end with -',
+    )
   }
-  const taken = [...runtime.state.images.values()].some((i) => i.regionID === regionID && i.imageVisibility === 'private' && i.imageName === name && lifecycleAt(i.lifecycle, now).status !== 'error')
-  if (taken) throw new SimApiError(ERROR.imageNameExists, `a private image named "${name}" already exists in region ${regionID}`)
+  const taken = [...runtime.state.images.values()].some(
+    (i) =>
+      i.regionID === regionID &&
+      i.imageVisibility === 'private' &&
+      i.imageName === name &&
+      lifecycleAt(i.lifecycle, now).status !== 'error',
+  )
+  if (taken)
+    throw new SimApiError(ERROR.imageNameExists, `a private image named "${name}" already exists in region ${regionID}`)
 }
 
-function newImage(input: OperationInput, fields: Pick<ImageRecord, 'regionID' | 'imageName' | 'imageSource' | 'sourceServerID' | 'description'> & Partial<ImageRecord>): ImageRecord {
+function newImage(
+  input: OperationInput,
+  fields: Pick<ImageRecord, 'regionID' | 'imageName' | 'imageSource' | 'sourceServerID' | 'description'> &
+    Partial<ImageRecord>,
+): ImageRecord {
   const { runtime, now } = input
   const failed = runtime.faults.lifecycleFails(input.operation)
   const image: ImageRecord = {
@@ -51,19 +69,32 @@ function newImage(input: OperationInput, fields: Pick<ImageRecord, 'regionID' | 
 }
 
 /** What every create operation does once its source checks out: check the name, start the image, reply with it. */
-function createImage(input: OperationInput, regionID: string, imageName: string, fields: Pick<ImageRecord, 'imageSource' | 'sourceServerID'> & Partial<ImageRecord>) {
+function createImage(
+  input: OperationInput,
+  regionID: string,
+  imageName: string,
+  fields: Pick<ImageRecord, 'imageSource' | 'sourceServerID'> & Partial<ImageRecord>,
+) {
   checkImageName(input, regionID, imageName)
-  const image = newImage(input, { regionID, imageName, description: input.params.optional('description') ?? '', ...fields })
+  const image = newImage(input, {
+    regionID,
+    imageName,
+    description: input.params.optional('description') ?? '',
+    ...fields,
+  })
   return { images: [imageView(image, input.now)] }
 }
 
 function activeSource(input: OperationInput, regionID: string): ImageRecord {
   const imageID = input.params.required('imageID')
   const image = input.runtime.state.images.get(imageID)
-  if (!image || image.regionID !== regionID) throw new SimApiError(ERROR.imageNotFound, `image ${imageID} not found in region ${regionID}`)
-  if (image.imageVisibility !== 'private') throw new SimApiError(ERROR.parameter, `image ${imageID} is not a private image; only private images can be copied`)
+  if (!image || image.regionID !== regionID)
+    throw new SimApiError(ERROR.imageNotFound, `image ${imageID} not found in region ${regionID}`)
+  if (image.imageVisibility !== 'private')
+    throw new SimApiError(ERROR.parameter, `image ${imageID} is not a private image; only private images can be copied`)
   const status = lifecycleAt(image.lifecycle, input.now).status
-  if (status !== 'active') throw new SimApiError(ERROR.imageNotActive, `image ${imageID} is ${status}; only active images can be copied`)
+  if (status !== 'active')
+    throw new SimApiError(ERROR.imageNotActive, `image ${imageID} is ${status}; only active images can be copied`)
   return image
 }
 
@@ -73,15 +104,28 @@ function startCopy(input: OperationInput, source: ImageRecord, fromRegionID: str
   const imageName = params.required('imageName')
   checkImageName(input, toRegionID, imageName)
   checkNoCopyInFlight(input, source, toRegionID)
-  newImage(input, { ...copyFields(source), regionID: toRegionID, imageName, description: params.optional('description') ?? source.description, copiedFrom: { imageID: source.imageID, regionID: fromRegionID } })
+  newImage(input, {
+    ...copyFields(source),
+    regionID: toRegionID,
+    imageName,
+    description: params.optional('description') ?? source.description,
+    copiedFrom: { imageID: source.imageID, regionID: fromRegionID },
+  })
 }
 
 /** One in-flight copy per source image per destination region (§3.4). */
 function checkNoCopyInFlight(input: OperationInput, source: ImageRecord, destinationRegionID: string): void {
   const inFlight = [...input.runtime.state.images.values()].find(
-    (i) => i.copiedFrom?.imageID === source.imageID && i.regionID === destinationRegionID && !lifecycleAt(i.lifecycle, input.now).done,
+    (i) =>
+      i.copiedFrom?.imageID === source.imageID &&
+      i.regionID === destinationRegionID &&
+      !lifecycleAt(i.lifecycle, input.now).done,
   )
-  if (inFlight) throw new SimApiError(ERROR.imageCopyInProgress, `image ${source.imageID} is already being copied to region ${destinationRegionID}`)
+  if (inFlight)
+    throw new SimApiError(
+      ERROR.imageCopyInProgress,
+      `image ${source.imageID} is already being copied to region ${destinationRegionID}`,
+    )
 }
 
 export const imageOperations: SimOperation[] = [
@@ -95,7 +139,8 @@ export const imageOperations: SimOperation[] = [
       // Doc default is 1 (public); the old SDK sends `visibility` instead (§3.4).
       const code = params.optional('imageVisibilityCode') ?? params.optional('visibility') ?? '1'
       const visibility = VISIBILITY_BY_CODE[code]
-      if (!visibility && !['3', '4', '5', '6'].includes(code)) throw new SimApiError(ERROR.parameter, 'imageVisibilityCode must be 0-6')
+      if (!visibility && !['3', '4', '5', '6'].includes(code))
+        throw new SimApiError(ERROR.parameter, 'imageVisibilityCode must be 0-6')
       const name = params.optional('imageName')
       const imageType = params.optional('imageType')
       const queryContent = params.optional('queryContent')
@@ -123,7 +168,8 @@ export const imageOperations: SimOperation[] = [
       const image = runtime.state.images.get(imageID)
       if (!image || image.regionID !== region.regionID) {
         // errorFree (default true): an image unusable in the region is an empty success (§3.4).
-        if (params.bool('errorFree') === false) throw new SimApiError(ERROR.imageNotFound, `image ${imageID} not found in region ${region.regionID}`)
+        if (params.bool('errorFree') === false)
+          throw new SimApiError(ERROR.imageNotFound, `image ${imageID} not found in region ${region.regionID}`)
         return success({ images: [] })
       }
       return success({ images: [imageView(image, now)] })
@@ -142,7 +188,13 @@ export const imageOperations: SimOperation[] = [
       const instanceID = params.required('instanceID')
       requireInRegion(runtime.state.instances, instanceID, region.regionID, ERROR.instanceNotFound, 'instance')
       const systemDisk = [...runtime.state.disks.values()].find((d) => d.instanceID === instanceID && d.isSystemVolume)
-      return success(createImage(input, region.regionID, imageName, { imageSource: 'cloud_server', sourceServerID: instanceID, diskSize: systemDisk?.diskSize ?? 40 }))
+      return success(
+        createImage(input, region.regionID, imageName, {
+          imageSource: 'cloud_server',
+          sourceServerID: instanceID,
+          diskSize: systemDisk?.diskSize ?? 40,
+        }),
+      )
     },
   },
   {
@@ -159,9 +211,19 @@ export const imageOperations: SimOperation[] = [
       const dataDiskID = params.required('dataDiskID')
       const disk = requireInRegion(runtime.state.disks, dataDiskID, region.regionID, ERROR.diskNotFound, 'disk')
       if (disk.isSystemVolume || disk.instanceID !== instanceID) {
-        throw new SimApiError(ERROR.parameter, `dataDiskID ${dataDiskID} must be a data disk attached to instance ${instanceID}`)
+        throw new SimApiError(
+          ERROR.parameter,
+          `dataDiskID ${dataDiskID} must be a data disk attached to instance ${instanceID}`,
+        )
       }
-      return success(createImage(input, region.regionID, imageName, { imageType: 'data_disk_image', imageSource: 'cloud_server', sourceServerID: instanceID, diskSize: disk.diskSize }))
+      return success(
+        createImage(input, region.regionID, imageName, {
+          imageType: 'data_disk_image',
+          imageSource: 'cloud_server',
+          sourceServerID: instanceID,
+          diskSize: disk.diskSize,
+        }),
+      )
     },
   },
   {
@@ -176,7 +238,13 @@ export const imageOperations: SimOperation[] = [
       const imageName = params.required('imageName')
       const instanceID = params.required('instanceID')
       requireInRegion(runtime.state.instances, instanceID, region.regionID, ERROR.instanceNotFound, 'instance')
-      return success(createImage(input, region.regionID, imageName, { imageType: 'full_ecs_image', imageSource: 'full_ecs', sourceServerID: instanceID }))
+      return success(
+        createImage(input, region.regionID, imageName, {
+          imageType: 'full_ecs_image',
+          imageSource: 'full_ecs',
+          sourceServerID: instanceID,
+        }),
+      )
     },
   },
   {
@@ -192,12 +260,30 @@ export const imageOperations: SimOperation[] = [
       const imageName = params.required('imageName')
       const snapshotID = params.required('snapshotID')
       if (runtime.state.snapshots.has(snapshotID) && !runtime.state.ecsSnapshots.has(snapshotID)) {
-        throw new SimApiError(ERROR.parameter, `snapshotID ${snapshotID} is an EBS (云硬盘) snapshot; create-from-ecs-snapshot takes an ECS (云主机) snapshot id`)
+        throw new SimApiError(
+          ERROR.parameter,
+          `snapshotID ${snapshotID} is an EBS (云硬盘) snapshot; create-from-ecs-snapshot takes an ECS (云主机) snapshot id`,
+        )
       }
-      const snapshot = requireInRegion(runtime.state.ecsSnapshots, snapshotID, region.regionID, ERROR.ecsSnapshotNotFound, 'ECS snapshot')
-      if (snapshot.status !== 'available') throw new SimApiError(ERROR.parameter, `ECS snapshot ${snapshotID} is ${snapshot.status}, not available`)
-      const systemDisk = [...runtime.state.disks.values()].find((d) => d.instanceID === snapshot.instanceID && d.isSystemVolume)
-      return success(createImage(input, region.regionID, imageName, { imageSource: 'snapshot', sourceServerID: snapshot.instanceID, diskSize: systemDisk?.diskSize ?? 40 }))
+      const snapshot = requireInRegion(
+        runtime.state.ecsSnapshots,
+        snapshotID,
+        region.regionID,
+        ERROR.ecsSnapshotNotFound,
+        'ECS snapshot',
+      )
+      if (snapshot.status !== 'available')
+        throw new SimApiError(ERROR.parameter, `ECS snapshot ${snapshotID} is ${snapshot.status}, not available`)
+      const systemDisk = [...runtime.state.disks.values()].find(
+        (d) => d.instanceID === snapshot.instanceID && d.isSystemVolume,
+      )
+      return success(
+        createImage(input, region.regionID, imageName, {
+          imageSource: 'snapshot',
+          sourceServerID: snapshot.instanceID,
+          diskSize: systemDisk?.diskSize ?? 40,
+        }),
+      )
     },
   },
   {
@@ -210,8 +296,19 @@ export const imageOperations: SimOperation[] = [
       const { params, runtime } = input
       const region = regionOf(runtime, params)
       const imageName = params.required('imageName')
-      const disk = requireInRegion(runtime.state.disks, params.required('diskID'), region.regionID, ERROR.diskNotFound, 'disk')
-      const created = createImage(input, region.regionID, imageName, { imageType: disk.isSystemVolume ? null : 'data_disk_image', imageSource: 'cloud_server', sourceServerID: disk.instanceID, diskSize: disk.diskSize })
+      const disk = requireInRegion(
+        runtime.state.disks,
+        params.required('diskID'),
+        region.regionID,
+        ERROR.diskNotFound,
+        'disk',
+      )
+      const created = createImage(input, region.regionID, imageName, {
+        imageType: disk.isSystemVolume ? null : 'data_disk_image',
+        imageSource: 'cloud_server',
+        sourceServerID: disk.instanceID,
+        diskSize: disk.diskSize,
+      })
       // The EBS doc example nests the envelope in {httpstatus, httpresult} (shared/ctyun-api.md §3.4).
       return { ...success(created), nestInHttpResult: true }
     },
@@ -227,10 +324,14 @@ export const imageOperations: SimOperation[] = [
       const region = regionOf(runtime, params)
       const destination = regionOf(runtime, params, 'destinationRegionID')
       if (!region.copyDestinations.includes(destination.regionID)) {
-        throw new SimApiError(ERROR.imageCopyUnsupportedRegion, `images of region ${region.regionID} cannot be copied to region ${destination.regionID}`)
+        throw new SimApiError(
+          ERROR.imageCopyUnsupportedRegion,
+          `images of region ${region.regionID} cannot be copied to region ${destination.regionID}`,
+        )
       }
       const source = activeSource(input, region.regionID)
-      if (source.imageType === 'full_ecs_image') throw new SimApiError(ERROR.parameter, 'full_ecs_image images cannot be copied across regions')
+      if (source.imageType === 'full_ecs_image')
+        throw new SimApiError(ERROR.parameter, 'full_ecs_image images cannot be copied across regions')
       startCopy(input, source, region.regionID, destination.regionID)
       // No new image ID is returned (§3.4): callers find the copy by name in the destination.
       return success({})
@@ -262,6 +363,7 @@ export const imageOperations: SimOperation[] = [
 ]
 
 function copyFields(source: ImageRecord) {
-  const { imageType, imageSource, osType, osDistro, osVersion, architecture, diskSize, imageSize, sourceServerID } = source
+  const { imageType, imageSource, osType, osDistro, osVersion, architecture, diskSize, imageSize, sourceServerID } =
+    source
   return { imageType, imageSource, osType, osDistro, osVersion, architecture, diskSize, imageSize, sourceServerID }
 }

@@ -13,8 +13,20 @@ function branches(rule: Record<string, unknown>): AslDefinition {
 }
 
 /** One rule, one input: the output says which way the Choice went. */
-function rule(name: string, ruleBody: Record<string, unknown>, input: unknown, matches: boolean, doc: string = Docs.choice): ConformanceCase {
-  return { name: `choice: ${name} → ${matches ? 'match' : 'no match'}`, doc, definition: branches(ruleBody), input, expect: { output: matches ? 'yes' : 'no' } }
+function rule(
+  name: string,
+  ruleBody: Record<string, unknown>,
+  input: unknown,
+  matches: boolean,
+  doc: string = Docs.choice,
+): ConformanceCase {
+  return {
+    name: `choice: ${name} → ${matches ? 'match' : 'no match'}`,
+    doc,
+    definition: branches(ruleBody),
+    input,
+    expect: { output: matches ? 'yes' : 'no' },
+  }
 }
 
 const ts = Docs.timestamps
@@ -25,7 +37,17 @@ const data = {
   t: true,
   z: null,
   when: '2016-03-14T01:59:00Z',
-  other: { s: 'b', n: 10, lower: 'a', higher: 'c', small: 9, big: 11, t: true, when: '2016-03-14T01:59:00Z', later: '2017-01-01T00:00:00Z' },
+  other: {
+    s: 'b',
+    n: 10,
+    lower: 'a',
+    higher: 'c',
+    small: 9,
+    big: 11,
+    t: true,
+    when: '2016-03-14T01:59:00Z',
+    later: '2017-01-01T00:00:00Z',
+  },
 }
 
 /** The Choice state example of the AWS page (its Task targets replaced by Pass states that name themselves). */
@@ -37,7 +59,13 @@ const awsExample: AslDefinition = {
       Choices: [
         { Not: { Variable: '$.type', StringEquals: 'Private' }, Next: 'Public' },
         { Variable: '$.value', NumericEquals: 0, Next: 'ValueIsZero' },
-        { And: [{ Variable: '$.value', NumericGreaterThanEquals: 20 }, { Variable: '$.value', NumericLessThan: 30 }], Next: 'ValueInTwenties' },
+        {
+          And: [
+            { Variable: '$.value', NumericGreaterThanEquals: 20 },
+            { Variable: '$.value', NumericLessThan: 30 },
+          ],
+          Next: 'ValueInTwenties',
+        },
       ],
       Default: 'DefaultState',
     },
@@ -55,13 +83,15 @@ const awsExampleRoutes: Array<[input: Record<string, unknown>, next: string]> = 
 ]
 
 export const choiceCases: ConformanceCase[] = [
-  ...awsExampleRoutes.map(([input, next]): ConformanceCase => ({
-    name: `choice: the AWS example sends ${JSON.stringify(input)} to ${next}`,
-    doc: Docs.choice,
-    definition: awsExample,
-    input,
-    expect: { output: next },
-  })),
+  ...awsExampleRoutes.map(
+    ([input, next]): ConformanceCase => ({
+      name: `choice: the AWS example sends ${JSON.stringify(input)} to ${next}`,
+      doc: Docs.choice,
+      definition: awsExample,
+      input,
+      expect: { output: next },
+    }),
+  ),
   // strings
   rule('StringEquals', { Variable: '$.s', StringEquals: 'b' }, data, true),
   rule('StringEquals is case-sensitive', { Variable: '$.s', StringEquals: 'B' }, data, false),
@@ -75,20 +105,71 @@ export const choiceCases: ConformanceCase[] = [
   rule('StringGreaterThanPath', { Variable: '$.s', StringGreaterThanPath: '$.other.lower' }, data, true),
   rule('StringLessThanEqualsPath', { Variable: '$.s', StringLessThanEqualsPath: '$.other.lower' }, data, false),
   rule('StringGreaterThanEqualsPath', { Variable: '$.s', StringGreaterThanEqualsPath: '$.other.s' }, data, true),
-  rule('StringEquals against a number (types differ)', { Variable: '$.n', StringEquals: '10' }, data, false, Docs.choiceSpec),
+  rule(
+    'StringEquals against a number (types differ)',
+    { Variable: '$.n', StringEquals: '10' },
+    data,
+    false,
+    Docs.choiceSpec,
+  ),
   // StringMatches
-  rule('StringMatches with a trailing * (AWS example)', { Variable: '$.file', StringMatches: 'log-*.txt' }, { file: 'log-2024-01.txt' }, true),
-  rule('StringMatches with * matching nothing', { Variable: '$.file', StringMatches: 'log-*.txt' }, { file: 'log-.txt' }, true),
+  rule(
+    'StringMatches with a trailing * (AWS example)',
+    { Variable: '$.file', StringMatches: 'log-*.txt' },
+    { file: 'log-2024-01.txt' },
+    true,
+  ),
+  rule(
+    'StringMatches with * matching nothing',
+    { Variable: '$.file', StringMatches: 'log-*.txt' },
+    { file: 'log-.txt' },
+    true,
+  ),
   rule('StringMatches with several *', { Variable: '$.file', StringMatches: '*a*b*' }, { file: 'xxaxxbxx' }, true),
-  rule('StringMatches is anchored at both ends', { Variable: '$.file', StringMatches: 'log-*.txt' }, { file: 'old-log-1.txt.bak' }, false),
-  rule('StringMatches escaped \\* is a literal star', { Variable: '$.v', StringMatches: 'a\\*c' }, { v: 'a*c' }, true, Docs.choiceSpec),
-  rule('StringMatches escaped \\* does not match other text', { Variable: '$.v', StringMatches: 'a\\*c' }, { v: 'abc' }, false, Docs.choiceSpec),
-  rule('StringMatches escaped backslash', { Variable: '$.v', StringMatches: 'a\\\\*' }, { v: 'a\\bc' }, true, Docs.choiceSpec),
-  rule('StringMatches treats regex characters literally', { Variable: '$.v', StringMatches: 'a.c' }, { v: 'abc' }, false, Docs.choiceSpec),
+  rule(
+    'StringMatches is anchored at both ends',
+    { Variable: '$.file', StringMatches: 'log-*.txt' },
+    { file: 'old-log-1.txt.bak' },
+    false,
+  ),
+  rule(
+    'StringMatches escaped \\* is a literal star',
+    { Variable: '$.v', StringMatches: 'a\\*c' },
+    { v: 'a*c' },
+    true,
+    Docs.choiceSpec,
+  ),
+  rule(
+    'StringMatches escaped \\* does not match other text',
+    { Variable: '$.v', StringMatches: 'a\\*c' },
+    { v: 'abc' },
+    false,
+    Docs.choiceSpec,
+  ),
+  rule(
+    'StringMatches escaped backslash',
+    { Variable: '$.v', StringMatches: 'a\\\\*' },
+    { v: 'a\\bc' },
+    true,
+    Docs.choiceSpec,
+  ),
+  rule(
+    'StringMatches treats regex characters literally',
+    { Variable: '$.v', StringMatches: 'a.c' },
+    { v: 'abc' },
+    false,
+    Docs.choiceSpec,
+  ),
   // numbers
   rule('NumericEquals', { Variable: '$.n', NumericEquals: 10 }, data, true),
   rule('NumericEquals integer and float', { Variable: '$.n', NumericEquals: 10.0 }, data, true),
-  rule('NumericEquals on a numeric string (types differ)', { Variable: '$.ns', NumericEquals: 5 }, { ns: '5' }, false, Docs.choiceSpec),
+  rule(
+    'NumericEquals on a numeric string (types differ)',
+    { Variable: '$.ns', NumericEquals: 5 },
+    { ns: '5' },
+    false,
+    Docs.choiceSpec,
+  ),
   rule('NumericLessThan', { Variable: '$.f', NumericLessThan: 2 }, data, true),
   rule('NumericGreaterThan', { Variable: '$.n', NumericGreaterThan: 10 }, data, false),
   rule('NumericLessThanEquals', { Variable: '$.n', NumericLessThanEquals: 10 }, data, true),
@@ -102,22 +183,70 @@ export const choiceCases: ConformanceCase[] = [
   // booleans
   rule('BooleanEquals', { Variable: '$.t', BooleanEquals: true }, data, true),
   rule('BooleanEquals false', { Variable: '$.t', BooleanEquals: false }, data, false),
-  rule('BooleanEquals on the string "true" (types differ)', { Variable: '$.v', BooleanEquals: true }, { v: 'true' }, false, Docs.choiceSpec),
+  rule(
+    'BooleanEquals on the string "true" (types differ)',
+    { Variable: '$.v', BooleanEquals: true },
+    { v: 'true' },
+    false,
+    Docs.choiceSpec,
+  ),
   rule('BooleanEqualsPath', { Variable: '$.t', BooleanEqualsPath: '$.other.t' }, data, true),
   // timestamps
   rule('TimestampEquals', { Variable: '$.when', TimestampEquals: '2016-03-14T01:59:00Z' }, data, true, ts),
-  rule('TimestampEquals the same instant in another offset', { Variable: '$.when', TimestampEquals: '2016-03-13T20:59:00-05:00' }, data, true, ts),
+  rule(
+    'TimestampEquals the same instant in another offset',
+    { Variable: '$.when', TimestampEquals: '2016-03-13T20:59:00-05:00' },
+    data,
+    true,
+    ts,
+  ),
   rule('TimestampLessThan', { Variable: '$.when', TimestampLessThan: '2016-03-14T02:00:00Z' }, data, true, ts),
   rule('TimestampGreaterThan', { Variable: '$.when', TimestampGreaterThan: '2016-03-14T02:00:00Z' }, data, false, ts),
-  rule('TimestampLessThanEquals', { Variable: '$.when', TimestampLessThanEquals: '2016-03-14T01:59:00Z' }, data, true, ts),
-  rule('TimestampGreaterThanEquals', { Variable: '$.when', TimestampGreaterThanEquals: '2016-03-14T01:58:59Z' }, data, true, ts),
-  rule('TimestampEquals with fractional seconds', { Variable: '$.v', TimestampEquals: '2016-03-14T01:59:00Z' }, { v: '2016-03-14T01:59:00.000Z' }, true, ts),
-  rule('TimestampEquals on a non-timestamp string', { Variable: '$.v', TimestampEquals: '2016-03-14T01:59:00Z' }, { v: 'yesterday' }, false, ts),
+  rule(
+    'TimestampLessThanEquals',
+    { Variable: '$.when', TimestampLessThanEquals: '2016-03-14T01:59:00Z' },
+    data,
+    true,
+    ts,
+  ),
+  rule(
+    'TimestampGreaterThanEquals',
+    { Variable: '$.when', TimestampGreaterThanEquals: '2016-03-14T01:58:59Z' },
+    data,
+    true,
+    ts,
+  ),
+  rule(
+    'TimestampEquals with fractional seconds',
+    { Variable: '$.v', TimestampEquals: '2016-03-14T01:59:00Z' },
+    { v: '2016-03-14T01:59:00.000Z' },
+    true,
+    ts,
+  ),
+  rule(
+    'TimestampEquals on a non-timestamp string',
+    { Variable: '$.v', TimestampEquals: '2016-03-14T01:59:00Z' },
+    { v: 'yesterday' },
+    false,
+    ts,
+  ),
   rule('TimestampEqualsPath', { Variable: '$.when', TimestampEqualsPath: '$.other.when' }, data, true, ts),
   rule('TimestampLessThanPath', { Variable: '$.when', TimestampLessThanPath: '$.other.later' }, data, true, ts),
   rule('TimestampGreaterThanPath', { Variable: '$.other.later', TimestampGreaterThanPath: '$.when' }, data, true, ts),
-  rule('TimestampLessThanEqualsPath', { Variable: '$.when', TimestampLessThanEqualsPath: '$.other.when' }, data, true, ts),
-  rule('TimestampGreaterThanEqualsPath', { Variable: '$.when', TimestampGreaterThanEqualsPath: '$.other.later' }, data, false, ts),
+  rule(
+    'TimestampLessThanEqualsPath',
+    { Variable: '$.when', TimestampLessThanEqualsPath: '$.other.when' },
+    data,
+    true,
+    ts,
+  ),
+  rule(
+    'TimestampGreaterThanEqualsPath',
+    { Variable: '$.when', TimestampGreaterThanEqualsPath: '$.other.later' },
+    data,
+    false,
+    ts,
+  ),
   // type tests
   rule('IsPresent on a present field', { Variable: '$.z', IsPresent: true }, data, true),
   rule('IsPresent on a missing field', { Variable: '$.missing', IsPresent: true }, data, false),
@@ -132,18 +261,89 @@ export const choiceCases: ConformanceCase[] = [
   rule('IsBoolean on null', { Variable: '$.z', IsBoolean: true }, data, false),
   rule('IsTimestamp on an RFC 3339 timestamp', { Variable: '$.when', IsTimestamp: true }, data, true, ts),
   rule('IsTimestamp on a date without a time', { Variable: '$.v', IsTimestamp: true }, { v: '2016-03-14' }, false, ts),
-  rule('IsTimestamp with a lowercase t and z', { Variable: '$.v', IsTimestamp: true }, { v: '2016-03-14t01:59:00z' }, false, ts),
+  rule(
+    'IsTimestamp with a lowercase t and z',
+    { Variable: '$.v', IsTimestamp: true },
+    { v: '2016-03-14t01:59:00z' },
+    false,
+    ts,
+  ),
   rule('IsTimestamp on a number', { Variable: '$.n', IsTimestamp: true }, data, false, ts),
   // boolean operators
-  rule('And: every rule matches', { And: [{ Variable: '$.n', NumericGreaterThan: 5 }, { Variable: '$.s', StringEquals: 'b' }] }, data, true),
-  rule('And: one rule fails', { And: [{ Variable: '$.n', NumericGreaterThan: 5 }, { Variable: '$.s', StringEquals: 'x' }] }, data, false),
-  rule('Or: one rule matches', { Or: [{ Variable: '$.n', NumericLessThan: 5 }, { Variable: '$.s', StringEquals: 'b' }] }, data, true),
-  rule('Or: no rule matches', { Or: [{ Variable: '$.n', NumericLessThan: 5 }, { Variable: '$.s', StringEquals: 'x' }] }, data, false),
+  rule(
+    'And: every rule matches',
+    {
+      And: [
+        { Variable: '$.n', NumericGreaterThan: 5 },
+        { Variable: '$.s', StringEquals: 'b' },
+      ],
+    },
+    data,
+    true,
+  ),
+  rule(
+    'And: one rule fails',
+    {
+      And: [
+        { Variable: '$.n', NumericGreaterThan: 5 },
+        { Variable: '$.s', StringEquals: 'x' },
+      ],
+    },
+    data,
+    false,
+  ),
+  rule(
+    'Or: one rule matches',
+    {
+      Or: [
+        { Variable: '$.n', NumericLessThan: 5 },
+        { Variable: '$.s', StringEquals: 'b' },
+      ],
+    },
+    data,
+    true,
+  ),
+  rule(
+    'Or: no rule matches',
+    {
+      Or: [
+        { Variable: '$.n', NumericLessThan: 5 },
+        { Variable: '$.s', StringEquals: 'x' },
+      ],
+    },
+    data,
+    false,
+  ),
   rule('Not', { Not: { Variable: '$.s', StringEquals: 'x' } }, data, true),
-  rule('nested Not/And/Or (AWS example shape)', {
-    Not: { And: [{ Variable: '$.n', NumericGreaterThanEquals: 20 }, { Or: [{ Variable: '$.t', BooleanEquals: false }, { Variable: '$.z', IsNull: true }] }] },
-  }, data, true),
-  rule('And guards a missing field with IsPresent', { And: [{ Variable: '$.missing', IsPresent: true }, { Variable: '$.missing', NumericEquals: 1 }] }, data, false),
+  rule(
+    'nested Not/And/Or (AWS example shape)',
+    {
+      Not: {
+        And: [
+          { Variable: '$.n', NumericGreaterThanEquals: 20 },
+          {
+            Or: [
+              { Variable: '$.t', BooleanEquals: false },
+              { Variable: '$.z', IsNull: true },
+            ],
+          },
+        ],
+      },
+    },
+    data,
+    true,
+  ),
+  rule(
+    'And guards a missing field with IsPresent',
+    {
+      And: [
+        { Variable: '$.missing', IsPresent: true },
+        { Variable: '$.missing', NumericEquals: 1 },
+      ],
+    },
+    data,
+    false,
+  ),
   {
     name: 'choice: the first matching rule wins',
     doc: Docs.choice,
@@ -193,7 +393,13 @@ export const choiceCases: ConformanceCase[] = [
     definition: {
       StartAt: 'Decide',
       States: {
-        Decide: { Type: 'Choice', InputPath: '$.inner', OutputPath: '$.keep', Choices: [{ Variable: '$.go', BooleanEquals: true, Next: 'Done' }], Default: 'Done' },
+        Decide: {
+          Type: 'Choice',
+          InputPath: '$.inner',
+          OutputPath: '$.keep',
+          Choices: [{ Variable: '$.go', BooleanEquals: true, Next: 'Done' }],
+          Default: 'Done',
+        },
         Done: { Type: 'Succeed' },
       },
     },

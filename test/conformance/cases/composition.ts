@@ -40,8 +40,24 @@ export const compositionCases: ConformanceCase[] = [
     definition: single({
       Type: 'Parallel',
       Branches: [
-        { StartAt: 'Each', States: { Each: { Type: 'Map', ItemsPath: '$.xs', ItemProcessor: { StartAt: 'Wrap', States: { Wrap: { Type: 'Pass', Parameters: { 'x.$': '$' }, End: true } } }, End: true } } },
-        { StartAt: 'Count', States: { Count: { Type: 'Pass', Parameters: { 'n.$': 'States.ArrayLength($.xs)' }, End: true } } },
+        {
+          StartAt: 'Each',
+          States: {
+            Each: {
+              Type: 'Map',
+              ItemsPath: '$.xs',
+              ItemProcessor: {
+                StartAt: 'Wrap',
+                States: { Wrap: { Type: 'Pass', Parameters: { 'x.$': '$' }, End: true } },
+              },
+              End: true,
+            },
+          },
+        },
+        {
+          StartAt: 'Count',
+          States: { Count: { Type: 'Pass', Parameters: { 'n.$': 'States.ArrayLength($.xs)' }, End: true } },
+        },
       ],
     }),
     input: { xs: ['a', 'b'] },
@@ -58,8 +74,14 @@ export const compositionCases: ConformanceCase[] = [
           Both: {
             Type: 'Parallel',
             Branches: [
-              { StartAt: 'Twice', States: { Twice: { Type: 'Pass', Parameters: { 'v.$': 'States.Array($, $)' }, End: true } } },
-              { StartAt: 'Text', States: { Text: { Type: 'Pass', Parameters: { 'v.$': "States.Format('n={}', $)" }, End: true } } },
+              {
+                StartAt: 'Twice',
+                States: { Twice: { Type: 'Pass', Parameters: { 'v.$': 'States.Array($, $)' }, End: true } },
+              },
+              {
+                StartAt: 'Text',
+                States: { Text: { Type: 'Pass', Parameters: { 'v.$': "States.Format('n={}', $)" }, End: true } },
+              },
             ],
             End: true,
           },
@@ -67,7 +89,12 @@ export const compositionCases: ConformanceCase[] = [
       },
     }),
     input: [1, 2],
-    expect: { output: [[{ v: [1, 1] }, { v: 'n=1' }], [{ v: [2, 2] }, { v: 'n=2' }]] },
+    expect: {
+      output: [
+        [{ v: [1, 1] }, { v: 'n=1' }],
+        [{ v: [2, 2] }, { v: 'n=2' }],
+      ],
+    },
   },
   {
     name: 'composition: a Catch inside a Map iteration turns its failure into a result',
@@ -82,7 +109,12 @@ export const compositionCases: ConformanceCase[] = [
             Choices: [{ Variable: '$', StringEquals: 'bad', Next: 'Broken' }],
             Default: 'Fine',
           },
-          Broken: { Type: 'Task', Resource: 'test:fail:Item.Failed', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Recover' }], End: true },
+          Broken: {
+            Type: 'Task',
+            Resource: 'test:fail:Item.Failed',
+            Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Recover' }],
+            End: true,
+          },
           Recover: { Type: 'Pass', Parameters: { 'failed.$': '$.Error' }, End: true },
           Fine: { Type: 'Pass', Parameters: { 'ok.$': '$' }, End: true },
         },
@@ -100,7 +132,12 @@ export const compositionCases: ConformanceCase[] = [
         {
           StartAt: 'Risky',
           States: {
-            Risky: { Type: 'Task', Resource: 'test:fail:Branch.Error', Catch: [{ ErrorEquals: ['Branch.Error'], ResultPath: '$.caught', Next: 'Handled' }], End: true },
+            Risky: {
+              Type: 'Task',
+              Resource: 'test:fail:Branch.Error',
+              Catch: [{ ErrorEquals: ['Branch.Error'], ResultPath: '$.caught', Next: 'Handled' }],
+              End: true,
+            },
             Handled: { Type: 'Pass', End: true },
           },
         },
@@ -108,7 +145,9 @@ export const compositionCases: ConformanceCase[] = [
       ],
     }),
     input: { id: 1 },
-    expect: { output: [{ id: 1, caught: { Error: 'Branch.Error', Cause: stubFailureCause('test:fail:Branch.Error') } }, 'safe'] },
+    expect: {
+      output: [{ id: 1, caught: { Error: 'Branch.Error', Cause: stubFailureCause('test:fail:Branch.Error') } }, 'safe'],
+    },
   },
   {
     name: 'composition: a Task error propagates out of a nested Map and Parallel unchanged',
@@ -118,7 +157,16 @@ export const compositionCases: ConformanceCase[] = [
       Branches: [
         {
           StartAt: 'Each',
-          States: { Each: { Type: 'Map', ItemProcessor: { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: 'test:fail:Deep.Error', End: true } } }, End: true } },
+          States: {
+            Each: {
+              Type: 'Map',
+              ItemProcessor: {
+                StartAt: 'Work',
+                States: { Work: { Type: 'Task', Resource: 'test:fail:Deep.Error', End: true } },
+              },
+              End: true,
+            },
+          },
         },
       ],
     }),
@@ -132,8 +180,19 @@ export const compositionCases: ConformanceCase[] = [
       StartAt: 'Init',
       States: {
         Init: { Type: 'Pass', Result: { polls: 1 }, Next: 'Call' },
-        Call: { Type: 'Task', Resource: 'test:failTimes:1:Test.Flaky', Parameters: { 'polls.$': '$.polls' }, Retry: [{ ErrorEquals: ['Test.Flaky'], IntervalSeconds: 5 }], ResultSelector: { 'polls.$': '$.input.polls' }, Next: 'Enough' },
-        Enough: { Type: 'Choice', Choices: [{ Variable: '$.polls', NumericGreaterThanEquals: 3, Next: 'Done' }], Default: 'Pause' },
+        Call: {
+          Type: 'Task',
+          Resource: 'test:failTimes:1:Test.Flaky',
+          Parameters: { 'polls.$': '$.polls' },
+          Retry: [{ ErrorEquals: ['Test.Flaky'], IntervalSeconds: 5 }],
+          ResultSelector: { 'polls.$': '$.input.polls' },
+          Next: 'Enough',
+        },
+        Enough: {
+          Type: 'Choice',
+          Choices: [{ Variable: '$.polls', NumericGreaterThanEquals: 3, Next: 'Done' }],
+          Default: 'Pause',
+        },
         Pause: { Type: 'Wait', Seconds: 30, Next: 'Bump' },
         Bump: { Type: 'Pass', Parameters: { 'polls.$': 'States.MathAdd($.polls, 1)' }, Next: 'Call' },
         Done: { Type: 'Succeed' },

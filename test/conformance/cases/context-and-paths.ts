@@ -12,10 +12,22 @@ function contextShape(name: string, fields: Record<string, string>, rules: unkno
       Bad: { Type: 'Fail', Error: 'Test.BadContext', Cause: 'a context field has the wrong type' },
     },
   }
-  return { name: `context: ${name}`, doc: Docs.contextObject, definition, input: { any: 'input' }, expect: { output: 'shape ok' } }
+  return {
+    name: `context: ${name}`,
+    doc: Docs.contextObject,
+    definition,
+    input: { any: 'input' },
+    expect: { output: 'shape ok' },
+  }
 }
 
-const items = { things: [{ name: 'a', price: 5, type: 'book' }, { name: 'b', price: 15, type: 'pen' }, { name: 'c', price: 8, type: 'book' }] }
+const items = {
+  things: [
+    { name: 'a', price: 5, type: 'book' },
+    { name: 'b', price: 15, type: 'pen' },
+    { name: 'c', price: 8, type: 'book' },
+  ],
+}
 
 export const contextCases: ConformanceCase[] = [
   {
@@ -25,7 +37,11 @@ export const contextCases: ConformanceCase[] = [
       StartAt: 'Change',
       States: {
         Change: { Type: 'Pass', Result: { replaced: true }, Next: 'Read' },
-        Read: { Type: 'Pass', Parameters: { 'original.$': '$$.Execution.Input', 'first.$': '$$.Execution.Input.list[0]', 'now.$': '$' }, End: true },
+        Read: {
+          Type: 'Pass',
+          Parameters: { 'original.$': '$$.Execution.Input', 'first.$': '$$.Execution.Input.list[0]', 'now.$': '$' },
+          End: true,
+        },
       },
     },
     input: { list: ['x', 'y'] },
@@ -45,15 +61,23 @@ export const contextCases: ConformanceCase[] = [
     input: {},
     expect: { output: { retries: 0 } },
   },
-  contextShape('$$.Execution.StartTime and $$.State.EnteredTime are timestamps', { 'start.$': '$$.Execution.StartTime', 'entered.$': '$$.State.EnteredTime' }, [
-    { Variable: '$.start', IsTimestamp: true },
-    { Variable: '$.entered', IsTimestamp: true },
-    { Variable: '$.entered', TimestampGreaterThanEqualsPath: '$.start' },
-  ]),
-  contextShape('$$.Execution.Id and $$.Execution.Name are strings', { 'id.$': '$$.Execution.Id', 'name.$': '$$.Execution.Name' }, [
-    { Variable: '$.id', IsString: true },
-    { Variable: '$.name', IsString: true },
-  ]),
+  contextShape(
+    '$$.Execution.StartTime and $$.State.EnteredTime are timestamps',
+    { 'start.$': '$$.Execution.StartTime', 'entered.$': '$$.State.EnteredTime' },
+    [
+      { Variable: '$.start', IsTimestamp: true },
+      { Variable: '$.entered', IsTimestamp: true },
+      { Variable: '$.entered', TimestampGreaterThanEqualsPath: '$.start' },
+    ],
+  ),
+  contextShape(
+    '$$.Execution.Id and $$.Execution.Name are strings',
+    { 'id.$': '$$.Execution.Id', 'name.$': '$$.Execution.Name' },
+    [
+      { Variable: '$.id', IsString: true },
+      { Variable: '$.name', IsString: true },
+    ],
+  ),
   {
     name: 'context: $$.Map.Item.Index and $$.Map.Item.Value in ItemSelector (AWS example)',
     doc: Docs.contextMap,
@@ -77,10 +101,18 @@ export const contextCases: ConformanceCase[] = [
     definition: single({
       Type: 'Map',
       ItemsPath: '$.xs',
-      ItemProcessor: { StartAt: 'Read', States: { Read: { Type: 'Pass', Parameters: { 'item.$': '$', 'tag.$': '$$.Execution.Input.tag' }, End: true } } },
+      ItemProcessor: {
+        StartAt: 'Read',
+        States: { Read: { Type: 'Pass', Parameters: { 'item.$': '$', 'tag.$': '$$.Execution.Input.tag' }, End: true } },
+      },
     }),
     input: { xs: [1, 2], tag: 't' },
-    expect: { output: [{ item: 1, tag: 't' }, { item: 2, tag: 't' }] },
+    expect: {
+      output: [
+        { item: 1, tag: 't' },
+        { item: 2, tag: 't' },
+      ],
+    },
   },
 ]
 
@@ -88,7 +120,10 @@ export const jsonPathCases: ConformanceCase[] = [
   {
     name: 'jsonpath: dot and bracket notation, array index',
     doc: Docs.paths,
-    definition: single({ Type: 'Pass', Parameters: { 'a.$': '$.foo', 'b.$': "$['key with space']", 'c.$': '$.bar[1]', 'd.$': '$.car.cdr' } }),
+    definition: single({
+      Type: 'Pass',
+      Parameters: { 'a.$': '$.foo', 'b.$': "$['key with space']", 'c.$': '$.bar[1]', 'd.$': '$.car.cdr' },
+    }),
     input: { foo: 123, bar: ['a', 'b', 'c'], car: { cdr: true }, 'key with space': 'spaced' },
     expect: { output: { a: 123, b: 'spaced', c: 'b', d: true } },
   },

@@ -44,7 +44,10 @@ export const waitCases: ConformanceCase[] = [
     doc: Docs.wait,
     // A week ahead of the test run: a Wait may reach at most a year ahead (a Standard execution ends after one), so a
     // fixed date would stop being valid.
-    definition: single({ Type: 'Wait', Timestamp: new Date(Math.floor(Date.now() / 1000) * 1000 + 7 * 86_400_000).toISOString().replace('.000Z', 'Z') }),
+    definition: single({
+      Type: 'Wait',
+      Timestamp: new Date(Math.floor(Date.now() / 1000) * 1000 + 7 * 86_400_000).toISOString().replace('.000Z', 'Z'),
+    }),
     input: { a: 1 },
     expect: { output: { a: 1 } },
   },
@@ -149,7 +152,7 @@ export const succeedFailCases: ConformanceCase[] = [
     expect: { error: 'Error1', cause: 'This is a custom error message for Error1, caused by Cause1.' },
   },
   {
-    name: 'fail: after other states, the run fails with the Fail state\'s error',
+    name: "fail: after other states, the run fails with the Fail state's error",
     doc: Docs.fail,
     definition: {
       StartAt: 'First',

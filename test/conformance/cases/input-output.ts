@@ -7,9 +7,18 @@ const resultPathInput = {
   who: 'AWS Step Functions',
 }
 const product = {
-  product: { details: { color: 'blue', size: 'small', material: 'cotton' }, availability: 'in stock', sku: '2317', cost: '$23' },
+  product: {
+    details: { color: 'blue', size: 'small', material: 'cotton' },
+    availability: 'in stock',
+    sku: '2317',
+    cost: '$23',
+  },
 }
-const datasets = { comment: 'Example for InputPath.', dataset1: { val1: 1, val2: 2, val3: 3 }, dataset2: { val1: 'a', val2: 'b', val3: 'c' } }
+const datasets = {
+  comment: 'Example for InputPath.',
+  dataset1: { val1: 1, val2: 2, val3: 3 },
+  dataset2: { val1: 'a', val2: 'b', val3: 'c' },
+}
 
 /** Pass, and the InputPath → Parameters → ResultSelector → ResultPath → OutputPath pipeline. */
 export const inputOutputCases: ConformanceCase[] = [
@@ -142,12 +151,21 @@ export const inputOutputCases: ConformanceCase[] = [
       },
     }),
     input: product,
-    expect: { output: { comment: 'Selecting what I care about.', MyDetails: { size: 'small', exists: 'in stock', StaticValue: 'foo' } } },
+    expect: {
+      output: {
+        comment: 'Selecting what I care about.',
+        MyDetails: { size: 'small', exists: 'in stock', StaticValue: 'foo' },
+      },
+    },
   },
   {
     name: 'Parameters: applied after InputPath',
     doc: Docs.inputPathParameters,
-    definition: single({ Type: 'Pass', InputPath: '$.product', Parameters: { 'sku.$': '$.sku', 'color.$': '$.details.color' } }),
+    definition: single({
+      Type: 'Pass',
+      InputPath: '$.product',
+      Parameters: { 'sku.$': '$.sku', 'color.$': '$.details.color' },
+    }),
     input: product,
     expect: { output: { sku: '2317', color: 'blue' } },
   },
@@ -203,8 +221,19 @@ export const inputOutputCases: ConformanceCase[] = [
   {
     name: 'processing order: InputPath, task, ResultPath into the raw input, OutputPath (AWS example)',
     doc: Docs.ioExample,
-    definition: single({ Type: 'Task', Resource: 'test:echo', InputPath: '$.lambda', ResultPath: '$.data.lambdaresult', OutputPath: '$.data' }),
-    input: { comment: 'An input comment.', data: { val1: 23, val2: 17 }, extra: 'foo', lambda: { who: 'AWS Step Functions' } },
+    definition: single({
+      Type: 'Task',
+      Resource: 'test:echo',
+      InputPath: '$.lambda',
+      ResultPath: '$.data.lambdaresult',
+      OutputPath: '$.data',
+    }),
+    input: {
+      comment: 'An input comment.',
+      data: { val1: 23, val2: 17 },
+      extra: 'foo',
+      lambda: { who: 'AWS Step Functions' },
+    },
     expect: { output: { val1: 23, val2: 17, lambdaresult: { who: 'AWS Step Functions' } } },
   },
   {
@@ -217,10 +246,20 @@ export const inputOutputCases: ConformanceCase[] = [
       ResultSelector: { 'ClusterId.$': '$.output.ClusterId', 'ResourceType.$': '$.resourceType', fixed: 'yes' },
       ResultPath: '$.EMROutput',
     }),
-    input: { response: { resourceType: 'elasticmapreduce', resource: 'createCluster.sync', output: { SdkHttpMetadata: { HttpStatusCode: 200 }, ClusterId: 'AKIAIOSFODNN7EXAMPLE' } } },
+    input: {
+      response: {
+        resourceType: 'elasticmapreduce',
+        resource: 'createCluster.sync',
+        output: { SdkHttpMetadata: { HttpStatusCode: 200 }, ClusterId: 'AKIAIOSFODNN7EXAMPLE' },
+      },
+    },
     expect: {
       output: {
-        response: { resourceType: 'elasticmapreduce', resource: 'createCluster.sync', output: { SdkHttpMetadata: { HttpStatusCode: 200 }, ClusterId: 'AKIAIOSFODNN7EXAMPLE' } },
+        response: {
+          resourceType: 'elasticmapreduce',
+          resource: 'createCluster.sync',
+          output: { SdkHttpMetadata: { HttpStatusCode: 200 }, ClusterId: 'AKIAIOSFODNN7EXAMPLE' },
+        },
         EMROutput: { ClusterId: 'AKIAIOSFODNN7EXAMPLE', ResourceType: 'elasticmapreduce', fixed: 'yes' },
       },
     },

@@ -2,15 +2,27 @@ import { single, type AslDefinition, type ConformanceCase } from '../conformance
 import { Docs } from './docs'
 
 // State names are unique across a whole machine, branches included: helpers used twice in one case take a name.
-const passThrough = (name = 'Keep'): AslDefinition => ({ StartAt: name, States: { [name]: { Type: 'Pass', End: true } } })
-const constant = (value: unknown, name = 'Const'): AslDefinition => ({ StartAt: name, States: { [name]: { Type: 'Pass', Result: value, End: true } } })
-const failing = (error: string, cause: string): AslDefinition => ({ StartAt: 'Boom', States: { Boom: { Type: 'Fail', Error: error, Cause: cause } } })
+const passThrough = (name = 'Keep'): AslDefinition => ({
+  StartAt: name,
+  States: { [name]: { Type: 'Pass', End: true } },
+})
+const constant = (value: unknown, name = 'Const'): AslDefinition => ({
+  StartAt: name,
+  States: { [name]: { Type: 'Pass', Result: value, End: true } },
+})
+const failing = (error: string, cause: string): AslDefinition => ({
+  StartAt: 'Boom',
+  States: { Boom: { Type: 'Fail', Error: error, Cause: cause } },
+})
 
 export const parallelCases: ConformanceCase[] = [
   {
     name: 'parallel: outputs in branch order',
     doc: Docs.parallel,
-    definition: single({ Type: 'Parallel', Branches: [constant('first', 'C1'), constant('second', 'C2'), constant({ third: 3 }, 'C3')] }),
+    definition: single({
+      Type: 'Parallel',
+      Branches: [constant('first', 'C1'), constant('second', 'C2'), constant({ third: 3 }, 'C3')],
+    }),
     input: {},
     expect: { output: ['first', 'second', { third: 3 }] },
   },
@@ -27,7 +39,13 @@ export const parallelCases: ConformanceCase[] = [
     definition: single({
       Type: 'Parallel',
       Branches: [
-        { StartAt: 'A', States: { A: { Type: 'Pass', Result: 1, ResultPath: '$.a', Next: 'B' }, B: { Type: 'Pass', Result: 2, ResultPath: '$.b', End: true } } },
+        {
+          StartAt: 'A',
+          States: {
+            A: { Type: 'Pass', Result: 1, ResultPath: '$.a', Next: 'B' },
+            B: { Type: 'Pass', Result: 2, ResultPath: '$.b', End: true },
+          },
+        },
         constant('other'),
       ],
     }),
@@ -35,7 +53,7 @@ export const parallelCases: ConformanceCase[] = [
     expect: { output: [{ start: true, a: 1, b: 2 }, 'other'] },
   },
   {
-    name: 'parallel: Parameters build the branches\' input',
+    name: "parallel: Parameters build the branches' input",
     doc: Docs.parallel,
     definition: single({ Type: 'Parallel', Parameters: { 'x.$': '$.deep.x', fixed: 'f' }, Branches: [passThrough()] }),
     input: { deep: { x: 9 } },
@@ -44,33 +62,54 @@ export const parallelCases: ConformanceCase[] = [
   {
     name: 'parallel: ResultSelector picks from the array of branch outputs',
     doc: Docs.parallel,
-    definition: single({ Type: 'Parallel', Branches: [constant({ v: 'a' }, 'C1'), constant({ v: 'b' }, 'C2')], ResultSelector: { 'first.$': '$[0].v', 'second.$': '$[1].v' } }),
+    definition: single({
+      Type: 'Parallel',
+      Branches: [constant({ v: 'a' }, 'C1'), constant({ v: 'b' }, 'C2')],
+      ResultSelector: { 'first.$': '$[0].v', 'second.$': '$[1].v' },
+    }),
     input: {},
     expect: { output: { first: 'a', second: 'b' } },
   },
   {
     name: 'parallel: ResultPath and OutputPath',
     doc: Docs.parallel,
-    definition: single({ Type: 'Parallel', Branches: [constant(1, 'C1'), constant(2, 'C2')], ResultPath: '$.results', OutputPath: '$.results[1]' }),
+    definition: single({
+      Type: 'Parallel',
+      Branches: [constant(1, 'C1'), constant(2, 'C2')],
+      ResultPath: '$.results',
+      OutputPath: '$.results[1]',
+    }),
     input: { keep: true },
     expect: { output: 2 },
   },
   {
     name: 'parallel: Succeed ends only its branch',
     doc: Docs.parallel,
-    definition: single({ Type: 'Parallel', Branches: [{ StartAt: 'Done', States: { Done: { Type: 'Succeed' } } }, constant('after')] }),
+    definition: single({
+      Type: 'Parallel',
+      Branches: [{ StartAt: 'Done', States: { Done: { Type: 'Succeed' } } }, constant('after')],
+    }),
     input: { x: 1 },
     expect: { output: [{ x: 1 }, 'after'] },
   },
   {
     name: 'parallel: nested Parallel',
     doc: Docs.parallel,
-    definition: single({ Type: 'Parallel', Branches: [{ StartAt: 'Inner', States: { Inner: { Type: 'Parallel', Branches: [constant('a', 'C1'), constant('b', 'C2')], End: true } } }, constant('c', 'C3')] }),
+    definition: single({
+      Type: 'Parallel',
+      Branches: [
+        {
+          StartAt: 'Inner',
+          States: { Inner: { Type: 'Parallel', Branches: [constant('a', 'C1'), constant('b', 'C2')], End: true } },
+        },
+        constant('c', 'C3'),
+      ],
+    }),
     input: {},
     expect: { output: [['a', 'b'], 'c'] },
   },
   {
-    name: 'parallel: a failing branch fails the state with the branch\'s error',
+    name: "parallel: a failing branch fails the state with the branch's error",
     doc: `${Docs.parallel} ; ${Docs.errors}`,
     definition: single({ Type: 'Parallel', Branches: [constant('ok'), failing('Branch.Broke', 'branch two failed')] }),
     input: {},
@@ -101,7 +140,12 @@ export const parallelCases: ConformanceCase[] = [
     definition: {
       StartAt: 'Both',
       States: {
-        Both: { Type: 'Parallel', Branches: [failing('Any.Error', 'cause text')], Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Recovered' }], End: true },
+        Both: {
+          Type: 'Parallel',
+          Branches: [failing('Any.Error', 'cause text')],
+          Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Recovered' }],
+          End: true,
+        },
         Recovered: { Type: 'Pass', End: true },
       },
     },
@@ -113,7 +157,9 @@ export const parallelCases: ConformanceCase[] = [
     doc: `${Docs.parallel} ; ${Docs.retry}`,
     definition: single({
       Type: 'Parallel',
-      Branches: [{ StartAt: 'Flaky', States: { Flaky: { Type: 'Task', Resource: 'test:failTimes:1:Test.Flaky', End: true } } }],
+      Branches: [
+        { StartAt: 'Flaky', States: { Flaky: { Type: 'Task', Resource: 'test:failTimes:1:Test.Flaky', End: true } } },
+      ],
       Retry: [{ ErrorEquals: ['Test.Flaky'], IntervalSeconds: 1, MaxAttempts: 2 }],
     }),
     input: { v: 1 },
@@ -147,7 +193,10 @@ export const mapCases: ConformanceCase[] = [
   {
     name: 'map: the input array, one iteration per item, results in item order',
     doc: Docs.map,
-    definition: single({ Type: 'Map', ItemProcessor: { StartAt: 'Wrap', States: { Wrap: { Type: 'Pass', Parameters: { 'v.$': '$' }, End: true } } } }),
+    definition: single({
+      Type: 'Map',
+      ItemProcessor: { StartAt: 'Wrap', States: { Wrap: { Type: 'Pass', Parameters: { 'v.$': '$' }, End: true } } },
+    }),
     input: ['a', 'b', 'c'],
     expect: { output: [{ v: 'a' }, { v: 'b' }, { v: 'c' }] },
   },
@@ -159,7 +208,11 @@ export const mapCases: ConformanceCase[] = [
       InputPath: '$.detail',
       ItemsPath: '$.shipped',
       ItemSelector: { 'parcel.$': '$$.Map.Item.Value', 'courier.$': '$.delivery-partner' },
-      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'Validate', States: { Validate: { Type: 'Pass', End: true } } },
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'INLINE' },
+        StartAt: 'Validate',
+        States: { Validate: { Type: 'Pass', End: true } },
+      },
     }),
     input: shipment,
     expect: { output: parcels },
@@ -201,7 +254,11 @@ export const mapCases: ConformanceCase[] = [
   {
     name: 'map: ResultSelector over the array of results',
     doc: Docs.map,
-    definition: single({ Type: 'Map', ItemProcessor: passThrough(), ResultSelector: { 'count.$': 'States.ArrayLength($)', 'first.$': '$[0]' } }),
+    definition: single({
+      Type: 'Map',
+      ItemProcessor: passThrough(),
+      ResultSelector: { 'count.$': 'States.ArrayLength($)', 'first.$': '$[0]' },
+    }),
     input: ['x', 'y'],
     expect: { output: { count: 2, first: 'x' } },
   },
@@ -218,11 +275,30 @@ export const mapCases: ConformanceCase[] = [
     definition: single({
       Type: 'Map',
       ItemsPath: '$.xs',
-      ItemSelector: { 'item.$': '$$.Map.Item.Value', 'index.$': '$$.Map.Item.Index', 'prefix.$': '$.prefix', kind: 'static' },
-      ItemProcessor: { StartAt: 'Name', States: { Name: { Type: 'Pass', Parameters: { 'name.$': "States.Format('{}-{}-{}', $.prefix, $.index, $.item)", 'kind.$': '$.kind' }, End: true } } },
+      ItemSelector: {
+        'item.$': '$$.Map.Item.Value',
+        'index.$': '$$.Map.Item.Index',
+        'prefix.$': '$.prefix',
+        kind: 'static',
+      },
+      ItemProcessor: {
+        StartAt: 'Name',
+        States: {
+          Name: {
+            Type: 'Pass',
+            Parameters: { 'name.$': "States.Format('{}-{}-{}', $.prefix, $.index, $.item)", 'kind.$': '$.kind' },
+            End: true,
+          },
+        },
+      },
     }),
     input: { xs: ['a', 'b'], prefix: 'p' },
-    expect: { output: [{ name: 'p-0-a', kind: 'static' }, { name: 'p-1-b', kind: 'static' }] },
+    expect: {
+      output: [
+        { name: 'p-0-a', kind: 'static' },
+        { name: 'p-1-b', kind: 'static' },
+      ],
+    },
   },
   {
     name: 'map: nested Map sees its own $$.Map.Item',
@@ -244,7 +320,15 @@ export const mapCases: ConformanceCase[] = [
       },
     }),
     input: [['a', 'b'], ['c']],
-    expect: { output: [[{ outer: 0, inner: 0, v: 'a' }, { outer: 0, inner: 1, v: 'b' }], [{ outer: 1, inner: 0, v: 'c' }]] },
+    expect: {
+      output: [
+        [
+          { outer: 0, inner: 0, v: 'a' },
+          { outer: 0, inner: 1, v: 'b' },
+        ],
+        [{ outer: 1, inner: 0, v: 'c' }],
+      ],
+    },
   },
   {
     name: 'map: Choice and Fail inside the processor; a failing item fails the Map',
@@ -254,7 +338,11 @@ export const mapCases: ConformanceCase[] = [
       ItemProcessor: {
         StartAt: 'Check',
         States: {
-          Check: { Type: 'Choice', Choices: [{ Variable: '$', NumericLessThan: 0, Next: 'Negative' }], Default: 'Fine' },
+          Check: {
+            Type: 'Choice',
+            Choices: [{ Variable: '$', NumericLessThan: 0, Next: 'Negative' }],
+            Default: 'Fine',
+          },
           Negative: { Type: 'Fail', Error: 'Item.Negative', Cause: 'negative item' },
           Fine: { Type: 'Pass', End: true },
         },
@@ -287,7 +375,10 @@ export const mapCases: ConformanceCase[] = [
     doc: `${Docs.map} ; ${Docs.retry}`,
     definition: single({
       Type: 'Map',
-      ItemProcessor: { StartAt: 'Flaky', States: { Flaky: { Type: 'Task', Resource: 'test:failTimes:1:Test.Flaky', End: true } } },
+      ItemProcessor: {
+        StartAt: 'Flaky',
+        States: { Flaky: { Type: 'Task', Resource: 'test:failTimes:1:Test.Flaky', End: true } },
+      },
       Retry: [{ ErrorEquals: ['Test.Flaky'], IntervalSeconds: 1, MaxAttempts: 1 }],
     }),
     input: ['only'],
@@ -306,9 +397,24 @@ export const mapCases: ConformanceCase[] = [
     definition: single({
       Type: 'Map',
       ItemsPath: '$.disks',
-      ItemProcessor: { StartAt: 'Snap', States: { Snap: { Type: 'Task', Resource: 'test:echo', Parameters: { 'diskID.$': '$.id', action: 'snapshot' }, End: true } } },
+      ItemProcessor: {
+        StartAt: 'Snap',
+        States: {
+          Snap: {
+            Type: 'Task',
+            Resource: 'test:echo',
+            Parameters: { 'diskID.$': '$.id', action: 'snapshot' },
+            End: true,
+          },
+        },
+      },
     }),
     input: { disks: [{ id: 'd-1' }, { id: 'd-2' }] },
-    expect: { output: [{ diskID: 'd-1', action: 'snapshot' }, { diskID: 'd-2', action: 'snapshot' }] },
+    expect: {
+      output: [
+        { diskID: 'd-1', action: 'snapshot' },
+        { diskID: 'd-2', action: 'snapshot' },
+      ],
+    },
   },
 ]

@@ -3,7 +3,10 @@ import { stubFailureCause } from '../stub-resources'
 import { Docs } from './docs'
 
 /** A Task that may fail, a Catch (or not), and two ends that show which way it went. */
-function caught(task: Record<string, unknown>, catchers: Array<{ Next: string } & Record<string, unknown>>): AslDefinition {
+function caught(
+  task: Record<string, unknown>,
+  catchers: Array<{ Next: string } & Record<string, unknown>>,
+): AslDefinition {
   const ends: Record<string, Record<string, unknown>> = {
     Handled: { Type: 'Pass', End: true },
     Other: { Type: 'Pass', Result: 'other handler', End: true },
@@ -52,35 +55,55 @@ export const taskCases: ConformanceCase[] = [
   {
     name: 'retry: succeeds on the third call (MaxAttempts 2 allows two retries)',
     doc: Docs.retry,
-    definition: single({ Type: 'Task', Resource: 'test:failTimes:2:Test.Flaky', Retry: [{ ErrorEquals: ['Test.Flaky'], IntervalSeconds: 1, MaxAttempts: 2 }] }),
+    definition: single({
+      Type: 'Task',
+      Resource: 'test:failTimes:2:Test.Flaky',
+      Retry: [{ ErrorEquals: ['Test.Flaky'], IntervalSeconds: 1, MaxAttempts: 2 }],
+    }),
     input: { v: 1 },
     expect: { output: { attempts: 3, input: { v: 1 } } },
   },
   {
     name: 'retry: gives up after MaxAttempts retries',
     doc: Docs.retry,
-    definition: single({ Type: 'Task', Resource: 'test:failTimes:3:Test.Flaky', Retry: [{ ErrorEquals: ['Test.Flaky'], IntervalSeconds: 1, MaxAttempts: 2 }] }),
+    definition: single({
+      Type: 'Task',
+      Resource: 'test:failTimes:3:Test.Flaky',
+      Retry: [{ ErrorEquals: ['Test.Flaky'], IntervalSeconds: 1, MaxAttempts: 2 }],
+    }),
     input: {},
     expect: { error: 'Test.Flaky', cause: cause('test:failTimes:3:Test.Flaky') },
   },
   {
     name: 'retry: MaxAttempts defaults to 3',
     doc: Docs.retry,
-    definition: single({ Type: 'Task', Resource: 'test:failTimes:3:Test.Flaky', Retry: [{ ErrorEquals: ['Test.Flaky'], IntervalSeconds: 1 }] }),
+    definition: single({
+      Type: 'Task',
+      Resource: 'test:failTimes:3:Test.Flaky',
+      Retry: [{ ErrorEquals: ['Test.Flaky'], IntervalSeconds: 1 }],
+    }),
     input: {},
     expect: { output: { attempts: 4, input: {} } },
   },
   {
     name: 'retry: MaxAttempts 0 never retries',
     doc: Docs.retry,
-    definition: single({ Type: 'Task', Resource: 'test:failTimes:1:Test.Flaky', Retry: [{ ErrorEquals: ['Test.Flaky'], MaxAttempts: 0 }] }),
+    definition: single({
+      Type: 'Task',
+      Resource: 'test:failTimes:1:Test.Flaky',
+      Retry: [{ ErrorEquals: ['Test.Flaky'], MaxAttempts: 0 }],
+    }),
     input: {},
     expect: { error: 'Test.Flaky', cause: cause('test:failTimes:1:Test.Flaky') },
   },
   {
     name: 'retry: an error no retrier names is not retried',
     doc: Docs.retry,
-    definition: single({ Type: 'Task', Resource: 'test:failTimes:1:Other.Error', Retry: [{ ErrorEquals: ['Test.Flaky'], MaxAttempts: 5 }] }),
+    definition: single({
+      Type: 'Task',
+      Resource: 'test:failTimes:1:Other.Error',
+      Retry: [{ ErrorEquals: ['Test.Flaky'], MaxAttempts: 5 }],
+    }),
     input: {},
     expect: { error: 'Other.Error', cause: cause('test:failTimes:1:Other.Error') },
   },
@@ -101,14 +124,22 @@ export const taskCases: ConformanceCase[] = [
   {
     name: 'retry: States.ALL retries any task error',
     doc: Docs.retry,
-    definition: single({ Type: 'Task', Resource: 'test:failTimes:1:Anything', Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 1 }] }),
+    definition: single({
+      Type: 'Task',
+      Resource: 'test:failTimes:1:Anything',
+      Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 1 }],
+    }),
     input: 'x',
     expect: { output: { attempts: 2, input: 'x' } },
   },
   {
     name: 'retry: States.TaskFailed retries a task error',
     doc: Docs.retry,
-    definition: single({ Type: 'Task', Resource: 'test:failTimes:1:Anything', Retry: [{ ErrorEquals: ['States.TaskFailed'], IntervalSeconds: 1 }] }),
+    definition: single({
+      Type: 'Task',
+      Resource: 'test:failTimes:1:Anything',
+      Retry: [{ ErrorEquals: ['States.TaskFailed'], IntervalSeconds: 1 }],
+    }),
     input: 'x',
     expect: { output: { attempts: 2, input: 'x' } },
   },
@@ -118,7 +149,16 @@ export const taskCases: ConformanceCase[] = [
     definition: single({
       Type: 'Task',
       Resource: 'test:failTimes:3:Test.Flaky',
-      Retry: [{ ErrorEquals: ['Test.Flaky'], IntervalSeconds: 3, MaxAttempts: 3, BackoffRate: 2, MaxDelaySeconds: 5, JitterStrategy: 'FULL' }],
+      Retry: [
+        {
+          ErrorEquals: ['Test.Flaky'],
+          IntervalSeconds: 3,
+          MaxAttempts: 3,
+          BackoffRate: 2,
+          MaxDelaySeconds: 5,
+          JitterStrategy: 'FULL',
+        },
+      ],
     }),
     input: {},
     expect: { output: { attempts: 4, input: {} } },
@@ -139,7 +179,10 @@ export const taskCases: ConformanceCase[] = [
     name: 'retry then catch: retries exhausted, the Catch handles the error',
     doc: `${Docs.retry} ; ${Docs.catch}`,
     definition: caught(
-      { Resource: 'test:fail:Test.Flaky', Retry: [{ ErrorEquals: ['Test.Flaky'], IntervalSeconds: 1, MaxAttempts: 2 }] },
+      {
+        Resource: 'test:fail:Test.Flaky',
+        Retry: [{ ErrorEquals: ['Test.Flaky'], IntervalSeconds: 1, MaxAttempts: 2 }],
+      },
       [{ ErrorEquals: ['Test.Flaky'], Next: 'Handled' }],
     ),
     input: { id: 1 },
@@ -156,14 +199,18 @@ export const taskCases: ConformanceCase[] = [
   {
     name: 'catch: ResultPath adds the error to the input (AWS example shape)',
     doc: Docs.catch,
-    definition: caught({ Resource: 'test:fail:Custom.Error' }, [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error-info', Next: 'Handled' }]),
+    definition: caught({ Resource: 'test:fail:Custom.Error' }, [
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error-info', Next: 'Handled' },
+    ]),
     input: { foo: 'bar' },
     expect: { output: { foo: 'bar', 'error-info': { Error: 'Custom.Error', Cause: cause('test:fail:Custom.Error') } } },
   },
   {
     name: 'catch: ResultPath null keeps the input as it was',
     doc: Docs.catch,
-    definition: caught({ Resource: 'test:fail:Custom.Error' }, [{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: 'Handled' }]),
+    definition: caught({ Resource: 'test:fail:Custom.Error' }, [
+      { ErrorEquals: ['States.ALL'], ResultPath: null, Next: 'Handled' },
+    ]),
     input: { foo: 'bar' },
     expect: { output: { foo: 'bar' } },
   },
@@ -181,7 +228,9 @@ export const taskCases: ConformanceCase[] = [
   {
     name: 'catch: States.TaskFailed catches a task error',
     doc: Docs.errors,
-    definition: caught({ Resource: 'test:fail:Custom.Error' }, [{ ErrorEquals: ['States.TaskFailed'], ResultPath: null, Next: 'Handled' }]),
+    definition: caught({ Resource: 'test:fail:Custom.Error' }, [
+      { ErrorEquals: ['States.TaskFailed'], ResultPath: null, Next: 'Handled' },
+    ]),
     input: { handled: true },
     expect: { output: { handled: true } },
   },
@@ -198,7 +247,12 @@ export const taskCases: ConformanceCase[] = [
     definition: {
       StartAt: 'Work',
       States: {
-        Work: { Type: 'Task', Resource: 'test:fail:Custom.Error', Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.err', Next: 'Cleanup' }], End: true },
+        Work: {
+          Type: 'Task',
+          Resource: 'test:fail:Custom.Error',
+          Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.err', Next: 'Cleanup' }],
+          End: true,
+        },
         Cleanup: { Type: 'Pass', Parameters: { 'failedWith.$': '$.err.Error', 'id.$': '$.id' }, Next: 'Report' },
         Report: { Type: 'Pass', Result: 'reported', ResultPath: '$.status', End: true },
       },
@@ -217,14 +271,18 @@ export const taskCases: ConformanceCase[] = [
   {
     name: 'timeout: States.Timeout is caught by name',
     doc: `${Docs.task} ; ${Docs.catch}`,
-    definition: caught({ Resource: 'test:sleep:3000', TimeoutSeconds: 1 }, [{ ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'Handled' }]),
+    definition: caught({ Resource: 'test:sleep:3000', TimeoutSeconds: 1 }, [
+      { ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'Handled' },
+    ]),
     input: { timedOut: true },
     expect: { output: { timedOut: true } },
   },
   {
     name: 'timeout: States.TaskFailed does not catch States.Timeout',
     doc: `${Docs.errors} (States.TaskFailed: matches any known error name except States.Timeout)`,
-    definition: caught({ Resource: 'test:sleep:3000', TimeoutSeconds: 1 }, [{ ErrorEquals: ['States.TaskFailed'], Next: 'Handled' }]),
+    definition: caught({ Resource: 'test:sleep:3000', TimeoutSeconds: 1 }, [
+      { ErrorEquals: ['States.TaskFailed'], Next: 'Handled' },
+    ]),
     input: {},
     expect: { error: 'States.Timeout' },
   },
@@ -239,14 +297,21 @@ export const taskCases: ConformanceCase[] = [
   {
     name: 'States.Runtime is not caught by States.ALL (InputPath matches nothing)',
     doc: `${Docs.errors} (States.ALL cannot catch States.Runtime)`,
-    definition: caught({ Resource: 'test:echo', InputPath: '$.missing' }, [{ ErrorEquals: ['States.ALL'], Next: 'Handled' }]),
+    definition: caught({ Resource: 'test:echo', InputPath: '$.missing' }, [
+      { ErrorEquals: ['States.ALL'], Next: 'Handled' },
+    ]),
     input: {},
     expect: { error: 'States.Runtime' },
   },
   {
     name: 'States.Runtime is not retried by States.ALL (Parameters path matches nothing)',
     doc: `${Docs.errors} (States.Runtime)`,
-    definition: single({ Type: 'Task', Resource: 'test:echo', Parameters: { 'x.$': '$.missing' }, Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 3 }] }),
+    definition: single({
+      Type: 'Task',
+      Resource: 'test:echo',
+      Parameters: { 'x.$': '$.missing' },
+      Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 3 }],
+    }),
     input: {},
     expect: { error: 'States.Runtime' },
   },
@@ -260,14 +325,18 @@ export const taskCases: ConformanceCase[] = [
   {
     name: 'States.ResultPathMatchFailure is caught by States.ALL',
     doc: `${Docs.errors} (States.ALL)`,
-    definition: caught({ Resource: 'test:echo', ResultPath: '$.a.b' }, [{ ErrorEquals: ['States.ALL'], Next: 'Other' }]),
+    definition: caught({ Resource: 'test:echo', ResultPath: '$.a.b' }, [
+      { ErrorEquals: ['States.ALL'], Next: 'Other' },
+    ]),
     input: { a: 'a string, not an object' },
     expect: { output: 'other handler' },
   },
   {
     name: 'States.IntrinsicFailure in Task Parameters is caught by States.ALL',
     doc: `${Docs.errors} (States.ALL) ; ${Docs.intrinsics}`,
-    definition: caught({ Resource: 'test:echo', Parameters: { 'x.$': 'States.StringToJson($.s)' } }, [{ ErrorEquals: ['States.ALL'], Next: 'Other' }]),
+    definition: caught({ Resource: 'test:echo', Parameters: { 'x.$': 'States.StringToJson($.s)' } }, [
+      { ErrorEquals: ['States.ALL'], Next: 'Other' },
+    ]),
     input: { s: 'not json' },
     expect: { output: 'other handler' },
   },
@@ -279,7 +348,15 @@ export const taskCases: ConformanceCase[] = [
       States: {
         Wrap: {
           Type: 'Parallel',
-          Branches: [{ StartAt: 'Decide', States: { Decide: { Type: 'Choice', Choices: [{ Variable: '$.n', NumericEquals: 1, Next: 'One' }] }, One: { Type: 'Succeed' } } }],
+          Branches: [
+            {
+              StartAt: 'Decide',
+              States: {
+                Decide: { Type: 'Choice', Choices: [{ Variable: '$.n', NumericEquals: 1, Next: 'One' }] },
+                One: { Type: 'Succeed' },
+              },
+            },
+          ],
           Catch: [{ ErrorEquals: ['States.NoChoiceMatched'], ResultPath: null, Next: 'Handled' }],
           End: true,
         },

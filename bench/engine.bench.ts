@@ -244,6 +244,7 @@ async function coldRuns(dir: string): Promise<BenchRow[]> {
   writeFileSync(chain, JSON.stringify(passChain()))
   // A process that only prints: what node itself costs on this machine right now (the box is shared and loaded).
   bundles.empty = join(dir, 'empty.mjs')
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the source of a script, whose own template literal this is
   writeFileSync(bundles.empty, 'process.stdout.write(`${performance.now()}\\n`)\n')
   // This machine's environment sets NODE_EXTRA_CA_CERTS: node then reads and parses that CA bundle while it boots,
   // ~40–60 ms before any script runs (measured: an empty process 23–35 ms without, 62–95 ms with). That is a property

@@ -13,7 +13,7 @@ const store = await openStore(setting!, schema ? { schema, poolMax: 3 } : {})
 const engine = assembleEngine({ store, workflows: BENCH_WORKFLOWS, validate: () => [] })
 const app = createHttpApp({ engine, webhookSecrets: [], apiToken: BENCH_API_TOKEN, log: () => {} })
 const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
-  process.stdout.write(JSON.stringify({ url: `http://127.0.0.1:${info.port}` }) + '\n')
+  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${info.port}` })}\n`)
 })
 process.on('SIGTERM', () => {
   server.close()

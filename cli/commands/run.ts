@@ -54,7 +54,7 @@ const command: Command = async (argv, io) => {
   const path = /[\\/]|\.json$/.test(workflowArg)
     ? resolve(io.cwd, workflowArg)
     : resolve(io.cwd, 'workflows', `${workflowArg}.json`)
-  let workflow
+  let workflow: Awaited<ReturnType<typeof loadWorkflowFile>>
   try {
     workflow = await loadWorkflowFile(path)
   } catch (error) {
@@ -63,7 +63,7 @@ const command: Command = async (argv, io) => {
   }
 
   let startedAt = Date.now()
-  let setup
+  let setup: Awaited<ReturnType<typeof openCliEngine>>
   try {
     setup = await openCliEngine(io, {
       workflows: [workflow],

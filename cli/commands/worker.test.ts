@@ -216,7 +216,7 @@ describe('ctflow worker', () => {
       await writeFile(join(storeDir, 'due'), '')
       await until(() => err.join('').split('claiming due runs failed').length > 2)
       expect(err.join('')).toMatch(
-        /ctflow worker: claiming due runs failed \(Error: ENOTDIR[^)]*\); trying again in 20 ms\n[^]*trying again in 40 ms/,
+        /ctflow worker: claiming due runs failed \(Error: ENOTDIR[^)]*\); trying again in 20 ms\n[\s\S]*trying again in 40 ms/,
       )
 
       await rm(join(storeDir, 'due'))

@@ -237,12 +237,9 @@ async function expectInputAllowed(engine: Engine, response: Response): Promise<v
     | undefined
   const input = run!.input as Record<string, unknown>
   if (schema === undefined || typeof input !== 'object' || input === null || Array.isArray(input)) return
-  for (const name of schema.required ?? [])
-    expect(Object.prototype.hasOwnProperty.call(input, name), `required ${name}`).toBe(true)
+  for (const name of schema.required ?? []) expect(Object.hasOwn(input, name), `required ${name}`).toBe(true)
   if (schema.additionalProperties === false)
-    expect(
-      Object.keys(input).filter((name) => !Object.prototype.hasOwnProperty.call(schema.properties ?? {}, name)),
-    ).toEqual([])
+    expect(Object.keys(input).filter((name) => !Object.hasOwn(schema.properties ?? {}, name))).toEqual([])
 }
 
 const parameters = { seed: SEED, numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS } as const

@@ -16,7 +16,7 @@ import { createHttpApp } from './app'
 import { signWebhook } from './webhook-signature'
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
-const OLD_SECRET = 'whsec_' + Buffer.from('an-older-secret-of-32-bytes-long').toString('base64')
+const OLD_SECRET = `whsec_${Buffer.from('an-older-secret-of-32-bytes-long').toString('base64')}`
 const TOKEN = 'test-api-token-9f8e7d6c5b4a'
 const NOW = 1_750_000_000_000
 
@@ -193,7 +193,7 @@ describe('POST /hooks/:workflow', () => {
   it.each([
     [
       'a bad signature',
-      { secret: 'whsec_' + Buffer.from('someone-else-entirely-0123456789').toString('base64') },
+      { secret: `whsec_${Buffer.from('someone-else-entirely-0123456789').toString('base64')}` },
       'webhook-bad-signature',
     ],
     ['a timestamp 6 minutes old', { seconds: NOW / 1000 - 360 }, 'webhook-stale-timestamp'],

@@ -86,7 +86,7 @@ describe('webhook signatures (Standard Webhooks)', () => {
   })
 
   it('accepts the old secret during a rotation, and a new one', async () => {
-    const newSecret = 'whsec_' + Buffer.from('a new secret of 32 bytes length!').toString('base64')
+    const newSecret = `whsec_${Buffer.from('a new secret of 32 bytes length!').toString('base64')}`
     const verify = createWebhookVerifier([newSecret, SPEC_SECRET], { now: at(SPEC_TIMESTAMP) })
     const withNew = await signWebhook(newSecret, SPEC_ID, SPEC_TIMESTAMP, SPEC_BODY)
     expect((await verify({ id: SPEC_ID, timestamp: String(SPEC_TIMESTAMP), signature: withNew }, SPEC_BODY)).ok).toBe(

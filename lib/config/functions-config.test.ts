@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { FunctionsConfigError, loadFunctionsConfig } from './functions-config'
+import { type FunctionsConfigError, loadFunctionsConfig } from './functions-config'
 
 const SK = 'sk-secret-value-never-echoed'
 const TOKEN = 'a-long-enough-api-token'

@@ -62,6 +62,7 @@ const utf8 = new TextEncoder()
 /** Go's sort.Strings compares bytes; JS compares UTF-16 code units. They differ only beyond the BMP. */
 export function compareUtf8(a: string, b: string): number {
   if (a === b) return 0
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the whole ASCII range, control characters included
   if (/^[\x00-\x7f]*$/.test(a) && /^[\x00-\x7f]*$/.test(b)) return a < b ? -1 : 1
   const x = utf8.encode(a)
   const y = utf8.encode(b)

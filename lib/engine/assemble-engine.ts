@@ -122,7 +122,7 @@ export function assembleEngine(
       if (options.checkInputSchema !== false && workflow.inputSchema !== undefined) {
         // Loaded on first use: a function answering GET /runs never parses the schema checker (nor its validator).
         const { checkInput, InputSchemaError } = await import('./input-schema')
-        let problems
+        let problems: ReturnType<typeof checkInput>
         try {
           problems = checkInput(workflow.inputSchema, input)
         } catch (error) {

@@ -134,6 +134,6 @@ async function createChildRun(
  */
 export async function cancelRun(deps: RunnerDeps, id: string, advance: AdvanceRun): Promise<RunRecord | undefined> {
   const marked = await deps.store.requestCancel(id, new Date(deps.clock.now()))
-  if (!marked || marked.status !== 'RUNNING') return marked
+  if (marked?.status !== 'RUNNING') return marked
   return (await advance(deps, id, { deadline: deps.clock.now() })) ?? marked
 }

@@ -202,7 +202,7 @@ function checkShape(schema: unknown, at: string, problems: SchemaProblem[]): voi
     return
   }
   const s = schema as Record<string, unknown>
-  const has = (keyword: string) => Object.prototype.hasOwnProperty.call(s, keyword)
+  const has = (keyword: string) => Object.hasOwn(s, keyword)
   if (has('type')) {
     const types = Array.isArray(s.type) ? s.type : [s.type]
     if (types.length === 0 || !types.every((type) => typeof type === 'string' && TYPES.includes(type)))
@@ -225,14 +225,16 @@ function checkShape(schema: unknown, at: string, problems: SchemaProblem[]): voi
   if (typeof s.pattern === 'string') checkPattern(s.pattern, `${at}/pattern`, problems)
   for (const keyword of SCHEMA_KEYWORDS) if (has(keyword)) checkShape(s[keyword], `${at}/${keyword}`, problems)
   if (has('items')) {
-    if (Array.isArray(s.items)) s.items.forEach((item, i) => checkShape(item, `${at}/items/${i}`, problems))
+    if (Array.isArray(s.items))
+      for (const [i, item] of s.items.entries()) checkShape(item, `${at}/items/${i}`, problems)
     else checkShape(s.items, `${at}/items`, problems)
   }
   for (const keyword of SCHEMA_LIST_KEYWORDS) {
     if (!has(keyword)) continue
     if (!Array.isArray(s[keyword]) || (s[keyword] as unknown[]).length === 0)
       problem(keyword, 'must be a non-empty list of schemas')
-    else (s[keyword] as unknown[]).forEach((item, i) => checkShape(item, `${at}/${keyword}/${i}`, problems))
+    else
+      for (const [i, item] of (s[keyword] as unknown[]).entries()) checkShape(item, `${at}/${keyword}/${i}`, problems)
   }
   for (const keyword of SCHEMA_MAP_KEYWORDS) {
     if (!has(keyword)) continue
@@ -276,7 +278,7 @@ function unnameableField(input: unknown): InputProblem | undefined {
     const { value, pointer } = stack.pop()!
     if (typeof value !== 'object' || value === null) continue
     if (Array.isArray(value)) {
-      value.forEach((item, i) => stack.push({ value: item, pointer: `${pointer}/${i}` }))
+      for (const [i, item] of value.entries()) stack.push({ value: item, pointer: `${pointer}/${i}` })
       continue
     }
     for (const [name, item] of Object.entries(value)) {
@@ -318,7 +320,10 @@ function explain(errors: OutputUnit[], compiled: Compiled, input: unknown): Inpu
   const seen = new Set<string>()
   const add = (problem: InputProblem) => {
     const key = `${problem.pointer}\u0000${problem.message}`
-    if (!seen.has(key)) seen.add(key), problems.push(problem)
+    if (!seen.has(key)) {
+      seen.add(key)
+      problems.push(problem)
+    }
   }
   for (const problem of describeAll(errors, compiled, input)) add(problem)
   return problems
@@ -382,7 +387,7 @@ function describeAll(errors: OutputUnit[], compiled: Compiled, input: unknown): 
       const value = valueAt(input, pointer)
       const missing =
         Array.isArray(schema?.required) && isRecord(value)
-          ? (schema.required as string[]).filter((name) => !Object.prototype.hasOwnProperty.call(value, name))
+          ? (schema.required as string[]).filter((name) => !Object.hasOwn(value, name))
           : []
       for (const name of missing)
         out.push({ pointer: `${pointer === '/' ? '' : pointer}/${escapePointer(name)}`, message: 'is required' })
@@ -451,9 +456,7 @@ function schemaAt(compiled: Compiled, location: string): Schema | undefined {
       const target = (node as Schema).__absolute_ref__ ?? (node as Schema).$ref
       node = target === undefined ? undefined : compiled.lookup[target]
     } else {
-      node = Object.prototype.hasOwnProperty.call(node, segment)
-        ? (node as Record<string, unknown>)[segment]
-        : undefined
+      node = Object.hasOwn(node, segment) ? (node as Record<string, unknown>)[segment] : undefined
     }
   }
   return typeof node === 'object' && node !== null ? (node as Schema) : undefined
@@ -464,10 +467,9 @@ function valueAt(input: unknown, pointer: string): unknown {
   for (const segment of pointer
     .split('/')
     .slice(1)
-    .filter((s, i, all) => !(all.length === 1 && s === ''))
+    .filter((s, _i, all) => !(all.length === 1 && s === ''))
     .map(unescapePointer)) {
-    if (typeof node !== 'object' || node === null || !Object.prototype.hasOwnProperty.call(node, segment))
-      return undefined
+    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, segment)) return undefined
     node = (node as Record<string, unknown>)[segment]
   }
   return node

@@ -554,7 +554,7 @@ class RunDriver {
     if (!lease) throw new LeaseLostError(this.run.id) // finished, cancelled or taken meanwhile: the caller re-reads it
     this.lease = lease
     const fresh = await store.get(this.run.id)
-    if (!fresh || fresh.status !== 'RUNNING') throw new LeaseLostError(this.run.id)
+    if (fresh?.status !== 'RUNNING') throw new LeaseLostError(this.run.id)
     this.run = fresh
   }
 

@@ -7,7 +7,7 @@ import {
 } from './disk-selection'
 import { JobInputError, isRecord, requireString } from './job-input-error'
 import { type GetDisk, selectByLabel } from './label-selection'
-import { type RetentionRule } from './retention-plan'
+import type { RetentionRule } from './retention-plan'
 import { checkSnapshotPrefix, snapshotName, SnapshotNameError } from './snapshot-name'
 
 /**

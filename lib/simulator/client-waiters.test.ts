@@ -12,17 +12,7 @@ import { CtyunResourceFailedError } from '../ctyun/errors'
 import type { WaitOptions } from '../ctyun/wait'
 import type { RunningSimulator } from './server'
 import { startSimulator } from './server'
-import {
-  HD1,
-  NM8,
-  WEB01,
-  DB01,
-  DISK_WEB_DATA,
-  DISK_DB_DATA,
-  PRIVATE_IMAGE,
-  POLICY_DB,
-  SPARE_EIP,
-} from './default-fixture-ids'
+import { HD1, NM8, WEB01, DB01, DISK_WEB_DATA, DISK_DB_DATA, PRIVATE_IMAGE, POLICY_DB } from './default-fixture-ids'
 
 let sim: RunningSimulator
 let ctyun: CtyunClient

@@ -78,7 +78,7 @@ describe.skipIf(!hasPythonRequests)(
       sim = await startSimulator({ port: 0 })
       dir = mkdtempSync(join(tmpdir(), 'ctflow-seed-'))
       script = join(dir, 'sample.py')
-      writeFileSync(script, extractSample(readFileSync(join(SEEDS, seedFile!), 'utf8')) + '\n' + DRIVER)
+      writeFileSync(script, `${extractSample(readFileSync(join(SEEDS, seedFile!), 'utf8'))}\n${DRIVER}`)
     })
     afterAll(async () => {
       await sim.close()

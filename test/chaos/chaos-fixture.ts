@@ -38,17 +38,16 @@ export function chaosFixture(tenants: number): { fixture: SimFixture; tenants: C
     // Half the VMs' disks have a snapshot already, so their creates go through a job, where CTyun does not honour the
     // clientToken (§8.2); the other half's are first snapshots, through an order, where it does.
     if (i % 2 === 0) {
-      diskIDs.forEach((diskID, d) =>
+      for (const [d, diskID] of diskIDs.entries())
         fixture.snapshots!.push({
           snapshotID: `c4a05a00-000${d + 1}-4000-8000-${n}`,
           regionID: CHAOS_REGION,
           diskID,
           snapshotName: `chaos-vm-${i}-older-${d}`,
           ageDays: 2,
-        }),
-      )
+        })
     }
-    diskIDs.forEach((diskID, d) =>
+    for (const [d, diskID] of diskIDs.entries())
       fixture.disks!.push({
         diskID,
         regionID: CHAOS_REGION,
@@ -59,8 +58,7 @@ export function chaosFixture(tenants: number): { fixture: SimFixture; tenants: C
         instanceID,
         azName: 'az1',
         labels: [{ key: 'chaos', value: String(i) }],
-      }),
-    )
+      })
     const backupPolicyID = `c4a05b0c${n}${'0'.repeat(12)}`
     fixture.backupPolicies!.push({
       backupPolicyID,

@@ -92,7 +92,6 @@ describe('chaos: workers SIGKILLed and restarted while advancing runs on Postgre
         workflows: await loadWorkflows(WORKFLOWS_DIR),
       })
       const snapshotsBefore = new Set(sim.simulator.state.snapshots.keys())
-      const backupTasksBefore = sim.simulator.state.backupTasks.size
 
       const workers = startWorkerProcesses(WORKERS, {
         cli,

@@ -29,7 +29,7 @@ function runChild(env: Record<string, string>, killAfter?: number): Promise<Chil
     child.stderr.on('data', (chunk) => (stderr += chunk))
     child.stdout.on('data', (chunk) => {
       buffer += chunk
-      let newline
+      let newline: number
       while ((newline = buffer.indexOf('\n')) >= 0) {
         const line = buffer.slice(0, newline)
         buffer = buffer.slice(newline + 1)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CtyunResourceFailedError, CtyunWaitTimeoutError } from '../errors'
+import { CtyunResourceFailedError, type CtyunWaitTimeoutError } from '../errors'
 import { fail, ok } from '../testing/test-server'
 import { useClientHarness } from '../testing/use-client-harness'
 

@@ -55,6 +55,7 @@ export interface SyncAction<Handle = unknown> {
   pollDelayMs?(polls: number): number
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds actions of every handle type; each is checked where it is written
 export type Action = CallAction | SyncAction<any> | (CallAction & SyncAction<any>)
 
 /** A resource resolved for execution. */

@@ -47,9 +47,9 @@ export function childWorkflowName(workflowName: string, scope: string[], mapStat
   let pointer = ''
   for (let i = 0; i < scope.length; i += 2) {
     const selector = scope[i + 1]!
-    pointer += `/States/${escape(scope[i]!)}/${selector === 'items' ? 'ItemProcessor' : `Branches/${selector}`}`
+    pointer += `/States/${escapePointerSegment(scope[i]!)}/${selector === 'items' ? 'ItemProcessor' : `Branches/${selector}`}`
   }
-  pointer += `/States/${escape(mapState)}/ItemProcessor`
+  pointer += `/States/${escapePointerSegment(mapState)}/ItemProcessor`
   const hash = workflowName.indexOf('#')
   return hash < 0 ? `${workflowName}#${pointer}` : `${workflowName}${pointer}`
 }
@@ -65,7 +65,7 @@ export function splitWorkflowName(name: string): { workflow: string; pointer?: s
  * when the workflow no longer has it. `ItemProcessor` also finds the legacy `Iterator`.
  */
 export function childDefinition(root: WorkflowDefinition, pointer: string): WorkflowDefinition | undefined {
-  const segments = pointer.split('/').slice(1).map(unescape)
+  const segments = pointer.split('/').slice(1).map(unescapePointerSegment)
   let node: unknown = root
   for (let i = 0; i < segments.length; i++) {
     if (typeof node !== 'object' || node === null) return undefined
@@ -100,10 +100,10 @@ export function pollChildRunsNow(machine: Machine, now: number): void {
   }
 }
 
-function escape(segment: string): string {
+function escapePointerSegment(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1')
 }
 
-function unescape(segment: string): string {
+function unescapePointerSegment(segment: string): string {
   return segment.replace(/~1/g, '/').replace(/~0/g, '~')
 }

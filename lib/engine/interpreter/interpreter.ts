@@ -488,6 +488,7 @@ class Interpretation {
         const until = this.waitUntil(frame, state, effective, context)
         const output = applyOutputPath(effective, state.OutputPath, context, where)
         if (until <= this.now) this.leave(frame, state, output)
+        // biome-ignore lint/suspicious/noThenProperty: a sleeping phase's `then` names what follows it; never awaited
         else frame.phase = { kind: 'sleeping', until, then: 'next', output }
         return
       }
@@ -805,7 +806,7 @@ class Interpretation {
   private childFinished(child: Frame, output: unknown, bytes = jsonBytesWithin(output, this.maxPayloadBytes)): void {
     const parent = this.machine.frames[child.parent!]
     delete this.machine.frames[child.id]
-    if (!parent || parent.phase.kind !== 'children') return
+    if (parent?.phase.kind !== 'children') return
     const state = this.stateOf(parent)
     const phase = parent.phase
     phase.results[child.index!] = output
@@ -918,7 +919,7 @@ class Interpretation {
     }
     const parent = this.machine.frames[frame.parent!]
     delete this.machine.frames[frame.id]
-    if (!parent || parent.phase.kind !== 'children') return
+    if (parent?.phase.kind !== 'children') return
     const state = this.stateOf(parent)
     if (state.Type === 'Map') this.emit('MapIterationFailed', parent, { index: frame.index, ...toErrorDetail(error) })
     this.emit(planOf(state).failed, parent, toErrorDetail(error))
@@ -941,6 +942,7 @@ class Interpretation {
       retries[found.index] = used + 1
       frame.retries = retries
       frame.attempt += 1
+      // biome-ignore lint/suspicious/noThenProperty: a sleeping phase's `then` names what follows it; never awaited
       frame.phase = { kind: 'sleeping', until: this.now + delay, then: 'retry' }
       this.emit(planOf(state).retryScheduled, frame, {
         ...toErrorDetail(error),

@@ -110,7 +110,7 @@ export function readRequiredPath(
     }
   }
   const fromContext = path.startsWith('$$')
-  let result
+  let result: ReturnType<typeof readCompiled>
   try {
     result = readCompiled(fromContext ? context : document, parseJsonPath(fromContext ? path.slice(1) : path))
   } catch (error) {

@@ -8,13 +8,13 @@ function regexReference(pattern: string): RegExp {
   for (let index = 0; index < pattern.length; index++) {
     const char = pattern[index]!
     if (char === '\\' && (pattern[index + 1] === '*' || pattern[index + 1] === '\\'))
-      source += escape(pattern[++index]!)
+      source += escapeRegex(pattern[++index]!)
     else if (char === '*') source += '[\\s\\S]*'
-    else source += escape(char)
+    else source += escapeRegex(char)
   }
   return new RegExp(`^${source}$`)
 }
-const escape = (char: string) => char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+const escapeRegex = (char: string) => char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
 
 describe('wildcardPattern (StringMatches)', () => {
   it.each([

@@ -85,7 +85,7 @@ export function decodeHistoryLine(line: Buffer, file: string, number: number): H
 }
 
 export function encodeHistory(events: HistoryEvent[]): string {
-  return events.map((event) => JSON.stringify(event) + '\n').join('')
+  return events.map((event) => `${JSON.stringify(event)}\n`).join('')
 }
 
 function toDate(value: unknown, field: string, fail: (what: string) => never): Date {

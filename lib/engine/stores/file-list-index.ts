@@ -262,7 +262,7 @@ export function createFileListIndex(root: string, deps: FileListIndexDeps): File
     await mkdir(root, { recursive: true })
     await writeFile(
       temp,
-      JSON.stringify({ format: INDEX_FORMAT, runs: ids.length, builtAt: new Date().toISOString() }) + '\n',
+      `${JSON.stringify({ format: INDEX_FORMAT, runs: ids.length, builtAt: new Date().toISOString() })}\n`,
     )
     await rename(temp, readyPath)
   }

@@ -455,7 +455,7 @@ function prepareDirectory(root: string, dirs: string[]): boolean {
   } catch (error) {
     throw new StoreOpenError(`cannot use ${root} as a run store: ${(error as Error).message}`)
   }
-  const writeMarker = () => writeFileSync(marker, JSON.stringify({ layout: LAYOUT_VERSION }) + '\n')
+  const writeMarker = () => writeFileSync(marker, `${JSON.stringify({ layout: LAYOUT_VERSION })}\n`)
   let text: string | undefined
   try {
     text = readFileSync(marker, 'utf8')

@@ -29,7 +29,7 @@ export function urlSecrets(value: string): string[] {
   } catch {
     // not a URL: the query parameters below may still be there
   }
-  mapSecretParams(value, (name, raw) => {
+  mapSecretParams(value, (_name, raw) => {
     if (raw) secrets.push(decode(raw), raw)
     return ''
   })

@@ -99,7 +99,7 @@ export function parentToWake(stored: StoredRun, update: RunUpdate): string | und
 
 /** Makes a RUNNING run due at `now` at the latest (a finished child's parent); returns whether anything changed. */
 export function wakeParent(parent: StoredRun | undefined, now: Date): boolean {
-  if (!parent || parent.record.status !== 'RUNNING') return false
+  if (parent?.record.status !== 'RUNNING') return false
   const resumeAt = parent.record.resumeAt
   if (resumeAt !== null && resumeAt.getTime() <= now.getTime()) return false
   parent.record.resumeAt = new Date(now.getTime())

@@ -94,7 +94,7 @@ export function createVirtualClock(
     if (signal?.aborted) return Promise.resolve()
     return new Promise<void>((resolve) => {
       const sleeper: Sleeper = {
-        wakeAt: time.now() + (ms > 0 ? ms : 0), // NaN and negatives: due at once
+        wakeAt: time.now() + Math.max(ms, 0), // NaN and negatives: due at once
         wake() {
           signal?.removeEventListener('abort', onAbort)
           resolve()

@@ -260,7 +260,11 @@ const mutated = fc
     for (const [pick, value] of edits) {
       const slots: Array<[Record<string, unknown> | unknown[], string | number]> = []
       const collect = (node: unknown) => {
-        if (Array.isArray(node)) node.forEach((child, index) => (slots.push([node, index]), collect(child)))
+        if (Array.isArray(node))
+          for (const [index, child] of node.entries()) {
+            slots.push([node, index])
+            collect(child)
+          }
         else if (typeof node === 'object' && node !== null)
           for (const [key, child] of Object.entries(node))
             slots.push([node as Record<string, unknown>, key]), collect(child)

@@ -393,9 +393,8 @@ class WorkflowValidator {
         name,
       )
     } else {
-      choices.forEach((rule, index) =>
-        this.checkChoiceRule(rule, childPointer(pointer, 'Choices', index), name, scope, true),
-      )
+      for (const [index, rule] of choices.entries())
+        this.checkChoiceRule(rule, childPointer(pointer, 'Choices', index), name, scope, true)
     }
     if ('Default' in state) this.checkTarget(state.Default, childPointer(pointer, 'Default'), name, scope)
   }
@@ -449,9 +448,8 @@ class WorkflowValidator {
         if (!Array.isArray(inner) || inner.length === 0)
           this.add(childPointer(pointer, key), 'must be a non-empty array of rules', name)
         else
-          inner.forEach((element, index) =>
-            this.checkChoiceRule(element, childPointer(pointer, key, index), name, scope, false),
-          )
+          for (const [index, element] of inner.entries())
+            this.checkChoiceRule(element, childPointer(pointer, key, index), name, scope, false)
       }
       if ('Not' in rule) this.checkChoiceRule(rule.Not, childPointer(pointer, 'Not'), name, scope, false)
       return
@@ -572,9 +570,8 @@ class WorkflowValidator {
       )
       return
     }
-    branches.forEach((branch, index) =>
-      this.validateSubMachine(branch, childPointer(pointer, 'Branches', index), name, 'a branch'),
-    )
+    for (const [index, branch] of branches.entries())
+      this.validateSubMachine(branch, childPointer(pointer, 'Branches', index), name, 'a branch')
   }
 
   private validateMap(state: Json, { name, pointer }: StateContext): void {

@@ -112,6 +112,16 @@ export interface TryBindingOptions {
 /** How long `associateEip`/`disassociateEip` wait for a changing EIP to settle before giving up (default). */
 const BUSY_TIMEOUT_MS = 5 * 60_000
 
+/** What `/v4/eip/associate` takes: the EIP and what to bind it to. */
+export interface EipAssociateParams {
+  regionID: string
+  eipID: string
+  associationID: string
+  associationType: EipAssociationType
+  projectID?: string
+  clientToken?: string
+}
+
 export function createEipService(caller: CtyunCaller, deps: { orders: ReturnType<typeof createOrdersService> }) {
   async function getEip(params: { regionID: string; eipID: string }): Promise<Eip> {
     requireParams('eip.getEip', params, ['regionID', 'eipID'])
@@ -304,32 +314,12 @@ export function createEipService(caller: CtyunCaller, deps: { orders: ReturnType
      * Resolves when the association was sent or the EIP is already bound to that instance. TF treats the call as
      * synchronous; `waitForEip(…, 'bound')` confirms.
      */
-    async associateEip(
-      params: {
-        regionID: string
-        eipID: string
-        associationID: string
-        associationType: EipAssociationType
-        projectID?: string
-        clientToken?: string
-      },
-      options?: WaitOptions,
-    ): Promise<void> {
+    async associateEip(params: EipAssociateParams, options?: WaitOptions): Promise<void> {
       requireParams('eip.associateEip', params, ['regionID', 'eipID', 'associationID', 'associationType'])
       await bindWaiting('bound', params, options)
     },
     /** One try at associating (`tryBinding`): `pending` while the EIP is changing. For callers that wait on their own (the engine). */
-    async tryAssociateEip(
-      params: {
-        regionID: string
-        eipID: string
-        associationID: string
-        associationType: EipAssociationType
-        projectID?: string
-        clientToken?: string
-      },
-      options?: TryBindingOptions,
-    ): Promise<ProbeResult<Eip>> {
+    async tryAssociateEip(params: EipAssociateParams, options?: TryBindingOptions): Promise<ProbeResult<Eip>> {
       requireParams('eip.tryAssociateEip', params, ['regionID', 'eipID', 'associationID', 'associationType'])
       return tryBinding('bound', params, options)
     },

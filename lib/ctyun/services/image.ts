@@ -345,14 +345,7 @@ export function createImageService(caller: CtyunCaller) {
     createImageFromDisk: (params: CreateCommon & { diskID: string }) =>
       create('/v4/ebs/create-image-ebs', 'ebs', 'image.createImageFromDisk', params, ['diskID']),
     /** POST `/v4/image/cross-region-copy` (doc api 18060): returns nothing; wait with `probeImageCopy`. */
-    async copyImageToRegion(params: {
-      regionID: string
-      destinationRegionID: string
-      imageID: string
-      imageName: string
-      description?: string
-      projectID?: string
-    }): Promise<void> {
+    async copyImageToRegion(params: Omit<ImageCopyParams, 'cmkID'>): Promise<void> {
       requireParams('image.copyImageToRegion', params, ['regionID', 'destinationRegionID', 'imageID', 'imageName'])
       checkImageName(params.imageName)
       await caller.request({

@@ -91,7 +91,14 @@ export {
 } from './services/ebs'
 export type { Image, ImageCopyParams, ImageCopyStart } from './services/image'
 export { copyMismatch, normalizeImage } from './services/image'
-export type { BindingVerdict, Eip, EipAssociateParams, EipBindTarget, EipOrder, TryBindingOptions } from './services/eip'
+export type {
+  BindingVerdict,
+  Eip,
+  EipAssociateParams,
+  EipBindTarget,
+  EipOrder,
+  TryBindingOptions,
+} from './services/eip'
 export { bindingVerdict } from './services/eip'
 export type { BackupPolicy, BackupSnapshot, BackupTask } from './services/cbr'
 export { CBR_PAGE_SIZE, taskProbeResult } from './services/cbr'

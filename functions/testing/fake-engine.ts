@@ -112,6 +112,7 @@ export function createFakeEngine({
       return { advanced }
     },
     workflows: () => workflows,
+    definitionOf: async () => undefined,
     async close() {},
   }
 

@@ -191,6 +191,7 @@ export function assembleEngine(
       }
       return errors.length > 0 ? { advanced, errors } : { advanced }
     },
+    definitionOf: (run: Pick<RunRecord, 'workflow' | 'workflowVersion'>) => versions.definitionFor(run),
     workflows(): WorkflowInfo[] {
       return [...workflows.values()].map((w) => ({
         name: w.name,

@@ -1,3 +1,4 @@
+import type { WorkflowDefinition } from './interpreter/definition'
 import type { HistoryEvent, RunRecord, RunStatus, RunSummary } from './run'
 
 /**
@@ -29,6 +30,11 @@ export interface Engine {
    */
   resumeDue(budget: Budget & { limit?: number }): Promise<{ advanced: number; errors?: RunAdvanceError[] }>
   workflows(): WorkflowInfo[]
+  /**
+   * The definition a run follows: the workflow version it started on (a child run's item processor within it), or the
+   * workflow as loaded for a run without a version. Undefined when the workflow is unknown to this engine.
+   */
+  definitionOf(run: Pick<RunSummary, 'workflow' | 'workflowVersion'>): Promise<WorkflowDefinition | undefined>
   /**
    * Resolves when a run may have become due (a new run, a released one, the next resumeAt) or after `timeoutMs` —
    * present when the store can tell (PostgreSQL LISTEN/NOTIFY); worker loops otherwise sleep their interval.

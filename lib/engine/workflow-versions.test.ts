@@ -80,6 +80,16 @@ describe.each(stores)('workflow versions (%s store)', (_name, makeStore) => {
     })
   })
 
+  it('definitionOf gives the definition a run follows: its own version after a deploy, the loaded one for a new run', async () => {
+    const store = makeStore()
+    const clock = createFakeClock()
+    const { run } = await deploy(store, v1, clock).start({ workflow: 'job', input: {} })
+    const after = deploy(store, v2, clock)
+    expect(await after.definitionOf(run)).toEqual(v1)
+    expect(await after.definitionOf((await after.start({ workflow: 'job', input: {} })).run)).toEqual(v2)
+    expect(await after.definitionOf({ workflow: 'nope' })).toBeUndefined()
+  })
+
   it('keeps one copy per version: an unchanged redeploy (other formatting) gives the same version', async () => {
     const store = makeStore()
     const reformatted = JSON.parse(JSON.stringify(v1, null, 4)) as object

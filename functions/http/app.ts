@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 // The smallest preset (PatternRouter): a handful of routes, and every KiB counts on a FaaS cold start.
 import { Hono } from 'hono/tiny'
 import type { Engine, RunRecord, RunStatus, RunSummary } from '../../lib/engine'
+import type { SignInCodes } from './console/sign-in-codes'
 import { constantTimeEqual, sha256Hex } from './constant-time'
 import { HttpProblem, problemResponse } from './problem'
 import { readBodyLimited } from './read-body'
@@ -26,6 +27,8 @@ export interface HttpAppOptions {
   onRunCreated?: (run: RunRecord, c: Context) => Promise<void> | void
   /** Where server-side errors go (name, message, requestId: never a secret, never sent to the caller). */
   log?: (line: string) => void
+  /** One-time codes the console's sign-in link takes (`ctflow demo --console`); none: only the token signs in. */
+  signInCodes?: SignInCodes
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024
@@ -51,6 +54,7 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     now = () => Date.now(),
     onRunCreated,
     log = (line) => console.error(line),
+    signInCodes,
   } = options
   // Built once (keys imported once); a malformed secret throws here, at start, naming the secret by position.
   const verify =
@@ -67,6 +71,21 @@ export function createHttpApp(options: HttpAppOptions): Hono {
   app.notFound((c) => problemResponse(new HttpProblem(404, 'no-route', `No route for ${c.req.method} ${c.req.path}.`)))
 
   app.get('/healthz', (c) => c.json({ ok: true }))
+
+  // The run console (console/console-app.ts): loaded on the first console request, so neither its code nor the graph
+  // layout library is part of a cold start that only answers webhooks or the runs API.
+  let consoleApp: Promise<{ fetch(request: Request, env?: unknown): Response | Promise<Response> }> | undefined
+  const serveConsole = async (c: Context) => {
+    consoleApp ??= import('./console/console-app').then(({ createConsoleApp }) =>
+      createConsoleApp({ engine, apiToken, signInCodes, onRunCreated, now, log }),
+    )
+    consoleApp.catch(() => {
+      consoleApp = undefined
+    })
+    return (await consoleApp).fetch(c.req.raw, c.env)
+  }
+  app.all('/console', serveConsole)
+  app.all('/console/*', serveConsole)
 
   app.post('/hooks/:workflow', async (c) => {
     const workflow = c.req.param('workflow')

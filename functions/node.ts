@@ -3,6 +3,7 @@ import { Cron } from 'croner'
 import type { AddressInfo } from 'node:net'
 import type { FunctionsConfig } from '../lib/config'
 import type { RunRecord } from '../lib/engine'
+import type { SignInCodes } from './http/console/sign-in-codes'
 import { createFunctionsRuntime, type EngineOpener, type FunctionsRuntime } from './runtime'
 import { runScheduled } from './scheduled'
 import { schedules as defaultSchedules, toCronerPlan, type ScheduleDefinition } from './schedules'
@@ -20,6 +21,8 @@ export interface NodeServerOptions {
   /** A long-running process has no invocation limit; each advance still gets a bounded slice so cancel and shutdown are prompt. */
   sliceMs?: number
   log?: (line: string) => void
+  /** One-time console sign-in codes (`ctflow demo --console` prints a link holding one). */
+  signInCodes?: SignInCodes
 }
 
 export interface NodeServer {
@@ -59,6 +62,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
   const runtime = await createFunctionsRuntime(config, {
     openEngine,
     log,
+    ...(options.signInCodes ? { signInCodes: options.signInCodes } : {}),
     onRunCreated: (engine, run: RunRecord) => {
       // Not awaited: the caller gets its 202 now; what does not finish in this slice is resumed by the loop.
       void track(engine.advance(run.id, deadline())).catch((error: unknown) =>

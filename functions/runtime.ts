@@ -2,6 +2,7 @@ import type { Context as HonoContext, Hono } from 'hono'
 import type { FunctionsConfig } from '../lib/config'
 import type { Engine, RunRecord } from '../lib/engine'
 import { createHttpApp } from './http/app'
+import type { SignInCodes } from './http/console/sign-in-codes'
 
 /** An engine with whatever it opened (store, in-process simulator) to close with it. */
 export interface OpenedEngine {
@@ -31,10 +32,13 @@ export async function createFunctionsRuntime(
     openEngine,
     onRunCreated,
     log = (line: string) => console.error(line),
+    signInCodes,
   }: {
     openEngine: EngineOpener
     onRunCreated?: (engine: Engine, run: RunRecord, c: HonoContext) => Promise<void> | void
     log?: (line: string) => void
+    /** One-time console sign-in codes (`ctflow demo --console`). */
+    signInCodes?: SignInCodes
   },
 ): Promise<FunctionsRuntime> {
   const opened = await openEngine(config)
@@ -45,6 +49,7 @@ export async function createFunctionsRuntime(
       apiToken: config.apiToken,
       maxBodyBytes: config.maxBodyBytes,
       log,
+      ...(signInCodes ? { signInCodes } : {}),
       ...(onRunCreated
         ? { onRunCreated: (run: RunRecord, c: HonoContext) => onRunCreated(opened.engine, run, c) }
         : {}),

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import type { Command } from '../command'
 import { UsageError } from '../command'
 import { progressPrinter } from '../progress'
+import type { DemoConsole } from './demo-console'
 import { createCtyunClient, CTYUN_SERVICES, type CtyunEndpoints } from '../../lib/ctyun'
 import { loadWorkflowFile } from '../../lib/engine'
 import { createEngine } from '../../lib/engine/create-engine'
@@ -12,7 +13,7 @@ import type { BackupReport } from '../../lib/jobs'
 import { createProductActions } from '../../lib/jobs/product-actions'
 import { startSimulator, type SimDurations } from '../../lib/simulator'
 
-const HELP = `Usage: ctflow demo [--realistic] [--faults] [--json]
+const HELP = `Usage: ctflow demo [--realistic] [--faults] [--json] [--console [--port N]]
 
 Runs the nightly job (workflows/snapshot-then-backup.json) against an in-process CTyun simulator: the disks labelled
 backup=nightly in 华东1 are snapshotted, their instances backed up by CBR, and the job's snapshots older than 7 days
@@ -24,6 +25,9 @@ CTYUN_* says.
   --faults      inject throttling and server errors (about 1 call in 8) to watch the retries
   --json        print the report as JSON on stdout
   --fast        the simulator's test durations (a fraction of a second each)
+  --console     serve the run console while the job runs and after it ends (until Ctrl-C); prints its URL and a
+                one-time sign-in link (no token in it)
+  --port N      the console's port (default 8080; 0: any free one)
 `
 
 /** A few seconds per lifecycle: long enough to watch the polls, short enough for a first look. */
@@ -47,8 +51,17 @@ const command: Command = async (argv, io) => {
   let faults = false
   let json = false
   let fast = false
-  for (const arg of argv) {
-    if (arg === '-h' || arg === '--help') {
+  let withConsole = false
+  let port = 8080
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === '--console') withConsole = true
+    else if (arg === '--port' || arg.startsWith('--port=')) {
+      const text = arg === '--port' ? argv[++i] : arg.slice('--port='.length)
+      port = Number(text)
+      if (!Number.isInteger(port) || port < 0 || port > 65_535)
+        throw new UsageError(`--port must be a port number (0–65535), got "${text ?? ''}".`)
+    } else if (arg === '-h' || arg === '--help') {
       io.stdout(HELP)
       return 0
     } else if (arg === '--realistic') realistic = true
@@ -67,6 +80,7 @@ const command: Command = async (argv, io) => {
       ? { faults: { '*': { throttleRate: 0.07, throttleMode: 'both', retryAfterSeconds: 1, serverErrorRate: 0.06 } } }
       : {}),
   })
+  let served: DemoConsole | undefined
   try {
     const endpoints = Object.fromEntries(CTYUN_SERVICES.map((service) => [service, sim.url])) as CtyunEndpoints
     const client = createCtyunClient({ credentials: sim.credentials, endpoints })
@@ -80,6 +94,8 @@ const command: Command = async (argv, io) => {
         () => startedAt,
       ),
     })
+    // Loaded only with --console: the plain demo does not pay for the HTTP server.
+    served = withConsole ? await (await import('./demo-console')).serveDemoConsole(engine, port, io) : undefined
     io.stderr(
       `ctflow demo: ${workflow.name} against the CTyun simulator at ${sim.url}${faults ? ' (with faults)' : ''}\n`,
     )
@@ -91,8 +107,10 @@ const command: Command = async (argv, io) => {
 
     if (json) io.stdout(`${JSON.stringify({ status: done.status, report, error: done.error }, null, 2)}\n`)
     else io.stdout(`\n${describeRun(done.status, report, done.error, Date.now() - startedAt, calls.total)}`)
+    await served?.serveUntilStopped()
     return done.status === 'SUCCEEDED' ? 0 : 1
   } finally {
+    await served?.close()
     await sim.close()
   }
 }

@@ -138,7 +138,7 @@ function graphPart(view: RunView): Markup {
     statusOf: (name) => view.states.get(name)?.status ?? 'not-run',
     detailHref: (name) => `#${detailIds.get(name)}`,
   })
-  const children = view.childRuns
+  const children = view.childRuns?.read
     ? h`<p>Inner states of the distributed Map coloured from ${view.childRuns.read}${view.childRuns.more ? ' (the first)' : ''} child runs: <a href="/console?parent=${encodeURIComponent(view.run.id)}">all child runs</a>.</p>`
     : ''
   return h`${graph}${children}`

@@ -89,12 +89,15 @@ describe('the Lambda function bundle', () => {
     /^lib\/engine\/input-schema\.ts$/,
     /^lib\/engine\/validate\/(validate-workflow|index)\.ts$/,
     /^lib\/simulator\/(?!demo-credentials\.ts$)/,
+    /^functions\/http\/console\//,
   ]
 
   it('loads none of what is loaded on demand at a cold start', () => {
     const { files, packages } = loadedAtStart(lambda, 'functions/aws-lambda.ts')
     expect(files.filter((file) => LATER.some((pattern) => pattern.test(file)))).toEqual([])
-    expect(packages.filter((name) => ['pg', '@cfworker/json-schema', '@hono/node-server'].includes(name))).toEqual([])
+    expect(
+      packages.filter((name) => ['pg', '@cfworker/json-schema', '@hono/node-server', '@dagrejs/dagre'].includes(name)),
+    ).toEqual([])
   })
 
   it('has those parts in its lazy chunks (so the check above looks at real files)', () => {
@@ -105,6 +108,8 @@ describe('the Lambda function bundle', () => {
       'lib/jobs/register-product-actions.ts',
       'lib/engine/stores/postgres-store.ts',
       'lib/engine/input-schema.ts',
+      'functions/http/console/console-app.ts',
+      'functions/http/console/graph-layout.ts',
     ]) {
       expect(all.has(file), file).toBe(true)
     }

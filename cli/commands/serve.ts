@@ -60,6 +60,9 @@ const command: Command = async (argv, io) => {
   io.stdout(
     `  runs API: ${config.apiToken ? `${server.url}/runs (Authorization: Bearer $CTFLOW_API_TOKEN)` : 'disabled (set CTFLOW_API_TOKEN)'}\n`,
   )
+  io.stdout(
+    `  console:  ${config.apiToken ? `${server.url}/console (sign in with $CTFLOW_API_TOKEN)` : 'disabled (set CTFLOW_API_TOKEN)'}\n`,
+  )
 
   await new Promise<void>((resolve) => {
     if (io.signal.aborted) resolve()

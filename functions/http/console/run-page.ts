@@ -3,7 +3,7 @@ import { durationMs, formatDuration, formatTime, layout, type PageFrame, runBadg
 import { type LaidOutGraph, layoutWorkflow } from './graph-layout'
 import { h, type Markup, raw } from './markup'
 import { renderGraph, STATUS_LABELS, STATUS_SYMBOLS } from './render-graph'
-import { STATE_STATUSES, type StateStatus, type StateSummary, stateStatuses } from './state-statuses'
+import { overallStatus, STATE_STATUSES, type StateStatus, type StateSummary, stateStatuses } from './state-statuses'
 
 const HISTORY_PAGE = 1_000
 /** Timeline rows a page shows; older ones are a link away. */
@@ -81,8 +81,7 @@ async function mergeChildRuns(
       into.visitCount += summary.visitCount
       into.retries += summary.retries
       if (into.visits.length < 20) into.visits.push(...summary.visits.slice(0, 20 - into.visits.length))
-      into.status =
-        (['failed', 'running', 'waiting', 'caught', 'succeeded'] as const).find((s) => into.counts[s] > 0) ?? 'not-run'
+      into.status = overallStatus(into.counts)
     }
   }
   return { read: page.runs.length, more: page.nextCursor !== undefined }

@@ -47,6 +47,11 @@ const MAX_KEPT_CHILD_RUNS = 200
 // Which status wins when a state's visits differ (a Map's inner state): a failure is what one looks for first.
 const PRECEDENCE: readonly StateStatus[] = ['failed', 'running', 'waiting', 'caught', 'succeeded']
 
+/** The status a state shows for visits counted by status: the first of failed, running, waiting, caught, succeeded. */
+export function overallStatus(counts: Record<StateStatus, number>): StateStatus {
+  return PRECEDENCE.find((status) => counts[status] > 0) ?? 'not-run'
+}
+
 /**
  * Reads a run's history (in seq order) into what happened to each state: per state name its status, visit counts and
  * a few visits with input, output, error, retries and times. A state with no event is absent (`not-run`). Visits still
@@ -100,7 +105,6 @@ export function stateStatuses(
       continue
     }
     const summary = summaryOf(event.state)
-    const key = frame
     if (type.endsWith('StateEntered')) {
       const visit: StateVisit = {
         frame,
@@ -110,12 +114,12 @@ export function stateStatuses(
       }
       const input = 'input' in detail ? detail.input : lastOutput.get(frame)
       if (input !== undefined) visit.input = input
-      open.set(key, { visit, summary })
+      open.set(frame, { visit, summary })
       summary.visitCount += 1
       summary.visits.push(visit)
       continue
     }
-    const entry = open.get(key)
+    const entry = open.get(frame)
     if (type === 'MapStateStarted') {
       summary.items = { total: Number(detail.length) || 0, started: 0, succeeded: 0, failed: 0, childRuns: [] }
     } else if (type === 'MapIterationStarted' && summary.items) {
@@ -136,7 +140,7 @@ export function stateStatuses(
         visit.output = detail.output
         lastOutput.set(frame, detail.output)
       }
-      open.delete(key)
+      open.delete(frame)
     } else if (type.endsWith('RetryScheduled')) {
       visit.retries += 1
       summary.retries += 1
@@ -179,7 +183,7 @@ function tally(summary: StateSummary): void {
   // the first ones, and every failed or caught one after them up to the cap.
   const counts = summary.counts
   for (const visit of summary.visits) counts[visit.status] += 1
-  summary.status = PRECEDENCE.find((status) => counts[status] > 0) ?? 'not-run'
+  summary.status = overallStatus(counts)
   if (summary.visits.length > MAX_KEPT_VISITS) {
     const first = summary.visits.slice(0, MAX_KEPT_VISITS / 2)
     const notable = summary.visits

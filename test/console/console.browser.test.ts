@@ -201,6 +201,32 @@ describe('the run console in a browser', { timeout: 60_000 }, () => {
     expect((await engine.get(run.id))!.status).toBe('RUNNING')
   })
 
+  it('reads without JavaScript: the graph is in the HTML and a click on a state opens its details by fragment', async () => {
+    const noScript = await browser.newContext({ javaScriptEnabled: false })
+    const plain = await noScript.newPage()
+    await plain.goto(`${server.url}/console`)
+    await plain.fill('input[name="token"]', TOKEN)
+    await plain.click('button[type="submit"]')
+    await plain.waitForSelector('h1:text("Runs")')
+    await plain.goto(`${server.url}/console/runs/${failedRunId}`)
+    expect(await plain.getAttribute('svg.graph [data-state="Prepare"]', 'data-status')).toBe('failed')
+    await plain.click('svg.graph [data-state="Prepare"] a.state-link')
+    const details = plain.locator('section.details[data-state="Prepare"]')
+    await details.waitFor({ state: 'visible' })
+    expect(await details.textContent()).toContain('Ctyun.NotFound')
+    await noScript.close()
+  })
+
+  it('loads nothing from another origin', async () => {
+    const origins = new Set<string>()
+    const listener = (request: { url(): string }) => void origins.add(new URL(request.url()).origin)
+    page.on('request', listener)
+    await page.goto(`${server.url}/console/runs/${failedRunId}`)
+    await page.waitForLoadState('networkidle')
+    page.off('request', listener)
+    expect([...origins]).toEqual([server.url])
+  })
+
   it('without a session, sends every console page to the sign-in page', async () => {
     const fresh = await browser.newContext()
     const anonymous = await fresh.newPage()

@@ -23,6 +23,21 @@ const WAITING: WorkflowDefinition = {
   StartAt: 'Nap',
   States: { Nap: { Type: 'Wait', Seconds: 3600, Next: 'After' }, After: { Type: 'Pass', End: true } },
 }
+const FANOUT: WorkflowDefinition = {
+  StartAt: 'Each',
+  States: {
+    Each: {
+      Type: 'Map',
+      ItemsPath: '$.items',
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+        StartAt: 'Item',
+        States: { Item: { Type: 'Pass', End: true } },
+      },
+      End: true,
+    },
+  },
+}
 const SCHEMA = {
   type: 'object',
   required: ['name'],
@@ -52,6 +67,7 @@ function setup() {
     workflows: [
       { name: 'failing', definition: FAILING },
       { name: 'waiting', definition: WAITING },
+      { name: 'fanout', definition: FANOUT },
       { name: 'greet', definition: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, inputSchema: SCHEMA },
     ],
   })
@@ -307,6 +323,29 @@ describe('console pages', () => {
     const [started] = (await engine.list({ workflow: 'greet' })).runs
     expect(ok.headers.get('location')).toBe(`/console/runs/${started!.id}?notice=started`)
     expect((await engine.get(started!.id))!.input).toEqual({ name: 'beta', count: 3 })
+  })
+
+  it("lists a distributed Map's child runs under their parent, not in the main list; the Map links to them", async () => {
+    const { request, signIn, engine } = setup()
+    const { run } = await engine.start({ workflow: 'fanout', input: { items: [1, 2, 3] } })
+    const done = await (engine as unknown as { runToEnd(id: string): Promise<{ status: string }> }).runToEnd(run.id)
+    expect(done.status).toBe('SUCCEEDED')
+    const children = (await engine.list({ parentId: run.id })).runs
+    expect(children).toHaveLength(3)
+    const cookie = await signIn()
+    const main = await (await request('/console', { cookie })).text()
+    expect([...main.matchAll(/<tr data-run="([^"]+)"/g)].map((m) => m[1])).toEqual([run.id])
+    const page = await (await request(`/console/runs/${run.id}`, { cookie })).text()
+    expect(page).toMatch(/data-state="Each" data-status="succeeded"/)
+    expect(page).toMatch(/data-state="Item" data-status="succeeded"/)
+    expect(page).toMatch(/data-map-items>Items: 3 in all; 3 started, 3 succeeded, 0 failed/)
+    expect(page).toContain(`href="/console?parent=${run.id}"`)
+    const listed = await (await request(`/console?parent=${run.id}`, { cookie })).text()
+    expect(new Set([...listed.matchAll(/<tr data-run="([^"]+)"/g)].map((m) => m[1]))).toEqual(
+      new Set(children.map((c) => c.id)),
+    )
+    const child = await (await request(`/console/runs/${children[0]!.id}`, { cookie })).text()
+    expect(child).toContain(`<a href="/console/runs/${run.id}">${run.id}</a>`)
   })
 
   it('serves its stylesheet and script itself, and pages from no other origin', async () => {

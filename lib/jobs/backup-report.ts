@@ -1,4 +1,5 @@
 import type { SelectionSummary } from './prepare-backup'
+import type { KeepReason } from './retention-plan'
 
 /**
  * The nightly job's report: one line per disk joining the three phases (snapshot, CBR backup of the disk's
@@ -32,6 +33,8 @@ export interface PruneOutcome {
   diskID: string
   /** What the retention plan chose to delete. */
   pruned?: string[]
+  /** The job's snapshots the plan keeps, with the rules that keep each (retention-plan.ts). */
+  kept?: Record<string, KeepReason[]>
   /** The delete-ebs-snap reply: ids CTyun refused (e.g. a snapshot in use) are not counted as pruned. */
   deleted?: { notAllowedList?: string[]; notFoundList?: string[] } | null
   error?: CaughtError
@@ -44,6 +47,8 @@ export interface DiskReport {
   snapshotID: string | null
   backup: { taskID: string | null; result: 'completed' | 'skipped' | 'failed' | 'none'; note?: string }
   pruned: string[]
+  /** The job's snapshots kept on the disk and the retention rules that keep each, when pruning was planned. */
+  kept?: Record<string, KeepReason[]>
   errors: string[]
   ok: boolean
 }
@@ -97,6 +102,7 @@ export function buildBackupReport(input: {
       snapshotID: snapshot.snapshotID ?? null,
       backup: backupLine(instanceID, backup),
       pruned: (prune?.pruned ?? []).filter((id) => !refused.includes(id)),
+      ...(prune?.kept ? { kept: prune.kept } : {}),
       errors,
       ok: errors.length === 0,
     }

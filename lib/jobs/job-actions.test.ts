@@ -107,7 +107,7 @@ describe('job actions', () => {
         retention: { maxAgeDays: 7 },
         snapshots,
       }),
-    ).toEqual([{ diskID: 'd1', prune: ['s-old'] }])
+    ).toEqual([{ diskID: 'd1', prune: ['s-old'], kept: { 's-new': ['protected', 'maxAgeDays'] } }])
   })
 
   it('plans image copies and reports', async () => {

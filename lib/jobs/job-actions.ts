@@ -4,7 +4,7 @@ import { JobInputError, isRecord } from './job-input-error'
 import type { SourceImage } from './plan-image-copies'
 import type { InstancePolicy } from './instance-policies'
 import type { ListedSnapshot } from './prune-plans'
-import type { RetainableSnapshot } from './retention-plan'
+import type { RetainableSnapshot, RetentionRule } from './retention-plan'
 import type { SelectableDisk } from './disk-selection'
 import type { DiskInfo } from './label-selection'
 
@@ -66,7 +66,7 @@ export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps
         const { planRetention } = await import('./retention-plan')
         return planRetention(snapshots as RetainableSnapshot[], {
           prefix: String(prefix),
-          rule: retention as { maxAgeDays?: number; keepLast?: number },
+          rule: retention as RetentionRule,
           now: new Date(deps.now()),
           protect: Array.isArray(protect) ? (protect as string[]) : [],
         })
@@ -85,7 +85,7 @@ export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps
           {
             regionID: String(regionID),
             prefix: String(prefix),
-            retention: retention as { maxAgeDays?: number; keepLast?: number },
+            retention: retention as RetentionRule,
             snapshots: Array.isArray(snapshots)
               ? (snapshots as Array<{ diskID: string; snapshotID?: string | null }>)
               : [],

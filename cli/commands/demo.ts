@@ -24,6 +24,7 @@ CTYUN_* says.
   --faults      inject throttling and server errors (about 1 call in 8) to watch the retries
   --json        print the report as JSON on stdout
   --fast        the simulator's test durations (a fraction of a second each)
+  --plan        the job's plan (a dry run): what it would snapshot, back up and delete; nothing is written
 `
 
 /** A few seconds per lifecycle: long enough to watch the polls, short enough for a first look. */
@@ -47,6 +48,7 @@ const command: Command = async (argv, io) => {
   let faults = false
   let json = false
   let fast = false
+  let plan = false
   for (const arg of argv) {
     if (arg === '-h' || arg === '--help') {
       io.stdout(HELP)
@@ -55,6 +57,7 @@ const command: Command = async (argv, io) => {
     else if (arg === '--faults') faults = true
     else if (arg === '--json') json = true
     else if (arg === '--fast') fast = true
+    else if (arg === '--plan') plan = true
     else throw new UsageError(`unknown option ${arg}\n\n${HELP}`)
   }
 
@@ -84,7 +87,7 @@ const command: Command = async (argv, io) => {
       `ctflow demo: ${workflow.name} against the CTyun simulator at ${sim.url}${faults ? ' (with faults)' : ''}\n`,
     )
     io.stderr(`input: ${JSON.stringify(DEMO_INPUT)}\n\n`)
-    const { run } = await engine.start({ workflow: workflow.name, input: DEMO_INPUT })
+    const { run } = await engine.start({ workflow: workflow.name, input: DEMO_INPUT, ...(plan ? { plan } : {}) })
     const done = await engine.runToEnd(run.id, io.signal)
     const calls = sim.simulator.calls.snapshot()
     const report = done.status === 'SUCCEEDED' ? (done.output as BackupReport) : reportFromCause(done.error?.cause)
@@ -118,6 +121,23 @@ function reportFromCause(cause: string | undefined): BackupReport | undefined {
   } catch {
     return undefined
   }
+}
+
+/** A plan run's report: nothing was written; what the run would do, per disk. */
+function describePlan(plan: NonNullable<BackupReport['plan']>): string[] {
+  const lines = [
+    '',
+    `PLAN (dry run, nothing was written): would create ${plan.wouldCreate} snapshots, run ${plan.wouldBackUp} CBR backups, delete ${plan.wouldDelete} old snapshots`,
+  ]
+  for (const disk of plan.disks) {
+    const parts = [
+      disk.createSnapshot ? 'snapshot' : 'no snapshot',
+      disk.runBackupPolicy ? `CBR policy ${disk.runBackupPolicy}` : 'no backup',
+      disk.deleteSnapshots.length ? `delete ${disk.deleteSnapshots.join(', ')}` : 'delete nothing',
+    ]
+    lines.push(`  ${disk.diskID}: ${parts.join(' · ')}`)
+  }
+  return lines
 }
 
 /** What choosing the disks cost: list-ebs has no labels, so a label selection reads each candidate with info-ebs. */
@@ -158,6 +178,7 @@ function describeRun(
       `${s.succeeded}/${s.disks} disks ok · ${s.snapshots} snapshots · ${s.backups} CBR backups · ${s.pruned} old snapshots pruned`,
     )
     if (report.selection) lines.push(describeSelection(report.selection))
+    if (report.plan) lines.push(...describePlan(report.plan))
   } else if (error) {
     lines.push(`${error.error}: ${error.cause ?? ''}`)
   }

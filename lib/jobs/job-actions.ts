@@ -35,6 +35,8 @@ export { JOB_ACTION_NAMES } from './job-action-names'
 export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps): ActionRegistry {
   return registry
     .register('ctflow:backup:prepare', {
+      // Reads and computes only: it runs in a plan run too.
+      writes: false,
       call: async (input, context) => {
         const { input: jobInput } = expectObject(input, 'ctflow:backup:prepare', ['input'])
         const { prepareBackup } = await import('./prepare-backup')
@@ -47,6 +49,8 @@ export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps
       },
     })
     .register('ctflow:backup:findPolicies', {
+      // Reads and computes only: it runs in a plan run too.
+      writes: false,
       call: async (input) => {
         const { regionID, instances } = expectObject(input, 'ctflow:backup:findPolicies', ['regionID', 'instances'])
         const { findInstancePolicies } = await import('./instance-policies')
@@ -57,6 +61,8 @@ export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps
       },
     })
     .register('ctflow:backup:planRetention', {
+      // Reads and computes only: it runs in a plan run too.
+      writes: false,
       call: async (input) => {
         const { snapshots, prefix, retention, protect } = expectObject(input, 'ctflow:backup:planRetention', [
           'snapshots',
@@ -73,6 +79,8 @@ export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps
       },
     })
     .register('ctflow:backup:planPrunes', {
+      // Reads and computes only: it runs in a plan run too.
+      writes: false,
       call: async (input) => {
         const { regionID, prefix, retention, snapshots } = expectObject(input, 'ctflow:backup:planPrunes', [
           'regionID',
@@ -95,13 +103,17 @@ export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps
       },
     })
     .register('ctflow:backup:report', {
-      call: async (input) => {
+      // Reads and computes only: it runs in a plan run too.
+      writes: false,
+      call: async (input, context) => {
         const fields = expectObject(input, 'ctflow:backup:report', ['snapshots'])
         const { buildBackupReport } = await import('./backup-report')
-        return buildBackupReport(fields as Parameters<typeof buildBackupReport>[0])
+        return buildBackupReport(fields as Parameters<typeof buildBackupReport>[0], { plan: context.plan === true })
       },
     })
     .register('ctflow:image:planCopies', {
+      // Reads and computes only: it runs in a plan run too.
+      writes: false,
       call: async (input) => {
         const { input: jobInput } = expectObject(input, 'ctflow:image:planCopies', ['input'])
         const { planImageCopies } = await import('./plan-image-copies')

@@ -35,6 +35,7 @@ function registry() {
       },
     },
     image: {
+      async *listImages() {},
       getImage: async ({ imageID }) => ({
         imageID,
         imageName: 'golden',

@@ -23,6 +23,11 @@ export interface JobActionDeps {
   }
   cbr: { listPolicies(params: { regionID: string; backupSrcInstanceID?: string }): AsyncIterable<InstancePolicy> }
   image: {
+    listImages(params: {
+      regionID: string
+      imageVisibilityCode: number
+      imageName: string
+    }): AsyncIterable<{ imageID: string; imageName?: string; imageStatus?: string }>
     getImage(params: { regionID: string; imageID: string }): Promise<SourceImage | undefined>
     listCopyDestinations(params: { regionID: string }): Promise<string[]>
   }
@@ -121,6 +126,44 @@ export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps
           getImage: (params) => deps.image.getImage(params),
           supportedDestinations: (params) => deps.image.listCopyDestinations(params),
         })
+      },
+    })
+    .register('ctflow:dr:prepare', {
+      writes: false,
+      call: async (input) => {
+        const { input: jobInput, runId } = expectObject(input, 'ctflow:dr:prepare', ['input', 'runId'])
+        const { prepareDrCopy } = await import('./dr-prepare')
+        return prepareDrCopy(jobInput, {
+          runId: String(runId),
+          listDisks: (params) => deps.ebs.listDisks(params),
+          supportedDestinations: (params) => deps.image.listCopyDestinations(params),
+        })
+      },
+    })
+    .register('ctflow:dr:planPrunes', {
+      writes: false,
+      call: async (input) => {
+        const fields = expectObject(input, 'ctflow:dr:planPrunes', [
+          'regionID',
+          'prefix',
+          'sourceKey',
+          'keepLast',
+          'imageName',
+          'copies',
+        ])
+        const { planDrPrunes } = await import('./dr-prune-plan')
+        const regions = await planDrPrunes(fields as Parameters<typeof planDrPrunes>[0], {
+          listImages: (params) => deps.image.listImages(params),
+        })
+        return { regions, deletions: regions.flatMap((r) => r.delete.map((d) => ({ regionID: r.regionID, ...d }))) }
+      },
+    })
+    .register('ctflow:dr:report', {
+      writes: false,
+      call: async (input, context) => {
+        const fields = expectObject(input, 'ctflow:dr:report', ['regionID', 'sources', 'destinations'])
+        const { buildDrReport } = await import('./dr-report')
+        return buildDrReport(fields as Parameters<typeof buildDrReport>[0], { plan: context.plan === true })
       },
     })
 }

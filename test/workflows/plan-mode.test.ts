@@ -100,4 +100,33 @@ describe('plan runs of the shipped jobs', () => {
     expect(JSON.stringify(harness.sim.simulator.state.eips.get(SPARE_EIP))).toBe(before)
     expect(run.output).toEqual({ eipID: SPARE_EIP, eipAddress: '36.111.10.22', instanceID: DB01, created: false })
   })
+
+  it('dr-copy: reads the disks, destinations and existing DR images, makes nothing, reports what it would do', async () => {
+    harness = await startJobHarness()
+    // A real night first, so the plan has an old image to delete with keepLast 1.
+    const input = { regionID: HD1, sources: { diskIDs: [DISK_DB_DATA] }, destinations: [NM8, XN1], keepLast: 1 }
+    expect((await harness.run('dr-copy', input)).status).toBe('SUCCEEDED')
+    harness.sim.simulator.calls.clear()
+    const before = JSON.stringify([...harness.sim.simulator.state.images.keys()].sort())
+    const run = await harness.run('dr-copy', input, { plan: true })
+    expect(run.error).toBeUndefined()
+    expect(run.plan).toBe(true)
+    expectReadsOnly(harness)
+    expect(callsSeen(harness)).toContain('GET /v4/image/list') // the prune plan read the real images
+    expect(JSON.stringify([...harness.sim.simulator.state.images.keys()].sort())).toBe(before)
+    const report = run.output as {
+      sources: Array<{ imageID: string; destinations: Array<{ regionID: string; status: string }> }>
+      plan: {
+        sources: Array<{ copyTo: string[]; delete: Array<{ regionID: string }> }>
+        wouldCreate: number
+        wouldCopy: number
+        wouldDelete: number
+      }
+    }
+    expect(report.sources[0]!.imageID).toMatch(/^planned-image-/)
+    expect(report.sources[0]!.destinations.map((d) => d.status)).toEqual(['planned', 'planned'])
+    // The new image and its copies would replace last night's in each of the three regions.
+    expect(report.plan).toMatchObject({ wouldCreate: 1, wouldCopy: 2, wouldDelete: 3 })
+    expect(report.plan.sources[0]!.delete.map((d) => d.regionID).sort()).toEqual([HD1, NM8, XN1].sort())
+  })
 })

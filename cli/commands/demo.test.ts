@@ -63,6 +63,7 @@ describe('ctflow demo', () => {
       'PLAN (dry run, nothing was written): would create 3 snapshots, run 2 CBR backups, delete 2 old snapshots',
     )
     expect(out()).toMatch(/5d0c1e2f-0004-4c7a-8e4b-a1b2c3d4e504: snapshot · CBR policy \w+ · delete 9e8d7c6b-/)
+    expect(out()).not.toContain('old snapshots pruned') // nothing was
   })
 
   it('names an unknown option', async () => {

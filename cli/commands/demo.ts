@@ -173,10 +173,12 @@ function describeRun(
       )
     }
     const s = report.summary
-    lines.push(
-      '',
-      `${s.succeeded}/${s.disks} disks ok · ${s.snapshots} snapshots · ${s.backups} CBR backups · ${s.pruned} old snapshots pruned`,
-    )
+    // A plan's summary is its PLAN section below: nothing was made, run or pruned.
+    if (!report.plan)
+      lines.push(
+        '',
+        `${s.succeeded}/${s.disks} disks ok · ${s.snapshots} snapshots · ${s.backups} CBR backups · ${s.pruned} old snapshots pruned`,
+      )
     if (report.selection) lines.push(describeSelection(report.selection))
     if (report.plan) lines.push(...describePlan(report.plan))
   } else if (error) {

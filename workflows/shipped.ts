@@ -3,6 +3,8 @@
  * zip holds one bundle and no workflows/ folder. `loadWorkflows('workflows')` reads the same files for the CLI.
  */
 import type { LoadedWorkflow, WorkflowDefinition } from '../lib/engine'
+import drCopy from './dr-copy.json'
+import drCopySchema from './dr-copy.schema.json'
 import eipBind from './eip-bind.json'
 import eipBindSchema from './eip-bind.schema.json'
 import imageCopy from './image-copy.json'
@@ -13,6 +15,7 @@ import snapshotThenBackup from './snapshot-then-backup.json'
 import snapshotThenBackupSchema from './snapshot-then-backup.schema.json'
 
 export const SHIPPED_WORKFLOWS: readonly LoadedWorkflow[] = [
+  { name: 'dr-copy', definition: drCopy as unknown as WorkflowDefinition, inputSchema: drCopySchema },
   { name: 'eip-bind', definition: eipBind as unknown as WorkflowDefinition, inputSchema: eipBindSchema },
   { name: 'image-copy', definition: imageCopy as unknown as WorkflowDefinition, inputSchema: imageCopySchema },
   { name: 'inventory', definition: inventory as unknown as WorkflowDefinition, inputSchema: inventorySchema },

@@ -56,6 +56,16 @@ describe('ctflow demo', () => {
     expect(result.report.selection).toEqual({ listed: 6, candidates: 6, infoEbsCalls: 6, selected: 3 })
   })
 
+  it('shows the plan of the nightly job with --plan, and writes nothing', async () => {
+    const { io, out } = capture()
+    expect(await main(['demo', '--fast', '--plan'], io)).toBe(0)
+    expect(out()).toContain(
+      'PLAN (dry run, nothing was written): would create 3 snapshots, run 2 CBR backups, delete 2 old snapshots',
+    )
+    expect(out()).toMatch(/5d0c1e2f-0004-4c7a-8e4b-a1b2c3d4e504: snapshot · CBR policy \w+ · delete 9e8d7c6b-/)
+    expect(out()).not.toContain('old snapshots pruned') // nothing was
+  })
+
   it('names an unknown option', async () => {
     const { io, err } = capture()
     expect(await main(['demo', '--nope'], io)).toBe(2)

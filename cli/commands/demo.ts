@@ -25,9 +25,13 @@ CTYUN_* says.
   --faults      inject throttling and server errors (about 1 call in 8) to watch the retries
   --json        print the report as JSON on stdout
   --fast        the simulator's test durations (a fraction of a second each)
+<<<<<<< HEAD
   --console     serve the run console while the job runs and after it ends (until Ctrl-C); prints its URL and a
                 one-time sign-in link (no token in it)
   --port N      the console's port (default 8080; 0: any free one)
+=======
+  --plan        the job's plan (a dry run): what it would snapshot, back up and delete; nothing is written
+>>>>>>> jobs
 `
 
 /** A few seconds per lifecycle: long enough to watch the polls, short enough for a first look. */
@@ -51,6 +55,7 @@ const command: Command = async (argv, io) => {
   let faults = false
   let json = false
   let fast = false
+<<<<<<< HEAD
   let withConsole = false
   let port = 8080
   for (let i = 0; i < argv.length; i++) {
@@ -62,12 +67,18 @@ const command: Command = async (argv, io) => {
       if (!Number.isInteger(port) || port < 0 || port > 65_535)
         throw new UsageError(`--port must be a port number (0–65535), got "${text ?? ''}".`)
     } else if (arg === '-h' || arg === '--help') {
+=======
+  let plan = false
+  for (const arg of argv) {
+    if (arg === '-h' || arg === '--help') {
+>>>>>>> jobs
       io.stdout(HELP)
       return 0
     } else if (arg === '--realistic') realistic = true
     else if (arg === '--faults') faults = true
     else if (arg === '--json') json = true
     else if (arg === '--fast') fast = true
+    else if (arg === '--plan') plan = true
     else throw new UsageError(`unknown option ${arg}\n\n${HELP}`)
   }
 
@@ -100,7 +111,7 @@ const command: Command = async (argv, io) => {
       `ctflow demo: ${workflow.name} against the CTyun simulator at ${sim.url}${faults ? ' (with faults)' : ''}\n`,
     )
     io.stderr(`input: ${JSON.stringify(DEMO_INPUT)}\n\n`)
-    const { run } = await engine.start({ workflow: workflow.name, input: DEMO_INPUT })
+    const { run } = await engine.start({ workflow: workflow.name, input: DEMO_INPUT, ...(plan ? { plan } : {}) })
     const done = await engine.runToEnd(run.id, io.signal)
     const calls = sim.simulator.calls.snapshot()
     const report = done.status === 'SUCCEEDED' ? (done.output as BackupReport) : reportFromCause(done.error?.cause)
@@ -138,6 +149,23 @@ function reportFromCause(cause: string | undefined): BackupReport | undefined {
   }
 }
 
+/** A plan run's report: nothing was written; what the run would do, per disk. */
+function describePlan(plan: NonNullable<BackupReport['plan']>): string[] {
+  const lines = [
+    '',
+    `PLAN (dry run, nothing was written): would create ${plan.wouldCreate} snapshots, run ${plan.wouldBackUp} CBR backups, delete ${plan.wouldDelete} old snapshots`,
+  ]
+  for (const disk of plan.disks) {
+    const parts = [
+      disk.createSnapshot ? 'snapshot' : 'no snapshot',
+      disk.runBackupPolicy ? `CBR policy ${disk.runBackupPolicy}` : 'no backup',
+      disk.deleteSnapshots.length ? `delete ${disk.deleteSnapshots.join(', ')}` : 'delete nothing',
+    ]
+    lines.push(`  ${disk.diskID}: ${parts.join(' · ')}`)
+  }
+  return lines
+}
+
 /** What choosing the disks cost: list-ebs has no labels, so a label selection reads each candidate with info-ebs. */
 function describeSelection(selection: NonNullable<BackupReport['selection']>): string {
   const { listed, candidates, infoEbsCalls, selected } = selection
@@ -171,11 +199,14 @@ function describeRun(
       )
     }
     const s = report.summary
-    lines.push(
-      '',
-      `${s.succeeded}/${s.disks} disks ok · ${s.snapshots} snapshots · ${s.backups} CBR backups · ${s.pruned} old snapshots pruned`,
-    )
+    // A plan's summary is its PLAN section below: nothing was made, run or pruned.
+    if (!report.plan)
+      lines.push(
+        '',
+        `${s.succeeded}/${s.disks} disks ok · ${s.snapshots} snapshots · ${s.backups} CBR backups · ${s.pruned} old snapshots pruned`,
+      )
     if (report.selection) lines.push(describeSelection(report.selection))
+    if (report.plan) lines.push(...describePlan(report.plan))
   } else if (error) {
     lines.push(`${error.error}: ${error.cause ?? ''}`)
   }

@@ -47,6 +47,43 @@ describe('ctflow run', () => {
     expect(JSON.parse(out.join(''))).toEqual({ g: 'hi ctyun' })
   })
 
+  it('--plan runs the reads and returns planned results for the writes, marked as a plan', async () => {
+    const path = await workflow('snap', {
+      StartAt: 'Disks',
+      States: {
+        Disks: {
+          Type: 'Task',
+          Resource: 'ctyun:ebs:listDisks',
+          Parameters: { regionID: 'bb9fdb42056f11eda1610242ac110002' },
+          ResultSelector: { 'first.$': '$[0].diskID' },
+          Next: 'Snap',
+        },
+        Snap: {
+          Type: 'Task',
+          Resource: 'ctyun:ebs:createSnapshot.sync',
+          Parameters: {
+            regionID: 'bb9fdb42056f11eda1610242ac110002',
+            'diskID.$': '$.first',
+            snapshotName: 'manual-a',
+            retentionPolicy: 'forever',
+          },
+          End: true,
+        },
+      },
+    })
+    const { io, out } = captureIO()
+    expect(await main(['run', path, '--plan', '--json', '--quiet'], io)).toBe(0)
+    const result = JSON.parse(out.join('')) as { status: string; plan: boolean; output: Record<string, unknown> }
+    expect(result).toMatchObject({ status: 'SUCCEEDED', plan: true })
+    expect(result.output).toMatchObject({
+      snapshotID: expect.stringMatching(/^planned-snapshot-/),
+      snapshotName: 'manual-a',
+      snapshotStatus: 'available',
+      diskID: expect.any(String),
+      planned: true,
+    })
+  })
+
   it('names a PostgreSQL store without the password given as a query parameter', async () => {
     const path = await workflow('hello', { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } })
     const { io, err } = captureIO()

@@ -1,5 +1,5 @@
 /**
- * `ctflow run WORKFLOW [--input JSON|@file] [--json]`: runs a workflow to the end in this process, driving its own
+ * `ctflow run WORKFLOW [--input JSON|@file] [--plan] [--json]`: runs a workflow to the end in this process, driving its own
  * waits. One progress line per transition on stderr, the output JSON on stdout; exit 0 on SUCCEEDED, 1 otherwise.
  */
 import { readFile } from 'node:fs/promises'
@@ -10,10 +10,12 @@ import { openCliEngine } from '../engine-setup'
 import { progressPrinter } from '../progress'
 import { loadWorkflowFile, WorkflowError } from '../../lib/engine'
 
-const HELP = `Usage: ctflow run WORKFLOW [--input JSON | --input @FILE] [--json]
+const HELP = `Usage: ctflow run WORKFLOW [--input JSON | --input @FILE] [--plan] [--json]
 
   WORKFLOW       a workflow file (workflows/nightly-backup.json) or the name of one in ./workflows
   --input JSON   the run's input (default {}); @FILE reads it from a file
+  --plan         a dry run: reads are real, no write is sent (each returns its planned result, planned: true);
+                 the output says what the run would create, back up, copy and delete
   --json         print only {"status","output","error","cause"} on stdout
   --quiet        no progress lines
 
@@ -26,12 +28,14 @@ const command: Command = async (argv, io) => {
   let inputText: string | undefined
   let json = false
   let quiet = false
+  let plan = false
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
     if (arg === '-h' || arg === '--help') {
       io.stdout(HELP)
       return 0
     } else if (arg === '--json') json = true
+    else if (arg === '--plan') plan = true
     else if (arg === '--quiet' || arg === '-q') quiet = true
     else if (arg === '--input' || arg.startsWith('--input=')) {
       inputText = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i]
@@ -79,14 +83,15 @@ const command: Command = async (argv, io) => {
     throw error
   }
   try {
-    if (!quiet) io.stderr(`ctflow run ${workflow.name} (${setup.describe})\n`)
-    const { run } = await setup.engine.start({ workflow: workflow.name, input })
+    if (!quiet)
+      io.stderr(`ctflow run ${workflow.name}${plan ? ' --plan (nothing is written)' : ''} (${setup.describe})\n`)
+    const { run } = await setup.engine.start({ workflow: workflow.name, input, ...(plan ? { plan } : {}) })
     startedAt = run.createdAt.getTime()
     if (!quiet) io.stderr(`run ${run.id}\n`)
     const finished = await setup.engine.runToEnd(run.id, io.signal)
     if (json) {
       io.stdout(
-        `${JSON.stringify({ status: finished.status, output: finished.output ?? null, error: finished.error?.error ?? null, cause: finished.error?.cause ?? null })}\n`,
+        `${JSON.stringify({ status: finished.status, ...(finished.plan ? { plan: true } : {}), output: finished.output ?? null, error: finished.error?.error ?? null, cause: finished.error?.cause ?? null })}\n`,
       )
     } else if (finished.status === 'SUCCEEDED') {
       io.stdout(`${JSON.stringify(finished.output ?? null, null, 2)}\n`)

@@ -335,6 +335,25 @@ describe('runs API', () => {
     expect(run).not.toHaveProperty('machine')
   })
 
+  it('starts a plan (dry run) with POST /runs {"plan": true}, and shows that the run is one', async () => {
+    const { app } = setup()
+    const send = (body: unknown) =>
+      app.request('/runs', {
+        method: 'POST',
+        headers: { ...bearer, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    const started = await send({ workflow: 'report', input: {}, plan: true })
+    expect(started.status).toBe(202)
+    const { runId, plan } = (await started.json()) as { runId: string; plan?: boolean }
+    expect(plan).toBe(true)
+    const shown = (await (await app.request(`/runs/${runId}`, { headers: bearer })).json()) as Record<string, unknown>
+    expect(shown.plan).toBe(true)
+    const refused = await send({ workflow: 'report', input: {}, plan: 'yes' })
+    expect(refused.status).toBe(400)
+    expect(await refused.json()).toMatchObject({ field: '$.plan' })
+  })
+
   it('makes POST /runs idempotent on Idempotency-Key, and refuses a reused key with another body', async () => {
     const { app, runs } = setup()
     const send = (input: unknown) =>

@@ -142,7 +142,12 @@ export function createHttpApp(options: HttpAppOptions): Hono {
         field: '$',
       })
     }
-    const { workflow, input } = request as { workflow?: unknown; input?: unknown }
+    const { workflow, input, plan } = request as { workflow?: unknown; input?: unknown; plan?: unknown }
+    if (plan !== undefined && typeof plan !== 'boolean') {
+      throw new HttpProblem(400, 'invalid-field', 'plan must be true (a dry run: no write is sent) or false.', {
+        field: '$.plan',
+      })
+    }
     if (typeof workflow !== 'string' || workflow === '') {
       throw new HttpProblem(
         400,
@@ -156,6 +161,7 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     return startRun(c, {
       workflow,
       input: input ?? {},
+      ...(plan === true ? { plan: true } : {}),
       ...(key ? { idempotencyKey: `api:${key}`, requestHash: await sha256Hex(body) } : {}),
     })
   })
@@ -220,7 +226,7 @@ export function createHttpApp(options: HttpAppOptions): Hono {
 
   async function startRun(
     c: Context,
-    request: { workflow: string; input: unknown; idempotencyKey?: string; requestHash?: string },
+    request: { workflow: string; input: unknown; plan?: boolean; idempotencyKey?: string; requestHash?: string },
   ) {
     const { run, created } = await engine.start(request)
     if (!created && request.requestHash !== undefined && run.requestHash !== request.requestHash) {
@@ -242,7 +248,7 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     const location = `/runs/${encodeURIComponent(run.id)}`
     c.header('location', location)
     if (!created) c.header('idempotent-replayed', 'true')
-    return c.json({ runId: run.id, status: run.status, created, location }, 202)
+    return c.json({ runId: run.id, status: run.status, created, location, ...(run.plan ? { plan: true } : {}) }, 202)
   }
 }
 
@@ -326,6 +332,7 @@ function runView(run: RunSummary | RunRecord) {
     cancelRequested: run.cancelRequested,
     ...(run.parentId !== undefined ? { parentId: run.parentId } : {}),
     ...(run.workflowVersion !== undefined ? { workflowVersion: run.workflowVersion } : {}),
+    ...(run.plan ? { plan: true } : {}),
     ...(run.output !== undefined ? { output: run.output } : {}),
     ...(run.error !== undefined ? { error: run.error } : {}),
   }

@@ -24,6 +24,8 @@ export const CTYUN_ACTION_KINDS = {
   'image:listCopyDestinations': 'call',
   'image:copyImageToRegion': 'sync',
   'image:copyImage': 'sync',
+  'image:createImageFromDisk': 'sync',
+  'image:deleteImage': 'sync',
   'eip:getEip': 'call',
   'eip:listEips': 'call',
   'eip:deleteEip': 'call',

@@ -4,6 +4,18 @@ import { backupTaskWait } from './backup-task-wait'
 import type { CtyunActionName } from './ctyun-action-names'
 import { mapCtyunError } from './ctyun-task-errors'
 import { imageCopyWait } from './image-copy-wait'
+import { imageCreateWait, imageDeleteWait } from './image-create-wait'
+import {
+  plannedBackupTask,
+  isPlannedId,
+  plannedBinding,
+  plannedEip,
+  plannedEipRelease,
+  plannedImage,
+  plannedImageDeletion,
+  plannedSnapshot,
+  plannedSnapshotDeletion,
+} from './planned-results'
 import { createPollGroups } from './poll-groups'
 import { snapshotWait } from './snapshot-wait'
 import { failed, firstWait, orFail, waitMore } from './wait-outcomes'
@@ -30,8 +42,18 @@ export function registerCtyunActions(
   options: { pollDelayMs?: (polls: number) => number; now?: () => number } = {},
 ): ActionRegistry {
   registry.mapErrors(mapCtyunError)
+  // Reads run in a plan run (a dry run); writes do not: their planned result (planned-results.ts) stands in.
   const call = (name: CtyunActionName<'call'>, run: (input: Params, context: ActionContext) => Promise<unknown>) =>
-    registry.register(`ctyun:${name}`, { call: (input, context) => run(params(name, input), context) })
+    registry.register(`ctyun:${name}`, { writes: false, call: (input, context) => run(params(name, input), context) })
+  const write = (
+    name: CtyunActionName<'call'>,
+    run: (input: Params, context: ActionContext) => Promise<unknown>,
+    plan: (input: Params, context: ActionContext) => unknown,
+  ) =>
+    registry.register(`ctyun:${name}`, {
+      call: (input, context) => run(params(name, input), context),
+      plan: (input, context) => plan(params(name, input), context),
+    })
   // `call`, when given, is the plain form (`ctyun:<name>` without `.sync`); otherwise the plain form returns what `start` does.
   const sync = <H>(
     name: CtyunActionName<'sync'>,
@@ -39,9 +61,12 @@ export function registerCtyunActions(
       start(input: Params, context: ActionContext): Promise<H>
       probe(handle: H, context: ActionContext): Promise<ProbeOutcome>
       call?(input: Params, context: ActionContext): Promise<unknown>
+      /** Every `.sync` action here writes: what it would return in a plan run (planned-results.ts). */
+      plan(input: Params, context: ActionContext, form: 'call' | 'sync'): unknown
     },
   ) =>
     registry.register(`ctyun:${name}`, {
+      plan: (input, context, form) => action.plan(params(name, input), context, form),
       start: (input, context) => action.start(params(name, input), context),
       probe: (handle, context) => action.probe(handle as H, context),
       ...(action.call
@@ -61,37 +86,54 @@ export function registerCtyunActions(
   call('ebs:getDisk', (input) => client.ebs.getDisk(input as never))
   call('ebs:listSnapshots', (input) => collect(client.ebs.listSnapshots(input as never)))
   call('ebs:getSnapshot', async (input) => (await client.ebs.getSnapshot(input as never)) ?? null)
-  call('ebs:deleteSnapshots', (input) => client.ebs.deleteSnapshots(input as never))
+  write('ebs:deleteSnapshots', (input) => client.ebs.deleteSnapshots(input as never), plannedSnapshotDeletion)
   // Looks for a snapshot of the disk under its name before creating (the clientToken holds on the order flow only,
   // §8.2). Plain form: the creation (order, job, or the snapshot adopted); `.sync`: waits out a disk busy with an
   // earlier snapshot, then for `available` (snapshot-wait.ts).
-  sync('ebs:createSnapshot', snapshotWait(client, groups))
+  sync('ebs:createSnapshot', { ...snapshotWait(client, groups), plan: plannedSnapshot })
 
   // ——— CBR (云备份) ———
   call('cbr:listPolicies', (input) => collect(client.cbr.listPolicies(input as never)))
   call('cbr:listTasks', (input) => collect(client.cbr.listTasks(input as never)))
   call('cbr:listBackups', (input) => collect(client.cbr.listBackups(input as never)))
   // `.sync`: adopts the task a resumed run's first try started, else executes now; then waits (backup-task-wait.ts).
-  sync('cbr:executePolicy', backupTaskWait(client, groups))
+  sync('cbr:executePolicy', { ...backupTaskWait(client, groups), plan: plannedBackupTask })
 
   // ——— IMS (镜像) ———
   call('image:listImages', (input) => collect(client.image.listImages(input as never)))
   call('image:getImage', (input) => client.image.getImage(input as never))
   call('image:listCopyDestinations', (input) => client.image.listCopyDestinations(input as never))
   // Copies take no clientToken and return nothing: found by name in the destination, decided from its state.
-  sync('image:copyImageToRegion', imageCopyWait(client, 'cross-region'))
-  sync('image:copyImage', imageCopyWait(client, 'same-region'))
+  sync('image:copyImageToRegion', {
+    ...imageCopyWait(client, 'cross-region'),
+    plan: (input, context) => plannedImage(input, context, input.destinationRegionID),
+  })
+  sync('image:copyImage', {
+    ...imageCopyWait(client, 'same-region'),
+    plan: (input, context) => plannedImage(input, context, input.regionID),
+  })
+  // An image of a disk (create-image-ebs), found by its name first: the create takes no clientToken (image-create-wait.ts).
+  sync('image:createImageFromDisk', {
+    ...imageCreateWait(client),
+    plan: (input, context) => plannedImage(input, context, input.regionID),
+  })
+  // Deletes a private image; an image already gone counts as deleted. `.sync` waits until it is gone.
+  sync('image:deleteImage', { ...imageDeleteWait(client), plan: plannedImageDeletion })
 
   // ——— EIP (弹性 IP) ———
   call('eip:getEip', (input) => client.eip.getEip(input as never))
   call('eip:listEips', (input) => collect(client.eip.listEips(input as never)))
-  call('eip:deleteEip', (input, context) =>
-    client.eip.deleteEip({
-      ...(input as never as { regionID: string; eipID: string }),
-      clientToken: context.clientToken,
-    }),
+  write(
+    'eip:deleteEip',
+    (input, context) =>
+      client.eip.deleteEip({
+        ...(input as never as { regionID: string; eipID: string }),
+        clientToken: context.clientToken,
+      }),
+    plannedEipRelease,
   )
   sync<{ regionID: string; masterOrderID: string; eipID?: string; doneWithoutIds?: number }>('eip:createEip', {
+    plan: plannedEip,
     async start(input, context) {
       const order = await client.eip.createEip({
         ...(input as never as Parameters<CtyunClient['eip']['createEip']>[0]),
@@ -144,6 +186,13 @@ export function registerCtyunActions(
       waitedMs?: number
     }
     sync<BindHandle>(`eip:${name}`, {
+      // The EIP as it would be: an existing one is read (a read is allowed in a plan), a planned one has no address yet.
+      plan: async (input) => {
+        const eip = isPlannedId(input.eipID)
+          ? undefined
+          : await client.eip.getEip({ regionID: String(input.regionID), eipID: String(input.eipID) })
+        return plannedBinding(input, target, eip)
+      },
       async start(input, context) {
         const handle = {
           regionID: String(input.regionID),

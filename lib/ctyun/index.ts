@@ -8,7 +8,7 @@
  *            createSnapshotAndWait
  *   image    listImages, getImage, findImageByName, createImageFromInstance, createImageFromDataDisk,
  *            createImageFromSnapshot, createImageFromDisk, copyImageToRegion, copyImage, listCopyDestinations,
- *            startImageCopy, probeImage, probeImageCopy, waitForImage, waitForImageCopy
+ *            deleteImage, startImageCopy, probeImage, probeImageCopy, waitForImage, waitForImageCopy
  *   eip      createEip, waitForCreate, getEip, listEips, associateEip, tryAssociateEip, disassociateEip,
  *            tryDisassociateEip, deleteEip, probeEip, waitForEip
  *   cbr      listPolicies, executePolicy, listTasks, listBackups, findTask, probeTask, waitForTask

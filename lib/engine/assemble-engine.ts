@@ -4,7 +4,7 @@ import type { Budget, Engine, RunAdvanceError, StartRequest, WorkflowInfo } from
 import { EngineInputError, UnknownRunError, UnknownWorkflowError, WorkflowError, type WorkflowProblem } from './errors'
 import type { WorkflowDefinition } from './interpreter/definition'
 import { cancelRun } from './child-run-commands'
-import { createMachine } from './interpreter/machine'
+import { createMachine, isPlanMachine } from './interpreter/machine'
 import { MAX_JSON_DEPTH, measureJson } from './language/json-size'
 import { resolveLimits, type EngineLimits } from './limits'
 import type { NewHistoryEvent, RunRecord } from './run'
@@ -148,27 +148,38 @@ export function assembleEngine(
       const workflowVersion = await versions.keep(workflow.name)
       const now = clock.now()
       const at = new Date(now)
-      return store.create({
+      const plan = request.plan === true
+      const created = await store.create({
         id: newRunId(),
         workflow: workflow.name,
         workflowVersion,
         input,
-        machine: createMachine(workflow.definition.StartAt, input, now, workflow.definition.TimeoutSeconds),
+        machine: createMachine(workflow.definition.StartAt, input, now, workflow.definition.TimeoutSeconds, { plan }),
         resumeAt: at,
         ...(request.idempotencyKey !== undefined ? { idempotencyKey: request.idempotencyKey } : {}),
         ...(request.requestHash !== undefined ? { requestHash: request.requestHash } : {}),
         now: at,
-        events: [{ at: at.toISOString(), type: 'ExecutionStarted', detail: { input, workflow: workflow.name } }],
+        events: [
+          {
+            at: at.toISOString(),
+            type: 'ExecutionStarted',
+            detail: { input, workflow: workflow.name, ...(plan ? { plan: true } : {}) },
+          },
+        ],
       })
+      return { ...created, run: markPlan(created.run) }
     },
-    get: (id: string) => store.get(id),
+    get: async (id: string) => {
+      const run = await store.get(id)
+      return run && markPlan(run)
+    },
     history: (id: string, page?: { afterSeq?: number; limit?: number }) => store.history(id, page),
     list: (query: Parameters<Engine['list']>[0]) => store.list(query),
     cancel: (id: string) => cancelRun(deps, id, advanceRun),
     async advance(id: string, budget: Budget) {
       const run = await advanceRun(deps, id, budget)
       if (!run) throw new UnknownRunError(id)
-      return run
+      return markPlan(run)
     },
     async resumeDue(budget: RunBudget & { limit?: number }) {
       let advanced = 0
@@ -208,13 +219,18 @@ export function assembleEngine(
       for (;;) {
         const run = await advanceRun(deps, id, { deadline: Number.MAX_SAFE_INTEGER, signal })
         if (!run) throw new UnknownRunError(id)
-        if (run.status !== 'RUNNING' || signal?.aborted) return run
+        if (run.status !== 'RUNNING' || signal?.aborted) return markPlan(run)
         // Leased by another process: wait for it to finish or let go.
         await clock.sleep(Math.min(leaseMs, 1_000), signal)
       }
     },
   }
   return engine
+}
+
+/** A plan's record says so (RunRecord.plan); the flag itself is kept in the machine. */
+function markPlan(run: RunRecord): RunRecord {
+  return isPlanMachine(run.machine) ? { ...run, plan: true } : run
 }
 
 function normalise(workflows: CreateEngineOptions['workflows']): Map<string, LoadedWorkflow> {

@@ -1,6 +1,6 @@
 import { childRunId, type ChildRunRequest } from './interpreter/child-runs'
 import type { InvokeCommand, Outcome, ProbeCommand } from './interpreter/commands'
-import { createMachine } from './interpreter/machine'
+import { createMachine, isPlanMachine } from './interpreter/machine'
 import { StatesErrorNames } from './language'
 import type { RunRecord } from './run'
 import type { RunBudget, RunnerDeps } from './runner'
@@ -106,7 +106,13 @@ async function createChildRun(
     {
       at: at.toISOString(),
       type: 'ExecutionStarted',
-      detail: { input: request.input, workflow: request.workflow, parent: parent.id, index: request.index },
+      detail: {
+        input: request.input,
+        workflow: request.workflow,
+        parent: parent.id,
+        index: request.index,
+        ...(isPlanMachine(parent.machine) ? { plan: true } : {}),
+      },
     },
   ]
   try {
@@ -114,7 +120,10 @@ async function createChildRun(
       id,
       workflow: request.workflow,
       input: request.input,
-      machine: createMachine(definition.StartAt, request.input, now),
+      // A plan's child runs are plans too.
+      machine: createMachine(definition.StartAt, request.input, now, undefined, {
+        plan: isPlanMachine(parent.machine),
+      }),
       resumeAt: at,
       parentId: parent.id,
       ...(parent.workflowVersion !== undefined ? { workflowVersion: parent.workflowVersion } : {}),

@@ -52,6 +52,12 @@ export interface RunAdvanceError {
 export interface StartRequest {
   workflow: string
   input: unknown
+  /**
+   * A plan (dry run): every action that declares `writes: false` runs for real; every other Task gets the action's
+   * planned result (`planned: true`) and sends nothing, and a `.sync` wait on it ends at once. The record says
+   * `plan: true`.
+   */
+  plan?: boolean
   idempotencyKey?: string
   requestHash?: string
 }

@@ -60,6 +60,11 @@ export interface RunRecord {
    * workflow as loaded.
    */
   workflowVersion?: string
+  /**
+   * A plan (dry run, StartRequest.plan): writes were planned, not sent. Read from the machine, where it is kept, by
+   * the engine's get/start/advance (absent from list summaries, which carry no machine).
+   */
+  plan?: boolean
   /** Set by cancel(); the worker holding the lease stops at its next save. */
   cancelRequested: boolean
   /** Number of saved transitions; grows by one per save. */

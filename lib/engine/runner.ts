@@ -14,7 +14,7 @@ import {
 } from './interpreter/interpreter'
 import type { Command, Outcome } from './interpreter/commands'
 import type { WorkflowDefinition } from './interpreter/definition'
-import type { Machine } from './interpreter/machine'
+import { isPlanMachine, type Machine } from './interpreter/machine'
 import { StatesError, StatesErrorNames } from './language'
 import { MAX_JSON_DEPTH, measureJson } from './language/json-size'
 import { DEFAULT_LIMITS, type EngineLimits } from './limits'
@@ -711,6 +711,7 @@ class RunDriver {
       }
     }
     const limit = Math.min(command.deadline ?? Number.POSITIVE_INFINITY, this.budget.deadline)
+    const planning = isPlanMachine(this.machine)
     const controller = new AbortController()
     const byTask = command.deadline !== undefined && command.deadline <= this.budget.deadline
     const reason = byTask ? new TaskDeadline(command.deadlineError ?? StatesErrorNames.Timeout) : new BudgetExhausted()
@@ -740,8 +741,21 @@ class RunDriver {
       signal: controller.signal,
       deadline: limit,
       ...(command.type === 'invoke' && command.scheduledAt !== undefined ? { scheduledAt: command.scheduledAt } : {}),
+      ...(planning ? { plan: true } : {}),
     }
     try {
+      if (command.type === 'invoke' && planning) {
+        // A plan sends no write: the action's planned result stands in for the call, and for a `.sync` wait too.
+        const decision = await Promise.race([resolved.plan(command.input, context), cut])
+        if ('planned' in decision)
+          return (
+            this.tooLarge(decision.planned, 'result', command) ?? {
+              ...base,
+              type: 'succeeded',
+              output: toJson(decision.planned),
+            }
+          )
+      }
       if (command.type === 'invoke') {
         if (resolved.kind === 'call') {
           const output = await Promise.race([resolved.call(command.input, context), cut])

@@ -1,4 +1,5 @@
 import type { SelectionSummary } from './prepare-backup'
+import type { KeepReason } from './retention-plan'
 
 /**
  * The nightly job's report: one line per disk joining the three phases (snapshot, CBR backup of the disk's
@@ -32,6 +33,8 @@ export interface PruneOutcome {
   diskID: string
   /** What the retention plan chose to delete. */
   pruned?: string[]
+  /** The job's snapshots the plan keeps, with the rules that keep each (retention-plan.ts). */
+  kept?: Record<string, KeepReason[]>
   /** The delete-ebs-snap reply: ids CTyun refused (e.g. a snapshot in use) are not counted as pruned. */
   deleted?: { notAllowedList?: string[]; notFoundList?: string[] } | null
   error?: CaughtError
@@ -42,8 +45,11 @@ export interface DiskReport {
   diskName?: string
   instanceID: string | null
   snapshotID: string | null
-  backup: { taskID: string | null; result: 'completed' | 'skipped' | 'failed' | 'none'; note?: string }
+  /** `planned` in a plan run: the policy would be run. */
+  backup: { taskID: string | null; result: 'completed' | 'planned' | 'skipped' | 'failed' | 'none'; note?: string }
   pruned: string[]
+  /** The job's snapshots kept on the disk and the retention rules that keep each, when pruning was planned. */
+  kept?: Record<string, KeepReason[]>
   errors: string[]
   ok: boolean
 }
@@ -55,20 +61,33 @@ export interface BackupReport {
   summary: { disks: number; succeeded: number; failed: number; snapshots: number; backups: number; pruned: number }
   /** How the disks were chosen and what it cost (disks listed, candidates, info-ebs calls for labels, selected). */
   selection?: SelectionSummary
+  /**
+   * Present in a plan run (a dry run): nothing was created, run or deleted; `disks[].snapshotID` and backup task ids
+   * are planned ones (`planned-…`), and this says what the run would do: per disk, and in all.
+   */
+  plan?: {
+    disks: Array<{ diskID: string; createSnapshot: boolean; runBackupPolicy: string | null; deleteSnapshots: string[] }>
+    wouldCreate: number
+    wouldBackUp: number
+    wouldDelete: number
+  }
 }
 
 /**
  * `backups` and `prunes` are the Maps' results, or the error caught when the step before a Map failed for all of
  * them (the policy lookup, the prune plan): then every instance's backup, or every pruned disk's prune, has it.
  */
-export function buildBackupReport(input: {
-  snapshots: SnapshotOutcome[]
-  backups?: BackupOutcome[] | CaughtError
-  prunes?: PruneOutcome[] | CaughtError
-  missing?: string[]
-  /** The prepare step's `selection`, passed through. */
-  selection?: SelectionSummary
-}): { report: BackupReport; failed: boolean; cause: string } {
+export function buildBackupReport(
+  input: {
+    snapshots: SnapshotOutcome[]
+    backups?: BackupOutcome[] | CaughtError
+    prunes?: PruneOutcome[] | CaughtError
+    missing?: string[]
+    /** The prepare step's `selection`, passed through. */
+    selection?: SelectionSummary
+  },
+  options: { plan?: boolean } = {},
+): { report: BackupReport; failed: boolean; cause: string } {
   const backups = new Map(listOf(input.backups).map((b) => [b.instanceID, b]))
   const prunes = new Map(listOf(input.prunes).map((p) => [p.diskID, p]))
   const backupsFailed = caught(input.backups)
@@ -95,8 +114,9 @@ export function buildBackupReport(input: {
       ...(snapshot.diskName ? { diskName: snapshot.diskName } : {}),
       instanceID,
       snapshotID: snapshot.snapshotID ?? null,
-      backup: backupLine(instanceID, backup),
+      backup: backupLine(instanceID, backup, options.plan === true),
       pruned: (prune?.pruned ?? []).filter((id) => !refused.includes(id)),
+      ...(prune?.kept ? { kept: prune.kept } : {}),
       errors,
       ok: errors.length === 0,
     }
@@ -126,6 +146,7 @@ export function buildBackupReport(input: {
       pruned: disks.reduce((n, d) => n + d.pruned.length, 0),
     },
     ...(input.selection ? { selection: input.selection } : {}),
+    ...(options.plan ? { plan: planOf(disks, backups) } : {}),
   }
   const cause = failed
     ? `${failed} of ${disks.length} disks failed: ${disks
@@ -136,11 +157,31 @@ export function buildBackupReport(input: {
   return { report, failed: failed > 0, cause }
 }
 
-function backupLine(instanceID: string | null, backup: BackupOutcome | undefined): DiskReport['backup'] {
+/** What a plan run would do, per disk: a snapshot made, the instance's CBR policy run (once per instance), deletions. */
+function planOf(disks: DiskReport[], backups: Map<string, BackupOutcome>): NonNullable<BackupReport['plan']> {
+  const lines = disks
+    .filter((d) => !d.errors.includes('disk not found in the region'))
+    .map((d) => ({
+      diskID: d.diskID,
+      createSnapshot: d.snapshotID !== null,
+      runBackupPolicy: d.backup.result === 'planned' ? (backups.get(d.instanceID!)?.policyID ?? null) : null,
+      deleteSnapshots: d.pruned,
+    }))
+  return {
+    disks: lines,
+    wouldCreate: lines.filter((l) => l.createSnapshot).length,
+    wouldBackUp: new Set(disks.filter((d) => d.backup.result === 'planned').map((d) => d.instanceID)).size,
+    wouldDelete: lines.reduce((n, l) => n + l.deleteSnapshots.length, 0),
+  }
+}
+
+function backupLine(instanceID: string | null, backup: BackupOutcome | undefined, plan: boolean): DiskReport['backup'] {
   if (!instanceID) return { taskID: null, result: 'none', note: 'disk is not attached to an instance' }
   if (!backup) return { taskID: null, result: 'none', note: 'no backup ran (snapshot failed?)' }
   if (backup.error) return { taskID: backup.backupTaskID ?? null, result: 'failed', note: describe(backup.error) }
   if (backup.skipped) return { taskID: null, result: 'skipped', note: backup.skipped }
+  if (plan)
+    return { taskID: backup.backupTaskID ?? null, result: 'planned', note: `would run CBR policy ${backup.policyID}` }
   return { taskID: backup.backupTaskID ?? null, result: 'completed', ...(backup.status ? { note: backup.status } : {}) }
 }
 

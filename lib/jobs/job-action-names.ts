@@ -9,4 +9,7 @@ export const JOB_ACTION_NAMES = [
   'ctflow:backup:planPrunes',
   'ctflow:backup:report',
   'ctflow:image:planCopies',
+  'ctflow:dr:prepare',
+  'ctflow:dr:planPrunes',
+  'ctflow:dr:report',
 ] as const

@@ -35,6 +35,7 @@ function registry() {
       },
     },
     image: {
+      async *listImages() {},
       getImage: async ({ imageID }) => ({
         imageID,
         imageName: 'golden',
@@ -107,7 +108,7 @@ describe('job actions', () => {
         retention: { maxAgeDays: 7 },
         snapshots,
       }),
-    ).toEqual([{ diskID: 'd1', prune: ['s-old'] }])
+    ).toEqual([{ diskID: 'd1', prune: ['s-old'], kept: { 's-new': ['protected', 'maxAgeDays'] } }])
   })
 
   it('plans image copies and reports', async () => {

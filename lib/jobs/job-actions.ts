@@ -4,7 +4,7 @@ import { JobInputError, isRecord } from './job-input-error'
 import type { SourceImage } from './plan-image-copies'
 import type { InstancePolicy } from './instance-policies'
 import type { ListedSnapshot } from './prune-plans'
-import type { RetainableSnapshot } from './retention-plan'
+import type { RetainableSnapshot, RetentionRule } from './retention-plan'
 import type { SelectableDisk } from './disk-selection'
 import type { DiskInfo } from './label-selection'
 
@@ -23,6 +23,11 @@ export interface JobActionDeps {
   }
   cbr: { listPolicies(params: { regionID: string; backupSrcInstanceID?: string }): AsyncIterable<InstancePolicy> }
   image: {
+    listImages(params: {
+      regionID: string
+      imageVisibilityCode: number
+      imageName: string
+    }): AsyncIterable<{ imageID: string; imageName?: string; imageStatus?: string }>
     getImage(params: { regionID: string; imageID: string }): Promise<SourceImage | undefined>
     listCopyDestinations(params: { regionID: string }): Promise<string[]>
   }
@@ -35,6 +40,8 @@ export { JOB_ACTION_NAMES } from './job-action-names'
 export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps): ActionRegistry {
   return registry
     .register('ctflow:backup:prepare', {
+      // Reads and computes only: it runs in a plan run too.
+      writes: false,
       call: async (input, context) => {
         const { input: jobInput } = expectObject(input, 'ctflow:backup:prepare', ['input'])
         const { prepareBackup } = await import('./prepare-backup')
@@ -47,6 +54,8 @@ export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps
       },
     })
     .register('ctflow:backup:findPolicies', {
+      // Reads and computes only: it runs in a plan run too.
+      writes: false,
       call: async (input) => {
         const { regionID, instances } = expectObject(input, 'ctflow:backup:findPolicies', ['regionID', 'instances'])
         const { findInstancePolicies } = await import('./instance-policies')
@@ -57,6 +66,8 @@ export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps
       },
     })
     .register('ctflow:backup:planRetention', {
+      // Reads and computes only: it runs in a plan run too.
+      writes: false,
       call: async (input) => {
         const { snapshots, prefix, retention, protect } = expectObject(input, 'ctflow:backup:planRetention', [
           'snapshots',
@@ -66,13 +77,15 @@ export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps
         const { planRetention } = await import('./retention-plan')
         return planRetention(snapshots as RetainableSnapshot[], {
           prefix: String(prefix),
-          rule: retention as { maxAgeDays?: number; keepLast?: number },
+          rule: retention as RetentionRule,
           now: new Date(deps.now()),
           protect: Array.isArray(protect) ? (protect as string[]) : [],
         })
       },
     })
     .register('ctflow:backup:planPrunes', {
+      // Reads and computes only: it runs in a plan run too.
+      writes: false,
       call: async (input) => {
         const { regionID, prefix, retention, snapshots } = expectObject(input, 'ctflow:backup:planPrunes', [
           'regionID',
@@ -85,7 +98,7 @@ export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps
           {
             regionID: String(regionID),
             prefix: String(prefix),
-            retention: retention as { maxAgeDays?: number; keepLast?: number },
+            retention: retention as RetentionRule,
             snapshots: Array.isArray(snapshots)
               ? (snapshots as Array<{ diskID: string; snapshotID?: string | null }>)
               : [],
@@ -95,13 +108,17 @@ export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps
       },
     })
     .register('ctflow:backup:report', {
-      call: async (input) => {
+      // Reads and computes only: it runs in a plan run too.
+      writes: false,
+      call: async (input, context) => {
         const fields = expectObject(input, 'ctflow:backup:report', ['snapshots'])
         const { buildBackupReport } = await import('./backup-report')
-        return buildBackupReport(fields as Parameters<typeof buildBackupReport>[0])
+        return buildBackupReport(fields as Parameters<typeof buildBackupReport>[0], { plan: context.plan === true })
       },
     })
     .register('ctflow:image:planCopies', {
+      // Reads and computes only: it runs in a plan run too.
+      writes: false,
       call: async (input) => {
         const { input: jobInput } = expectObject(input, 'ctflow:image:planCopies', ['input'])
         const { planImageCopies } = await import('./plan-image-copies')
@@ -109,6 +126,44 @@ export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps
           getImage: (params) => deps.image.getImage(params),
           supportedDestinations: (params) => deps.image.listCopyDestinations(params),
         })
+      },
+    })
+    .register('ctflow:dr:prepare', {
+      writes: false,
+      call: async (input) => {
+        const { input: jobInput, runId } = expectObject(input, 'ctflow:dr:prepare', ['input', 'runId'])
+        const { prepareDrCopy } = await import('./dr-prepare')
+        return prepareDrCopy(jobInput, {
+          runId: String(runId),
+          listDisks: (params) => deps.ebs.listDisks(params),
+          supportedDestinations: (params) => deps.image.listCopyDestinations(params),
+        })
+      },
+    })
+    .register('ctflow:dr:planPrunes', {
+      writes: false,
+      call: async (input) => {
+        const fields = expectObject(input, 'ctflow:dr:planPrunes', [
+          'regionID',
+          'prefix',
+          'sourceKey',
+          'keepLast',
+          'imageName',
+          'copies',
+        ])
+        const { planDrPrunes } = await import('./dr-prune-plan')
+        const regions = await planDrPrunes(fields as Parameters<typeof planDrPrunes>[0], {
+          listImages: (params) => deps.image.listImages(params),
+        })
+        return { regions, deletions: regions.flatMap((r) => r.delete.map((d) => ({ regionID: r.regionID, ...d }))) }
+      },
+    })
+    .register('ctflow:dr:report', {
+      writes: false,
+      call: async (input, context) => {
+        const fields = expectObject(input, 'ctflow:dr:report', ['regionID', 'sources', 'destinations'])
+        const { buildDrReport } = await import('./dr-report')
+        return buildDrReport(fields as Parameters<typeof buildDrReport>[0], { plan: context.plan === true })
       },
     })
 }

@@ -7,6 +7,7 @@ import {
 } from './disk-selection'
 import { JobInputError, isRecord, requireString } from './job-input-error'
 import { type GetDisk, selectByLabel } from './label-selection'
+import { isKnownTimeZone } from './retention-periods'
 import type { RetentionRule } from './retention-plan'
 import { checkSnapshotPrefix, snapshotName, SnapshotNameError } from './snapshot-name'
 
@@ -140,17 +141,32 @@ export async function prepareBackup(raw: unknown, deps: PrepareBackupDeps): Prom
 function readRetention(value: unknown): RetentionRule {
   if (value === undefined) return DEFAULT_RETENTION
   if (!isRecord(value))
-    throw new JobInputError('retention', 'must be an object like { "maxAgeDays": 7, "keepLast": 3 }')
+    throw new JobInputError(
+      'retention',
+      'must be an object like { "maxAgeDays": 7, "keepLast": 3 } or { "daily": 7, "weekly": 4, "monthly": 12 }',
+    )
   const rule: RetentionRule = {}
-  for (const field of ['maxAgeDays', 'keepLast'] as const) {
+  for (const field of RETENTION_COUNTS) {
     const n = value[field]
     if (n === undefined) continue
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 0)
       throw new JobInputError(`retention.${field}`, 'must be a whole number ≥ 0')
     rule[field] = n
   }
-  const unknown = Object.keys(value).filter((k) => k !== 'maxAgeDays' && k !== 'keepLast')
+  if (value.timeZone !== undefined) {
+    if (typeof value.timeZone !== 'string' || !isKnownTimeZone(value.timeZone))
+      throw new JobInputError('retention.timeZone', 'must be an IANA time zone such as "Asia/Shanghai" or "UTC"')
+    rule.timeZone = value.timeZone
+  }
+  const unknown = Object.keys(value).filter(
+    (k) => !(RETENTION_COUNTS as readonly string[]).includes(k) && k !== 'timeZone',
+  )
   if (unknown.length)
-    throw new JobInputError(`retention.${unknown[0]}`, 'is not a retention setting (use maxAgeDays and/or keepLast)')
+    throw new JobInputError(
+      `retention.${unknown[0]}`,
+      `is not a retention setting (use ${RETENTION_COUNTS.join(', ')} and timeZone)`,
+    )
   return rule
 }
+
+const RETENTION_COUNTS = ['maxAgeDays', 'keepLast', 'daily', 'weekly', 'monthly', 'yearly'] as const

@@ -35,8 +35,9 @@ describe('planPrunes', () => {
       },
     )
     expect(plans).toEqual([
-      { diskID: 'd1', prune: ['old-1'] },
-      { diskID: 'd2', prune: ['old-2'] },
+      { diskID: 'd1', prune: ['old-1'], kept: { 'tonight-1': ['protected', 'maxAgeDays'] } },
+      // tonight-2 is not listed yet: it still counts as the disk's newest, made now.
+      { diskID: 'd2', prune: ['old-2'], kept: { 'tonight-2': ['protected', 'maxAgeDays'] } },
     ])
     expect(calls).toEqual([{ regionID: 'r1', snapshotName: 'nightly' }])
   })

@@ -1,4 +1,4 @@
-import { planRetention, type RetainableSnapshot, type RetentionRule } from './retention-plan'
+import { planRetention, type KeepReason, type RetainableSnapshot, type RetentionRule } from './retention-plan'
 
 /**
  * What the nightly job prunes on each disk it snapshotted tonight (`ctflow:backup:planPrunes`), from one listing:
@@ -10,6 +10,8 @@ export interface DiskPrunePlan {
   diskID: string
   /** Snapshot IDs to delete (possibly none). */
   prune: string[]
+  /** The job's snapshots kept on the disk, each with the rules that keep it (retention-plan.ts). */
+  kept: Record<string, KeepReason[]>
 }
 
 /** A snapshot as list-ebs-snap returns it (the fields retention needs). */
@@ -53,8 +55,8 @@ export async function planPrunes(
     if (!diskID || snapshotName === undefined) continue
     byDisk.set(diskID, [...(byDisk.get(diskID) ?? []), { snapshotID, snapshotName, createTime: createTime ?? '' }])
   }
-  return tonight.map(({ diskID, snapshotID }) => ({
-    diskID,
-    prune: planRetention(byDisk.get(diskID) ?? [], { prefix, rule: retention, now, protect: [snapshotID] }).prune,
-  }))
+  return tonight.map(({ diskID, snapshotID }) => {
+    const plan = planRetention(byDisk.get(diskID) ?? [], { prefix, rule: retention, now, protect: [snapshotID] })
+    return { diskID, prune: plan.prune, kept: plan.keptBy }
+  })
 }

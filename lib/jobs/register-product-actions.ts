@@ -24,6 +24,7 @@ export function registerProductActions(
     },
     cbr: { listPolicies: (params) => client.cbr.listPolicies(params) },
     image: {
+      listImages: (params) => client.image.listImages(params),
       getImage: (params) => client.image.getImage(params),
       listCopyDestinations: (params) => client.image.listCopyDestinations(params),
     },

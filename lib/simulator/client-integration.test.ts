@@ -161,6 +161,15 @@ describe('the client drives every simulated operation over HTTP', () => {
     ).toEqual({})
     const copies = await get('image.list', { regionID: NM8, imageVisibilityCode: 0, imageName: 'golden-nm8' })
     expect(copies.images.map((i: any) => i.imageStatus)).toEqual(['queued'])
+    // Delete: refused while the image is being made, then gone (detail: empty) once it is active.
+    const diskImage = (await get('image.list', { regionID: HD1, imageVisibilityCode: 0, imageName: 'web-disk-img' }))
+      .images[0]
+    await expect(post('image.delete', { regionID: HD1, imageID: diskImage.imageID })).rejects.toMatchObject({
+      errorCode: expect.any(String),
+    })
+    advance(d.imageQueuedMs + d.imageSavingMs)
+    expect(await post('image.delete', { regionID: HD1, imageID: diskImage.imageID })).toEqual({})
+    expect((await get('image.detail', { regionID: HD1, imageID: diskImage.imageID })).images).toEqual([])
 
     // CBR: policy list → execute now → task list → backup snapshots.
     expect((await get('cbr.listRepositories', { regionID: HD1 })).backupStorageCount).toBe(1)

@@ -8,10 +8,12 @@ import { registerCtyunActions } from '../../lib/ctyun-actions'
 import { createActionRegistry, type WorkflowDefinition } from '../../lib/engine'
 import { createEngine } from '../../lib/engine/create-engine'
 import { createFileStore } from '../../lib/engine/stores/file-store'
+import { registerJobActions } from '../../lib/jobs/job-actions'
 import { DEMO_CREDENTIALS } from '../../lib/simulator'
+import drCopy from '../../workflows/dr-copy.json'
 
 // The calls that change the cloud (reads over POST, like the order query, do not count).
-const WRITE_PATH = /\/(create-ebs-snap|eip\/create)$/
+const WRITE_PATH = /\/(create-ebs-snap|eip\/create|create-image-ebs|cross-region-copy|image\/delete)$/
 
 export const CRASH_REGION = 'bb9fdb42056f11eda1610242ac110002'
 
@@ -96,16 +98,37 @@ async function main(): Promise<void> {
   }
   const client = createCtyunClient({ endpoint: CRASH_SIM_URL, credentials: DEMO_CREDENTIALS, fetch: fetchThenMaybeDie })
   const actions = registerCtyunActions(createActionRegistry(), client, { pollDelayMs: () => 50 })
+  // CRASH_WORKFLOW=dr-copy: the shipped dr-copy job instead (its ctflow:* steps too), input from CRASH_INPUT.
+  const drCopyJob = process.env.CRASH_WORKFLOW === 'dr-copy'
+  if (drCopyJob)
+    registerJobActions(actions, {
+      ebs: {
+        listDisks: (params) => client.ebs.listDisks(params),
+        getDisk: (params) => client.ebs.getDisk(params),
+        listSnapshots: (params) => client.ebs.listSnapshots(params),
+      },
+      cbr: { listPolicies: (params) => client.cbr.listPolicies(params) },
+      image: {
+        listImages: (params) => client.image.listImages(params),
+        getImage: (params) => client.image.getImage(params),
+        listCopyDestinations: (params) => client.image.listCopyDestinations(params),
+      },
+      now: Date.now,
+    })
   let saves = 0
   const engine = createEngine({
     store,
     actions,
-    workflows: { crash: crashWorkflowFor(process.env.CRASH_MAP_MODE === 'DISTRIBUTED' ? 'DISTRIBUTED' : 'INLINE') },
+    workflows: drCopyJob
+      ? { crash: drCopy as unknown as WorkflowDefinition }
+      : { crash: crashWorkflowFor(process.env.CRASH_MAP_MODE === 'DISTRIBUTED' ? 'DISTRIBUTED' : 'INLINE') },
     // Short leases: the next process takes over soon after a kill.
     leaseMs: 300,
     onEvents: () => void process.stdout.write(`save ${++saves}\n`),
   })
-  const id = CRASH_RUN_ID ?? (await engine.start({ workflow: 'crash', input: {} })).run.id
+  const id =
+    CRASH_RUN_ID ??
+    (await engine.start({ workflow: 'crash', input: JSON.parse(process.env.CRASH_INPUT ?? '{}') })).run.id
   process.stdout.write(`run ${id}\n`)
   const run = await engine.runToEnd(id)
   process.stdout.write(`done ${JSON.stringify({ status: run.status, output: run.output, error: run.error })}\n`)

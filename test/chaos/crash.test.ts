@@ -174,3 +174,83 @@ describe.each(['INLINE', 'DISTRIBUTED'] as const)(
     }, 120_000)
   },
 )
+
+// The shipped dr-copy job, SIGKILLed at random transitions and right after each write: one image and one copy per
+// destination, whatever the kills (create-image-ebs and cross-region-copy take no clientToken: found by name).
+describe('crash test: dr-copy', () => {
+  const HD1 = 'bb9fdb42056f11eda1610242ac110002'
+  const NM8 = '81f7728662dd11ec810800155d307d5b'
+  const XN1 = '200000001852'
+  const input = JSON.stringify({
+    regionID: HD1,
+    sources: { diskIDs: ['5d0c1e2f-0004-4c7a-8e4b-a1b2c3d4e504'] },
+    destinations: [NM8, XN1],
+    imagePrefix: 'crashdr',
+  })
+  let sim: RunningSimulator
+  let dir: string
+  beforeAll(async () => {
+    sim = await startSimulator({ port: 0 })
+    dir = await mkdtemp(join(tmpdir(), 'ctflow-crash-dr-'))
+  })
+  afterAll(async () => {
+    await sim.close()
+    await rm(dir, { recursive: true, force: true })
+  })
+  const env = (name: string) => ({
+    CRASH_STORE: join(dir, name),
+    CRASH_SIM_URL: sim.url,
+    CRASH_WORKFLOW: 'dr-copy',
+    CRASH_INPUT: input,
+  })
+  /** What the cloud holds of the job and how often it was asked: the DR images per region, and the creates sent. */
+  function sideEffects() {
+    const images = [...sim.simulator.state.images.values()].filter((i) => i.imageName.startsWith('crashdr-'))
+    const snapshots = [...sim.simulator.state.snapshots.values()].filter((s) =>
+      String((s as { snapshotName?: string }).snapshotName).startsWith('crashdr-'),
+    )
+    return {
+      images: Object.fromEntries([HD1, NM8, XN1].map((r) => [r, images.filter((i) => i.regionID === r).length])),
+      active: images.every((i) => i.lifecycle.final === 'active'),
+      snapshots: snapshots.length,
+      imageCreates: sim.simulator.calls.count('ebs.createImage'),
+      copies: sim.simulator.calls.count('image.crossRegionCopy'),
+    }
+  }
+  const once = { images: { [HD1]: 1, [NM8]: 1, [XN1]: 1 }, active: true, snapshots: 1, imageCreates: 1, copies: 2 }
+
+  it('resumes after every kill: each image and each copy made once, the run succeeds', async () => {
+    sim.simulator.reset()
+    const baseline = await runChild(env('baseline'))
+    expect(baseline.done?.status).toBe('SUCCEEDED')
+    expect(sideEffects()).toEqual(once)
+    const random = prng(Number(process.env.CRASH_SEED ?? 20261205))
+    for (let scenario = 0; scenario < 2; scenario++) {
+      sim.simulator.reset()
+      const kills = [1 + Math.floor(random() * (baseline.saves - 1))]
+      let result = await runChild(env(`crash-${scenario}`), kills[0])
+      for (let k = 0; k < 2 && !result.done; k++) {
+        kills.push(1 + Math.floor(random() * 4))
+        result = await runChild({ ...env(`crash-${scenario}`), CRASH_RUN_ID: result.runId! }, kills.at(-1))
+      }
+      if (!result.done) result = await runChild({ ...env(`crash-${scenario}`), CRASH_RUN_ID: result.runId! })
+      expect(result.done?.status, `kills at saves ${kills.join(', ')}`).toBe('SUCCEEDED')
+      expect(sideEffects(), `kills at saves ${kills.join(', ')}`).toEqual(once)
+    }
+  }, 180_000)
+
+  it('a process killed right after each write reached the cloud does not repeat it on resume', async () => {
+    // The writes: the snapshot, the image, two copies.
+    for (const killAfterWrite of [1, 2, 3, 4]) {
+      sim.simulator.reset()
+      const first = await runChild({
+        ...env(`write-${killAfterWrite}`),
+        CRASH_KILL_AFTER_WRITE: String(killAfterWrite),
+      })
+      expect(first.done, `kill after write ${killAfterWrite}`).toBeUndefined()
+      const resumed = await runChild({ ...env(`write-${killAfterWrite}`), CRASH_RUN_ID: first.runId! })
+      expect(resumed.done?.status, `kill after write ${killAfterWrite}`).toBe('SUCCEEDED')
+      expect(sideEffects(), `kill after write ${killAfterWrite}`).toEqual(once)
+    }
+  }, 180_000)
+})

@@ -55,8 +55,9 @@ export async function startJobHarness(
     sim,
     engine,
     client,
-    async run(workflow: string, input: unknown): Promise<RunRecord> {
-      const { run } = await engine.start({ workflow, input })
+    /** Runs a workflow to its end; `plan` runs it as a plan (a dry run: writes are planned, not sent). */
+    async run(workflow: string, input: unknown, { plan = false }: { plan?: boolean } = {}): Promise<RunRecord> {
+      const { run } = await engine.start({ workflow, input, ...(plan ? { plan } : {}) })
       return engine.runToEnd(run.id)
     },
     calls: (operation?: string) => sim.simulator.calls.count(operation),

@@ -286,6 +286,38 @@ describe('snapshot-then-backup', () => {
     })
   })
 
+  it('keeps daily/weekly/monthly copies (GFS) and reports which rule kept each snapshot', async () => {
+    harness = await startJobHarness()
+    const run = await harness.run('snapshot-then-backup', {
+      regionID: HD1,
+      disks: { diskIDs: [DB_DATA] },
+      retention: { daily: 2, weekly: 0, timeZone: 'UTC' },
+      backup: false,
+    })
+    expect(run.error).toBeUndefined()
+    const db = (run.output as Report & { disks: Array<{ kept?: Record<string, string[]> }> }).disks[0]!
+    // Tonight's and the 2-day-old one are the newest of the last two days with a snapshot; the 8- and 9-day-old go.
+    expect(db.pruned.sort()).toEqual(['9e8d7c6b-0003-4a5b-9c8d-7e6f5a4b3c03', '9e8d7c6b-0004-4a5b-9c8d-7e6f5a4b3c04'])
+    expect(db.kept).toEqual({
+      [db.snapshotID!]: ['protected', 'daily'],
+      '9e8d7c6b-0005-4a5b-9c8d-7e6f5a4b3c05': ['daily'],
+    })
+    // Snapshots made by hand are never candidates.
+    const left = [...harness.sim.simulator.state.snapshots.values()].map((s) => s.snapshotID)
+    expect(left).toContain('9e8d7c6b-0001-4a5b-9c8d-7e6f5a4b3c01')
+  })
+
+  it('refuses a retention time zone Intl does not know, naming the field', async () => {
+    harness = await startJobHarness()
+    const run = await harness.run('snapshot-then-backup', {
+      regionID: HD1,
+      retention: { daily: 7, timeZone: 'Mars/Olympus' },
+    })
+    expect(run.status).toBe('FAILED')
+    expect(run.error).toMatchObject({ error: 'Job.InvalidInput' })
+    expect(run.error?.cause).toContain('retention.timeZone')
+  })
+
   it('refuses input its schema forbids at start, naming the field, with nothing created', async () => {
     harness = await startJobHarness()
     const error = await harness.engine

@@ -368,6 +368,15 @@ export function createImageService(caller: CtyunCaller) {
       checkImageName(params.imageName)
       await caller.request({ service: 'image', method: 'POST', path: '/v4/image/copy', body: defined(params) })
     },
+    /**
+     * POST `/v4/image/delete` {regionID, imageID}: deletes a private image. Not in the fact sheet's table; the path and
+     * body are the official SDKs' (ctyun-sdk-go ctimage image delete, the Java SDK's DeletePrivateImageRequest). Its
+     * reply is not relied on: callers decide from the image's state read again (`getImage`: undefined when gone).
+     */
+    async deleteImage(params: { regionID: string; imageID: string }): Promise<void> {
+      requireParams('image.deleteImage', params, ['regionID', 'imageID'])
+      await caller.request({ service: 'image', method: 'POST', path: '/v4/image/delete', body: defined(params) })
+    },
     /** GET `/v4/image/list-supported-dest-crr-regions` (doc api 18059): region ids a copy may go to. */
     async listCopyDestinations(params: { regionID: string }): Promise<string[]> {
       requireParams('image.listCopyDestinations', params, ['regionID'])

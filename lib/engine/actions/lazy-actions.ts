@@ -49,14 +49,18 @@ export function registerLazyActions(
   registry.mapErrors((thrown) => loaded?.mapError(thrown))
 
   for (const [name, kind] of Object.entries(kinds)) {
+    // Whether it writes, and what it would return, are the loaded action's to say (PlanAware).
+    const decidePlan = async (input: unknown, context: ActionContext, form: 'call' | 'sync') =>
+      (await loadedAction(form === 'sync' ? `${name}.sync` : name)).plan(input, context)
     if (kind === 'call') {
-      registry.register(name, { call: (input, context) => call(name, input, context) })
+      registry.register(name, { call: (input, context) => call(name, input, context), decidePlan })
       continue
     }
     // `call` as well as start/probe, so the plain form runs whatever the loaded registry runs for it.
     const syncName = `${name}.sync`
     registry.register(name, {
       call: (input, context) => call(name, input, context),
+      decidePlan,
       start: async (input, context) => (await loadedAction<'sync'>(syncName)).start(input, context),
       probe: async (handle, context) => (await loadedAction<'sync'>(syncName)).probe(handle, context),
       // The engine asks only after a probe, so the actions are loaded by then; the default is a fallback.

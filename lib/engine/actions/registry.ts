@@ -19,6 +19,11 @@ export interface ActionContext {
   /** Epoch ms on the engine's clock; the call should be over by then. */
   deadline: number
   /**
+   * The run is a plan (dry run): the engine calls only actions that declare `writes: false`, and gives every other
+   * Task the action's planned result instead. A read action may look at it, e.g. to report what would happen.
+   */
+  plan?: boolean
+  /**
    * When this attempt was first scheduled (epoch ms, engine clock): the same when a run resumed after a crash
    * re-issues the call, so an action whose API takes no clientToken can recognise what its first try started.
    */
@@ -44,11 +49,30 @@ export interface ProbeOutcome<T = unknown> {
   pollAfterMs?: number
 }
 
-export interface CallAction {
+/**
+ * What an action says about plan runs (dry runs, `StartRequest.plan`). An action that does not say `writes: false` is
+ * a write: in a plan run it is not called, and its Task gets `plan()`'s result, or `{ planned: true, resource }`.
+ */
+export interface PlanAware {
+  /** False for an action that changes nothing (reads, pure computation): a plan run calls it for real. Default true. */
+  writes?: boolean
+  /**
+   * The result a write would have had, in the shape its Task documents, marked `planned: true`; built from the input
+   * alone (no call is made). `form` is which Task form asked: `sync` (`<name>.sync`, the finished resource) or `call`.
+   */
+  plan?(input: unknown, context: ActionContext, form: 'call' | 'sync'): Promise<unknown> | unknown
+  /**
+   * For an action that stands in for another (lazy-actions.ts): the whole decision, asked of the other. When present,
+   * `writes` and `plan` are not looked at.
+   */
+  decidePlan?(input: unknown, context: ActionContext, form: 'call' | 'sync'): Promise<PlanDecision>
+}
+
+export interface CallAction extends PlanAware {
   call(input: unknown, context: ActionContext): Promise<unknown> | unknown
 }
 
-export interface SyncAction<Handle = unknown> {
+export interface SyncAction<Handle = unknown> extends PlanAware {
   start(input: unknown, context: ActionContext): Promise<Handle> | Handle
   probe(handle: Handle, context: ActionContext): Promise<ProbeOutcome> | ProbeOutcome
   /** Delay before poll `polls + 1` (polls counts from 1); default 1 s ×3, then ×1.5 up to 30 s (defaultPollDelayMs). */
@@ -58,8 +82,11 @@ export interface SyncAction<Handle = unknown> {
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds actions of every handle type; each is checked where it is written
 export type Action = CallAction | SyncAction<any> | (CallAction & SyncAction<any>)
 
+/** What a plan run does with a Task: call the action (a read), or take a planned result in its place. */
+export type PlanDecision = { run: true } | { planned: unknown }
+
 /** A resource resolved for execution. */
-export type ResolvedAction =
+export type ResolvedAction = (
   | { kind: 'call'; name: string; call: (input: unknown, context: ActionContext) => Promise<unknown> }
   | {
       kind: 'sync'
@@ -68,6 +95,10 @@ export type ResolvedAction =
       probe: SyncAction['probe']
       pollDelayMs: (polls: number) => number
     }
+) & {
+  /** In a plan run: whether to call the action, or the planned result of this write (PlanAware). */
+  plan: (input: unknown, context: ActionContext) => Promise<PlanDecision>
+}
 
 /** An ASL error: the name `Retry`/`Catch` `ErrorEquals` match, and its cause (a message for people). */
 export interface TaskError {
@@ -134,6 +165,7 @@ export function createActionRegistry(): ActionRegistry {
       if (!action) return undefined
       const { call } = action as Partial<CallAction>
       const { start, probe, pollDelayMs } = action as Partial<SyncAction>
+      const plan = planOf(name, action, sync ? 'sync' : 'call')
       if (sync) {
         if (!start || !probe) return undefined
         return {
@@ -142,10 +174,11 @@ export function createActionRegistry(): ActionRegistry {
           start: start.bind(action),
           probe: probe.bind(action),
           pollDelayMs: pollDelayMs ? pollDelayMs.bind(action) : defaultPollDelayMs,
+          plan,
         }
       }
       const run = call ?? start!
-      return { kind: 'call', name, call: async (input, context) => run.call(action, input, context) }
+      return { kind: 'call', name, call: async (input, context) => run.call(action, input, context), plan }
     },
     has(resource) {
       return registry.resolve(resource) !== undefined
@@ -173,6 +206,16 @@ export function createActionRegistry(): ActionRegistry {
     },
   }
   return registry
+}
+
+/** A write unless it says `writes: false`; its planned result from `plan`, or a generic one naming the resource. */
+function planOf(name: string, action: Action, form: 'call' | 'sync'): ResolvedAction['plan'] {
+  return async (input, context) => {
+    if (typeof action.decidePlan === 'function') return action.decidePlan(input, context, form)
+    if (action.writes === false) return { run: true }
+    if (typeof action.plan !== 'function') return { planned: { planned: true, resource: name } }
+    return { planned: await action.plan(input, context, form) }
+  }
 }
 
 /** 1 s for the first three polls, then ×1.5 up to 30 s. */

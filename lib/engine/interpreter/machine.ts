@@ -16,6 +16,11 @@ export interface Machine {
   error?: { error: string; cause: string }
   /** Child runs of dropped distributed-Map items, for the runner to cancel before its next save (child-runs.ts). */
   cancelRuns?: string[]
+  /**
+   * A plan (dry run, StartRequest.plan): the runner calls only actions that do not write and takes planned results for
+   * the others. Kept here, with the position, so every store keeps it without a column; child runs inherit it.
+   */
+  plan?: true
 }
 
 export interface Frame {
@@ -94,7 +99,13 @@ export interface ChildrenPhase {
 export const ROOT_FRAME = 'root'
 
 /** The machine of a new run: the root frame ready at `StartAt`. */
-export function createMachine(startAt: string, input: unknown, now: number, timeoutSeconds?: number): Machine {
+export function createMachine(
+  startAt: string,
+  input: unknown,
+  now: number,
+  timeoutSeconds?: number,
+  options: { plan?: boolean } = {},
+): Machine {
   const machine: Machine = {
     format: 1,
     status: 'running',
@@ -112,5 +123,11 @@ export function createMachine(startAt: string, input: unknown, now: number, time
     },
   }
   if (timeoutSeconds !== undefined) machine.timeoutAt = now + timeoutSeconds * 1000
+  if (options.plan) machine.plan = true
   return machine
+}
+
+/** Whether a run's machine is a plan's (createMachine's `plan` option). */
+export function isPlanMachine(machine: unknown): boolean {
+  return typeof machine === 'object' && machine !== null && (machine as Machine).plan === true
 }

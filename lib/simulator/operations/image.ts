@@ -351,6 +351,37 @@ export const imageOperations: SimOperation[] = [
     },
   },
   {
+    // POST /v4/image/delete {regionID, imageID}: not in the fact sheet's table; path and body from the official SDKs
+    // (ctyun-sdk-go, the Java SDK's DeletePrivateImageRequest). Assumed here: only a private image that is not being
+    // made, and is not the source of a copy in flight, can be deleted, and it is gone at once (detail: empty, §8.8).
+    name: 'image.delete',
+    service: 'ctimage',
+    methods: ['POST'],
+    path: '/v4/image/delete',
+    handle(input) {
+      const { params, runtime, now } = input
+      const region = regionOf(runtime, params)
+      const imageID = params.required('imageID')
+      const image = runtime.state.images.get(imageID)
+      if (!image || image.regionID !== region.regionID)
+        throw new SimApiError(ERROR.imageNotFound, `image ${imageID} not found in region ${region.regionID}`)
+      if (image.imageVisibility !== 'private')
+        throw new SimApiError(
+          ERROR.parameter,
+          `image ${imageID} is not a private image; only private images can be deleted`,
+        )
+      const { status, done } = lifecycleAt(image.lifecycle, now)
+      if (!done) throw new SimApiError(ERROR.imageNotActive, `image ${imageID} is ${status}; it cannot be deleted yet`)
+      const copying = [...runtime.state.images.values()].some(
+        (i) => i.copiedFrom?.imageID === imageID && !lifecycleAt(i.lifecycle, now).done,
+      )
+      if (copying)
+        throw new SimApiError(ERROR.imageCopyInProgress, `image ${imageID} is being copied; it cannot be deleted yet`)
+      runtime.state.images.delete(imageID)
+      return success({})
+    },
+  },
+  {
     name: 'image.supportedDestinations',
     service: 'ctimage',
     methods: ['GET'],

@@ -3,13 +3,25 @@ import { LogConfigError, loadLogConfig } from './log-config'
 
 describe('loadLogConfig', () => {
   it('defaults to info when CTFLOW_LOG_LEVEL is unset or blank', () => {
-    expect(loadLogConfig({})).toEqual({ level: 'info' })
-    expect(loadLogConfig({ CTFLOW_LOG_LEVEL: '  ' })).toEqual({ level: 'info' })
+    expect(loadLogConfig({})).toMatchObject({ level: 'info' })
+    expect(loadLogConfig({ CTFLOW_LOG_LEVEL: '  ' })).toMatchObject({ level: 'info' })
   })
 
   it('accepts each level, in any case', () => {
-    expect(loadLogConfig({ CTFLOW_LOG_LEVEL: 'DEBUG' })).toEqual({ level: 'debug' })
-    expect(loadLogConfig({ CTFLOW_LOG_LEVEL: 'silent' })).toEqual({ level: 'silent' })
+    expect(loadLogConfig({ CTFLOW_LOG_LEVEL: 'DEBUG' })).toMatchObject({ level: 'debug' })
+    expect(loadLogConfig({ CTFLOW_LOG_LEVEL: 'silent' })).toMatchObject({ level: 'silent' })
+  })
+
+  it('collects the secret values set, for the logger to mask', () => {
+    const env = {
+      CTYUN_AK: 'ak-0123456789',
+      CTYUN_SK: 'sk-0123456789',
+      CTFLOW_API_TOKEN: 'token-0123456789abcdef',
+      CTFLOW_WEBHOOK_SECRET: 'whsec_one, whsec_two',
+    }
+    expect(loadLogConfig(env).secrets.sort()).toEqual(
+      ['ak-0123456789', 'sk-0123456789', 'token-0123456789abcdef', 'whsec_one', 'whsec_two'].sort(),
+    )
   })
 
   it('refuses anything else, naming the variable and the accepted levels', () => {

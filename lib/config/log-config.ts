@@ -9,6 +9,11 @@ export type LogLevel = (typeof LOG_LEVELS)[number]
 export interface LogConfig {
   /** Lines below this level are not written (default `info`). */
   level: LogLevel
+  /**
+   * The secret values set in the environment (CTYUN_AK/SK, CTFLOW_API_TOKEN, each CTFLOW_WEBHOOK_SECRET key), for the
+   * logger to mask wherever they would appear. Never logged, never echoed in an error.
+   */
+  secrets: string[]
 }
 
 export class LogConfigError extends Error {
@@ -18,15 +23,24 @@ export class LogConfigError extends Error {
 /**
  * Reads CTFLOW_LOG_LEVEL (case-insensitive; unset or blank: `info`). Anything else fails naming the variable and the
  * accepted values: a typo must not silently hide errors, nor flood a log with debug lines.
- * @example loadLogConfig({ CTFLOW_LOG_LEVEL: 'debug' }) // { level: 'debug' }
+ * @example loadLogConfig({ CTFLOW_LOG_LEVEL: 'debug' }) // { level: 'debug', secrets: [] }
  */
 export function loadLogConfig(env: Record<string, string | undefined>): LogConfig {
   const text = env.CTFLOW_LOG_LEVEL?.trim().toLowerCase()
-  if (!text) return { level: 'info' }
-  if ((LOG_LEVELS as readonly string[]).includes(text)) return { level: text as LogLevel }
+  const secrets = secretsIn(env)
+  if (!text) return { level: 'info', secrets }
+  if ((LOG_LEVELS as readonly string[]).includes(text)) return { level: text as LogLevel, secrets }
   throw new LogConfigError(
     `CTFLOW_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(truncate(env.CTFLOW_LOG_LEVEL ?? ''))}).`,
   )
+}
+
+const SECRET_VARIABLES = ['CTYUN_AK', 'CTYUN_SK', 'CTFLOW_API_TOKEN'] as const
+
+function secretsIn(env: Record<string, string | undefined>): string[] {
+  const values = SECRET_VARIABLES.map((name) => env[name]?.trim() ?? '')
+  values.push(...(env.CTFLOW_WEBHOOK_SECRET ?? '').split(/[\s,]+/))
+  return [...new Set(values.filter((value) => value.length > 0))]
 }
 
 function truncate(text: string): string {

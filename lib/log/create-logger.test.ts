@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createLogger } from './create-logger'
-import { createLogContext, loadAsyncLocalStorage } from './log-context'
+import { createLogContext, findAsyncLocalStorage } from './log-context'
 
 function capture() {
   const lines: string[] = []
@@ -42,7 +42,7 @@ describe('createLogger', () => {
 
   it("adds a child's fields and the context's scoped fields to every line", async () => {
     const out = capture()
-    const context = createLogContext(await loadAsyncLocalStorage())
+    const context = createLogContext(findAsyncLocalStorage())
     const log = createLogger({ write: out.write, context }).child({ component: 'worker' })
     await context.run({ fields: { awsRequestId: 'req-1' } }, async () => {
       await Promise.resolve()

@@ -5,12 +5,13 @@
  * Imports only types of ours (lib/config's level names, lib/engine's hooks, lib/ctyun's log events).
  *
  * @example
- * const context = createLogContext(await loadAsyncLocalStorage())
+ * const context = createLogContext(findAsyncLocalStorage())
  * const log = createLogger({ level: loadLogConfig(process.env).level, context, secrets })
  * const engine = assembleEngine({ …, hooks: createEngineLogHooks(log, context) })
  */
 export { createLogger, type Logger, type LoggerOptions, type LogFields } from './create-logger'
-export { createLogContext, loadAsyncLocalStorage, type LogContext, type LogScope } from './log-context'
+export { createLogContext, findAsyncLocalStorage, type LogContext, type LogScope } from './log-context'
 export { isLevelEnabled, LOG_LEVEL_RANK, type LineLevel } from './log-level'
 export { isSecretField, redactText, redactValue } from './redact'
 export { createEngineLogHooks, ctyunClientLog } from './engine-log-hooks'
+export { createLogging, type Logging } from './create-logging'

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { createLogContext, loadAsyncLocalStorage } from './log-context'
+import { createLogContext, findAsyncLocalStorage } from './log-context'
 
 describe('log context', () => {
   it('finds AsyncLocalStorage on Node and keeps each concurrent scope its own', async () => {
-    const Storage = await loadAsyncLocalStorage()
+    const Storage = findAsyncLocalStorage()
     expect(Storage).toBeDefined()
     const context = createLogContext(Storage)
     const seen: unknown[] = []

@@ -32,8 +32,8 @@ interface AsyncStorage<T> {
 type AsyncStorageClass = new <T>() => AsyncStorage<T>
 
 /**
- * A context over AsyncLocalStorage when given (or found by loadAsyncLocalStorage), else the degraded one.
- * @example const context = createLogContext(await loadAsyncLocalStorage())
+ * A context over AsyncLocalStorage when given (or found by findAsyncLocalStorage), else the degraded one.
+ * @example const context = createLogContext(findAsyncLocalStorage())
  */
 export function createLogContext(Storage?: AsyncStorageClass): LogContext {
   if (Storage) {
@@ -78,10 +78,11 @@ function merge(parent: LogScope | undefined, scope: LogScope): LogScope {
 }
 
 /**
- * AsyncLocalStorage if this runtime has it: a global (Workers, Deno), `process.getBuiltinModule` (Node ≥ 20.16),
- * else `import('node:async_hooks')`; undefined where none works (the context then degrades, see above).
+ * AsyncLocalStorage if this runtime has it: a global (Workers with nodejs_als, Deno), else Node's
+ * `process.getBuiltinModule` (Node ≥ 20.16, Bun); undefined where neither is there (the context then degrades,
+ * see above). Synchronous, and no static `node:async_hooks` import, so that this module loads on any runtime.
  */
-export async function loadAsyncLocalStorage(): Promise<AsyncStorageClass | undefined> {
+export function findAsyncLocalStorage(): AsyncStorageClass | undefined {
   const global = (globalThis as { AsyncLocalStorage?: AsyncStorageClass }).AsyncLocalStorage
   if (typeof global === 'function') return global
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
@@ -89,14 +90,7 @@ export async function loadAsyncLocalStorage(): Promise<AsyncStorageClass | undef
     const builtin = proc?.getBuiltinModule?.('node:async_hooks') as
       | { AsyncLocalStorage?: AsyncStorageClass }
       | undefined
-    if (builtin?.AsyncLocalStorage) return builtin.AsyncLocalStorage
-  } catch {
-    // Not a Node that has it: try the import.
-  }
-  try {
-    const specifier = 'node:async_hooks'
-    const module = (await import(/* @vite-ignore */ specifier)) as { AsyncLocalStorage?: AsyncStorageClass }
-    return module.AsyncLocalStorage
+    return typeof builtin?.AsyncLocalStorage === 'function' ? builtin.AsyncLocalStorage : undefined
   } catch {
     return undefined
   }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Command } from '../command'
 import { UsageError } from '../command'
+import { createCliLogging } from '../json-log'
 import { progressPrinter } from '../progress'
 import { createCtyunClient, CTYUN_SERVICES, type CtyunEndpoints } from '../../lib/ctyun'
 import { loadWorkflowFile } from '../../lib/engine'
@@ -22,7 +23,8 @@ CTYUN_* says.
 
   --realistic   cloud-like durations (snapshots ~45 s, backups ~3 min); default: a few seconds each
   --faults      inject throttling and server errors (about 1 call in 8) to watch the retries
-  --json        print the report as JSON on stdout
+  --json        print the report as one JSON line on stdout, and JSON log lines on stderr instead of the
+                progress (run start and end, each Task call, each retry; CTFLOW_LOG_LEVEL)
   --fast        the simulator's test durations (a fraction of a second each)
 `
 
@@ -69,27 +71,38 @@ const command: Command = async (argv, io) => {
   })
   try {
     const endpoints = Object.fromEntries(CTYUN_SERVICES.map((service) => [service, sim.url])) as CtyunEndpoints
-    const client = createCtyunClient({ credentials: sim.credentials, endpoints })
+    const logging = json ? createCliLogging(io) : undefined
+    const client = createCtyunClient({
+      credentials: sim.credentials,
+      endpoints,
+      ...(logging ? { log: logging.ctyunLog } : {}),
+    })
     const startedAt = Date.now()
     const engine = createEngine({
       store: await openStore({ kind: 'memory' }),
       actions: createProductActions(client),
       workflows: [workflow],
-      onEvents: progressPrinter(
-        (line) => io.stderr(`${line}\n`),
-        () => startedAt,
-      ),
+      ...(logging
+        ? { hooks: logging.hooks }
+        : {
+            onEvents: progressPrinter(
+              (line) => io.stderr(`${line}\n`),
+              () => startedAt,
+            ),
+          }),
     })
-    io.stderr(
-      `ctflow demo: ${workflow.name} against the CTyun simulator at ${sim.url}${faults ? ' (with faults)' : ''}\n`,
-    )
-    io.stderr(`input: ${JSON.stringify(DEMO_INPUT)}\n\n`)
+    if (!logging) {
+      io.stderr(
+        `ctflow demo: ${workflow.name} against the CTyun simulator at ${sim.url}${faults ? ' (with faults)' : ''}\n`,
+      )
+      io.stderr(`input: ${JSON.stringify(DEMO_INPUT)}\n\n`)
+    }
     const { run } = await engine.start({ workflow: workflow.name, input: DEMO_INPUT })
     const done = await engine.runToEnd(run.id, io.signal)
     const calls = sim.simulator.calls.snapshot()
     const report = done.status === 'SUCCEEDED' ? (done.output as BackupReport) : reportFromCause(done.error?.cause)
 
-    if (json) io.stdout(`${JSON.stringify({ status: done.status, report, error: done.error }, null, 2)}\n`)
+    if (json) io.stdout(`${JSON.stringify({ status: done.status, report, error: done.error ?? null })}\n`)
     else io.stdout(`\n${describeRun(done.status, report, done.error, Date.now() - startedAt, calls.total)}`)
     return done.status === 'SUCCEEDED' ? 0 : 1
   } finally {

@@ -1,7 +1,7 @@
 /**
  * What the engine tells an observer about the runs it drives (a logger, metrics): a run started, a run ended, a retry
  * scheduled, a Task call made. Generic: the engine says which resource was called and how it went, nothing of any
- * service. A hook never changes a run: what it throws is ignored (runner.ts `callHook`), and a `taskCall` hook that
+ * service. A hook never changes a run: what it throws is ignored (`callHook`), and a `taskCall` hook that
  * forgets to proceed still has its call made.
  */
 import type { RunError, RunStatus } from './run'
@@ -10,6 +10,8 @@ import type { RunError, RunStatus } from './run'
 export interface HookRun {
   runId: string
   workflow: string
+  /** A distributed Map's child run: the run whose Map started it (`ItemProcessor.ProcessorConfig.Mode: DISTRIBUTED`). */
+  parentId?: string
 }
 
 /** A run that ended: its status, its error (not SUCCEEDED), and how long it took from its creation (ms). */
@@ -60,4 +62,14 @@ export interface EngineHooks {
   runEnded?(run: RunEndedInfo): void
   retryScheduled?(retry: RetryScheduledInfo): void
   taskCall?(call: TaskCallInfo, proceed: () => Promise<TaskCallResult>): Promise<unknown> | unknown
+}
+
+/** Calls a hook; what it throws (or rejects with) is ignored: an observer must never stop a run. */
+export function callHook(hook: () => unknown): void {
+  try {
+    const result = hook()
+    if (result instanceof Promise) result.catch(() => {})
+  } catch {
+    // Ignored (see EngineHooks).
+  }
 }

@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events'
 import { toTaskError } from './actions/task-errors'
 import type { ActionContext, ActionRegistry } from './actions/registry'
 import type { Budget } from './engine-types'
-import type { EngineHooks, TaskCallInfo, TaskCallResult } from './engine-hooks'
+import { callHook, type EngineHooks, type TaskCallInfo, type TaskCallResult } from './engine-hooks'
 import { cancelRun, executeChildRunCommand } from './child-run-commands'
 import { CHILD_RUN_RESOURCE, pollChildRunsNow } from './interpreter/child-runs'
 import {
@@ -233,7 +233,7 @@ function notify(deps: RunnerDeps, run: RunRecord, events: NewHistoryEvent[]): vo
 
 /** The hooks' view of a save: the retries it scheduled, and the run's end if it ended the run. */
 function tellHooks(hooks: EngineHooks, run: RunRecord, events: NewHistoryEvent[], now: number): void {
-  const base = { runId: run.id, workflow: run.workflow }
+  const base = { runId: run.id, workflow: run.workflow, ...(run.parentId ? { parentId: run.parentId } : {}) }
   for (const event of events) {
     if (hooks.retryScheduled && event.type.endsWith('RetryScheduled')) {
       const detail = (event.detail ?? {}) as { error?: string; cause?: string; attempt?: number; delayMs?: number }
@@ -261,16 +261,6 @@ function tellHooks(hooks: EngineHooks, run: RunRecord, events: NewHistoryEvent[]
 }
 
 const ENDING_EVENTS = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted'])
-
-/** Calls a hook; what it throws is ignored: an observer must never stop a run. */
-export function callHook(hook: () => unknown): void {
-  try {
-    const result = hook()
-    if (result instanceof Promise) result.catch(() => {})
-  } catch {
-    // Ignored (see EngineHooks).
-  }
-}
 
 function describeError(error: unknown): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error)

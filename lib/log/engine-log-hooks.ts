@@ -16,10 +16,10 @@ import type { LogContext, LogScope } from './log-context'
  */
 export function createEngineLogHooks(log: Logger, context?: LogContext): EngineHooks {
   return {
-    runStarted: ({ runId, workflow }) => log.info('run started', { runId, workflow }),
+    runStarted: ({ runId, workflow, parentId }) => log.info('run started', { runId, workflow, parentId }),
     runEnded: (run) => log[endLevel(run)]('run ended', endFields(run)),
-    retryScheduled: ({ runId, workflow, state, error, cause, attempt, delayMs }) =>
-      log.warn('retry scheduled', { runId, workflow, state, attempt, errorCode: error, delayMs, cause }),
+    retryScheduled: ({ runId, workflow, parentId, state, error, cause, attempt, delayMs }) =>
+      log.warn('retry scheduled', { runId, workflow, parentId, state, attempt, errorCode: error, delayMs, cause }),
     async taskCall(call, proceed) {
       const fields = { runId: call.runId, workflow: call.workflow, state: call.state, attempt: call.retries }
       const scope: LogScope = { fields, call: {} }
@@ -48,6 +48,7 @@ function endFields(run: RunEndedInfo) {
   return {
     runId: run.runId,
     workflow: run.workflow,
+    parentId: run.parentId,
     status: run.status,
     durationMs: run.durationMs,
     ...(run.error ? { errorCode: run.error.error, cause: run.error.cause } : {}),

@@ -70,7 +70,10 @@ export function ctyunClientLog(log: Logger, context?: LogContext): CtyunLogger {
       ...(event.requestId ? { ctyunRequestId: event.requestId } : {}),
       ...(event.service ? { service: event.service } : {}),
       operation,
-      ...(event.attempt !== undefined ? { httpAttempt: event.attempt } : {}),
+      // A retry event names the attempt about to be made (lib/ctyun retry.ts), the others the attempt they are.
+      ...(event.attempt !== undefined
+        ? { [event.type === 'retry' ? 'nextHttpAttempt' : 'httpAttempt']: event.attempt }
+        : {}),
       ...(event.status !== undefined ? { status: event.status } : {}),
       ...(event.durationMs !== undefined ? { durationMs: event.durationMs } : {}),
       ...(event.errorCode || event.errorName ? { errorCode: event.errorCode ?? event.errorName } : {}),

@@ -64,6 +64,7 @@ describe('ctflow run', () => {
       .split('\n')
       .map((line) => JSON.parse(line))
     expect(lines).toMatchObject([
+      { level: 'info', msg: expect.stringMatching(/^ctflow run hello \(store: file /), workflow: 'hello' },
       { level: 'info', msg: 'run started', workflow: 'hello' },
       { level: 'info', msg: 'run ended', workflow: 'hello', status: 'SUCCEEDED' },
     ])

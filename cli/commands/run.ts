@@ -88,6 +88,8 @@ const command: Command = async (argv, io) => {
   const human = !quiet && !json
   try {
     if (human) io.stderr(`ctflow run ${workflow.name} (${setup.describe})\n`)
+    else if (logging)
+      logging.logger.info(`ctflow run ${workflow.name} (${setup.describe})`, { workflow: workflow.name })
     const { run } = await setup.engine.start({ workflow: workflow.name, input })
     startedAt = run.createdAt.getTime()
     if (human) io.stderr(`run ${run.id}\n`)

@@ -24,6 +24,20 @@ describe('loadLogConfig', () => {
     )
   })
 
+  it("adds the robots' URLs and secrets of an inline CTFLOW_NOTIFY, and nothing from one it cannot read", () => {
+    const notify = JSON.stringify([
+      { type: 'dingtalk', url: 'https://oapi.dingtalk.com/robot/send?access_token=t0k', secret: 'SECdeadbeef' },
+      { type: 'slack', url: 'https://hooks.slack.com/services/T/B/x' },
+    ])
+    expect(loadLogConfig({ CTFLOW_NOTIFY: notify }).secrets).toEqual([
+      'https://oapi.dingtalk.com/robot/send?access_token=t0k',
+      'SECdeadbeef',
+      'https://hooks.slack.com/services/T/B/x',
+    ])
+    expect(loadLogConfig({ CTFLOW_NOTIFY: '@notify.json' }).secrets).toEqual([])
+    expect(loadLogConfig({ CTFLOW_NOTIFY: '[{"url": ' }).secrets).toEqual([])
+  })
+
   it('refuses anything else, naming the variable and the accepted levels', () => {
     expect(() => loadLogConfig({ CTFLOW_LOG_LEVEL: 'verbose' })).toThrow(LogConfigError)
     expect(() => loadLogConfig({ CTFLOW_LOG_LEVEL: 'verbose' })).toThrow(

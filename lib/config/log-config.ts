@@ -10,8 +10,9 @@ export interface LogConfig {
   /** Lines below this level are not written (default `info`). */
   level: LogLevel
   /**
-   * The secret values set in the environment (CTYUN_AK/SK, CTFLOW_API_TOKEN, each CTFLOW_WEBHOOK_SECRET key), for the
-   * logger to mask wherever they would appear. Never logged, never echoed in an error.
+   * The secret values set in the environment (CTYUN_AK/SK, CTFLOW_API_TOKEN, each CTFLOW_WEBHOOK_SECRET key, the
+   * robots' URLs and secrets of an inline CTFLOW_NOTIFY), for the logger to mask wherever they would appear. Never
+   * logged, never echoed in an error.
    */
   secrets: string[]
 }
@@ -40,7 +41,28 @@ const SECRET_VARIABLES = ['CTYUN_AK', 'CTYUN_SK', 'CTFLOW_API_TOKEN'] as const
 function secretsIn(env: Record<string, string | undefined>): string[] {
   const values = SECRET_VARIABLES.map((name) => env[name]?.trim() ?? '')
   values.push(...(env.CTFLOW_WEBHOOK_SECRET ?? '').split(/[\s,]+/))
+  values.push(...notifySecrets(env.CTFLOW_NOTIFY))
   return [...new Set(values.filter((value) => value.length > 0))]
+}
+
+/**
+ * The robots' URLs and signing secrets of an inline CTFLOW_NOTIFY (a JSON array of channels; issue 14): a robot URL
+ * is a credential (its token), in the query or in the path. A setting that is `@file` or does not parse gives none
+ * here — reading and checking it is the notifications' loader's job; the text patterns (lib/log redact.ts) still apply.
+ */
+function notifySecrets(setting: string | undefined): string[] {
+  const text = setting?.trim()
+  if (!text?.startsWith('[')) return []
+  try {
+    const channels = JSON.parse(text) as unknown
+    if (!Array.isArray(channels)) return []
+    return channels.flatMap((channel) => {
+      const { url, secret } = (channel ?? {}) as { url?: unknown; secret?: unknown }
+      return [url, secret].filter((value): value is string => typeof value === 'string')
+    })
+  } catch {
+    return []
+  }
 }
 
 function truncate(text: string): string {

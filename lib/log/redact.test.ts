@@ -15,6 +15,15 @@ describe('redactText', () => {
     )
   })
 
+  it('masks the tokens Feishu and Slack robot URLs carry in their path', () => {
+    expect(redactText('POST https://open.feishu.cn/open-apis/bot/v2/hook/0f1e2d3c-aaaa?x=1', [])).toBe(
+      'POST https://open.feishu.cn/open-apis/bot/v2/hook/***?x=1',
+    )
+    expect(redactText('"https://hooks.slack.com/services/T000/B000/XXXXyyyy"', [])).toBe(
+      '"https://hooks.slack.com/services/***"',
+    )
+  })
+
   it('masks Authorization headers, Bearer tokens and whsec_ keys', () => {
     expect(redactText('Eop-Authorization: AK1 Headers=x Signature=s', [])).toBe(
       'Eop-Authorization: *** Headers=x Signature=s',

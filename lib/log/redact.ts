@@ -2,7 +2,8 @@
  * What must never reach a log line: the credentials (CTyun AK/SK), webhook secrets, robot and API tokens. Three
  * nets, each for what the others miss: the values the process knows to be secret, replaced wherever they appear;
  * fields whose name says secret, replaced whole; and shapes that carry one in text (a URL's `access_token`/`key`/
- * `sign`… query value, an Authorization header or `Bearer` token, a `whsec_` key).
+ * `sign`… query value, a Feishu or Slack robot URL's path token, an Authorization header or `Bearer` token, a
+ * `whsec_` key).
  */
 
 const MASK = '***'
@@ -16,6 +17,9 @@ const SECRET_QUERY = /([?&](?:access_token|key|token|sign|signature|secret|api_k
 const AUTH_HEADER = /((?:eop-)?authorization["']?\s*[:=]\s*["']?)(?:(?:bearer|basic|token)\s+)?[^\s"',;}]+/gi
 const BEARER = /\b(bearer\s+)[A-Za-z0-9._~+/=-]+/gi
 const WHSEC = /\bwhsec_[A-Za-z0-9+/=_-]+/g
+// Robots whose token is a part of the URL's path: Feishu/Lark `/open-apis/bot/v2/hook/<token>`, Slack
+// `hooks.slack.com/services/<team>/<bot>/<secret>`.
+const PATH_TOKEN = /(\/open-apis\/bot\/v2\/hook\/|hooks\.slack\.com\/services\/)[^\s"'<>?#]+/gi
 
 /**
  * Masks secrets in a piece of text: the given values (at least 4 characters; shorter ones would mask ordinary text),
@@ -29,6 +33,7 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
   if (/authorization/i.test(out)) out = out.replace(AUTH_HEADER, `$1${MASK}`)
   if (/bearer/i.test(out)) out = out.replace(BEARER, `$1${MASK}`)
   if (out.includes('whsec_')) out = out.replace(WHSEC, `whsec_${MASK}`)
+  if (out.includes('/hook/') || out.includes('/services/')) out = out.replace(PATH_TOKEN, `$1${MASK}`)
   return out
 }
 

@@ -6,6 +6,7 @@ import { createActionRegistry, type LoadedWorkflow, type NewHistoryEvent, type R
 import { createEngine } from '../lib/engine/create-engine'
 import { openStore, redactUrl } from '../lib/engine/stores'
 import { createProductActions } from '../lib/jobs/product-actions'
+import type { Logging } from '../lib/log'
 import { resolveCtyunTarget } from './ctyun-target'
 
 export interface CliEngine {
@@ -26,8 +27,11 @@ export async function openCliEngine(
     workflows,
     onEvents,
     leaseMs,
+    logging,
   }: {
     workflows: LoadedWorkflow[]
+    /** `--json`: the engine's hooks and the CTyun client's events as JSON lines (lib/log). */
+    logging?: Pick<Logging, 'hooks' | 'ctyunLog'>
     onEvents?: (run: RunRecord, events: NewHistoryEvent[]) => void
     /** How long a worker's lease lasts (default: the engine's); `ctflow worker --lease-ms`. */
     leaseMs?: number
@@ -53,10 +57,19 @@ export async function openCliEngine(
     if (workflows.some((workflow) => usesCloud(workflow.definition))) {
       const ctyun = await resolveCtyunTarget(io.env)
       closers.push(() => ctyun.close())
-      actions = createProductActions(createCtyunClient(ctyun.clientOptions))
+      actions = createProductActions(
+        createCtyunClient(logging ? { ...ctyun.clientOptions, log: logging.ctyunLog } : ctyun.clientOptions),
+      )
       describeCtyun = `; CTyun: ${ctyun.description}`
     }
-    const engine = createEngine({ store, actions, workflows, onEvents, ...(leaseMs !== undefined ? { leaseMs } : {}) })
+    const engine = createEngine({
+      store,
+      actions,
+      workflows,
+      onEvents,
+      ...(leaseMs !== undefined ? { leaseMs } : {}),
+      ...(logging ? { hooks: logging.hooks } : {}),
+    })
     return { engine, describe: `${describeStore}${describeCtyun}`, close }
   } catch (error) {
     await close()

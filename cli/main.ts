@@ -44,6 +44,12 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     }
     // Never a stack trace to the user; errors from lib/ carry their own readable message (and never a secret).
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+    // --json: every line is one JSON object, this one too (lib/log's shape; not loaded here, for `--help`'s sake).
+    if (rest.includes('--json')) {
+      const line = { level: 'error', time: new Date().toISOString(), msg: `ctflow ${name}: ${message}` }
+      io.stderr(`${JSON.stringify(line)}\n`)
+      return 1
+    }
     io.stderr(`ctflow ${name}: ${message}\n`)
     if (io.env.CTFLOW_DEBUG) io.stderr(`${(error as Error)?.stack ?? ''}\n`)
     return 1

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { loadFunctionsConfig } from '../lib/config/functions-config'
+import { createLogging } from '../lib/log'
 import { signWebhook } from './http/webhook-signature'
 import { advanceBriefly, createLambdaHandlers } from './lambda-handlers'
 import { createFunctionsRuntime } from './runtime'
@@ -11,19 +12,17 @@ const TOKEN = 'lambda-handler-test-token'
 
 function handlers(engine: FakeEngine, builds: { count: number; failFirst?: boolean } = { count: 0 }) {
   const logs: string[] = []
+  const logging = createLogging({ level: 'info', secrets: [] }, { write: (line) => logs.push(line) })
   const config = loadFunctionsConfig({ CTFLOW_STORE: 'memory', CTFLOW_API_TOKEN: TOKEN, CTFLOW_WEBHOOK_SECRET: SECRET })
-  const built = createLambdaHandlers(
-    async () => {
-      builds.count++
-      if (builds.failFirst && builds.count === 1) throw new Error('database is down')
-      return createFunctionsRuntime(config, {
-        openEngine: async () => ({ engine, close: async () => {} }),
-        onRunCreated: advanceBriefly,
-        log: () => {},
-      })
-    },
-    { log: (line) => logs.push(line) },
-  )
+  const built = createLambdaHandlers(async () => {
+    builds.count++
+    if (builds.failFirst && builds.count === 1) throw new Error('database is down')
+    return createFunctionsRuntime(config, {
+      openEngine: async () => ({ engine, close: async () => {} }),
+      onRunCreated: advanceBriefly,
+      log: (line) => logging.logger.error(line),
+    })
+  }, logging)
   return { ...built, logs }
 }
 
@@ -86,7 +85,18 @@ describe('Lambda handlers', () => {
     expect(result).toMatchObject({ workflow: 'backup', created: true, status: 'RUNNING' })
     expect(await worker(scheduledEvent({}), lambdaContext())).toEqual({ advanced: 1 })
     expect(engine.runs.get(result.runId)?.status).toBe('SUCCEEDED')
-    expect(logs.map((line) => JSON.parse(line).message)).toEqual(['ctflow scheduled', 'ctflow worker'])
+    expect(logs.map((line) => JSON.parse(line))).toMatchObject([
+      { level: 'info', msg: 'ctflow scheduled', runId: result.runId, workflow: 'backup', awsRequestId: 'aws-1' },
+      { level: 'info', msg: 'ctflow worker', advanced: 1 },
+    ])
+  })
+
+  it("puts the invocation's request id on every line it writes, and logs a failed setup as one JSON line", async () => {
+    const { http, logs } = handlers(createFakeEngine(), { count: 0, failFirst: true })
+    await expect(http(apiGatewayV2Event(), lambdaContext({ requestId: 'aws-7' }))).rejects.toThrow('database is down')
+    expect(logs.map((line) => JSON.parse(line))).toMatchObject([
+      { level: 'error', msg: 'setup failed', awsRequestId: 'aws-7', errorCode: 'Error', cause: 'database is down' },
+    ])
   })
 
   it('builds the runtime once per container, and again after a failed build', async () => {

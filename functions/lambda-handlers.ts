@@ -2,6 +2,7 @@ import type { Context, ScheduledEvent } from 'aws-lambda'
 import type { Context as HonoContext } from 'hono'
 import { handle } from 'hono/aws-lambda'
 import type { Engine, RunRecord } from '../lib/engine'
+import { createLogger, type Logger, type LogContext } from '../lib/log'
 import { budgetFrom, DEFAULT_MARGIN_MS } from './budget'
 import type { FunctionsRuntime } from './runtime'
 import type { ScheduledResult } from './scheduled'
@@ -17,27 +18,36 @@ export const ADVANCE_ON_CREATE_MS = 2_000
  */
 export function createLambdaHandlers(
   build: () => Promise<FunctionsRuntime>,
-  { log = (line: string) => console.log(line) } = {},
+  { logger = createLogger(), context: logContext }: { logger?: Logger; context?: LogContext } = {},
 ) {
   let runtime: Promise<FunctionsRuntime> | undefined
   let httpHandler: ReturnType<typeof handle> | undefined
   const getRuntime = () => {
     runtime ??= build().catch((error: unknown) => {
       runtime = undefined
+      // A bad setting or an unreachable store: one line saying which (errors from lib/ never carry a secret).
+      logger.error('setup failed', { errorCode: (error as Error)?.name, cause: (error as Error)?.message })
       throw error
     })
     return runtime
   }
+  // Every line an invocation writes, the engine's and the client's included, carries its request id.
+  const scoped =
+    <E, R>(handler: (event: E, context: Context) => Promise<R>) =>
+    (event: E, context: Context): Promise<R> =>
+      logContext
+        ? logContext.run({ fields: { awsRequestId: context.awsRequestId } }, () => handler(event, context))
+        : handler(event, context)
 
   /** API Gateway (HTTP API, payload 2.0) → the Hono app. */
-  const http: ReturnType<typeof handle> = async (event, context) => {
+  const http = scoped(async (event: Parameters<ReturnType<typeof handle>>[0], context: Context) => {
     const { app } = await getRuntime()
     httpHandler ??= handle(app)
     return httpHandler(event, context)
-  }
+  }) as ReturnType<typeof handle>
 
   /** EventBridge schedule → start the named workflow and advance it within this invocation. */
-  async function scheduled(
+  const scheduled = scoped(async function scheduled(
     event: ScheduledEvent | Record<string, unknown>,
     context: Context,
   ): Promise<ScheduledResult> {
@@ -46,17 +56,17 @@ export function createLambdaHandlers(
     const result = await runScheduled({ engine }, event, budgetFrom(context.getRemainingTimeInMillis()), {
       invocationId: context.awsRequestId,
     })
-    log(JSON.stringify({ message: 'ctflow scheduled', ...result }))
+    logger.info('ctflow scheduled', { ...result })
     return result
-  }
+  })
 
   /** EventBridge rate tick → resume due runs within this invocation. */
-  async function worker(event: ScheduledEvent, context: Context): Promise<WorkerResult> {
+  const worker = scoped(async function worker(event: ScheduledEvent, context: Context): Promise<WorkerResult> {
     const [{ engine }, { runWorker }] = await Promise.all([getRuntime(), import('./worker')])
     const result = await runWorker({ engine }, event, budgetFrom(context.getRemainingTimeInMillis()))
-    log(JSON.stringify({ message: 'ctflow worker', ...result }))
+    logger.info('ctflow worker', { ...result })
     return result
-  }
+  })
 
   return { http, scheduled, worker }
 }

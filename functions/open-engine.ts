@@ -1,8 +1,9 @@
 import type { FunctionsConfig } from '../lib/config'
 import type { CtyunClientOptions } from '../lib/ctyun'
-import { assembleEngine, type Engine } from '../lib/engine'
+import { assembleEngine, type Engine, type EngineHooks } from '../lib/engine'
 import { openStore, type RunStore } from '../lib/engine/stores'
 import { createLazyProductActions } from '../lib/jobs'
+import type { Logging } from '../lib/log'
 import { DEMO_CREDENTIALS } from '../lib/simulator/demo-credentials'
 import { SHIPPED_WORKFLOWS } from '../workflows/shipped'
 import type { OpenedEngine } from './runtime'
@@ -17,6 +18,8 @@ export interface OpenEngineOptions {
   resolveTarget?: (config: FunctionsConfig) => Promise<ClientTarget>
   /** Base of a relative CTFLOW_STORE directory. */
   cwd?: string
+  /** Structured logs (lib/log createLogging): the engine's hooks and the CTyun client's log. */
+  logging?: Pick<Logging, 'hooks' | 'ctyunLog'>
 }
 
 export interface ClientTarget {
@@ -37,7 +40,7 @@ export class FunctionsSetupError extends Error {
  */
 export async function openEngine(
   config: FunctionsConfig,
-  { resolveTarget, cwd }: OpenEngineOptions = {},
+  { resolveTarget, cwd, logging }: OpenEngineOptions = {},
 ): Promise<OpenedEngine> {
   const closers: Array<() => Promise<void>> = []
   const closeAll = async () => {
@@ -57,7 +60,8 @@ export async function openEngine(
     )
     closers.push(() => store.close())
 
-    const engine = await buildEngine(store, ctyun.clientOptions)
+    const clientOptions = logging ? { ...ctyun.clientOptions, log: logging.ctyunLog } : ctyun.clientOptions
+    const engine = await buildEngine(store, clientOptions, logging?.hooks)
     closers.push(() => engine.close())
     return { engine, describe: `${ctyun.description}; store: ${target.kind}`, close: closeAll }
   } catch (error) {
@@ -91,7 +95,11 @@ async function deployedTarget(config: FunctionsConfig): Promise<ClientTarget> {
  * Task call, a lazy chunk: a request that runs no Task (the runs API) does not pay for them at cold start. A bad key
  * or endpoint still fails at start: loadFunctionsConfig (resolveCtyunConfig) checks what the client would.
  */
-async function buildEngine(store: RunStore, clientOptions: CtyunClientOptions): Promise<Engine> {
+async function buildEngine(
+  store: RunStore,
+  clientOptions: CtyunClientOptions,
+  hooks: EngineHooks | undefined,
+): Promise<Engine> {
   const actions = createLazyProductActions(async () => {
     // lib/ctyun's lazy entry, not its index: a dynamic import() keeps every export of what it loads.
     const { createCtyunClient } = await import('../lib/ctyun/client')
@@ -102,6 +110,7 @@ async function buildEngine(store: RunStore, clientOptions: CtyunClientOptions): 
     actions,
     workflows: [...SHIPPED_WORKFLOWS],
     validate: (definition) => unknownResources(definition, actions),
+    ...(hooks ? { hooks } : {}),
   })
 }
 

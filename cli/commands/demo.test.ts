@@ -48,8 +48,20 @@ describe('ctflow demo', () => {
   })
 
   it('prints the report as JSON, with faults injected it still succeeds', async () => {
-    const { io, out } = capture()
+    const { io, out, err } = capture()
     expect(await main(['demo', '--fast', '--faults', '--json'], io)).toBe(0)
+    // Every line is one JSON object: the report on stdout, the log lines (not the progress) on stderr.
+    const lines = err()
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { msg: string; runId?: string; parentId?: string })
+    // One start and one end per run: the job's, and each of its distributed Map's child runs (with their parentId).
+    const started = lines.filter((line) => line.msg === 'run started')
+    const ended = lines.filter((line) => line.msg === 'run ended')
+    expect(started.filter((line) => !line.parentId)).toHaveLength(1)
+    expect(ended.map((line) => line.runId).sort()).toEqual(started.map((line) => line.runId).sort())
+    expect(lines.some((line) => line.msg === 'task call')).toBe(true)
+    expect(out().trimEnd().split('\n')).toHaveLength(1)
     const result = JSON.parse(out()) as { status: string; report: { summary: { failed: number }; selection: unknown } }
     expect(result.status).toBe('SUCCEEDED')
     expect(result.report.summary.failed).toBe(0)

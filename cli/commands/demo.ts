@@ -3,6 +3,7 @@ import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Command } from '../command'
 import { UsageError } from '../command'
+import { createCliLogging } from '../json-log'
 import { progressPrinter } from '../progress'
 import type { DemoConsole } from './demo-console'
 import { createCtyunClient, CTYUN_SERVICES, type CtyunEndpoints } from '../../lib/ctyun'
@@ -23,7 +24,8 @@ CTYUN_* says.
 
   --realistic   cloud-like durations (snapshots ~45 s, backups ~3 min); default: a few seconds each
   --faults      inject throttling and server errors (about 1 call in 8) to watch the retries
-  --json        print the report as JSON on stdout
+  --json        print the report as one JSON line on stdout, and JSON log lines on stderr instead of the
+                progress (run start and end, each Task call, each retry; CTFLOW_LOG_LEVEL)
   --fast        the simulator's test durations (a fraction of a second each)
 <<<<<<< HEAD
   --console     serve the run console while the job runs and after it ends (until Ctrl-C); prints its URL and a
@@ -94,17 +96,27 @@ const command: Command = async (argv, io) => {
   let served: DemoConsole | undefined
   try {
     const endpoints = Object.fromEntries(CTYUN_SERVICES.map((service) => [service, sim.url])) as CtyunEndpoints
-    const client = createCtyunClient({ credentials: sim.credentials, endpoints })
+    const logging = json ? createCliLogging(io) : undefined
+    const client = createCtyunClient({
+      credentials: sim.credentials,
+      endpoints,
+      ...(logging ? { log: logging.ctyunLog } : {}),
+    })
     const startedAt = Date.now()
     const engine = createEngine({
       store: await openStore({ kind: 'memory' }),
       actions: createProductActions(client),
       workflows: [workflow],
-      onEvents: progressPrinter(
-        (line) => io.stderr(`${line}\n`),
-        () => startedAt,
-      ),
+      ...(logging
+        ? { hooks: logging.hooks }
+        : {
+            onEvents: progressPrinter(
+              (line) => io.stderr(`${line}\n`),
+              () => startedAt,
+            ),
+          }),
     })
+<<<<<<< HEAD
     // Loaded only with --console: the plain demo does not pay for the HTTP server.
     served = withConsole ? await (await import('./demo-console')).serveDemoConsole(engine, port, io) : undefined
     io.stderr(
@@ -112,11 +124,20 @@ const command: Command = async (argv, io) => {
     )
     io.stderr(`input: ${JSON.stringify(DEMO_INPUT)}\n\n`)
     const { run } = await engine.start({ workflow: workflow.name, input: DEMO_INPUT, ...(plan ? { plan } : {}) })
+=======
+    if (!logging) {
+      io.stderr(
+        `ctflow demo: ${workflow.name} against the CTyun simulator at ${sim.url}${faults ? ' (with faults)' : ''}\n`,
+      )
+      io.stderr(`input: ${JSON.stringify(DEMO_INPUT)}\n\n`)
+    }
+    const { run } = await engine.start({ workflow: workflow.name, input: DEMO_INPUT })
+>>>>>>> logs
     const done = await engine.runToEnd(run.id, io.signal)
     const calls = sim.simulator.calls.snapshot()
     const report = done.status === 'SUCCEEDED' ? (done.output as BackupReport) : reportFromCause(done.error?.cause)
 
-    if (json) io.stdout(`${JSON.stringify({ status: done.status, report, error: done.error }, null, 2)}\n`)
+    if (json) io.stdout(`${JSON.stringify({ status: done.status, report, error: done.error ?? null })}\n`)
     else io.stdout(`\n${describeRun(done.status, report, done.error, Date.now() - startedAt, calls.total)}`)
     await served?.serveUntilStopped()
     return done.status === 'SUCCEEDED' ? 0 : 1

@@ -47,6 +47,7 @@ describe('ctflow run', () => {
     expect(JSON.parse(out.join(''))).toEqual({ g: 'hi ctyun' })
   })
 
+<<<<<<< HEAD
   it('--plan runs the reads and returns planned results for the writes, marked as a plan', async () => {
     const path = await workflow('snap', {
       StartAt: 'Disks',
@@ -82,6 +83,44 @@ describe('ctflow run', () => {
       diskID: expect.any(String),
       planned: true,
     })
+=======
+  it('with --json writes only JSON lines: the result on stdout, run start and end on stderr', async () => {
+    const path = await workflow('hello', { StartAt: 'P', States: { P: { Type: 'Pass', Result: 1, End: true } } })
+    const { io, out, err } = captureIO()
+    expect(await main(['run', path, '--json'], io)).toBe(0)
+    expect(
+      out
+        .join('')
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+    ).toEqual([{ status: 'SUCCEEDED', output: 1, error: null, cause: null }])
+    const lines = err
+      .join('')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+    expect(lines).toMatchObject([
+      { level: 'info', msg: expect.stringMatching(/^ctflow run hello \(store: file /), workflow: 'hello' },
+      { level: 'info', msg: 'run started', workflow: 'hello' },
+      { level: 'info', msg: 'run ended', workflow: 'hello', status: 'SUCCEEDED' },
+    ])
+  })
+
+  it('with --json reports a bad CTFLOW_LOG_LEVEL as one JSON line naming it', async () => {
+    const path = await workflow('hello', { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } })
+    const { io, err } = captureIO()
+    io.env = { ...io.env, CTFLOW_LOG_LEVEL: 'loud' }
+    expect(await main(['run', path, '--json'], io)).toBe(1)
+    const lines = err
+      .join('')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatchObject({ level: 'error' })
+    expect(lines[0].msg).toContain('CTFLOW_LOG_LEVEL must be one of debug, info, warn, error, silent')
+>>>>>>> logs
   })
 
   it('names a PostgreSQL store without the password given as a query parameter', async () => {

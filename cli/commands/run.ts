@@ -7,6 +7,7 @@ import { resolve } from 'node:path'
 import type { Command } from '../command'
 import { UsageError } from '../command'
 import { openCliEngine } from '../engine-setup'
+import { createCliLogging } from '../json-log'
 import { progressPrinter } from '../progress'
 import { loadWorkflowFile, WorkflowError } from '../../lib/engine'
 
@@ -14,9 +15,14 @@ const HELP = `Usage: ctflow run WORKFLOW [--input JSON | --input @FILE] [--plan]
 
   WORKFLOW       a workflow file (workflows/nightly-backup.json) or the name of one in ./workflows
   --input JSON   the run's input (default {}); @FILE reads it from a file
+<<<<<<< HEAD
   --plan         a dry run: reads are real, no write is sent (each returns its planned result, planned: true);
                  the output says what the run would create, back up, copy and delete
   --json         print only {"status","output","error","cause"} on stdout
+=======
+  --json         print only {"status","output","error","cause"} on stdout, and instead of the progress lines
+                 JSON log lines on stderr (run start and end, each Task call, each retry; CTFLOW_LOG_LEVEL)
+>>>>>>> logs
   --quiet        no progress lines
 
 The run is saved in CTFLOW_STORE (default .ctflow/); CTyun calls go where CTYUN_* point (with none set, to an
@@ -46,13 +52,16 @@ const command: Command = async (argv, io) => {
   }
   if (!workflowArg) throw new UsageError(`no workflow given\n\n${HELP}`)
 
+  const logging = json ? createCliLogging(io) : undefined
+  const report = (message: string) =>
+    logging ? logging.logger.error(`ctflow run: ${message}`) : io.stderr(`ctflow run: ${message}\n`)
   let input: unknown
   try {
     input = await readInput(inputText, io.cwd)
   } catch (error) {
     // Bad input is a failed run request, not a usage slip: exit 1 like an invalid workflow, nothing started.
     if (!(error instanceof InputError)) throw error
-    io.stderr(`ctflow run: ${error.message}\nNothing was started.\n`)
+    report(`${error.message}\nNothing was started.`)
     return 1
   }
   const path = /[\\/]|\.json$/.test(workflowArg)
@@ -62,7 +71,7 @@ const command: Command = async (argv, io) => {
   try {
     workflow = await loadWorkflowFile(path)
   } catch (error) {
-    if (error instanceof WorkflowError) return reportInvalid(io, error)
+    if (error instanceof WorkflowError) return reportInvalid(report, error)
     throw error
   }
 
@@ -71,23 +80,33 @@ const command: Command = async (argv, io) => {
   try {
     setup = await openCliEngine(io, {
       workflows: [workflow],
-      onEvents: quiet
-        ? undefined
-        : progressPrinter(
-            (line) => io.stderr(`${line}\n`),
-            () => startedAt,
-          ),
+      ...(logging ? { logging } : {}),
+      onEvents:
+        quiet || json
+          ? undefined
+          : progressPrinter(
+              (line) => io.stderr(`${line}\n`),
+              () => startedAt,
+            ),
     })
   } catch (error) {
-    if (error instanceof WorkflowError) return reportInvalid(io, error)
+    if (error instanceof WorkflowError) return reportInvalid(report, error)
     throw error
   }
+  const human = !quiet && !json
   try {
+<<<<<<< HEAD
     if (!quiet)
       io.stderr(`ctflow run ${workflow.name}${plan ? ' --plan (nothing is written)' : ''} (${setup.describe})\n`)
     const { run } = await setup.engine.start({ workflow: workflow.name, input, ...(plan ? { plan } : {}) })
+=======
+    if (human) io.stderr(`ctflow run ${workflow.name} (${setup.describe})\n`)
+    else if (logging)
+      logging.logger.info(`ctflow run ${workflow.name} (${setup.describe})`, { workflow: workflow.name })
+    const { run } = await setup.engine.start({ workflow: workflow.name, input })
+>>>>>>> logs
     startedAt = run.createdAt.getTime()
-    if (!quiet) io.stderr(`run ${run.id}\n`)
+    if (human) io.stderr(`run ${run.id}\n`)
     const finished = await setup.engine.runToEnd(run.id, io.signal)
     if (json) {
       io.stdout(
@@ -132,7 +151,7 @@ async function readInput(text: string | undefined, cwd: string): Promise<unknown
 
 class InputError extends Error {}
 
-function reportInvalid(io: { stderr(text: string): void }, error: WorkflowError): number {
-  io.stderr(`ctflow run: ${error.message}\nNothing was started.\n`)
+function reportInvalid(report: (message: string) => void, error: WorkflowError): number {
+  report(`${error.message}\nNothing was started.`)
   return 1
 }

@@ -37,6 +37,31 @@ describe('ctflow serve', () => {
     await expect(serve(['--port', '0'], io({ CTFLOW_API_TOKEN: 'short' }).io)).rejects.toThrow(/CTFLOW_API_TOKEN/)
   })
 
+  it('with --json writes every line as one JSON object, from listening to stopped', async () => {
+    const { io: cli, out, err, controller } = io({ CTFLOW_STORE: 'memory' })
+    let listening!: () => void
+    const started = new Promise<void>((resolve) => {
+      listening = resolve
+    })
+    cli.stderr = (text) => {
+      err.push(text)
+      if (text.includes('listening')) listening()
+    }
+    const exit = main(['serve', '--port', '0', '--json'], cli)
+    await started
+    controller.abort()
+    expect(await exit).toBe(0)
+    expect(out.join('')).toBe('')
+    const lines = err
+      .join('')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+    expect(lines[0]).toMatchObject({ level: 'info', msg: 'ctflow serve: listening', webhooks: false, runsApi: false })
+    expect(lines[0].url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect(lines.at(-1)).toMatchObject({ level: 'info', msg: 'ctflow serve: stopped' })
+  })
+
   it('says in one line that the port is taken and exits 1', async () => {
     const holder = createServer()
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve))

@@ -2,12 +2,16 @@ import { parseArgs } from 'node:util'
 import { loadFunctionsConfig } from '../../lib/config'
 import type { Command } from '../command'
 import { UsageError } from '../command'
+import { createCliLogging } from '../json-log'
 
-const HELP = `Usage: ctflow serve [--port 8080] [--host 127.0.0.1]
+const HELP = `Usage: ctflow serve [--port 8080] [--host 127.0.0.1] [--json]
 
 Serves the webhooks and runs API, runs the schedules (functions/schedules.json) and resumes due runs.
 Environment: CTYUN_AK/CTYUN_SK (neither: an in-process simulator), CTFLOW_STORE (memory, a directory
 [.ctflow/], postgres://…), CTFLOW_WEBHOOK_SECRET (whsec_…), CTFLOW_API_TOKEN.
+
+  --json   every line JSON (stderr): the server's messages, run start and end, each Task call and retry
+           (CTFLOW_LOG_LEVEL: debug, info, warn, error, silent)
 `
 
 /** `ctflow serve`: the Node adapter (functions/node.ts) until SIGINT/SIGTERM. */
@@ -23,6 +27,11 @@ const command: Command = async (argv, io) => {
   const hostname = values.host ?? '127.0.0.1'
 
   const config = loadFunctionsConfig(io.env)
+  const logging = values.json ? createCliLogging(io) : undefined
+  // functions/node.ts writes lines of text; with --json each becomes a JSON line, an error where it says one.
+  const log = logging
+    ? (line: string) => logging.logger[/\b(failed|could not)\b/.test(line) ? 'error' : 'info'](line)
+    : (line: string) => io.stderr(`${line}\n`)
   // Loaded here, not at the top: `ctflow --help` must not pay for Hono, the engine or the simulator.
   const [{ startNodeServer, ListenError }, { openEngine }] = await Promise.all([
     import('../../functions/node'),
@@ -38,8 +47,9 @@ const command: Command = async (argv, io) => {
         openEngine(resolved, {
           cwd: io.cwd,
           resolveTarget: async () => (await import('../ctyun-target')).resolveCtyunTarget(io.env),
+          ...(logging ? { logging } : {}),
         }),
-      log: (line) => io.stderr(`${line}\n`),
+      log,
     })
   } catch (error) {
     // Nothing was started (startNodeServer listens first and closes what it opened): one line, and the fix.
@@ -50,8 +60,21 @@ const command: Command = async (argv, io) => {
         : error.code === 'EADDRNOTAVAIL'
           ? ' (check --host)'
           : ''
-    io.stderr(`ctflow serve: ${error.message}${hint}\n`)
+    if (logging) logging.logger.error(`ctflow serve: ${error.message}${hint}`)
+    else io.stderr(`ctflow serve: ${error.message}${hint}\n`)
     return 1
+  }
+  if (logging) {
+    logging.logger.info('ctflow serve: listening', {
+      url: server.url,
+      engine: server.runtime.describe ?? 'engine ready',
+      webhooks: config.webhookSecrets.length > 0,
+      runsApi: config.apiToken !== undefined,
+    })
+    await stopped(io.signal)
+    await server.close()
+    logging.logger.info('ctflow serve: stopped')
+    return 0
   }
   io.stdout(`ctflow serve: listening on ${server.url} (${server.runtime.describe ?? 'engine ready'})\n`)
   io.stdout(
@@ -64,13 +87,17 @@ const command: Command = async (argv, io) => {
     `  console:  ${config.apiToken ? `${server.url}/console (sign in with $CTFLOW_API_TOKEN)` : 'disabled (set CTFLOW_API_TOKEN)'}\n`,
   )
 
-  await new Promise<void>((resolve) => {
-    if (io.signal.aborted) resolve()
-    else io.signal.addEventListener('abort', () => resolve(), { once: true })
-  })
+  await stopped(io.signal)
   io.stdout('ctflow serve: stopping…\n')
   await server.close()
   return 0
+}
+
+function stopped(signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal.aborted) resolve()
+    else signal.addEventListener('abort', () => resolve(), { once: true })
+  })
 }
 
 function parse(argv: string[]) {
@@ -80,6 +107,7 @@ function parse(argv: string[]) {
       options: {
         port: { type: 'string', short: 'p' },
         host: { type: 'string' },
+        json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,

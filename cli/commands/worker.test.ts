@@ -54,6 +54,36 @@ describe('ctflow worker', () => {
     expect(cancelled.join('')).toMatch(/ABORTED/)
   })
 
+  it('--json writes only JSON lines: its own messages and the run it advanced, ended', async () => {
+    await mkdir(join(dir, 'workflows'))
+    await writeFile(join(dir, 'workflows', 'job.json'), JSON.stringify(definition))
+    const store = createFileStore(join(dir, 'store'))
+    const { run } = await createEngine({ store, workflows: { job: definition as never } }).start({
+      workflow: 'job',
+      input: {},
+    })
+    await store.close()
+    const err: string[] = []
+    const io = {
+      stdout: () => {},
+      stderr: (t: string) => void err.push(t),
+      env: { CTFLOW_STORE: join(dir, 'store') },
+      cwd: dir,
+      signal: new AbortController().signal,
+    }
+    expect(await main(['worker', '--once', '--json'], io)).toBe(0)
+    const lines = err
+      .join('')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+    expect(lines).toMatchObject([
+      { level: 'info', msg: expect.stringMatching(/^1 workflow\(s\), 1 lane\(s\)/) },
+      { level: 'info', msg: 'run ended', runId: run.id, workflow: 'job', status: 'SUCCEEDED' },
+      { level: 'info', msg: 'stopped' },
+    ])
+  })
+
   it('--concurrency advances several due runs at once, each by one lane only', async () => {
     const waiting = {
       StartAt: 'W',

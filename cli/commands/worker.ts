@@ -1,5 +1,5 @@
 /**
- * `ctflow worker [--workflows DIR] [--interval MS] [--lease-ms MS] [--concurrency N] [--quiet] [--once]`: resumes due runs (suspended waits, retries, polls, runs
+ * `ctflow worker [--workflows DIR] [--interval MS] [--lease-ms MS] [--concurrency N] [--quiet] [--once] [--json]`: resumes due runs (suspended waits, retries, polls, runs
  * whose process died) until SIGINT/SIGTERM.
  */
 import { existsSync } from 'node:fs'
@@ -7,10 +7,11 @@ import { resolve } from 'node:path'
 import type { Command } from '../command'
 import { UsageError } from '../command'
 import { openCliEngine } from '../engine-setup'
+import { createCliLogging } from '../json-log'
 import { formatProgress } from '../progress'
 import { loadWorkflows, systemClock } from '../../lib/engine'
 
-const HELP = `Usage: ctflow worker [--workflows DIR] [--interval MS] [--lease-ms MS] [--concurrency N] [--quiet] [--once]
+const HELP = `Usage: ctflow worker [--workflows DIR] [--interval MS] [--lease-ms MS] [--concurrency N] [--quiet] [--once] [--json]
 
   --workflows DIR   where the workflows are (default ./workflows)
   --interval MS     how long to sleep when nothing is due (default 1000); with PostgreSQL the worker is also
@@ -21,6 +22,8 @@ const HELP = `Usage: ctflow worker [--workflows DIR] [--interval MS] [--lease-ms
                     cloud poll holds its lane, so more lanes keep other due runs from queueing behind it
   --quiet           no progress lines, only start, stop and errors
   --once            advance what is due now, then exit
+  --json            JSON log lines on stderr instead of the progress lines: run start and end, each Task call, each
+                    retry, the worker's own messages (CTFLOW_LOG_LEVEL: debug, info, warn, error, silent)
 `
 
 // Each pass advances runs for at most this long, so a stop signal or a new due run is seen soon.
@@ -39,6 +42,7 @@ const command: Command = async (argv, io) => {
   let leaseMs: number | undefined
   let concurrency = 1
   let quiet = false
+  let json = false
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
     if (arg === '-h' || arg === '--help') {
@@ -46,6 +50,7 @@ const command: Command = async (argv, io) => {
       return 0
     } else if (arg === '--once') once = true
     else if (arg === '--quiet') quiet = true
+    else if (arg === '--json') json = true
     else if (arg === '--workflows' || arg === '--interval' || arg === '--lease-ms' || arg === '--concurrency') {
       const value = argv[++i]
       if (value === undefined) throw new UsageError(`${arg} needs a value`)
@@ -66,25 +71,31 @@ const command: Command = async (argv, io) => {
       }
     } else throw new UsageError(`unknown option ${arg}\n\n${HELP}`)
   }
+  const logging = json ? createCliLogging(io) : undefined
+  // The worker's own messages: a JSON line at their level with --json, else a line of text.
+  const say = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) =>
+    logging ? logging.logger[level](message, fields) : io.stderr(`ctflow worker: ${message}\n`)
   const path = resolve(io.cwd, dir)
   const workflows = existsSync(path) ? await loadWorkflows(path) : []
-  if (workflows.length === 0)
-    io.stderr(`ctflow worker: no workflows in ${dir}; runs of unknown workflows will fail when resumed\n`)
+  if (workflows.length === 0) say('warn', `no workflows in ${dir}; runs of unknown workflows will fail when resumed`)
   const { engine, describe, close } = await openCliEngine(io, {
     workflows,
     ...(leaseMs !== undefined ? { leaseMs } : {}),
-    onEvents: quiet
-      ? undefined
-      : (run, events) => {
-          for (const event of events) {
-            const line = formatProgress(event, run.createdAt.getTime())
-            if (line) io.stderr(`${run.id.slice(0, 8)} ${line}\n`)
-          }
-        },
+    ...(logging ? { logging } : {}),
+    onEvents:
+      quiet || json
+        ? undefined
+        : (run, events) => {
+            for (const event of events) {
+              const line = formatProgress(event, run.createdAt.getTime())
+              if (line) io.stderr(`${run.id.slice(0, 8)} ${line}\n`)
+            }
+          },
   })
   const { store } = engine.deps
-  io.stderr(
-    `ctflow worker: ${workflows.length} workflow(s), ${concurrency} lane(s)${store.waitForDue ? ', woken by the store' : ''}; ${describe}\n`,
+  say(
+    'info',
+    `${workflows.length} workflow(s), ${concurrency} lane(s)${store.waitForDue ? ', woken by the store' : ''}; ${describe}`,
   )
   try {
     // Lanes share the engine: claimDue hands each due run to one lane only (a lease), in this process or any other.
@@ -103,16 +114,17 @@ const command: Command = async (argv, io) => {
             const result = await engine.resumeDue({ deadline: Date.now() + PASS_MS, signal })
             advanced = result.advanced
             for (const trouble of result.errors ?? []) {
-              io.stderr(
-                `ctflow worker: run ${trouble.runId} could not be advanced (tried again once its lease expires): ${trouble.error}\n`,
-              )
+              say('error', `run ${trouble.runId} could not be advanced (tried again once its lease expires)`, {
+                runId: trouble.runId,
+                cause: trouble.error,
+              })
             }
             failures = 0
           } catch (error) {
             if (once) throw error
             failures += 1
             const pause = Math.min(interval * 2 ** failures, MAX_PAUSE_MS)
-            io.stderr(`ctflow worker: claiming due runs failed (${errorText(error)}); trying again in ${pause} ms\n`)
+            say('error', `claiming due runs failed (${errorText(error)}); trying again in ${pause} ms`)
             await systemClock.sleep(pause, signal)
             continue
           }
@@ -130,7 +142,7 @@ const command: Command = async (argv, io) => {
     const results = await Promise.allSettled(Array.from({ length: concurrency }, lane))
     const rejected = results.find((result) => result.status === 'rejected')
     if (rejected) throw rejected.reason
-    io.stderr('ctflow worker: stopped\n')
+    say('info', 'stopped')
     return 0
   } finally {
     await close()

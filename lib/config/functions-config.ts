@@ -1,4 +1,5 @@
 import { resolveCtyunConfig, type CtyunConfig } from './ctyun-config'
+import { loadLogConfig, type LogConfig } from './log-config'
 import { loadStoreConfig, type StoreConfig } from './store-config'
 
 /**
@@ -15,6 +16,8 @@ export interface FunctionsConfig {
   webhookSecrets: string[]
   apiToken?: string
   maxBodyBytes: number
+  /** CTFLOW_LOG_LEVEL (lib/config/log-config.ts). */
+  log: LogConfig
 }
 
 export class FunctionsConfigError extends Error {
@@ -39,6 +42,7 @@ export function loadFunctionsConfig(env: Record<string, string | undefined>): Fu
     webhookSecrets: (env.CTFLOW_WEBHOOK_SECRET ?? '').split(/[\s,]+/).filter(Boolean),
     apiToken,
     maxBodyBytes: readPositiveInteger(env, 'CTFLOW_MAX_BODY_BYTES', 256 * 1024),
+    log: loadLogConfig(env),
   }
 }
 

@@ -6,6 +6,7 @@
  *   CTYUN_*          the CTyun client (resolveCtyunConfig; `useEmbeddedSimulator` when none is set)
  *   CTFLOW_STORE*    where runs are stored (loadStoreConfig)
  *   CTFLOW_*         the functions and `ctflow serve` (loadFunctionsConfig: both of the above, webhooks, API token)
+ *   CTFLOW_LOG_LEVEL which log lines are written (loadLogConfig; part of loadFunctionsConfig)
  *
  * @example const config = loadFunctionsConfig(process.env)
  */
@@ -19,3 +20,4 @@ export {
   type StoreTarget,
 } from './store-config'
 export { FunctionsConfigError, loadFunctionsConfig, type FunctionsConfig } from './functions-config'
+export { LOG_LEVELS, LogConfigError, loadLogConfig, type LogConfig, type LogLevel } from './log-config'

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { createActionRegistry, type ActionRegistry } from './actions/registry'
 import type { Budget, Engine, RunAdvanceError, StartRequest, WorkflowInfo } from './engine-types'
+import { callHook, type EngineHooks } from './engine-hooks'
 import { EngineInputError, UnknownRunError, UnknownWorkflowError, WorkflowError, type WorkflowProblem } from './errors'
 import type { WorkflowDefinition } from './interpreter/definition'
 import { cancelRun } from './child-run-commands'
@@ -33,6 +34,8 @@ export interface CreateEngineOptions {
   ) => Array<{ pointer: string; state?: string; message: string }>
   /** Progress: called after every save with the events it appended. */
   onEvents?: (run: RunRecord, events: NewHistoryEvent[]) => void
+  /** Told when a run starts and ends, when a retry is scheduled and about each Task call (a logger: lib/log). */
+  hooks?: EngineHooks
   /** The id of a new run (default: a time-ordered UUIDv7, run-id.ts). */
   newRunId?: () => string
   /**
@@ -107,6 +110,7 @@ export function assembleEngine(
     owner: options.owner ?? `engine-${process.pid}-${randomUUID().slice(0, 8)}`,
     leaseMs,
     onEvents: options.onEvents,
+    ...(options.hooks ? { hooks: options.hooks } : {}),
     saveEvery: options.saveEvery,
     childRunGraceMs: options.childRunGraceMs ?? (store.waitForDue ? 250 : 0),
     limits,
@@ -148,7 +152,10 @@ export function assembleEngine(
       const workflowVersion = await versions.keep(workflow.name)
       const now = clock.now()
       const at = new Date(now)
+<<<<<<< HEAD
       const plan = request.plan === true
+=======
+>>>>>>> logs
       const created = await store.create({
         id: newRunId(),
         workflow: workflow.name,
@@ -167,11 +174,18 @@ export function assembleEngine(
           },
         ],
       })
+<<<<<<< HEAD
       return { ...created, run: markPlan(created.run) }
     },
     get: async (id: string) => {
       const run = await store.get(id)
       return run && markPlan(run)
+=======
+      const runStarted = options.hooks?.runStarted
+      if (created.created && runStarted)
+        callHook(() => runStarted({ runId: created.run.id, workflow: workflow.name, input }))
+      return created
+>>>>>>> logs
     },
     history: (id: string, page?: { afterSeq?: number; limit?: number }) => store.history(id, page),
     list: (query: Parameters<Engine['list']>[0]) => store.list(query),

@@ -1,3 +1,4 @@
+import { callHook } from './engine-hooks'
 import { childRunId, type ChildRunRequest } from './interpreter/child-runs'
 import type { InvokeCommand, Outcome, ProbeCommand } from './interpreter/commands'
 import { createMachine, isPlanMachine } from './interpreter/machine'
@@ -130,7 +131,12 @@ async function createChildRun(
       now: at,
       events,
     })
-    if (created) deps.onEvents?.(run, events)
+    if (created) {
+      deps.onEvents?.(run, events)
+      const runStarted = deps.hooks?.runStarted
+      if (runStarted)
+        callHook(() => runStarted({ runId: run.id, workflow: run.workflow, parentId: parent.id, input: request.input }))
+    }
   } catch (error) {
     if (!(error instanceof RunExistsError)) throw error
   }

@@ -48,3 +48,11 @@ export { registerLazyActions, type ActionKind } from './actions/lazy-actions'
 export { toTaskError } from './actions/task-errors'
 export { CHILD_RUN_ABORTED } from './child-run-commands'
 export { StatesError, StatesErrorNames } from './language'
+export type {
+  EngineHooks,
+  HookRun,
+  RetryScheduledInfo,
+  RunEndedInfo,
+  TaskCallInfo,
+  TaskCallResult,
+} from './engine-hooks'

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events'
 import { toTaskError } from './actions/task-errors'
 import type { ActionContext, ActionRegistry } from './actions/registry'
 import type { Budget } from './engine-types'
+import { callHook, type EngineHooks, type TaskCallInfo, type TaskCallResult } from './engine-hooks'
 import { cancelRun, executeChildRunCommand } from './child-run-commands'
 import { CHILD_RUN_RESOURCE, pollChildRunsNow } from './interpreter/child-runs'
 import {
@@ -56,6 +57,8 @@ export interface RunnerDeps {
    * ignored: progress output must never stop a run.
    */
   onEvents?: (run: RunRecord, events: NewHistoryEvent[]) => void
+  /** Told about run ends, retries and Task calls (engine-hooks.ts); what they throw is ignored. */
+  hooks?: EngineHooks
   /** History events, payload bytes and worker attempts per run (lib/engine/limits.ts); default Step Functions'. */
   limits?: EngineLimits
   /**
@@ -225,7 +228,39 @@ function notify(deps: RunnerDeps, run: RunRecord, events: NewHistoryEvent[]): vo
   } catch {
     // Progress output only (see RunnerDeps.onEvents).
   }
+  if (deps.hooks) tellHooks(deps.hooks, run, events, deps.clock.now())
 }
+
+/** The hooks' view of a save: the retries it scheduled, and the run's end if it ended the run. */
+function tellHooks(hooks: EngineHooks, run: RunRecord, events: NewHistoryEvent[], now: number): void {
+  const base = { runId: run.id, workflow: run.workflow, ...(run.parentId ? { parentId: run.parentId } : {}) }
+  for (const event of events) {
+    if (hooks.retryScheduled && event.type.endsWith('RetryScheduled')) {
+      const detail = (event.detail ?? {}) as { error?: string; cause?: string; attempt?: number; delayMs?: number }
+      callHook(() =>
+        hooks.retryScheduled!({
+          ...base,
+          state: event.state ?? '',
+          error: detail.error ?? 'States.TaskFailed',
+          ...(detail.cause !== undefined ? { cause: detail.cause } : {}),
+          attempt: detail.attempt ?? 0,
+          delayMs: detail.delayMs ?? 0,
+        }),
+      )
+    } else if (hooks.runEnded && run.status !== 'RUNNING' && ENDING_EVENTS.has(event.type)) {
+      callHook(() =>
+        hooks.runEnded!({
+          ...base,
+          status: run.status,
+          ...(run.error ? { error: run.error } : {}),
+          durationMs: Math.max(0, now - run.createdAt.getTime()),
+        }),
+      )
+    }
+  }
+}
+
+const ENDING_EVENTS = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted'])
 
 function describeError(error: unknown): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
@@ -487,7 +522,7 @@ class RunDriver {
   private launch(command: Command): void {
     this.calls.track(
       command,
-      this.execute(command).catch(
+      this.observed(command).catch(
         (error: unknown): Outcome => ({
           type: 'failed',
           frameId: command.frameId,
@@ -496,6 +531,48 @@ class RunDriver {
         }),
       ),
     )
+  }
+
+  /**
+   * Executes a command, through the `taskCall` hook when there is one: timed, and told how it went. The call is made
+   * once whatever the hook does (forgets to proceed, proceeds twice, throws).
+   */
+  private async observed(command: Command): Promise<Outcome | undefined> {
+    const hook = this.deps.hooks?.taskCall
+    if (!hook || command.resource === CHILD_RUN_RESOURCE) return this.execute(command)
+    let made: Promise<Outcome | undefined> | undefined
+    let result: Promise<TaskCallResult> | undefined
+    const proceed = () => {
+      result ??= (async () => {
+        const started = performance.now()
+        made = this.execute(command).catch(
+          (error: unknown): Outcome => ({
+            type: 'failed',
+            frameId: command.frameId,
+            clientToken: command.clientToken,
+            ...toTaskError(error, this.deps.actions),
+          }),
+        )
+        return toCallResult(await made, performance.now() - started)
+      })()
+      return result
+    }
+    const frame = this.machine.frames[command.frameId]
+    const call: TaskCallInfo = {
+      runId: this.run.id,
+      workflow: this.run.workflow,
+      state: command.state,
+      resource: command.resource,
+      kind: command.type,
+      retries: frame?.attempt ?? 0,
+    }
+    try {
+      await hook(call, proceed)
+    } catch {
+      // Ignored (see EngineHooks); the call below is made (or awaited) all the same.
+    }
+    if (!made) await proceed()
+    return made
   }
 
   /** Saves what is pending (see save). */
@@ -901,6 +978,15 @@ function hasSeveralFrames(machine: Machine): boolean {
   let frames = 0
   for (const _id in machine.frames) if (++frames > 1) return true
   return false
+}
+
+/** How a call went, for the taskCall hook. */
+function toCallResult(outcome: Outcome | undefined, durationMs: number): TaskCallResult {
+  const ms = Math.round(durationMs)
+  if (!outcome) return { outcome: 'cut', durationMs: ms }
+  if (outcome.type === 'failed')
+    return { outcome: 'failed', error: outcome.error, cause: outcome.cause, durationMs: ms }
+  return { outcome: outcome.type, durationMs: ms }
 }
 
 /** One call's identity: a command is launched once while in flight (a probe once per poll). */

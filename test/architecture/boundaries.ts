@@ -50,6 +50,7 @@ export const MODULES: Readonly<Record<string, Readonly<Record<string, Entry>>>> 
     },
   },
   'lib/engine/stores': {},
+  'lib/log': {},
   'lib/jobs': {
     'product-actions.ts': {
       load: 'any',
@@ -75,6 +76,7 @@ export const FOLDERS = [
   'lib/ctyun-actions',
   'lib/engine',
   'lib/jobs',
+  'lib/log',
   'lib/simulator',
   'functions',
   'cli',
@@ -87,6 +89,7 @@ export const ENGINE_MAY_NOT_IMPORT = [
   'lib/ctyun-actions',
   'lib/simulator',
   'lib/jobs',
+  'lib/log',
   'functions',
   'cli',
   'workflows',

@@ -57,7 +57,7 @@ export function settleStoredOutbox(
   claim: OutboxClaim,
   outcome: OutboxOutcome,
 ): boolean {
-  if (!stored || stored.state !== 'pending' || stored.attempts !== claim.attempts) return false
+  if (stored?.state !== 'pending' || stored.attempts !== claim.attempts) return false
   if (stored.claim?.owner !== claim.owner) return false
   delete stored.claim
   if (outcome.result === 'retry') {

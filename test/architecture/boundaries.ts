@@ -60,6 +60,17 @@ export const MODULES: Readonly<Record<string, Readonly<Record<string, Entry>>>> 
       why: "the product actions' names and kinds without the engine's code (`ctflow validate`)",
     },
   },
+  'lib/notify': {
+    'outbox-sender.ts': {
+      load: 'on-demand',
+      why: 'the sender that delivers the outbox (channels, p-retry), loaded where notifications are sent, not by every cold start',
+    },
+    'test-message.ts': {
+      load: 'any',
+      why: '`ctflow notify test`: the channels and a test message, without the sender',
+    },
+  },
+  'lib/webhooks': {},
   'lib/simulator': {
     'demo-credentials.ts': {
       load: 'any',
@@ -75,7 +86,9 @@ export const FOLDERS = [
   'lib/ctyun-actions',
   'lib/engine',
   'lib/jobs',
+  'lib/notify',
   'lib/simulator',
+  'lib/webhooks',
   'functions',
   'cli',
   'workflows',
@@ -87,6 +100,7 @@ export const ENGINE_MAY_NOT_IMPORT = [
   'lib/ctyun-actions',
   'lib/simulator',
   'lib/jobs',
+  'lib/notify',
   'functions',
   'cli',
   'workflows',

@@ -1,11 +1,17 @@
 import { isAbsolute, resolve } from 'node:path'
 import type { CliIO } from './command'
-import { loadStoreConfig } from '../lib/config'
+import { loadNotifySettings, loadStoreConfig } from '../lib/config'
 import { createCtyunClient } from '../lib/ctyun'
 import { createActionRegistry, type LoadedWorkflow, type NewHistoryEvent, type RunRecord } from '../lib/engine'
 import { createEngine } from '../lib/engine/create-engine'
 import { openStore, redactUrl } from '../lib/engine/stores'
 import { createProductActions } from '../lib/jobs/product-actions'
+import {
+  notificationDelivery,
+  notificationsOnEnd,
+  registerLazyNotifyAction,
+  type NotificationDelivery,
+} from '../lib/notify'
 import { resolveCtyunTarget } from './ctyun-target'
 
 export interface CliEngine {
@@ -13,6 +19,8 @@ export interface CliEngine {
   /** e.g. `store: file .ctflow/; CTyun: embedded simulator at http://127.0.0.1:41234` (no secrets). */
   describe: string
   close(): Promise<void>
+  /** Delivers pending run notifications (CTFLOW_NOTIFY); undefined without channels. */
+  notifications?: NotificationDelivery
 }
 
 /**
@@ -56,8 +64,32 @@ export async function openCliEngine(
       actions = createProductActions(createCtyunClient(ctyun.clientOptions))
       describeCtyun = `; CTyun: ${ctyun.description}`
     }
-    const engine = createEngine({ store, actions, workflows, onEvents, ...(leaseMs !== undefined ? { leaseMs } : {}) })
-    return { engine, describe: `${describeStore}${describeCtyun}`, close }
+    // Read before anything runs: a malformed CTFLOW_NOTIFY stops the command here, naming the channel.
+    const { channels, publicUrl } = loadNotifySettings(io.env, { cwd: io.cwd })
+    const linked = publicUrl ? { publicUrl } : {}
+    registerLazyNotifyAction(actions, channels, linked)
+    const outboxOnEnd = notificationsOnEnd(channels, linked)
+    const engine = createEngine({
+      store,
+      actions,
+      workflows,
+      onEvents,
+      ...(leaseMs !== undefined ? { leaseMs } : {}),
+      ...(outboxOnEnd ? { outboxOnEnd } : {}),
+    })
+    const notifications = notificationDelivery({
+      store,
+      channels,
+      log: (entry) => {
+        if (entry.level !== 'info') io.stderr(`ctflow: ${entry.msg}\n`)
+      },
+    })
+    return {
+      engine,
+      describe: `${describeStore}${describeCtyun}${notifications ? `; ${channels.length} notification channel(s)` : ''}`,
+      close,
+      ...(notifications ? { notifications } : {}),
+    }
   } catch (error) {
     await close()
     throw error

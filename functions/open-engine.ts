@@ -3,6 +3,7 @@ import type { CtyunClientOptions } from '../lib/ctyun'
 import { assembleEngine, type Engine } from '../lib/engine'
 import { openStore, type RunStore } from '../lib/engine/stores'
 import { createLazyProductActions } from '../lib/jobs'
+import { notificationDelivery, notificationsOnEnd, registerLazyNotifyAction } from '../lib/notify'
 import { DEMO_CREDENTIALS } from '../lib/simulator/demo-credentials'
 import { SHIPPED_WORKFLOWS } from '../workflows/shipped'
 import type { OpenedEngine } from './runtime'
@@ -17,6 +18,8 @@ export interface OpenEngineOptions {
   resolveTarget?: (config: FunctionsConfig) => Promise<ClientTarget>
   /** Base of a relative CTFLOW_STORE directory. */
   cwd?: string
+  /** Where the notification sender's lines go (given-up notifications, never a secret); default: stderr as JSON. */
+  log?: (line: string) => void
 }
 
 export interface ClientTarget {
@@ -37,7 +40,7 @@ export class FunctionsSetupError extends Error {
  */
 export async function openEngine(
   config: FunctionsConfig,
-  { resolveTarget, cwd }: OpenEngineOptions = {},
+  { resolveTarget, cwd, log = (line) => console.error(line) }: OpenEngineOptions = {},
 ): Promise<OpenedEngine> {
   const closers: Array<() => Promise<void>> = []
   const closeAll = async () => {
@@ -57,9 +60,19 @@ export async function openEngine(
     )
     closers.push(() => store.close())
 
-    const engine = await buildEngine(store, ctyun.clientOptions)
+    const engine = await buildEngine(store, ctyun.clientOptions, config)
     closers.push(() => engine.close())
-    return { engine, describe: `${ctyun.description}; store: ${target.kind}`, close: closeAll }
+    const delivery = notificationDelivery({
+      store,
+      channels: config.notify.channels,
+      log: (entry) => log(JSON.stringify(entry)),
+    })
+    return {
+      engine,
+      describe: `${ctyun.description}; store: ${target.kind}${delivery ? `; ${config.notify.channels.length} notification channel(s)` : ''}`,
+      close: closeAll,
+      ...(delivery ? { deliverNotifications: (budget) => delivery.deliverPending(budget) } : {}),
+    }
   } catch (error) {
     await closeAll()
     throw error
@@ -91,17 +104,26 @@ async function deployedTarget(config: FunctionsConfig): Promise<ClientTarget> {
  * Task call, a lazy chunk: a request that runs no Task (the runs API) does not pay for them at cold start. A bad key
  * or endpoint still fails at start: loadFunctionsConfig (resolveCtyunConfig) checks what the client would.
  */
-async function buildEngine(store: RunStore, clientOptions: CtyunClientOptions): Promise<Engine> {
+async function buildEngine(
+  store: RunStore,
+  clientOptions: CtyunClientOptions,
+  config: FunctionsConfig,
+): Promise<Engine> {
   const actions = createLazyProductActions(async () => {
     // lib/ctyun's lazy entry, not its index: a dynamic import() keeps every export of what it loads.
     const { createCtyunClient } = await import('../lib/ctyun/client')
     return createCtyunClient(clientOptions)
   })
+  const { channels, publicUrl } = config.notify
+  registerLazyNotifyAction(actions, channels, { ...(publicUrl ? { publicUrl } : {}) })
+  // Every function runs runs to their end (the HTTP one too, briefly): each writes their notifications.
+  const outboxOnEnd = notificationsOnEnd(channels, { ...(publicUrl ? { publicUrl } : {}) })
   return assembleEngine({
     store,
     actions,
     workflows: [...SHIPPED_WORKFLOWS],
     validate: (definition) => unknownResources(definition, actions),
+    ...(outboxOnEnd ? { outboxOnEnd } : {}),
   })
 }
 

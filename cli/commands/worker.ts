@@ -70,7 +70,7 @@ const command: Command = async (argv, io) => {
   const workflows = existsSync(path) ? await loadWorkflows(path) : []
   if (workflows.length === 0)
     io.stderr(`ctflow worker: no workflows in ${dir}; runs of unknown workflows will fail when resumed\n`)
-  const { engine, describe, close } = await openCliEngine(io, {
+  const { engine, describe, close, notifications } = await openCliEngine(io, {
     workflows,
     ...(leaseMs !== undefined ? { leaseMs } : {}),
     onEvents: quiet
@@ -127,7 +127,25 @@ const command: Command = async (argv, io) => {
         throw error
       }
     }
-    const results = await Promise.allSettled(Array.from({ length: concurrency }, lane))
+    // Notifications (CTFLOW_NOTIFY) go out from a loop of their own, so a slow robot never holds up a lane.
+    const notifyLane = async () => {
+      if (!notifications) return
+      while (!signal.aborted) {
+        try {
+          await notifications.deliverPending({ deadline: Date.now() + PASS_MS, signal })
+        } catch (error) {
+          if (once) throw error
+          io.stderr(`ctflow worker: delivering notifications failed (${errorText(error)}); trying again\n`)
+        }
+        if (once) break
+        await systemClock.sleep(interval, signal)
+      }
+    }
+    const lanes = () => Array.from({ length: concurrency }, lane)
+    // --once: what the lanes just finished is sent after them.
+    const results = once
+      ? [...(await Promise.allSettled(lanes())), ...(await Promise.allSettled([notifyLane()]))]
+      : await Promise.allSettled([...lanes(), notifyLane()])
     const rejected = results.find((result) => result.status === 'rejected')
     if (rejected) throw rejected.reason
     io.stderr('ctflow worker: stopped\n')

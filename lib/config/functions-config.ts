@@ -1,4 +1,5 @@
 import { resolveCtyunConfig, type CtyunConfig } from './ctyun-config'
+import { loadNotifySettings, type NotifySettings } from './notify-settings'
 import { loadStoreConfig, type StoreConfig } from './store-config'
 
 /**
@@ -15,6 +16,8 @@ export interface FunctionsConfig {
   webhookSecrets: string[]
   apiToken?: string
   maxBodyBytes: number
+  /** CTFLOW_NOTIFY and CTFLOW_PUBLIC_URL (lib/config/notify-settings.ts). */
+  notify: NotifySettings
 }
 
 export class FunctionsConfigError extends Error {
@@ -39,6 +42,7 @@ export function loadFunctionsConfig(env: Record<string, string | undefined>): Fu
     webhookSecrets: (env.CTFLOW_WEBHOOK_SECRET ?? '').split(/[\s,]+/).filter(Boolean),
     apiToken,
     maxBodyBytes: readPositiveInteger(env, 'CTFLOW_MAX_BODY_BYTES', 256 * 1024),
+    notify: loadNotifySettings(env),
   }
 }
 

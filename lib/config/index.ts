@@ -5,7 +5,8 @@
  *
  *   CTYUN_*          the CTyun client (resolveCtyunConfig; `useEmbeddedSimulator` when none is set)
  *   CTFLOW_STORE*    where runs are stored (loadStoreConfig)
- *   CTFLOW_*         the functions and `ctflow serve` (loadFunctionsConfig: both of the above, webhooks, API token)
+ *   CTFLOW_NOTIFY    run notifications' channels, CTFLOW_PUBLIC_URL the links in them (loadNotifySettings)
+ *   CTFLOW_*         the functions and `ctflow serve` (loadFunctionsConfig: all of the above, webhooks, API token)
  *
  * @example const config = loadFunctionsConfig(process.env)
  */
@@ -19,3 +20,16 @@ export {
   type StoreTarget,
 } from './store-config'
 export { FunctionsConfigError, loadFunctionsConfig, type FunctionsConfig } from './functions-config'
+export { loadNotifySettings, NotifySettingsError, type NotifySettings } from './notify-settings'
+export {
+  CHANNEL_TYPES,
+  DEFAULT_ON,
+  describeChannel,
+  findChannel,
+  NotifyConfigError,
+  parseNotifyConfig,
+  RUN_END_STATUSES,
+  type ChannelType,
+  type NotifyChannel,
+  type RunEndStatus,
+} from './notify-config'

@@ -1,9 +1,9 @@
 /**
  * @module lib/notify — run notifications: CTFLOW_NOTIFY's channels (DingTalk, Feishu, WeCom, Slack, a signed
  * webhook), the engine hook that writes a run's notifications with its final save (the store's outbox), the
- * `ctflow:notify` step (its code loaded on its first call), and what a notification says. Two files are entries of
- * their own, loaded where notifications are sent rather than on every cold start: `outbox-sender.ts` (the sender
- * that delivers the outbox: the worker, `ctflow serve`) and `test-message.ts` (`ctflow notify test`).
+ * `ctflow:notify` step (its code loaded on its first call), and what a notification says. `notificationDelivery`
+ * loads the sender that delivers the outbox on its first pass (the worker, `ctflow serve`). Two files are entries of
+ * their own: `outbox-sender.ts` (the sender itself, `import()` only) and `test-message.ts` (`ctflow notify test`).
  * @example createEngine({ store, workflows, outboxOnEnd: notificationsOnEnd(parseNotifyConfig(env.CTFLOW_NOTIFY)) })
  */
 export {
@@ -17,7 +17,7 @@ export {
   type ChannelType,
   type NotifyChannel,
   type RunEndStatus,
-} from './notify-config'
+} from '../config' // parsed with the other settings (lib/config); here too for the notify code's callers
 export { maskSecrets, maskUrl } from './mask-secrets'
 export {
   runEndedNotification,
@@ -29,3 +29,9 @@ export {
 } from './notification'
 export { NOTIFY_TOPIC, notificationId, notificationsOnEnd, type NotifyPayload } from './notify-on-end'
 export { NOTIFY_RESOURCE, registerLazyNotifyAction } from './notify-resource'
+export {
+  notificationDelivery,
+  type DeliveryPass,
+  type NotificationDelivery,
+  type NotifyLogEntry,
+} from './notification-delivery'

@@ -1,4 +1,4 @@
-import type { NotifyChannel } from './notify-config'
+import type { NotifyChannel } from '../config'
 
 const SECRET_PARAMS = ['access_token', 'key', 'token', 'sign', 'secret']
 // Robots whose token is in the path: Feishu `/open-apis/bot/v2/hook/<token>`, Slack `/services/T…/B…/<token>`.

@@ -1,5 +1,5 @@
 import type { EndedRun } from '../engine'
-import type { RunEndStatus } from './notify-config'
+import type { RunEndStatus } from '../config'
 
 /**
  * What a notification says, as plain data: kept in the outbox (no secret in it: the sender looks the channel up when

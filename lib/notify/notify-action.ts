@@ -2,7 +2,7 @@ import type { ActionRegistry } from '../engine'
 import { channelDrivers } from './channels/drivers'
 import { maskSecrets } from './mask-secrets'
 import { runLink, type MessageNotification } from './notification'
-import { describeChannel, findChannel, type NotifyChannel } from './notify-config'
+import { describeChannel, findChannel, type NotifyChannel } from '../config'
 import { NOTIFY_RESOURCE } from './notify-resource'
 import { sendNotification } from './send-notification'
 

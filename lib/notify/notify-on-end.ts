@@ -1,7 +1,7 @@
 import type { EndedRun } from '../engine'
 import type { OutboxItem } from '../engine/stores'
 import { runEndedNotification, type Notification } from './notification'
-import type { ChannelType, NotifyChannel } from './notify-config'
+import type { ChannelType, NotifyChannel } from '../config'
 
 /** The outbox topic notifications travel under (RunStore.claimOutbox). */
 export const NOTIFY_TOPIC = 'notify'

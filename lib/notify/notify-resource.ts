@@ -1,5 +1,5 @@
 import { createActionRegistry, registerLazyActions, type ActionRegistry } from '../engine'
-import type { NotifyChannel } from './notify-config'
+import type { NotifyChannel } from '../config'
 
 /** The Task resource a workflow reports with in the middle of a run (notify-action.ts). */
 export const NOTIFY_RESOURCE = 'ctflow:notify'

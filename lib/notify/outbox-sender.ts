@@ -3,7 +3,7 @@ import { channelDrivers, type RateLimitCodes } from './channels/drivers'
 import type { ChannelDriver } from './channels/channel-driver'
 import { maskSecrets } from './mask-secrets'
 import { NOTIFY_TOPIC, notificationId, type NotifyPayload } from './notify-on-end'
-import { describeChannel, type ChannelType, type NotifyChannel } from './notify-config'
+import { describeChannel, type ChannelType, type NotifyChannel } from '../config'
 import { DeliveryError, sendNotification } from './send-notification'
 
 /** One line the sender wants logged (never a secret in it). */

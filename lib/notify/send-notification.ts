@@ -2,7 +2,7 @@ import pRetry from 'p-retry'
 import type { ChannelDriver } from './channels/channel-driver'
 import { maskSecrets } from './mask-secrets'
 import type { Notification } from './notification'
-import type { NotifyChannel } from './notify-config'
+import type { NotifyChannel } from '../config'
 
 /** A delivery that did not succeed: `retryable` when a later try may (429, 5xx, network, a robot's rate limit). */
 export class DeliveryError extends Error {

@@ -1,7 +1,7 @@
 import { channelDrivers } from './channels/drivers'
 import { maskSecrets } from './mask-secrets'
 import type { MessageNotification } from './notification'
-import { describeChannel, type NotifyChannel } from './notify-config'
+import { describeChannel, type NotifyChannel } from '../config'
 import { sendNotification } from './send-notification'
 
 export interface TestOutcome {

@@ -1,5 +1,5 @@
 import type { Notification } from '../notification'
-import type { NotifyChannel } from '../notify-config'
+import type { NotifyChannel } from '../../config'
 
 /** The HTTP request that delivers one notification. */
 export interface ChannelRequest {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { RunEndedNotification } from '../notification'
-import { parseNotifyConfig, type ChannelType, type NotifyChannel } from '../notify-config'
+import { parseNotifyConfig, type ChannelType, type NotifyChannel } from '../../config'
 import { DeliveryError, sendNotification } from '../send-notification'
 import {
   startFakeRobot,

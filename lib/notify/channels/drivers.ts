@@ -1,4 +1,4 @@
-import type { ChannelType } from '../notify-config'
+import type { ChannelType } from '../../config'
 import type { ChannelDriver } from './channel-driver'
 import { dingtalkDriver } from './dingtalk'
 import { feishuDriver } from './feishu'

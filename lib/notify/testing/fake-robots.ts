@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createWebhookVerifier } from '../../webhooks'
-import type { ChannelType } from '../notify-config'
+import type { ChannelType } from '../../config'
 
 /**
  * A local robot per platform, for tests: real HTTP on port 0, verifying the signature exactly as the platform

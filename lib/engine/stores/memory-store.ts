@@ -53,7 +53,7 @@ export function createMemoryStore(): RunStore {
   const byIdempotencyKey = new Map<string, string>()
   /** Workflow definitions by version (copies, handed out only as fresh copies). */
   const workflowVersions = new Map<string, unknown>()
-  /** Outbox items by id, in the order they were written. */
+  /** Outbox items by run and id (outboxKey), in the order they were written. */
   const outbox = new Map<string, StoredOutbox>()
   let closed = false
 
@@ -156,8 +156,10 @@ export function createMemoryStore(): RunStore {
         now: new Date(update.now.getTime()),
       })
       appendEvents(entry!, update.events, copier)
-      for (const item of update.outbox ?? [])
-        if (!outbox.has(item.id)) outbox.set(item.id, newStoredOutbox(lease.runId, item, update.now))
+      for (const item of update.outbox ?? []) {
+        const key = outboxKey(lease.runId, item.id)
+        if (!outbox.has(key)) outbox.set(key, newStoredOutbox(lease.runId, item, update.now))
+      }
       const parentId = parentToWake(entry!.stored, update)
       if (parentId !== undefined) wakeParent(runs.get(parentId)?.stored, update.now)
       return recordOf(entry!)
@@ -197,7 +199,7 @@ export function createMemoryStore(): RunStore {
 
     async settleOutbox(claim: OutboxClaim, outcome: OutboxOutcome) {
       open()
-      return settleStoredOutbox(outbox.get(claim.id), claim, outcome)
+      return settleStoredOutbox(outbox.get(outboxKey(claim.runId, claim.id)), claim, outcome)
     },
 
     async outbox(runId: string) {
@@ -209,6 +211,11 @@ export function createMemoryStore(): RunStore {
       closed = true
     },
   }
+}
+
+/** An outbox item's id is unique within its run (OutboxItem.id). */
+function outboxKey(runId: string, id: string): string {
+  return `${runId}\u0000${id}`
 }
 
 /** One run as kept here (nothing in it is shared with a caller); its history is a list of batches, one per create/save. */

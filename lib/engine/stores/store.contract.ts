@@ -748,6 +748,18 @@ export function runStoreContract(
         expect(await store.claimOutbox(claimOpts('s', 1_000))).toEqual([])
       })
 
+      it('keeps items of the same id in different runs apart (an id is unique within its run)', async () => {
+        await endWith('r1', [item('end-0')])
+        await endWith('r2', [item('end-0')])
+
+        const claims = await store.claimOutbox(claimOpts('s', 100))
+        expect(claims.map((c) => `${c.runId}:${c.id}`).sort()).toEqual(['r1:end-0', 'r2:end-0'])
+        const r2 = claims.find((c) => c.runId === 'r2')!
+        expect(await store.settleOutbox(r2, { result: 'sent', now: at(200) })).toBe(true)
+        expect((await store.outbox('r1'))[0]!.state).toBe('pending')
+        expect((await store.outbox('r2'))[0]!.state).toBe('sent')
+      })
+
       it('skips an item whose id the run already has', async () => {
         await store.create(newRun('r1'))
         const l = (await store.acquire('r1', lease('w', 0)))!

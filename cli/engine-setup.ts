@@ -68,7 +68,7 @@ export async function openCliEngine(
     const { channels, publicUrl } = loadNotifySettings(io.env, { cwd: io.cwd })
     const linked = publicUrl ? { publicUrl } : {}
     registerLazyNotifyAction(actions, channels, linked)
-    const outboxOnEnd = notificationsOnEnd(channels, linked)
+    const outboxOnEnd = notificationsOnEnd(channels)
     const engine = createEngine({
       store,
       actions,
@@ -80,6 +80,7 @@ export async function openCliEngine(
     const notifications = notificationDelivery({
       store,
       channels,
+      ...linked,
       log: (entry) => {
         if (entry.level !== 'info') io.stderr(`ctflow: ${entry.msg}\n`)
       },

@@ -65,6 +65,7 @@ export async function openEngine(
     const delivery = notificationDelivery({
       store,
       channels: config.notify.channels,
+      ...(config.notify.publicUrl ? { publicUrl: config.notify.publicUrl } : {}),
       log: (entry) => log(JSON.stringify(entry)),
     })
     return {
@@ -117,7 +118,7 @@ async function buildEngine(
   const { channels, publicUrl } = config.notify
   registerLazyNotifyAction(actions, channels, { ...(publicUrl ? { publicUrl } : {}) })
   // Every function runs runs to their end (the HTTP one too, briefly): each writes their notifications.
-  const outboxOnEnd = notificationsOnEnd(channels, { ...(publicUrl ? { publicUrl } : {}) })
+  const outboxOnEnd = notificationsOnEnd(channels)
   return assembleEngine({
     store,
     actions,

@@ -73,7 +73,7 @@ async function setup(extra: (index: number, type: ChannelType) => Record<string,
     actions,
     workflows,
     clock,
-    outboxOnEnd: notificationsOnEnd(channels, { publicUrl: 'https://ctflow.example.com' }),
+    outboxOnEnd: notificationsOnEnd(channels),
   })
   const logs: NotifyLogEntry[] = []
   const sender = (owner = 'sender-1', options: { giveUpAfterMs?: number } = {}) =>
@@ -81,6 +81,7 @@ async function setup(extra: (index: number, type: ChannelType) => Record<string,
       store,
       channels,
       owner,
+      publicUrl: 'https://ctflow.example.com',
       now: () => clock.time,
       log: (entry) => logs.push(entry),
       sleep: async (ms) => clock.advance(ms),

@@ -1,7 +1,9 @@
+import { isTerminal, type RunRecord } from '../engine'
 import type { OutboxClaim, RunStore } from '../engine/stores'
 import { channelDrivers, type RateLimitCodes } from './channels/drivers'
 import type { ChannelDriver } from './channels/channel-driver'
 import { maskSecrets } from './mask-secrets'
+import { runEndedNotification, type RunEndedNotification } from './notification'
 import { NOTIFY_TOPIC, notificationId, type NotifyPayload } from './notify-on-end'
 import { describeChannel, type ChannelType, type NotifyChannel } from '../config'
 import { DeliveryError, sendNotification } from './send-notification'
@@ -21,6 +23,8 @@ export interface NotificationSenderOptions {
   channels: readonly NotifyChannel[]
   /** Who claims (distinct per process), like the engine's lease owner. */
   owner: string
+  /** CTFLOW_PUBLIC_URL: messages link to `<url>/runs/<id>`. */
+  publicUrl?: string
   fetch?: typeof fetch
   now?: () => number
   log?: (entry: NotifyLogEntry) => void
@@ -69,22 +73,31 @@ export function createNotificationSender(options: NotificationSenderOptions) {
   const drivers: Record<ChannelType, ChannelDriver> = channelDrivers(options.rateLimitCodes)
   const mask = (text: string) => maskSecrets(text, channels)
 
-  async function deliver(claim: OutboxClaim, pass: DeliveryPass, deadline: number): Promise<void> {
+  async function deliver(
+    claim: OutboxClaim,
+    pass: DeliveryPass,
+    deadline: number,
+    runs: Map<string, Promise<RunRecord | undefined>>,
+  ): Promise<void> {
     const payload = claim.payload as NotifyPayload
     const id = notificationId(claim.runId, claim.id)
     const channel = channels[payload?.channel]
     const context = { runId: claim.runId, notificationId: id, attempt: claim.attempts }
     const settle = (outcome: Parameters<RunStore['settleOutbox']>[1]) => store.settleOutbox(claim, outcome)
-    if (!channel || channel.type !== payload.type) {
-      const error = `channel #${payload?.channel} (${payload?.type}) is no longer configured (CTFLOW_NOTIFY changed)`
+    const giveUp = async (error: string) => {
       await settle({ result: 'given-up', now: new Date(now()), error })
       pass.givenUp += 1
       log({ level: 'error', msg: `notification given up: ${error}`, ...context })
-      return
     }
+    if (!channel || channel.type !== payload.type)
+      return giveUp(`channel #${payload?.channel} (${payload?.type}) is no longer configured (CTFLOW_NOTIFY changed)`)
+    if (!runs.has(claim.runId)) runs.set(claim.runId, store.get(claim.runId))
+    const run = await runs.get(claim.runId)!
+    if (!run || !isTerminal(run.status)) return giveUp(`run ${claim.runId} is not in the store as a finished run`)
+    const notification = notificationOf(run, payload)
     const name = describeChannel(channel)
     try {
-      const answer = await sendNotification(channel, payload.notification, {
+      const answer = await sendNotification(channel, notification, {
         id,
         driver: drivers[channel.type],
         ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -99,8 +112,7 @@ export function createNotificationSender(options: NotificationSenderOptions) {
       const error = mask(thrown instanceof Error ? thrown.message : String(thrown))
       const retryable = thrown instanceof DeliveryError ? thrown.retryable : false
       const at = now()
-      const ended =
-        Date.parse((payload.notification as { endedAt?: string }).endedAt ?? '') || claim.createdAt.getTime()
+      const ended = run.updatedAt.getTime()
       if (!retryable || at - ended >= giveUpAfterMs) {
         await settle({ result: 'given-up', now: new Date(at), error })
         pass.givenUp += 1
@@ -120,6 +132,24 @@ export function createNotificationSender(options: NotificationSenderOptions) {
         ...context,
       })
     }
+  }
+
+  /** The message about a finished run, from its record (which never changes once the run ended). */
+  function notificationOf(run: RunRecord, payload: NotifyPayload): RunEndedNotification {
+    return runEndedNotification(
+      {
+        id: run.id,
+        workflow: run.workflow,
+        input: run.input,
+        status: run.status as RunEndedNotification['status'],
+        ...(run.output !== undefined ? { output: run.output } : {}),
+        ...(run.error !== undefined ? { error: run.error } : {}),
+        createdAt: run.createdAt,
+        endedAt: run.updatedAt,
+        ...(payload.state !== undefined ? { state: payload.state } : {}),
+      },
+      { ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) },
+    )
   }
 
   return {
@@ -144,8 +174,9 @@ export function createNotificationSender(options: NotificationSenderOptions) {
           limit: batch,
         })
         if (claims.length === 0) break
-        // Each notification is its own: one channel being slow does not hold the others.
-        await Promise.all(claims.map((claim) => deliver(claim, pass, deadline)))
+        // Each notification is its own: one channel being slow does not hold the others. A run is read once a batch.
+        const runs = new Map<string, Promise<RunRecord | undefined>>()
+        await Promise.all(claims.map((claim) => deliver(claim, pass, deadline, runs)))
       }
       return pass
     },

@@ -1,8 +1,8 @@
 import { createActionRegistry, registerLazyActions, type ActionRegistry } from '../engine'
 import type { NotifyChannel } from '../config'
+import { NOTIFY_RESOURCE } from './notify-resource-name'
 
-/** The Task resource a workflow reports with in the middle of a run (notify-action.ts). */
-export const NOTIFY_RESOURCE = 'ctflow:notify'
+export { NOTIFY_RESOURCE } from './notify-resource-name'
 
 /**
  * Registers `ctflow:notify` by name at once; its code (the channels, p-retry) loads on its first call, so an engine

@@ -69,6 +69,10 @@ export const MODULES: Readonly<Record<string, Readonly<Record<string, Entry>>>> 
       load: 'any',
       why: '`ctflow notify test`: the channels and a test message, without the sender',
     },
+    'notify-resource-name.ts': {
+      load: 'any',
+      why: "`ctflow:notify`'s name alone, without the engine (`ctflow validate`)",
+    },
   },
   'lib/webhooks': {},
   'lib/simulator': {

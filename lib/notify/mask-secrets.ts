@@ -33,9 +33,12 @@ function secretsOf(channel: NotifyChannel): string[] {
   if (channel.secret) secrets.push(channel.secret)
   try {
     const url = new URL(channel.url)
-    for (const param of SECRET_PARAMS) {
-      const value = url.searchParams.get(param)
-      if (value) secrets.push(value, encodeURIComponent(value))
+    // Raw as written, decoded, and encoded again: a token may appear in a text in any of these forms.
+    for (const pair of url.search.slice(1).split('&')) {
+      const [name, raw] = pair.split('=', 2) as [string, string | undefined]
+      if (!raw || !SECRET_PARAMS.includes(name.toLowerCase())) continue
+      const decoded = safeDecode(raw)
+      secrets.push(raw, decoded, encodeURIComponent(decoded), safeDecode(raw.replace(/\+/g, ' ')))
     }
     const tail = /\/(?:hook|services)\/(.+)$/.exec(url.pathname)?.[1]
     if (tail) secrets.push(...tail.split('/').filter((part) => part.length >= 8))
@@ -44,4 +47,12 @@ function secretsOf(channel: NotifyChannel): string[] {
   }
   // Longest first, so a URL is replaced before the token inside it.
   return secrets.sort((a, b) => b.length - a.length)
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
 }

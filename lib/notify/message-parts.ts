@@ -20,7 +20,7 @@ export function messageParts(notification: Notification): MessageParts {
     if (notification.runId) fields.push(['Run', notification.runId])
     if (notification.state) fields.push(['State', notification.state])
     return {
-      title: notification.title,
+      title: /ctflow/i.test(notification.title) ? notification.title : `ctflow: ${notification.title}`,
       tone: 'info',
       fields,
       text: notification.text,
@@ -37,7 +37,8 @@ export function messageParts(notification: Notification): MessageParts {
   if (notification.error !== undefined) fields.push(['Error', notification.error || '(no name)'])
   fields.push(['Duration', formatDuration(notification.durationMs)], ['Ended', notification.endedAt])
   return {
-    title: `${ICON[notification.status] ?? ''} ${notification.workflow} ${notification.status}`.trim(),
+    // "ctflow" in every title: a DingTalk or Feishu robot secured by the keyword `ctflow` accepts them.
+    title: `${ICON[notification.status] ?? ''} ctflow: ${notification.workflow} ${notification.status}`.trim(),
     tone: notification.status === 'SUCCEEDED' ? 'success' : 'failure',
     fields,
     ...(notification.cause ? { text: notification.cause } : {}),

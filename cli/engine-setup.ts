@@ -1,12 +1,21 @@
 import { isAbsolute, resolve } from 'node:path'
 import type { CliIO } from './command'
-import { loadStoreConfig } from '../lib/config'
+import { loadNotifySettings, loadStoreConfig } from '../lib/config'
 import { createCtyunClient } from '../lib/ctyun'
 import { createActionRegistry, type LoadedWorkflow, type NewHistoryEvent, type RunRecord } from '../lib/engine'
 import { createEngine } from '../lib/engine/create-engine'
 import { openStore, redactUrl } from '../lib/engine/stores'
 import { createProductActions } from '../lib/jobs/product-actions'
+<<<<<<< HEAD
 import type { Logging } from '../lib/log'
+=======
+import {
+  notificationDelivery,
+  notificationsOnEnd,
+  registerLazyNotifyAction,
+  type NotificationDelivery,
+} from '../lib/notify'
+>>>>>>> notify
 import { resolveCtyunTarget } from './ctyun-target'
 
 export interface CliEngine {
@@ -14,6 +23,8 @@ export interface CliEngine {
   /** e.g. `store: file .ctflow/; CTyun: embedded simulator at http://127.0.0.1:41234` (no secrets). */
   describe: string
   close(): Promise<void>
+  /** Delivers pending run notifications (CTFLOW_NOTIFY); undefined without channels. */
+  notifications?: NotificationDelivery
 }
 
 /**
@@ -62,15 +73,42 @@ export async function openCliEngine(
       )
       describeCtyun = `; CTyun: ${ctyun.description}`
     }
+<<<<<<< HEAD
+=======
+    // Read before anything runs: a malformed CTFLOW_NOTIFY stops the command here, naming the channel.
+    const { channels, publicUrl } = loadNotifySettings(io.env, { cwd: io.cwd })
+    const linked = publicUrl ? { publicUrl } : {}
+    registerLazyNotifyAction(actions, channels, linked)
+    const outboxOnEnd = notificationsOnEnd(channels)
+>>>>>>> notify
     const engine = createEngine({
       store,
       actions,
       workflows,
       onEvents,
       ...(leaseMs !== undefined ? { leaseMs } : {}),
+<<<<<<< HEAD
       ...(logging ? { hooks: logging.hooks } : {}),
     })
     return { engine, describe: `${describeStore}${describeCtyun}`, close }
+=======
+      ...(outboxOnEnd ? { outboxOnEnd } : {}),
+    })
+    const notifications = notificationDelivery({
+      store,
+      channels,
+      ...linked,
+      log: (entry) => {
+        if (entry.level !== 'info') io.stderr(`ctflow: ${entry.msg}\n`)
+      },
+    })
+    return {
+      engine,
+      describe: `${describeStore}${describeCtyun}${notifications ? `; ${channels.length} notification channel(s)` : ''}`,
+      close,
+      ...(notifications ? { notifications } : {}),
+    }
+>>>>>>> notify
   } catch (error) {
     await close()
     throw error

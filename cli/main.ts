@@ -14,6 +14,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ default:
   serve: { summary: 'serve the HTTP app, schedules and worker loop on Node', load: () => import('./commands/serve') },
   worker: { summary: 'resume due runs until stopped', load: () => import('./commands/worker') },
   demo: { summary: 'run the nightly backup job against the simulator', load: () => import('./commands/demo') },
+  notify: { summary: 'send a test message to each CTFLOW_NOTIFY channel', load: () => import('./commands/notify') },
 }
 
 function usage(): string {

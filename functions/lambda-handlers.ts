@@ -61,10 +61,21 @@ export function createLambdaHandlers(
   })
 
   /** EventBridge rate tick → resume due runs within this invocation. */
+<<<<<<< HEAD
   const worker = scoped(async function worker(event: ScheduledEvent, context: Context): Promise<WorkerResult> {
     const [{ engine }, { runWorker }] = await Promise.all([getRuntime(), import('./worker')])
     const result = await runWorker({ engine }, event, budgetFrom(context.getRemainingTimeInMillis()))
     logger.info('ctflow worker', { ...result })
+=======
+  async function worker(event: ScheduledEvent, context: Context): Promise<WorkerResult> {
+    const [{ engine, deliverNotifications }, { runWorker }] = await Promise.all([getRuntime(), import('./worker')])
+    const result = await runWorker(
+      { engine, deliverNotifications },
+      event,
+      budgetFrom(context.getRemainingTimeInMillis()),
+    )
+    log(JSON.stringify({ message: 'ctflow worker', ...result }))
+>>>>>>> notify
     return result
   })
 

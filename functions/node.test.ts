@@ -147,4 +147,25 @@ describe('startNodeServer', () => {
     expect(await engine.get('broken')).toMatchObject({ status: 'FAILED', error: { error: 'States.Runtime' } })
     expect(lines.filter((line) => line.includes('failed'))).toEqual([])
   })
+
+  it('delivers pending notifications from a loop of its own, beside the worker loop', async () => {
+    const engine = createFakeEngine()
+    const passes: number[] = []
+    server = await startNodeServer({
+      config: loadFunctionsConfig({ CTFLOW_API_TOKEN: TOKEN, CTFLOW_STORE: 'memory' }),
+      openEngine: async () => ({
+        engine,
+        close: async () => {},
+        deliverNotifications: async () => {
+          passes.push(Date.now())
+          return { sent: 0, retried: 0, givenUp: 0 }
+        },
+      }),
+      port: 0,
+      workerIdleMs: 10,
+      log: () => {},
+      schedules: [],
+    })
+    await vi.waitFor(() => expect(passes.length).toBeGreaterThanOrEqual(2))
+  })
 })

@@ -123,6 +123,21 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
     }
   })()
 
+  // Notifications (CTFLOW_NOTIFY) have a loop of their own: a slow robot never holds up a run.
+  const deliver = runtime.deliverNotifications
+  const notifyLoop = deliver
+    ? (async () => {
+        while (!stopping) {
+          try {
+            await track(deliver({ deadline: Date.now() + sliceMs, signal: stop.signal }))
+          } catch (error) {
+            log(`ctflow serve: delivering notifications failed (tried again later): ${describe(error)}`)
+          }
+          await sleep(workerIdleMs, stop.signal)
+        }
+      })()
+    : Promise.resolve()
+
   return {
     url,
     runtime,
@@ -133,6 +148,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
       stop.abort()
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await loop
+      await notifyLoop
       await Promise.allSettled([...inFlight])
       await runtime.close()
     },

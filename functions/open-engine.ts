@@ -3,7 +3,11 @@ import type { CtyunClientOptions } from '../lib/ctyun'
 import { assembleEngine, type Engine, type EngineHooks } from '../lib/engine'
 import { openStore, type RunStore } from '../lib/engine/stores'
 import { createLazyProductActions } from '../lib/jobs'
+<<<<<<< HEAD
 import type { Logging } from '../lib/log'
+=======
+import { notificationDelivery, notificationsOnEnd, registerLazyNotifyAction } from '../lib/notify'
+>>>>>>> notify
 import { DEMO_CREDENTIALS } from '../lib/simulator/demo-credentials'
 import { SHIPPED_WORKFLOWS } from '../workflows/shipped'
 import type { OpenedEngine } from './runtime'
@@ -18,8 +22,13 @@ export interface OpenEngineOptions {
   resolveTarget?: (config: FunctionsConfig) => Promise<ClientTarget>
   /** Base of a relative CTFLOW_STORE directory. */
   cwd?: string
+<<<<<<< HEAD
   /** Structured logs (lib/log createLogging): the engine's hooks and the CTyun client's log. */
   logging?: Pick<Logging, 'hooks' | 'ctyunLog'>
+=======
+  /** Where the notification sender's lines go (given-up notifications, never a secret); default: stderr as JSON. */
+  log?: (line: string) => void
+>>>>>>> notify
 }
 
 export interface ClientTarget {
@@ -40,7 +49,11 @@ export class FunctionsSetupError extends Error {
  */
 export async function openEngine(
   config: FunctionsConfig,
+<<<<<<< HEAD
   { resolveTarget, cwd, logging }: OpenEngineOptions = {},
+=======
+  { resolveTarget, cwd, log = (line) => console.error(line) }: OpenEngineOptions = {},
+>>>>>>> notify
 ): Promise<OpenedEngine> {
   const closers: Array<() => Promise<void>> = []
   const closeAll = async () => {
@@ -60,10 +73,25 @@ export async function openEngine(
     )
     closers.push(() => store.close())
 
+<<<<<<< HEAD
     const clientOptions = logging ? { ...ctyun.clientOptions, log: logging.ctyunLog } : ctyun.clientOptions
     const engine = await buildEngine(store, clientOptions, logging?.hooks)
+=======
+    const engine = await buildEngine(store, ctyun.clientOptions, config)
+>>>>>>> notify
     closers.push(() => engine.close())
-    return { engine, describe: `${ctyun.description}; store: ${target.kind}`, close: closeAll }
+    const delivery = notificationDelivery({
+      store,
+      channels: config.notify.channels,
+      ...(config.notify.publicUrl ? { publicUrl: config.notify.publicUrl } : {}),
+      log: (entry) => log(JSON.stringify(entry)),
+    })
+    return {
+      engine,
+      describe: `${ctyun.description}; store: ${target.kind}${delivery ? `; ${config.notify.channels.length} notification channel(s)` : ''}`,
+      close: closeAll,
+      ...(delivery ? { deliverNotifications: (budget) => delivery.deliverPending(budget) } : {}),
+    }
   } catch (error) {
     await closeAll()
     throw error
@@ -98,19 +126,31 @@ async function deployedTarget(config: FunctionsConfig): Promise<ClientTarget> {
 async function buildEngine(
   store: RunStore,
   clientOptions: CtyunClientOptions,
+<<<<<<< HEAD
   hooks: EngineHooks | undefined,
+=======
+  config: FunctionsConfig,
+>>>>>>> notify
 ): Promise<Engine> {
   const actions = createLazyProductActions(async () => {
     // lib/ctyun's lazy entry, not its index: a dynamic import() keeps every export of what it loads.
     const { createCtyunClient } = await import('../lib/ctyun/client')
     return createCtyunClient(clientOptions)
   })
+  const { channels, publicUrl } = config.notify
+  registerLazyNotifyAction(actions, channels, { ...(publicUrl ? { publicUrl } : {}) })
+  // Every function runs runs to their end (the HTTP one too, briefly): each writes their notifications.
+  const outboxOnEnd = notificationsOnEnd(channels)
   return assembleEngine({
     store,
     actions,
     workflows: [...SHIPPED_WORKFLOWS],
     validate: (definition) => unknownResources(definition, actions),
+<<<<<<< HEAD
     ...(hooks ? { hooks } : {}),
+=======
+    ...(outboxOnEnd ? { outboxOnEnd } : {}),
+>>>>>>> notify
   })
 }
 

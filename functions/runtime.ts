@@ -1,6 +1,7 @@
 import type { Context as HonoContext, Hono } from 'hono'
 import type { FunctionsConfig } from '../lib/config'
-import type { Engine, RunRecord } from '../lib/engine'
+import type { Budget, Engine, RunRecord } from '../lib/engine'
+import type { DeliveryPass } from '../lib/notify'
 import { createHttpApp } from './http/app'
 import type { SignInCodes } from './http/console/sign-in-codes'
 
@@ -10,6 +11,8 @@ export interface OpenedEngine {
   /** e.g. "simulator at http://127.0.0.1:41234" or "CTyun cloud"; for the startup log line, never a secret. */
   describe?: string
   close(): Promise<void>
+  /** Delivers pending run notifications (the store's outbox) within the budget; absent without channels. */
+  deliverNotifications?: (budget: Partial<Budget>) => Promise<DeliveryPass>
 }
 
 export type EngineOpener = (config: FunctionsConfig) => Promise<OpenedEngine>
@@ -21,6 +24,8 @@ export interface FunctionsRuntime {
   app: Hono
   describe?: string
   close(): Promise<void>
+  /** See OpenedEngine.deliverNotifications. */
+  deliverNotifications?: (budget: Partial<Budget>) => Promise<DeliveryPass>
 }
 
 /**
@@ -54,7 +59,14 @@ export async function createFunctionsRuntime(
         ? { onRunCreated: (run: RunRecord, c: HonoContext) => onRunCreated(opened.engine, run, c) }
         : {}),
     })
-    return { config, engine: opened.engine, app, describe: opened.describe, close: () => opened.close() }
+    return {
+      config,
+      engine: opened.engine,
+      app,
+      describe: opened.describe,
+      close: () => opened.close(),
+      ...(opened.deliverNotifications ? { deliverNotifications: opened.deliverNotifications } : {}),
+    }
   } catch (error) {
     // A bad webhook secret fails here, at start; do not leave the store or simulator open behind it.
     await opened.close().catch(() => {})

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { CliIO } from '../command'
 import { PG_URL, testSchemas } from '../../lib/engine/testing/pg-schemas'
 import { main } from '../main'
+import { startFakeRobot } from '../../lib/notify/testing/fake-robots'
 
 const schemas = testSchemas('cli_run')
 
@@ -37,6 +38,32 @@ async function workflow(name: string, definition: unknown): Promise<string> {
 }
 
 describe('ctflow run', () => {
+  it('sends a failed run’s notifications before it exits, and tells nobody about a success by default', async () => {
+    const robot = await startFakeRobot('wecom')
+    try {
+      const failing = await workflow('failing', {
+        StartAt: 'F',
+        States: { F: { Type: 'Fail', Error: 'Job.Failed', Cause: 'disk d-1 is gone' } },
+      })
+      const passing = await workflow('passing', { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } })
+      const { io, err } = captureIO()
+      io.env = { ...io.env, CTFLOW_NOTIFY: JSON.stringify([{ type: 'wecom', url: robot.url }]) }
+
+      expect(await main(['run', failing], io)).toBe(1)
+      expect(await main(['run', passing], io)).toBe(0)
+
+      expect(robot.accepted).toHaveLength(1)
+      const content = (robot.accepted[0]!.json.markdown as { content: string }).content
+      expect(content).toContain('failing FAILED')
+      expect(content).toContain('Job.Failed')
+      expect(content).toContain('disk d-1 is gone')
+      expect(err.join('')).toContain('1 notification channel(s)')
+      expect(err.join('')).not.toContain(robot.token)
+    } finally {
+      await robot.close()
+    }
+  })
+
   it('prints the output JSON on stdout and exits 0 on success', async () => {
     const path = await workflow('hello', {
       StartAt: 'P',

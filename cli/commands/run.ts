@@ -108,6 +108,15 @@ const command: Command = async (argv, io) => {
     startedAt = run.createdAt.getTime()
     if (human) io.stderr(`run ${run.id}\n`)
     const finished = await setup.engine.runToEnd(run.id, io.signal)
+    // Its notifications are in the store's outbox: sent now, briefly (what does not go out is left for a worker).
+    if (setup.notifications && finished.status !== 'RUNNING')
+      await setup.notifications
+        .deliverPending({ deadline: Date.now() + NOTIFY_ON_EXIT_MS, signal: io.signal })
+        .catch((error: unknown) =>
+          io.stderr(
+            `ctflow run: notifications left for a worker (${error instanceof Error ? error.message : error})\n`,
+          ),
+        )
     if (json) {
       io.stdout(
         `${JSON.stringify({ status: finished.status, ...(finished.plan ? { plan: true } : {}), output: finished.output ?? null, error: finished.error?.error ?? null, cause: finished.error?.cause ?? null })}\n`,
@@ -127,6 +136,9 @@ const command: Command = async (argv, io) => {
   }
 }
 export default command
+
+// How long `ctflow run` spends sending a finished run's notifications before it exits.
+const NOTIFY_ON_EXIT_MS = 15_000
 
 async function readInput(text: string | undefined, cwd: string): Promise<unknown> {
   if (text === undefined) return {}

@@ -4,6 +4,7 @@ import type { Command } from '../command'
 import { UsageError } from '../command'
 import { formatProblem, parseWorkflowJson, validateWorkflow, type Problem } from '../../lib/engine/validate'
 import { productResourceNames } from '../../lib/jobs/product-action-names'
+import { NOTIFY_RESOURCE } from '../../lib/notify/notify-resource-name'
 
 const usage = `Usage: ctflow validate [--json] FILE|DIR…
 
@@ -33,7 +34,7 @@ const command: Command = async (argv, io) => {
 
   // The same registry the engine runs with (ctyun:* operations and ctflow:* job steps), so a name that validates runs.
   const known = productResourceNames()
-  const options = { isKnownResource: (resource: string) => known.has(resource) }
+  const options = { isKnownResource: (resource: string) => known.has(resource) || resource === NOTIFY_RESOURCE }
   const report: Array<Problem & { file: string }> = []
   let invalid = 0
   for (const file of files) {

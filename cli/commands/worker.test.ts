@@ -7,6 +7,7 @@ import { createEngine } from '../../lib/engine/create-engine'
 import { createMachine } from '../../lib/engine/interpreter/machine'
 import { createFileStore } from '../../lib/engine/stores/file-store'
 import { main } from '../main'
+import { startFakeRobot } from '../../lib/notify/testing/fake-robots'
 import { bundleCli } from '../../test/chaos/cli-bundle'
 
 let dir: string
@@ -18,6 +19,37 @@ afterEach(() => rm(dir, { recursive: true, force: true }))
 const definition = { StartAt: 'P', States: { P: { Type: 'Pass', Result: 'resumed', End: true } } }
 
 describe('ctflow worker', () => {
+  it('--once resumes a due run to its failed end, then sends its notification', async () => {
+    const robot = await startFakeRobot('wecom')
+    try {
+      await mkdir(join(dir, 'workflows'))
+      const failing = { StartAt: 'F', States: { F: { Type: 'Fail', Error: 'Job.Failed', Cause: 'boom' } } }
+      await writeFile(join(dir, 'workflows', 'failing.json'), JSON.stringify(failing))
+      const store = createFileStore(join(dir, 'store'))
+      const { run } = await createEngine({ store, workflows: { failing: failing as never } }).start({
+        workflow: 'failing',
+        input: {},
+      })
+      await store.close()
+      const err: string[] = []
+      const io = {
+        stdout: () => {},
+        stderr: (t: string) => void err.push(t),
+        env: { CTFLOW_STORE: join(dir, 'store'), CTFLOW_NOTIFY: JSON.stringify([{ type: 'wecom', url: robot.url }]) },
+        cwd: dir,
+        signal: new AbortController().signal,
+      }
+
+      expect(await main(['worker', '--once', '--quiet'], io)).toBe(0)
+
+      expect(robot.accepted).toHaveLength(1)
+      expect((robot.accepted[0]!.json.markdown as { content: string }).content).toContain(run.id)
+      expect(err.join('')).not.toContain(robot.token)
+    } finally {
+      await robot.close()
+    }
+  })
+
   it('--once advances a due run to the end; cancel aborts a suspended one', async () => {
     await mkdir(join(dir, 'workflows'))
     await writeFile(join(dir, 'workflows', 'job.json'), JSON.stringify(definition))

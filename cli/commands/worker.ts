@@ -77,8 +77,14 @@ const command: Command = async (argv, io) => {
     logging ? logging.logger[level](message, fields) : io.stderr(`ctflow worker: ${message}\n`)
   const path = resolve(io.cwd, dir)
   const workflows = existsSync(path) ? await loadWorkflows(path) : []
+<<<<<<< HEAD
   if (workflows.length === 0) say('warn', `no workflows in ${dir}; runs of unknown workflows will fail when resumed`)
   const { engine, describe, close } = await openCliEngine(io, {
+=======
+  if (workflows.length === 0)
+    io.stderr(`ctflow worker: no workflows in ${dir}; runs of unknown workflows will fail when resumed\n`)
+  const { engine, describe, close, notifications } = await openCliEngine(io, {
+>>>>>>> notify
     workflows,
     ...(leaseMs !== undefined ? { leaseMs } : {}),
     ...(logging ? { logging } : {}),
@@ -139,7 +145,25 @@ const command: Command = async (argv, io) => {
         throw error
       }
     }
-    const results = await Promise.allSettled(Array.from({ length: concurrency }, lane))
+    // Notifications (CTFLOW_NOTIFY) go out from a loop of their own, so a slow robot never holds up a lane.
+    const notifyLane = async () => {
+      if (!notifications) return
+      while (!signal.aborted) {
+        try {
+          await notifications.deliverPending({ deadline: Date.now() + PASS_MS, signal })
+        } catch (error) {
+          if (once) throw error
+          io.stderr(`ctflow worker: delivering notifications failed (${errorText(error)}); trying again\n`)
+        }
+        if (once) break
+        await systemClock.sleep(interval, signal)
+      }
+    }
+    const lanes = () => Array.from({ length: concurrency }, lane)
+    // --once: what the lanes just finished is sent after them.
+    const results = once
+      ? [...(await Promise.allSettled(lanes())), ...(await Promise.allSettled([notifyLane()]))]
+      : await Promise.allSettled([...lanes(), notifyLane()])
     const rejected = results.find((result) => result.status === 'rejected')
     if (rejected) throw rejected.reason
     say('info', 'stopped')

@@ -5,8 +5,13 @@
  *
  *   CTYUN_*          the CTyun client (resolveCtyunConfig; `useEmbeddedSimulator` when none is set)
  *   CTFLOW_STORE*    where runs are stored (loadStoreConfig)
+<<<<<<< HEAD
  *   CTFLOW_*         the functions and `ctflow serve` (loadFunctionsConfig: both of the above, webhooks, API token)
  *   CTFLOW_LOG_LEVEL which log lines are written (loadLogConfig; part of loadFunctionsConfig)
+=======
+ *   CTFLOW_NOTIFY    run notifications' channels, CTFLOW_PUBLIC_URL the links in them (loadNotifySettings)
+ *   CTFLOW_*         the functions and `ctflow serve` (loadFunctionsConfig: all of the above, webhooks, API token)
+>>>>>>> notify
  *
  * @example const config = loadFunctionsConfig(process.env)
  */
@@ -20,4 +25,20 @@ export {
   type StoreTarget,
 } from './store-config'
 export { FunctionsConfigError, loadFunctionsConfig, type FunctionsConfig } from './functions-config'
+<<<<<<< HEAD
 export { LOG_LEVELS, LogConfigError, loadLogConfig, type LogConfig, type LogLevel } from './log-config'
+=======
+export { loadNotifySettings, NotifySettingsError, type NotifySettings } from './notify-settings'
+export {
+  CHANNEL_TYPES,
+  DEFAULT_ON,
+  describeChannel,
+  findChannel,
+  NotifyConfigError,
+  parseNotifyConfig,
+  RUN_END_STATUSES,
+  type ChannelType,
+  type NotifyChannel,
+  type RunEndStatus,
+} from './notify-config'
+>>>>>>> notify

@@ -8,10 +8,10 @@ import { cancelRun } from './child-run-commands'
 import { createMachine, isPlanMachine } from './interpreter/machine'
 import { MAX_JSON_DEPTH, measureJson } from './language/json-size'
 import { resolveLimits, type EngineLimits } from './limits'
-import type { NewHistoryEvent, RunRecord } from './run'
+import type { EndedRun, NewHistoryEvent, RunRecord } from './run'
 import { newRunId as timeOrderedRunId } from './run-id'
 import { advanceRun, driveLeased, systemClock, type Clock, type RunBudget, type RunnerDeps } from './runner'
-import type { RunStore } from './stores/run-store'
+import type { OutboxItem, RunStore } from './stores/run-store'
 import { createWorkflowVersions } from './workflow-versions'
 import type { LoadedWorkflow } from './workflows'
 
@@ -62,6 +62,12 @@ export interface CreateEngineOptions {
    * @example createEngine({ store, workflows, limits: { maxHistoryEvents: 100_000 } })
    */
   limits?: Partial<EngineLimits>
+  /**
+   * The messages (notifications) to deliver about a run that ends, written with its final save in the same
+   * transaction (the store's outbox) and sent afterwards by whoever claims them: see RunnerDeps.outboxOnEnd. The
+   * engine knows nothing of what they say or where they go.
+   */
+  outboxOnEnd?: (run: EndedRun) => OutboxItem[]
 }
 
 // Defined with the engine's other errors (errors.ts); exported here too for the files that import it with the engine.
@@ -114,6 +120,7 @@ export function assembleEngine(
     saveEvery: options.saveEvery,
     childRunGraceMs: options.childRunGraceMs ?? (store.waitForDue ? 250 : 0),
     limits,
+    ...(options.outboxOnEnd ? { outboxOnEnd: options.outboxOnEnd } : {}),
   }
 
   const engine = {

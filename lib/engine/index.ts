@@ -22,6 +22,7 @@ export { DEFAULT_LIMITS, type EngineLimits } from './limits'
 export {
   isTerminal,
   TERMINAL_STATUSES,
+  type EndedRun,
   type HistoryEvent,
   type NewHistoryEvent,
   type RunError,

@@ -80,3 +80,22 @@ export interface RunRecord {
 
 /** What list() returns: everything but the machine and the input (which may be large). */
 export type RunSummary = Omit<RunRecord, 'machine' | 'input'>
+
+/**
+ * A run as its final save ends it: what an engine's `outboxOnEnd` (CreateEngineOptions) is told, to write the messages
+ * to deliver about it (notifications) in that same save.
+ */
+export interface EndedRun {
+  id: string
+  workflow: string
+  /** Set for a distributed Map's child run. */
+  parentId?: string
+  input: unknown
+  status: Exclude<RunStatus, 'RUNNING'>
+  output?: unknown
+  error?: RunError
+  createdAt: Date
+  endedAt: Date
+  /** The state the run was in when it ended (the last state its history names), when the engine knows it. */
+  state?: string
+}

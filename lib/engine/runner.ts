@@ -19,8 +19,8 @@ import { isPlanMachine, type Machine } from './interpreter/machine'
 import { StatesError, StatesErrorNames } from './language'
 import { MAX_JSON_DEPTH, measureJson } from './language/json-size'
 import { DEFAULT_LIMITS, type EngineLimits } from './limits'
-import type { NewHistoryEvent, RunError, RunRecord, RunStatus } from './run'
-import { LeaseLostError, type Lease, type RunStore } from './stores/run-store'
+import type { EndedRun, NewHistoryEvent, RunError, RunRecord, RunStatus } from './run'
+import { LeaseLostError, type Lease, type OutboxItem, type RunStore, type RunUpdate } from './stores/run-store'
 
 /** The engine's time source. Tests pass a fake whose `sleep` moves time forward without waiting. */
 export interface Clock {
@@ -76,6 +76,12 @@ export interface RunnerDeps {
    * whatever nobody took is run by the parent, so a single process still finishes the Map.
    */
   childRunGraceMs?: number
+  /**
+   * The outbox items (notifications) to write with a run's final save, in the same transaction: they are delivered
+   * after it by whoever claims them (RunStore.claimOutbox), never on the run's path. What it throws is ignored: a
+   * run's end is saved whatever its notifications do.
+   */
+  outboxOnEnd?: (run: EndedRun) => OutboxItem[]
 }
 
 const BATCH_EVENTS = 10_000
@@ -200,7 +206,14 @@ async function failOnEngineFault(
   }
   const now = new Date(deps.clock.now())
   const events = [{ at: now.toISOString(), type: 'ExecutionFailed', detail: error }]
-  const run = await deps.store.save(lease, { status: 'FAILED', machine, resumeAt: null, error, events, now })
+  const ended = driver?.record() ?? (deps.outboxOnEnd ? await deps.store.get(lease.runId) : undefined)
+  const update = withOutbox(
+    deps,
+    ended,
+    { status: 'FAILED', machine, resumeAt: null, error, events, now },
+    driver?.lastState(),
+  )
+  const run = await deps.store.save(lease, update)
   notify(deps, run, events)
   return run
 }
@@ -217,9 +230,52 @@ async function abandonRun(deps: RunnerDeps, lease: Lease, attempts: number): Pro
   const now = new Date(deps.clock.now())
   const events = [{ at: now.toISOString(), type: 'ExecutionFailed', detail: error }]
   const machine: Machine = { format: 1, status: 'failed', frames: {}, error }
-  const run = await deps.store.save(lease, { status: 'FAILED', machine, resumeAt: null, error, events, now })
+  // Read only for its notifications (outboxOnEnd): the record is what those need, and they matter most here.
+  const ended = deps.outboxOnEnd ? await deps.store.get(lease.runId).catch(() => undefined) : undefined
+  const update = withOutbox(deps, ended, { status: 'FAILED', machine, resumeAt: null, error, events, now })
+  const run = await deps.store.save(lease, update)
   notify(deps, run, events)
   return run
+}
+
+/**
+ * The update with the outbox items RunnerDeps.outboxOnEnd gives for a run it ends (a terminal status); unchanged for
+ * any other save, without the hook, or without the run's record.
+ */
+function withOutbox(
+  deps: RunnerDeps,
+  run: RunRecord | undefined,
+  update: RunUpdate,
+  state: string | undefined = lastStateOf(update.events),
+): RunUpdate {
+  if (!deps.outboxOnEnd || !run || update.status === 'RUNNING') return update
+  try {
+    const outbox = deps.outboxOnEnd({
+      id: run.id,
+      workflow: run.workflow,
+      ...(run.parentId !== undefined ? { parentId: run.parentId } : {}),
+      input: run.input,
+      status: update.status,
+      ...(update.output !== undefined ? { output: update.output } : {}),
+      ...(update.error !== undefined ? { error: update.error } : {}),
+      createdAt: run.createdAt,
+      endedAt: update.now,
+      ...(state !== undefined ? { state } : {}),
+    })
+    return outbox.length > 0 ? { ...update, outbox } : update
+  } catch {
+    // See RunnerDeps.outboxOnEnd: the run's end is saved without them.
+    return update
+  }
+}
+
+/** The last state named by these events, if any. */
+function lastStateOf(events: NewHistoryEvent[]): string | undefined {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const state = events[i]!.state
+    if (state !== undefined) return state
+  }
+  return undefined
 }
 
 function notify(deps: RunnerDeps, run: RunRecord, events: NewHistoryEvent[]): void {
@@ -307,6 +363,7 @@ class RunDriver {
   private readonly batching: boolean
   private readonly pending: PendingEvents
   private readonly calls = new CallsInFlight()
+  private lastNamedState: string | undefined
 
   constructor(
     private readonly deps: RunnerDeps,
@@ -327,6 +384,16 @@ class RunDriver {
     this.historyLength = run.historyLength ?? 0
     this.batching = deps.saveEvery !== 'transition'
     this.pending = new PendingEvents(deps.clock.now())
+  }
+
+  /** The run as last read or saved (for the notifications of a run failed after an engine fault). */
+  record(): RunRecord {
+    return this.run
+  }
+
+  /** The last state the events this driver saved named (for notifications: the state a run ended in). */
+  lastState(): string | undefined {
+    return this.lastNamedState
   }
 
   /** The machine as this driver holds it, if it is one (for failing the run after an engine fault). */
@@ -659,7 +726,8 @@ class RunDriver {
     const status = STATUS[machine.status]
     const now = new Date(this.deps.clock.now())
     await this.keepLease(now.getTime())
-    this.run = await this.deps.store.save(this.lease, {
+    this.lastNamedState = lastStateOf(events) ?? this.lastNamedState
+    const update: RunUpdate = {
       status,
       machine,
       resumeAt: status === 'RUNNING' ? resumeAt : null,
@@ -667,7 +735,8 @@ class RunDriver {
       ...(machine.error && status !== 'SUCCEEDED' ? { error: machine.error } : {}),
       events,
       now,
-    })
+    }
+    this.run = await this.deps.store.save(this.lease, withOutbox(this.deps, this.run, update, this.lastNamedState))
     this.historyLength = this.run.historyLength ?? this.historyLength + events.length
     if (events.length > 0) notify(this.deps, this.run, events)
     return this.run
@@ -730,14 +799,16 @@ class RunDriver {
     const machine = (this.machine ?? {}) as Machine
     Object.assign(machine, { status: 'failed', error, frames: {} })
     const all = [...events, { at: this.iso(), type: 'ExecutionFailed', detail: error }]
-    this.run = await this.deps.store.save(this.lease, {
+    this.lastNamedState = lastStateOf(all) ?? this.lastNamedState
+    const update: RunUpdate = {
       status,
       machine,
       resumeAt: null,
       error,
       events: all,
       now: new Date(this.deps.clock.now()),
-    })
+    }
+    this.run = await this.deps.store.save(this.lease, withOutbox(this.deps, this.run, update, this.lastNamedState))
     this.historyLength = this.run.historyLength ?? this.historyLength + all.length
     notify(this.deps, this.run, all)
     return this.run

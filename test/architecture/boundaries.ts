@@ -61,6 +61,21 @@ export const MODULES: Readonly<Record<string, Readonly<Record<string, Entry>>>> 
       why: "the product actions' names and kinds without the engine's code (`ctflow validate`)",
     },
   },
+  'lib/notify': {
+    'outbox-sender.ts': {
+      load: 'on-demand',
+      why: 'the sender that delivers the outbox (channels, p-retry), loaded where notifications are sent, not by every cold start',
+    },
+    'test-message.ts': {
+      load: 'any',
+      why: '`ctflow notify test`: the channels and a test message, without the sender',
+    },
+    'notify-resource-name.ts': {
+      load: 'any',
+      why: "`ctflow:notify`'s name alone, without the engine (`ctflow validate`)",
+    },
+  },
+  'lib/webhooks': {},
   'lib/simulator': {
     'demo-credentials.ts': {
       load: 'any',
@@ -76,8 +91,13 @@ export const FOLDERS = [
   'lib/ctyun-actions',
   'lib/engine',
   'lib/jobs',
+<<<<<<< HEAD
   'lib/log',
+=======
+  'lib/notify',
+>>>>>>> notify
   'lib/simulator',
+  'lib/webhooks',
   'functions',
   'cli',
   'workflows',
@@ -89,7 +109,11 @@ export const ENGINE_MAY_NOT_IMPORT = [
   'lib/ctyun-actions',
   'lib/simulator',
   'lib/jobs',
+<<<<<<< HEAD
   'lib/log',
+=======
+  'lib/notify',
+>>>>>>> notify
   'functions',
   'cli',
   'workflows',

@@ -1,5 +1,6 @@
 import type { HistoryEvent, RunRecord, RunStatus } from '../run'
 import { CorruptRunFileError } from './store-errors'
+import type { StoredOutbox } from './stored-outbox'
 import type { StoredRun } from './stored-run'
 
 /**
@@ -10,6 +11,8 @@ export interface RunFile extends StoredRun {
   format: 1
   /** Committed length of the run's history file: bytes past it were written by a save that never committed. */
   historyBytes: number
+  /** The run's outbox items (RunUpdate.outbox), written with the save that made them; absent: none. */
+  outbox?: StoredOutbox[]
 }
 
 const STATUSES: readonly RunStatus[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']
@@ -46,6 +49,8 @@ export function decodeRunFile(text: string, file: string, expectedId: string): R
   }
   if (raw.leaseAttempts !== undefined && !Number.isInteger(raw.leaseAttempts))
     return fail('leaseAttempts is not an integer')
+  if (raw.outbox !== undefined && !(Array.isArray(raw.outbox) && raw.outbox.every(isStoredOutbox)))
+    return fail('outbox is malformed')
   const lease = raw.lease
   if (lease !== null && !(isObject(lease) && typeof lease.owner === 'string' && Number.isInteger(lease.token))) {
     return fail('lease is malformed')
@@ -72,6 +77,7 @@ export function decodeRunFile(text: string, file: string, expectedId: string): R
     lastSeq: raw.lastSeq as number,
     historyBytes: raw.historyBytes as number,
     ...(raw.leaseAttempts !== undefined ? { leaseAttempts: raw.leaseAttempts as number } : {}),
+    ...(raw.outbox !== undefined ? { outbox: raw.outbox as StoredOutbox[] } : {}),
   }
 }
 
@@ -96,4 +102,17 @@ function toDate(value: unknown, field: string, fail: (what: string) => never): D
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function isStoredOutbox(value: unknown): boolean {
+  return (
+    isObject(value) &&
+    typeof value.id === 'string' &&
+    typeof value.topic === 'string' &&
+    typeof value.runId === 'string' &&
+    (value.state === 'pending' || value.state === 'sent' || value.state === 'given-up') &&
+    Number.isFinite(value.createdAt) &&
+    Number.isFinite(value.notBefore) &&
+    Number.isInteger(value.attempts)
+  )
 }

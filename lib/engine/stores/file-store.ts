@@ -21,7 +21,17 @@ import { isTerminal, type HistoryEvent, type RunRecord } from '../run'
 import { decodeHistoryLine, decodeRunFile, encodeHistory, encodeRunFile, type RunFile } from './file-codec'
 import { createFileListIndex } from './file-list-index'
 import { FileLocks, type FileLockOptions } from './file-lock'
-import type { Lease, LeaseOptions, NewRun, RunQuery, RunStore, RunUpdate } from './run-store'
+import type {
+  Lease,
+  LeaseOptions,
+  NewRun,
+  OutboxClaim,
+  OutboxClaimOptions,
+  OutboxOutcome,
+  RunQuery,
+  RunStore,
+  RunUpdate,
+} from './run-store'
 import { CorruptRunFileError, RunExistsError, StoreOpenError } from './store-errors'
 import {
   applyUpdate,
@@ -36,6 +46,14 @@ import {
   renewLease,
   wakeParent,
 } from './stored-run'
+import {
+  byNotBefore,
+  claimStoredOutbox,
+  isClaimable,
+  newStoredOutbox,
+  outboxEntryOf,
+  settleStoredOutbox,
+} from './stored-outbox'
 
 export interface FileStoreOptions {
   /**
@@ -66,6 +84,8 @@ const END_OF_TIME = new Date(8.64e15)
  * - `keys/<sha256>.json` idempotency key → run id
  * - `workflows/<version>.json` a workflow definition under its version, written once (putWorkflowVersion)
  * - `due/<resumeAt ms>~<id>` empty files: an index of suspended runs by resume time (a superset, pruned lazily)
+ * - `outbox/<id>`        empty files: an index of runs with pending outbox items, kept in their run file (a
+ *                        superset, written before the run file and pruned once none is pending)
  * - `index/v1/`          the list index: entries by list (parent, workflow, status) and creation time, so a
  *                        `list` page reads its own runs only (file-list-index.ts; rebuilt from `runs/` if deleted)
  * - `locks/`, `tmp/`     per-operation lock files and temp files
@@ -81,6 +101,8 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
     // Added after layout 1 without a bump: older ctflow ignores it, and opening an older store creates it.
     workflows: join(root, 'workflows'),
     due: join(root, 'due'),
+    // Added after layout 2 without a bump, like workflows/: older ctflow ignores it (and delivers nothing).
+    outbox: join(root, 'outbox'),
     index: join(root, 'index'),
     locks: join(root, 'locks'),
     tmp: join(root, 'tmp'),
@@ -96,6 +118,7 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
   const runPath = (name: string) => join(paths.runs, `${name}.json`)
   const historyPath = (name: string) => join(paths.history, `${name}.jsonl`)
   const runLock = (name: string) => join(paths.locks, `${name}.lock`)
+  const outboxMarker = (id: string) => join(paths.outbox, fileName(id))
   const workflowPath = (version: string) => join(paths.workflows, `${version}.json`)
   // Under its format's own directory: a later format builds index/v2 beside it, and this one is simply left behind.
   const listIndex = createFileListIndex(join(paths.index, 'v1'), {
@@ -377,6 +400,14 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
           const before = indexEntries(run.record)
           const events = applyUpdate(run, update)
           run.historyBytes = appendHistory(lease.runId, run.historyBytes, events)
+          if (update.outbox !== undefined && update.outbox.length > 0) {
+            const kept = (run.outbox ??= [])
+            for (const item of update.outbox)
+              if (!kept.some((stored) => stored.id === item.id))
+                kept.push(newStoredOutbox(lease.runId, item, update.now))
+            // Before the run file: a marker without a committed item is pruned by the next claim.
+            writeFileSync(outboxMarker(lease.runId), '')
+          }
           const saved = withIndexes(before, indexEntries(run.record), update.now, () => writeRun(run))
           return { saved, parentId: parentToWake(run, update) }
         })
@@ -436,6 +467,67 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
         markCancelRequested(run, now)
         return writeRun(run)
       })
+    },
+
+    async claimOutbox(options: OutboxClaimOptions) {
+      ensureOpen()
+      const claimed: OutboxClaim[] = []
+      for (const marker of readdirSync(paths.outbox).sort()) {
+        if (claimed.length >= options.limit) break
+        let id: string
+        try {
+          id = decodeURIComponent(marker)
+        } catch {
+          continue // not a name this store wrote
+        }
+        if (!isStorableId(id)) continue
+        // SKIP LOCKED, as claimDue: a run another process is touching is left for the next claim.
+        await locks.tryWith(runLock(fileName(id)), async () => {
+          let run: RunFile | undefined
+          try {
+            run = readRun(id)
+          } catch (error) {
+            if (!(error instanceof CorruptRunFileError)) throw error
+            onCorrupt(error)
+            return
+          }
+          if (!run?.outbox?.some((stored) => stored.state === 'pending')) {
+            unlinkIfExists(join(paths.outbox, marker))
+            return
+          }
+          const due = run.outbox.filter((stored) => isClaimable(stored, options)).sort(byNotBefore)
+          if (due.length === 0) return
+          for (const stored of due.slice(0, options.limit - claimed.length))
+            claimed.push(claimStoredOutbox(stored, options))
+          writeRun(run)
+        })
+      }
+      return claimed
+    },
+
+    async settleOutbox(claim: OutboxClaim, outcome: OutboxOutcome) {
+      ensureOpen()
+      if (!isStorableId(claim.runId)) return false
+      return locks.with(runLock(fileName(claim.runId)), async () => {
+        const run = readRun(claim.runId)
+        if (
+          !settleStoredOutbox(
+            run?.outbox?.find((stored) => stored.id === claim.id),
+            claim,
+            outcome,
+          )
+        )
+          return false
+        writeRun(run!)
+        if (!run!.outbox!.some((stored) => stored.state === 'pending')) unlinkIfExists(outboxMarker(claim.runId))
+        return true
+      })
+    },
+
+    async outbox(runId: string) {
+      ensureOpen()
+      if (!isStorableId(runId)) return []
+      return (readRun(runId)?.outbox ?? []).map(outboxEntryOf)
     },
 
     async close() {

@@ -6,7 +6,20 @@
  * @example const store = await openStore({ kind: 'memory' })
  */
 export { LeaseLostError } from './store-errors'
-export type { Lease, LeaseOptions, NewRun, RunQuery, RunStore, RunUpdate } from './run-store'
+export type {
+  Lease,
+  LeaseOptions,
+  NewRun,
+  OutboxClaim,
+  OutboxClaimOptions,
+  OutboxEntry,
+  OutboxItem,
+  OutboxOutcome,
+  OutboxState,
+  RunQuery,
+  RunStore,
+  RunUpdate,
+} from './run-store'
 export { CorruptRunFileError, InvalidCursorError, RunExistsError, RunStoreError, StoreOpenError } from './store-errors'
 export { openConfiguredStore, openStore, type OpenStoreOptions } from './open-store'
 export { redactUrl } from './redact-url'

@@ -1,6 +1,16 @@
 import type { HistoryEvent, NewHistoryEvent, RunRecord, RunSummary } from '../run'
 import { listPage } from './list-cursor'
-import type { Lease, LeaseOptions, NewRun, RunQuery, RunStore, RunUpdate } from './run-store'
+import type {
+  Lease,
+  LeaseOptions,
+  NewRun,
+  OutboxClaim,
+  OutboxClaimOptions,
+  OutboxOutcome,
+  RunQuery,
+  RunStore,
+  RunUpdate,
+} from './run-store'
 import { copyJson, createSharingCopier, type SharingCopier } from './json-copy'
 import { RunExistsError } from './store-errors'
 import {
@@ -17,6 +27,15 @@ import {
   type StoredRun,
   wakeParent,
 } from './stored-run'
+import {
+  byNotBefore,
+  claimStoredOutbox,
+  isClaimable,
+  newStoredOutbox,
+  outboxEntryOf,
+  settleStoredOutbox,
+  type StoredOutbox,
+} from './stored-outbox'
 
 /**
  * A run store in this process's memory: for tests, benchmarks and `ctflow run` with CTFLOW_STORE=memory.
@@ -34,6 +53,8 @@ export function createMemoryStore(): RunStore {
   const byIdempotencyKey = new Map<string, string>()
   /** Workflow definitions by version (copies, handed out only as fresh copies). */
   const workflowVersions = new Map<string, unknown>()
+  /** Outbox items by run and id (outboxKey), in the order they were written. */
+  const outbox = new Map<string, StoredOutbox>()
   let closed = false
 
   function open(): void {
@@ -135,6 +156,10 @@ export function createMemoryStore(): RunStore {
         now: new Date(update.now.getTime()),
       })
       appendEvents(entry!, update.events, copier)
+      for (const item of update.outbox ?? []) {
+        const key = outboxKey(lease.runId, item.id)
+        if (!outbox.has(key)) outbox.set(key, newStoredOutbox(lease.runId, item, update.now))
+      }
       const parentId = parentToWake(entry!.stored, update)
       if (parentId !== undefined) wakeParent(runs.get(parentId)?.stored, update.now)
       return recordOf(entry!)
@@ -163,10 +188,34 @@ export function createMemoryStore(): RunStore {
       return recordOf(entry)
     },
 
+    async claimOutbox(options: OutboxClaimOptions) {
+      open()
+      return [...outbox.values()]
+        .filter((stored) => isClaimable(stored, options))
+        .sort(byNotBefore)
+        .slice(0, options.limit)
+        .map((stored) => claimStoredOutbox(stored, options))
+    },
+
+    async settleOutbox(claim: OutboxClaim, outcome: OutboxOutcome) {
+      open()
+      return settleStoredOutbox(outbox.get(outboxKey(claim.runId, claim.id)), claim, outcome)
+    },
+
+    async outbox(runId: string) {
+      open()
+      return [...outbox.values()].filter((stored) => stored.runId === runId).map(outboxEntryOf)
+    },
+
     async close() {
       closed = true
     },
   }
+}
+
+/** An outbox item's id is unique within its run (OutboxItem.id). */
+function outboxKey(runId: string, id: string): string {
+  return `${runId}\u0000${id}`
 }
 
 /** One run as kept here (nothing in it is shared with a caller); its history is a list of batches, one per create/save. */

@@ -90,6 +90,31 @@ export const MIGRATIONS: readonly { version: number; sql: (schema: string) => st
       ALTER TABLE ${s}.runs ADD COLUMN lease_attempts integer NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 6,
+    sql: (s) => `
+      -- the outbox: messages a save wrote (RunUpdate.outbox) in its own transaction, delivered afterwards by a sender
+      -- that claims them (attempts is the claim's fencing token) and settles them
+      CREATE TABLE ${s}.outbox (
+        run_id           text COLLATE "C" NOT NULL REFERENCES ${s}.runs (id) ON DELETE CASCADE,
+        id               text COLLATE "C" NOT NULL,
+        seq              bigserial,
+        topic            text NOT NULL,
+        payload          json,
+        state            text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'given-up')),
+        created_at       timestamptz NOT NULL,
+        not_before       timestamptz NOT NULL,
+        attempts         integer NOT NULL DEFAULT 0,
+        claim_owner      text,
+        claim_expires_at timestamptz,
+        last_error       text,
+        settled_at       timestamptz,
+        PRIMARY KEY (run_id, id)
+      );
+      -- claimOutbox: only pending items are ever claimed
+      CREATE INDEX outbox_pending ON ${s}.outbox (topic, not_before) WHERE state = 'pending';
+    `,
+  },
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version

@@ -9,6 +9,10 @@ import {
   type Lease,
   type LeaseOptions,
   type NewRun,
+  type OutboxClaim,
+  type OutboxClaimOptions,
+  type OutboxEntry,
+  type OutboxOutcome,
   type RunQuery,
   type RunStore,
   type RunUpdate,
@@ -399,14 +403,26 @@ function postgresStore(
     },
 
     async save(lease: Lease, update: RunUpdate) {
-      // One statement: the fenced UPDATE and the history INSERT commit together or not at all.
+      // One statement: the fenced UPDATE, the history INSERT and the outbox INSERT commit together or not at all.
+      const outbox = update.outbox !== undefined && update.outbox.length > 0 ? update.outbox : undefined
+      const outboxParam = update.status === 'RUNNING' ? '$11' : '$12'
+      const outboxed = outbox
+        ? `,
+         outboxed AS (
+           INSERT INTO ${s}.outbox (run_id, id, topic, payload, created_at, not_before)
+           SELECT u.id, o.value->>'id', o.value->>'topic', o.value->'payload', $8, $8
+           FROM updated u, json_array_elements(${outboxParam}::json) WITH ORDINALITY AS o(value, ord)
+           ORDER BY o.ord
+           ON CONFLICT (run_id, id) DO NOTHING
+         )`
+        : ''
       const { rows } = await pool.query<RunRow>(
         `WITH updated AS (
            UPDATE ${s}.runs SET status = $3, machine = $4::json, resume_at = $5, output = $6::json, error = $7::json,
              version = version + 1, updated_at = $8, last_seq = last_seq + $9
            WHERE id = $1 AND lease_token = $2 AND lease_expires_at IS NOT NULL
            RETURNING ${RECORD_COLUMNS}
-         ), appended AS (${appendEvents('updated', 'r.last_seq - $9', '$10')})${update.status === 'RUNNING' ? '' : wakeParent}
+         ), appended AS (${appendEvents('updated', 'r.last_seq - $9', '$10')})${update.status === 'RUNNING' ? '' : wakeParent}${outboxed}
          SELECT * FROM updated`,
         [
           lease.runId,
@@ -420,10 +436,61 @@ function postgresStore(
           update.events.length,
           JSON.stringify(update.events),
           ...(update.status === 'RUNNING' ? [] : [schema]),
+          ...(outbox ? [JSON.stringify(outbox.map(({ id, topic, payload }) => ({ id, topic, payload })))] : []),
         ],
       )
       if (!rows[0]) throw new LeaseLostError(lease.runId)
       return toRecord(rows[0])
+    },
+
+    async claimOutbox({ topic, owner, leaseMs, now, limit }: OutboxClaimOptions) {
+      const expiresAt = new Date(now.getTime() + leaseMs)
+      // SKIP LOCKED: concurrent senders each take different items; the claim condition is re-checked on the row.
+      const { rows } = await pool.query<OutboxRow>(
+        `UPDATE ${s}.outbox o SET attempts = o.attempts + 1, claim_owner = $1, claim_expires_at = $2
+         FROM (
+           SELECT run_id, id FROM ${s}.outbox
+           WHERE topic = $5 AND state = 'pending' AND not_before <= $3 AND (claim_expires_at IS NULL OR claim_expires_at <= $3)
+           ORDER BY not_before, seq
+           LIMIT $4
+           FOR UPDATE SKIP LOCKED
+         ) c
+         WHERE o.run_id = c.run_id AND o.id = c.id
+         RETURNING ${outboxColumns('o')}`,
+        [owner, expiresAt, now, limit, topic],
+      )
+      return rows
+        .map(toOutboxEntry)
+        .sort((a, b) => a.notBefore.getTime() - b.notBefore.getTime())
+        .map((entry) => ({ ...entry, owner, claimExpiresAt: expiresAt }))
+    },
+
+    async settleOutbox(claim: OutboxClaim, outcome: OutboxOutcome) {
+      const settled = outcome.result === 'retry' ? 'pending' : outcome.result
+      const { rowCount } = await pool.query(
+        `UPDATE ${s}.outbox SET state = $4, claim_owner = NULL, claim_expires_at = NULL,
+           not_before = coalesce($5, not_before), last_error = coalesce($6, last_error), settled_at = $7
+         WHERE run_id = $1 AND id = $2 AND attempts = $3 AND claim_owner = $8 AND state = 'pending'`,
+        [
+          claim.runId,
+          claim.id,
+          claim.attempts,
+          settled,
+          outcome.result === 'retry' ? outcome.notBefore : null,
+          outcome.result === 'sent' ? null : outcome.error,
+          outcome.result === 'retry' ? null : outcome.now,
+          claim.owner,
+        ],
+      )
+      return rowCount === 1
+    },
+
+    async outbox(runId: string) {
+      const { rows } = await pool.query<OutboxRow>(
+        `SELECT ${outboxColumns('o')} FROM ${s}.outbox o WHERE run_id = $1 ORDER BY seq`,
+        [runId],
+      )
+      return rows.map(toOutboxEntry)
     },
 
     async putWorkflowVersion(version: string, definition: unknown, now: Date) {
@@ -475,4 +542,37 @@ function postgresStore(
       await closed
     },
   }
+}
+
+const outboxColumns = (o: string) =>
+  `${o}.run_id, ${o}.id, ${o}.topic, ${o}.payload, ${o}.state, ${o}.created_at, ${o}.not_before, ${o}.attempts, ${o}.last_error, ${o}.settled_at, ${o}.payload IS NULL AS payload_missing`
+
+interface OutboxRow {
+  run_id: string
+  id: string
+  topic: string
+  payload: unknown
+  payload_missing: boolean
+  state: OutboxEntry['state']
+  created_at: Date
+  not_before: Date
+  attempts: number
+  last_error: string | null
+  settled_at: Date | null
+}
+
+function toOutboxEntry(row: OutboxRow): OutboxEntry {
+  const entry: OutboxEntry = {
+    id: row.id,
+    topic: row.topic,
+    payload: row.payload_missing ? undefined : row.payload,
+    runId: row.run_id,
+    state: row.state,
+    createdAt: row.created_at,
+    notBefore: row.not_before,
+    attempts: row.attempts,
+  }
+  if (row.last_error !== null) entry.lastError = row.last_error
+  if (row.settled_at !== null) entry.settledAt = row.settled_at
+  return entry
 }

@@ -46,6 +46,20 @@ export interface RunStore {
   /** Marks the run for cancellation; returns the record, or undefined if there is no such run. */
   requestCancel(id: string, now: Date): Promise<RunRecord | undefined>
   /**
+   * The outbox: messages a save wrote (`RunUpdate.outbox`, committed with it or not at all) for a sender to deliver
+   * after. Leases up to `limit` pending items of `topic` whose `notBefore` has come and that nobody holds (no claim, or
+   * an expired one), oldest `notBefore` first; each claim raises the item's `attempts`, which fences a sender whose
+   * claim was taken over. Two senders never hold the same item at once.
+   */
+  claimOutbox(options: OutboxClaimOptions): Promise<OutboxClaim[]>
+  /**
+   * Records what became of a claimed item: `sent`, `retry` (pending again from `notBefore`) or `given-up`. False, and
+   * nothing changed, when the claim is no longer the item's latest (another sender took it over) or it is settled.
+   */
+  settleOutbox(claim: OutboxClaim, outcome: OutboxOutcome): Promise<boolean>
+  /** A run's outbox items, in the order they were written (sent and given-up ones included). */
+  outbox(runId: string): Promise<OutboxEntry[]>
+  /**
    * Optional, for idle workers instead of sleeping a fixed interval: resolves when a run may have become claimable —
    * one was created or released, a known wake-up (resumeAt or a lease expiry) arrives, or a notice came after
    * `since` (so one that arrived while the caller was claiming is not missed) — and at the latest after `timeoutMs`
@@ -86,7 +100,52 @@ export interface RunUpdate {
   error?: RunError
   events: NewHistoryEvent[]
   now: Date
+  /** Messages to deliver once this save is committed, written together with it (an item whose id is taken is skipped). */
+  outbox?: OutboxItem[]
 }
+
+/** A message for the outbox (RunStore.claimOutbox): what the engine's caller wants delivered after a save. */
+export interface OutboxItem {
+  /** Stable and unique within its run: a receiver drops a repeat by it; a second item with the same id is not written. */
+  id: string
+  /** Who delivers it (`notify`): a sender claims its own topic's items. */
+  topic: string
+  /** JSON. Never a secret: the sender looks those up when it delivers. */
+  payload: unknown
+}
+
+export type OutboxState = 'pending' | 'sent' | 'given-up'
+
+/** An outbox item as the store keeps it. */
+export interface OutboxEntry extends OutboxItem {
+  runId: string
+  state: OutboxState
+  createdAt: Date
+  /** Not claimed before this (a retry's back-off). */
+  notBefore: Date
+  /** Claims so far; the latest claim's fencing token. */
+  attempts: number
+  /** Why the last try failed (set by `retry` and `given-up`). */
+  lastError?: string
+  /** When it was sent or given up. */
+  settledAt?: Date
+}
+
+/** An item a sender holds until `claimExpiresAt`; settle it with RunStore.settleOutbox. */
+export interface OutboxClaim extends OutboxEntry {
+  owner: string
+  claimExpiresAt: Date
+}
+
+export interface OutboxClaimOptions extends LeaseOptions {
+  topic: string
+  limit: number
+}
+
+export type OutboxOutcome =
+  | { result: 'sent'; now: Date }
+  | { result: 'retry'; now: Date; notBefore: Date; error: string }
+  | { result: 'given-up'; now: Date; error: string }
 
 export interface RunQuery {
   /** Absent: top-level runs only. Given: the child runs a distributed Map of that run started. */

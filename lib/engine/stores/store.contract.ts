@@ -700,6 +700,146 @@ export function runStoreContract(
       })
     })
 
+    describe('outbox', () => {
+      const claimOpts = (
+        owner: string,
+        nowMs: number,
+        extra: { limit?: number; leaseMs?: number; topic?: string } = {},
+      ) => ({
+        topic: extra.topic ?? 'notify',
+        owner,
+        leaseMs: extra.leaseMs ?? 1_000,
+        now: at(nowMs),
+        limit: extra.limit ?? 10,
+      })
+      const item = (id: string, topic = 'notify') => ({ id, topic, payload: { channel: 0, run: { id } } })
+
+      async function endWith(id: string, items: ReturnType<typeof item>[]) {
+        await store.create(newRun(id))
+        const l = (await store.acquire(id, lease('w', 0)))!
+        return store.save(l, update({ status: 'FAILED', error: { error: 'E' }, outbox: items }))
+      }
+
+      it('keeps the items a save wrote, pending, and lists them per run in the order written', async () => {
+        await endWith('r1', [item('r1/0'), item('r1/1')])
+        await endWith('r2', [])
+
+        const entries = await store.outbox('r1')
+        expect(entries.map((e) => [e.id, e.state, e.attempts])).toEqual([
+          ['r1/0', 'pending', 0],
+          ['r1/1', 'pending', 0],
+        ])
+        expect(entries[0]).toMatchObject({ runId: 'r1', topic: 'notify', payload: { channel: 0, run: { id: 'r1/0' } } })
+        expect(entries[0]!.createdAt).toEqual(at(10))
+        expect(entries[0]!.notBefore).toEqual(at(10))
+        expect(await store.outbox('r2')).toEqual([])
+        expect(await store.outbox('nope')).toEqual([])
+      })
+
+      it('writes nothing when the save loses its lease: the items commit with the save or not at all', async () => {
+        await store.create(newRun('r1'))
+        const stale = (await store.acquire('r1', lease('a', 0, 100)))!
+        await store.acquire('r1', lease('b', 200))
+
+        await expect(store.save(stale, update({ status: 'FAILED', outbox: [item('r1/0')] }))).rejects.toBeInstanceOf(
+          LeaseLostError,
+        )
+        expect(await store.outbox('r1')).toEqual([])
+        expect(await store.claimOutbox(claimOpts('s', 1_000))).toEqual([])
+      })
+
+      it('keeps items of the same id in different runs apart (an id is unique within its run)', async () => {
+        await endWith('r1', [item('end-0')])
+        await endWith('r2', [item('end-0')])
+
+        const claims = await store.claimOutbox(claimOpts('s', 100))
+        expect(claims.map((c) => `${c.runId}:${c.id}`).sort()).toEqual(['r1:end-0', 'r2:end-0'])
+        const r2 = claims.find((c) => c.runId === 'r2')!
+        expect(await store.settleOutbox(r2, { result: 'sent', now: at(200) })).toBe(true)
+        expect((await store.outbox('r1'))[0]!.state).toBe('pending')
+        expect((await store.outbox('r2'))[0]!.state).toBe('sent')
+      })
+
+      it('skips an item whose id the run already has', async () => {
+        await store.create(newRun('r1'))
+        const l = (await store.acquire('r1', lease('w', 0)))!
+        await store.save(l, update({ outbox: [{ id: 'same', topic: 'notify', payload: 1 }] }))
+        await store.save(l, update({ status: 'SUCCEEDED', outbox: [{ id: 'same', topic: 'notify', payload: 2 }] }))
+
+        expect((await store.outbox('r1')).map((e) => e.payload)).toEqual([1])
+      })
+
+      it('gives a pending item to one sender at a time, and to another once the claim expired, one attempt further', async () => {
+        await endWith('r1', [item('r1/0')])
+
+        const first = await store.claimOutbox(claimOpts('s1', 100, { leaseMs: 1_000 }))
+        expect(first.map((c) => [c.id, c.owner, c.attempts])).toEqual([['r1/0', 's1', 1]])
+        expect(first[0]!.claimExpiresAt).toEqual(at(1_100))
+        expect(await store.claimOutbox(claimOpts('s2', 500))).toEqual([])
+
+        const second = await store.claimOutbox(claimOpts('s2', 1_100))
+        expect(second.map((c) => [c.id, c.owner, c.attempts])).toEqual([['r1/0', 's2', 2]])
+        // The first sender's claim was taken over: its outcome changes nothing.
+        expect(await store.settleOutbox(first[0]!, { result: 'sent', now: at(1_200) })).toBe(false)
+        expect((await store.outbox('r1'))[0]!.state).toBe('pending')
+        expect(await store.settleOutbox(second[0]!, { result: 'sent', now: at(1_300) })).toBe(true)
+      })
+
+      it('never gives the same item to two senders claiming at once', async () => {
+        await endWith('r1', [item('r1/0'), item('r1/1'), item('r1/2')])
+        await endWith('r2', [item('r2/0'), item('r2/1')])
+
+        const claims = await Promise.all(
+          Array.from({ length: 6 }, (_, i) => store.claimOutbox(claimOpts(`s${i}`, 100, { limit: 2 }))),
+        )
+        const ids = claims.flat().map((c) => `${c.runId}:${c.id}`)
+        expect(new Set(ids).size).toBe(ids.length)
+        // Items a busy claimer skipped (SKIP LOCKED) are there for the next one.
+        ids.push(...(await store.claimOutbox(claimOpts('late', 200))).map((c) => `${c.runId}:${c.id}`))
+        expect(ids.sort()).toEqual(['r1:r1/0', 'r1:r1/1', 'r1:r1/2', 'r2:r2/0', 'r2:r2/1'])
+      })
+
+      it('takes at most `limit` items, only of the topic asked, and only once notBefore has come', async () => {
+        await endWith('r1', [item('a'), item('b'), item('c', 'other')])
+
+        const claimed = await store.claimOutbox(claimOpts('s', 100, { limit: 1 }))
+        expect(claimed).toHaveLength(1)
+        const retried = await store.settleOutbox(claimed[0]!, {
+          result: 'retry',
+          now: at(200),
+          notBefore: at(5_000),
+          error: 'HTTP 503',
+        })
+        expect(retried).toBe(true)
+
+        const next = await store.claimOutbox(claimOpts('s', 300, { leaseMs: 100_000 }))
+        expect(next.map((c) => c.id)).toEqual(claimed[0]!.id === 'a' ? ['b'] : ['a'])
+        expect(await store.claimOutbox(claimOpts('s', 4_999, { leaseMs: 1 }))).toEqual([])
+        const again = await store.claimOutbox(claimOpts('s', 5_000))
+        expect(again.map((c) => [c.id, c.attempts, c.lastError])).toEqual([[claimed[0]!.id, 2, 'HTTP 503']])
+        expect((await store.claimOutbox(claimOpts('s', 9_000, { topic: 'other' }))).map((c) => c.id)).toEqual(['c'])
+      })
+
+      it('never claims an item again once it was sent or given up, and remembers which and when', async () => {
+        await endWith('r1', [item('sent'), item('dropped')])
+        const claims = await store.claimOutbox(claimOpts('s', 100))
+        const byId = new Map(claims.map((c) => [c.id, c]))
+
+        expect(await store.settleOutbox(byId.get('sent')!, { result: 'sent', now: at(200) })).toBe(true)
+        expect(
+          await store.settleOutbox(byId.get('dropped')!, { result: 'given-up', now: at(300), error: 'HTTP 400' }),
+        ).toBe(true)
+        expect(await store.settleOutbox(byId.get('sent')!, { result: 'sent', now: at(400) })).toBe(false)
+
+        expect(await store.claimOutbox(claimOpts('s', 100_000))).toEqual([])
+        const entries = await store.outbox('r1')
+        expect(entries.map((e) => [e.id, e.state, e.settledAt?.getTime(), e.lastError])).toEqual([
+          ['sent', 'sent', at(200).getTime(), undefined],
+          ['dropped', 'given-up', at(300).getTime(), 'HTTP 400'],
+        ])
+      })
+    })
+
     describe('records are copies', () => {
       it('mutating objects passed in or returned never changes the store', async () => {
         const input = { disks: ['d-1'] }

@@ -1,5 +1,5 @@
 import type { CronOptions } from 'croner'
-import definitions from './schedules.json'
+import definitions from './schedules.json' with { type: 'json' }
 import type { ScheduledJob } from './scheduled'
 
 /**

@@ -2,10 +2,12 @@
 // FunctionGraph), driven in Node with each platform's documented events (functions/testing/platform-events.ts names
 // the pages): the zip's index.js is loaded as the platform would load it, against a simulator over real HTTP and the
 // PostgreSQL store.
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { PG_URL, testSchemas } from '../lib/engine/testing/pg-schemas'
 import { type RunningSimulator, startSimulator } from '../lib/simulator'
@@ -172,5 +174,34 @@ describe.each(PLATFORMS)('$name', (platform) => {
     await expect(handlers.http(platform.http({ path: '/healthz' }), platform.context())).rejects.toThrow(
       /keeps no disk between instances: set CTFLOW_STORE to postgres:/,
     )
+  })
+})
+
+describe('npm run invoke --platform', () => {
+  it('runs a packaged event-platform handler with one documented event, prints its reply and exits', () => {
+    const root = fileURLToPath(new URL('..', import.meta.url))
+    const child = spawnSync(
+      process.execPath,
+      [
+        join(root, 'node_modules/tsx/dist/cli.mjs'),
+        join(root, 'scripts/invoke.ts'),
+        '--platform',
+        'tencent-scf',
+        '--dir',
+        join(out, 'tencent-scf'),
+        '-f',
+        'http',
+        '--data',
+        JSON.stringify(events.scfApiGatewayEvent({ path: '/healthz' })),
+      ],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { PATH: process.env.PATH, CTFLOW_STORE: 'memory', CTYUN_ENDPOINT: sim.url },
+      },
+    )
+    expect(child.status, child.stderr).toBe(0)
+    expect(JSON.parse(child.stdout)).toMatchObject({ statusCode: 200, body: '{"ok":true}', isBase64Encoded: false })
   })
 })

@@ -3,7 +3,6 @@
  * (functions/long-lived-server.ts). `bun functions/bun.ts` (or the packaged .package/bun/ctflow.js); PORT, HOST and
  * the CTYUN_* / CTFLOW_* settings from the environment; `--trigger nightly-backup` fires one schedule and exits.
  */
-import { Cron } from 'croner'
 import type { Listen } from './long-lived-server'
 import { toCronerPlan } from './schedules'
 import { runServeEntry } from './serve-entry'
@@ -37,14 +36,23 @@ if ((import.meta as { main?: boolean }).main) {
     args: process.argv.slice(2),
     listen: listenOnBun,
     startTimers: (schedules, fire) => {
-      const jobs = schedules.map((schedule) => {
-        const { pattern, options } = toCronerPlan(schedule.expression)
-        return new Cron(pattern, { ...options, name: schedule.name, protect: true }, async (job: Cron) => {
-          await fire(schedule, job.currentRun() ?? new Date())
-        })
+      // croner loads after the server listens: it is not on the way to the first answer.
+      const jobs: Array<{ stop(): void }> = []
+      let halted = false
+      void import('croner').then(({ Cron }) => {
+        if (halted) return
+        for (const schedule of schedules) {
+          const { pattern, options } = toCronerPlan(schedule.expression)
+          jobs.push(
+            new Cron(pattern, { ...options, name: schedule.name, protect: true }, async (job) => {
+              await fire(schedule, job.currentRun() ?? new Date())
+            }),
+          )
+        }
       })
       return {
         stop: () => {
+          halted = true
           for (const job of jobs) job.stop()
         },
       }

@@ -5,7 +5,6 @@
  * PORT, HOST and the CTYUN_* / CTFLOW_* settings from the environment; `--trigger nightly-backup` fires one schedule
  * and exits. The engine uses `node:crypto` and `node:events`, which Deno provides.
  */
-import { Cron } from 'croner'
 import type { LongLivedServerOptions, Listen } from './long-lived-server'
 import { toCronerPlan, toUnixCron } from './schedules'
 import { runServeEntry } from './serve-entry'
@@ -52,14 +51,21 @@ const startDenoTimers: NonNullable<LongLivedServerOptions['startTimers']> = (sch
     return { stop: () => void (stopped = true) }
   }
   console.error('ctflow (deno): Deno.cron is not enabled (--unstable-cron); the schedules run on croner')
-  const jobs = schedules.map((schedule) => {
-    const { pattern, options } = toCronerPlan(schedule.expression)
-    return new Cron(pattern, { ...options, name: schedule.name, protect: true }, async (job: Cron) => {
-      await fire(schedule, job.currentRun() ?? new Date())
-    })
+  const jobs: Array<{ stop(): void }> = []
+  void import('croner').then(({ Cron }) => {
+    if (stopped) return
+    for (const schedule of schedules) {
+      const { pattern, options } = toCronerPlan(schedule.expression)
+      jobs.push(
+        new Cron(pattern, { ...options, name: schedule.name, protect: true }, async (job) => {
+          await fire(schedule, job.currentRun() ?? new Date())
+        }),
+      )
+    }
   })
   return {
     stop: () => {
+      stopped = true
       for (const job of jobs) job.stop()
     },
   }

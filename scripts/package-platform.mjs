@@ -2,11 +2,11 @@
 // for one platform into .package/<platform>/. AWS Lambda stays on `npm run package` (osls + serverless.yml).
 //   ctyun-faas, aliyun-fc, tencent-scf, huawei-functiongraph  → <platform>.zip: index.js (CommonJS bundle, handlers
 //                                                               index.http / index.scheduled / index.worker) + manifest
-//   cloudflare-workers → worker.js (one ES module) + wrangler.toml (nodejs_compat, Cron Triggers from schedules.json)
-//   deno, bun          → ctflow.js (one ES module entry) + README.txt with the run command
+//   cloudflare-workers → worker.js + chunks/ (ES modules) + wrangler.toml (nodejs_compat, Cron Triggers from schedules.json)
+//   deno, bun          → ctflow.js + chunks/ (ES modules) + README.txt with the run command
 // Nothing here deploys: each platform's own CLI does (README "Other runtimes").
 import { builtinModules } from 'node:module'
-import { mkdirSync, readFileSync, rmSync, writeFileSync, createWriteStream } from 'node:fs'
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
@@ -82,8 +82,11 @@ async function packageEventPlatform(platform, out) {
 async function packageWorkers(out) {
   const outfile = join(out, 'worker.js')
   const common = {
-    entryPoints: [join(root, 'functions/cloudflare-workers.ts')],
-    outfile,
+    entryPoints: { worker: join(root, 'functions/cloudflare-workers.ts') },
+    outdir: out,
+    // Lazy parts (pg, the CTyun client, the actions) stay in chunks loaded on first use, not at cold start.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
     minify: true,
     format: 'esm',
@@ -107,13 +110,18 @@ async function packageWorkers(out) {
     `const __ctflowBuiltins = {${names.map((name, i) => `${JSON.stringify(name)}: __ctflowBuiltin${i}`).join(', ')}};`,
     "const require = (name) => { const m = __ctflowBuiltins[name.replace(/^node:/, '')]; if (!m) throw new Error('ctflow worker: cannot require ' + name); return m.default ?? m };",
   ].join('\n')
+  rmSync(join(out, 'chunks'), { recursive: true, force: true })
   await build({ ...common, banner: { js: banner } })
+  const chunks = existsSync(join(out, 'chunks')) ? readdirSync(join(out, 'chunks')).map((file) => `chunks/${file}`) : []
   const crons = [...new Set(Object.values(schedules).map((schedule) => unixCron(schedule.expression)))]
   writeFileSync(
     join(out, 'wrangler.toml'),
     `# Deploy: cd .package/cloudflare-workers && npx wrangler deploy  (secrets: npx wrangler secret put CTFLOW_STORE, …)
 name = "ctflow"
 main = "worker.js"
+# worker.js imports its lazy chunks (chunks/*.js): upload them beside it.
+find_additional_modules = true
+rules = [{ type = "ESModule", globs = ["chunks/*.js"] }]
 compatibility_date = "2026-11-01"
 # The engine uses node:crypto and node:events; pg reaches PostgreSQL through cloudflare:sockets.
 compatibility_flags = ["nodejs_compat"]
@@ -129,14 +137,17 @@ crons = ${JSON.stringify(crons)}
 # \`wrangler secret put\`: CTYUN_AK, CTYUN_SK, CTFLOW_STORE, CTFLOW_WEBHOOK_SECRET, CTFLOW_API_TOKEN.
 `,
   )
-  return [outfile, join(out, 'wrangler.toml')]
+  return [outfile, ...chunks.map((chunk) => join(out, chunk)), join(out, 'wrangler.toml')]
 }
 
 async function packageServer(platform, out) {
   const outfile = join(out, 'ctflow.js')
   await build({
-    entryPoints: [join(root, `functions/${platform}.ts`)],
-    outfile,
+    entryPoints: { ctflow: join(root, `functions/${platform}.ts`) },
+    outdir: out,
+    // Lazy parts (pg, the CTyun client, the actions, the file store) stay in chunks loaded on first use.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
     minify: true,
     format: 'esm',
@@ -156,7 +167,10 @@ async function packageServer(platform, out) {
     join(out, 'README.txt'),
     `ctflow for ${platform}: ${run}\nSettings from the environment: PORT (8080), HOST (0.0.0.0), CTYUN_AK/CTYUN_SK or CTYUN_ENDPOINT, CTFLOW_STORE, CTFLOW_WEBHOOK_SECRET, CTFLOW_API_TOKEN.\nFire one schedule now and exit: ${run} --trigger nightly-backup\n`,
   )
-  return [outfile, join(out, 'README.txt')]
+  const chunks = existsSync(join(out, 'chunks'))
+    ? readdirSync(join(out, 'chunks')).map((file) => join(out, 'chunks', file))
+    : []
+  return [outfile, ...chunks, join(out, 'README.txt')]
 }
 
 const HANDLERS = { http: 'index.http', scheduled: 'index.scheduled', worker: 'index.worker' }
@@ -397,7 +411,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   try {
     for (const platform of wanted === 'all' ? PLATFORMS : [wanted]) {
       const written = await packagePlatform(platform)
-      console.log(`${platform}: ${written.map((file) => file.slice(root.length)).join(', ')}`)
+      const chunks = written.filter((file) => file.includes('/chunks/')).length
+      const main = written.filter((file) => !file.includes('/chunks/')).map((file) => file.slice(root.length))
+      console.log(`${platform}: ${main.join(', ')}${chunks ? ` (+ ${chunks} lazy chunks)` : ''}`)
     }
   } catch (error) {
     console.error(`package: ${error.message}`)

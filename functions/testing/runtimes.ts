@@ -4,7 +4,7 @@
  * own pid and stopped by it.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -103,7 +103,34 @@ export interface WorkerdOptions {
  * workerd on the packaged worker.js, with outbound TCP to loopback allowed (the simulator, PostgreSQL), resolved once
  * its socket answers.
  */
-export async function startWorkerd({ dir, port, triggerPort, bindings }: WorkerdOptions): Promise<Started> {
+export async function startWorkerd(options: WorkerdOptions): Promise<Started> {
+  const url = `http://127.0.0.1:${options.port}`
+  // `--experimental`: a service binding's scheduled() (the trigger worker) is an experimental workerd feature.
+  const started = await spawnUntil(BIN.workerd, workerdArgs(writeWorkerdConfig(options)), {}, () => url, {
+    ready: async () => {
+      try {
+        return (await fetch(`${url}/healthz`)).status > 0
+      } catch {
+        return false
+      }
+    },
+  })
+  return started
+}
+
+/** worker.js and the lazy chunks beside it (workerd loads only the modules its config lists). */
+function modules(dir: string): string[] {
+  const chunks = existsSync(join(dir, 'chunks')) ? readdirSync(join(dir, 'chunks')).map((file) => `chunks/${file}`) : []
+  return ['worker.js', ...chunks]
+}
+
+/** The workerd command line for a config written by writeWorkerdConfig. */
+export function workerdArgs(config: string): string[] {
+  return ['serve', '--experimental', config]
+}
+
+/** Writes config.capnp (and trigger.js) into `dir` for `worker.js` there; returns the config's path. */
+export function writeWorkerdConfig({ dir, port, triggerPort, bindings }: WorkerdOptions): string {
   const text = (value: string) => JSON.stringify(value)
   writeFileSync(
     join(dir, 'trigger.js'),
@@ -128,7 +155,9 @@ const config :Workerd.Config = (
   ],
 );
 const ctflow :Workerd.Worker = (
-  modules = [ (name = "worker.js", esModule = embed "worker.js") ],
+  modules = [ ${modules(dir)
+    .map((file) => `(name = ${text(file)}, esModule = embed ${text(file)})`)
+    .join(', ')} ],
   compatibilityDate = "2026-11-01",
   compatibilityFlags = ["nodejs_compat"],
   globalOutbound = "loopback",
@@ -144,18 +173,7 @@ const trigger :Workerd.Worker = (
 );
 `,
   )
-  const url = `http://127.0.0.1:${port}`
-  // `--experimental`: a service binding's scheduled() (the trigger worker) is an experimental workerd feature.
-  const started = await spawnUntil(BIN.workerd, ['serve', '--experimental', join(dir, 'config.capnp')], {}, () => url, {
-    ready: async () => {
-      try {
-        return (await fetch(`${url}/healthz`)).status > 0
-      } catch {
-        return false
-      }
-    },
-  })
-  return started
+  return join(dir, 'config.capnp')
 }
 
 function spawnUntil(

@@ -112,18 +112,28 @@ describe('workerd', () => {
     expect(await scheduledRuns(worker.url)).toEqual([expect.objectContaining({ workflow: 'snapshot-then-backup' })])
   }, 60_000)
 
-  it('refuses the file store at start with one line naming the PostgreSQL store', async () => {
-    const port = await freePort()
-    const dir = join(out, 'cloudflare-workers')
-    const worker = await startWorkerd({
-      dir,
-      port,
-      bindings: { ...settings('unused'), CTFLOW_STORE: '/tmp/ctflow' },
-    })
-    running.push(worker)
-    const response = await fetch(`${worker.url}/runs`, { headers: auth })
-    expect(response.status).toBe(500)
-    const problem = (await response.json()) as { detail: string }
-    expect(problem.detail).toMatch(/CTFLOW_STORE names a directory, but a Worker has no disk: use the PostgreSQL store/)
-  }, 30_000)
+  it.each([
+    [
+      'the file store',
+      '/tmp/ctflow',
+      /CTFLOW_STORE names a directory, but a Worker has no disk: use the PostgreSQL store/,
+    ],
+    ['no store setting', '', /Cloudflare Workers has no disk: set CTFLOW_STORE to postgres:/],
+  ])(
+    'refuses %s at start with one line naming the store to use',
+    async (_, store, message) => {
+      const worker = await startWorkerd({
+        dir: join(out, 'cloudflare-workers'),
+        port: await freePort(),
+        bindings: { ...settings('unused'), CTFLOW_STORE: store },
+      })
+      running.push(worker)
+      const response = await fetch(`${worker.url}/runs`, { headers: auth })
+      expect(response.status).toBe(500)
+      const problem = (await response.json()) as { detail: string }
+      expect(problem.detail).toMatch(message)
+      expect(problem.detail).not.toContain('\n')
+    },
+    30_000,
+  )
 })

@@ -3,6 +3,7 @@ import type { Context as HonoContext } from 'hono'
 import { handle } from 'hono/aws-lambda'
 import type { Engine, RunRecord } from '../lib/engine'
 import { budgetFrom, DEFAULT_MARGIN_MS } from './budget'
+import { assertLambdaInvocation } from './lambda-guard'
 import type { FunctionsRuntime } from './runtime'
 import type { ScheduledResult } from './scheduled'
 import type { WorkerResult } from './worker'
@@ -31,6 +32,7 @@ export function createLambdaHandlers(
 
   /** API Gateway (HTTP API, payload 2.0) → the Hono app. */
   const http: ReturnType<typeof handle> = async (event, context) => {
+    assertLambdaInvocation('http', event, context)
     const { app } = await getRuntime()
     httpHandler ??= handle(app)
     return httpHandler(event, context)
@@ -41,6 +43,7 @@ export function createLambdaHandlers(
     event: ScheduledEvent | Record<string, unknown>,
     context: Context,
   ): Promise<ScheduledResult> {
+    assertLambdaInvocation('scheduled', event, context)
     // Each function loads only its own handler's code (a chunk of its own), not the other two's.
     const [{ engine }, { runScheduled }] = await Promise.all([getRuntime(), import('./scheduled')])
     const result = await runScheduled({ engine }, event, budgetFrom(context.getRemainingTimeInMillis()), {
@@ -52,6 +55,7 @@ export function createLambdaHandlers(
 
   /** EventBridge rate tick → resume due runs within this invocation. */
   async function worker(event: ScheduledEvent, context: Context): Promise<WorkerResult> {
+    assertLambdaInvocation('worker', event, context)
     const [{ engine }, { runWorker }] = await Promise.all([getRuntime(), import('./worker')])
     const result = await runWorker({ engine }, event, budgetFrom(context.getRemainingTimeInMillis()))
     log(JSON.stringify({ message: 'ctflow worker', ...result }))

@@ -11,6 +11,7 @@ import {
   BIN,
   DENO_PERMISSIONS,
   freePort,
+  ROOT,
   runToExit,
   type Started,
   startCtflowSim,
@@ -91,6 +92,20 @@ describe.each(['bun', 'deno'] as const)('%s', (runtime) => {
     })
     // The same store: the server sees the run the schedule started.
     expect(await scheduledRuns(server.url)).toEqual([expect.objectContaining({ workflow: 'snapshot-then-backup' })])
+  }, 60_000)
+})
+
+describe('deno on the TypeScript source', () => {
+  it('loads functions/deno.ts itself (JSON imported with { type: "json" }; extensionless imports need --unstable-sloppy-imports) and runs inventory', async () => {
+    const server = await startServerRuntime(
+      'deno',
+      join(ROOT, 'functions/deno.ts'),
+      settings(schemas.fresh()),
+      [],
+      ['--unstable-sloppy-imports'],
+    )
+    running.push(server)
+    await inventorySucceeds(server.url)
   }, 60_000)
 })
 

@@ -55,8 +55,12 @@ export function startServerRuntime(
   entry: string,
   env: Record<string, string>,
   args: string[] = [],
+  runtimeFlags: string[] = [],
 ): Promise<Started> {
-  const argv = runtime === 'bun' ? [entry, ...args] : ['run', ...DENO_PERMISSIONS, entry, ...args]
+  const argv =
+    runtime === 'bun'
+      ? [...runtimeFlags, entry, ...args]
+      : ['run', ...DENO_PERMISSIONS, ...runtimeFlags, entry, ...args]
   return spawnUntil(BIN[runtime], argv, { HOST: '127.0.0.1', PORT: '0', ...env }, (text) => {
     const match = /listening on (http:\/\/[^\s]+)/.exec(text)
     return match?.[1]

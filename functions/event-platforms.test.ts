@@ -79,7 +79,11 @@ beforeAll(async () => {
   for (const { name } of PLATFORMS) await packagePlatform(name, { out: join(out, name) })
 }, 120_000)
 
+const savedEnv = { ...process.env }
 afterAll(async () => {
+  // load() sets the settings in process.env, as the platforms do: put back what was there for the next file.
+  for (const name of Object.keys(process.env)) if (!(name in savedEnv)) delete process.env[name]
+  Object.assign(process.env, savedEnv)
   await sim?.close()
   await schemas.dropAll()
   rmSync(out, { recursive: true, force: true })

@@ -111,7 +111,8 @@ async function packageWorkers(out) {
     "const require = (name) => { const m = __ctflowBuiltins[name.replace(/^node:/, '')]; if (!m) throw new Error('ctflow worker: cannot require ' + name); return m.default ?? m };",
   ].join('\n')
   rmSync(join(out, 'chunks'), { recursive: true, force: true })
-  await build({ ...common, banner: { js: banner } })
+  await build(common)
+  prependWhereRequired(out, banner)
   const chunks = existsSync(join(out, 'chunks')) ? readdirSync(join(out, 'chunks')).map((file) => `chunks/${file}`) : []
   const crons = [...new Set(Object.values(schedules).map((schedule) => unixCron(schedule.expression)))]
   writeFileSync(
@@ -153,12 +154,13 @@ async function packageServer(platform, out) {
     format: 'esm',
     platform: 'node',
     target: 'es2022',
-    // Bundled CommonJS (pg) calls require() for Node built-ins; both runtimes provide node:module's createRequire.
-    banner: {
-      js: "import { createRequire as __ctflowCreateRequire } from 'node:module'; const require = __ctflowCreateRequire(import.meta.url);",
-    },
     logLevel: 'warning',
   })
+  // Bundled CommonJS (pg) calls require() for Node built-ins; both runtimes provide node:module's createRequire.
+  prependWhereRequired(
+    out,
+    "import { createRequire as __ctflowCreateRequire } from 'node:module'; const require = __ctflowCreateRequire(import.meta.url);",
+  )
   const run =
     platform === 'deno'
       ? 'deno run --allow-net --allow-env --allow-read --allow-write --allow-sys --unstable-cron ctflow.js'
@@ -383,6 +385,22 @@ function functionGraphManifest() {
         },
       ],
     }),
+  }
+}
+
+/**
+ * Prepends `banner` (a `require` for bundled CommonJS) only to the outputs whose code calls it: esbuild's `__require`
+ * helper lives in one lazy chunk, so the entry does not load node:module (or, on Workers, every built-in pg uses)
+ * at cold start.
+ */
+function prependWhereRequired(out, banner) {
+  const chunks = existsSync(join(out, 'chunks'))
+    ? readdirSync(join(out, 'chunks')).map((file) => join('chunks', file))
+    : []
+  for (const file of [...readdirSync(out).filter((name) => name.endsWith('.js')), ...chunks]) {
+    const path = join(out, file)
+    const code = readFileSync(path, 'utf8')
+    if (code.includes('typeof require')) writeFileSync(path, `${banner}\n${code}`)
   }
 }
 

@@ -111,10 +111,18 @@ function createWorkersEntry({ log = (line: string) => console.error(line) } = {}
           Promise.resolve(runtime.app.fetch(request, env, scoped as ExecutionContext)),
         )
       } catch (error) {
-        // Setup errors (config, store) reach no Hono onError: answer them as problem details, one line to the log.
+        // Setup errors reach no Hono onError. A setting to fix is said in one line (it names the variable, never a
+        // value); anything else (a database down) goes to the log only, under a request id the caller gets.
         const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
-        log(`ctflow (workers): ${message}`)
-        return problemResponse(new HttpProblem(500, 'setup', message))
+        const requestId = crypto.randomUUID()
+        log(`ctflow (workers) [${requestId}]: ${message}`)
+        const setting =
+          error instanceof Error &&
+          ['WorkersSetupError', 'FunctionsConfigError', 'StoreConfigError', 'CtyunConfigError'].includes(error.name)
+        return problemResponse(
+          new HttpProblem(500, 'setup', setting ? message : 'ctflow could not start on this Worker; see its logs.'),
+          requestId,
+        )
       }
     },
 

@@ -104,7 +104,15 @@ export async function startLongLivedServer(options: LongLivedServerOptions): Pro
       return undefined
     }
   }
-  const timers = options.startTimers?.(schedules, fire)
+  let timers: { stop(): void } | undefined
+  try {
+    timers = options.startTimers?.(schedules, fire)
+  } catch (error) {
+    // A schedule the runtime's timer refuses: stop here, with nothing left listening or open.
+    await server.close().catch(() => {})
+    await runtime.close().catch(() => {})
+    throw error
+  }
 
   // Idle: PostgreSQL wakes the loop the moment a run is due (LISTEN/NOTIFY); other stores poll every workerIdleMs.
   const stop = new AbortController()

@@ -108,3 +108,17 @@ describe('Lambda handlers', () => {
     expect(builds.count).toBe(2)
   })
 })
+
+describe('Lambda handlers given another platform’s invocation', () => {
+  it('refuse an SCF timer with an SCF context before starting anything, naming AWS Lambda', async () => {
+    const engine = createFakeEngine()
+    const { scheduled, http } = handlers(engine)
+    const scfTimer = { Type: 'Timer', TriggerName: 't', Time: '2026-12-05T18:00:00Z', Message: '{"workflow":"backup"}' }
+    const scfContext = { request_id: 'r', time_limit_in_ms: 3000 } as never
+    await expect(scheduled(scfTimer, scfContext)).rejects.toThrow(/^AWS Lambda: expected a Lambda context/)
+    await expect(http({ Type: 'Timer' } as never, lambdaContext())).rejects.toThrow(
+      /^AWS Lambda: expected an API Gateway event/,
+    )
+    expect(engine.runs.size).toBe(0)
+  })
+})

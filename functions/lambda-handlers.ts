@@ -4,6 +4,7 @@ import { handle } from 'hono/aws-lambda'
 import type { Engine, RunRecord } from '../lib/engine'
 import { createLogger, type Logger, type LogContext } from '../lib/log'
 import { budgetFrom, DEFAULT_MARGIN_MS } from './budget'
+import { assertLambdaInvocation } from './lambda-guard'
 import type { FunctionsRuntime } from './runtime'
 import type { ScheduledResult } from './scheduled'
 import type { WorkerResult } from './worker'
@@ -40,7 +41,12 @@ export function createLambdaHandlers(
         : handler(event, context)
 
   /** API Gateway (HTTP API, payload 2.0) → the Hono app. */
+<<<<<<< HEAD
   const http = scoped(async (event: Parameters<ReturnType<typeof handle>>[0], context: Context) => {
+=======
+  const http: ReturnType<typeof handle> = async (event, context) => {
+    assertLambdaInvocation('http', event, context)
+>>>>>>> runtimes
     const { app } = await getRuntime()
     httpHandler ??= handle(app)
     return httpHandler(event, context)
@@ -51,6 +57,7 @@ export function createLambdaHandlers(
     event: ScheduledEvent | Record<string, unknown>,
     context: Context,
   ): Promise<ScheduledResult> {
+    assertLambdaInvocation('scheduled', event, context)
     // Each function loads only its own handler's code (a chunk of its own), not the other two's.
     const [{ engine }, { runScheduled }] = await Promise.all([getRuntime(), import('./scheduled')])
     const result = await runScheduled({ engine }, event, budgetFrom(context.getRemainingTimeInMillis()), {
@@ -62,7 +69,12 @@ export function createLambdaHandlers(
 
   /** EventBridge rate tick → resume due runs within this invocation. */
 <<<<<<< HEAD
+<<<<<<< HEAD
   const worker = scoped(async function worker(event: ScheduledEvent, context: Context): Promise<WorkerResult> {
+=======
+  async function worker(event: ScheduledEvent, context: Context): Promise<WorkerResult> {
+    assertLambdaInvocation('worker', event, context)
+>>>>>>> runtimes
     const [{ engine }, { runWorker }] = await Promise.all([getRuntime(), import('./worker')])
     const result = await runWorker({ engine }, event, budgetFrom(context.getRemainingTimeInMillis()))
     logger.info('ctflow worker', { ...result })

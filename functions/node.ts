@@ -2,12 +2,18 @@ import { serve, type ServerType } from '@hono/node-server'
 import { Cron } from 'croner'
 import type { AddressInfo } from 'node:net'
 import type { FunctionsConfig } from '../lib/config'
+<<<<<<< HEAD
 import type { RunRecord } from '../lib/engine'
 import type { SignInCodes } from './http/console/sign-in-codes'
 import { createFunctionsRuntime, type EngineOpener, type FunctionsRuntime } from './runtime'
 import { runScheduled } from './scheduled'
 import { schedules as defaultSchedules, toCronerPlan, type ScheduleDefinition } from './schedules'
 import { runWorker } from './worker'
+=======
+import { startLongLivedServer } from './long-lived-server'
+import type { EngineOpener, FunctionsRuntime } from './runtime'
+import { toCronerPlan, type ScheduleDefinition } from './schedules'
+>>>>>>> runtimes
 
 export interface NodeServerOptions {
   config: FunctionsConfig
@@ -41,6 +47,7 @@ export interface NodeServer {
  * @example const server = await startNodeServer({ config, openEngine, port: 8080 })
  */
 export async function startNodeServer(options: NodeServerOptions): Promise<NodeServer> {
+<<<<<<< HEAD
   const {
     config,
     openEngine,
@@ -153,6 +160,37 @@ export async function startNodeServer(options: NodeServerOptions): Promise<NodeS
       await runtime.close()
     },
   }
+=======
+  const { port = 8080, hostname = '127.0.0.1' } = options
+  const jobs: Cron[] = []
+  const server = await startLongLivedServer({
+    ...options,
+    listen: async (fetch) => {
+      const started = await listen(fetch, port, hostname)
+      const address = started.address() as AddressInfo
+      return {
+        url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
+        close: () => new Promise<void>((resolve) => started.close(() => resolve())),
+      }
+    },
+    startTimers: (schedules, fire) => {
+      for (const schedule of schedules) {
+        const { pattern, options: cronOptions } = toCronerPlan(schedule.expression)
+        jobs.push(
+          new Cron(pattern, { ...cronOptions, name: schedule.name, protect: true }, async (job: Cron) => {
+            await fire(schedule, job.currentRun() ?? new Date())
+          }),
+        )
+      }
+      return {
+        stop: () => {
+          for (const job of jobs) job.stop()
+        },
+      }
+    },
+  })
+  return { url: server.url, runtime: server.runtime, jobs, close: () => server.close() }
+>>>>>>> runtimes
 }
 
 /** The server could not listen (port in use, no permission, an address not on this machine); nothing was started. */
@@ -181,28 +219,11 @@ function listen(
     // node:net reports a failed listen as an 'error' event; unheard, it would crash the process with a stack.
     const onError = (error: NodeJS.ErrnoException) =>
       reject(new ListenError(error.code ?? error.message, hostname, port))
-    const started = serve({ fetch, port, hostname }, () => {
+    // The Node server leaves the globals alone: other code in the process (tests, an embedded runtime) keeps its own.
+    const started = serve({ fetch, port, hostname, overrideGlobalObjects: false }, () => {
       started.off('error', onError)
       resolve(started)
     })
     started.once('error', onError)
   })
-}
-
-/** Resolves after `ms` or on abort, whichever comes first, and leaves no listener on `signal` behind. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve()
-    const done = () => {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-    const timer = setTimeout(done, ms)
-    signal.addEventListener('abort', done, { once: true })
-  })
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error)
 }

@@ -146,3 +146,29 @@ process.stdout.write('\\nRESULT ' + JSON.stringify(result));`
     expect(invoke('worker', scheduledEvent({})).result).toEqual({ advanced: 0 })
   })
 })
+
+describe('npm run invoke (the documented stand-in for `osls invoke local`, which cannot load the ESM bundle)', () => {
+  it('runs the packaged http handler with one event, prints its reply and exits', () => {
+    const child = spawnSync(
+      process.execPath,
+      [
+        join(root, 'node_modules/tsx/dist/cli.mjs'),
+        join(root, 'scripts/invoke.ts'),
+        '-f',
+        'http',
+        '--dir',
+        out,
+        '--data',
+        JSON.stringify(apiGatewayV2Event({ path: '/healthz' })),
+      ],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { PATH: process.env.PATH, CTFLOW_STORE: 'memory', CTYUN_ENDPOINT: 'http://127.0.0.1:9' },
+      },
+    )
+    expect(child.status, child.stderr).toBe(0)
+    expect(JSON.parse(child.stdout)).toMatchObject({ statusCode: 200, body: '{"ok":true}' })
+  })
+})

@@ -1,6 +1,6 @@
 import { Cron } from 'croner'
 import { describe, expect, it } from 'vitest'
-import { schedules, ScheduleExpressionError, toCronerPlan } from './schedules'
+import { schedules, ScheduleExpressionError, toCronerPlan, toUnixCron } from './schedules'
 
 function nextRuns(expression: string, from: string, count = 3): string[] {
   const { pattern, options } = toCronerPlan(expression)
@@ -52,4 +52,32 @@ describe('schedules', () => {
       expect(() => toCronerPlan(expression)).toThrow(expression)
     },
   )
+})
+
+describe('toUnixCron (Deno.cron, Workers Cron Triggers)', () => {
+  const unixRuns = (cron: string, from: string, count = 3) =>
+    new Cron(cron, { timezone: 'UTC', paused: true }).nextRuns(count, new Date(from)).map((date) => date.toISOString())
+
+  it('fires when the EventBridge expression does, for every shipped schedule and a few more', () => {
+    for (const expression of [
+      ...schedules.map((schedule) => schedule.expression),
+      'cron(30 2 ? * MON-FRI *)',
+      'cron(0 0 1 * ? *)',
+      'rate(5 minutes)',
+    ])
+      expect(unixRuns(toUnixCron(expression), '2026-12-05T05:00:00Z'), expression).toEqual(
+        nextRuns(expression, '2026-12-05T05:00:00Z'),
+      )
+    expect(toUnixCron('cron(0 18 * * ? *)')).toBe('0 18 * * *')
+    expect(toUnixCron('rate(1 minute)')).toBe('* * * * *')
+    // A rate has no phase (EventBridge counts from the rule's creation): the same spacing is what must hold.
+    const gaps = unixRuns(toUnixCron('rate(2 hours)'), '2026-12-05T05:00:00Z').map(Date.parse)
+    expect([gaps[1]! - gaps[0]!, gaps[2]! - gaps[1]!]).toEqual([7_200_000, 7_200_000])
+  })
+
+  it('refuses what a 5-field cron cannot say, naming the field', () => {
+    expect(() => toUnixCron('cron(0 18 * * ? 2027)')).toThrow(/no year/)
+    expect(() => toUnixCron('cron(0 18 ? * 2 *)')).toThrow(/day of week as names/)
+    expect(() => toUnixCron('every day')).toThrow(ScheduleExpressionError)
+  })
 })

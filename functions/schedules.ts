@@ -1,5 +1,5 @@
 import type { CronOptions } from 'croner'
-import definitions from './schedules.json'
+import definitions from './schedules.json' with { type: 'json' }
 import type { ScheduledJob } from './scheduled'
 
 /**
@@ -63,6 +63,46 @@ export function toCronerPlan(expression: string): CronerPlan {
       pattern: RATE_PATTERN[unit!]!,
       options: { timezone: 'UTC', mode: '6-part', ...(n > 1 ? { interval: n * RATE_SECONDS[unit!]! - 1 } : {}) },
     }
+  }
+  throw new ScheduleExpressionError(
+    `${expression}: expected cron(…) or rate(N minutes|hours|days), as EventBridge accepts.`,
+  )
+}
+
+const WEEKDAY_NAMES =
+  /^(SUN|MON|TUE|WED|THU|FRI|SAT)(-(SUN|MON|TUE|WED|THU|FRI|SAT))?(,(SUN|MON|TUE|WED|THU|FRI|SAT))*$/i
+
+/**
+ * The 5-field UTC cron (minute hour day-of-month month day-of-week) that Deno.cron and Cloudflare Workers' Cron
+ * Triggers take, for an EventBridge expression. `rate(N minutes|hours)` becomes a step; a day-of-week is accepted as
+ * `?`, `*` or names (EventBridge numbers SUN=1, Unix cron SUN=0: numbers are refused rather than guessed).
+ * @example toUnixCron('cron(0 18 * * ? *)') // '0 18 * * *'
+ */
+export function toUnixCron(expression: string): string {
+  const cron = /^cron\((.+)\)$/.exec(expression.trim())
+  if (cron) {
+    const fields = cron[1]!.trim().split(/\s+/)
+    if (fields.length !== 6) {
+      throw new ScheduleExpressionError(
+        `${expression}: an EventBridge cron has 6 fields (minutes hours day-of-month month day-of-week year).`,
+      )
+    }
+    const [minute, hour, dom, month, dow, year] = fields as [string, string, string, string, string, string]
+    if (year !== '*')
+      throw new ScheduleExpressionError(`${expression}: a 5-field cron has no year; use * for the year.`)
+    if (dow !== '?' && dow !== '*' && !WEEKDAY_NAMES.test(dow))
+      throw new ScheduleExpressionError(
+        `${expression}: write the day of week as names (MON-FRI) or ? for 5-field cron.`,
+      )
+    return [minute, hour, dom === '?' ? '*' : dom, month, dow === '?' ? '*' : dow.toUpperCase()].join(' ')
+  }
+  const rate = /^rate\((\d+)\s+(minute|hour|day)s?\)$/.exec(expression.trim())
+  if (rate) {
+    const n = Number(rate[1])
+    if (n < 1) throw new ScheduleExpressionError(`${expression}: the rate must be at least 1.`)
+    if (rate[2] === 'minute') return n === 1 ? '* * * * *' : `*/${n} * * * *`
+    if (rate[2] === 'hour') return n === 1 ? '0 * * * *' : `0 */${n} * * *`
+    return n === 1 ? '0 0 * * *' : `0 0 */${n} * *`
   }
   throw new ScheduleExpressionError(
     `${expression}: expected cron(…) or rate(N minutes|hours|days), as EventBridge accepts.`,

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs'
 // Imported, not read from disk, so the CLI bundle (dist/) carries it.
-import defaultFixture from './fixtures/default.json'
+import defaultFixture from './fixtures/default.json' with { type: 'json' }
 import { settled } from './lifecycle'
 import type { SimState } from './state'
 import { emptyState } from './state'

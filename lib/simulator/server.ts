@@ -37,7 +37,9 @@ export async function startSimulator({
 }: StartSimulatorOptions = {}): Promise<RunningSimulator> {
   const simulator = createSimulator(options)
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: simulator.app.fetch, port, hostname }, () => resolve(s))
+    // overrideGlobalObjects: false — the simulator may run inside Bun, Deno or a test next to another server, whose
+    // own Response must stay the global one (a replaced global breaks Bun.serve, Deno.serve and workerd).
+    const s = serve({ fetch: simulator.app.fetch, port, hostname, overrideGlobalObjects: false }, () => resolve(s))
     s.once('error', reject)
   })
   const address = server.address() as AddressInfo

@@ -1,0 +1,176 @@
+/**
+ * What a long-lived process needs around the HTTP app, whatever serves it (Node, Bun, Deno): new runs advance in the
+ * background after the 202, a worker loop resumes due runs, the `scheduled` definitions fire on the runtime's own
+ * timer (croner, Deno.cron), and close() stops all of it in order. Each runtime's file brings only `listen` and its
+ * timer; nothing here imports a `node:` module or a runtime global.
+ */
+import type { FunctionsConfig } from '../lib/config'
+import type { RunRecord } from '../lib/engine'
+import { createFunctionsRuntime, type EngineOpener, type FunctionsRuntime } from './runtime'
+import { runScheduled, type ScheduledResult } from './scheduled'
+import { schedules as defaultSchedules, type ScheduleDefinition } from './schedules'
+import { runWorker } from './worker'
+
+/** A listening server as a runtime reports it. */
+export interface Listening {
+  url: string
+  close(): Promise<void>
+}
+
+export type Listen = (fetch: (request: Request) => Response | Promise<Response>) => Promise<Listening>
+
+/** Fires one `scheduled` definition (the runtime's timer calls it; so can a test or `--trigger`). */
+export type FireSchedule = (schedule: ScheduleDefinition, firing?: Date) => Promise<ScheduledResult | undefined>
+
+export interface LongLivedServerOptions {
+  config: FunctionsConfig
+  openEngine: EngineOpener
+  listen: Listen
+  /** The schedules to run (schedules.json by default); the `worker` tick is replaced by the loop below. */
+  schedules?: readonly ScheduleDefinition[]
+  /** Registers the `scheduled` definitions on the runtime's timer; returns how to stop them. */
+  startTimers?: (schedules: readonly ScheduleDefinition[], fire: FireSchedule) => { stop(): void }
+  /** How long the worker loop sleeps when nothing was due. */
+  workerIdleMs?: number
+  /** A long-running process has no invocation limit; each advance still gets a bounded slice so cancel and shutdown are prompt. */
+  sliceMs?: number
+  log?: (line: string) => void
+}
+
+export interface LongLivedServer {
+  url: string
+  runtime: FunctionsRuntime
+  /** Fires the named `scheduled` definition now, as its timer would. */
+  fire(name: string): Promise<ScheduledResult | undefined>
+  /** Stops the schedules, the worker loop and the server, waits for work in flight, then closes the engine. */
+  close(): Promise<void>
+}
+
+/**
+ * @example const server = await startLongLivedServer({ config, openEngine, listen: (fetch) => listenOnBun(fetch) })
+ */
+export async function startLongLivedServer(options: LongLivedServerOptions): Promise<LongLivedServer> {
+  const {
+    config,
+    openEngine,
+    listen,
+    workerIdleMs = 1_000,
+    sliceMs = 60_000,
+    log = (line) => console.error(line),
+  } = options
+  const schedules = (options.schedules ?? defaultSchedules).filter((schedule) => schedule.function === 'scheduled')
+  const inFlight = new Set<Promise<unknown>>()
+  let stopping = false
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    inFlight.add(work)
+    void work.finally(() => inFlight.delete(work)).catch(() => {})
+    return work
+  }
+  const deadline = () => ({ deadline: Date.now() + sliceMs })
+
+  const runtime = await createFunctionsRuntime(config, {
+    openEngine,
+    log,
+    onRunCreated: (engine, run: RunRecord) => {
+      // Not awaited: the caller gets its 202 now; what does not finish in this slice is resumed by the loop.
+      void track(engine.advance(run.id, deadline())).catch((error: unknown) =>
+        log(`ctflow serve: advancing run ${run.id} failed: ${describe(error)}`),
+      )
+    },
+  })
+  const deps = { engine: runtime.engine }
+
+  // Listen before starting anything else: a port in use must stop here, with nothing scheduled or advanced.
+  let server: Listening
+  try {
+    server = await listen(runtime.app.fetch)
+  } catch (error) {
+    await runtime.close().catch(() => {})
+    throw error
+  }
+
+  const fire: FireSchedule = async (schedule, firing = new Date()) => {
+    if (stopping) return undefined
+    try {
+      const result = await track(
+        runScheduled(deps, schedule.input, deadline(), {
+          invocationId: `${schedule.name}@${firing.toISOString()}`,
+        }),
+      )
+      log(`ctflow serve: schedule ${schedule.name} → run ${result.runId} ${result.status}`)
+      return result
+    } catch (error) {
+      log(`ctflow serve: schedule ${schedule.name} failed: ${describe(error)}`)
+      return undefined
+    }
+  }
+  let timers: { stop(): void } | undefined
+  try {
+    timers = options.startTimers?.(schedules, fire)
+  } catch (error) {
+    // A schedule the runtime's timer refuses: stop here, with nothing left listening or open.
+    await server.close().catch(() => {})
+    await runtime.close().catch(() => {})
+    throw error
+  }
+
+  // Idle: PostgreSQL wakes the loop the moment a run is due (LISTEN/NOTIFY); other stores poll every workerIdleMs.
+  const stop = new AbortController()
+  const loop = (async () => {
+    while (!stopping) {
+      const since = new Date()
+      let advanced = 0
+      try {
+        const result = await track(runWorker(deps, undefined, deadline()))
+        advanced = result.advanced
+        for (const failed of result.errors ?? [])
+          log(`ctflow serve: run ${failed.runId} could not be advanced (tried again later): ${failed.error}`)
+      } catch (error) {
+        log(`ctflow serve: worker pass failed: ${describe(error)}`)
+      }
+      if (advanced > 0 || stopping) continue
+      const wait = runtime.engine.waitForDue
+        ? runtime.engine.waitForDue({ since, timeoutMs: workerIdleMs, signal: stop.signal })
+        : sleep(workerIdleMs, stop.signal)
+      await wait.catch(() => {})
+    }
+  })()
+
+  return {
+    url: server.url,
+    runtime,
+    async fire(name) {
+      const schedule = schedules.find((candidate) => candidate.name === name)
+      if (!schedule)
+        throw new Error(`no scheduled definition named "${name}" (known: ${schedules.map((s) => s.name).join(', ')})`)
+      return fire(schedule)
+    },
+    async close() {
+      stopping = true
+      timers?.stop()
+      stop.abort()
+      await server.close()
+      await loop
+      await Promise.allSettled([...inFlight])
+      await runtime.close()
+    },
+  }
+}
+
+/** Resolves after `ms` or on abort, whichever comes first, and leaves no listener on `signal` behind. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve()
+    const done = () => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal.addEventListener('abort', done, { once: true })
+  })
+}
+
+export function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+}

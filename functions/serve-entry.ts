@@ -1,0 +1,52 @@
+/**
+ * The `main` shared by the Bun and Deno entries: settings from the environment, the store and CTyun target they
+ * name, serve until SIGINT/SIGTERM; or, with `--trigger <schedule>`, fire that schedule once and exit (what the
+ * runtime's timer would do, for a manual run or a test).
+ */
+import { loadFunctionsConfig } from '../lib/config'
+import { describe, type Listen, type LongLivedServerOptions, startLongLivedServer } from './long-lived-server'
+import { openEngine } from './open-engine'
+
+export interface EntryRuntime {
+  /** e.g. "bun": log lines name it. */
+  name: string
+  env: Record<string, string | undefined>
+  args: readonly string[]
+  listen: (port: number, hostname: string) => Listen
+  startTimers?: LongLivedServerOptions['startTimers']
+  /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
+  stopped: Promise<void>
+  exit(code: number): never
+}
+
+/** Serves ctflow on a runtime (PORT, default 8080; HOST, default 0.0.0.0), or fires one schedule with --trigger. */
+export async function runServeEntry(runtime: EntryRuntime): Promise<void> {
+  const log = (line: string) => console.error(line)
+  const trigger = runtime.args.indexOf('--trigger')
+  const port = Number(runtime.env.PORT ?? '8080')
+  const hostname = runtime.env.HOST ?? '0.0.0.0'
+  try {
+    const config = loadFunctionsConfig(runtime.env)
+    const server = await startLongLivedServer({
+      config,
+      openEngine: (resolved) => openEngine(resolved),
+      listen: trigger >= 0 ? async () => ({ url: '', close: async () => {} }) : runtime.listen(port, hostname),
+      ...(trigger >= 0 ? { workerIdleMs: 60_000 } : { startTimers: runtime.startTimers }),
+      log,
+    })
+    if (trigger >= 0) {
+      const result = await server.fire(runtime.args[trigger + 1] ?? '')
+      console.log(JSON.stringify(result ?? null))
+      await server.close()
+      runtime.exit(result ? 0 : 1)
+    }
+    log(`ctflow (${runtime.name}): listening on ${server.url} (${server.runtime.describe ?? 'engine ready'})`)
+    await runtime.stopped
+    await server.close()
+    runtime.exit(0)
+  } catch (error) {
+    // One line with what to fix (the config errors name the variable); never a stack with settings in it.
+    log(`ctflow (${runtime.name}): ${describe(error)}`)
+    runtime.exit(1)
+  }
+}

@@ -202,10 +202,11 @@ describe('createCtyunClient: retries', () => {
 
   it('retries a throttle code given in CTYUN_THROTTLE_CODES, and marks the error throttled when it gives up', async () => {
     const config = resolveCtyunConfig({ CTYUN_THROTTLE_CODES: 'Ecs.Busy, Openapi.Flow.Control' })
-    const { client } = harness({ config: { throttleCodes: config.throttleCodes, retries: 1 } })
+    const { client } = harness({ config: { throttleCodes: config.throttleCodes, retries: 1, throttleRetries: 2 } })
     server.reply(() => fail('Ecs.Busy', '稍后再试'))
     const error = await client.call({ service: 'ecs', method: 'GET', path: '/v4/x' }).catch((e: unknown) => e)
-    expect(server.requests).toHaveLength(2)
+    // Throttle answers have retries of their own (throttleRetries), which the error retries do not add to.
+    expect(server.requests).toHaveLength(3)
     expect(error).toMatchObject({ name: 'CtyunApiError', errorCode: 'Ecs.Busy', throttled: true })
   })
 

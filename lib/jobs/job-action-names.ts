@@ -8,5 +8,8 @@ export const JOB_ACTION_NAMES = [
   'ctflow:backup:planRetention',
   'ctflow:backup:planPrunes',
   'ctflow:backup:report',
+  'ctflow:backup:pages',
+  'ctflow:backup:pageReport',
+  'ctflow:backup:mergeReports',
   'ctflow:image:planCopies',
 ] as const

@@ -46,8 +46,8 @@ const WORKFLOWS_DIR = resolve(ROOT, 'workflows')
 // One VM per run, with a system and a data disk and a CBR policy (chaos-fixture.ts says why not shared disks).
 const { fixture, tenants } = chaosFixture(RUNS)
 const DISKS_PER_RUN = 2
-// The nightly job's two DISTRIBUTED Maps: a child run per chosen disk (snapshot) and per instance (CBR backup).
-const CHILDREN_PER_RUN = DISKS_PER_RUN + 1
+// The nightly job's DISTRIBUTED Map: a child run per page of disks (lib/jobs/backup-pages.ts); a run's 2 disks are one page.
+const CHILDREN_PER_RUN = 1
 // retention {} prunes nothing: the test counts every snapshot the runs made.
 const inputFor = (tenant: ChaosTenant) => ({
   regionID: CHAOS_REGION,

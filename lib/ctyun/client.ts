@@ -163,15 +163,21 @@ function buildCaller(options: CtyunClientOptions): CtyunCaller {
 
     let attempts = 0
     let throttleSpent: unknown
+    // Time queued in the pacer is not part of the retry budget: the budget bounds retrying failures, and a call that
+    // waits its turn behind a large job's others has not started yet (the caller's signal still bounds the whole).
+    let pacedMs = 0
+    const budgetClock = () => clock() - pacedMs
     return withRetry(
       async (_attemptNumber, remainingMs) => {
-        const attemptStart = clock()
+        const attemptStart = budgetClock()
         const lane = call.service ?? baseUrl
         // A throttle answer is a refusal (the cloud did nothing): sent again after its turn in the pacer, which has
         // slowed down meanwhile, without using up the retries for errors, up to throttleRetries within the budget.
         for (let throttles = 0; ; throttles++) {
-          const sentAt = pacer ? await pacer.acquire(lane, call.signal) : clock()
-          const left = remainingMs - (clock() - attemptStart)
+          const queued = clock()
+          const sentAt = pacer ? await pacer.acquire(lane, call.signal) : queued
+          pacedMs += clock() - queued
+          const left = remainingMs - (budgetClock() - attemptStart)
           attempts++
           try {
             const reply = await transport.send(
@@ -195,7 +201,7 @@ function buildCaller(options: CtyunClientOptions): CtyunCaller {
             // Backoff as for any retry (a longer Retry-After wins), then the pacer's turn.
             const retryAfter = error instanceof CtyunHttpError ? (error.retryAfterMs ?? 0) : 0
             const wait = Math.max(backoffDelay(throttles + 1, retryPolicy, hooks.random), retryAfter)
-            if (throttles >= throttleRetries || wait >= remainingMs - (clock() - attemptStart) - 1) {
+            if (throttles >= throttleRetries || wait >= remainingMs - (budgetClock() - attemptStart) - 1) {
               throttleSpent = error
               throw error
             }
@@ -220,6 +226,7 @@ function buildCaller(options: CtyunClientOptions): CtyunCaller {
         stop: (error) => error === throttleSpent,
         hooks: {
           ...options.retryHooks,
+          now: budgetClock,
           onRetry: (info) => {
             options.log?.({
               type: 'retry',

@@ -142,6 +142,10 @@ export async function runScaleJob(options: ScaleJobOptions): Promise<ScaleJobRes
         actions: createProductActions(client, { now }),
         workflows: [workflow],
         clock: engineClock,
+        // The runner renews its lease on a real-time timer, while virtual time can run minutes ahead between two
+        // renewals: a lease of an hour keeps a worker from losing its run to another on a virtual jump (real time:
+        // the default).
+        ...(clock ? { leaseMs: 3_600_000 } : {}),
       }),
     )
   }
@@ -172,7 +176,8 @@ export async function runScaleJob(options: ScaleJobOptions): Promise<ScaleJobRes
     let finished: RunRecord | undefined
     const loop = async (engine: Engine) => {
       while (!finished) {
-        const { advanced } = await engine.resumeDue({ deadline: now() + 60_000, limit: 1 })
+        // A pass of up to 15 minutes, as a FaaS worker's invocation.
+        const { advanced } = await engine.resumeDue({ deadline: now() + 15 * 60_000, limit: 1 })
         const current = await engine.get(run.id)
         if (current && current.status !== 'RUNNING') finished = current
         else if (advanced === 0) await sleep(250)

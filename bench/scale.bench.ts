@@ -158,6 +158,13 @@ export async function run(): Promise<BenchReport> {
       durations: 'realistic',
     },
     {
+      label: '1,000 disks, 4 workers, PostgreSQL, adaptation alone',
+      disks: 1000,
+      workers: 4,
+      store: 'postgres',
+      durations: 'realistic',
+    },
+    {
       label: '100 disks, 1 worker, PostgreSQL, real time, demo durations',
       disks: 100,
       workers: 1,

@@ -37,7 +37,8 @@ describe('ctflow demo', () => {
       process.off('warning', onWarning)
     }
     expect(warnings).toEqual([])
-    expect(err()).toMatch(/Snapshot\[2\] +→ ctyun:ebs:createSnapshot\.sync/)
+    // Page 0 (the one child run of DiskPages), branch 0 (the snapshots), disk 2.
+    expect(err()).toMatch(/Snapshot\[0\.0\.2\] +→ ctyun:ebs:createSnapshot\.sync/)
     expect(err()).toContain('run SUCCEEDED')
     expect(out()).toMatch(/run SUCCEEDED in [\d.]+ s, \d+ CTyun API calls/)
     expect(out()).toContain('3/3 disks ok · 3 snapshots · 2 CBR backups · 2 old snapshots pruned')

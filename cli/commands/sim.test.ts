@@ -124,4 +124,46 @@ describe('ctflow sim', () => {
     const half = captureIO({ CTYUN_AK: 'only-ak' })
     expect(await main(['sim', '--port', '0'], half.io)).toBe(2)
   })
+
+  it('adds --disks labelled disks and throttles past --rate-limit with the chosen --throttle-answer', async () => {
+    const { io, out, stop } = captureIO()
+    const running = main(
+      ['sim', '--port', '0', '--disks', '8', '--rate-limit', '2', '--throttle-answer', 'errorCode'],
+      io,
+    )
+    const url = await waitForUrl(out)
+    expect(out.join('')).toContain('8 more disks labelled backup=nightly')
+    const state = await (await fetch(`${url}/_sim/state`)).json()
+    expect(JSON.stringify(state)).toContain('scale-00002-data-3')
+    const ak = /CTYUN_AK=(\S+)/.exec(out.join(''))![1]!
+    const sk = /CTYUN_SK=(\S+)/.exec(out.join(''))![1]!
+    const codes: number[] = []
+    for (let i = 0; i < 4; i++) {
+      const { url: path, init } = signedRequestParts({
+        path: '/v4/region/list-regions',
+        credentials: { accessKey: ak, secretKey: sk },
+      })
+      codes.push((await (await fetch(url + path, init)).json()).statusCode)
+    }
+    // Two a second with a burst of two: the calls after the burst are refused (unless a second passed meanwhile).
+    expect(codes.slice(0, 2)).toEqual([800, 800])
+    expect(codes).toContain(900)
+    const calls = await (await fetch(`${url}/_sim/calls`)).json()
+    expect(calls.throttledByOperation['regions.list']).toBe(codes.filter((c) => c === 900).length)
+    stop()
+    expect(await running).toBe(0)
+  })
+
+  it('rejects a bad --disks, --rate-limit or --throttle-answer naming the flag', async () => {
+    for (const [argv, flag] of [
+      [['--disks', '-1'], '--disks'],
+      [['--rate-limit', '0'], '--rate-limit'],
+      [['--rate-limit', '5', '--throttle-answer', '418'], '--throttle-answer'],
+      [['--throttle-answer', 'http429'], '--rate-limit'],
+    ] as const) {
+      const { io, err } = captureIO()
+      expect(await main(['sim', '--port', '0', ...argv], io)).toBe(2)
+      expect(err.join('')).toContain(flag)
+    }
+  })
 })

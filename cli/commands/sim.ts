@@ -1,5 +1,6 @@
 /**
- * `ctflow sim [--port 4010] [--host 127.0.0.1] [--fixture FILE] [--realistic] [--seed N] [--ak AK --sk SK]`
+ * `ctflow sim [--port 4010] [--host 127.0.0.1] [--fixture FILE] [--realistic] [--seed N] [--ak AK --sk SK]
+ *   [--disks N] [--rate-limit R] [--throttle-answer http429|errorCode]`
  * Starts the local CTyun simulator and prints its URL and credentials; runs until SIGINT/SIGTERM.
  * Credentials: --ak/--sk, else CTYUN_AK/CTYUN_SK, else the demo pair (printed, since it only opens this simulator).
  */
@@ -19,6 +20,12 @@ Options:
   --seed N          seed for generated IDs and faults (default 1)
   --faults FILE     JSON fault config, e.g. {"*": {"serverErrorRate": 0.1}} (change later: PUT /_sim/faults)
   --ak AK --sk SK   credentials to accept (default CTYUN_AK/CTYUN_SK, else demo credentials)
+  --disks N         add N disks labelled backup=nightly to the first region (4 a generated instance, each
+                    instance with a CBR policy): the nightly job at scale
+  --rate-limit R    answer at most R requests a second per access key per service (token bucket, burst R);
+                    beyond it, the throttle answer (/_sim/calls counts them per operation)
+  --throttle-answer http429 (default: HTTP 429 + Retry-After) or errorCode (HTTP 200, statusCode 900,
+                    errorCode Openapi.RequestLimitExceeded: ASSUMED, the real code is not documented)
 `
 
 const command: Command = async (argv, io) => {
@@ -33,6 +40,9 @@ const command: Command = async (argv, io) => {
         realistic: { type: 'boolean', default: false },
         seed: { type: 'string', default: '1' },
         faults: { type: 'string' },
+        disks: { type: 'string' },
+        'rate-limit': { type: 'string' },
+        'throttle-answer': { type: 'string' },
         ak: { type: 'string' },
         sk: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -51,6 +61,17 @@ const command: Command = async (argv, io) => {
     throw new UsageError(`--port must be an integer 0-65535, got "${values.port}"`)
   const seed = Number(values.seed)
   if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got "${values.seed}"`)
+  const disks = values.disks === undefined ? 0 : Number(values.disks)
+  if (!Number.isInteger(disks) || disks < 0 || disks > 100_000)
+    throw new UsageError(`--disks must be an integer 0-100000, got "${values.disks}"`)
+  const rateLimit = values['rate-limit'] === undefined ? undefined : Number(values['rate-limit'])
+  if (rateLimit !== undefined && !(Number.isFinite(rateLimit) && rateLimit > 0))
+    throw new UsageError(`--rate-limit must be a number of requests per second > 0, got "${values['rate-limit']}"`)
+  const answer = values['throttle-answer'] ?? 'http429'
+  if (answer !== 'http429' && answer !== 'errorCode')
+    throw new UsageError(`--throttle-answer must be http429 or errorCode, got "${answer}"`)
+  if (values['throttle-answer'] !== undefined && rateLimit === undefined)
+    throw new UsageError('--throttle-answer needs --rate-limit')
   const ak = (values.ak as string | undefined) ?? io.env.CTYUN_AK?.trim()
   const sk = (values.sk as string | undefined) ?? io.env.CTYUN_SK?.trim()
   if (!!ak !== !!sk)
@@ -93,10 +114,15 @@ const command: Command = async (argv, io) => {
     credentials,
     durations: values.realistic ? 'realistic' : 'fast',
     faults: faults as Record<string, never> | undefined,
+    disks,
+    rateLimit: rateLimit === undefined ? undefined : { rps: rateLimit, answer },
   })
 
   const own = ak !== undefined
-  const faultNote = values.faults ? `, faults from ${values.faults}` : ''
+  const faultNote =
+    (values.faults ? `, faults from ${values.faults}` : '') +
+    (disks ? `, ${disks} more disks labelled backup=nightly` : '') +
+    (rateLimit ? `, rate limit ${rateLimit}/s per access key per service (${answer})` : '')
   io.stdout(
     [
       `CTyun simulator listening on ${sim.url}  (${values.realistic ? 'realistic' : 'fast'} lifecycles, seed ${seed}${faultNote})`,

@@ -106,6 +106,16 @@ describe('resolveCtyunConfig', () => {
     })
   })
 
+  it('reads CTYUN_MAX_RPS and CTYUN_THROTTLE_RETRIES, naming a bad value', () => {
+    expect(resolveCtyunConfig({}).maxRps).toBeUndefined()
+    expect(resolveCtyunConfig({}).throttleRetries).toBe(20)
+    const config = resolveCtyunConfig({ CTYUN_MAX_RPS: '5,cbr=1', CTYUN_THROTTLE_RETRIES: '0' })
+    expect(config.maxRps).toEqual({ all: 5, services: { cbr: 1 } })
+    expect(config.throttleRetries).toBe(0)
+    expect(configError({ CTYUN_MAX_RPS: 'lots' }).setting).toBe('CTYUN_MAX_RPS')
+    expect(configError({ CTYUN_THROTTLE_RETRIES: '-2' }).setting).toBe('CTYUN_THROTTLE_RETRIES')
+  })
+
   it('reads CTYUN_THROTTLE_CODES as a list that replaces the assumed default, and names a malformed entry', () => {
     expect(resolveCtyunConfig({}).throttleCodes).toEqual(['Openapi.RequestLimitExceeded'])
     expect(resolveCtyunConfig({ CTYUN_THROTTLE_CODES: '' }).throttleCodes).toEqual(['Openapi.RequestLimitExceeded'])

@@ -13,6 +13,10 @@
  *                                  default `Openapi.RequestLimitExceeded`, which is ASSUMED: no source names CTyun's
  *                                  throttling code (shared/ctyun-api.md §8.3). HTTP 429 and a throttling message
  *                                  (lib/ctyun/retry.ts THROTTLE_MESSAGE) count whatever this says.
+ *   CTYUN_THROTTLE_RETRIES         throttle answers one call may take before it fails (default 20); each waits its
+ *                                  turn in the client's adaptive pacer (lib/ctyun/pacer.ts), within the retry budget
+ *   CTYUN_MAX_RPS                  fixed request-rate ceiling: `20` (every service), `ebs=10,cbr=5`, or `20,ebs=10`;
+ *                                  per process — workers sharing an access key each take a share of the cloud's limit
  */
 import {
   checkCredentialShape,
@@ -20,7 +24,9 @@ import {
   CtyunConfigError,
   DEFAULT_CTYUN_ENDPOINTS,
   DEFAULT_THROTTLE_CODES,
+  DEFAULT_THROTTLE_RETRIES,
   isRealCtyunEndpoint,
+  parseMaxRps,
   type CtyunClientSettings,
   type CtyunEndpoints,
   type CtyunService,
@@ -144,5 +150,7 @@ export function resolveCtyunConfig(env: Env = process.env): CtyunConfig {
     retryBudgetMs: positiveInteger(env, 'CTYUN_RETRY_BUDGET_MS', 60_000),
     timeZone,
     throttleCodes: errorCodeList(env, 'CTYUN_THROTTLE_CODES', DEFAULT_THROTTLE_CODES),
+    throttleRetries: positiveInteger(env, 'CTYUN_THROTTLE_RETRIES', DEFAULT_THROTTLE_RETRIES, { allowZero: true }),
+    maxRps: parseMaxRps(env.CTYUN_MAX_RPS),
   }
 }

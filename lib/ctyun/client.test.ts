@@ -7,6 +7,7 @@ import { CtyunApiError, CtyunConfigError, CtyunHttpError, CtyunNetworkError, Cty
 import type { CtyunLogEvent } from './transport'
 import { resolveCtyunConfig } from '../config/ctyun-config'
 import { OFFICIAL_SDK_USER_AGENT } from './transport'
+import { createPacer } from './pacer'
 import type { RecordedRequest, TestServer } from './testing/test-server'
 import { fail, ok, startTestServer } from './testing/test-server'
 
@@ -200,12 +201,33 @@ describe('createCtyunClient: retries', () => {
     expect((await client.call({ service: 'ecs', method: 'GET', path: '/v4/x' })).attempts).toBe(2)
   })
 
+  it('does not count the time a call waits in the pacer against its retry budget or its timeout', async () => {
+    let clock = 0
+    const sleep = async (ms: number) => {
+      clock += ms
+    }
+    // One call a second, a budget of one second: the third call waits two seconds for its turn, then is sent whole.
+    const client = createCtyunClient({
+      credentials: { accessKey: AK, secretKey: SK },
+      endpoints: allAt(server.url),
+      config: { retryBudgetMs: 1_000 },
+      retryHooks: { now: () => clock, sleep },
+      pacer: createPacer({ now: () => clock, sleep, initialRps: 1 }),
+    })
+    server.reply(() => ok())
+    const calls = [0, 1, 2].map(() => client.call({ service: 'ecs', method: 'GET', path: '/v4/job/info' }))
+    expect((await Promise.all(calls)).map((r) => r.attempts)).toEqual([1, 1, 1])
+    expect(clock).toBeGreaterThanOrEqual(2_000)
+    expect(server.requests).toHaveLength(3)
+  })
+
   it('retries a throttle code given in CTYUN_THROTTLE_CODES, and marks the error throttled when it gives up', async () => {
     const config = resolveCtyunConfig({ CTYUN_THROTTLE_CODES: 'Ecs.Busy, Openapi.Flow.Control' })
-    const { client } = harness({ config: { throttleCodes: config.throttleCodes, retries: 1 } })
+    const { client } = harness({ config: { throttleCodes: config.throttleCodes, retries: 1, throttleRetries: 2 } })
     server.reply(() => fail('Ecs.Busy', '稍后再试'))
     const error = await client.call({ service: 'ecs', method: 'GET', path: '/v4/x' }).catch((e: unknown) => e)
-    expect(server.requests).toHaveLength(2)
+    // Throttle answers have retries of their own (throttleRetries), which the error retries do not add to.
+    expect(server.requests).toHaveLength(3)
     expect(error).toMatchObject({ name: 'CtyunApiError', errorCode: 'Ecs.Busy', throttled: true })
   })
 

@@ -8,9 +8,19 @@ import { CTYUN_SERVICES, DEFAULT_CTYUN_ENDPOINTS, isRealCtyunEndpoint } from './
 import { parseReply } from './envelope'
 import type { EopCredentials, EopSignerOptions } from './eop-signer'
 import { createEopSigner, randomUuid } from './eop-signer'
-import { CtyunApiError, CtyunConfigError } from './errors'
+import { CtyunApiError, CtyunConfigError, CtyunHttpError } from './errors'
+import type { MaxRps } from './max-rps'
+import type { Pacer } from './pacer'
+import { createPacer } from './pacer'
 import type { CtyunRetryPolicy, RetryHooks } from './retry'
-import { defaultRetryPolicy, withRetry } from './retry'
+import {
+  abortableSleep,
+  backoffDelay,
+  DEFAULT_THROTTLE_RETRIES,
+  defaultRetryPolicy,
+  isThrottledError,
+  withRetry,
+} from './retry'
 import type { CtyunLogger } from './transport'
 import { createTransport } from './transport'
 import { checkCredentialShape } from './credential-shape'
@@ -35,6 +45,10 @@ export interface CtyunClientSettings {
   timeZone: EopTimeZone
   /** errorCodes that mean "throttled" (CTYUN_THROTTLE_CODES; default DEFAULT_THROTTLE_CODES, an assumption). */
   throttleCodes: readonly string[]
+  /** Fixed request-rate ceilings (CTYUN_MAX_RPS), all services or per service; none by default. */
+  maxRps?: MaxRps
+  /** Throttle answers one call may take before it fails (CTYUN_THROTTLE_RETRIES, default 20). */
+  throttleRetries?: number
 }
 
 export interface CtyunClientOptions {
@@ -55,6 +69,11 @@ export interface CtyunClientOptions {
   log?: CtyunLogger
   /** The clientToken generator (uuid v4). */
   clientToken?: () => string
+  /**
+   * The pacer every call waits on (pacer.ts): by default one of this client's own, adaptive, under `config.maxRps`
+   * and timed by `retryHooks` (now, sleep). Pass one to share it between clients; `false` sends unpaced.
+   */
+  pacer?: Pacer | false
 }
 
 const encoder = new TextEncoder()
@@ -99,6 +118,18 @@ function buildCaller(options: CtyunClientOptions): CtyunCaller {
     secrets: [credentials.secretKey, credentials.accessKey],
   })
   const newToken = options.clientToken ?? randomUuid
+  const hooks = options.retryHooks ?? {}
+  const clock = hooks.now ?? (() => performance.now())
+  const sleep = hooks.sleep ?? abortableSleep
+  // The pacer keeps the retry hooks' time only when they bring a whole clock (now and sleep together: a test's fake
+  // clock, a bench's virtual one); a sleep alone (a test capturing retry delays) must not become the pacer's.
+  const coherent = hooks.now !== undefined && hooks.sleep !== undefined
+  const pacer =
+    options.pacer === false
+      ? undefined
+      : (options.pacer ??
+        createPacer({ maxRps: config.maxRps, ...(coherent ? { now: clock, sleep: (ms) => sleep(ms) } : {}) }))
+  const throttleRetries = config.throttleRetries ?? DEFAULT_THROTTLE_RETRIES
 
   async function call<T>(call: CtyunCallOptions): Promise<CtyunCallResult<T>> {
     const baseUrl = call.baseUrl ?? (call.service ? endpoints[call.service] : undefined)
@@ -131,31 +162,71 @@ function buildCaller(options: CtyunClientOptions): CtyunCaller {
     const context = { service: call.service, method: call.method, path: call.path }
 
     let attempts = 0
+    let throttleSpent: unknown
+    // Time queued in the pacer is not part of the retry budget: the budget bounds retrying failures, and a call that
+    // waits its turn behind a large job's others has not started yet (the caller's signal still bounds the whole).
+    let pacedMs = 0
+    const budgetClock = () => clock() - pacedMs
     return withRetry(
-      async (attemptNumber, remainingMs) => {
-        attempts = attemptNumber
-        const reply = await transport.send(
-          { ...context, baseUrl, query: call.query, body: bytes },
-          {
-            timeoutMs: Math.max(1, Math.floor(Math.min(call.timeoutMs ?? timeoutMs, remainingMs))),
-            signal: call.signal,
-            attempt: attemptNumber,
-          },
-        )
-        const parsed = parseReply<T>(
-          reply,
-          { ...context, requestId: reply.requestId },
-          { throttleCodes: policy.retryableErrorCodes },
-        )
-        return { ...parsed, requestId: reply.requestId, attempts, ...(clientToken ? { clientToken } : {}) }
+      async (_attemptNumber, remainingMs) => {
+        const attemptStart = budgetClock()
+        const lane = call.service ?? baseUrl
+        // A throttle answer is a refusal (the cloud did nothing): sent again after its turn in the pacer, which has
+        // slowed down meanwhile, without using up the retries for errors, up to throttleRetries within the budget.
+        for (let throttles = 0; ; throttles++) {
+          const queued = clock()
+          const sentAt = pacer ? await pacer.acquire(lane, call.signal) : queued
+          pacedMs += clock() - queued
+          const left = remainingMs - (budgetClock() - attemptStart)
+          attempts++
+          try {
+            const reply = await transport.send(
+              { ...context, baseUrl, query: call.query, body: bytes },
+              {
+                timeoutMs: Math.max(1, Math.floor(Math.min(call.timeoutMs ?? timeoutMs, left))),
+                signal: call.signal,
+                attempt: attempts,
+              },
+            )
+            const parsed = parseReply<T>(
+              reply,
+              { ...context, requestId: reply.requestId },
+              { throttleCodes: policy.retryableErrorCodes },
+            )
+            pacer?.succeeded(lane)
+            return { ...parsed, requestId: reply.requestId, attempts, ...(clientToken ? { clientToken } : {}) }
+          } catch (error) {
+            if (!pacer || !isThrottledError(error, policy.retryableErrorCodes)) throw error
+            pacer.throttled(lane, sentAt)
+            // Backoff as for any retry (a longer Retry-After wins), then the pacer's turn.
+            const retryAfter = error instanceof CtyunHttpError ? (error.retryAfterMs ?? 0) : 0
+            const wait = Math.max(backoffDelay(throttles + 1, retryPolicy, hooks.random), retryAfter)
+            if (throttles >= throttleRetries || wait >= remainingMs - (budgetClock() - attemptStart) - 1) {
+              throttleSpent = error
+              throw error
+            }
+            options.log?.({
+              type: 'retry',
+              ...context,
+              attempt: attempts + 1,
+              delayMs: wait,
+              errorName: (error as Error)?.name,
+              errorCode: (error as { errorCode?: string })?.errorCode,
+            })
+            hooks.onRetry?.({ error, attempt: attempts + 1, delayMs: wait })
+            await sleep(wait, call.signal)
+          }
+        }
       },
       {
         policy: retryPolicy,
         idempotent,
         lookBeforeRetry: call.lookBeforeRetry,
         signal: call.signal,
+        stop: (error) => error === throttleSpent,
         hooks: {
           ...options.retryHooks,
+          now: budgetClock,
           onRetry: (info) => {
             options.log?.({
               type: 'retry',

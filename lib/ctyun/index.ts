@@ -59,12 +59,17 @@ export { isOutcomeUnknown, mayBeStateRefusal } from './call-outcome'
 export type { CtyunRetryPolicy, RetryHooks } from './retry'
 export {
   DEFAULT_THROTTLE_CODES,
+  DEFAULT_THROTTLE_RETRIES,
   THROTTLE_MESSAGE,
   defaultRetryPolicy,
   isRetryable,
   isThrottled,
   isThrottledError,
 } from './retry'
+export type { Pacer, PacerOptions, PacerStats } from './pacer'
+export { BETA, createPacer, CUBIC_C, DEFAULT_INITIAL_RPS, MIN_RPS } from './pacer'
+export type { MaxRps } from './max-rps'
+export { maxRpsFor, parseMaxRps } from './max-rps'
 export type { CtyunLogEvent, CtyunLogger, HttpMethod } from './transport'
 export { OFFICIAL_SDK_USER_AGENT } from './transport'
 export type { Probe, ProbeResult, ProbeState, WaitOptions } from './wait'

@@ -56,6 +56,9 @@ export function isThrottledError(error: unknown, throttleCodes: readonly string[
   return false
 }
 
+/** Throttle answers one call may take before it fails with Ctyun.Throttled (each waits its turn in the pacer). */
+export const DEFAULT_THROTTLE_RETRIES = 20
+
 export interface CtyunRetryPolicy {
   /** Retries after the first attempt. */
   retries: number
@@ -143,6 +146,7 @@ export async function withRetry<T>(
     lookBeforeRetry,
     signal,
     hooks = {},
+    stop,
   }: {
     policy?: CtyunRetryPolicy
     idempotent: boolean
@@ -154,6 +158,8 @@ export async function withRetry<T>(
     lookBeforeRetry?: (error: unknown) => Promise<boolean>
     signal?: AbortSignal
     hooks?: RetryHooks
+    /** Errors not to retry whatever they are (the client's throttle answers once their own retries are spent). */
+    stop?: (error: unknown) => boolean
   },
 ): Promise<T> {
   const { sleep = abortableSleep, random = Math.random, now = () => performance.now(), onRetry } = hooks
@@ -167,7 +173,7 @@ export async function withRetry<T>(
     randomize: false,
     signal,
     shouldRetry: async ({ error, retriesConsumed }) => {
-      if (!isRetryable(error, policy)) return false
+      if (stop?.(error) || !isRetryable(error, policy)) return false
       const retryAfter = error instanceof CtyunHttpError ? error.retryAfterMs : undefined
       const delay = Math.max(backoffDelay(retriesConsumed + 1, policy, random), retryAfter ?? 0)
       // Leave room for at least a short attempt after the delay; otherwise stop now with the real error.

@@ -7,6 +7,7 @@
  * @module
  */
 export type { CtyunClientSettings } from './client'
+export { maxRpsFor, parseMaxRps, type MaxRps } from './max-rps'
 export { checkCredentialShape } from './credential-shape'
 export {
   CTYUN_SERVICES,
@@ -19,4 +20,4 @@ export {
 export type { EopTimeZone } from './eop-date'
 export type { EopCredentials } from './eop-signer'
 export { CtyunConfigError } from './errors'
-export { DEFAULT_THROTTLE_CODES } from './retry'
+export { DEFAULT_THROTTLE_CODES, DEFAULT_THROTTLE_RETRIES } from './retry'

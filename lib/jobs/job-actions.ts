@@ -116,6 +116,32 @@ export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps
         return buildBackupReport(fields as Parameters<typeof buildBackupReport>[0], { plan: context.plan === true })
       },
     })
+    .register('ctflow:backup:pages', {
+      call: async (input) => {
+        const { plan } = expectObject(input, 'ctflow:backup:pages', ['plan'])
+        const { pageBackupPlan } = await import('./backup-pages')
+        return pageBackupPlan(plan as Parameters<typeof pageBackupPlan>[0])
+      },
+    })
+    .register('ctflow:backup:pageReport', {
+      call: async (input, context) => {
+        const { page, detail, report } = expectObject(input, 'ctflow:backup:pageReport', ['page', 'detail', 'report'])
+        const { pageReport } = await import('./backup-pages')
+        return pageReport({
+          page: Number(page),
+          runId: context.runId,
+          detail: detail === true,
+          report: report as Parameters<typeof pageReport>[0]['report'],
+        })
+      },
+    })
+    .register('ctflow:backup:mergeReports', {
+      call: async (input) => {
+        const fields = expectObject(input, 'ctflow:backup:mergeReports', ['pages', 'detail', 'disks'])
+        const { mergeBackupReports } = await import('./backup-pages')
+        return mergeBackupReports(fields as Parameters<typeof mergeBackupReports>[0])
+      },
+    })
     .register('ctflow:image:planCopies', {
       // Reads and computes only: it runs in a plan run too.
       writes: false,

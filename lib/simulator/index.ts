@@ -16,6 +16,9 @@ export type { SimDurations } from './durations'
 export type { FaultConfig, FaultSpec } from './faults'
 export { SimFaultConfigError } from './faults'
 export { loadFixture, SimFixtureError } from './fixture'
+export { DISKS_PER_INSTANCE, MAX_SCALE_DISKS, withScaleDisks } from './scale-fixture'
+export { createRateLimiter, SimRateLimitError } from './rate-limiter'
+export type { RateLimitConfig, RateLimiter, ThrottleAnswer } from './rate-limiter'
 export type { SimFixture } from './fixture'
 export {
   ASSUMED_ERROR_CODES,

@@ -33,6 +33,9 @@ import { eipOperations } from './operations/eip'
 import { imageOperations } from './operations/image'
 import { SimParams } from './params'
 import { createPrng } from './prng'
+import type { RateLimitConfig, RateLimiter } from './rate-limiter'
+import { createRateLimiter } from './rate-limiter'
+import { withScaleDisks } from './scale-fixture'
 import type { SimRuntime } from './runtime'
 import type { SimState } from './state'
 
@@ -64,6 +67,10 @@ export interface SimulatorOptions {
   dateTimeZones?: ReadonlyArray<'beijing' | 'utc'>
   /** Other spellings for the assumed error codes (error-codes.ts): proves a client does not depend on them. */
   errorCodes?: ErrorCodeSpellings
+  /** Adds this many disks labelled backup=nightly to the fixture's first region (scale-fixture.ts). */
+  disks?: number
+  /** The cloud's request limit per access key per service (rate-limiter.ts); none by default. */
+  rateLimit?: RateLimitConfig
 }
 
 export interface Simulator {
@@ -76,6 +83,8 @@ export interface Simulator {
   durations: SimDurations
   credentials: readonly EopCredentials[]
   operations: readonly SimOperation[]
+  /** The request limit, when one is set. */
+  rateLimiter?: RateLimiter
   /** Back to the fixture: state, IDs, the fault random sequence, calls and clientTokens (fault config and clock are kept). */
   reset(): void
 }
@@ -100,10 +109,12 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     if (!c?.accessKey || !c?.secretKey) throw new TypeError(`credentials[${i}] needs accessKey and secretKey`)
   }
   const secrets = new Map(credentials.map((c) => [c.accessKey, c.secretKey]))
-  const fixture =
+  const baseFixture =
     typeof options.fixture === 'string' || options.fixture === undefined
       ? loadFixture(options.fixture)
       : options.fixture
+  const fixture = options.disks ? withScaleDisks(baseFixture, options.disks) : baseFixture
+  const rateLimiter = options.rateLimit ? createRateLimiter(options.rateLimit) : undefined
   const seed = options.seed ?? 1
   const clock = createSimClock(options.now)
   const durations = resolveDurations(options.durations)
@@ -132,6 +143,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     faults.rewind()
     calls.clear()
     idempotency.clear()
+    rateLimiter?.clear()
   }
 
   const app = new Hono()
@@ -139,6 +151,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
 
   const serve = async (operation: SimOperation, c: Context): Promise<Response> => {
     const reply = respelt(await handle(operation, c))
+    const throttledCode = reply !== 'dropped' && reply.body.errorCode === respell(ERROR.throttled)
     calls.record({
       at: new Date(clock.now()).toISOString(),
       operation: operation.name,
@@ -151,6 +164,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
           : reply.body.statusCode === 800
             ? 'ok'
             : reply.body.errorCode || `http ${reply.httpStatus}`,
+      throttled: reply !== 'dropped' && (reply.httpStatus === 429 || throttledCode),
     })
     if (reply === 'dropped') return dropConnection(c)
     const body = reply.nestInHttpResult ? { httpstatus: reply.httpStatus, httpresult: reply.body } : reply.body
@@ -170,6 +184,19 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     const rawQuery = at < 0 ? '' : rawUrl.slice(at + 1)
     const auth = verify({ rawQuery, header: (name) => c.req.header(name), body })
     if (!auth.ok) return failure(auth.errorCode, auth.message, { httpStatus: 401, description: '鉴权失败' })
+
+    if (rateLimiter) {
+      const key = `${auth.accessKey}\n${operation.service}`
+      const now = clock.now()
+      if (!rateLimiter.take(key, now)) {
+        if (rateLimiter.config.answer === 'http429')
+          return failure(ERROR.throttled, 'request limit exceeded, retry later', {
+            httpStatus: 429,
+            headers: { 'Retry-After': String(rateLimiter.retryAfterSeconds(key, now)) },
+          })
+        return failure(ERROR.throttled, 'request limit exceeded, retry later', { description: '请求过于频繁' })
+      }
+    }
 
     const fault = faults.decide(operation.name)
     if (fault.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.delayMs))
@@ -259,6 +286,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     durations,
     credentials,
     operations: SIM_OPERATIONS,
+    rateLimiter,
     reset,
   }
 }

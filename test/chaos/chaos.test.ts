@@ -46,8 +46,8 @@ const WORKFLOWS_DIR = resolve(ROOT, 'workflows')
 // One VM per run, with a system and a data disk and a CBR policy (chaos-fixture.ts says why not shared disks).
 const { fixture, tenants } = chaosFixture(RUNS)
 const DISKS_PER_RUN = 2
-// The nightly job's two DISTRIBUTED Maps: a child run per chosen disk (snapshot) and per instance (CBR backup).
-const CHILDREN_PER_RUN = DISKS_PER_RUN + 1
+// The nightly job's DISTRIBUTED Map: a child run per page of disks (lib/jobs/backup-pages.ts); a run's 2 disks are one page.
+const CHILDREN_PER_RUN = 1
 // retention {} prunes nothing: the test counts every snapshot the runs made.
 const inputFor = (tenant: ChaosTenant) => ({
   regionID: CHAOS_REGION,
@@ -190,18 +190,15 @@ describe('chaos: workers SIGKILLed and restarted while advancing runs on Postgre
             .map((row) => row.id)
             .sort(),
         ).toEqual([...ids].sort())
-        // Exactly one child run per disk and per instance: a create re-issued after a kill found the child already there.
+        // Exactly one child run per page of disks (one page here): a create re-issued after a kill found the child there.
         const childrenOf = new Map<string, string[]>()
         for (const row of rows)
           if (row.parent_id !== null)
             childrenOf.set(row.parent_id, [...(childrenOf.get(row.parent_id) ?? []), row.workflow.split('#')[1]!])
-        const expectedChildren = JSON.stringify([
-          '/States/BackupInstances/ItemProcessor',
-          ...Array(DISKS_PER_RUN).fill('/States/SnapshotDisks/ItemProcessor'),
-        ])
+        const expectedChildren = JSON.stringify(['/States/DiskPages/ItemProcessor'])
         expect(
           ids.filter((id) => JSON.stringify((childrenOf.get(id) ?? []).sort()) !== expectedChildren),
-          'runs without one child per disk and instance',
+          'runs without exactly one child run for their page of disks',
         ).toEqual([])
         expect(
           [...childOwners.values()].filter((pids) => pids.size > 1).length,

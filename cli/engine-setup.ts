@@ -6,16 +6,13 @@ import { createActionRegistry, type LoadedWorkflow, type NewHistoryEvent, type R
 import { createEngine } from '../lib/engine/create-engine'
 import { openStore, redactUrl } from '../lib/engine/stores'
 import { createProductActions } from '../lib/jobs/product-actions'
-<<<<<<< HEAD
 import type { Logging } from '../lib/log'
-=======
 import {
   notificationDelivery,
   notificationsOnEnd,
   registerLazyNotifyAction,
   type NotificationDelivery,
 } from '../lib/notify'
->>>>>>> notify
 import { resolveCtyunTarget } from './ctyun-target'
 
 export interface CliEngine {
@@ -42,7 +39,7 @@ export async function openCliEngine(
   }: {
     workflows: LoadedWorkflow[]
     /** `--json`: the engine's hooks and the CTyun client's events as JSON lines (lib/log). */
-    logging?: Pick<Logging, 'hooks' | 'ctyunLog'>
+    logging?: Pick<Logging, 'hooks' | 'ctyunLog' | 'logger'>
     onEvents?: (run: RunRecord, events: NewHistoryEvent[]) => void
     /** How long a worker's lease lasts (default: the engine's); `ctflow worker --lease-ms`. */
     leaseMs?: number
@@ -73,33 +70,28 @@ export async function openCliEngine(
       )
       describeCtyun = `; CTyun: ${ctyun.description}`
     }
-<<<<<<< HEAD
-=======
     // Read before anything runs: a malformed CTFLOW_NOTIFY stops the command here, naming the channel.
     const { channels, publicUrl } = loadNotifySettings(io.env, { cwd: io.cwd })
     const linked = publicUrl ? { publicUrl } : {}
     registerLazyNotifyAction(actions, channels, linked)
     const outboxOnEnd = notificationsOnEnd(channels)
->>>>>>> notify
     const engine = createEngine({
       store,
       actions,
       workflows,
       onEvents,
       ...(leaseMs !== undefined ? { leaseMs } : {}),
-<<<<<<< HEAD
       ...(logging ? { hooks: logging.hooks } : {}),
-    })
-    return { engine, describe: `${describeStore}${describeCtyun}`, close }
-=======
       ...(outboxOnEnd ? { outboxOnEnd } : {}),
     })
     const notifications = notificationDelivery({
       store,
       channels,
       ...linked,
-      log: (entry) => {
-        if (entry.level !== 'info') io.stderr(`ctflow: ${entry.msg}\n`)
+      // With --json, every line as JSON; else only what went wrong, as text.
+      log: ({ level, msg, ...fields }) => {
+        if (logging) logging.logger[level](msg, fields)
+        else if (level !== 'info') io.stderr(`ctflow: ${msg}\n`)
       },
     })
     return {
@@ -108,7 +100,6 @@ export async function openCliEngine(
       close,
       ...(notifications ? { notifications } : {}),
     }
->>>>>>> notify
   } catch (error) {
     await close()
     throw error

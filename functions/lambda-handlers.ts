@@ -41,12 +41,8 @@ export function createLambdaHandlers(
         : handler(event, context)
 
   /** API Gateway (HTTP API, payload 2.0) → the Hono app. */
-<<<<<<< HEAD
   const http = scoped(async (event: Parameters<ReturnType<typeof handle>>[0], context: Context) => {
-=======
-  const http: ReturnType<typeof handle> = async (event, context) => {
     assertLambdaInvocation('http', event, context)
->>>>>>> runtimes
     const { app } = await getRuntime()
     httpHandler ??= handle(app)
     return httpHandler(event, context)
@@ -68,26 +64,15 @@ export function createLambdaHandlers(
   })
 
   /** EventBridge rate tick → resume due runs within this invocation. */
-<<<<<<< HEAD
-<<<<<<< HEAD
   const worker = scoped(async function worker(event: ScheduledEvent, context: Context): Promise<WorkerResult> {
-=======
-  async function worker(event: ScheduledEvent, context: Context): Promise<WorkerResult> {
     assertLambdaInvocation('worker', event, context)
->>>>>>> runtimes
-    const [{ engine }, { runWorker }] = await Promise.all([getRuntime(), import('./worker')])
-    const result = await runWorker({ engine }, event, budgetFrom(context.getRemainingTimeInMillis()))
-    logger.info('ctflow worker', { ...result })
-=======
-  async function worker(event: ScheduledEvent, context: Context): Promise<WorkerResult> {
     const [{ engine, deliverNotifications }, { runWorker }] = await Promise.all([getRuntime(), import('./worker')])
     const result = await runWorker(
       { engine, deliverNotifications },
       event,
       budgetFrom(context.getRemainingTimeInMillis()),
     )
-    log(JSON.stringify({ message: 'ctflow worker', ...result }))
->>>>>>> notify
+    logger.info('ctflow worker', { ...result })
     return result
   })
 

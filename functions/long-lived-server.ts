@@ -6,6 +6,7 @@
  */
 import type { FunctionsConfig } from '../lib/config'
 import type { RunRecord } from '../lib/engine'
+import type { SignInCodes } from './http/console/sign-in-codes'
 import { createFunctionsRuntime, type EngineOpener, type FunctionsRuntime } from './runtime'
 import { runScheduled, type ScheduledResult } from './scheduled'
 import { schedules as defaultSchedules, type ScheduleDefinition } from './schedules'
@@ -35,6 +36,8 @@ export interface LongLivedServerOptions {
   /** A long-running process has no invocation limit; each advance still gets a bounded slice so cancel and shutdown are prompt. */
   sliceMs?: number
   log?: (line: string) => void
+  /** One-time console sign-in codes (`ctflow demo --console` prints a link holding one). */
+  signInCodes?: SignInCodes
 }
 
 export interface LongLivedServer {
@@ -71,6 +74,7 @@ export async function startLongLivedServer(options: LongLivedServerOptions): Pro
   const runtime = await createFunctionsRuntime(config, {
     openEngine,
     log,
+    ...(options.signInCodes ? { signInCodes: options.signInCodes } : {}),
     onRunCreated: (engine, run: RunRecord) => {
       // Not awaited: the caller gets its 202 now; what does not finish in this slice is resumed by the loop.
       void track(engine.advance(run.id, deadline())).catch((error: unknown) =>
@@ -136,6 +140,21 @@ export async function startLongLivedServer(options: LongLivedServerOptions): Pro
     }
   })()
 
+  // Notifications (CTFLOW_NOTIFY) have a loop of their own: a slow robot never holds up a run.
+  const deliver = runtime.deliverNotifications
+  const notifyLoop = deliver
+    ? (async () => {
+        while (!stopping) {
+          try {
+            await track(deliver({ deadline: Date.now() + sliceMs, signal: stop.signal }))
+          } catch (error) {
+            log(`ctflow serve: delivering notifications failed (tried again later): ${describe(error)}`)
+          }
+          await sleep(workerIdleMs, stop.signal)
+        }
+      })()
+    : Promise.resolve()
+
   return {
     url: server.url,
     runtime,
@@ -151,6 +170,7 @@ export async function startLongLivedServer(options: LongLivedServerOptions): Pro
       stop.abort()
       await server.close()
       await loop
+      await notifyLoop
       await Promise.allSettled([...inFlight])
       await runtime.close()
     },

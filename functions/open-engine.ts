@@ -3,11 +3,8 @@ import type { CtyunClientOptions } from '../lib/ctyun'
 import { assembleEngine, type Engine, type EngineHooks } from '../lib/engine'
 import { openStore, type RunStore } from '../lib/engine/stores'
 import { createLazyProductActions } from '../lib/jobs'
-<<<<<<< HEAD
 import type { Logging } from '../lib/log'
-=======
-import { notificationDelivery, notificationsOnEnd, registerLazyNotifyAction } from '../lib/notify'
->>>>>>> notify
+import { notificationDelivery, notificationsOnEnd, registerLazyNotifyAction, type NotifyLogEntry } from '../lib/notify'
 import { DEMO_CREDENTIALS } from '../lib/simulator/demo-credentials'
 import { SHIPPED_WORKFLOWS } from '../workflows/shipped'
 import type { OpenedEngine } from './runtime'
@@ -22,13 +19,10 @@ export interface OpenEngineOptions {
   resolveTarget?: (config: FunctionsConfig) => Promise<ClientTarget>
   /** Base of a relative CTFLOW_STORE directory. */
   cwd?: string
-<<<<<<< HEAD
-  /** Structured logs (lib/log createLogging): the engine's hooks and the CTyun client's log. */
-  logging?: Pick<Logging, 'hooks' | 'ctyunLog'>
-=======
-  /** Where the notification sender's lines go (given-up notifications, never a secret); default: stderr as JSON. */
+  /** Structured logs (lib/log createLogging): the engine's hooks, the CTyun client's log and the notification sender's. */
+  logging?: Pick<Logging, 'hooks' | 'ctyunLog' | 'logger'>
+  /** Without `logging`: where the notification sender's lines go, as JSON (never a secret); default: stderr. */
   log?: (line: string) => void
->>>>>>> notify
 }
 
 export interface ClientTarget {
@@ -49,11 +43,7 @@ export class FunctionsSetupError extends Error {
  */
 export async function openEngine(
   config: FunctionsConfig,
-<<<<<<< HEAD
-  { resolveTarget, cwd, logging }: OpenEngineOptions = {},
-=======
-  { resolveTarget, cwd, log = (line) => console.error(line) }: OpenEngineOptions = {},
->>>>>>> notify
+  { resolveTarget, cwd, logging, log = (line) => console.error(line) }: OpenEngineOptions = {},
 ): Promise<OpenedEngine> {
   const closers: Array<() => Promise<void>> = []
   const closeAll = async () => {
@@ -73,18 +63,14 @@ export async function openEngine(
     )
     closers.push(() => store.close())
 
-<<<<<<< HEAD
     const clientOptions = logging ? { ...ctyun.clientOptions, log: logging.ctyunLog } : ctyun.clientOptions
-    const engine = await buildEngine(store, clientOptions, logging?.hooks)
-=======
-    const engine = await buildEngine(store, ctyun.clientOptions, config)
->>>>>>> notify
+    const engine = await buildEngine(store, clientOptions, config, logging?.hooks)
     closers.push(() => engine.close())
     const delivery = notificationDelivery({
       store,
       channels: config.notify.channels,
       ...(config.notify.publicUrl ? { publicUrl: config.notify.publicUrl } : {}),
-      log: (entry) => log(JSON.stringify(entry)),
+      log: logging ? toLogger(logging.logger) : (entry) => log(JSON.stringify(entry)),
     })
     return {
       engine,
@@ -96,6 +82,10 @@ export async function openEngine(
     await closeAll()
     throw error
   }
+}
+
+function toLogger(logger: Logging['logger']): (entry: NotifyLogEntry) => void {
+  return ({ level, msg, ...fields }) => logger[level](msg, fields)
 }
 
 /** The deployed functions' target: the real cloud, or a shared simulator at CTYUN_ENDPOINT (demo credentials). */
@@ -126,11 +116,8 @@ async function deployedTarget(config: FunctionsConfig): Promise<ClientTarget> {
 async function buildEngine(
   store: RunStore,
   clientOptions: CtyunClientOptions,
-<<<<<<< HEAD
-  hooks: EngineHooks | undefined,
-=======
   config: FunctionsConfig,
->>>>>>> notify
+  hooks: EngineHooks | undefined,
 ): Promise<Engine> {
   const actions = createLazyProductActions(async () => {
     // lib/ctyun's lazy entry, not its index: a dynamic import() keeps every export of what it loads.
@@ -146,11 +133,8 @@ async function buildEngine(
     actions,
     workflows: [...SHIPPED_WORKFLOWS],
     validate: (definition) => unknownResources(definition, actions),
-<<<<<<< HEAD
     ...(hooks ? { hooks } : {}),
-=======
     ...(outboxOnEnd ? { outboxOnEnd } : {}),
->>>>>>> notify
   })
 }
 

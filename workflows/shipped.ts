@@ -3,18 +3,8 @@
  * zip holds one bundle and no workflows/ folder. `loadWorkflows('workflows')` reads the same files for the CLI.
  */
 import type { LoadedWorkflow, WorkflowDefinition } from '../lib/engine'
-<<<<<<< HEAD
-import drCopy from './dr-copy.json'
-import drCopySchema from './dr-copy.schema.json'
-import eipBind from './eip-bind.json'
-import eipBindSchema from './eip-bind.schema.json'
-import imageCopy from './image-copy.json'
-import imageCopySchema from './image-copy.schema.json'
-import inventory from './inventory.json'
-import inventorySchema from './inventory.schema.json'
-import snapshotThenBackup from './snapshot-then-backup.json'
-import snapshotThenBackupSchema from './snapshot-then-backup.schema.json'
-=======
+import drCopy from './dr-copy.json' with { type: 'json' }
+import drCopySchema from './dr-copy.schema.json' with { type: 'json' }
 import eipBind from './eip-bind.json' with { type: 'json' }
 import eipBindSchema from './eip-bind.schema.json' with { type: 'json' }
 import imageCopy from './image-copy.json' with { type: 'json' }
@@ -23,7 +13,6 @@ import inventory from './inventory.json' with { type: 'json' }
 import inventorySchema from './inventory.schema.json' with { type: 'json' }
 import snapshotThenBackup from './snapshot-then-backup.json' with { type: 'json' }
 import snapshotThenBackupSchema from './snapshot-then-backup.schema.json' with { type: 'json' }
->>>>>>> runtimes
 
 export const SHIPPED_WORKFLOWS: readonly LoadedWorkflow[] = [
   { name: 'dr-copy', definition: drCopy as unknown as WorkflowDefinition, inputSchema: drCopySchema },

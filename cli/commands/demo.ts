@@ -14,7 +14,7 @@ import type { BackupReport } from '../../lib/jobs'
 import { createProductActions } from '../../lib/jobs/product-actions'
 import { startSimulator, type SimDurations } from '../../lib/simulator'
 
-const HELP = `Usage: ctflow demo [--realistic] [--faults] [--json] [--console [--port N]]
+const HELP = `Usage: ctflow demo [--realistic] [--faults] [--plan] [--json] [--console [--port N]]
 
 Runs the nightly job (workflows/snapshot-then-backup.json) against an in-process CTyun simulator: the disks labelled
 backup=nightly in 华东1 are snapshotted, their instances backed up by CBR, and the job's snapshots older than 7 days
@@ -27,13 +27,10 @@ CTYUN_* says.
   --json        print the report as one JSON line on stdout, and JSON log lines on stderr instead of the
                 progress (run start and end, each Task call, each retry; CTFLOW_LOG_LEVEL)
   --fast        the simulator's test durations (a fraction of a second each)
-<<<<<<< HEAD
+  --plan        the job's plan (a dry run): what it would snapshot, back up and delete; nothing is written
   --console     serve the run console while the job runs and after it ends (until Ctrl-C); prints its URL and a
                 one-time sign-in link (no token in it)
   --port N      the console's port (default 8080; 0: any free one)
-=======
-  --plan        the job's plan (a dry run): what it would snapshot, back up and delete; nothing is written
->>>>>>> jobs
 `
 
 /** A few seconds per lifecycle: long enough to watch the polls, short enough for a first look. */
@@ -57,7 +54,7 @@ const command: Command = async (argv, io) => {
   let faults = false
   let json = false
   let fast = false
-<<<<<<< HEAD
+  let plan = false
   let withConsole = false
   let port = 8080
   for (let i = 0; i < argv.length; i++) {
@@ -69,11 +66,6 @@ const command: Command = async (argv, io) => {
       if (!Number.isInteger(port) || port < 0 || port > 65_535)
         throw new UsageError(`--port must be a port number (0–65535), got "${text ?? ''}".`)
     } else if (arg === '-h' || arg === '--help') {
-=======
-  let plan = false
-  for (const arg of argv) {
-    if (arg === '-h' || arg === '--help') {
->>>>>>> jobs
       io.stdout(HELP)
       return 0
     } else if (arg === '--realistic') realistic = true
@@ -116,23 +108,15 @@ const command: Command = async (argv, io) => {
             ),
           }),
     })
-<<<<<<< HEAD
     // Loaded only with --console: the plain demo does not pay for the HTTP server.
     served = withConsole ? await (await import('./demo-console')).serveDemoConsole(engine, port, io) : undefined
-    io.stderr(
-      `ctflow demo: ${workflow.name} against the CTyun simulator at ${sim.url}${faults ? ' (with faults)' : ''}\n`,
-    )
-    io.stderr(`input: ${JSON.stringify(DEMO_INPUT)}\n\n`)
-    const { run } = await engine.start({ workflow: workflow.name, input: DEMO_INPUT, ...(plan ? { plan } : {}) })
-=======
     if (!logging) {
       io.stderr(
-        `ctflow demo: ${workflow.name} against the CTyun simulator at ${sim.url}${faults ? ' (with faults)' : ''}\n`,
+        `ctflow demo: ${workflow.name}${plan ? ' --plan (nothing is written)' : ''} against the CTyun simulator at ${sim.url}${faults ? ' (with faults)' : ''}\n`,
       )
       io.stderr(`input: ${JSON.stringify(DEMO_INPUT)}\n\n`)
     }
-    const { run } = await engine.start({ workflow: workflow.name, input: DEMO_INPUT })
->>>>>>> logs
+    const { run } = await engine.start({ workflow: workflow.name, input: DEMO_INPUT, ...(plan ? { plan } : {}) })
     const done = await engine.runToEnd(run.id, io.signal)
     const calls = sim.simulator.calls.snapshot()
     const report = done.status === 'SUCCEEDED' ? (done.output as BackupReport) : reportFromCause(done.error?.cause)

@@ -74,7 +74,6 @@ describe('ctflow run', () => {
     expect(JSON.parse(out.join(''))).toEqual({ g: 'hi ctyun' })
   })
 
-<<<<<<< HEAD
   it('--plan runs the reads and returns planned results for the writes, marked as a plan', async () => {
     const path = await workflow('snap', {
       StartAt: 'Disks',
@@ -110,7 +109,8 @@ describe('ctflow run', () => {
       diskID: expect.any(String),
       planned: true,
     })
-=======
+  })
+
   it('with --json writes only JSON lines: the result on stdout, run start and end on stderr', async () => {
     const path = await workflow('hello', { StartAt: 'P', States: { P: { Type: 'Pass', Result: 1, End: true } } })
     const { io, out, err } = captureIO()
@@ -147,7 +147,6 @@ describe('ctflow run', () => {
     expect(lines).toHaveLength(1)
     expect(lines[0]).toMatchObject({ level: 'error' })
     expect(lines[0].msg).toContain('CTFLOW_LOG_LEVEL must be one of debug, info, warn, error, silent')
->>>>>>> logs
   })
 
   it('names a PostgreSQL store without the password given as a query parameter', async () => {

@@ -15,14 +15,10 @@ const HELP = `Usage: ctflow run WORKFLOW [--input JSON | --input @FILE] [--plan]
 
   WORKFLOW       a workflow file (workflows/nightly-backup.json) or the name of one in ./workflows
   --input JSON   the run's input (default {}); @FILE reads it from a file
-<<<<<<< HEAD
   --plan         a dry run: reads are real, no write is sent (each returns its planned result, planned: true);
                  the output says what the run would create, back up, copy and delete
-  --json         print only {"status","output","error","cause"} on stdout
-=======
-  --json         print only {"status","output","error","cause"} on stdout, and instead of the progress lines
-                 JSON log lines on stderr (run start and end, each Task call, each retry; CTFLOW_LOG_LEVEL)
->>>>>>> logs
+  --json         print only {"status","plan","output","error","cause"} on stdout, and instead of the progress
+                 lines JSON log lines on stderr (run start and end, each Task call, each retry; CTFLOW_LOG_LEVEL)
   --quiet        no progress lines
 
 The run is saved in CTFLOW_STORE (default .ctflow/); CTyun calls go where CTYUN_* point (with none set, to an
@@ -95,16 +91,10 @@ const command: Command = async (argv, io) => {
   }
   const human = !quiet && !json
   try {
-<<<<<<< HEAD
-    if (!quiet)
-      io.stderr(`ctflow run ${workflow.name}${plan ? ' --plan (nothing is written)' : ''} (${setup.describe})\n`)
+    const starting = `ctflow run ${workflow.name}${plan ? ' --plan (nothing is written)' : ''} (${setup.describe})`
+    if (human) io.stderr(`${starting}\n`)
+    else if (logging) logging.logger.info(starting, { workflow: workflow.name, ...(plan ? { plan } : {}) })
     const { run } = await setup.engine.start({ workflow: workflow.name, input, ...(plan ? { plan } : {}) })
-=======
-    if (human) io.stderr(`ctflow run ${workflow.name} (${setup.describe})\n`)
-    else if (logging)
-      logging.logger.info(`ctflow run ${workflow.name} (${setup.describe})`, { workflow: workflow.name })
-    const { run } = await setup.engine.start({ workflow: workflow.name, input })
->>>>>>> logs
     startedAt = run.createdAt.getTime()
     if (human) io.stderr(`run ${run.id}\n`)
     const finished = await setup.engine.runToEnd(run.id, io.signal)
@@ -113,9 +103,7 @@ const command: Command = async (argv, io) => {
       await setup.notifications
         .deliverPending({ deadline: Date.now() + NOTIFY_ON_EXIT_MS, signal: io.signal })
         .catch((error: unknown) =>
-          io.stderr(
-            `ctflow run: notifications left for a worker (${error instanceof Error ? error.message : error})\n`,
-          ),
+          report(`notifications left for a worker (${error instanceof Error ? error.message : error})`),
         )
     if (json) {
       io.stdout(

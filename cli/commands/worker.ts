@@ -77,14 +77,8 @@ const command: Command = async (argv, io) => {
     logging ? logging.logger[level](message, fields) : io.stderr(`ctflow worker: ${message}\n`)
   const path = resolve(io.cwd, dir)
   const workflows = existsSync(path) ? await loadWorkflows(path) : []
-<<<<<<< HEAD
   if (workflows.length === 0) say('warn', `no workflows in ${dir}; runs of unknown workflows will fail when resumed`)
-  const { engine, describe, close } = await openCliEngine(io, {
-=======
-  if (workflows.length === 0)
-    io.stderr(`ctflow worker: no workflows in ${dir}; runs of unknown workflows will fail when resumed\n`)
   const { engine, describe, close, notifications } = await openCliEngine(io, {
->>>>>>> notify
     workflows,
     ...(leaseMs !== undefined ? { leaseMs } : {}),
     ...(logging ? { logging } : {}),
@@ -153,7 +147,7 @@ const command: Command = async (argv, io) => {
           await notifications.deliverPending({ deadline: Date.now() + PASS_MS, signal })
         } catch (error) {
           if (once) throw error
-          io.stderr(`ctflow worker: delivering notifications failed (${errorText(error)}); trying again\n`)
+          say('error', `delivering notifications failed (${errorText(error)}); trying again`)
         }
         if (once) break
         await systemClock.sleep(interval, signal)

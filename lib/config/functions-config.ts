@@ -1,9 +1,6 @@
 import { resolveCtyunConfig, type CtyunConfig } from './ctyun-config'
-<<<<<<< HEAD
 import { loadLogConfig, type LogConfig } from './log-config'
-=======
 import { loadNotifySettings, type NotifySettings } from './notify-settings'
->>>>>>> notify
 import { loadStoreConfig, type StoreConfig } from './store-config'
 
 /**
@@ -20,13 +17,10 @@ export interface FunctionsConfig {
   webhookSecrets: string[]
   apiToken?: string
   maxBodyBytes: number
-<<<<<<< HEAD
   /** CTFLOW_LOG_LEVEL (lib/config/log-config.ts). */
   log: LogConfig
-=======
   /** CTFLOW_NOTIFY and CTFLOW_PUBLIC_URL (lib/config/notify-settings.ts). */
   notify: NotifySettings
->>>>>>> notify
 }
 
 export class FunctionsConfigError extends Error {
@@ -51,11 +45,8 @@ export function loadFunctionsConfig(env: Record<string, string | undefined>): Fu
     webhookSecrets: (env.CTFLOW_WEBHOOK_SECRET ?? '').split(/[\s,]+/).filter(Boolean),
     apiToken,
     maxBodyBytes: readPositiveInteger(env, 'CTFLOW_MAX_BODY_BYTES', 256 * 1024),
-<<<<<<< HEAD
     log: loadLogConfig(env),
-=======
     notify: loadNotifySettings(env),
->>>>>>> notify
   }
 }
 

@@ -5,13 +5,9 @@
  *
  *   CTYUN_*          the CTyun client (resolveCtyunConfig; `useEmbeddedSimulator` when none is set)
  *   CTFLOW_STORE*    where runs are stored (loadStoreConfig)
-<<<<<<< HEAD
- *   CTFLOW_*         the functions and `ctflow serve` (loadFunctionsConfig: both of the above, webhooks, API token)
- *   CTFLOW_LOG_LEVEL which log lines are written (loadLogConfig; part of loadFunctionsConfig)
-=======
+ *   CTFLOW_LOG_LEVEL which log lines are written (loadLogConfig)
  *   CTFLOW_NOTIFY    run notifications' channels, CTFLOW_PUBLIC_URL the links in them (loadNotifySettings)
  *   CTFLOW_*         the functions and `ctflow serve` (loadFunctionsConfig: all of the above, webhooks, API token)
->>>>>>> notify
  *
  * @example const config = loadFunctionsConfig(process.env)
  */
@@ -25,9 +21,7 @@ export {
   type StoreTarget,
 } from './store-config'
 export { FunctionsConfigError, loadFunctionsConfig, type FunctionsConfig } from './functions-config'
-<<<<<<< HEAD
 export { LOG_LEVELS, LogConfigError, loadLogConfig, type LogConfig, type LogLevel } from './log-config'
-=======
 export { loadNotifySettings, NotifySettingsError, type NotifySettings } from './notify-settings'
 export {
   CHANNEL_TYPES,
@@ -41,4 +35,3 @@ export {
   type NotifyChannel,
   type RunEndStatus,
 } from './notify-config'
->>>>>>> notify

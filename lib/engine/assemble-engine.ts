@@ -159,10 +159,7 @@ export function assembleEngine(
       const workflowVersion = await versions.keep(workflow.name)
       const now = clock.now()
       const at = new Date(now)
-<<<<<<< HEAD
       const plan = request.plan === true
-=======
->>>>>>> logs
       const created = await store.create({
         id: newRunId(),
         workflow: workflow.name,
@@ -181,18 +178,14 @@ export function assembleEngine(
           },
         ],
       })
-<<<<<<< HEAD
+      const runStarted = options.hooks?.runStarted
+      if (created.created && runStarted)
+        callHook(() => runStarted({ runId: created.run.id, workflow: workflow.name, input }))
       return { ...created, run: markPlan(created.run) }
     },
     get: async (id: string) => {
       const run = await store.get(id)
       return run && markPlan(run)
-=======
-      const runStarted = options.hooks?.runStarted
-      if (created.created && runStarted)
-        callHook(() => runStarted({ runId: created.run.id, workflow: workflow.name, input }))
-      return created
->>>>>>> logs
     },
     history: (id: string, page?: { afterSeq?: number; limit?: number }) => store.history(id, page),
     list: (query: Parameters<Engine['list']>[0]) => store.list(query),

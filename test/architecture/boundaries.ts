@@ -91,11 +91,8 @@ export const FOLDERS = [
   'lib/ctyun-actions',
   'lib/engine',
   'lib/jobs',
-<<<<<<< HEAD
   'lib/log',
-=======
   'lib/notify',
->>>>>>> notify
   'lib/simulator',
   'lib/webhooks',
   'functions',
@@ -109,11 +106,8 @@ export const ENGINE_MAY_NOT_IMPORT = [
   'lib/ctyun-actions',
   'lib/simulator',
   'lib/jobs',
-<<<<<<< HEAD
   'lib/log',
-=======
   'lib/notify',
->>>>>>> notify
   'functions',
   'cli',
   'workflows',

@@ -103,4 +103,46 @@ describe('pageReport and mergeBackupReports', () => {
     expect(merged.report.summary).toMatchObject({ disks: 5, failed: 5 })
     expect(merged.cause).toBe('the disk pages failed: States.DataLimitExceeded')
   })
+
+  it("adds up the pages' plans in a plan run, listing each disk only when the job is small", () => {
+    const planned = (n: number, deletes: string[]) => ({
+      diskID: `d-${n}`,
+      createSnapshot: true,
+      runBackupPolicy: n % 2 ? 'pol-1' : null,
+      deleteSnapshots: deletes,
+    })
+    const withPlan = (disks: ReturnType<typeof planned>[]): BackupReport => ({
+      ...report(disks.map((d) => line(Number(d.diskID.slice(2)), true))),
+      plan: {
+        disks,
+        wouldCreate: disks.length,
+        wouldBackUp: 1,
+        wouldDelete: disks.flatMap((d) => d.deleteSnapshots).length,
+      },
+    })
+    const small = [withPlan([planned(1, ['old-1'])]), withPlan([planned(2, []), planned(3, ['old-2', 'old-3'])])]
+    const merged = mergeBackupReports({
+      pages: small.map((r, i) => pageReport({ page: i + 1, runId: `c${i}`, detail: true, report: r })),
+      detail: true,
+      disks: 3,
+    })
+    expect(merged.report.plan).toEqual({
+      disks: [planned(1, ['old-1']), planned(2, []), planned(3, ['old-2', 'old-3'])],
+      wouldCreate: 3,
+      wouldBackUp: 2,
+      wouldDelete: 3,
+    })
+    const large = mergeBackupReports({
+      pages: small.map((r, i) => pageReport({ page: i + 1, runId: `c${i}`, detail: false, report: r })),
+      detail: false,
+      disks: 300,
+    })
+    expect(large.report.plan).toEqual({ disks: [], wouldCreate: 3, wouldBackUp: 2, wouldDelete: 3 })
+    const notPlanned = mergeBackupReports({
+      pages: [pageReport({ page: 1, runId: 'c', detail: true, report: report([]) })],
+      detail: true,
+      disks: 0,
+    })
+    expect(notPlanned.report).not.toHaveProperty('plan')
+  })
 })

@@ -82,6 +82,8 @@ export interface PageReport {
   disks: DiskReport[]
   /** Failed lines left out (see the page run's output). */
   failedNotListed: number
+  /** In a plan run: what the page would do (per disk only when the job is small enough to list every disk). */
+  plan?: BackupReport['plan']
 }
 
 /** Makes a page's report compact for the parent. */
@@ -95,6 +97,7 @@ export function pageReport(input: { page: number; runId: string; detail: boolean
     summary: report.summary,
     disks: lines,
     failedNotListed: input.detail ? 0 : failed.length - lines.length,
+    ...(report.plan ? { plan: input.detail ? report.plan : { ...report.plan, disks: [] } } : {}),
   }
 }
 
@@ -121,6 +124,7 @@ export function mergeBackupReports(input: {
   const summary = { disks: 0, succeeded: 0, failed: 0, snapshots: 0, backups: 0, pruned: 0 }
   const lines: DiskReport[] = []
   let failedNotListed = 0
+  let plan: NonNullable<BackupReport['plan']> | undefined
   let mapError: string | undefined
   const pages = Array.isArray(input.pages) ? [...input.pages].sort((a, b) => a.page - b.page) : []
   if (!Array.isArray(input.pages)) {
@@ -132,6 +136,13 @@ export function mergeBackupReports(input: {
     for (const key of Object.keys(summary) as Array<keyof typeof summary>) summary[key] += page.summary[key]
     lines.push(...page.disks)
     failedNotListed += page.failedNotListed
+    if (page.plan) {
+      plan ??= { disks: [], wouldCreate: 0, wouldBackUp: 0, wouldDelete: 0 }
+      plan.disks.push(...page.plan.disks)
+      plan.wouldCreate += page.plan.wouldCreate
+      plan.wouldBackUp += page.plan.wouldBackUp
+      plan.wouldDelete += page.plan.wouldDelete
+    }
   }
   for (const diskID of missing) {
     lines.push({
@@ -153,6 +164,7 @@ export function mergeBackupReports(input: {
     ...(input.selection ? { selection: input.selection } : {}),
     ...(input.detail ? {} : { pages: pages.map(({ page, runId, summary }) => ({ page, runId, summary })) }),
     ...(failedNotListed ? { failedNotListed } : {}),
+    ...(plan ? { plan } : {}),
   }
   const failedLines = lines.filter((d) => !d.ok)
   const listed = failedLines

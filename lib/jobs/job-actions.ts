@@ -117,6 +117,8 @@ export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps
       },
     })
     .register('ctflow:backup:pages', {
+      // Computes only: it runs in a plan run too.
+      writes: false,
       call: async (input) => {
         const { plan } = expectObject(input, 'ctflow:backup:pages', ['plan'])
         const { pageBackupPlan } = await import('./backup-pages')
@@ -124,6 +126,8 @@ export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps
       },
     })
     .register('ctflow:backup:pageReport', {
+      // Computes only: it runs in a plan run too.
+      writes: false,
       call: async (input, context) => {
         const { page, detail, report } = expectObject(input, 'ctflow:backup:pageReport', ['page', 'detail', 'report'])
         const { pageReport } = await import('./backup-pages')
@@ -136,6 +140,8 @@ export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps
       },
     })
     .register('ctflow:backup:mergeReports', {
+      // Computes only: it runs in a plan run too.
+      writes: false,
       call: async (input) => {
         const fields = expectObject(input, 'ctflow:backup:mergeReports', ['pages', 'detail', 'disks'])
         const { mergeBackupReports } = await import('./backup-pages')

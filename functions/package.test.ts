@@ -108,7 +108,7 @@ describe('packaged handlers', () => {
     const driver = `const m = await import(${JSON.stringify(join(bundleDir, BUNDLE))});
 const context = { awsRequestId: 'pkg-test-1', functionName: 'ctflow-${handler}', getRemainingTimeInMillis: () => 20000 };
 const result = await m.${handler}(JSON.parse(process.argv[1]), context);
-process.stdout.write('\\nRESULT ' + JSON.stringify(result));`
+process.stdout.write('\\nRESULT ' + JSON.stringify(result) + '\\n');`
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', driver, JSON.stringify(event)], {
       cwd: bundleDir,
       encoding: 'utf8',

@@ -187,20 +187,33 @@ function spawnUntil(
   findUrl: (output: string) => string | undefined,
   { ready, timeoutMs = 20_000 }: { ready?: () => Promise<boolean>; timeoutMs?: number } = {},
 ): Promise<Started> {
+  // A process group of its own: deno's and workerd's npm bins are node scripts that run the real binary as a child
+  // (and forward no signal), so a stop signals the whole group.
   const child = spawn(command, args, {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   })
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal)
+    } catch {
+      // The group is gone already.
+    }
+  }
   let output = ''
   child.stdout!.on('data', (chunk) => (output += chunk))
   child.stderr!.on('data', (chunk) => (output += chunk))
   const stop = () =>
     new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve()
+      if (child.exitCode !== null || child.signalCode !== null) {
+        signalGroup('SIGKILL') // what the wrapper left running
+        return resolve()
+      }
       child.once('close', () => resolve())
-      child.kill('SIGTERM')
+      signalGroup('SIGTERM')
       // A runtime that ignores SIGTERM is killed: a test must not leave a process behind.
-      setTimeout(() => child.kill('SIGKILL'), 3_000).unref()
+      setTimeout(() => signalGroup('SIGKILL'), 3_000).unref()
     })
   return new Promise((resolve, reject) => {
     const deadline = Date.now() + timeoutMs

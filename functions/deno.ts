@@ -41,7 +41,7 @@ export function listenOnDeno(port: number, hostname: string): Listen {
 }
 
 /** Deno.cron where the runtime offers it (it cannot be unregistered: stop() makes later firings no-ops). */
-const startDenoTimers: NonNullable<LongLivedServerOptions['startTimers']> = (schedules, fire) => {
+const startDenoTimers: NonNullable<LongLivedServerOptions['startTimers']> = (schedules, fire, log) => {
   let stopped = false
   if (typeof Deno.cron === 'function') {
     for (const schedule of schedules)
@@ -50,7 +50,7 @@ const startDenoTimers: NonNullable<LongLivedServerOptions['startTimers']> = (sch
       })
     return { stop: () => void (stopped = true) }
   }
-  console.error('ctflow (deno): Deno.cron is not enabled (--unstable-cron); the schedules run on croner')
+  log.warn('ctflow (deno): Deno.cron is not enabled (--unstable-cron); the schedules run on croner')
   const jobs: Array<{ stop(): void }> = []
   void import('croner').then(({ Cron }) => {
     if (stopped) return

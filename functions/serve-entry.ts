@@ -1,10 +1,12 @@
 /**
  * The `main` shared by the Bun and Deno entries: settings from the environment, the store and CTyun target they
  * name, serve until SIGINT/SIGTERM; or, with `--trigger <schedule>`, fire that schedule once and exit (what the
- * runtime's timer would do, for a manual run or a test).
+ * runtime's timer would do, for a manual run or a test). Every line on stderr is one JSON object (lib/log); stdout
+ * carries only `--trigger`'s result.
  */
 import { loadFunctionsConfig } from '../lib/config'
-import { describe, type Listen, type LongLivedServerOptions, startLongLivedServer } from './long-lived-server'
+import { errorFields, loggingFromEnv } from './function-logging'
+import { type Listen, type LongLivedServerOptions, startLongLivedServer } from './long-lived-server'
 import { openEngine } from './open-engine'
 
 export interface EntryRuntime {
@@ -17,11 +19,14 @@ export interface EntryRuntime {
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
   stopped: Promise<void>
   exit(code: number): never
+  /** Where a log line goes, without its newline (default: stderr through console.error). */
+  write?: (line: string) => void
 }
 
 /** Serves ctflow on a runtime (PORT, default 8080; HOST, default 0.0.0.0), or fires one schedule with --trigger. */
 export async function runServeEntry(runtime: EntryRuntime): Promise<void> {
-  const log = (line: string) => console.error(line)
+  const logging = loggingFromEnv(runtime.env, { write: runtime.write ?? ((line) => console.error(line)) })
+  const { logger } = logging
   const trigger = runtime.args.indexOf('--trigger')
   const port = Number(runtime.env.PORT ?? '8080')
   const hostname = runtime.env.HOST ?? '0.0.0.0'
@@ -29,10 +34,10 @@ export async function runServeEntry(runtime: EntryRuntime): Promise<void> {
     const config = loadFunctionsConfig(runtime.env)
     const server = await startLongLivedServer({
       config,
-      openEngine: (resolved) => openEngine(resolved),
+      openEngine: (resolved) => openEngine(resolved, { logging }),
       listen: trigger >= 0 ? async () => ({ url: '', close: async () => {} }) : runtime.listen(port, hostname),
       ...(trigger >= 0 ? { workerIdleMs: 60_000 } : { startTimers: runtime.startTimers }),
-      log,
+      log: logger,
     })
     if (trigger >= 0) {
       const result = await server.fire(runtime.args[trigger + 1] ?? '')
@@ -40,13 +45,15 @@ export async function runServeEntry(runtime: EntryRuntime): Promise<void> {
       await server.close()
       runtime.exit(result ? 0 : 1)
     }
-    log(`ctflow (${runtime.name}): listening on ${server.url} (${server.runtime.describe ?? 'engine ready'})`)
+    const engine = server.runtime.describe ?? 'engine ready'
+    logger.info(`ctflow (${runtime.name}): listening on ${server.url} (${engine})`, { url: server.url, engine })
     await runtime.stopped
     await server.close()
+    logger.info(`ctflow (${runtime.name}): stopped`)
     runtime.exit(0)
   } catch (error) {
     // One line with what to fix (the config errors name the variable); never a stack with settings in it.
-    log(`ctflow (${runtime.name}): ${describe(error)}`)
+    logger.error(`ctflow (${runtime.name}): could not start`, errorFields(error))
     runtime.exit(1)
   }
 }

@@ -18,4 +18,3 @@ export const { http, scheduled, worker } = createLambdaHandlers(
     }),
   logging,
 )
-

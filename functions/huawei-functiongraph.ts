@@ -9,7 +9,7 @@
  * Handlers: huawei-functiongraph.http, huawei-functiongraph.scheduled, huawei-functiongraph.worker.
  */
 import { isRecord } from './event-http'
-import { buildEventRuntime, createEventHandlers, type EventPlatform, remainingFromTimeout } from './event-handlers'
+import { type EventPlatform, eventPlatformHandlers, remainingFromTimeout } from './event-handlers'
 
 export interface FunctionGraphContext {
   getRemainingTimeInMilliSeconds?: () => number
@@ -53,8 +53,4 @@ export const huaweiFunctionGraph: EventPlatform<FunctionGraphContext> = {
   requestId: (context) => (typeof context?.getRequestID === 'function' ? context.getRequestID() : undefined),
 }
 
-export const { http, scheduled, worker } = createEventHandlers(
-  huaweiFunctionGraph,
-  () => buildEventRuntime(huaweiFunctionGraph.name, process.env),
-  { env: process.env },
-)
+export const { http, scheduled, worker } = eventPlatformHandlers(huaweiFunctionGraph, process.env)

@@ -76,14 +76,9 @@ export interface LongLivedServer {
  * @example const server = await startLongLivedServer({ config, openEngine, listen: (fetch) => listenOnBun(fetch) })
  */
 export async function startLongLivedServer(options: LongLivedServerOptions): Promise<LongLivedServer> {
-  const {
-    config,
-    openEngine,
-    listen,
-    workerIdleMs = 1_000,
-    sliceMs = 60_000,
-  } = options
-  const log = typeof options.log === 'function' ? textLog(options.log) : (options.log ?? textLog((line) => console.error(line)))
+  const { config, openEngine, listen, workerIdleMs = 1_000, sliceMs = 60_000 } = options
+  const log =
+    typeof options.log === 'function' ? textLog(options.log) : (options.log ?? textLog((line) => console.error(line)))
   const schedules = (options.schedules ?? defaultSchedules).filter((schedule) => schedule.function === 'scheduled')
   const inFlight = new Set<Promise<unknown>>()
   let stopping = false

@@ -8,7 +8,7 @@
  * Handlers: tencent-scf.http, tencent-scf.scheduled, tencent-scf.worker.
  */
 import { isRecord } from './event-http'
-import { buildEventRuntime, createEventHandlers, type EventPlatform, remainingFromTimeout } from './event-handlers'
+import { type EventPlatform, eventPlatformHandlers, remainingFromTimeout } from './event-handlers'
 
 /** The SCF Node.js context fields ctflow reads (cloud.tencent.com/document/product/583/11060). */
 export interface ScfContext {
@@ -54,8 +54,4 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined
 }
 
-export const { http, scheduled, worker } = createEventHandlers(
-  tencentScf,
-  () => buildEventRuntime(tencentScf.name, process.env),
-  { env: process.env },
-)
+export const { http, scheduled, worker } = eventPlatformHandlers(tencentScf, process.env)

@@ -64,8 +64,9 @@ export interface EventHandlers<C> {
 export function eventPlatformHandlers<C>(
   platform: EventPlatform<C>,
   env: Record<string, string | undefined>,
+  { write }: { write?: (line: string) => void } = {},
 ): EventHandlers<C> {
-  const logging = loggingFromEnv(env)
+  const logging = loggingFromEnv(env, write ? { write } : {})
   return createEventHandlers(platform, () => buildEventRuntime(platform.name, env, logging), { env, logging })
 }
 

@@ -85,12 +85,15 @@ export function createEventHandlers<C>(
   let runtime: Promise<FunctionsRuntime> | undefined
   const getRuntime = () => {
     // A failed build is not kept: the next invocation tries again (e.g. once the database is back).
-    runtime ??= build().catch((error: unknown) => {
-      runtime = undefined
-      // A bad setting or an unreachable store: one line saying which (errors from lib/ never carry a secret).
-      logger.error('setup failed', errorFields(error))
-      throw error
-    })
+    // (A build may throw before it returns a promise: a missing CTFLOW_STORE.)
+    runtime ??= Promise.resolve()
+      .then(build)
+      .catch((error: unknown) => {
+        runtime = undefined
+        // A bad setting or an unreachable store: one line saying which (errors from lib/ never carry a secret).
+        logger.error('setup failed', errorFields(error))
+        throw error
+      })
     return runtime
   }
   // Every line an invocation writes, the engine's and the client's included, carries the platform's request id.

@@ -74,9 +74,13 @@ function workersConfig(env: WorkersEnv): FunctionsConfig {
  */
 function createWorkersEntry({ write = (line: string) => console.log(line) } = {}) {
   let isolateRuntime: Promise<FunctionsRuntime> | undefined
-  // The vars are the isolate's (they change only with a new deployment): the logging is built at the first event.
-  let isolateLogging: Logging | undefined
-  const loggingFor = (env: WorkersEnv) => (isolateLogging ??= loggingFromEnv(varsOf(env), { write }))
+  // Built from the vars an event brings (the secrets to mask among them), once per env object: an isolate's.
+  const loggings = new WeakMap<WorkersEnv, Logging>()
+  const loggingFor = (env: WorkersEnv): Logging => {
+    let logging = loggings.get(env)
+    if (!logging) loggings.set(env, (logging = loggingFromEnv(varsOf(env), { write })))
+    return logging
+  }
 
   const build = (config: FunctionsConfig, logging: Logging) =>
     createFunctionsRuntime(

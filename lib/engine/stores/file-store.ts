@@ -28,6 +28,7 @@ import type {
   OutboxClaim,
   OutboxClaimOptions,
   OutboxOutcome,
+  OutboxPruneOptions,
   RunQuery,
   RunStore,
   RunUpdate,
@@ -47,11 +48,10 @@ import {
   wakeParent,
 } from './stored-run'
 import {
-  byNotBefore,
-  claimStoredOutbox,
-  isClaimable,
-  newStoredOutbox,
+  claimStoredItems,
+  newStoredItems,
   outboxEntryOf,
+  prunableItems,
   settleStoredOutbox,
 } from './stored-outbox'
 
@@ -103,6 +103,8 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
     due: join(root, 'due'),
     // Added after layout 2 without a bump, like workflows/: older ctflow ignores it (and delivers nothing).
     outbox: join(root, 'outbox'),
+    // Likewise: runs holding sent or given-up items, for pruneOutbox (items settled by an older ctflow stay).
+    settled: join(root, 'outbox-settled'),
     index: join(root, 'index'),
     locks: join(root, 'locks'),
     tmp: join(root, 'tmp'),
@@ -119,6 +121,7 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
   const historyPath = (name: string) => join(paths.history, `${name}.jsonl`)
   const runLock = (name: string) => join(paths.locks, `${name}.lock`)
   const outboxMarker = (id: string) => join(paths.outbox, fileName(id))
+  const settledMarker = (id: string) => join(paths.settled, fileName(id))
   const workflowPath = (version: string) => join(paths.workflows, `${version}.json`)
   // Under its format's own directory: a later format builds index/v2 beside it, and this one is simply left behind.
   const listIndex = createFileListIndex(join(paths.index, 'v1'), {
@@ -400,11 +403,10 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
           const before = indexEntries(run.record)
           const events = applyUpdate(run, update)
           run.historyBytes = appendHistory(lease.runId, run.historyBytes, events)
-          if (update.outbox !== undefined && update.outbox.length > 0) {
-            const kept = (run.outbox ??= [])
-            for (const item of update.outbox)
-              if (!kept.some((stored) => stored.id === item.id))
-                kept.push(newStoredOutbox(lease.runId, item, update.now))
+          const has = (id: string) => run.outbox?.some((stored) => stored.id === id) === true
+          const added = newStoredItems(lease.runId, update.outbox, update.now, has)
+          if (added.length > 0) {
+            ;(run.outbox ??= []).push(...added)
             // Before the run file: a marker without a committed item is pruned by the next claim.
             writeFileSync(outboxMarker(lease.runId), '')
           }
@@ -495,10 +497,9 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
             unlinkIfExists(join(paths.outbox, marker))
             return
           }
-          const due = run.outbox.filter((stored) => isClaimable(stored, options)).sort(byNotBefore)
-          if (due.length === 0) return
-          for (const stored of due.slice(0, options.limit - claimed.length))
-            claimed.push(claimStoredOutbox(stored, options))
+          const claims = claimStoredItems(run.outbox, options, options.limit - claimed.length)
+          if (claims.length === 0) return
+          claimed.push(...claims)
           writeRun(run)
         })
       }
@@ -518,6 +519,8 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
           )
         )
           return false
+        // Before the run file, as the outbox marker: a marker without a settled item is dropped by the next prune.
+        if (outcome.result !== 'retry') writeFileSync(settledMarker(claim.runId), '')
         writeRun(run!)
         if (!run!.outbox!.some((stored) => stored.state === 'pending')) unlinkIfExists(outboxMarker(claim.runId))
         return true
@@ -528,6 +531,42 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
       ensureOpen()
       if (!isStorableId(runId)) return []
       return (readRun(runId)?.outbox ?? []).map(outboxEntryOf)
+    },
+
+    async pruneOutbox(options: OutboxPruneOptions) {
+      ensureOpen()
+      let pruned = 0
+      for (const marker of readdirSync(paths.settled).sort()) {
+        if (pruned >= options.limit) break
+        let id: string
+        try {
+          id = decodeURIComponent(marker)
+        } catch {
+          continue // not a name this store wrote
+        }
+        if (!isStorableId(id)) continue
+        // SKIP LOCKED: a run another process is touching is pruned by a later pass.
+        await locks.tryWith(runLock(fileName(id)), async () => {
+          let run: RunFile | undefined
+          try {
+            run = readRun(id)
+          } catch (error) {
+            if (!(error instanceof CorruptRunFileError)) throw error
+            onCorrupt(error)
+            return
+          }
+          const gone = new Set(prunableItems(run?.outbox ?? [], options, options.limit - pruned))
+          if (gone.size > 0) {
+            const kept = run!.outbox!.filter((stored) => !gone.has(stored))
+            if (kept.length > 0) run!.outbox = kept
+            else delete run!.outbox
+            writeRun(run!)
+            pruned += gone.size
+          }
+          if (!run?.outbox?.some((stored) => stored.state !== 'pending')) unlinkIfExists(join(paths.settled, marker))
+        })
+      }
+      return pruned
     },
 
     async close() {

@@ -30,6 +30,7 @@ export {
 export { NOTIFY_TOPIC, notificationId, notificationsOnEnd, type NotifyPayload } from './notify-on-end'
 export { NOTIFY_RESOURCE, registerLazyNotifyAction } from './notify-resource'
 export {
+  deliverySettings,
   notificationDelivery,
   type DeliveryPass,
   type NotificationDelivery,

@@ -47,13 +47,7 @@ import {
   renewLease,
   wakeParent,
 } from './stored-run'
-import {
-  claimStoredItems,
-  newStoredItems,
-  outboxEntryOf,
-  prunableItems,
-  settleStoredOutbox,
-} from './stored-outbox'
+import { claimStoredItems, newStoredItems, outboxEntryOf, prunableItems, settleStoredOutbox } from './stored-outbox'
 
 export interface FileStoreOptions {
   /**

@@ -19,6 +19,7 @@ import { readdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { isTerminal, type HistoryEvent, type RunRecord } from '../run'
 import { decodeHistoryLine, decodeRunFile, encodeHistory, encodeRunFile, type RunFile } from './file-codec'
+import { createEntryMaker } from './file-entry'
 import { createFileListIndex } from './file-list-index'
 import { FileLocks, type FileLockOptions } from './file-lock'
 import type {
@@ -82,7 +83,8 @@ const END_OF_TIME = new Date(8.64e15)
  *                        superset, written before the run file and pruned once none is pending)
  * - `index/v1/`          the list index: entries by list (parent, workflow, status) and creation time, so a
  *                        `list` page reads its own runs only (file-list-index.ts; rebuilt from `runs/` if deleted)
- * - `locks/`, `tmp/`     per-operation lock files and temp files
+ * - `outbox-settled/<id>` likewise, runs holding sent or given-up outbox items (pruneOutbox)
+ * - `locks/`, `tmp/`     per-operation lock files and temp files; `tmp/entry`, the empty file the markers link to
  *
  * @example const store = createFileStore('.ctflow')
  */
@@ -116,6 +118,8 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
   const runLock = (name: string) => join(paths.locks, `${name}.lock`)
   const outboxMarker = (id: string) => join(paths.outbox, fileName(id))
   const settledMarker = (id: string) => join(paths.settled, fileName(id))
+  // The markers are hard links to one empty file, as the list index's entries: no inode for each (file-entry.ts).
+  const makeMarker = createEntryMaker(join(paths.tmp, 'entry'))
   const workflowPath = (version: string) => join(paths.workflows, `${version}.json`)
   // Under its format's own directory: a later format builds index/v2 beside it, and this one is simply left behind.
   const listIndex = createFileListIndex(join(paths.index, 'v1'), {
@@ -402,7 +406,7 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
           if (added.length > 0) {
             ;(run.outbox ??= []).push(...added)
             // Before the run file: a marker without a committed item is pruned by the next claim.
-            writeFileSync(outboxMarker(lease.runId), '')
+            makeMarker(outboxMarker(lease.runId))
           }
           const saved = withIndexes(before, indexEntries(run.record), update.now, () => writeRun(run))
           return { saved, parentId: parentToWake(run, update) }
@@ -514,7 +518,7 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
         )
           return false
         // Before the run file, as the outbox marker: a marker without a settled item is dropped by the next prune.
-        if (outcome.result !== 'retry') writeFileSync(settledMarker(claim.runId), '')
+        if (outcome.result !== 'retry') makeMarker(settledMarker(claim.runId))
         writeRun(run!)
         if (!run!.outbox!.some((stored) => stored.state === 'pending')) unlinkIfExists(outboxMarker(claim.runId))
         return true

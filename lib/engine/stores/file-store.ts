@@ -222,6 +222,39 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
     return committed + Buffer.byteLength(data)
   }
 
+  /**
+   * Visits the runs a marker directory names (outbox/, outbox-settled/), in name order, while `more()`: each under its
+   * lock, SKIP LOCKED as claimDue (a run another process is touching is left for the next call); `unmark` removes its
+   * marker. A corrupt run file is reported and skipped; a missing run is visited as undefined.
+   */
+  async function eachMarkedRun(
+    dir: string,
+    more: () => boolean,
+    visit: (run: RunFile | undefined, unmark: () => void) => void,
+  ): Promise<void> {
+    for (const marker of readdirSync(dir).sort()) {
+      if (!more()) break
+      let id: string
+      try {
+        id = decodeURIComponent(marker)
+      } catch {
+        continue // not a name this store wrote
+      }
+      if (!isStorableId(id)) continue
+      await locks.tryWith(runLock(fileName(id)), async () => {
+        let run: RunFile | undefined
+        try {
+          run = readRun(id)
+        } catch (error) {
+          if (!(error instanceof CorruptRunFileError)) throw error
+          onCorrupt(error)
+          return
+        }
+        visit(run, () => unlinkIfExists(join(dir, marker)))
+      })
+    }
+  }
+
   function dueEntry(record: RunRecord): string | undefined {
     if (record.status !== 'RUNNING' || record.resumeAt === null) return undefined
     return `${String(Math.max(0, record.resumeAt.getTime())).padStart(15, '0')}~${fileName(record.id)}`
@@ -472,35 +505,17 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
     async claimOutbox(options: OutboxClaimOptions) {
       ensureOpen()
       const claimed: OutboxClaim[] = []
-      for (const marker of readdirSync(paths.outbox).sort()) {
-        if (claimed.length >= options.limit) break
-        let id: string
-        try {
-          id = decodeURIComponent(marker)
-        } catch {
-          continue // not a name this store wrote
-        }
-        if (!isStorableId(id)) continue
-        // SKIP LOCKED, as claimDue: a run another process is touching is left for the next claim.
-        await locks.tryWith(runLock(fileName(id)), async () => {
-          let run: RunFile | undefined
-          try {
-            run = readRun(id)
-          } catch (error) {
-            if (!(error instanceof CorruptRunFileError)) throw error
-            onCorrupt(error)
-            return
-          }
-          if (!run?.outbox?.some((stored) => stored.state === 'pending')) {
-            unlinkIfExists(join(paths.outbox, marker))
-            return
-          }
+      await eachMarkedRun(
+        paths.outbox,
+        () => claimed.length < options.limit,
+        (run, unmark) => {
+          if (!run?.outbox?.some((stored) => stored.state === 'pending')) return unmark()
           const claims = claimStoredItems(run.outbox, options, options.limit - claimed.length)
           if (claims.length === 0) return
           claimed.push(...claims)
           writeRun(run)
-        })
-      }
+        },
+      )
       return claimed
     },
 
@@ -534,25 +549,10 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
     async pruneOutbox(options: OutboxPruneOptions) {
       ensureOpen()
       let pruned = 0
-      for (const marker of readdirSync(paths.settled).sort()) {
-        if (pruned >= options.limit) break
-        let id: string
-        try {
-          id = decodeURIComponent(marker)
-        } catch {
-          continue // not a name this store wrote
-        }
-        if (!isStorableId(id)) continue
-        // SKIP LOCKED: a run another process is touching is pruned by a later pass.
-        await locks.tryWith(runLock(fileName(id)), async () => {
-          let run: RunFile | undefined
-          try {
-            run = readRun(id)
-          } catch (error) {
-            if (!(error instanceof CorruptRunFileError)) throw error
-            onCorrupt(error)
-            return
-          }
+      await eachMarkedRun(
+        paths.settled,
+        () => pruned < options.limit,
+        (run, unmark) => {
           const gone = new Set(prunableItems(run?.outbox ?? [], options, options.limit - pruned))
           if (gone.size > 0) {
             const kept = run!.outbox!.filter((stored) => !gone.has(stored))
@@ -561,9 +561,9 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
             writeRun(run!)
             pruned += gone.size
           }
-          if (!run?.outbox?.some((stored) => stored.state !== 'pending')) unlinkIfExists(join(paths.settled, marker))
-        })
-      }
+          if (!run?.outbox?.some((stored) => stored.state !== 'pending')) unmark()
+        },
+      )
       return pruned
     },
 

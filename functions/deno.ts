@@ -6,7 +6,8 @@
  * and exits. The engine uses `node:crypto` and `node:events`, which Deno provides.
  */
 import type { LongLivedServerOptions, Listen } from './long-lived-server'
-import { toCronerPlan, toUnixCron } from './schedules'
+import { startCronerTimers } from './croner-timers'
+import { toUnixCron } from './schedules'
 import { runServeEntry } from './serve-entry'
 
 /** The part of Deno's API used here (Deno's types are not installed in this Node project). */
@@ -51,24 +52,7 @@ const startDenoTimers: NonNullable<LongLivedServerOptions['startTimers']> = (sch
     return { stop: () => void (stopped = true) }
   }
   log.warn('ctflow (deno): Deno.cron is not enabled (--unstable-cron); the schedules run on croner')
-  const jobs: Array<{ stop(): void }> = []
-  void import('croner').then(({ Cron }) => {
-    if (stopped) return
-    for (const schedule of schedules) {
-      const { pattern, options } = toCronerPlan(schedule.expression)
-      jobs.push(
-        new Cron(pattern, { ...options, name: schedule.name, protect: true }, async (job) => {
-          await fire(schedule, job.currentRun() ?? new Date())
-        }),
-      )
-    }
-  })
-  return {
-    stop: () => {
-      stopped = true
-      for (const job of jobs) job.stop()
-    },
-  }
+  return startCronerTimers(schedules, fire)
 }
 
 if ((import.meta as { main?: boolean }).main) {

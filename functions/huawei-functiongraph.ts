@@ -8,7 +8,7 @@
  * - Context (functiongraph_02_0410, SDK 接口): `getRemainingTimeInMilliSeconds()`, `getRequestID()`.
  * Handlers: huawei-functiongraph.http, huawei-functiongraph.scheduled, huawei-functiongraph.worker.
  */
-import { isRecord } from './event-http'
+import { isRecord, readGatewayHttp } from './event-http'
 import { type EventPlatform, eventPlatformHandlers, remainingFromTimeout } from './event-handlers'
 
 export interface FunctionGraphContext {
@@ -22,20 +22,7 @@ const FUNCTIONGRAPH_DEFAULT_TIMEOUT_MS = 3_000
 export const huaweiFunctionGraph: EventPlatform<FunctionGraphContext> = {
   name: 'Huawei FunctionGraph',
   httpShape: 'an APIG trigger event {requestContext, httpMethod, path, headers, body, isBase64Encoded}',
-  readHttp(event) {
-    if (!isRecord(event) || !isRecord(event.requestContext) || typeof event.httpMethod !== 'string') return undefined
-    if (typeof event.path !== 'string' || !isRecord(event.headers)) return undefined
-    return {
-      method: event.httpMethod,
-      path: event.path,
-      query: isRecord(event.queryStringParameters)
-        ? (event.queryStringParameters as Record<string, string>)
-        : undefined,
-      headers: event.headers as Record<string, string>,
-      body: typeof event.body === 'string' ? event.body : undefined,
-      isBase64Encoded: event.isBase64Encoded === true,
-    }
-  },
+  readHttp: (event) => readGatewayHttp(event),
   timerShape: 'a TIMER trigger event {version, time, trigger_type: "TIMER", trigger_name, user_event}',
   messageField: 'user_event',
   readTimer(event) {

@@ -1,18 +1,11 @@
 // The Workers entry in Node (console.log captured): every line it writes is one JSON object, and none holds a secret.
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { type RunningSimulator, startSimulator } from '../lib/simulator'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import workers, { type WorkersExecutionContext } from './cloudflare-workers'
 import { parseJsonLines } from './testing/json-lines'
+import { useSharedSimulator } from './testing/shared-simulator'
 
 const TOKEN = 'workers-api-token-0123456789abcdef'
-let sim: RunningSimulator
-
-beforeAll(async () => {
-  sim = await startSimulator({ port: 0 })
-})
-afterAll(async () => {
-  await sim.close()
-})
+const sim = useSharedSimulator()
 afterEach(() => {
   vi.restoreAllMocks()
 })
@@ -55,13 +48,9 @@ describe('Cloudflare Workers entry', () => {
 
   it('writes a run started over HTTP (start, Task calls, end) and a Cron Trigger result as JSON lines', async () => {
     const written = capture()
-    const env = {
-      CTFLOW_STORE: 'memory',
+    const env = sim.env({
       CTFLOW_API_TOKEN: TOKEN,
-      CTYUN_ENDPOINT: sim.url,
-      CTYUN_AK: sim.credentials.accessKey,
-      CTYUN_SK: sim.credentials.secretKey,
-    }
+    })
     const ctx = executionContext()
     const started = await workers.fetch(
       new Request('https://worker.example/runs', {
@@ -77,7 +66,7 @@ describe('Cloudflare Workers entry', () => {
     await ctx.settled()
     await workers.scheduled({ cron: '* * * * *', scheduledTime: Date.now() }, env, executionContext())
 
-    const lines = parseJsonLines(written, [TOKEN, sim.credentials.accessKey, sim.credentials.secretKey])
+    const lines = parseJsonLines(written, [TOKEN, ...sim.secrets()])
     expect(lines.filter((line) => line.runId === runId).map((line) => line.msg)).toEqual(
       expect.arrayContaining(['run started', 'run ended']),
     )

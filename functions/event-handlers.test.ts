@@ -1,37 +1,26 @@
 // An event platform's handlers as its entry file builds them (eventPlatformHandlers): every line is one JSON object
 // carrying the invocation's request id, and none holds a secret.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type RunningSimulator, startSimulator } from '../lib/simulator'
+import { describe, expect, it } from 'vitest'
 import { eventPlatformHandlers } from './event-handlers'
 import { tencentScf } from './tencent-scf'
 import { parseJsonLines } from './testing/json-lines'
+import { useSharedSimulator } from './testing/shared-simulator'
 import { scfContext, scfTimerEvent } from './testing/platform-events'
 
 const TOKEN = 'event-handlers-api-token-0123456789'
-let sim: RunningSimulator
-
-beforeAll(async () => {
-  sim = await startSimulator({ port: 0 })
-})
-afterAll(async () => {
-  await sim.close()
-})
+const sim = useSharedSimulator()
 
 describe('eventPlatformHandlers', () => {
   it('writes the run (start, Task calls, end) and the scheduled result as JSON lines with the request id', async () => {
     const written: string[] = []
-    const env = {
-      CTFLOW_STORE: 'memory',
+    const env = sim.env({
       CTFLOW_API_TOKEN: TOKEN,
-      CTYUN_ENDPOINT: sim.url,
-      CTYUN_AK: sim.credentials.accessKey,
-      CTYUN_SK: sim.credentials.secretKey,
-    }
+    })
     const { scheduled } = eventPlatformHandlers(tencentScf, env, { write: (line) => void written.push(line) })
     const result = await scheduled(scfTimerEvent(JSON.stringify({ workflow: 'inventory', input: {} })), scfContext())
     expect(result.status).toBe('SUCCEEDED')
 
-    const lines = parseJsonLines(written, [TOKEN, sim.credentials.accessKey, sim.credentials.secretKey])
+    const lines = parseJsonLines(written, [TOKEN, ...sim.secrets()])
     for (const line of lines) expect(line.requestId).toBe('scf-req-1')
     expect(lines.filter((line) => line.runId === result.runId).map((line) => line.msg)).toEqual(
       expect.arrayContaining(['run started', 'run ended']),

@@ -1,19 +1,12 @@
 // The Bun and Deno entries' main, run in Node with an in-process listen: every line it writes is one JSON object.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { type RunningSimulator, startSimulator } from '../lib/simulator'
+import { describe, expect, it, vi } from 'vitest'
 import { type EntryRuntime, runServeEntry } from './serve-entry'
 import { parseJsonLines } from './testing/json-lines'
+import { useSharedSimulator } from './testing/shared-simulator'
 
 const TOKEN = 'serve-entry-api-token-0123456789'
 const WEBHOOK_SECRET = 'whsec_c2VydmUtZW50cnktd2ViaG9vay1zZWNyZXQ='
-let sim: RunningSimulator
-
-beforeAll(async () => {
-  sim = await startSimulator({ port: 0 })
-})
-afterAll(async () => {
-  await sim.close()
-})
+const sim = useSharedSimulator()
 
 class Exit extends Error {
   constructor(readonly code: number) {
@@ -51,14 +44,10 @@ function entry(env: Record<string, string>) {
 
 describe('runServeEntry (Bun, Deno)', () => {
   it('writes every line as one JSON object: listening, the run over HTTP (start, Task calls, end), stopped', async () => {
-    const env = {
-      CTFLOW_STORE: 'memory',
+    const env = sim.env({
       CTFLOW_API_TOKEN: TOKEN,
       CTFLOW_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      CTYUN_ENDPOINT: sim.url,
-      CTYUN_AK: sim.credentials.accessKey,
-      CTYUN_SK: sim.credentials.secretKey,
-    }
+    })
     const { written, exited, stop, app } = entry(env)
     await vi.waitFor(() => expect(written.join('')).toContain('listening on http://in-process'))
     const auth = { authorization: `Bearer ${TOKEN}` }
@@ -78,7 +67,7 @@ describe('runServeEntry (Bun, Deno)', () => {
     stop()
     expect(await exited).toBe(0)
 
-    const lines = parseJsonLines(written, [TOKEN, WEBHOOK_SECRET, sim.credentials.accessKey, sim.credentials.secretKey])
+    const lines = parseJsonLines(written, [TOKEN, WEBHOOK_SECRET, ...sim.secrets()])
     expect(lines[0]).toMatchObject({ level: 'info', url: 'http://in-process', msg: expect.stringMatching(/listening/) })
     expect(lines.filter((line) => line.runId === runId).map((line) => line.msg)).toEqual(
       expect.arrayContaining(['run started', 'run ended']),

@@ -8,6 +8,7 @@ import { openStore, redactUrl } from '../lib/engine/stores'
 import { createProductActions } from '../lib/jobs/product-actions'
 import type { Logging } from '../lib/log'
 import {
+  deliverySettings,
   notificationDelivery,
   notificationsOnEnd,
   registerLazyNotifyAction,
@@ -71,7 +72,8 @@ export async function openCliEngine(
       describeCtyun = `; CTyun: ${ctyun.description}`
     }
     // Read before anything runs: a malformed CTFLOW_NOTIFY stops the command here, naming the channel.
-    const { channels, publicUrl } = loadNotifySettings(io.env, { cwd: io.cwd })
+    const settings = loadNotifySettings(io.env, { cwd: io.cwd })
+    const { channels, publicUrl } = settings
     const linked = publicUrl ? { publicUrl } : {}
     registerLazyNotifyAction(actions, channels, linked)
     const outboxOnEnd = notificationsOnEnd(channels)
@@ -86,8 +88,7 @@ export async function openCliEngine(
     })
     const notifications = notificationDelivery({
       store,
-      channels,
-      ...linked,
+      ...deliverySettings(settings),
       // With --json, every line as JSON; else only what went wrong, as text.
       log: ({ level, msg, ...fields }) => {
         if (logging) logging.logger[level](msg, fields)

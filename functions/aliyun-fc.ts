@@ -9,7 +9,7 @@
  * Handlers: aliyun-fc.http, aliyun-fc.scheduled, aliyun-fc.worker.
  */
 import { type EventHttpRequest, isRecord } from './event-http'
-import { buildEventRuntime, createEventHandlers, type EventPlatform, remainingFromTimeout } from './event-handlers'
+import { type EventPlatform, eventPlatformHandlers, remainingFromTimeout } from './event-handlers'
 
 export interface FcContext {
   requestId?: string
@@ -58,8 +58,4 @@ export const aliyunFc: EventPlatform<FcContext> = {
   requestId: (context) => context?.requestId,
 }
 
-export const { http, scheduled, worker } = createEventHandlers(
-  aliyunFc,
-  () => buildEventRuntime(aliyunFc.name, process.env),
-  { env: process.env },
-)
+export const { http, scheduled, worker } = eventPlatformHandlers(aliyunFc, process.env)

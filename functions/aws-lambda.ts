@@ -1,13 +1,13 @@
 // AWS Lambda entry points (serverless.yml: functions/aws-lambda.http | .scheduled | .worker). The engine, store and
 // HTTP app are built once per container, on first use, from the environment. Every line is one JSON object (lib/log)
 // carrying the invocation's awsRequestId.
-import { loadFunctionsConfig, loadLogConfig, type LogConfig } from '../lib/config'
-import { createLogging } from '../lib/log'
+import { loadFunctionsConfig } from '../lib/config'
+import { loggingFromEnv } from './function-logging'
 import { advanceBriefly, createLambdaHandlers } from './lambda-handlers'
 import { openEngine } from './open-engine'
 import { createFunctionsRuntime } from './runtime'
 
-const logging = createLogging(logConfigOrDefault())
+const logging = loggingFromEnv(process.env)
 
 export const { http, scheduled, worker } = createLambdaHandlers(
   () =>
@@ -18,13 +18,3 @@ export const { http, scheduled, worker } = createLambdaHandlers(
     }),
   logging,
 )
-
-// A bad CTFLOW_LOG_LEVEL fails the first invocation's setup, naming the variable (loadFunctionsConfig reads it
-// again); until then lines are written at the default level, not lost.
-function logConfigOrDefault(): LogConfig {
-  try {
-    return loadLogConfig(process.env)
-  } catch {
-    return { ...loadLogConfig({ ...process.env, CTFLOW_LOG_LEVEL: undefined }) }
-  }
-}

@@ -4,7 +4,7 @@
  * the CTYUN_* / CTFLOW_* settings from the environment; `--trigger nightly-backup` fires one schedule and exits.
  */
 import type { Listen } from './long-lived-server'
-import { toCronerPlan } from './schedules'
+import { startCronerTimers } from './croner-timers'
 import { runServeEntry } from './serve-entry'
 
 /** The part of Bun's API used here (bun-types is not installed: one call does not justify it). */
@@ -35,28 +35,7 @@ if ((import.meta as { main?: boolean }).main) {
     env: process.env,
     args: process.argv.slice(2),
     listen: listenOnBun,
-    startTimers: (schedules, fire) => {
-      // croner loads after the server listens: it is not on the way to the first answer.
-      const jobs: Array<{ stop(): void }> = []
-      let halted = false
-      void import('croner').then(({ Cron }) => {
-        if (halted) return
-        for (const schedule of schedules) {
-          const { pattern, options } = toCronerPlan(schedule.expression)
-          jobs.push(
-            new Cron(pattern, { ...options, name: schedule.name, protect: true }, async (job) => {
-              await fire(schedule, job.currentRun() ?? new Date())
-            }),
-          )
-        }
-      })
-      return {
-        stop: () => {
-          halted = true
-          for (const job of jobs) job.stop()
-        },
-      }
-    },
+    startTimers: startCronerTimers,
     stopped,
     exit: (code) => process.exit(code),
   })

@@ -13,7 +13,9 @@
 import type { ExecutionContext, Context as HonoContext } from 'hono'
 import { loadFunctionsConfig, type FunctionsConfig } from '../lib/config'
 import type { Engine, RunRecord } from '../lib/engine'
+import type { Logging } from '../lib/log'
 import { DEFAULT_MARGIN_MS } from './budget'
+import { errorFields, loggingFromEnv } from './function-logging'
 import { openEngine } from './open-engine'
 import { HttpProblem, problemResponse } from './http/problem'
 import { createFunctionsRuntime, type FunctionsRuntime } from './runtime'
@@ -43,10 +45,16 @@ class WorkersSetupError extends Error {
   override name = 'WorkersSetupError'
 }
 
-/** Reads the Worker's vars (strings only) and refuses a store that cannot work without a disk. */
-function workersConfig(env: WorkersEnv): FunctionsConfig {
+/** The Worker's vars: its bindings that are strings. */
+function varsOf(env: WorkersEnv): Record<string, string | undefined> {
   const vars: Record<string, string | undefined> = {}
   for (const [name, value] of Object.entries(env)) if (typeof value === 'string') vars[name] = value
+  return vars
+}
+
+/** Reads the Worker's vars and refuses a store that cannot work without a disk. */
+function workersConfig(env: WorkersEnv): FunctionsConfig {
+  const vars = varsOf(env)
   if (!vars.CTFLOW_STORE?.trim())
     throw new WorkersSetupError(
       'Cloudflare Workers has no disk: set CTFLOW_STORE to postgres://user:password@host:5432/db (or "memory" for a trial).',
@@ -61,17 +69,28 @@ function workersConfig(env: WorkersEnv): FunctionsConfig {
 
 /**
  * The Worker: one runtime per isolate for `memory`, a fresh one per request (closed after its waitUntil work) for
- * PostgreSQL.
+ * PostgreSQL. Every line is one JSON object (lib/log) through console.log, which Workers Logs reads as JSON.
  * @example export default createWorkersEntry()
  */
-function createWorkersEntry({ log = (line: string) => console.error(line) } = {}) {
+function createWorkersEntry({ write = (line: string) => console.log(line) } = {}) {
   let isolateRuntime: Promise<FunctionsRuntime> | undefined
+  // Built from the vars an event brings (the secrets to mask among them), once per env object: an isolate's.
+  const loggings = new WeakMap<WorkersEnv, Logging>()
+  const loggingFor = (env: WorkersEnv): Logging => {
+    let logging = loggings.get(env)
+    if (!logging) loggings.set(env, (logging = loggingFromEnv(varsOf(env), { write })))
+    return logging
+  }
 
-  const build = (config: FunctionsConfig) =>
+  const build = (config: FunctionsConfig, logging: Logging) =>
     createFunctionsRuntime(
       // One connection is all a request needs; a pool would outlive it.
       { ...config, store: { ...config.store, poolMax: 1 } },
-      { openEngine: (resolved) => openEngine(resolved), onRunCreated: advanceInWaitUntil, log },
+      {
+        openEngine: (resolved) => openEngine(resolved, { logging }),
+        onRunCreated: advanceInWaitUntil,
+        log: (line) => logging.logger.error(line),
+      },
     )
 
   /** Runs `work` on a runtime: the isolate's (memory) or one opened for it and closed after `ctx`'s pending work. */
@@ -81,14 +100,15 @@ function createWorkersEntry({ log = (line: string) => console.error(line) } = {}
     work: (runtime: FunctionsRuntime, ctx: WorkersExecutionContext) => Promise<T>,
   ): Promise<T> {
     const config = workersConfig(env)
+    const logging = loggingFor(env)
     if (config.store.target.kind === 'memory') {
-      isolateRuntime ??= build(config).catch((error: unknown) => {
+      isolateRuntime ??= build(config, logging).catch((error: unknown) => {
         isolateRuntime = undefined
         throw error
       })
       return work(await isolateRuntime, ctx)
     }
-    const runtime = await build(config)
+    const runtime = await build(config, logging)
     const pending: Promise<unknown>[] = []
     const scoped: WorkersExecutionContext = { waitUntil: (promise) => void pending.push(promise) }
     try {
@@ -115,7 +135,7 @@ function createWorkersEntry({ log = (line: string) => console.error(line) } = {}
         // value); anything else (a database down) goes to the log only, under a request id the caller gets.
         const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
         const requestId = crypto.randomUUID()
-        log(`ctflow (workers) [${requestId}]: ${message}`)
+        loggingFor(env).logger.error('ctflow (workers): setup failed', { requestId, ...errorFields(error) })
         const setting =
           error instanceof Error &&
           ['WorkersSetupError', 'FunctionsConfigError', 'StoreConfigError', 'CtyunConfigError'].includes(error.name)
@@ -133,7 +153,7 @@ function createWorkersEntry({ log = (line: string) => console.error(line) } = {}
           `Cron Trigger "${controller.cron}" matches no schedule in schedules.json (expected one of: ${schedules.map((s) => toUnixCron(s.expression)).join(', ')}).`,
         )
       }
-      await withRuntime(env, ctx, async ({ engine }) => {
+      await withRuntime(env, ctx, async ({ engine, deliverNotifications }) => {
         const budget = { deadline: Date.now() + CRON_WALL_MS - DEFAULT_MARGIN_MS }
         for (const schedule of due) {
           if (schedule.function === 'scheduled') {
@@ -141,11 +161,11 @@ function createWorkersEntry({ log = (line: string) => console.error(line) } = {}
             const result = await runScheduled({ engine }, schedule.input, budget, {
               invocationId: `${schedule.name}@${new Date(controller.scheduledTime).toISOString()}`,
             })
-            log(JSON.stringify({ message: 'ctflow scheduled (workers)', ...result }))
+            loggingFor(env).logger.info('ctflow scheduled (workers)', { ...result })
           } else {
             const { runWorker } = await import('./worker')
-            const result = await runWorker({ engine }, controller, budget)
-            log(JSON.stringify({ message: 'ctflow worker (workers)', ...result }))
+            const result = await runWorker({ engine, deliverNotifications }, controller, budget)
+            loggingFor(env).logger.info('ctflow worker (workers)', { ...result })
           }
         }
       })

@@ -14,7 +14,7 @@
  */
 import { readFcHttp } from './aliyun-fc'
 import { isRecord } from './event-http'
-import { buildEventRuntime, createEventHandlers, type EventPlatform, remainingFromTimeout } from './event-handlers'
+import { type EventPlatform, eventPlatformHandlers, remainingFromTimeout } from './event-handlers'
 
 export interface CtyunFaasContext {
   getRemainingTimeInMillis?: () => number
@@ -41,8 +41,4 @@ export const ctyunFaas: EventPlatform<CtyunFaasContext> = {
   requestId: (context) => context?.requestId,
 }
 
-export const { http, scheduled, worker } = createEventHandlers(
-  ctyunFaas,
-  () => buildEventRuntime(ctyunFaas.name, process.env),
-  { env: process.env },
-)
+export const { http, scheduled, worker } = eventPlatformHandlers(ctyunFaas, process.env)

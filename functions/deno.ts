@@ -6,7 +6,8 @@
  * and exits. The engine uses `node:crypto` and `node:events`, which Deno provides.
  */
 import type { LongLivedServerOptions, Listen } from './long-lived-server'
-import { toCronerPlan, toUnixCron } from './schedules'
+import { startCronerTimers } from './croner-timers'
+import { toUnixCron } from './schedules'
 import { runServeEntry } from './serve-entry'
 
 /** The part of Deno's API used here (Deno's types are not installed in this Node project). */
@@ -41,7 +42,7 @@ export function listenOnDeno(port: number, hostname: string): Listen {
 }
 
 /** Deno.cron where the runtime offers it (it cannot be unregistered: stop() makes later firings no-ops). */
-const startDenoTimers: NonNullable<LongLivedServerOptions['startTimers']> = (schedules, fire) => {
+const startDenoTimers: NonNullable<LongLivedServerOptions['startTimers']> = (schedules, fire, log) => {
   let stopped = false
   if (typeof Deno.cron === 'function') {
     for (const schedule of schedules)
@@ -50,25 +51,8 @@ const startDenoTimers: NonNullable<LongLivedServerOptions['startTimers']> = (sch
       })
     return { stop: () => void (stopped = true) }
   }
-  console.error('ctflow (deno): Deno.cron is not enabled (--unstable-cron); the schedules run on croner')
-  const jobs: Array<{ stop(): void }> = []
-  void import('croner').then(({ Cron }) => {
-    if (stopped) return
-    for (const schedule of schedules) {
-      const { pattern, options } = toCronerPlan(schedule.expression)
-      jobs.push(
-        new Cron(pattern, { ...options, name: schedule.name, protect: true }, async (job) => {
-          await fire(schedule, job.currentRun() ?? new Date())
-        }),
-      )
-    }
-  })
-  return {
-    stop: () => {
-      stopped = true
-      for (const job of jobs) job.stop()
-    },
-  }
+  log.warn('ctflow (deno): Deno.cron is not enabled (--unstable-cron); the schedules run on croner')
+  return startCronerTimers(schedules, fire)
 }
 
 if ((import.meta as { main?: boolean }).main) {

@@ -7,6 +7,7 @@
 import type { Context as HonoContext } from 'hono'
 import { loadFunctionsConfig } from '../lib/config'
 import type { Budget, Engine, RunRecord } from '../lib/engine'
+import type { Logging } from '../lib/log'
 import { budgetFrom, DEFAULT_MARGIN_MS } from './budget'
 import {
   type EventHttpRequest,
@@ -16,6 +17,7 @@ import {
   toRequest,
   UnrecognisedEventError,
 } from './event-http'
+import { errorFields, loggingFromEnv } from './function-logging'
 import { openEngine } from './open-engine'
 import { createFunctionsRuntime, type FunctionsRuntime } from './runtime'
 import { type ScheduledResult, ScheduledEventError } from './scheduled'
@@ -55,6 +57,20 @@ export interface EventHandlers<C> {
 }
 
 /**
+ * A platform's three handlers as its entry file exports them: the runtime built from the environment at the first
+ * invocation, every line one JSON object (lib/log) on stdout carrying the invocation's request id.
+ * @example export const { http, scheduled, worker } = eventPlatformHandlers(tencentScf, process.env)
+ */
+export function eventPlatformHandlers<C>(
+  platform: EventPlatform<C>,
+  env: Record<string, string | undefined>,
+  { write }: { write?: (line: string) => void } = {},
+): EventHandlers<C> {
+  const logging = loggingFromEnv(env, write ? { write } : {})
+  return createEventHandlers(platform, () => buildEventRuntime(platform.name, env, logging), { env, logging })
+}
+
+/**
  * @example export const { http, scheduled, worker } = createEventHandlers(scf, () => buildEventRuntime(scf.name, process.env))
  */
 export function createEventHandlers<C>(
@@ -62,21 +78,36 @@ export function createEventHandlers<C>(
   build: () => Promise<FunctionsRuntime>,
   {
     env = {} as Record<string, string | undefined>,
-    log = (line: string) => console.log(line),
-  }: { env?: Record<string, string | undefined>; log?: (line: string) => void } = {},
+    logging = loggingFromEnv(env),
+  }: { env?: Record<string, string | undefined>; logging?: Pick<Logging, 'logger' | 'context'> } = {},
 ): EventHandlers<C> {
+  const { logger, context: logContext } = logging
   let runtime: Promise<FunctionsRuntime> | undefined
   const getRuntime = () => {
     // A failed build is not kept: the next invocation tries again (e.g. once the database is back).
-    runtime ??= build().catch((error: unknown) => {
-      runtime = undefined
-      throw error
-    })
+    // (A build may throw before it returns a promise: a missing CTFLOW_STORE.)
+    runtime ??= Promise.resolve()
+      .then(build)
+      .catch((error: unknown) => {
+        runtime = undefined
+        // A bad setting or an unreachable store: one line saying which (errors from lib/ never carry a secret).
+        logger.error('setup failed', errorFields(error))
+        throw error
+      })
     return runtime
   }
+  // Every line an invocation writes, the engine's and the client's included, carries the platform's request id.
+  const scoped =
+    <R>(handler: (event: unknown, context?: C) => Promise<R>) =>
+    (event: unknown, context?: C): Promise<R> => {
+      const requestId = platform.requestId?.(context)
+      return requestId
+        ? logContext.run({ fields: { requestId } }, () => handler(event, context))
+        : handler(event, context)
+    }
 
   return {
-    async http(event, context) {
+    http: scoped(async (event, context) => {
       const startedAt = Date.now()
       // Read the event before anything is built or started: an unknown event starts nothing.
       const request = platform.readHttp(parseEvent(event))
@@ -84,9 +115,9 @@ export function createEventHandlers<C>(
       const { app } = await getRuntime()
       const remainingMs = () => platform.remainingMs(context, startedAt, env)
       return toEventResponse(await app.fetch(toRequest(request), { remainingMs } satisfies EventHttpEnv))
-    },
+    }),
 
-    async scheduled(event, context) {
+    scheduled: scoped(async (event, context) => {
       const startedAt = Date.now()
       const firing = platform.readTimer(parseEvent(event))
       if (!firing) throw new UnrecognisedEventError(platform.name, platform.timerShape, event)
@@ -99,19 +130,23 @@ export function createEventHandlers<C>(
         budgetFrom(platform.remainingMs(context, startedAt, env)),
         firingId ? { invocationId: firingId } : {},
       )
-      log(JSON.stringify({ message: `ctflow scheduled (${platform.name})`, ...result }))
+      logger.info(`ctflow scheduled (${platform.name})`, { ...result })
       return result
-    },
+    }),
 
-    async worker(event, context) {
+    worker: scoped(async (event, context) => {
       const startedAt = Date.now()
       if (!platform.readTimer(parseEvent(event)))
         throw new UnrecognisedEventError(platform.name, platform.timerShape, event)
-      const [{ engine }, { runWorker }] = await Promise.all([getRuntime(), import('./worker')])
-      const result = await runWorker({ engine }, event, budgetFrom(platform.remainingMs(context, startedAt, env)))
-      log(JSON.stringify({ message: `ctflow worker (${platform.name})`, ...result }))
+      const [{ engine, deliverNotifications }, { runWorker }] = await Promise.all([getRuntime(), import('./worker')])
+      const result = await runWorker(
+        { engine, deliverNotifications },
+        event,
+        budgetFrom(platform.remainingMs(context, startedAt, env)),
+      )
+      logger.info(`ctflow worker (${platform.name})`, { ...result })
       return result
-    },
+    }),
   }
 }
 
@@ -130,11 +165,13 @@ export interface EventHttpEnv {
 export function buildEventRuntime(
   platform: string,
   env: Record<string, string | undefined>,
+  logging?: Pick<Logging, 'hooks' | 'ctyunLog' | 'logger'>,
 ): Promise<FunctionsRuntime> {
   requireStoreSetting(platform, env)
   return createFunctionsRuntime(loadFunctionsConfig(env), {
-    openEngine: (config) => openEngine(config),
+    openEngine: (config) => openEngine(config, logging ? { logging } : {}),
     onRunCreated: advanceWithinInvocation,
+    ...(logging ? { log: (line: string) => logging.logger.error(line) } : {}),
   })
 }
 

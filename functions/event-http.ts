@@ -90,6 +90,29 @@ export function parseEvent(event: unknown): unknown {
   return event
 }
 
+/**
+ * The API-Gateway-style HTTP event that Tencent SCF's API Gateway trigger and Huawei FunctionGraph's APIG trigger both
+ * pass, `{requestContext, httpMethod, path, headers, body, isBase64Encoded}`; `queryOf` says where its query object is
+ * (SCF keeps repeated names in `queryString`). Undefined for any other event.
+ * @example readHttp: (event) => readGatewayHttp(event)
+ */
+export function readGatewayHttp(
+  event: unknown,
+  queryOf: (event: Record<string, unknown>) => unknown = (gateway) => gateway.queryStringParameters,
+): EventHttpRequest | undefined {
+  if (!isRecord(event) || !isRecord(event.requestContext) || typeof event.httpMethod !== 'string') return undefined
+  if (typeof event.path !== 'string' || !isRecord(event.headers)) return undefined
+  const query = queryOf(event)
+  return {
+    method: event.httpMethod,
+    path: event.path,
+    query: isRecord(query) ? (query as Record<string, string>) : undefined,
+    headers: event.headers as Record<string, string>,
+    body: typeof event.body === 'string' ? event.body : undefined,
+    isBase64Encoded: event.isBase64Encoded === true,
+  }
+}
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

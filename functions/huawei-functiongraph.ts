@@ -8,8 +8,8 @@
  * - Context (functiongraph_02_0410, SDK 接口): `getRemainingTimeInMilliSeconds()`, `getRequestID()`.
  * Handlers: huawei-functiongraph.http, huawei-functiongraph.scheduled, huawei-functiongraph.worker.
  */
-import { isRecord } from './event-http'
-import { buildEventRuntime, createEventHandlers, type EventPlatform, remainingFromTimeout } from './event-handlers'
+import { isRecord, readGatewayHttp } from './event-http'
+import { type EventPlatform, eventPlatformHandlers, remainingFromTimeout } from './event-handlers'
 
 export interface FunctionGraphContext {
   getRemainingTimeInMilliSeconds?: () => number
@@ -22,20 +22,7 @@ const FUNCTIONGRAPH_DEFAULT_TIMEOUT_MS = 3_000
 export const huaweiFunctionGraph: EventPlatform<FunctionGraphContext> = {
   name: 'Huawei FunctionGraph',
   httpShape: 'an APIG trigger event {requestContext, httpMethod, path, headers, body, isBase64Encoded}',
-  readHttp(event) {
-    if (!isRecord(event) || !isRecord(event.requestContext) || typeof event.httpMethod !== 'string') return undefined
-    if (typeof event.path !== 'string' || !isRecord(event.headers)) return undefined
-    return {
-      method: event.httpMethod,
-      path: event.path,
-      query: isRecord(event.queryStringParameters)
-        ? (event.queryStringParameters as Record<string, string>)
-        : undefined,
-      headers: event.headers as Record<string, string>,
-      body: typeof event.body === 'string' ? event.body : undefined,
-      isBase64Encoded: event.isBase64Encoded === true,
-    }
-  },
+  readHttp: (event) => readGatewayHttp(event),
   timerShape: 'a TIMER trigger event {version, time, trigger_type: "TIMER", trigger_name, user_event}',
   messageField: 'user_event',
   readTimer(event) {
@@ -53,8 +40,4 @@ export const huaweiFunctionGraph: EventPlatform<FunctionGraphContext> = {
   requestId: (context) => (typeof context?.getRequestID === 'function' ? context.getRequestID() : undefined),
 }
 
-export const { http, scheduled, worker } = createEventHandlers(
-  huaweiFunctionGraph,
-  () => buildEventRuntime(huaweiFunctionGraph.name, process.env),
-  { env: process.env },
-)
+export const { http, scheduled, worker } = eventPlatformHandlers(huaweiFunctionGraph, process.env)

@@ -6,6 +6,8 @@
  */
 import type { FunctionsConfig } from '../lib/config'
 import type { RunRecord } from '../lib/engine'
+import type { Logger, LogFields } from '../lib/log'
+import { errorFields } from './function-logging'
 import type { SignInCodes } from './http/console/sign-in-codes'
 import { createFunctionsRuntime, type EngineOpener, type FunctionsRuntime } from './runtime'
 import { runScheduled, type ScheduledResult } from './scheduled'
@@ -23,6 +25,26 @@ export type Listen = (fetch: (request: Request) => Response | Promise<Response>)
 /** Fires one `scheduled` definition (the runtime's timer calls it; so can a test or `--trigger`). */
 export type FireSchedule = (schedule: ScheduleDefinition, firing?: Date) => Promise<ScheduledResult | undefined>
 
+/**
+ * Where the server's own lines go: lib/log's logger (one JSON object per line: the deployed entries, `ctflow serve
+ * --json`), or `textLog` (the human lines of `ctflow serve`). Each line's `msg` reads as a sentence on its own; its
+ * fields say the same as data.
+ */
+export type ServerLog = Pick<Logger, 'info' | 'warn' | 'error'>
+
+/**
+ * The human lines: the message, then the error's name and cause when the line has one.
+ * @example textLog((line) => process.stderr.write(`${line}\n`)).error('ctflow serve: worker pass failed', errorFields(e))
+ * // ctflow serve: worker pass failed: StoreError: connection refused
+ */
+export function textLog(write: (line: string) => void): ServerLog {
+  const line = (msg: string, fields?: LogFields) => {
+    const detail = [fields?.errorCode, fields?.cause].filter((part) => typeof part === 'string' && part !== '')
+    write(detail.length > 0 ? `${msg}: ${detail.join(': ')}` : msg)
+  }
+  return { info: line, warn: line, error: line }
+}
+
 export interface LongLivedServerOptions {
   config: FunctionsConfig
   openEngine: EngineOpener
@@ -30,12 +52,13 @@ export interface LongLivedServerOptions {
   /** The schedules to run (schedules.json by default); the `worker` tick is replaced by the loop below. */
   schedules?: readonly ScheduleDefinition[]
   /** Registers the `scheduled` definitions on the runtime's timer; returns how to stop them. */
-  startTimers?: (schedules: readonly ScheduleDefinition[], fire: FireSchedule) => { stop(): void }
+  startTimers?: (schedules: readonly ScheduleDefinition[], fire: FireSchedule, log: ServerLog) => { stop(): void }
   /** How long the worker loop sleeps when nothing was due. */
   workerIdleMs?: number
   /** A long-running process has no invocation limit; each advance still gets a bounded slice so cancel and shutdown are prompt. */
   sliceMs?: number
-  log?: (line: string) => void
+  /** The server's lines, the HTTP app's included: a ServerLog, or a function taking text lines (default: stderr). */
+  log?: ServerLog | ((line: string) => void)
   /** One-time console sign-in codes (`ctflow demo --console` prints a link holding one). */
   signInCodes?: SignInCodes
 }
@@ -53,14 +76,9 @@ export interface LongLivedServer {
  * @example const server = await startLongLivedServer({ config, openEngine, listen: (fetch) => listenOnBun(fetch) })
  */
 export async function startLongLivedServer(options: LongLivedServerOptions): Promise<LongLivedServer> {
-  const {
-    config,
-    openEngine,
-    listen,
-    workerIdleMs = 1_000,
-    sliceMs = 60_000,
-    log = (line) => console.error(line),
-  } = options
+  const { config, openEngine, listen, workerIdleMs = 1_000, sliceMs = 60_000 } = options
+  const log =
+    typeof options.log === 'function' ? textLog(options.log) : (options.log ?? textLog((line) => console.error(line)))
   const schedules = (options.schedules ?? defaultSchedules).filter((schedule) => schedule.function === 'scheduled')
   const inFlight = new Set<Promise<unknown>>()
   let stopping = false
@@ -73,12 +91,13 @@ export async function startLongLivedServer(options: LongLivedServerOptions): Pro
 
   const runtime = await createFunctionsRuntime(config, {
     openEngine,
-    log,
+    // The HTTP app's lines are all about something that went wrong (a 500, a run it could not advance).
+    log: (line) => log.error(line),
     ...(options.signInCodes ? { signInCodes: options.signInCodes } : {}),
     onRunCreated: (engine, run: RunRecord) => {
       // Not awaited: the caller gets its 202 now; what does not finish in this slice is resumed by the loop.
       void track(engine.advance(run.id, deadline())).catch((error: unknown) =>
-        log(`ctflow serve: advancing run ${run.id} failed: ${describe(error)}`),
+        log.error(`ctflow serve: advancing run ${run.id} failed`, { runId: run.id, ...errorFields(error) }),
       )
     },
   })
@@ -101,16 +120,19 @@ export async function startLongLivedServer(options: LongLivedServerOptions): Pro
           invocationId: `${schedule.name}@${firing.toISOString()}`,
         }),
       )
-      log(`ctflow serve: schedule ${schedule.name} → run ${result.runId} ${result.status}`)
+      log.info(`ctflow serve: schedule ${schedule.name} → run ${result.runId} ${result.status}`, {
+        schedule: schedule.name,
+        ...result,
+      })
       return result
     } catch (error) {
-      log(`ctflow serve: schedule ${schedule.name} failed: ${describe(error)}`)
+      log.error(`ctflow serve: schedule ${schedule.name} failed`, { schedule: schedule.name, ...errorFields(error) })
       return undefined
     }
   }
   let timers: { stop(): void } | undefined
   try {
-    timers = options.startTimers?.(schedules, fire)
+    timers = options.startTimers?.(schedules, fire, log)
   } catch (error) {
     // A schedule the runtime's timer refuses: stop here, with nothing left listening or open.
     await server.close().catch(() => {})
@@ -128,9 +150,12 @@ export async function startLongLivedServer(options: LongLivedServerOptions): Pro
         const result = await track(runWorker(deps, undefined, deadline()))
         advanced = result.advanced
         for (const failed of result.errors ?? [])
-          log(`ctflow serve: run ${failed.runId} could not be advanced (tried again later): ${failed.error}`)
+          log.error(`ctflow serve: run ${failed.runId} could not be advanced (tried again later)`, {
+            runId: failed.runId,
+            cause: failed.error,
+          })
       } catch (error) {
-        log(`ctflow serve: worker pass failed: ${describe(error)}`)
+        log.error('ctflow serve: worker pass failed', errorFields(error))
       }
       if (advanced > 0 || stopping) continue
       const wait = runtime.engine.waitForDue
@@ -148,7 +173,7 @@ export async function startLongLivedServer(options: LongLivedServerOptions): Pro
           try {
             await track(deliver({ deadline: Date.now() + sliceMs, signal: stop.signal }))
           } catch (error) {
-            log(`ctflow serve: delivering notifications failed (tried again later): ${describe(error)}`)
+            log.error('ctflow serve: delivering notifications failed (tried again later)', errorFields(error))
           }
           await sleep(workerIdleMs, stop.signal)
         }
@@ -189,8 +214,4 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     const timer = setTimeout(done, ms)
     signal.addEventListener('abort', done, { once: true })
   })
-}
-
-export function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error)
 }

@@ -3,8 +3,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { loadFunctionsConfig } from '../lib/config/functions-config'
 import { createEngine } from '../lib/engine/create-engine'
 import { createMemoryStore } from '../lib/engine/stores/memory-store'
+import { createLogging } from '../lib/log'
 import { ListenError, startNodeServer, type NodeServer } from './node'
 import { createFakeEngine, type FakeEngine } from './testing/fake-engine'
+import { parseJsonLines } from './testing/json-lines'
 
 const TOKEN = 'node-adapter-test-token'
 let server: NodeServer | undefined
@@ -167,5 +169,34 @@ describe('startNodeServer', () => {
       schedules: [],
     })
     await vi.waitFor(() => expect(passes.length).toBeGreaterThanOrEqual(2))
+  })
+
+  it.each([
+    ["lib/log's logger: JSON lines", true],
+    ['a text function: the human line', false],
+  ])('writes its own lines through %s', async (_, json) => {
+    const engine = createFakeEngine()
+    engine.resumeDue = async () => {
+      throw new Error('store down')
+    }
+    const written: string[] = []
+    const logging = createLogging({ level: 'info', secrets: [TOKEN] }, { write: (line) => void written.push(line) })
+    server = await startNodeServer({
+      config: loadFunctionsConfig({ CTFLOW_API_TOKEN: TOKEN, CTFLOW_STORE: 'memory' }),
+      openEngine: async () => ({ engine, close: async () => {} }),
+      port: 0,
+      workerIdleMs: 10,
+      log: json ? logging.logger : (line) => void written.push(line),
+      schedules: [],
+    })
+    await vi.waitFor(() => expect(written.length).toBeGreaterThan(0))
+    if (json)
+      expect(parseJsonLines(written, [TOKEN])[0]).toMatchObject({
+        level: 'error',
+        msg: 'ctflow serve: worker pass failed',
+        errorCode: 'Error',
+        cause: 'store down',
+      })
+    else expect(written[0]).toBe('ctflow serve: worker pass failed: Error: store down')
   })
 })

@@ -1,26 +1,13 @@
 import { serve, type ServerType } from '@hono/node-server'
 import { Cron } from 'croner'
 import type { AddressInfo } from 'node:net'
-import type { FunctionsConfig } from '../lib/config'
-import type { SignInCodes } from './http/console/sign-in-codes'
-import { startLongLivedServer } from './long-lived-server'
-import type { EngineOpener, FunctionsRuntime } from './runtime'
-import { toCronerPlan, type ScheduleDefinition } from './schedules'
+import { type LongLivedServerOptions, startLongLivedServer } from './long-lived-server'
+import type { FunctionsRuntime } from './runtime'
+import { toCronerPlan } from './schedules'
 
-export interface NodeServerOptions {
-  config: FunctionsConfig
-  openEngine: EngineOpener
+export interface NodeServerOptions extends Omit<LongLivedServerOptions, 'listen' | 'startTimers'> {
   port?: number
   hostname?: string
-  /** The schedules to run (schedules.json by default); the `worker` tick is replaced by the loop below. */
-  schedules?: readonly ScheduleDefinition[]
-  /** How long the worker loop sleeps when nothing was due. */
-  workerIdleMs?: number
-  /** A long-running process has no invocation limit; each advance still gets a bounded slice so cancel and shutdown are prompt. */
-  sliceMs?: number
-  log?: (line: string) => void
-  /** One-time console sign-in codes (`ctflow demo --console` prints a link holding one). */
-  signInCodes?: SignInCodes
 }
 
 export interface NodeServer {

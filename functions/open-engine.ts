@@ -4,7 +4,13 @@ import { assembleEngine, type Engine, type EngineHooks } from '../lib/engine'
 import { openStore, type RunStore } from '../lib/engine/stores'
 import { createLazyProductActions } from '../lib/jobs'
 import type { Logging } from '../lib/log'
-import { notificationDelivery, notificationsOnEnd, registerLazyNotifyAction, type NotifyLogEntry } from '../lib/notify'
+import {
+  deliverySettings,
+  notificationDelivery,
+  notificationsOnEnd,
+  registerLazyNotifyAction,
+  type NotifyLogEntry,
+} from '../lib/notify'
 import { DEMO_CREDENTIALS } from '../lib/simulator/demo-credentials'
 import { SHIPPED_WORKFLOWS } from '../workflows/shipped'
 import type { OpenedEngine } from './runtime'
@@ -68,8 +74,7 @@ export async function openEngine(
     closers.push(() => engine.close())
     const delivery = notificationDelivery({
       store,
-      channels: config.notify.channels,
-      ...(config.notify.publicUrl ? { publicUrl: config.notify.publicUrl } : {}),
+      ...deliverySettings(config.notify),
       log: logging ? toLogger(logging.logger) : (entry) => log(JSON.stringify(entry)),
     })
     return {

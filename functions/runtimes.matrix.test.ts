@@ -86,6 +86,9 @@ describe.each(['bun', 'deno'] as const)('%s', (runtime) => {
     const args = runtime === 'bun' ? [entry] : ['run', ...DENO_PERMISSIONS, entry]
     const fired = await runToExit(BIN[runtime], [...args, '--trigger', 'nightly-backup'], env)
     expect(fired.code, fired.stderr).toBe(0)
+    // Its logs (stderr) are JSON lines, the run's included; stdout carries only the result.
+    const logLines = fired.stderr.split('\n').filter((line) => line.trim() !== '')
+    expect(logLines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toContain('run started')
     expect(JSON.parse(fired.stdout.trim().split('\n').at(-1)!)).toMatchObject({
       workflow: 'snapshot-then-backup',
       created: true,

@@ -7,8 +7,8 @@
  * - Timer trigger: cloud.tencent.com/document/product/583/9708 (`{Type: "Timer", TriggerName, Time, Message}`).
  * Handlers: tencent-scf.http, tencent-scf.scheduled, tencent-scf.worker.
  */
-import { isRecord } from './event-http'
-import { buildEventRuntime, createEventHandlers, type EventPlatform, remainingFromTimeout } from './event-handlers'
+import { isRecord, readGatewayHttp } from './event-http'
+import { type EventPlatform, eventPlatformHandlers, remainingFromTimeout } from './event-handlers'
 
 /** The SCF Node.js context fields ctflow reads (cloud.tencent.com/document/product/583/11060). */
 export interface ScfContext {
@@ -24,19 +24,11 @@ const SCF_DEFAULT_TIMEOUT_MS = 3_000
 export const tencentScf: EventPlatform<ScfContext> = {
   name: 'Tencent SCF',
   httpShape: 'an API Gateway trigger event {requestContext, httpMethod, path, headers, body}',
-  readHttp(event) {
-    if (!isRecord(event) || !isRecord(event.requestContext) || typeof event.httpMethod !== 'string') return undefined
-    if (typeof event.path !== 'string' || !isRecord(event.headers)) return undefined
-    return {
-      method: event.httpMethod,
-      path: event.path,
-      // queryString keeps repeated names as arrays; queryStringParameters only the last value.
-      query: (isRecord(event.queryString) ? event.queryString : event.queryStringParameters) as Record<string, string>,
-      headers: event.headers as Record<string, string>,
-      body: typeof event.body === 'string' ? event.body : undefined,
-      isBase64Encoded: event.isBase64Encoded === true,
-    }
-  },
+  // queryString keeps repeated names as arrays; queryStringParameters only the last value.
+  readHttp: (event) =>
+    readGatewayHttp(event, (gateway) =>
+      isRecord(gateway.queryString) ? gateway.queryString : gateway.queryStringParameters,
+    ),
   timerShape: 'a Timer trigger event {Type: "Timer", TriggerName, Time, Message}',
   messageField: 'Message',
   readTimer(event) {
@@ -54,8 +46,4 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined
 }
 
-export const { http, scheduled, worker } = createEventHandlers(
-  tencentScf,
-  () => buildEventRuntime(tencentScf.name, process.env),
-  { env: process.env },
-)
+export const { http, scheduled, worker } = eventPlatformHandlers(tencentScf, process.env)

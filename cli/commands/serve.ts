@@ -28,10 +28,8 @@ const command: Command = async (argv, io) => {
 
   const config = loadFunctionsConfig(io.env)
   const logging = values.json ? createCliLogging(io) : undefined
-  // functions/node.ts writes lines of text; with --json each becomes a JSON line, an error where it says one.
-  const log = logging
-    ? (line: string) => logging.logger[/\b(failed|could not)\b/.test(line) ? 'error' : 'info'](line)
-    : (line: string) => io.stderr(`${line}\n`)
+  // The server's own lines (a schedule fired, a worker pass failed): JSON at their level with --json, else text.
+  const log = logging ? logging.logger : (line: string) => io.stderr(`${line}\n`)
   // Loaded here, not at the top: `ctflow --help` must not pay for Hono, the engine or the simulator.
   const [{ startNodeServer, ListenError }, { openEngine }] = await Promise.all([
     import('../../functions/node'),

@@ -18,27 +18,35 @@ afterEach(() => rm(dir, { recursive: true, force: true }))
 
 const definition = { StartAt: 'P', States: { P: { Type: 'Pass', Result: 'resumed', End: true } } }
 
+/** Writes `workflows/<name>.json` under the test's directory, as `ctflow worker` reads them. */
+async function writeWorkflows(workflows: Record<string, unknown>): Promise<void> {
+  await mkdir(join(dir, 'workflows'))
+  for (const [name, workflow] of Object.entries(workflows))
+    await writeFile(join(dir, 'workflows', `${name}.json`), JSON.stringify(workflow))
+}
+
+/** The CLI's I/O in the test's directory: stderr kept in `err`, stdout dropped. */
+function cliIO(env: Record<string, string>, signal = new AbortController().signal) {
+  const err: string[] = []
+  return { err, io: { stdout: () => {}, stderr: (t: string) => void err.push(t), env, cwd: dir, signal } }
+}
+
 describe('ctflow worker', () => {
   it('--once resumes a due run to its failed end, then sends its notification', async () => {
     const robot = await startFakeRobot('wecom')
     try {
-      await mkdir(join(dir, 'workflows'))
       const failing = { StartAt: 'F', States: { F: { Type: 'Fail', Error: 'Job.Failed', Cause: 'boom' } } }
-      await writeFile(join(dir, 'workflows', 'failing.json'), JSON.stringify(failing))
+      await writeWorkflows({ failing })
       const store = createFileStore(join(dir, 'store'))
       const { run } = await createEngine({ store, workflows: { failing: failing as never } }).start({
         workflow: 'failing',
         input: {},
       })
       await store.close()
-      const err: string[] = []
-      const io = {
-        stdout: () => {},
-        stderr: (t: string) => void err.push(t),
-        env: { CTFLOW_STORE: join(dir, 'store'), CTFLOW_NOTIFY: JSON.stringify([{ type: 'wecom', url: robot.url }]) },
-        cwd: dir,
-        signal: new AbortController().signal,
-      }
+      const { err, io } = cliIO({
+        CTFLOW_STORE: join(dir, 'store'),
+        CTFLOW_NOTIFY: JSON.stringify([{ type: 'wecom', url: robot.url }]),
+      })
 
       expect(await main(['worker', '--once', '--quiet'], io)).toBe(0)
 
@@ -51,12 +59,10 @@ describe('ctflow worker', () => {
   })
 
   it('--once advances a due run to the end; cancel aborts a suspended one', async () => {
-    await mkdir(join(dir, 'workflows'))
-    await writeFile(join(dir, 'workflows', 'job.json'), JSON.stringify(definition))
-    await writeFile(
-      join(dir, 'workflows', 'sleepy.json'),
-      JSON.stringify({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 86400, End: true } } }),
-    )
+    await writeWorkflows({
+      job: definition,
+      sleepy: { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 86400, End: true } } },
+    })
     const store = createFileStore(join(dir, 'store'))
     const engine = createEngine({ store, workflows: { job: definition as never } })
     const { run } = await engine.start({ workflow: 'job', input: {} })
@@ -68,14 +74,7 @@ describe('ctflow worker', () => {
     await sleepyEngine.advance(sleepy.id, { deadline: Date.now() + 1000 })
     await store.close()
 
-    const err: string[] = []
-    const io = {
-      stdout: () => {},
-      stderr: (t: string) => void err.push(t),
-      env: { CTFLOW_STORE: join(dir, 'store') },
-      cwd: dir,
-      signal: new AbortController().signal,
-    }
+    const { io } = cliIO({ CTFLOW_STORE: join(dir, 'store') })
     expect(await main(['worker', '--once'], io)).toBe(0)
     const out: string[] = []
     expect(await main(['runs', 'show', run.id, '--json'], { ...io, stdout: (t: string) => void out.push(t) })).toBe(0)
@@ -87,22 +86,14 @@ describe('ctflow worker', () => {
   })
 
   it('--json writes only JSON lines: its own messages and the run it advanced, ended', async () => {
-    await mkdir(join(dir, 'workflows'))
-    await writeFile(join(dir, 'workflows', 'job.json'), JSON.stringify(definition))
+    await writeWorkflows({ job: definition })
     const store = createFileStore(join(dir, 'store'))
     const { run } = await createEngine({ store, workflows: { job: definition as never } }).start({
       workflow: 'job',
       input: {},
     })
     await store.close()
-    const err: string[] = []
-    const io = {
-      stdout: () => {},
-      stderr: (t: string) => void err.push(t),
-      env: { CTFLOW_STORE: join(dir, 'store') },
-      cwd: dir,
-      signal: new AbortController().signal,
-    }
+    const { err, io } = cliIO({ CTFLOW_STORE: join(dir, 'store') })
     expect(await main(['worker', '--once', '--json'], io)).toBe(0)
     const lines = err
       .join('')
@@ -121,8 +112,7 @@ describe('ctflow worker', () => {
       StartAt: 'W',
       States: { W: { Type: 'Wait', Seconds: 1, Next: 'P' }, P: { Type: 'Pass', Result: 'woke', End: true } },
     }
-    await mkdir(join(dir, 'workflows'))
-    await writeFile(join(dir, 'workflows', 'waiting.json'), JSON.stringify(waiting))
+    await writeWorkflows({ waiting })
     const store = createFileStore(join(dir, 'store'))
     const engine = createEngine({ store, workflows: { waiting: waiting as never } })
     const ids = await Promise.all(
@@ -130,13 +120,7 @@ describe('ctflow worker', () => {
     )
     await store.close()
 
-    const io = {
-      stdout: () => {},
-      stderr: () => {},
-      env: { CTFLOW_STORE: join(dir, 'store') },
-      cwd: dir,
-      signal: new AbortController().signal,
-    }
+    const { io } = cliIO({ CTFLOW_STORE: join(dir, 'store') })
     const started = Date.now()
     expect(await main(['worker', '--once', '--concurrency', '4', '--quiet'], io)).toBe(0)
     // One lane would sleep through the four 1 s waits one after the other.
@@ -151,27 +135,14 @@ describe('ctflow worker', () => {
   })
 
   it('refuses a bad --concurrency', async () => {
-    const err: string[] = []
-    const io = {
-      stdout: () => {},
-      stderr: (t: string) => void err.push(t),
-      env: { CTFLOW_STORE: 'memory' },
-      cwd: dir,
-      signal: new AbortController().signal,
-    }
+    const { err, io } = cliIO({ CTFLOW_STORE: 'memory' })
     expect(await main(['worker', '--concurrency', '0'], io)).toBe(2)
     expect(err.join('')).toMatch(/--concurrency must be a whole number from 1 to 64/)
   })
 
   it('stops on the abort signal (SIGINT/SIGTERM)', async () => {
     const controller = new AbortController()
-    const io = {
-      stdout: () => {},
-      stderr: () => {},
-      env: { CTFLOW_STORE: 'memory' },
-      cwd: dir,
-      signal: controller.signal,
-    }
+    const { io } = cliIO({ CTFLOW_STORE: 'memory' }, controller.signal)
     const running = main(['worker', '--interval', '10'], io)
     setTimeout(() => controller.abort(), 50)
     expect(await running).toBe(0)
@@ -182,9 +153,7 @@ describe('ctflow worker', () => {
       StartAt: 'W',
       States: { W: { Type: 'Wait', SecondsPath: '$.s', Next: 'P' }, P: { Type: 'Pass', Result: 'woke', End: true } },
     }
-    await mkdir(join(dir, 'workflows'))
-    await writeFile(join(dir, 'workflows', 'job.json'), JSON.stringify(definition))
-    await writeFile(join(dir, 'workflows', 'wait-for.json'), JSON.stringify(waitFor))
+    await writeWorkflows({ job: definition, 'wait-for': waitFor })
     const storeDir = join(dir, 'store')
     const store = createFileStore(storeDir)
     const engine = createEngine({ store, workflows: { job: definition as never, 'wait-for': waitFor as never } })
@@ -243,8 +212,7 @@ describe('ctflow worker', () => {
   }, 60_000)
 
   it('waits out a store it cannot read (pausing between tries, saying why) and goes on once it can', async () => {
-    await mkdir(join(dir, 'workflows'))
-    await writeFile(join(dir, 'workflows', 'job.json'), JSON.stringify(definition))
+    await writeWorkflows({ job: definition })
     const storeDir = join(dir, 'store')
     const reader = createFileStore(storeDir)
     const soon = new Date(Date.now() + 1_000) // due once the store has been broken below

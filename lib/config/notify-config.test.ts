@@ -110,4 +110,16 @@ describe('CTFLOW_NOTIFY', () => {
     )
     expect(() => loadNotifySettings({ CTFLOW_PUBLIC_URL: 'ctflow.example.com' })).toThrow(NotifySettingsError)
   })
+
+  it('reads CTFLOW_NOTIFY_GIVE_UP_HOURS and CTFLOW_NOTIFY_RETENTION_DAYS (default 6 h, 7 days), and refuses a non-positive one', () => {
+    expect(loadNotifySettings({})).toMatchObject({ giveUpAfterMs: 6 * 3_600_000, keepSettledMs: 7 * 86_400_000 })
+    expect(
+      loadNotifySettings({ CTFLOW_NOTIFY_GIVE_UP_HOURS: '0.5', CTFLOW_NOTIFY_RETENTION_DAYS: ' 30 ' }),
+    ).toMatchObject({ giveUpAfterMs: 1_800_000, keepSettledMs: 30 * 86_400_000 })
+    for (const bad of ['0', '-1', 'six', '1e3'])
+      expect(() => loadNotifySettings({ CTFLOW_NOTIFY_GIVE_UP_HOURS: bad })).toThrow(
+        /CTFLOW_NOTIFY_GIVE_UP_HOURS must be a positive number/,
+      )
+    expect(() => loadNotifySettings({ CTFLOW_NOTIFY_RETENTION_DAYS: '0' })).toThrow(NotifySettingsError)
+  })
 })

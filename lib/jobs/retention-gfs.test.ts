@@ -11,6 +11,10 @@ const year: RetainableSnapshot[] = []
 for (let ms = at0200Shanghai('2026-01-01'), n = 0; ms <= at0200Shanghai('2026-12-31'); ms += 86_400_000, n++)
   year.push({ snapshotID: dayID(ms), snapshotName: snapshotName('nightly', uuid(n)), createTime: ms })
 const now = new Date('2026-12-31T20:00:00+08:00')
+/** The last day of each month of that year, newest first: what a monthly rule keeps. */
+const MONTH_ENDS = Array.from({ length: 12 }, (_, month) =>
+  new Date(Date.UTC(2026, 12 - month, 0)).toISOString().slice(0, 10),
+)
 const plan = (rule: RetentionRule, snapshots = year, protect: string[] = []) =>
   planRetention(snapshots, { prefix: 'nightly', rule, now, protect })
 
@@ -23,42 +27,8 @@ describe('GFS retention on a year of daily snapshots', () => {
     ],
     // 2026-12-31 is a Thursday in ISO week 53 (Mon 12-28 … Sun 2027-01-03); the weeks before end on Sundays.
     ['weekly 4: the newest of each ISO week', { weekly: 4 }, ['2026-12-31', '2026-12-27', '2026-12-20', '2026-12-13']],
-    [
-      'monthly 12: the last day of each month',
-      { monthly: 12 },
-      [
-        '2026-12-31',
-        '2026-11-30',
-        '2026-10-31',
-        '2026-09-30',
-        '2026-08-31',
-        '2026-07-31',
-        '2026-06-30',
-        '2026-05-31',
-        '2026-04-30',
-        '2026-03-31',
-        '2026-02-28',
-        '2026-01-31',
-      ],
-    ],
-    [
-      'monthly 13: only twelve months have snapshots',
-      { monthly: 13 },
-      [
-        '2026-12-31',
-        '2026-11-30',
-        '2026-10-31',
-        '2026-09-30',
-        '2026-08-31',
-        '2026-07-31',
-        '2026-06-30',
-        '2026-05-31',
-        '2026-04-30',
-        '2026-03-31',
-        '2026-02-28',
-        '2026-01-31',
-      ],
-    ],
+    ['monthly 12: the last day of each month', { monthly: 12 }, MONTH_ENDS],
+    ['monthly 13: only twelve months have snapshots', { monthly: 13 }, MONTH_ENDS],
     ['yearly 1: the newest of the year', { yearly: 1 }, ['2026-12-31']],
     ['counts of 0 keep nothing', { daily: 0, weekly: 0, monthly: 0, yearly: 0 }, []],
     [

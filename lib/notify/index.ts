@@ -4,20 +4,9 @@
  * `ctflow:notify` step (its code loaded on its first call), and what a notification says. `notificationDelivery`
  * loads the sender that delivers the outbox on its first pass (the worker, `ctflow serve`). Two files are entries of
  * their own: `outbox-sender.ts` (the sender itself, `import()` only) and `test-message.ts` (`ctflow notify test`).
+ * The channels are parsed and checked with the other settings: lib/config's parseNotifyConfig and loadNotifySettings.
  * @example createEngine({ store, workflows, outboxOnEnd: notificationsOnEnd(parseNotifyConfig(env.CTFLOW_NOTIFY)) })
  */
-export {
-  CHANNEL_TYPES,
-  DEFAULT_ON,
-  describeChannel,
-  findChannel,
-  NotifyConfigError,
-  parseNotifyConfig,
-  RUN_END_STATUSES,
-  type ChannelType,
-  type NotifyChannel,
-  type RunEndStatus,
-} from '../config' // parsed with the other settings (lib/config); here too for the notify code's callers
 export { maskSecrets, maskUrl } from './mask-secrets'
 export {
   runEndedNotification,
@@ -30,6 +19,7 @@ export {
 export { NOTIFY_TOPIC, notificationId, notificationsOnEnd, type NotifyPayload } from './notify-on-end'
 export { NOTIFY_RESOURCE, registerLazyNotifyAction } from './notify-resource'
 export {
+  deliverySettings,
   notificationDelivery,
   type DeliveryPass,
   type NotificationDelivery,

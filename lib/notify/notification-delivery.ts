@@ -1,4 +1,4 @@
-import type { NotifyChannel } from '../config'
+import type { NotifyChannel, NotifySettings } from '../config'
 import type { DeliveryPass, NotificationSender, NotificationSenderOptions } from './outbox-sender'
 
 export type { DeliveryPass, NotifyLogEntry } from './outbox-sender'
@@ -34,5 +34,24 @@ export function notificationDelivery(
       )
       return (await sender).deliverPending(budget)
     },
+  }
+}
+
+/**
+ * What notificationDelivery takes from the resolved settings: the channels, the links' base URL, the give-up bound
+ * (CTFLOW_NOTIFY_GIVE_UP_HOURS) and the retention of settled notifications (CTFLOW_NOTIFY_RETENTION_DAYS).
+ * @example notificationDelivery({ store, ...deliverySettings(loadNotifySettings(env)), log })
+ */
+export function deliverySettings({
+  channels,
+  publicUrl,
+  giveUpAfterMs,
+  keepSettledMs,
+}: NotifySettings): Pick<NotificationSenderOptions, 'channels' | 'publicUrl' | 'giveUpAfterMs' | 'keepSettledMs'> {
+  return {
+    channels,
+    ...(publicUrl ? { publicUrl } : {}),
+    ...(giveUpAfterMs !== undefined ? { giveUpAfterMs } : {}),
+    ...(keepSettledMs !== undefined ? { keepSettledMs } : {}),
   }
 }

@@ -76,7 +76,10 @@ async function setup(extra: (index: number, type: ChannelType) => Record<string,
     outboxOnEnd: notificationsOnEnd(channels),
   })
   const logs: NotifyLogEntry[] = []
-  const sender = (owner = 'sender-1', options: { giveUpAfterMs?: number } = {}) =>
+  const sender = (
+    owner = 'sender-1',
+    options: { giveUpAfterMs?: number; keepSettledMs?: number; pruneEveryMs?: number; pruneBatch?: number } = {},
+  ) =>
     createNotificationSender({
       store,
       channels,
@@ -180,6 +183,51 @@ describe('the outbox sender', () => {
       expect.stringMatching(/^notification to #2 wecom .* given up \(still failing after 60 min\): HTTP 503/),
     ])
     expect((await store.get(run.id))!.status).toBe('FAILED')
+  })
+
+  it('prunes what was sent or given up longer ago than the retention, never a pending one, then waits before pruning again', async () => {
+    const { sender, runToEnd, clock, logs, store } = await setup()
+    robots[2]!.down = true // wecom: a 503 each time, so its notification stays pending
+    robots[0]!.secret = 'SECsomething-else' // dingtalk: refused at once, given up
+    const run = await runToEnd('snapshot-then-backup', { fail: true })
+    const day = 24 * 60 * 60 * 1000
+    const s = sender('s', { giveUpAfterMs: 30 * day, keepSettledMs: 7 * day, pruneEveryMs: 60 * 60 * 1000 })
+
+    expect(await s.deliverPending()).toEqual({ sent: 3, retried: 1, givenUp: 1 })
+    // The quick retries' sleeps moved the clock during the pass: start the week at the earliest settling.
+    const settled = (await store.outbox(run.id)).flatMap((e) => (e.settledAt ? [e.settledAt.getTime()] : []))
+    const hour = 60 * 60 * 1000
+    clock.advance(Math.min(...settled) + 7 * day - hour - clock.time)
+    const pending = (e: { state: string }) => e.state === 'pending'
+    await s.deliverPending() // pruned nothing: settled a week ago less an hour
+    expect((await store.outbox(run.id)).map((e) => e.id)).toEqual(['end-0', 'end-1', 'end-2', 'end-3', 'end-4'])
+
+    clock.advance(2 * hour) // past the retention and the prune interval
+    expect((await s.deliverPending()).pruned).toBe(4)
+    expect((await store.outbox(run.id)).map((e) => [e.id, e.state])).toEqual([['end-2', 'pending']])
+    expect(logs.filter((l) => l.msg.startsWith('pruned '))).toEqual([
+      expect.objectContaining({
+        level: 'info',
+        msg: expect.stringMatching(/^pruned 4 notification\(s\) settled before /),
+      }),
+    ])
+    expect((await store.outbox(run.id)).filter(pending)).toHaveLength(1)
+    expect((await store.get(run.id))!.status).toBe('FAILED')
+  })
+
+  it('prunes a backlog in batches, one a pass, until a batch comes back short', async () => {
+    const { sender, runToEnd, clock, store } = await setup()
+    for (let i = 0; i < 2; i++) await runToEnd('snapshot-then-backup', { fail: true })
+    const s = sender('s', { keepSettledMs: 1_000, pruneEveryMs: 60 * 60 * 1000, pruneBatch: 4 })
+    expect(await s.deliverPending()).toEqual({ sent: 10, retried: 0, givenUp: 0 })
+    clock.advance(60 * 60 * 1000) // past the retention and the first pass's prune interval
+
+    const pruned = []
+    for (let i = 0; i < 4; i++) pruned.push((await s.deliverPending()).pruned ?? 0)
+    expect(pruned).toEqual([4, 4, 2, 0])
+    expect(
+      await store.claimOutbox({ topic: 'notify', owner: 'x', leaseMs: 1, now: new Date(clock.time), limit: 9 }),
+    ).toEqual([])
   })
 
   it('never sends one notification from two senders at once', async () => {

@@ -30,6 +30,12 @@ export interface NotificationSenderOptions {
   log?: (entry: NotifyLogEntry) => void
   /** A notification still failing this long after its run ended is given up, and logged (default 6 h). */
   giveUpAfterMs?: number
+  /** Sent and given-up notifications are deleted from the outbox this long after they were settled (default 7 days). */
+  keepSettledMs?: number
+  /** How often a sender prunes them (default hourly; at its first pass, then again while a batch comes back full). */
+  pruneEveryMs?: number
+  /** Deleted per prune (default 500): one pass stays short; a backlog goes over the next passes. */
+  pruneBatch?: number
   /** How long a claim holds a notification for this sender (default 60 s; a send takes at most ~35 s). */
   claimMs?: number
   /** Claimed per pass (default 20). */
@@ -47,6 +53,8 @@ export interface DeliveryPass {
   sent: number
   retried: number
   givenUp: number
+  /** Settled notifications older than the retention this pass deleted (absent: none). */
+  pruned?: number
 }
 
 /**
@@ -54,7 +62,8 @@ export interface DeliveryPass {
  * to its channel, and settles it — sent; tried again later with a growing wait (429, 5xx, network, a robot's rate
  * limit); or given up and logged when a retry cannot help (a wrong signature, an invalid key) or it has failed for
  * `giveUpAfterMs`. At least once: a process that dies between sending and settling leaves the claim to expire, and
- * the next sender sends it again with the same id. Runs never wait for any of it.
+ * the next sender sends it again with the same id. Runs never wait for any of it. After delivering, a pass deletes
+ * what was settled more than `keepSettledMs` ago (store.pruneOutbox; hourly, in batches).
  * @example const sender = createNotificationSender({ store, channels, owner }); await sender.deliverPending()
  */
 export function createNotificationSender(options: NotificationSenderOptions) {
@@ -64,7 +73,10 @@ export function createNotificationSender(options: NotificationSenderOptions) {
     owner,
     now = () => Date.now(),
     log = () => {},
-    giveUpAfterMs = 6 * 60 * 60 * 1000,
+    giveUpAfterMs = 6 * HOUR_MS,
+    keepSettledMs = 7 * 24 * HOUR_MS,
+    pruneEveryMs = HOUR_MS,
+    pruneBatch = 500,
     claimMs = 60_000,
     batch = 20,
     maxBackoffMs = 10 * 60 * 1000,
@@ -72,6 +84,25 @@ export function createNotificationSender(options: NotificationSenderOptions) {
   } = options
   const drivers: Record<ChannelType, ChannelDriver> = channelDrivers(options.rateLimitCodes)
   const mask = (text: string) => maskSecrets(text, channels)
+  let nextPruneAt = Number.NEGATIVE_INFINITY
+
+  /** Housekeeping after delivering: never fails the pass (what it could not delete, a later pass does). */
+  async function prune(pass: DeliveryPass): Promise<void> {
+    if (now() < nextPruneAt) return
+    try {
+      const settledBefore = new Date(now() - keepSettledMs)
+      const pruned = await store.pruneOutbox({ topic: NOTIFY_TOPIC, settledBefore, limit: pruneBatch })
+      // A full batch: more may be left, so the next pass prunes again.
+      if (pruned < pruneBatch) nextPruneAt = now() + pruneEveryMs
+      if (pruned === 0) return
+      pass.pruned = pruned
+      log({ level: 'info', msg: `pruned ${pruned} notification(s) settled before ${settledBefore.toISOString()}` })
+    } catch (thrown) {
+      nextPruneAt = now() + pruneEveryMs
+      const error = mask(thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : String(thrown))
+      log({ level: 'warn', msg: `pruning settled notifications failed (tried again later): ${error}` })
+    }
+  }
 
   async function deliver(
     claim: OutboxClaim,
@@ -178,9 +209,12 @@ export function createNotificationSender(options: NotificationSenderOptions) {
         const runs = new Map<string, Promise<RunRecord | undefined>>()
         await Promise.all(claims.map((claim) => deliver(claim, pass, deadline, runs)))
       }
+      if (now() < deadline && !signal?.aborted) await prune(pass)
       return pass
     },
   }
 }
 
 export type NotificationSender = ReturnType<typeof createNotificationSender>
+
+const HOUR_MS = 60 * 60 * 1000

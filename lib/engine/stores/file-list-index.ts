@@ -1,14 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { closeSync, existsSync, linkSync, mkdirSync, openSync, renameSync, rmdirSync, unlinkSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, rmdirSync, unlinkSync } from 'node:fs'
 import { mkdir, readdir, rename, rmdir, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, sep } from 'node:path'
 import type { RunRecord, RunStatus, RunSummary } from '../run'
 import { decodeCursor, encodeCursor, listLimit, type ListPosition } from './list-cursor'
 import type { RunQuery } from './run-store'
+import { createEntryMaker } from './file-entry'
 import { CorruptRunFileError } from './store-errors'
 
 /**
- * The file store's list index: a directory of entries (names only: hard links to one empty file, see makeEntry), one
+ * The file store's list index: a directory of entries (names only: hard links to one empty file, see file-entry.ts), one
  * per run and list it belongs to, named so that the newest runs of a list are the last names of its newest
  * directories. A `list` page reads the few directories that hold the page's names and the page's run files, never the
  * whole store, and only with asynchronous I/O.
@@ -86,16 +87,13 @@ const INDEX_FORMAT = 1
 const REBUILD_CONCURRENCY = 32
 const DIGITS = /^[0-9]+$/u
 const TILDE = '~'.charCodeAt(0)
-/** Codes of a file system without hard links (FAT, some network mounts): entries become empty files there. */
-const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EACCES'])
 
 export function createFileListIndex(root: string, deps: FileListIndexDeps): FileListIndex {
   const readyPath = join(root, READY)
   let rebuilding: Promise<void> | undefined
   /** The leaf this process last added to, per RUNNING list: left behind empty when runs finish within their leaf. */
   const lastLiveLeaf = new Map<string, string>()
-  const linkTarget = join(root, 'entry')
-  let linksWork = true
+  const makeEntry = createEntryMaker(join(root, 'entry'))
 
   const hash = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 32)
 
@@ -152,39 +150,6 @@ export function createFileListIndex(root: string, deps: FileListIndexDeps): File
       lastLiveLeaf.set(list, leaf)
       if (made && previous !== undefined && previous !== leaf) removeEmptyPast(previous, now)
     }
-  }
-
-  /**
-   * An entry is a hard link to one empty file (`entry`): a link adds a directory entry only, where a new file also
-   * takes an inode, the costly part on a busy disk (measured here: 6–9 µs a link; 9–175 µs a file, varying with the
-   * machine's load). A file system that refuses links gets empty files. ENOENT: the entry's directory is missing.
-   */
-  function makeEntry(path: string): void {
-    for (let attempt = 1; linksWork && attempt <= 3; attempt++) {
-      try {
-        linkSync(linkTarget, path)
-        return
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code
-        if (code === 'EEXIST') return
-        if (code === 'ENOENT' && !existsSync(linkTarget)) {
-          closeSync(openSync(linkTarget, 'a')) // first use, or index/ was deleted (ENOENT again: made by the caller)
-        } else if (code === 'EMLINK') {
-          // Too many links to one file (ext4: 65,000): set it aside, its links stay valid, and start a new one.
-          try {
-            renameSync(linkTarget, `${linkTarget}-${randomBytes(6).toString('hex')}`)
-          } catch {
-            // another process set it aside first
-          }
-          closeSync(openSync(linkTarget, 'a'))
-        } else if (code !== undefined && NO_LINKS.has(code)) {
-          linksWork = false
-        } else {
-          throw error
-        }
-      }
-    }
-    closeSync(openSync(path, 'a'))
   }
 
   /** Removes `dir` (a leaf, relative to the index) and its time levels upwards while they are empty and past at `now`. */

@@ -19,6 +19,7 @@ import { readdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { isTerminal, type HistoryEvent, type RunRecord } from '../run'
 import { decodeHistoryLine, decodeRunFile, encodeHistory, encodeRunFile, type RunFile } from './file-codec'
+import { createEntryMaker } from './file-entry'
 import { createFileListIndex } from './file-list-index'
 import { FileLocks, type FileLockOptions } from './file-lock'
 import type {
@@ -28,6 +29,7 @@ import type {
   OutboxClaim,
   OutboxClaimOptions,
   OutboxOutcome,
+  OutboxPruneOptions,
   RunQuery,
   RunStore,
   RunUpdate,
@@ -46,14 +48,7 @@ import {
   renewLease,
   wakeParent,
 } from './stored-run'
-import {
-  byNotBefore,
-  claimStoredOutbox,
-  isClaimable,
-  newStoredOutbox,
-  outboxEntryOf,
-  settleStoredOutbox,
-} from './stored-outbox'
+import { claimStoredItems, newStoredItems, outboxEntryOf, prunableItems, settleStoredOutbox } from './stored-outbox'
 
 export interface FileStoreOptions {
   /**
@@ -88,7 +83,8 @@ const END_OF_TIME = new Date(8.64e15)
  *                        superset, written before the run file and pruned once none is pending)
  * - `index/v1/`          the list index: entries by list (parent, workflow, status) and creation time, so a
  *                        `list` page reads its own runs only (file-list-index.ts; rebuilt from `runs/` if deleted)
- * - `locks/`, `tmp/`     per-operation lock files and temp files
+ * - `outbox-settled/<id>` likewise, runs holding sent or given-up outbox items (pruneOutbox)
+ * - `locks/`, `tmp/`     per-operation lock files and temp files; `tmp/entry`, the empty file the markers link to
  *
  * @example const store = createFileStore('.ctflow')
  */
@@ -103,6 +99,8 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
     due: join(root, 'due'),
     // Added after layout 2 without a bump, like workflows/: older ctflow ignores it (and delivers nothing).
     outbox: join(root, 'outbox'),
+    // Likewise: runs holding sent or given-up items, for pruneOutbox (items settled by an older ctflow stay).
+    settled: join(root, 'outbox-settled'),
     index: join(root, 'index'),
     locks: join(root, 'locks'),
     tmp: join(root, 'tmp'),
@@ -119,6 +117,9 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
   const historyPath = (name: string) => join(paths.history, `${name}.jsonl`)
   const runLock = (name: string) => join(paths.locks, `${name}.lock`)
   const outboxMarker = (id: string) => join(paths.outbox, fileName(id))
+  const settledMarker = (id: string) => join(paths.settled, fileName(id))
+  // The markers are hard links to one empty file, as the list index's entries: no inode for each (file-entry.ts).
+  const makeMarker = createEntryMaker(join(paths.tmp, 'entry'))
   const workflowPath = (version: string) => join(paths.workflows, `${version}.json`)
   // Under its format's own directory: a later format builds index/v2 beside it, and this one is simply left behind.
   const listIndex = createFileListIndex(join(paths.index, 'v1'), {
@@ -219,6 +220,39 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
       closeSync(fd)
     }
     return committed + Buffer.byteLength(data)
+  }
+
+  /**
+   * Visits the runs a marker directory names (outbox/, outbox-settled/), in name order, while `more()`: each under its
+   * lock, SKIP LOCKED as claimDue (a run another process is touching is left for the next call); `unmark` removes its
+   * marker. A corrupt run file is reported and skipped; a missing run is visited as undefined.
+   */
+  async function eachMarkedRun(
+    dir: string,
+    more: () => boolean,
+    visit: (run: RunFile | undefined, unmark: () => void) => void,
+  ): Promise<void> {
+    for (const marker of readdirSync(dir).sort()) {
+      if (!more()) break
+      let id: string
+      try {
+        id = decodeURIComponent(marker)
+      } catch {
+        continue // not a name this store wrote
+      }
+      if (!isStorableId(id)) continue
+      await locks.tryWith(runLock(fileName(id)), async () => {
+        let run: RunFile | undefined
+        try {
+          run = readRun(id)
+        } catch (error) {
+          if (!(error instanceof CorruptRunFileError)) throw error
+          onCorrupt(error)
+          return
+        }
+        visit(run, () => unlinkIfExists(join(dir, marker)))
+      })
+    }
   }
 
   function dueEntry(record: RunRecord): string | undefined {
@@ -400,13 +434,12 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
           const before = indexEntries(run.record)
           const events = applyUpdate(run, update)
           run.historyBytes = appendHistory(lease.runId, run.historyBytes, events)
-          if (update.outbox !== undefined && update.outbox.length > 0) {
-            const kept = (run.outbox ??= [])
-            for (const item of update.outbox)
-              if (!kept.some((stored) => stored.id === item.id))
-                kept.push(newStoredOutbox(lease.runId, item, update.now))
+          const has = (id: string) => run.outbox?.some((stored) => stored.id === id) === true
+          const added = newStoredItems(lease.runId, update.outbox, update.now, has)
+          if (added.length > 0) {
+            ;(run.outbox ??= []).push(...added)
             // Before the run file: a marker without a committed item is pruned by the next claim.
-            writeFileSync(outboxMarker(lease.runId), '')
+            makeMarker(outboxMarker(lease.runId))
           }
           const saved = withIndexes(before, indexEntries(run.record), update.now, () => writeRun(run))
           return { saved, parentId: parentToWake(run, update) }
@@ -472,36 +505,17 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
     async claimOutbox(options: OutboxClaimOptions) {
       ensureOpen()
       const claimed: OutboxClaim[] = []
-      for (const marker of readdirSync(paths.outbox).sort()) {
-        if (claimed.length >= options.limit) break
-        let id: string
-        try {
-          id = decodeURIComponent(marker)
-        } catch {
-          continue // not a name this store wrote
-        }
-        if (!isStorableId(id)) continue
-        // SKIP LOCKED, as claimDue: a run another process is touching is left for the next claim.
-        await locks.tryWith(runLock(fileName(id)), async () => {
-          let run: RunFile | undefined
-          try {
-            run = readRun(id)
-          } catch (error) {
-            if (!(error instanceof CorruptRunFileError)) throw error
-            onCorrupt(error)
-            return
-          }
-          if (!run?.outbox?.some((stored) => stored.state === 'pending')) {
-            unlinkIfExists(join(paths.outbox, marker))
-            return
-          }
-          const due = run.outbox.filter((stored) => isClaimable(stored, options)).sort(byNotBefore)
-          if (due.length === 0) return
-          for (const stored of due.slice(0, options.limit - claimed.length))
-            claimed.push(claimStoredOutbox(stored, options))
+      await eachMarkedRun(
+        paths.outbox,
+        () => claimed.length < options.limit,
+        (run, unmark) => {
+          if (!run?.outbox?.some((stored) => stored.state === 'pending')) return unmark()
+          const claims = claimStoredItems(run.outbox, options, options.limit - claimed.length)
+          if (claims.length === 0) return
+          claimed.push(...claims)
           writeRun(run)
-        })
-      }
+        },
+      )
       return claimed
     },
 
@@ -518,6 +532,8 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
           )
         )
           return false
+        // Before the run file, as the outbox marker: a marker without a settled item is dropped by the next prune.
+        if (outcome.result !== 'retry') makeMarker(settledMarker(claim.runId))
         writeRun(run!)
         if (!run!.outbox!.some((stored) => stored.state === 'pending')) unlinkIfExists(outboxMarker(claim.runId))
         return true
@@ -528,6 +544,27 @@ export function createFileStore(dir: string, options: FileStoreOptions = {}): Ru
       ensureOpen()
       if (!isStorableId(runId)) return []
       return (readRun(runId)?.outbox ?? []).map(outboxEntryOf)
+    },
+
+    async pruneOutbox(options: OutboxPruneOptions) {
+      ensureOpen()
+      let pruned = 0
+      await eachMarkedRun(
+        paths.settled,
+        () => pruned < options.limit,
+        (run, unmark) => {
+          const gone = new Set(prunableItems(run?.outbox ?? [], options, options.limit - pruned))
+          if (gone.size > 0) {
+            const kept = run!.outbox!.filter((stored) => !gone.has(stored))
+            if (kept.length > 0) run!.outbox = kept
+            else delete run!.outbox
+            writeRun(run!)
+            pruned += gone.size
+          }
+          if (!run?.outbox?.some((stored) => stored.state !== 'pending')) unmark()
+        },
+      )
+      return pruned
     },
 
     async close() {

@@ -7,6 +7,7 @@ import type {
   OutboxClaim,
   OutboxClaimOptions,
   OutboxOutcome,
+  OutboxPruneOptions,
   RunQuery,
   RunStore,
   RunUpdate,
@@ -28,11 +29,10 @@ import {
   wakeParent,
 } from './stored-run'
 import {
-  byNotBefore,
-  claimStoredOutbox,
-  isClaimable,
-  newStoredOutbox,
+  claimStoredItems,
+  newStoredItems,
   outboxEntryOf,
+  prunableItems,
   settleStoredOutbox,
   type StoredOutbox,
 } from './stored-outbox'
@@ -156,10 +156,9 @@ export function createMemoryStore(): RunStore {
         now: new Date(update.now.getTime()),
       })
       appendEvents(entry!, update.events, copier)
-      for (const item of update.outbox ?? []) {
-        const key = outboxKey(lease.runId, item.id)
-        if (!outbox.has(key)) outbox.set(key, newStoredOutbox(lease.runId, item, update.now))
-      }
+      const has = (id: string) => outbox.has(outboxKey(lease.runId, id))
+      for (const stored of newStoredItems(lease.runId, update.outbox, update.now, has))
+        outbox.set(outboxKey(lease.runId, stored.id), stored)
       const parentId = parentToWake(entry!.stored, update)
       if (parentId !== undefined) wakeParent(runs.get(parentId)?.stored, update.now)
       return recordOf(entry!)
@@ -190,11 +189,7 @@ export function createMemoryStore(): RunStore {
 
     async claimOutbox(options: OutboxClaimOptions) {
       open()
-      return [...outbox.values()]
-        .filter((stored) => isClaimable(stored, options))
-        .sort(byNotBefore)
-        .slice(0, options.limit)
-        .map((stored) => claimStoredOutbox(stored, options))
+      return claimStoredItems(outbox.values(), options)
     },
 
     async settleOutbox(claim: OutboxClaim, outcome: OutboxOutcome) {
@@ -205,6 +200,13 @@ export function createMemoryStore(): RunStore {
     async outbox(runId: string) {
       open()
       return [...outbox.values()].filter((stored) => stored.runId === runId).map(outboxEntryOf)
+    },
+
+    async pruneOutbox(options: OutboxPruneOptions) {
+      open()
+      const pruned = prunableItems(outbox.values(), options, options.limit)
+      for (const stored of pruned) outbox.delete(outboxKey(stored.runId, stored.id))
+      return pruned.length
     },
 
     async close() {

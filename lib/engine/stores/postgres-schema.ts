@@ -115,6 +115,13 @@ export const MIGRATIONS: readonly { version: number; sql: (schema: string) => st
       CREATE INDEX outbox_pending ON ${s}.outbox (topic, not_before) WHERE state = 'pending';
     `,
   },
+  {
+    version: 7,
+    sql: (s) => `
+      -- pruneOutbox: sent and given-up items by when they were settled
+      CREATE INDEX outbox_settled ON ${s}.outbox (topic, settled_at) WHERE state <> 'pending';
+    `,
+  },
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version

@@ -13,6 +13,7 @@ import {
   type OutboxClaimOptions,
   type OutboxEntry,
   type OutboxOutcome,
+  type OutboxPruneOptions,
   type RunQuery,
   type RunStore,
   type RunUpdate,
@@ -491,6 +492,21 @@ function postgresStore(
         [runId],
       )
       return rows.map(toOutboxEntry)
+    },
+
+    async pruneOutbox({ topic, settledBefore, limit }: OutboxPruneOptions) {
+      // Batched: one pass deletes at most `limit` rows (a short lock on each), the next pass the rest.
+      const { rowCount } = await pool.query(
+        `DELETE FROM ${s}.outbox o USING (
+           SELECT run_id, id FROM ${s}.outbox
+           WHERE topic = $1 AND state <> 'pending' AND settled_at < $2
+           LIMIT $3
+           FOR UPDATE SKIP LOCKED
+         ) p
+         WHERE o.run_id = p.run_id AND o.id = p.id`,
+        [topic, settledBefore, limit],
+      )
+      return rowCount ?? 0
     },
 
     async putWorkflowVersion(version: string, definition: unknown, now: Date) {

@@ -60,6 +60,11 @@ export interface RunStore {
   /** A run's outbox items, in the order they were written (sent and given-up ones included). */
   outbox(runId: string): Promise<OutboxEntry[]>
   /**
+   * Housekeeping: deletes up to `limit` items of `topic` that were sent or given up before `settledBefore`, and says
+   * how many. A pending item is never deleted, whatever its age.
+   */
+  pruneOutbox(options: OutboxPruneOptions): Promise<number>
+  /**
    * Optional, for idle workers instead of sleeping a fixed interval: resolves when a run may have become claimable —
    * one was created or released, a known wake-up (resumeAt or a lease expiry) arrives, or a notice came after
    * `since` (so one that arrived while the caller was claiming is not missed) — and at the latest after `timeoutMs`
@@ -139,6 +144,12 @@ export interface OutboxClaim extends OutboxEntry {
 
 export interface OutboxClaimOptions extends LeaseOptions {
   topic: string
+  limit: number
+}
+
+export interface OutboxPruneOptions {
+  topic: string
+  settledBefore: Date
   limit: number
 }
 

@@ -838,6 +838,46 @@ export function runStoreContract(
           ['dropped', 'given-up', at(300).getTime(), 'HTTP 400'],
         ])
       })
+
+      it('prunes the items of the topic sent or given up before the cut-off, never a pending one, and says how many', async () => {
+        await endWith('r1', [item('early'), item('dropped'), item('late'), item('waiting'), item('other', 'other')])
+        const claims = await store.claimOutbox(claimOpts('s', 100))
+        const byId = new Map(claims.map((c) => [c.id, c]))
+        await store.settleOutbox(byId.get('early')!, { result: 'sent', now: at(200) })
+        await store.settleOutbox(byId.get('dropped')!, { result: 'given-up', now: at(300), error: 'HTTP 400' })
+        await store.settleOutbox(byId.get('late')!, { result: 'sent', now: at(5_000) })
+        await store.settleOutbox(byId.get('waiting')!, {
+          result: 'retry',
+          now: at(200),
+          notBefore: at(400),
+          error: 'HTTP 503',
+        })
+        const [other] = await store.claimOutbox(claimOpts('s', 100, { topic: 'other' }))
+        await store.settleOutbox(other!, { result: 'sent', now: at(200) })
+
+        expect(await store.pruneOutbox({ topic: 'notify', settledBefore: at(1_000), limit: 100 })).toBe(2)
+        expect((await store.outbox('r1')).map((e) => [e.id, e.state])).toEqual([
+          ['late', 'sent'],
+          ['waiting', 'pending'],
+          ['other', 'sent'],
+        ])
+        expect(await store.pruneOutbox({ topic: 'notify', settledBefore: at(1_000), limit: 100 })).toBe(0)
+        // A pending item is never pruned, however old: it is still claimed as before.
+        expect((await store.claimOutbox(claimOpts('s', 1_000_000))).map((c) => c.id)).toEqual(['waiting'])
+      })
+
+      it('prunes at most `limit` items a call, across runs, and the rest on the next', async () => {
+        for (const id of ['r1', 'r2', 'r3']) await endWith(id, [item(`${id}/0`), item(`${id}/1`)])
+        for (const claim of await store.claimOutbox(claimOpts('s', 100)))
+          await store.settleOutbox(claim, { result: 'sent', now: at(200) })
+
+        const cut = { topic: 'notify', settledBefore: at(300) }
+        expect(await store.pruneOutbox({ ...cut, limit: 4 })).toBe(4)
+        expect(await store.pruneOutbox({ ...cut, limit: 4 })).toBe(2)
+        expect(await store.pruneOutbox({ ...cut, limit: 4 })).toBe(0)
+        for (const id of ['r1', 'r2', 'r3']) expect(await store.outbox(id)).toEqual([])
+        expect((await store.get('r2'))?.status).toBe('FAILED') // the runs themselves stay
+      })
     })
 
     describe('records are copies', () => {

@@ -1,5 +1,13 @@
 import { copyJson } from './json-copy'
-import type { OutboxClaim, OutboxClaimOptions, OutboxEntry, OutboxItem, OutboxOutcome, OutboxState } from './run-store'
+import type {
+  OutboxClaim,
+  OutboxClaimOptions,
+  OutboxEntry,
+  OutboxItem,
+  OutboxOutcome,
+  OutboxPruneOptions,
+  OutboxState,
+} from './run-store'
 
 /**
  * The outbox rules the memory and file stores share (PostgreSQL states the same rules in SQL), on items kept as plain
@@ -32,6 +40,19 @@ export function newStoredOutbox(runId: string, item: OutboxItem, now: Date): Sto
     notBefore: now.getTime(),
     attempts: 0,
   }
+}
+
+/** The save's items the run does not hold yet, ready to keep: an id the run has already written is skipped (OutboxItem.id). */
+export function newStoredItems(
+  runId: string,
+  items: readonly OutboxItem[] | undefined,
+  now: Date,
+  has: (id: string) => boolean,
+): StoredOutbox[] {
+  const added: StoredOutbox[] = []
+  for (const item of items ?? [])
+    if (!has(item.id) && !added.some((stored) => stored.id === item.id)) added.push(newStoredOutbox(runId, item, now))
+  return added
 }
 
 /** Pending, of the topic, due, and nobody holds a live claim on it. */
@@ -71,6 +92,16 @@ export function settleStoredOutbox(
   return true
 }
 
+/** Sent or given up, of the topic, and settled before the cut-off (RunStore.pruneOutbox); never a pending item. */
+export function isPrunable(stored: StoredOutbox, { topic, settledBefore }: Omit<OutboxPruneOptions, 'limit'>): boolean {
+  return (
+    stored.state !== 'pending' &&
+    stored.topic === topic &&
+    stored.settledAt !== undefined &&
+    stored.settledAt < settledBefore.getTime()
+  )
+}
+
 /** A fresh entry for a caller. */
 export function outboxEntryOf(stored: StoredOutbox): OutboxEntry {
   const entry: OutboxEntry = {
@@ -91,4 +122,31 @@ export function outboxEntryOf(stored: StoredOutbox): OutboxEntry {
 /** Claimable items first by notBefore, then by id (what each store's claimOutbox orders by). */
 export function byNotBefore(a: StoredOutbox, b: StoredOutbox): number {
   return a.notBefore - b.notBefore || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+}
+
+/** Claims up to `limit` of `items` that are claimable, oldest notBefore first (updating them in place). */
+export function claimStoredItems(
+  items: Iterable<StoredOutbox>,
+  options: OutboxClaimOptions,
+  limit = options.limit,
+): OutboxClaim[] {
+  return [...items]
+    .filter((stored) => isClaimable(stored, options))
+    .sort(byNotBefore)
+    .slice(0, limit)
+    .map((stored) => claimStoredOutbox(stored, options))
+}
+
+/** Up to `limit` of `items` that pruneOutbox deletes, in their order. */
+export function prunableItems<T extends StoredOutbox>(
+  items: Iterable<T>,
+  options: Omit<OutboxPruneOptions, 'limit'>,
+  limit: number,
+): T[] {
+  const found: T[] = []
+  for (const stored of items) {
+    if (found.length >= limit) break
+    if (isPrunable(stored, options)) found.push(stored)
+  }
+  return found
 }

@@ -15,8 +15,15 @@ export function registerProductActions(
   { now = Date.now }: { now?: () => number } = {},
 ): ActionRegistry {
   registerCtyunActions(registry, client, { now })
-  // Reach for the services at call time, so a registry built only for its names needs no client.
-  return registerJobActions(registry, {
+  return registerJobActions(registry, { ...jobActionServices(client), now })
+}
+
+/**
+ * The client's services the job steps read, reached at call time, so a registry built only for its names needs no
+ * client.
+ */
+export function jobActionServices(client: CtyunClient): Omit<Parameters<typeof registerJobActions>[1], 'now'> {
+  return {
     ebs: {
       listDisks: (params) => client.ebs.listDisks(params),
       getDisk: (params) => client.ebs.getDisk(params),
@@ -28,6 +35,5 @@ export function registerProductActions(
       getImage: (params) => client.image.getImage(params),
       listCopyDestinations: (params) => client.image.listCopyDestinations(params),
     },
-    now,
-  })
+  }
 }

@@ -9,6 +9,7 @@ import { createActionRegistry, type WorkflowDefinition } from '../../lib/engine'
 import { createEngine } from '../../lib/engine/create-engine'
 import { createFileStore } from '../../lib/engine/stores/file-store'
 import { registerJobActions } from '../../lib/jobs/job-actions'
+import { jobActionServices } from '../../lib/jobs/register-product-actions'
 import { DEMO_CREDENTIALS } from '../../lib/simulator'
 import drCopy from '../../workflows/dr-copy.json'
 
@@ -100,21 +101,7 @@ async function main(): Promise<void> {
   const actions = registerCtyunActions(createActionRegistry(), client, { pollDelayMs: () => 50 })
   // CRASH_WORKFLOW=dr-copy: the shipped dr-copy job instead (its ctflow:* steps too), input from CRASH_INPUT.
   const drCopyJob = process.env.CRASH_WORKFLOW === 'dr-copy'
-  if (drCopyJob)
-    registerJobActions(actions, {
-      ebs: {
-        listDisks: (params) => client.ebs.listDisks(params),
-        getDisk: (params) => client.ebs.getDisk(params),
-        listSnapshots: (params) => client.ebs.listSnapshots(params),
-      },
-      cbr: { listPolicies: (params) => client.cbr.listPolicies(params) },
-      image: {
-        listImages: (params) => client.image.listImages(params),
-        getImage: (params) => client.image.getImage(params),
-        listCopyDestinations: (params) => client.image.listCopyDestinations(params),
-      },
-      now: Date.now,
-    })
+  if (drCopyJob) registerJobActions(actions, { ...jobActionServices(client), now: Date.now })
   let saves = 0
   const engine = createEngine({
     store,

@@ -27,8 +27,8 @@ export interface OpenEngineOptions {
   cwd?: string
   /** Structured logs (lib/log createLogging): the engine's hooks, the CTyun client's log and the notification sender's. */
   logging?: Pick<Logging, 'hooks' | 'ctyunLog' | 'logger'>
-  /** Without `logging`: where the notification sender's lines go, as JSON (never a secret); default: stderr. */
-  log?: (line: string) => void
+  /** Without `logging`: where the notification sender's entries go (never a secret); default: stderr, one JSON line each. */
+  notifyLog?: (entry: NotifyLogEntry) => void
 }
 
 export interface ClientTarget {
@@ -49,7 +49,7 @@ export class FunctionsSetupError extends Error {
  */
 export async function openEngine(
   config: FunctionsConfig,
-  { resolveTarget, cwd, logging, log = (line) => console.error(line) }: OpenEngineOptions = {},
+  { resolveTarget, cwd, logging, notifyLog = (entry) => console.error(JSON.stringify(entry)) }: OpenEngineOptions = {},
 ): Promise<OpenedEngine> {
   const closers: Array<() => Promise<void>> = []
   const closeAll = async () => {
@@ -75,7 +75,7 @@ export async function openEngine(
     const delivery = notificationDelivery({
       store,
       ...deliverySettings(config.notify),
-      log: logging ? toLogger(logging.logger) : (entry) => log(JSON.stringify(entry)),
+      log: logging ? toLogger(logging.logger) : notifyLog,
     })
     return {
       engine,

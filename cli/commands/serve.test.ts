@@ -1,9 +1,17 @@
+import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer, type AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { createEngine } from '../../lib/engine/create-engine'
+import { createFileStore } from '../../lib/engine/stores/file-store'
+import { parseNotifyConfig } from '../../lib/config'
+import { notificationsOnEnd } from '../../lib/notify'
+import { startFakeRobot } from '../../lib/notify/testing/fake-robots'
 import type { CliIO } from '../command'
 import { UsageError } from '../command'
 import { main } from '../main'
-import serve from './serve'
+import serve, { notifyLine } from './serve'
 
 function io(env: Record<string, string> = {}) {
   const out: string[] = []
@@ -76,5 +84,62 @@ describe('ctflow serve', () => {
     } finally {
       await new Promise((resolve) => holder.close(resolve))
     }
+  })
+
+  it("without --json writes the notification sender's lines as text, the run named and no token", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ctflow-serve-'))
+    const robot = await startFakeRobot('wecom')
+    try {
+      const failing = { StartAt: 'F', States: { F: { Type: 'Fail', Error: 'Job.Failed', Cause: 'boom' } } }
+      const notify = JSON.stringify([{ type: 'wecom', url: robot.url }])
+      const store = createFileStore(join(dir, 'store'))
+      const outboxOnEnd = notificationsOnEnd(parseNotifyConfig(notify))
+      const engine = createEngine({ store, workflows: { failing: failing as never }, outboxOnEnd })
+      const { run } = await engine.start({ workflow: 'failing', input: {} })
+      await engine.advance(run.id, { deadline: Date.now() + 5_000 })
+      await store.close()
+
+      const {
+        io: cli,
+        err,
+        controller,
+      } = io({
+        CTFLOW_STORE: join(dir, 'store'),
+        CTFLOW_NOTIFY: notify,
+      })
+      let sent!: () => void
+      const delivered = new Promise<void>((resolve) => {
+        sent = resolve
+      })
+      cli.stderr = (text) => {
+        err.push(text)
+        if (text.includes('notification sent')) sent()
+      }
+      const exit = main(['serve', '--port', '0'], cli)
+      await delivered
+      controller.abort()
+      expect(await exit).toBe(0)
+
+      const line = err
+        .join('')
+        .split('\n')
+        .find((text) => text.includes('notification sent'))
+      expect(line).toMatch(new RegExp(`^ctflow serve: notification sent to .* \\(run ${run.id}\\)$`))
+      expect(err.join('')).not.toContain('{')
+      expect(err.join('')).not.toContain(robot.token)
+      expect(robot.accepted).toHaveLength(1)
+    } finally {
+      await robot.close()
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('notifyLine names the run and the attempt when the entry has them', () => {
+    expect(notifyLine({ level: 'error', msg: 'notification to ops failed', runId: 'r1', attempt: 2 })).toBe(
+      'ctflow serve: notification to ops failed (run r1, attempt 2)',
+    )
+    expect(notifyLine({ level: 'info', msg: 'pruned 3 notification(s)' })).toBe(
+      'ctflow serve: pruned 3 notification(s)',
+    )
   })
 })

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import { loadFunctionsConfig } from '../../lib/config'
 import type { Command } from '../command'
 import { UsageError } from '../command'
+import type { NotifyLogEntry } from '../../lib/notify'
 import { createCliLogging } from '../json-log'
 
 const HELP = `Usage: ctflow serve [--port 8080] [--host 127.0.0.1] [--json]
@@ -45,7 +46,7 @@ const command: Command = async (argv, io) => {
         openEngine(resolved, {
           cwd: io.cwd,
           resolveTarget: async () => (await import('../ctyun-target')).resolveCtyunTarget(io.env),
-          ...(logging ? { logging } : {}),
+          ...(logging ? { logging } : { notifyLog: (entry) => io.stderr(`${notifyLine(entry)}\n`) }),
         }),
       log,
     })
@@ -89,6 +90,18 @@ const command: Command = async (argv, io) => {
   io.stdout('ctflow serve: stopping…\n')
   await server.close()
   return 0
+}
+
+/**
+ * A notification sender's entry as a human line: the message, then the run it is about (and the attempt, after the first).
+ * @example notifyLine({ level: 'info', msg: 'notification sent to ops: ok', runId: 'r1' })
+ * // ctflow serve: notification sent to ops: ok (run r1)
+ */
+export function notifyLine({ msg, runId, attempt }: NotifyLogEntry): string {
+  const about = [runId ? `run ${runId}` : '', attempt && attempt > 1 ? `attempt ${attempt}` : '']
+    .filter(Boolean)
+    .join(', ')
+  return `ctflow serve: ${msg}${about ? ` (${about})` : ''}`
 }
 
 function stopped(signal: AbortSignal): Promise<void> {

@@ -208,7 +208,7 @@ describe('image copy decided from the destination, not from error codes', () => 
     expect(await h.client.image.startImageCopy(params)).toMatchObject({ outcome: 'blocked', by: { imageID: 'copy-9' } })
   })
 
-  it('throws the refusal as it came when the destination explains nothing', async () => {
+  it('throws the refusal as it came when the destination explains nothing, after calling once more', async () => {
     h.route({
       '/v4/image/detail': ok({ images: [source] }),
       '/v4/image/cross-region-copy': fail('Image.Quota.Exceeded', '配额不足'),
@@ -218,6 +218,23 @@ describe('image copy decided from the destination, not from error codes', () => 
       name: 'CtyunApiError',
       errorCode: 'Image.Quota.Exceeded',
     })
+    expect(h.sent('/v4/image/cross-region-copy')).toHaveLength(2)
+  })
+
+  it('starts the copy when the copy that refused it finished before the destination was read again', async () => {
+    h.route({
+      '/v4/image/detail': ok({ images: [source] }),
+      // Refused while copy-9 (golden-b) was in flight; by the re-read, copy-9 is active: nothing blocks any more.
+      '/v4/image/cross-region-copy': (_r, n) => (n === 0 ? fail('Image.Busy.Unknown', '处理中') : ok({})),
+      '/v4/image/list': (r) =>
+        ok({
+          images: r.query.get('imageName')
+            ? []
+            : [copyOf({ imageID: 'copy-9', imageName: 'golden-b', imageStatus: 'active' })],
+        }),
+    })
+    expect(await h.client.image.startImageCopy(params)).toMatchObject({ outcome: 'started', imageName: 'golden' })
+    expect(h.sent('/v4/image/cross-region-copy')).toHaveLength(2)
   })
 
   it('refuses to adopt a same-named image that is not a copy of this one, naming imageName', async () => {

@@ -241,7 +241,8 @@ export function createImageService(caller: CtyunCaller) {
    * 1. a copy of this image under this name is there (in flight or active) → adopted;
    * 2. else the copy call; if CTyun refuses it, the destination is read again: the named copy now there (another run
    *    started it a moment ago) → adopted; another copy of this image in flight → blocked (wait for it, then call
-   *    again); neither → the refusal is thrown as it came.
+   *    again); neither → the call is made once more (the blocking copy may have just finished), and a second
+   *    refusal that nothing explains is thrown as it came.
    * A same-named image that is not a copy of this image (copyMismatch) is an input error naming `imageName`.
    */
   async function startImageCopy(params: ImageCopyParams): Promise<ImageCopyStart> {
@@ -270,44 +271,58 @@ export function createImageService(caller: CtyunCaller) {
 
     const before = await ours()
     if (before) return { outcome: 'adopted', ...where, image: before }
-    try {
-      const { regionID, imageID, description, projectID, cmkID } = params
-      const common = { regionID, imageID, imageName, description, projectID }
-      // Neither call takes a clientToken, so neither is retried (a retry could start a second copy).
-      if (sameRegion)
-        await caller.request({
-          service: 'image',
-          method: 'POST',
-          path: '/v4/image/copy',
-          body: defined({ ...common, cmkID }),
-        })
-      else
-        await caller.request({
-          service: 'image',
-          method: 'POST',
-          path: '/v4/image/cross-region-copy',
-          body: defined({ ...common, destinationRegionID }),
-        })
-      return { outcome: 'started', ...where }
-    } catch (error) {
-      // A refusal (HTTP 200 + 900, or a 4xx envelope): read the destination again. Transport errors and 5xx leave the
-      // outcome unknown; they are thrown, and the next start finds the copy by name if it was made.
-      const refused =
-        error instanceof CtyunApiError || (error instanceof CtyunHttpError && error.status < 500 && !!error.errorCode)
-      if (!refused) throw error
-      const now = await ours()
-      if (now) return { outcome: 'adopted', ...where, image: now }
-      for await (const image of listImages({ regionID: destinationRegionID, imageVisibilityCode: 0 })) {
-        if (
-          image.imageID !== source.imageID &&
-          image.imageName !== imageName &&
-          inFlight(image) &&
-          !copyMismatch(source, image)
-        )
-          return { outcome: 'blocked', ...where, by: image }
+    const { regionID, imageID, description, projectID, cmkID } = params
+    const common = { regionID, imageID, imageName, description, projectID }
+    // Neither call takes a clientToken, so neither is retried blindly (a retry could start a second copy).
+    const requestCopy = () =>
+      sameRegion
+        ? caller.request({
+            service: 'image',
+            method: 'POST',
+            path: '/v4/image/copy',
+            body: defined({ ...common, cmkID }),
+          })
+        : caller.request({
+            service: 'image',
+            method: 'POST',
+            path: '/v4/image/cross-region-copy',
+            body: defined({ ...common, destinationRegionID }),
+          })
+
+    for (let call = 1; ; call++) {
+      try {
+        await requestCopy()
+        return { outcome: 'started', ...where }
+      } catch (error) {
+        // A refusal (HTTP 200 + 900, or a 4xx envelope): read the destination again. Transport errors and 5xx leave
+        // the outcome unknown; they are thrown, and the next start finds the copy by name if it was made.
+        const refused =
+          error instanceof CtyunApiError || (error instanceof CtyunHttpError && error.status < 500 && !!error.errorCode)
+        if (!refused) throw error
+        const now = await ours()
+        if (now) return { outcome: 'adopted', ...where, image: now }
+        const blocker = await copyInFlight(source, imageName, destinationRegionID)
+        if (blocker) return { outcome: 'blocked', ...where, by: blocker }
+        // Nothing explains the refusal. The copy that caused it may have finished between the refusal and the
+        // re-read, so the call is made once more (a refusal started nothing, and no copy by this name exists);
+        // refused again with nothing to explain it, the refusal is thrown as it came.
+        if (call >= 2) throw error
       }
-      throw error
     }
+  }
+
+  /** Another copy of `source` (under another name than `imageName`) in flight to the destination. */
+  async function copyInFlight(source: Image, imageName: string, regionID: string): Promise<Image | undefined> {
+    for await (const image of listImages({ regionID, imageVisibilityCode: 0 })) {
+      if (
+        image.imageID !== source.imageID &&
+        image.imageName !== imageName &&
+        inFlight(image) &&
+        !copyMismatch(source, image)
+      )
+        return image
+    }
+    return undefined
   }
 
   /** One poll of a copy: look the copy up by name in the destination region, then by status. */

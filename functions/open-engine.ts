@@ -1,6 +1,8 @@
 import type { FunctionsConfig } from '../lib/config'
 import type { CtyunClientOptions } from '../lib/ctyun'
-import { assembleEngine, type Engine, type EngineHooks } from '../lib/engine'
+import type { Engine, EngineHooks } from '../lib/engine'
+// The engine's own file, not lib/engine's index: the index re-exports the ASL language, whose modules would load at start.
+import { assembleEngine } from '../lib/engine/assemble-engine'
 import { openStore, type RunStore } from '../lib/engine/stores'
 import { createLazyProductActions } from '../lib/jobs'
 import type { Logging } from '../lib/log'

@@ -10,7 +10,7 @@ import {
   UnknownRunError,
   UnknownWorkflowError,
   WorkflowError,
-} from '../../lib/engine'
+} from '../../lib/engine/errors' // not the index: it re-exports the ASL language, which the start path must not load
 import { HttpProblem } from './problem'
 import { WebhookSecretError } from './webhook-signature'
 

@@ -17,7 +17,8 @@
 export type { Budget, Engine, RunAdvanceError, StartRequest, WorkflowInfo } from './engine-types'
 export { assembleEngine, type CreateEngineOptions } from './assemble-engine'
 export * from './errors'
-export { systemClock, type Clock, type RunBudget } from './runner'
+export { systemClock, type Clock } from './clock'
+export type { RunBudget } from './runner'
 export { DEFAULT_LIMITS, type EngineLimits } from './limits'
 export {
   isTerminal,

@@ -1,5 +1,7 @@
 import type { CtyunClient } from '../ctyun'
-import { createActionRegistry, registerLazyActions, type ActionRegistry } from '../engine'
+// The engine's own files, not its index: the index re-exports the ASL language, which the start path must not load.
+import { registerLazyActions } from '../engine/actions/lazy-actions'
+import { createActionRegistry, type ActionRegistry } from '../engine/actions/registry'
 import { PRODUCT_ACTION_KINDS } from './product-action-names'
 
 /**

@@ -1,5 +1,6 @@
 import type { CtyunClient } from '../ctyun'
-import { createActionRegistry, type ActionRegistry } from '../engine'
+// The engine's own files, not its index: the index re-exports the ASL language, which the start path must not load.
+import { createActionRegistry, type ActionRegistry } from '../engine/actions/registry'
 import { registerProductActions } from './register-product-actions'
 
 /**

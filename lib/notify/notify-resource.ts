@@ -1,4 +1,6 @@
-import { createActionRegistry, registerLazyActions, type ActionRegistry } from '../engine'
+// The engine's own files, not its index: the index re-exports the ASL language, which the start path must not load.
+import { registerLazyActions } from '../engine/actions/lazy-actions'
+import { createActionRegistry, type ActionRegistry } from '../engine/actions/registry'
 import type { NotifyChannel } from '../config'
 import { NOTIFY_RESOURCE } from './notify-resource-name'
 

@@ -97,8 +97,9 @@ async function packageWorkers(out) {
     external: ['cloudflare:*'],
     logLevel: 'warning',
   }
-  // Bundled CommonJS (pg) calls require() for Node built-ins, and a Worker has no require: find which, then
-  // import exactly those (nodejs_compat provides them) and hand them to a small require.
+  // Bundled CommonJS (pg) calls require() for Node built-ins, and a Worker has no require: find which, and hand them
+  // out from a small require that loads each on its first call (nodejs_compat's process.getBuiltinModule), so that
+  // esbuild's require helper, which sits in a chunk the entry imports, loads no Node module at cold start.
   const probe = await build({ ...common, metafile: true, write: false })
   const required = new Set()
   for (const output of Object.values(probe.metafile.outputs))
@@ -106,9 +107,8 @@ async function packageWorkers(out) {
       if (imported.external && imported.kind === 'require-call') required.add(imported.path.replace(/^node:/, ''))
   const names = [...required].filter((name) => builtinModules.includes(name)).sort()
   const banner = [
-    ...names.map((name, i) => `import * as __ctflowBuiltin${i} from 'node:${name}';`),
-    `const __ctflowBuiltins = {${names.map((name, i) => `${JSON.stringify(name)}: __ctflowBuiltin${i}`).join(', ')}};`,
-    "const require = (name) => { const m = __ctflowBuiltins[name.replace(/^node:/, '')]; if (!m) throw new Error('ctflow worker: cannot require ' + name); return m.default ?? m };",
+    `const __ctflowBuiltins = new Set(${JSON.stringify(names)});`,
+    "const require = (name) => { const bare = name.replace(/^node:/, ''); if (!__ctflowBuiltins.has(bare)) throw new Error('ctflow worker: cannot require ' + name); return process.getBuiltinModule('node:' + bare) };",
   ].join('\n')
   rmSync(join(out, 'chunks'), { recursive: true, force: true })
   await build(common)
@@ -156,11 +156,15 @@ async function packageServer(platform, out) {
     target: 'es2022',
     logLevel: 'warning',
   })
-  // Bundled CommonJS (pg) calls require() for Node built-ins; both runtimes provide node:module's createRequire.
+  // Bundled CommonJS (pg) calls require() for Node built-ins; both runtimes provide node:module's createRequire. It is
+  // made on the first call: esbuild's require helper sits in a chunk the entry imports, and loading node:module there
+  // would cost every cold start.
   prependWhereRequired(
     out,
-    "import { createRequire as __ctflowCreateRequire } from 'node:module'; const require = __ctflowCreateRequire(import.meta.url);",
+    "let __ctflowRequire; const require = (id) => (__ctflowRequire ??= process.getBuiltinModule('node:module').createRequire(import.meta.url))(id);",
   )
+  // `// @bun` first: Bun runs the files as they are (esbuild's output is plain JavaScript) instead of transpiling them.
+  if (platform === 'bun') markForBun(out)
   const run =
     platform === 'deno'
       ? 'deno run --allow-net --allow-env --allow-read --allow-write --allow-sys --unstable-cron ctflow.js'
@@ -401,6 +405,17 @@ function prependWhereRequired(out, banner) {
     const path = join(out, file)
     const code = readFileSync(path, 'utf8')
     if (code.includes('typeof require')) writeFileSync(path, `${banner}\n${code}`)
+  }
+}
+
+/** Puts `// @bun` on the first line of every .js file (the entry and its chunks). */
+function markForBun(out) {
+  const chunks = existsSync(join(out, 'chunks'))
+    ? readdirSync(join(out, 'chunks')).map((file) => join('chunks', file))
+    : []
+  for (const file of [...readdirSync(out).filter((name) => name.endsWith('.js')), ...chunks]) {
+    const path = join(out, file)
+    writeFileSync(path, `// @bun\n${readFileSync(path, 'utf8')}`)
   }
 }
 

@@ -95,6 +95,7 @@ async function packageWorkers(out) {
     // pg-cloudflare's `workerd` build opens sockets through cloudflare:sockets.
     conditions: ['workerd', 'worker'],
     external: ['cloudflare:*'],
+    plugins: [jsonAsParse],
     logLevel: 'warning',
   }
   // Bundled CommonJS (pg) calls require() for Node built-ins, and a Worker has no require: find which, and hand them
@@ -154,6 +155,7 @@ async function packageServer(platform, out) {
     format: 'esm',
     platform: 'node',
     target: 'es2022',
+    plugins: [jsonAsParse],
     logLevel: 'warning',
   })
   // Bundled CommonJS (pg) calls require() for Node built-ins; both runtimes provide node:module's createRequire. It is
@@ -177,6 +179,21 @@ async function packageServer(platform, out) {
     ? readdirSync(join(out, 'chunks')).map((file) => join(out, 'chunks', file))
     : []
   return [outfile, ...chunks, join(out, 'README.txt')]
+}
+
+/**
+ * JSON imports (the shipped workflows, schedules.json) as `JSON.parse('…')` instead of object literals: a runtime
+ * scans a string literal and parses JSON far faster than it compiles the same data as code (measured on Bun: 36 kB of
+ * workflows cost ~2 ms at start as a literal, ~0.6 ms as JSON.parse).
+ */
+const jsonAsParse = {
+  name: 'json-as-parse',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /\.json$/ }, (args) => {
+      const text = JSON.stringify(JSON.parse(readFileSync(args.path, 'utf8')))
+      return { contents: `export default JSON.parse(${JSON.stringify(text)})`, loader: 'js' }
+    })
+  },
 }
 
 const HANDLERS = { http: 'index.http', scheduled: 'index.scheduled', worker: 'index.worker' }

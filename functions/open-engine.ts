@@ -1,8 +1,6 @@
 import type { FunctionsConfig } from '../lib/config'
 import type { CtyunClientOptions } from '../lib/ctyun'
-import type { Engine, EngineHooks } from '../lib/engine'
-// The engine's own file, not lib/engine's index: the index re-exports the ASL language, whose modules would load at start.
-import { assembleEngine } from '../lib/engine/assemble-engine'
+import { assembleEngine, type Engine, type EngineHooks } from '../lib/engine'
 import { openStore, type RunStore } from '../lib/engine/stores'
 import { createLazyProductActions } from '../lib/jobs'
 import type { Logging } from '../lib/log'

@@ -10,7 +10,7 @@ import {
   UnknownRunError,
   UnknownWorkflowError,
   WorkflowError,
-} from '../../lib/engine/errors' // not the index: it re-exports the ASL language, which the start path must not load
+} from '../../lib/engine'
 import { HttpProblem } from './problem'
 import { WebhookSecretError } from './webhook-signature'
 

@@ -1,7 +1,5 @@
 import type { CtyunClient } from '../ctyun'
-// The engine's own files, not its index: the index re-exports the ASL language, which the start path must not load.
-import { registerLazyActions } from '../engine/actions/lazy-actions'
-import { createActionRegistry, type ActionRegistry } from '../engine/actions/registry'
+import { createActionRegistry, registerLazyActions, type ActionRegistry } from '../engine'
 import { PRODUCT_ACTION_KINDS } from './product-action-names'
 
 /**

@@ -1,6 +1,5 @@
 import type { CtyunClient } from '../ctyun'
-// The engine's own files, not its index: the index re-exports the ASL language, which the start path must not load.
-import { createActionRegistry, type ActionRegistry } from '../engine/actions/registry'
+import { createActionRegistry, type ActionRegistry } from '../engine'
 import { registerProductActions } from './register-product-actions'
 
 /**

@@ -1,6 +1,4 @@
-// The engine's own files, not its index: the index re-exports the ASL language, which the start path must not load.
-import { registerLazyActions } from '../engine/actions/lazy-actions'
-import { createActionRegistry, type ActionRegistry } from '../engine/actions/registry'
+import { createActionRegistry, registerLazyActions, type ActionRegistry } from '../engine'
 import type { NotifyChannel } from '../config'
 import { NOTIFY_RESOURCE } from './notify-resource-name'
 

@@ -1,5 +1,4 @@
-// The engine's own files, not its index: the index re-exports the ASL language, which the start path must not load.
-import { isTerminal, type RunRecord } from '../engine/run'
+import { isTerminal, type RunRecord } from '../engine'
 import type { OutboxClaim, RunStore } from '../engine/stores'
 import { channelDrivers, type RateLimitCodes } from './channels/drivers'
 import type { ChannelDriver } from './channels/channel-driver'

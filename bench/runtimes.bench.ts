@@ -174,7 +174,11 @@ async function prepare(dir: string): Promise<Array<[string, () => Promise<number
   ]
 }
 
-/** Spawns the server, polls GET /healthz every 2 ms until a 200, returns the elapsed ms, and stops it (by its pid). */
+/**
+ * Spawns the server, polls GET /healthz every 2 ms until a 200, returns the elapsed ms, and stops its whole process
+ * group: deno's and workerd's npm bins are node wrappers whose real binary would otherwise keep serving, and a later
+ * sample would measure that leftover server instead of a cold start.
+ */
 async function timeToFirstAnswer(
   command: string,
   args: string[],
@@ -185,8 +189,10 @@ async function timeToFirstAnswer(
   const child = spawn(command, args, {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: 'ignore',
+    detached: true,
   })
   let exited = false
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()))
   child.once('exit', () => (exited = true))
   try {
     for (;;) {
@@ -201,12 +207,31 @@ async function timeToFirstAnswer(
       await new Promise((resolve) => setTimeout(resolve, 2))
     }
   } finally {
-    await new Promise<void>((resolve) => {
-      if (exited) return resolve()
-      child.once('exit', () => resolve())
-      child.kill('SIGKILL')
-    })
+    killGroup(child.pid!)
+    await closed
+    await untilPortFree(port)
   }
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL')
+  } catch {
+    // The group is gone already.
+  }
+}
+
+/** Waits until nothing answers on `port` (the group's last process has released it) so the next sample starts cold. */
+async function untilPortFree(port: number): Promise<void> {
+  for (let tries = 0; tries < 500; tries++) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(200) })
+    } catch {
+      return
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  throw new Error(`port ${port} still answers after its process group was killed`)
 }
 
 function version(runtime: 'bun' | 'deno' | 'workerd'): string {

@@ -35,7 +35,8 @@ if ((import.meta as { main?: boolean }).main) {
     env: process.env,
     args: process.argv.slice(2),
     listen: listenOnBun,
-    startTimers: startCronerTimers,
+    // A second after listening: croner's load and set-up would otherwise compete with the first request.
+    startTimers: (schedules, fire) => startCronerTimers(schedules, fire, { afterMs: 1_000 }),
     stopped,
     exit: (code) => process.exit(code),
   })

@@ -143,23 +143,34 @@ async function buildEngine(
   })
 }
 
-/** Every `"Resource"` in a definition (nested Map/Parallel included) that the registry cannot run. */
+/**
+ * Every `"Resource"` in a definition (nested Map/Parallel included) that the registry cannot run. It walks the shipped
+ * workflows at every cold start: the path is kept as keys and written as a JSON pointer only for a problem.
+ */
 function unknownResources(
   definition: unknown,
   actions: { has(resource: string): boolean },
 ): Array<{ pointer: string; message: string }> {
   const problems: Array<{ pointer: string; message: string }> = []
-  const visit = (node: unknown, pointer: string): void => {
+  const path: string[] = []
+  const visit = (node: unknown): void => {
     if (typeof node !== 'object' || node === null) return
-    for (const [key, value] of Object.entries(node)) {
-      const at = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`
-      if (key === 'Resource' && typeof value === 'string' && !actions.has(value))
-        problems.push({ pointer: at, message: `unknown resource "${value}"` })
-      else visit(value, at)
+    for (const key in node) {
+      if (!Object.hasOwn(node, key)) continue
+      const value = (node as Record<string, unknown>)[key]
+      path.push(key)
+      if (key === 'Resource' && typeof value === 'string') {
+        if (!actions.has(value)) problems.push({ pointer: toPointer(path), message: `unknown resource "${value}"` })
+      } else visit(value)
+      path.pop()
     }
   }
-  visit(definition, '')
+  visit(definition)
   return problems
+}
+
+function toPointer(path: readonly string[]): string {
+  return path.map((key) => `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('')
 }
 
 function resolvePath(cwd: string, path: string): string {

@@ -1,14 +1,16 @@
 // `npm run package` (osls package) works offline, and what it packages answers synthetic Lambda events.
 // Runs the real packaging once (about 5 s) into a temp directory, then loads the bundle from the zip in a new process.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { packagePlatform } from '../scripts/package-platform.mjs'
 import { schedules } from './schedules'
 import { apiGatewayV2Event, scheduledEvent } from './testing/lambda-events'
 import { readZip } from './testing/read-zip'
+import { startPathOf } from './testing/start-path'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const FUNCTIONS = ['http', 'scheduled', 'worker'] as const
@@ -90,6 +92,33 @@ describe('npm run package', () => {
     const serverless = Object.entries(lock.packages).filter(([path]) => /(^|\/)node_modules\/serverless$/.test(path))
     expect(serverless.filter(([, pkg]) => pkg.version?.startsWith('4.'))).toEqual([])
   })
+})
+
+describe('npm run package:bun|deno|cloudflare-workers: what a cold start loads', () => {
+  const ENTRIES = { bun: 'ctflow.js', deno: 'ctflow.js', 'cloudflare-workers': 'worker.js' } as const
+  let dir: string
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ctflow-start-path-'))
+    for (const platform of Object.keys(ENTRIES)) await packagePlatform(platform, { out: join(dir, platform) })
+  }, 60_000)
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  for (const [platform, entry] of Object.entries(ENTRIES)) {
+    it(`${platform}: no node: module before the first request, and the runner and the ASL language load on first use`, () => {
+      const start = startPathOf(join(dir, platform, entry))
+      // A Node module costs its runtime's compatibility layer at start (node:async_hooks alone ~15 ms on Deno).
+      expect(start.externals.filter((name) => name.startsWith('node:'))).toEqual([])
+      // The runner is its own lazy chunk (lib/engine/load-runner.ts), and none of the interpreter's code is at start.
+      const chunks = readdirSync(join(dir, platform, 'chunks'))
+      expect(chunks.some((file) => /^runner-\w+\.js$/.test(file))).toBe(true)
+      expect(start.files.filter((file) => /runner-/.test(file))).toEqual([])
+      for (const [file, code] of start.code) {
+        expect(code, file).not.toContain('more than a year ahead') // interpreter.ts's Wait check
+        expect(code, file).not.toContain('is not valid base64') // the intrinsics' States.Base64Decode
+      }
+      if (platform === 'bun') for (const code of start.code.values()) expect(code.startsWith('// @bun\n')).toBe(true)
+    })
+  }
 })
 
 describe('packaged handlers', () => {

@@ -41,7 +41,7 @@ const RATE_PATTERN: Record<string, string> = { minute: '0 * * * * *', hour: '0 0
  * - `cron(min hour dom month dow year)` → croner's 7-part pattern with seconds 0, in UTC, with Quartz weekday numbers
  *   (SUN=1…SAT=7, as EventBridge counts them).
  * - `rate(N unit[s])` → every unit, at least N units apart.
- * @example toCronerPlan('cron(0 18 * * ? *)') // { pattern: '0 0 18 * * ? *', options: { timezone: 'UTC', … } }
+ * @example toCronerPlan('cron(0 18 * * ? *)') // { pattern: '0 0 18 * * ? *', options: { utcOffset: 0, … } }
  */
 export function toCronerPlan(expression: string): CronerPlan {
   const cron = /^cron\((.+)\)$/.exec(expression.trim())
@@ -52,7 +52,8 @@ export function toCronerPlan(expression: string): CronerPlan {
         `${expression}: an EventBridge cron has 6 fields (minutes hours day-of-month month day-of-week year).`,
       )
     }
-    return { pattern: `0 ${fields.join(' ')}`, options: { timezone: 'UTC', mode: '7-part', alternativeWeekdays: true } }
+    // utcOffset 0, not timezone 'UTC': the same instants without Intl.DateTimeFormat, which costs ~25 ms to set up.
+    return { pattern: `0 ${fields.join(' ')}`, options: { utcOffset: 0, mode: '7-part', alternativeWeekdays: true } }
   }
   const rate = /^rate\((\d+)\s+(minute|hour|day)s?\)$/.exec(expression.trim())
   if (rate) {
@@ -61,7 +62,7 @@ export function toCronerPlan(expression: string): CronerPlan {
     if (n < 1) throw new ScheduleExpressionError(`${expression}: the rate must be at least 1.`)
     return {
       pattern: RATE_PATTERN[unit!]!,
-      options: { timezone: 'UTC', mode: '6-part', ...(n > 1 ? { interval: n * RATE_SECONDS[unit!]! - 1 } : {}) },
+      options: { utcOffset: 0, mode: '6-part', ...(n > 1 ? { interval: n * RATE_SECONDS[unit!]! - 1 } : {}) },
     }
   }
   throw new ScheduleExpressionError(

@@ -46,7 +46,9 @@ async function serve(runtime: EntryRuntime, logging: Logging): Promise<number> {
     config,
     openEngine: (resolved) => openEngine(resolved, { logging }),
     listen: trigger >= 0 ? async () => ({ url: '', close: async () => {} }) : runtime.listen(port, hostname),
-    ...(trigger >= 0 ? { workerIdleMs: 60_000 } : { startTimers: runtime.startTimers }),
+    ...(trigger >= 0
+      ? { workerIdleMs: 60_000 }
+      : { startTimers: runtime.startTimers, workerLoopStart: { afterFirstRequestOrMs: 1_000 } }),
     log: logger,
   })
   if (trigger >= 0) {

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { nodeBuiltin } from '../runtime/node-builtin'
 import { parseNotifyConfig, type NotifyChannel } from './notify-config'
 
 /** Run notifications: CTFLOW_NOTIFY's channels and CTFLOW_PUBLIC_URL (links to runs in messages). */
@@ -43,7 +42,12 @@ export function loadNotifySettings(
   { cwd }: { cwd?: string } = {},
 ): NotifySettings {
   const channels = parseNotifyConfig(env.CTFLOW_NOTIFY, {
-    readFile: (path) => readFileSync(cwd ? resolve(cwd, path) : path, 'utf8'),
+    // node:fs only for a `@file` value: the inline JSON every deployed entry uses needs no Node module at start.
+    readFile: (path) => {
+      const { readFileSync } = nodeBuiltin<typeof import('node:fs')>('node:fs')
+      const { resolve } = nodeBuiltin<typeof import('node:path')>('node:path')
+      return readFileSync(cwd ? resolve(cwd, path) : path, 'utf8')
+    },
   })
   return {
     channels,

@@ -12,13 +12,10 @@
 import pRetry from 'p-retry'
 import { isOutcomeUnknown } from './call-outcome'
 import { CtyunApiError, CtyunHttpError, CtyunNetworkError, CtyunTimeoutError } from './errors'
+import { DEFAULT_THROTTLE_CODES } from './throttle-defaults'
 
-/**
- * Error codes that mean "throttled, try again". ASSUMED: no CTyun source names a throttling code, an HTTP 429 or a
- * QPS limit (shared/ctyun-api.md §2.3, §7, §8.3); `Openapi.RequestLimitExceeded` is the project's own guess, which the
- * simulator sends. Replace the list with `CTYUN_THROTTLE_CODES` (lib/config/ctyun-config.ts) once the real code is known.
- */
-export const DEFAULT_THROTTLE_CODES: readonly string[] = ['Openapi.RequestLimitExceeded']
+// In throttle-defaults.ts (settings read them without loading p-retry); exported here too for this file's importers.
+export { DEFAULT_THROTTLE_CODES, DEFAULT_THROTTLE_RETRIES } from './throttle-defaults'
 
 /**
  * What a throttling reply's message says, whatever its code: English "throttled"/"throttling", "rate limit",
@@ -55,9 +52,6 @@ export function isThrottledError(error: unknown, throttleCodes: readonly string[
     return error.throttled || isThrottled({ errorCode: error.errorCode, text: error.detail }, throttleCodes)
   return false
 }
-
-/** Throttle answers one call may take before it fails with Ctyun.Throttled (each waits its turn in the pacer). */
-export const DEFAULT_THROTTLE_RETRIES = 20
 
 export interface CtyunRetryPolicy {
   /** Retries after the first attempt. */

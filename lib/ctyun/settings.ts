@@ -20,4 +20,4 @@ export {
 export type { EopTimeZone } from './eop-date'
 export type { EopCredentials } from './eop-signer'
 export { CtyunConfigError } from './errors'
-export { DEFAULT_THROTTLE_CODES, DEFAULT_THROTTLE_RETRIES } from './retry'
+export { DEFAULT_THROTTLE_CODES, DEFAULT_THROTTLE_RETRIES } from './throttle-defaults'

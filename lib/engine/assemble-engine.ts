@@ -1,17 +1,18 @@
-import { randomUUID } from 'node:crypto'
 import { createActionRegistry, type ActionRegistry } from './actions/registry'
 import type { Budget, Engine, RunAdvanceError, StartRequest, WorkflowInfo } from './engine-types'
 import { callHook, type EngineHooks } from './engine-hooks'
 import { EngineInputError, UnknownRunError, UnknownWorkflowError, WorkflowError, type WorkflowProblem } from './errors'
 import type { WorkflowDefinition } from './interpreter/definition'
-import { cancelRun } from './child-run-commands'
 import { createMachine, isPlanMachine } from './interpreter/machine'
 import { MAX_JSON_DEPTH, measureJson } from './language/json-size'
 import { resolveLimits, type EngineLimits } from './limits'
 import type { EndedRun, NewHistoryEvent, RunRecord } from './run'
 import { newRunId as timeOrderedRunId } from './run-id'
-import { advanceRun, driveLeased, systemClock, type Clock, type RunBudget, type RunnerDeps } from './runner'
+import { systemClock, type Clock } from './clock'
+import { loadRunner } from './load-runner'
+import type { RunBudget, RunnerDeps } from './runner'
 import type { OutboxItem, RunStore } from './stores/run-store'
+import { processId } from '../runtime/node-builtin'
 import { createWorkflowVersions } from './workflow-versions'
 import type { LoadedWorkflow } from './workflows'
 
@@ -113,7 +114,7 @@ export function assembleEngine(
     definitionFor: (run) => versions.definitionFor(run),
     clock,
     random,
-    owner: options.owner ?? `engine-${process.pid}-${randomUUID().slice(0, 8)}`,
+    owner: options.owner ?? `engine-${processId()}-${crypto.randomUUID().slice(0, 8)}`,
     leaseMs,
     onEvents: options.onEvents,
     ...(options.hooks ? { hooks: options.hooks } : {}),
@@ -189,8 +190,12 @@ export function assembleEngine(
     },
     history: (id: string, page?: { afterSeq?: number; limit?: number }) => store.history(id, page),
     list: (query: Parameters<Engine['list']>[0]) => store.list(query),
-    cancel: (id: string) => cancelRun(deps, id, advanceRun),
+    async cancel(id: string) {
+      const { cancelRun, advanceRun } = await loadRunner()
+      return cancelRun(deps, id, advanceRun)
+    },
     async advance(id: string, budget: Budget) {
+      const { advanceRun } = await loadRunner()
       const run = await advanceRun(deps, id, budget)
       if (!run) throw new UnknownRunError(id)
       return markPlan(run)
@@ -202,6 +207,8 @@ export function assembleEngine(
       while (advanced < limit && clock.now() < budget.deadline && !budget.signal?.aborted) {
         const leases = await store.claimDue({ owner: deps.owner, leaseMs, now: new Date(clock.now()), limit: 1 })
         if (leases.length === 0) break
+        // Loaded once a run is due: an idle worker loop right after start must not pull the runner in.
+        const { driveLeased } = await loadRunner()
         // One run's trouble is that run's: the worker goes on with the others (driveLeased kept its lease, so it is
         // not claimed again before the lease expires, and then as one more attempt).
         try {
@@ -230,6 +237,7 @@ export function assembleEngine(
     close: () => Promise.resolve(),
     /** Drives one run in this process until it finishes (sleeping through its waits); for `ctflow run` and tests. */
     async runToEnd(id: string, signal?: AbortSignal): Promise<RunRecord> {
+      const { advanceRun } = await loadRunner()
       for (;;) {
         const run = await advanceRun(deps, id, { deadline: Number.MAX_SAFE_INTEGER, signal })
         if (!run) throw new UnknownRunError(id)

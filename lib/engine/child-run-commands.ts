@@ -1,8 +1,8 @@
 import { callHook } from './engine-hooks'
-import { childRunId, type ChildRunRequest } from './interpreter/child-runs'
+import { CHILD_RUN_ABORTED, childRunId, type ChildRunRequest } from './interpreter/child-runs'
 import type { InvokeCommand, Outcome, ProbeCommand } from './interpreter/commands'
 import { createMachine, isPlanMachine } from './interpreter/machine'
-import { StatesErrorNames } from './language'
+import { StatesErrorNames } from './language/states-error'
 import type { RunRecord } from './run'
 import type { RunBudget, RunnerDeps } from './runner'
 import { RunExistsError } from './stores/store-errors'
@@ -10,8 +10,8 @@ import { RunExistsError } from './stores/store-errors'
 /** Advances one run in this process if nobody else holds it (runner.ts advanceRun, passed in to keep imports one-way). */
 export type AdvanceRun = (deps: RunnerDeps, runId: string, budget: RunBudget) => Promise<RunRecord | undefined>
 
-/** The error a distributed-Map item fails with when its child run was cancelled (by a user, or with a sibling). */
-export const CHILD_RUN_ABORTED = 'Ctflow.ChildRunAborted'
+// Defined with the child runs' names (interpreter/child-runs.ts), which the engine's start path loads without this file.
+export { CHILD_RUN_ABORTED } from './interpreter/child-runs'
 
 // While another worker holds a child, the parent looks again after 0.5, 1, 2, 4, then every 5 s. A child that finishes
 // also makes its parent due at once (RunStore.save), so these polls only matter to a parent held in-process.

@@ -17,7 +17,8 @@
 export type { Budget, Engine, RunAdvanceError, StartRequest, WorkflowInfo } from './engine-types'
 export { assembleEngine, type CreateEngineOptions } from './assemble-engine'
 export * from './errors'
-export { systemClock, type Clock, type RunBudget } from './runner'
+export { systemClock, type Clock } from './clock'
+export type { RunBudget } from './runner'
 export { DEFAULT_LIMITS, type EngineLimits } from './limits'
 export {
   isTerminal,
@@ -47,8 +48,9 @@ export {
 } from './actions/registry'
 export { registerLazyActions, type ActionKind } from './actions/lazy-actions'
 export { toTaskError } from './actions/task-errors'
-export { CHILD_RUN_ABORTED } from './child-run-commands'
-export { StatesError, StatesErrorNames } from './language'
+export { CHILD_RUN_ABORTED } from './interpreter/child-runs'
+// From its own file, not the language's index: that would load JSONPath, the intrinsics and the rest at every start.
+export { StatesError, StatesErrorNames } from './language/states-error'
 export type {
   EngineHooks,
   HookRun,

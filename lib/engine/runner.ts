@@ -20,28 +20,11 @@ import { StatesError, StatesErrorNames } from './language'
 import { MAX_JSON_DEPTH, measureJson } from './language/json-size'
 import { DEFAULT_LIMITS, type EngineLimits } from './limits'
 import type { EndedRun, NewHistoryEvent, RunError, RunRecord, RunStatus } from './run'
+import type { Clock } from './clock'
 import { LeaseLostError, type Lease, type OutboxItem, type RunStore, type RunUpdate } from './stores/run-store'
 
-/** The engine's time source. Tests pass a fake whose `sleep` moves time forward without waiting. */
-export interface Clock {
-  now(): number
-  sleep(ms: number, signal?: AbortSignal): Promise<void>
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve) => {
-      if (signal?.aborted) return resolve()
-      const timer = setTimeout(done, Math.min(ms, 2 ** 31 - 1)) // longer sleeps wake early and sleep again
-      function done() {
-        clearTimeout(timer)
-        signal?.removeEventListener('abort', done)
-        resolve()
-      }
-      signal?.addEventListener('abort', done, { once: true })
-    }),
-}
+// Defined in clock.ts (the engine's start path needs it without the runner); exported here too for its importers.
+export { systemClock, type Clock } from './clock'
 
 export interface RunnerDeps {
   store: RunStore

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto'
 import { childDefinition, splitWorkflowName } from './interpreter/child-runs'
 import type { WorkflowDefinition } from './interpreter/definition'
 import type { RunRecord } from './run'
+import { sha256Hex } from './sha256'
 import type { RunStore } from './stores/run-store'
 
 /**
@@ -9,7 +9,7 @@ import type { RunStore } from './stores/run-store'
  * version whatever the file's whitespace, so redeploying an unchanged workflow keeps no second copy.
  */
 export function workflowVersionOf(definition: WorkflowDefinition): string {
-  return createHash('sha256').update(JSON.stringify(definition)).digest('hex').slice(0, 32)
+  return sha256Hex(JSON.stringify(definition)).slice(0, 32)
 }
 
 /**

@@ -1,7 +1,7 @@
-import { readdir, readFile } from 'node:fs/promises'
-import { basename, join } from 'node:path'
 import { WorkflowError, type WorkflowProblem } from './errors'
 import type { WorkflowDefinition } from './interpreter/definition'
+// node:fs and node:path are imported where a file is read: the deployed entries re-export this module through
+// lib/engine but never read workflow files, so their cold start loads no Node module for it.
 import { findDeepNesting, MAX_DEFINITION_DEPTH } from './validate/nesting-depth'
 
 /** A workflow as the engine holds it: the ASL document under its name (the file name without `.json`). */
@@ -21,6 +21,8 @@ export { WorkflowError, type WorkflowProblem } from './errors'
  * @example const workflows = await loadWorkflows('workflows')
  */
 export async function loadWorkflows(dir: string): Promise<LoadedWorkflow[]> {
+  const { readdir } = await import('node:fs/promises')
+  const { basename, join } = await import('node:path')
   const files = (await readdir(dir)).filter((file) => file.endsWith('.json') && !file.endsWith('.schema.json')).sort()
   const problems: WorkflowProblem[] = []
   const workflows: LoadedWorkflow[] = []
@@ -42,6 +44,7 @@ export async function loadWorkflows(dir: string): Promise<LoadedWorkflow[]> {
 
 /** Reads one workflow file (for `ctflow run path/to/x.json`). */
 export async function loadWorkflowFile(path: string): Promise<LoadedWorkflow> {
+  const { basename } = await import('node:path')
   const name = basename(path, '.json').replace(/\.asl$/, '')
   const problems: WorkflowProblem[] = []
   const definition = await readJson(path, name, problems)
@@ -59,6 +62,7 @@ async function readJson(
 ): Promise<unknown> {
   let text: string
   try {
+    const { readFile } = await import('node:fs/promises')
     text = await readFile(path, 'utf8')
   } catch (error) {
     if (optional && (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined

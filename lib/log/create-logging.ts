@@ -7,7 +7,7 @@ import type { CtyunLogger } from '../ctyun'
 import type { EngineHooks } from '../engine'
 import { createLogger, type Logger, type LogFields } from './create-logger'
 import { createEngineLogHooks, ctyunClientLog } from './engine-log-hooks'
-import { createLogContext, findAsyncLocalStorage, type LogContext } from './log-context'
+import { createLazyLogContext, type LogContext } from './log-context'
 
 export interface Logging {
   logger: Logger
@@ -27,7 +27,7 @@ export function createLogging(
   config: LogConfig,
   { write, fields }: { write?: (line: string) => void; fields?: LogFields } = {},
 ): Logging {
-  const context = createLogContext(findAsyncLocalStorage())
+  const context = createLazyLogContext()
   const logger = createLogger({
     level: config.level,
     secrets: config.secrets,

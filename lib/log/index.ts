@@ -10,7 +10,13 @@
  * const engine = assembleEngine({ …, hooks: createEngineLogHooks(log, context) })
  */
 export { createLogger, type Logger, type LoggerOptions, type LogFields } from './create-logger'
-export { createLogContext, findAsyncLocalStorage, type LogContext, type LogScope } from './log-context'
+export {
+  createLazyLogContext,
+  createLogContext,
+  findAsyncLocalStorage,
+  type LogContext,
+  type LogScope,
+} from './log-context'
 export { isLevelEnabled, LOG_LEVEL_RANK, type LineLevel } from './log-level'
 export { isSecretField, redactText, redactValue } from './redact'
 export { createEngineLogHooks, ctyunClientLog } from './engine-log-hooks'

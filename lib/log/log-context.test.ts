@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createLogContext, findAsyncLocalStorage } from './log-context'
+import { createLazyLogContext, createLogContext, findAsyncLocalStorage } from './log-context'
 
 describe('log context', () => {
   it('finds AsyncLocalStorage on Node and keeps each concurrent scope its own', async () => {
@@ -17,6 +17,28 @@ describe('log context', () => {
       ['B', 'B', 'req-1'],
       ['A', 'A', 'req-1'],
     ])
+    expect(context.current()).toBeUndefined()
+  })
+
+  it('lazily: looks for AsyncLocalStorage only when the first scope runs, then tracks scopes as the eager one does', async () => {
+    let looked = 0
+    const context = createLazyLogContext(() => {
+      looked += 1
+      return findAsyncLocalStorage()
+    })
+    expect(context.current()).toBeUndefined()
+    expect(looked).toBe(0)
+    const seen: unknown[] = []
+    await context.run({ fields: { awsRequestId: 'req-3' } }, async () => {
+      await Promise.resolve()
+      await context.run({ fields: { state: 'A' } }, async () => {
+        await Promise.resolve()
+        seen.push(context.current()?.fields)
+      })
+    })
+    expect(seen).toEqual([{ awsRequestId: 'req-3', state: 'A' }])
+    expect(context.tracksAsync).toBe(true)
+    expect(looked).toBe(1)
     expect(context.current()).toBeUndefined()
   })
 

@@ -87,6 +87,10 @@ describe('the Lambda function bundle', () => {
     /^lib\/jobs\/(register-product-actions|product-actions|job-actions|prepare-backup|retention-plan|backup-report)\.ts$/,
     /^lib\/engine\/stores\/(memory|file|postgres)-store\.ts$/,
     /^lib\/engine\/input-schema\.ts$/,
+    // The runner, the interpreter and the ASL language on the first advance (lib/engine/load-runner.ts).
+    /^lib\/engine\/(runner|child-run-commands)\.ts$/,
+    /^lib\/engine\/interpreter\/(?!child-runs\.ts$|machine\.ts$)/,
+    /^lib\/engine\/language\/(?!states-error\.ts$|json-size\.ts$)/,
     /^lib\/engine\/validate\/(validate-workflow|index)\.ts$/,
     /^lib\/simulator\/(?!demo-credentials\.ts$)/,
     /^functions\/http\/console\//,
@@ -96,7 +100,9 @@ describe('the Lambda function bundle', () => {
     const { files, packages } = loadedAtStart(lambda, 'functions/aws-lambda.ts')
     expect(files.filter((file) => LATER.some((pattern) => pattern.test(file)))).toEqual([])
     expect(
-      packages.filter((name) => ['pg', '@cfworker/json-schema', '@hono/node-server', '@dagrejs/dagre'].includes(name)),
+      packages.filter((name) =>
+        ['pg', '@cfworker/json-schema', '@hono/node-server', '@dagrejs/dagre', 'p-retry'].includes(name),
+      ),
     ).toEqual([])
   })
 
@@ -108,6 +114,9 @@ describe('the Lambda function bundle', () => {
       'lib/jobs/register-product-actions.ts',
       'lib/engine/stores/postgres-store.ts',
       'lib/engine/input-schema.ts',
+      'lib/engine/runner.ts',
+      'lib/engine/interpreter/interpreter.ts',
+      'lib/engine/language/jsonpath.ts',
       'functions/http/console/console-app.ts',
       'functions/http/console/graph-layout.ts',
     ]) {

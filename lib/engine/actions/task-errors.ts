@@ -1,4 +1,4 @@
-import { StatesError, StatesErrorNames } from '../language'
+import { StatesError, StatesErrorNames } from '../language/states-error'
 import type { ActionRegistry, TaskError } from './registry'
 
 /**

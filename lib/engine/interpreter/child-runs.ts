@@ -1,6 +1,9 @@
 import type { StateDefinition, SubWorkflow, WorkflowDefinition } from './definition'
 import type { Frame, Machine } from './machine'
 
+/** The error a distributed-Map item fails with when its child run was cancelled (by a user, or with a sibling). */
+export const CHILD_RUN_ABORTED = 'Ctflow.ChildRunAborted'
+
 /**
  * A distributed Map (`ItemProcessor.ProcessorConfig.Mode: "DISTRIBUTED"`, as in Step Functions) runs each item as a
  * **child run** of its own instead of a frame inside the parent's machine: any worker can claim and advance it, so

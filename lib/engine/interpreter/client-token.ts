@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { sha256Hex } from '../sha256'
 
 /**
  * The clientToken of one Task invocation: derived from the run, the frame, the frame's step and the attempt, so a
@@ -11,5 +11,5 @@ import { createHash } from 'node:crypto'
  * deriveClientToken('run-1', 'root', 3, 0) // always the same 32 hex characters
  */
 export function deriveClientToken(runId: string, frameId: string, step: number, attempt: number): string {
-  return createHash('sha256').update(`${runId}\u0000${frameId}\u0000${step}\u0000${attempt}`).digest('hex').slice(0, 32)
+  return sha256Hex(`${runId}\u0000${frameId}\u0000${step}\u0000${attempt}`).slice(0, 32)
 }

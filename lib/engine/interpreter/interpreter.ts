@@ -614,7 +614,7 @@ class Interpretation {
       if (!isWaitSeconds(state.Seconds))
         throw new StatesError(
           StatesErrorNames.Runtime,
-          `Seconds is ${describe(state.Seconds)}, not ${WAIT_SECONDS_RANGE} (state "${frame.state}")`,
+          `Seconds is ${describe(state.Seconds)}, not ${waitSecondsRange()} (state "${frame.state}")`,
         )
       return this.now + state.Seconds * 1000
     }
@@ -624,7 +624,7 @@ class Interpretation {
       if (!isWaitSeconds(seconds))
         throw new StatesError(
           StatesErrorNames.Runtime,
-          `SecondsPath ${state.SecondsPath} is ${describe(seconds)}, not ${WAIT_SECONDS_RANGE} (state "${frame.state}")`,
+          `SecondsPath ${state.SecondsPath} is ${describe(seconds)}, not ${waitSecondsRange()} (state "${frame.state}")`,
         )
       return this.now + seconds * 1000
     }
@@ -1064,7 +1064,10 @@ function deadlineOf(
 
 /** Task TimeoutSeconds/HeartbeatSeconds: at most AWS's documented maximum (99,999,999 s, a little over 3 years). */
 const MAX_TIMEOUT_SECONDS = 99_999_999
-const WAIT_SECONDS_RANGE = `a whole number of seconds from 0 to ${MAX_WAIT_SECONDS.toLocaleString('en-US')} (a year)`
+/** Built when a Wait is refused, not at module load: toLocaleString costs tens of ms the first time (ICU). */
+function waitSecondsRange(): string {
+  return `a whole number of seconds from 0 to ${MAX_WAIT_SECONDS.toLocaleString('en-US')} (a year)`
+}
 
 function isWaitSeconds(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_WAIT_SECONDS

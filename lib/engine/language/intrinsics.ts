@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto'
+import { nodeBuiltin } from '../../runtime/node-builtin'
+import { sha256Hex } from '../sha256'
 import type { ContextObject } from './context-object'
 import {
   deepEqual,
@@ -342,6 +343,9 @@ const functions: Record<string, FunctionSpec> = {
       const name = expectString(call, algorithm, 2)
       const nodeName = Object.hasOwn(hashAlgorithms, name) ? hashAlgorithms[name] : undefined // not "constructor"
       if (!nodeName) fail(call, `argument 2 must be one of ${Object.keys(hashAlgorithms).join(', ')}, got "${name}"`)
+      if (nodeName === 'sha256') return sha256Hex(text)
+      // The other algorithms are rare: node:crypto is loaded when one is first asked for, not at start.
+      const { createHash } = nodeBuiltin<typeof import('node:crypto')>('node:crypto')
       return createHash(nodeName).update(text, 'utf8').digest('hex')
     },
   },
@@ -405,7 +409,7 @@ const functions: Record<string, FunctionSpec> = {
     minArgs: 0,
     maxArgs: 0,
     run(_args, _call, random) {
-      if (random === Math.random) return randomUUID()
+      if (random === Math.random) return crypto.randomUUID()
       const bytes = Array.from({ length: 16 }, () => Math.floor(random() * 256) & 0xff)
       bytes[6] = (bytes[6] & 0x0f) | 0x40 // version 4
       bytes[8] = (bytes[8] & 0x3f) | 0x80 // RFC 4122 variant

@@ -2,7 +2,7 @@ import type { ActionRegistry } from '../engine'
 import type { buildBackupReport } from './backup-report'
 import { JobInputError, isRecord } from './job-input-error'
 import type { SourceImage } from './plan-image-copies'
-import type { InstancePolicy } from './instance-policies'
+import type { createSharedPolicyListings, InstancePolicy } from './instance-policies'
 import type { ListedSnapshot } from './prune-plans'
 import type { RetainableSnapshot, RetentionRule } from './retention-plan'
 import type { SelectableDisk } from './disk-selection'
@@ -38,6 +38,7 @@ export interface JobActionDeps {
 export { JOB_ACTION_NAMES } from './job-action-names'
 
 export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps): ActionRegistry {
+  let policyListings: ReturnType<typeof createSharedPolicyListings> | undefined
   return registry
     .register('ctflow:backup:prepare', {
       // Reads and computes only: it runs in a plan run too.
@@ -57,11 +58,21 @@ export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps
       // Reads and computes only: it runs in a plan run too.
       writes: false,
       call: async (input) => {
-        const { regionID, instances } = expectObject(input, 'ctflow:backup:findPolicies', ['regionID', 'instances'])
-        const { findInstancePolicies } = await import('./instance-policies')
+        const fields = expectObject(input, 'ctflow:backup:findPolicies', ['regionID', 'instances'])
+        const { regionID, instances, job, jobInstances } = fields
+        const { findInstancePolicies, createSharedPolicyListings } = await import('./instance-policies')
+        const listPolicies: JobActionDeps['cbr']['listPolicies'] = (params) => deps.cbr.listPolicies(params)
+        // The pages of one job (`job`: its snapshot name) share one regional listing, up to a page per instance of
+        // the job (`jobInstances`), in this process.
+        policyListings ??= createSharedPolicyListings({ now: deps.now })
+        const listings = policyListings
+        const shared =
+          typeof job === 'string' && typeof jobInstances === 'number' && jobInstances > 0
+            ? () => listings.read(job, String(regionID), jobInstances, listPolicies)
+            : undefined
         return findInstancePolicies(
           { regionID: String(regionID), instances: Array.isArray(instances) ? instances.map(String) : [] },
-          { listPolicies: (params) => deps.cbr.listPolicies(params) },
+          { listPolicies, ...(shared ? { shared } : {}) },
         )
       },
     })

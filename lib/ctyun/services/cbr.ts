@@ -202,7 +202,12 @@ export function createCbrService(caller: CtyunCaller) {
     const found = new Map<string, BackupTask>()
     let complete = true
     for (const backupTaskStatus of RUNNING_BACKUP_TASK_STATUSES) {
-      const scan = await scanTasks({ regionID: params.regionID, maxPages: params.maxPages, backupTaskStatus, into: found })
+      const scan = await scanTasks({
+        regionID: params.regionID,
+        maxPages: params.maxPages,
+        backupTaskStatus,
+        into: found,
+      })
       complete &&= scan.complete
     }
     return { found, complete }

@@ -48,17 +48,38 @@ export const FRESH_START_MS = 10_000
  * in time come due together and share one listing round instead of each starting its own. */
 export const POLL_GRID_MS = 5_000
 
+/** A wait not heard from for this long no longer counts towards its region's round (it ended, or moved away). */
+const WAITER_STALE_MS = 10 * 60_000
+
 export function backupTaskWait(client: CtyunClient, groups: PollGroups) {
+  // The waits of each region in this process, by task (or, while starting, instance) id: when each last polled. A
+  // round is read for all of them, so it may read up to a page per wait (what each one's own lookup would cost).
+  const waiters = new Map<string, Map<string, number>>()
+  function waiting(regionID: string, id: string | undefined): number {
+    const at = groups.now()
+    let region = waiters.get(regionID)
+    if (!region) waiters.set(regionID, (region = new Map()))
+    if (id !== undefined) region.set(id, at)
+    for (const [key, last] of region) if (last < at - WAITER_STALE_MS) region.delete(key)
+    return region.size
+  }
+  function ended(regionID: string, id: string): void {
+    waiters.get(regionID)?.delete(id)
+  }
+
   /** The region's running tasks, from one shared round (a listing fetched after `since`). */
   function running(regionID: string, since: number, member: string) {
+    waiting(regionID, member)
     return groups.read(`cbr-running|${regionID}`, { since, member }, (members) =>
-      client.cbr.runningTasks({ regionID, maxPages: () => members.size }),
+      client.cbr.runningTasks({ regionID, maxPages: () => Math.max(members.size, waiting(regionID, undefined)) }),
     )
   }
 
   async function findTask(handle: BackupTaskWaitHandle): Promise<BackupTask | undefined> {
     const { regionID, backupTaskID, backupSrcInstanceID } = handle
-    const since = handle.startedAt ?? groups.now() - (handle.waitedMs ?? 0)
+    // A round from the current step of the poll grid at most (polls come due on it): an older one would show the
+    // percent of a while ago as now's, and put the next poll late.
+    const since = Math.max(handle.startedAt ?? groups.now() - (handle.waitedMs ?? 0), groups.now() - POLL_GRID_MS)
     const live = await running(regionID, since, backupTaskID)
     const task = live.found.get(backupTaskID)
     if (task) return task
@@ -69,7 +90,7 @@ export function backupTaskWait(client: CtyunClient, groups: PollGroups) {
         client.cbr.scanTasks({
           regionID,
           backupTaskStatus: 'Completed',
-          maxPages: () => ids.size,
+          maxPages: () => Math.max(ids.size, waiting(regionID, undefined)),
           enough: (found) => [...ids].every((id) => found.has(id)),
         }),
       )
@@ -94,6 +115,7 @@ export function backupTaskWait(client: CtyunClient, groups: PollGroups) {
       collect(client.cbr.listTasks({ regionID, ...(instanceID ? { backupSrcInstanceID: instanceID } : {}) }))
     if (!instanceID || !fresh) return own()
     const live = await running(regionID, startedAt, instanceID)
+    ended(regionID, instanceID)
     return live.complete ? [...live.found.values()].filter((task) => task.backupSrcInstanceID === instanceID) : own()
   }
 
@@ -143,6 +165,7 @@ export function backupTaskWait(client: CtyunClient, groups: PollGroups) {
     async probe(handle: BackupTaskWaitHandle): Promise<ProbeOutcome> {
       if (handle.waitedMs === undefined) return onGrid(firstWait(handle, BACKUP_PREPARING_SCHEDULE), groups.now())
       const task = taskProbeResult(await findTask(handle))
+      if (task.state !== 'pending') ended(handle.regionID, handle.backupTaskID)
       const outcome = orFail(task, `backup task ${handle.backupTaskID}`)
       if (outcome.state !== 'pending') return outcome
       // Executing with a percent: poll near the end that its progress rate points to, not every 30 s.

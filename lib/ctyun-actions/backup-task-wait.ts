@@ -77,6 +77,10 @@ export function backupTaskWait(client: CtyunClient, groups: PollGroups) {
 
   async function findTask(handle: BackupTaskWaitHandle): Promise<BackupTask | undefined> {
     const { regionID, backupTaskID, backupSrcInstanceID } = handle
+    const own = () =>
+      client.cbr.findTask({ regionID, backupTaskID, ...(backupSrcInstanceID ? { backupSrcInstanceID } : {}) })
+    // Alone in its region: its own lookup (filtered by instance) is one call, where a round takes two.
+    if (waiting(regionID, backupTaskID) <= 1 && backupSrcInstanceID) return own()
     // A round from the current step of the poll grid at most (polls come due on it): an older one would show the
     // percent of a while ago as now's, and put the next poll late.
     const since = Math.max(handle.startedAt ?? groups.now() - (handle.waitedMs ?? 0), groups.now() - POLL_GRID_MS)
@@ -97,7 +101,7 @@ export function backupTaskWait(client: CtyunClient, groups: PollGroups) {
       const completed = ended.found.get(backupTaskID)
       if (completed) return completed
     }
-    return client.cbr.findTask({ regionID, backupTaskID, ...(backupSrcInstanceID ? { backupSrcInstanceID } : {}) })
+    return own()
   }
 
   /**
@@ -114,6 +118,10 @@ export function backupTaskWait(client: CtyunClient, groups: PollGroups) {
     const own = () =>
       collect(client.cbr.listTasks({ regionID, ...(instanceID ? { backupSrcInstanceID: instanceID } : {}) }))
     if (!instanceID || !fresh) return own()
+    if (waiting(regionID, instanceID) <= 1) {
+      ended(regionID, instanceID)
+      return own()
+    }
     const live = await running(regionID, startedAt, instanceID)
     ended(regionID, instanceID)
     return live.complete ? [...live.found.values()].filter((task) => task.backupSrcInstanceID === instanceID) : own()

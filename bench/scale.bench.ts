@@ -161,7 +161,7 @@ async function measure(scenario: Scenario): Promise<Measured> {
 }
 
 export async function run(): Promise<BenchReport> {
-  const only = process.env.SCALE_ONLY // e.g. "1000" to skip the 10,000-disk and real-time rows
+  const only = process.env.SCALE_ONLY // label prefixes, `|` between: "1,000 disks, 1 worker|10,000"
   const scenarios: Scenario[] = [
     { label: '1,000 disks, 1 worker, PostgreSQL', disks: 1000, workers: 1, store: 'postgres', durations: 'realistic' },
     {
@@ -196,7 +196,7 @@ export async function run(): Promise<BenchReport> {
   ]
   const measured = new Map<Scenario, Measured>()
   for (const scenario of scenarios) {
-    if (only && !scenario.label.startsWith(only)) continue
+    if (only && !only.split('|').some((prefix) => scenario.label.startsWith(prefix))) continue
     process.stderr.write(`bench scale: ${scenario.label} …\n`)
     try {
       const m = await measure(scenario)

@@ -57,7 +57,7 @@ export async function readPageDisks(
   const listed = new Map<number, ListedDisk>()
   for (let pageNo = first; pageNo <= last; pageNo++) {
     const { items } = await deps.listDisksPage({ regionID }, pageNo, LIST_PAGE_SIZE)
-    items.forEach((disk, i) => listed.set((pageNo - 1) * LIST_PAGE_SIZE + i, disk))
+    for (const [i, disk] of items.entries()) listed.set((pageNo - 1) * LIST_PAGE_SIZE + i, disk)
   }
   const at = (index: number, expected: string) => {
     const disk = listed.get(index)

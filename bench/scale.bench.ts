@@ -63,7 +63,13 @@ function floorOf(result: ScaleJobResult, scenario: Scenario) {
   }
 }
 
-async function measure(scenario: Scenario): Promise<BenchRow[]> {
+interface Measured {
+  rows: BenchRow[]
+  jobMs: number
+  calls: number
+}
+
+async function measure(scenario: Scenario): Promise<Measured> {
   const schema = `ctflow_bench_scale_${randomUUID().replaceAll('-', '').slice(0, 12)}`
   const options: ScaleJobOptions = {
     disks: scenario.disks,
@@ -84,7 +90,7 @@ async function measure(scenario: Scenario): Promise<BenchRow[]> {
     const timeRatio = result.jobMs / floorMs
     const callRatio = result.calls / minimumCalls
     const throttledShare = result.throttled / result.calls
-    return [
+    const rows: BenchRow[] = [
       {
         name: `${name}: job time${scenario.realTime ? ' (real)' : ' (virtual)'}`,
         median: result.jobMs / 1000,
@@ -138,7 +144,15 @@ async function measure(scenario: Scenario): Promise<BenchRow[]> {
         pass: result.parentHistoryEvents <= 25_000 && result.maxHistoryEvents <= 25_000,
         detail: { childRuns: result.childRuns, largestRun: result.maxHistoryEvents },
       },
+      {
+        name: `${name}: largest payload seen (a state's input or output, any run)`,
+        median: result.maxEventBytes / 1024,
+        unit: 'KiB',
+        target: '≤ 256 KiB',
+        pass: result.maxEventBytes <= 256 * 1024,
+      },
     ]
+    return { rows, jobMs: result.jobMs, calls: result.calls }
   } finally {
     await result.close()
     if (scenario.store === 'postgres')
@@ -147,7 +161,7 @@ async function measure(scenario: Scenario): Promise<BenchRow[]> {
 }
 
 export async function run(): Promise<BenchReport> {
-  const only = process.env.SCALE_ONLY // e.g. "1000" to skip the 10,000-disk and real-time rows
+  const only = process.env.SCALE_ONLY // label prefixes, `|` between: "1,000 disks, 1 worker|10,000"
   const scenarios: Scenario[] = [
     { label: '1,000 disks, 1 worker, PostgreSQL', disks: 1000, workers: 1, store: 'postgres', durations: 'realistic' },
     {
@@ -180,13 +194,34 @@ export async function run(): Promise<BenchReport> {
     `simulator: --rate-limit ${RATE} per access key per service; ${DISKS_PER_INSTANCE} disks an instance, a CBR policy each; realistic durations (order 8 s, job 10 s, snapshot 45 s, CBR 15 + 180 s) unless said`,
     'floor = max(cloud critical path, busiest service calls ÷ rate); the dependent floor (detail) adds that every label read and create share the ebs limit before the last snapshot',
   ]
+  const measured = new Map<Scenario, Measured>()
   for (const scenario of scenarios) {
-    if (only && !scenario.label.startsWith(only)) continue
+    if (only && !only.split('|').some((prefix) => scenario.label.startsWith(prefix))) continue
     process.stderr.write(`bench scale: ${scenario.label} …\n`)
     try {
-      rows.push(...(await measure(scenario)))
+      const m = await measure(scenario)
+      measured.set(scenario, m)
+      rows.push(...m.rows)
     } catch (error) {
       notes.push(`${scenario.label}: did not finish: ${(error as Error).message}`)
+    }
+  }
+  // Growth: 10,000 disks against 1,000 (1 worker each; the store differs, memory vs PostgreSQL, in virtual time).
+  const small = measured.get(scenarios[0]!)
+  const large = measured.get(scenarios.at(-1)!)
+  if (small && large) {
+    for (const [what, a, b] of [
+      ['job time', small.jobMs, large.jobMs],
+      ['API calls', small.calls, large.calls],
+    ] as const) {
+      const ratio = b / a
+      rows.push({
+        name: `10,000 vs 1,000 disks: ${what}`,
+        median: ratio,
+        unit: '×',
+        target: '≤ 10.5× (linear)',
+        pass: ratio <= 10.5,
+      })
     }
   }
   return { area: 'the nightly job at scale (virtual time unless said)', rows, notes }

@@ -128,7 +128,10 @@ describe('ctyun actions against the simulator', () => {
   it('never starts a second CBR backup when a resumed run re-issues execute-now (no clientToken on that API)', async () => {
     sim.simulator.reset()
     const client = createCtyunClient({ endpoint: sim.url, credentials: sim.credentials })
-    const action = registerCtyunActions(createActionRegistry(), client).resolve('ctyun:cbr:executePolicy.sync')
+    // The actions keep the engine's time, which moves on with the simulator's here.
+    const action = registerCtyunActions(createActionRegistry(), client, {
+      now: () => sim.simulator.clock.now(),
+    }).resolve('ctyun:cbr:executePolicy.sync')
     if (action?.kind !== 'sync') throw new Error('executePolicy.sync is not a sync action')
     const policy = { regionID: REGION, backupPolicyID: '7f3a9b2c4d5e6f708192a3b4c5d6e701' }
     const scheduledAt = sim.simulator.clock.now()

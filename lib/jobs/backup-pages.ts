@@ -84,6 +84,30 @@ export interface PageReport {
   failedNotListed: number
   /** In a plan run: what the page would do (per disk only when the job is small enough to list every disk). */
   plan?: BackupReport['plan']
+  /** Why the page's disks could not be read (they all count as failed): `<error name>: <cause>`. */
+  error?: string
+}
+
+/**
+ * The report of a page whose range of the disk listing could not be read (page-disks.ts): its `count` disks are
+ * failed, with the error — never left out of the job's counts.
+ * @example unreadablePageReport({ page: 3, runId, count: 100, error: { Error: 'Backup.PageUnreadable', Cause: '…' } })
+ */
+export function unreadablePageReport(input: {
+  page: number
+  runId: string
+  count: number
+  error: { Error: string; Cause?: string }
+}): PageReport {
+  const { page, runId, count, error } = input
+  return {
+    page,
+    runId,
+    summary: { disks: count, succeeded: 0, failed: count, snapshots: 0, backups: 0, pruned: 0 },
+    disks: [],
+    failedNotListed: count,
+    error: error.Cause ? `${error.Error}: ${error.Cause}` : error.Error,
+  }
 }
 
 /** Makes a page's report compact for the parent. */
@@ -107,6 +131,8 @@ export type MergedBackupReport = BackupReport & {
   pages?: Array<{ page: number; runId: string; summary: BackupReport['summary'] }>
   /** Failed disks whose lines are only in their page run. */
   failedNotListed?: number
+  /** Pages whose disks could not be read, each with its error (its disks count as failed). */
+  pageErrors?: string[]
 }
 
 /**
@@ -132,7 +158,9 @@ export function mergeBackupReports(input: {
     summary.disks = input.disks
     summary.failed = input.disks
   }
+  const pageErrors: string[] = []
   for (const page of pages) {
+    if (page.error) pageErrors.push(`page ${page.page} (${page.summary.disks} disks): ${page.error}`)
     for (const key of Object.keys(summary) as Array<keyof typeof summary>) summary[key] += page.summary[key]
     lines.push(...page.disks)
     failedNotListed += page.failedNotListed
@@ -165,6 +193,7 @@ export function mergeBackupReports(input: {
     ...(input.detail ? {} : { pages: pages.map(({ page, runId, summary }) => ({ page, runId, summary })) }),
     ...(failedNotListed ? { failedNotListed } : {}),
     ...(plan ? { plan } : {}),
+    ...(pageErrors.length ? { pageErrors } : {}),
   }
   const failedLines = lines.filter((d) => !d.ok)
   const listed = failedLines
@@ -175,7 +204,7 @@ export function mergeBackupReports(input: {
   const cause = mapError
     ? `the disk pages failed: ${mapError}`
     : summary.failed
-      ? `${summary.failed} of ${summary.disks} disks failed: ${listed}${more > 0 ? `, and ${more} more (see the report's pages)` : ''}.${input.detail ? ` Report: ${JSON.stringify(report)}` : ''}`
+      ? `${summary.failed} of ${summary.disks} disks failed: ${[...pageErrors.slice(0, 5), listed].filter(Boolean).join(', ')}${more > 0 ? `, and ${more} more (see the report's pages)` : ''}.${input.detail ? ` Report: ${JSON.stringify(report)}` : ''}`
       : ''
   return { report, failed: summary.failed > 0, cause }
 }

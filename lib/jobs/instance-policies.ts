@@ -21,31 +21,51 @@ export interface InstancePolicies {
 
 type ListPolicies = (params: { regionID: string; backupSrcInstanceID?: string }) => AsyncIterable<InstancePolicy>
 
+/** One read of the region's policy listing: the first policy listed for each instance, and whether it was whole. */
+export interface PolicyListing {
+  byInstance: Map<string, InstancePolicy>
+  complete: boolean
+}
+
+/** Reads the regional listing, at most `budget` policies. */
+export async function readPolicyListing(
+  listPolicies: ListPolicies,
+  regionID: string,
+  budget: number,
+): Promise<PolicyListing> {
+  const byInstance = new Map<string, InstancePolicy>()
+  let read = 0
+  for await (const policy of listPolicies({ regionID })) {
+    const instanceID = policy.backupSrcInstanceID
+    if (instanceID && !byInstance.has(instanceID)) byInstance.set(instanceID, pick(policy))
+    if (++read >= budget) return { byInstance, complete: false }
+  }
+  return { byInstance, complete: true }
+}
+
 /**
- * `pageSize`: items per page of `listPolicies` (by default the CBR lists' of lib/ctyun).
+ * `pageSize`: items per page of `listPolicies` (by default the CBR lists' of lib/ctyun). `shared`: the regional
+ * listing as the whole job reads it once (for all its pages, up to a page per instance of the job), instead of one
+ * listing per call (see createSharedPolicyListings).
  * @example await findInstancePolicies({ regionID, instances: ['i-1', 'i-2'] }, { listPolicies: (p) => client.cbr.listPolicies(p) })
  */
 export async function findInstancePolicies(
   { regionID, instances }: { regionID: string; instances: readonly string[] },
-  { listPolicies, pageSize = CBR_PAGE_SIZE }: { listPolicies: ListPolicies; pageSize?: number },
+  {
+    listPolicies,
+    pageSize = CBR_PAGE_SIZE,
+    shared,
+  }: { listPolicies: ListPolicies; pageSize?: number; shared?: () => Promise<PolicyListing> },
 ): Promise<InstancePolicies[]> {
-  const found = new Map<string, InstancePolicy>()
-  const wanted = new Set(instances)
+  let found = new Map<string, InstancePolicy>()
   let complete = instances.length === 0
-  if (instances.length > 1) {
+  if (instances.length > 0 && shared) {
+    ;({ byInstance: found, complete } = await shared())
+  } else if (instances.length > 1) {
     // A page per instance at most: past that, filtered lookups are cheaper.
-    const budget = instances.length * pageSize
-    let read = 0
-    complete = true
-    for await (const policy of listPolicies({ regionID })) {
-      const instanceID = policy.backupSrcInstanceID
-      if (instanceID && wanted.has(instanceID) && !found.has(instanceID)) found.set(instanceID, pick(policy))
-      if (++read >= budget) {
-        complete = false
-        break
-      }
-    }
+    ;({ byInstance: found, complete } = await readPolicyListing(listPolicies, regionID, instances.length * pageSize))
   }
+  found = new Map(found)
   const unanswered = complete ? [] : instances.filter((id) => !found.has(id))
   for (const instanceID of unanswered) {
     for await (const policy of listPolicies({ regionID, backupSrcInstanceID: instanceID })) {
@@ -57,6 +77,35 @@ export async function findInstancePolicies(
     const policy = found.get(instanceID)
     return { instanceID, policies: policy ? [policy] : [] }
   })
+}
+
+/** How long a job's shared policy listing is kept (a nightly job's pages look it up within minutes of each other). */
+export const SHARED_POLICY_LISTING_MS = 30 * 60_000
+
+/**
+ * The policy listings of running jobs, one per job (`key`: the job's snapshot name, which names its run) and region:
+ * the pages of one job, in this process, read the region's listing once. In memory only, so an optimisation: in
+ * another process a page reads its own. A failed read is not kept.
+ * @example const listings = createSharedPolicyListings({ now: Date.now }); await listings.read(key, regionID, 250, listPolicies)
+ */
+export function createSharedPolicyListings({ now }: { now: () => number }) {
+  const listings = new Map<string, { at: number; listing: Promise<PolicyListing> }>()
+  return {
+    /** `instances`: how many the job backs up (the listing reads up to a page per instance, as a lookup each would cost). */
+    read(key: string, regionID: string, instances: number, listPolicies: ListPolicies): Promise<PolicyListing> {
+      const at = now()
+      for (const [k, entry] of listings) if (entry.at < at - SHARED_POLICY_LISTING_MS) listings.delete(k)
+      const id = `${regionID}|${key}`
+      const cached = listings.get(id)
+      if (cached) return cached.listing
+      const listing = readPolicyListing(listPolicies, regionID, instances * CBR_PAGE_SIZE).catch((error: unknown) => {
+        listings.delete(id)
+        throw error
+      })
+      listings.set(id, { at, listing })
+      return listing
+    },
+  }
 }
 
 /** What RunPolicy needs: the ID to execute, and the name and instance a resumed run matches the task by. */

@@ -4,6 +4,8 @@
  */
 export const JOB_ACTION_NAMES = [
   'ctflow:backup:prepare',
+  'ctflow:backup:readPage',
+  'ctflow:backup:unreadablePage',
   'ctflow:backup:findPolicies',
   'ctflow:backup:planRetention',
   'ctflow:backup:planPrunes',

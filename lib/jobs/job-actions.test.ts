@@ -19,6 +19,12 @@ function registry() {
         yield { diskID: 'd1', instanceID: 'i1', isSystemVolume: false }
         yield { diskID: 'd2', instanceID: 'i1', isSystemVolume: false }
       },
+      listDisksPage: async () => ({
+        items: [
+          { diskID: 'd1', instanceID: 'i1', isSystemVolume: false },
+          { diskID: 'd2', instanceID: 'i1', isSystemVolume: false },
+        ],
+      }),
       getDisk: async ({ diskID }) => ({ labels: diskID === 'd2' ? [{ key: 'backup', value: 'nightly' }] : [] }),
       async *listSnapshots() {
         yield {
@@ -62,17 +68,73 @@ describe('job actions', () => {
   it('prepare names snapshots after the run', async () => {
     const plan = (await call('ctflow:backup:prepare', { input: { regionID: 'r1' } })) as {
       snapshotName: string
-      disks: unknown[]
+      disks: number
+      pages: unknown[]
     }
     expect(plan.snapshotName).toBe(`ctflow-nightly-${runId}`)
-    expect(plan.disks).toHaveLength(2)
+    expect(plan.disks).toBe(2)
+    expect(plan.pages).toEqual([
+      { page: 1, start: 0, end: 1, firstDiskID: 'd1', lastDiskID: 'd2', picks: [[0, 1]], count: 2, instances: ['i1'] },
+    ])
+  })
+
+  it('a page re-reads its range of the listing and carries its item on with its disks', async () => {
+    const plan = (await call('ctflow:backup:prepare', { input: { regionID: 'r1' } })) as { pages: unknown[] }
+    const page = await call('ctflow:backup:readPage', {
+      regionID: 'r1',
+      snapshotName: `ctflow-nightly-${runId}`,
+      snapshotPrefix: 'ctflow-nightly',
+      ownNames: false,
+      label: null,
+      page: 1,
+      range: plan.pages[0],
+    })
+    expect(page).toEqual({
+      regionID: 'r1',
+      snapshotName: `ctflow-nightly-${runId}`,
+      snapshotPrefix: 'ctflow-nightly',
+      ownNames: false,
+      page: 1,
+      disks: [
+        { diskID: 'd1', diskName: null, instanceID: 'i1', isSystemVolume: false },
+        { diskID: 'd2', diskName: null, instanceID: 'i1', isSystemVolume: false },
+      ],
+      instances: ['i1'],
+    })
+  })
+
+  it('a page whose range moved reports its disks failed, counted', async () => {
+    const range = {
+      page: 2,
+      start: 0,
+      end: 1,
+      firstDiskID: 'dX',
+      lastDiskID: 'd2',
+      picks: [[0, 1]],
+      count: 2,
+      instances: [],
+    }
+    const error = await call('ctflow:backup:readPage', {
+      regionID: 'r1',
+      snapshotName: `ctflow-nightly-${runId}`,
+      snapshotPrefix: 'ctflow-nightly',
+      page: 2,
+      range,
+    }).catch((e: unknown) => e)
+    expect(error).toMatchObject({ name: 'Backup.PageUnreadable' })
+    const report = await call('ctflow:backup:unreadablePage', {
+      page: 2,
+      range,
+      error: { Error: 'Backup.PageUnreadable', Cause: (error as Error).message },
+    })
+    expect(report).toMatchObject({ page: 2, summary: { disks: 2, failed: 2 }, failedNotListed: 2 })
   })
 
   it('prepare reads labels through the getDisk dependency', async () => {
     const plan = (await call('ctflow:backup:prepare', {
       input: { regionID: 'r1', disks: { label: { key: 'backup' } } },
-    })) as { disks: Array<{ diskID: string }>; selection: unknown }
-    expect(plan.disks.map((d) => d.diskID)).toEqual(['d2'])
+    })) as { pages: Array<{ start: number; picks: unknown }>; selection: unknown }
+    expect(plan.pages.map((p) => [p.start, p.picks])).toEqual([[1, [[0, 0]]]])
     expect(plan.selection).toEqual({ listed: 2, candidates: 2, infoEbsCalls: 2, selected: 1 })
   })
 

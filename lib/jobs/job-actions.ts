@@ -2,8 +2,8 @@ import type { ActionRegistry } from '../engine'
 import type { buildBackupReport } from './backup-report'
 import { JobInputError, isRecord } from './job-input-error'
 import type { SourceImage } from './plan-image-copies'
-import type { InstancePolicy } from './instance-policies'
-import type { ListedSnapshot } from './prune-plans'
+import type { createSharedPolicyListings, InstancePolicy } from './instance-policies'
+import type { createSharedSnapshotListings, ListedSnapshot } from './prune-plans'
 import type { RetainableSnapshot, RetentionRule } from './retention-plan'
 import type { SelectableDisk } from './disk-selection'
 import type { DiskInfo } from './label-selection'
@@ -16,7 +16,9 @@ import type { DiskInfo } from './label-selection'
  */
 export interface JobActionDeps {
   ebs: {
-    listDisks(params: { regionID: string }): AsyncIterable<SelectableDisk>
+    listDisks(params: { regionID: string; pageSize?: number }): AsyncIterable<SelectableDisk>
+    /** One list-ebs page (a page of the nightly job re-reads its range of the listing: page-disks.ts). */
+    listDisksPage(params: { regionID: string }, pageNo: number, pageSize: number): Promise<{ items: SelectableDisk[] }>
     /** info-ebs: a label selection reads each candidate's labels here (list-ebs has none, §8.1). */
     getDisk(params: { regionID: string; diskID: string }): Promise<DiskInfo>
     listSnapshots(params: { regionID: string; snapshotName: string }): AsyncIterable<ListedSnapshot>
@@ -38,14 +40,16 @@ export interface JobActionDeps {
 export { JOB_ACTION_NAMES } from './job-action-names'
 
 export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps): ActionRegistry {
+  let policyListings: ReturnType<typeof createSharedPolicyListings> | undefined
+  let snapshotListings: ReturnType<typeof createSharedSnapshotListings> | undefined
   return registry
     .register('ctflow:backup:prepare', {
       // Reads and computes only: it runs in a plan run too.
       writes: false,
       call: async (input, context) => {
         const { input: jobInput } = expectObject(input, 'ctflow:backup:prepare', ['input'])
-        const { prepareBackup } = await import('./prepare-backup')
-        return prepareBackup(jobInput, {
+        const { prepareBackupPages } = await import('./prepare-backup')
+        return prepareBackupPages(jobInput, {
           runId: context.runId,
           listDisks: (params) => deps.ebs.listDisks(params),
           getDisk: (params) => deps.ebs.getDisk(params),
@@ -53,15 +57,71 @@ export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps
         })
       },
     })
+    .register('ctflow:backup:readPage', {
+      // Reads and computes only: it runs in a plan run too.
+      writes: false,
+      call: async (input, context) => {
+        const fields = expectObject(input, 'ctflow:backup:readPage', [
+          'regionID',
+          'range',
+          'snapshotName',
+          'snapshotPrefix',
+        ])
+        const { readPageDisks } = await import('./page-disks')
+        const read = await readPageDisks(
+          {
+            regionID: String(fields.regionID),
+            range: fields.range as Parameters<typeof readPageDisks>[0]['range'],
+            snapshotName: String(fields.snapshotName),
+            snapshotPrefix: String(fields.snapshotPrefix),
+            ownNames: fields.ownNames === true,
+            ...(isRecord(fields.label) ? { label: fields.label as { key: string; value?: string } } : {}),
+          },
+          {
+            runId: context.runId,
+            listDisksPage: (params, pageNo, pageSize) => deps.ebs.listDisksPage(params, pageNo, pageSize),
+            getDisk: (params) => deps.ebs.getDisk(params),
+            signal: context.signal,
+          },
+        )
+        // The page's state from here on: its item's fields, with its disks, instances and snapshot name.
+        const { range: _range, label: _label, ...page } = fields
+        return { ...page, disks: read.disks, instances: read.instances, snapshotName: read.snapshotName }
+      },
+    })
+    .register('ctflow:backup:unreadablePage', {
+      // Computes only: it runs in a plan run too.
+      writes: false,
+      call: async (input, context) => {
+        const { page, range, error } = expectObject(input, 'ctflow:backup:unreadablePage', ['page', 'range', 'error'])
+        const { unreadablePageReport } = await import('./backup-pages')
+        return unreadablePageReport({
+          page: Number(page),
+          runId: context.runId,
+          count: Number((range as { count?: unknown }).count ?? 0),
+          error: error as { Error: string; Cause?: string },
+        })
+      },
+    })
     .register('ctflow:backup:findPolicies', {
       // Reads and computes only: it runs in a plan run too.
       writes: false,
       call: async (input) => {
-        const { regionID, instances } = expectObject(input, 'ctflow:backup:findPolicies', ['regionID', 'instances'])
-        const { findInstancePolicies } = await import('./instance-policies')
+        const fields = expectObject(input, 'ctflow:backup:findPolicies', ['regionID', 'instances'])
+        const { regionID, instances, job, jobInstances } = fields
+        const { findInstancePolicies, createSharedPolicyListings } = await import('./instance-policies')
+        const listPolicies: JobActionDeps['cbr']['listPolicies'] = (params) => deps.cbr.listPolicies(params)
+        // The pages of one job (`job`: its snapshot name) share one regional listing, up to a page per instance of
+        // the job (`jobInstances`), in this process.
+        policyListings ??= createSharedPolicyListings({ now: deps.now })
+        const listings = policyListings
+        const shared =
+          typeof job === 'string' && typeof jobInstances === 'number' && jobInstances > 0
+            ? () => listings.read(job, String(regionID), jobInstances, listPolicies)
+            : undefined
         return findInstancePolicies(
           { regionID: String(regionID), instances: Array.isArray(instances) ? instances.map(String) : [] },
-          { listPolicies: (params) => deps.cbr.listPolicies(params) },
+          { listPolicies, ...(shared ? { shared } : {}) },
         )
       },
     })
@@ -87,13 +147,15 @@ export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps
       // Reads and computes only: it runs in a plan run too.
       writes: false,
       call: async (input) => {
-        const { regionID, prefix, retention, snapshots } = expectObject(input, 'ctflow:backup:planPrunes', [
-          'regionID',
-          'prefix',
-          'retention',
-          'snapshots',
-        ])
-        const { planPrunes } = await import('./prune-plans')
+        const { regionID, prefix, retention, snapshots, snapshotName } = expectObject(
+          input,
+          'ctflow:backup:planPrunes',
+          ['regionID', 'prefix', 'retention', 'snapshots'],
+        )
+        const { planPrunes, createSharedSnapshotListings } = await import('./prune-plans')
+        snapshotListings ??= createSharedSnapshotListings({ now: deps.now })
+        const listings = snapshotListings
+        const job = (input as { job?: unknown }).job
         return planPrunes(
           {
             regionID: String(regionID),
@@ -102,8 +164,14 @@ export function registerJobActions(registry: ActionRegistry, deps: JobActionDeps
             snapshots: Array.isArray(snapshots)
               ? (snapshots as Array<{ diskID: string; snapshotID?: string | null }>)
               : [],
+            ...(typeof snapshotName === 'string' ? { snapshotName } : {}),
           },
-          { listSnapshots: (params) => deps.ebs.listSnapshots(params), now: new Date(deps.now()) },
+          {
+            listSnapshots: (params) => deps.ebs.listSnapshots(params),
+            now: new Date(deps.now()),
+            // The pages of one job (`job`: its snapshot name) share one listing of the prefix, in this process.
+            ...(typeof job === 'string' ? { shared: (list) => listings.read(`${String(regionID)}|${job}`, list) } : {}),
+          },
         )
       },
     })

@@ -7,6 +7,8 @@ import {
 } from './disk-selection'
 import { JobInputError, isRecord, requireString } from './job-input-error'
 import { type GetDisk, selectByLabel } from './label-selection'
+import { DETAIL_LIMIT } from './backup-pages'
+import { cutDiskRanges, type DiskRange, LIST_PAGE_SIZE } from './disk-ranges'
 import { isKnownTimeZone } from './retention-periods'
 import type { RetentionRule } from './retention-plan'
 import { checkSnapshotPrefix, snapshotName, SnapshotNameError } from './snapshot-name'
@@ -65,7 +67,7 @@ export interface SelectionSummary {
 export const DEFAULT_SNAPSHOT_PREFIX = 'ctflow-nightly'
 export const DEFAULT_RETENTION: RetentionRule = { maxAgeDays: 7 }
 
-type ListDisks = (params: { regionID: string }) => AsyncIterable<SelectableDisk>
+type ListDisks = (params: { regionID: string; pageSize?: number }) => AsyncIterable<SelectableDisk>
 
 export interface PrepareBackupDeps {
   runId: string
@@ -76,7 +78,11 @@ export interface PrepareBackupDeps {
   signal?: AbortSignal
 }
 
-export async function prepareBackup(raw: unknown, deps: PrepareBackupDeps): Promise<BackupPlan> {
+async function preparePlan(
+  raw: unknown,
+  deps: PrepareBackupDeps,
+  { labelReadLimit = Number.POSITIVE_INFINITY, pageSize }: { labelReadLimit?: number; pageSize?: number } = {},
+): Promise<{ plan: BackupPlan; listing: SelectableDisk[]; label?: { key: string; value?: string } }> {
   const { runId, listDisks, getDisk, signal } = deps
   if (!isRecord(raw)) throw new JobInputError('', 'must be a JSON object')
   const input = raw as Record<string, unknown>
@@ -106,12 +112,16 @@ export async function prepareBackup(raw: unknown, deps: PrepareBackupDeps): Prom
     throw error
   }
   const all: SelectableDisk[] = []
-  for await (const disk of listDisks({ regionID })) all.push(disk)
+  // The pages re-read their ranges at the same page size, so positions in `all` are positions in their reads.
+  for await (const disk of listDisks({ regionID, ...(pageSize ? { pageSize } : {}) })) all.push(disk)
   // IDs and volume first, so only the disks that could still be chosen cost an info-ebs call.
   const { candidates, missing } = filterCandidates(all, selector)
-  const labelled = selector.label
-    ? await selectByLabel(candidates, selector.label, { regionID, getDisk, signal })
-    : { disks: candidates, infoEbsCalls: 0 }
+  // Past the limit, the pages read their own candidates' labels (page-disks.ts): one step does not read thousands.
+  const pageLabels = selector.label !== undefined && candidates.length > labelReadLimit
+  const labelled =
+    selector.label && !pageLabels
+      ? await selectByLabel(candidates, selector.label, { regionID, getDisk, signal })
+      : { disks: candidates, infoEbsCalls: 0 }
   const disks = labelled.disks.map((disk) => ({
     diskID: disk.diskID,
     diskName: disk.diskName ?? null,
@@ -120,7 +130,7 @@ export async function prepareBackup(raw: unknown, deps: PrepareBackupDeps): Prom
   }))
   const backup = input.backup !== false
   const instances = backup ? [...new Set(disks.map((d) => d.instanceID).filter((id): id is string => id !== null))] : []
-  return {
+  const plan: BackupPlan = {
     regionID,
     snapshotPrefix,
     snapshotName: snapshotName(snapshotPrefix, runId),
@@ -135,6 +145,60 @@ export async function prepareBackup(raw: unknown, deps: PrepareBackupDeps): Prom
       infoEbsCalls: labelled.infoEbsCalls,
       selected: disks.length,
     },
+  }
+  return { plan, listing: all, ...(pageLabels ? { label: selector.label } : {}) }
+}
+
+export async function prepareBackup(raw: unknown, deps: PrepareBackupDeps): Promise<BackupPlan> {
+  return (await preparePlan(raw, deps)).plan
+}
+
+/** A label selection of more candidates than this reads labels in the pages, not in Prepare. */
+export const LABEL_READS_IN_PREPARE = 2_000
+/** A job of more disks than this names each page's snapshots after the page's run (its listings stay page-sized). */
+export const OWN_NAMES_PAST = 2_000
+
+/** What Prepare hands on: the plan without its disks, and the pages as ranges of the region's listing. */
+export type RangePlan = Omit<BackupPlan, 'disks' | 'instances'> & {
+  pages: DiskRange[]
+  /** Whether each page returns its disk lines (the job has at most DETAIL_LIMIT disks). */
+  detail: boolean
+  /** Disks in all pages (before a label selection the pages make themselves). */
+  disks: number
+  /** Instances the job backs up (a page's shared policy listing reads up to a page per instance). */
+  instanceCount: number
+  /** Pages name their snapshots after their own runs (past OWN_NAMES_PAST disks). */
+  ownNames: boolean
+  /** The label each page selects by, when Prepare did not read labels. */
+  pageLabel: { key: string; value?: string } | null
+}
+
+/**
+ * `ctflow:backup:prepare`: as prepareBackup, but the disks leave as ranges of the listing (disk-ranges.ts), so a job
+ * of any size fits in one payload; a label selection of more than LABEL_READS_IN_PREPARE candidates is left to the
+ * pages.
+ * @example (await prepareBackupPages({ regionID }, deps)).pages[0] // { page: 1, start: 0, end: 99, picks: [[0, 99]], … }
+ */
+export async function prepareBackupPages(raw: unknown, deps: PrepareBackupDeps): Promise<RangePlan> {
+  const { plan, listing, label } = await preparePlan(raw, deps, {
+    labelReadLimit: LABEL_READS_IN_PREPARE,
+    pageSize: LIST_PAGE_SIZE,
+  })
+  const { disks, instances, ...rest } = plan
+  const chosenIDs = new Set(disks.map((d) => d.diskID))
+  const pages = cutDiskRanges(
+    listing,
+    listing.map((d) => chosenIDs.has(d.diskID)),
+    { backup: plan.backup },
+  )
+  return {
+    ...rest,
+    pages,
+    detail: disks.length <= DETAIL_LIMIT,
+    disks: disks.length,
+    instanceCount: instances.length,
+    ownNames: disks.length > OWN_NAMES_PAST,
+    pageLabel: label ?? null,
   }
 }
 

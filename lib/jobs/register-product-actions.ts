@@ -26,6 +26,7 @@ export function jobActionServices(client: CtyunClient): Omit<Parameters<typeof r
   return {
     ebs: {
       listDisks: (params) => client.ebs.listDisks(params),
+      listDisksPage: (params, pageNo, pageSize) => client.ebs.listDisksPage(params, pageNo, pageSize),
       getDisk: (params) => client.ebs.getDisk(params),
       listSnapshots: (params) => client.ebs.listSnapshots(params),
     },

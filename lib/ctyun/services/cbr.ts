@@ -57,6 +57,9 @@ const STATUS_BY_DESCRIPTION: Readonly<Record<string, string>> = {
   取消中: 'Canceling',
 }
 
+/** The task statuses of a backup still at work (doc api 7961's filter values); everything else has ended. */
+export const RUNNING_BACKUP_TASK_STATUSES: readonly string[] = ['Preparing', 'Executing']
+
 type Filters = Record<string, string | number | boolean | undefined>
 
 const TASK_LIST_PATH = '/v4/backup/query-task-backup'
@@ -166,18 +169,48 @@ export function createCbrService(caller: CtyunCaller) {
     regionID: string
     maxPages: () => number
     enough?: (found: ReadonlyMap<string, BackupTask>) => boolean
+    /** Only the tasks in this status (the documented filter of api 7961: Completed/Executing/Failed/Preparing/Canceling). */
+    backupTaskStatus?: string
+    /** Adds to this map (several scans make one answer). */
+    into?: Map<string, BackupTask>
   }): Promise<{ found: Map<string, BackupTask>; complete: boolean }> {
     requireParams('cbr.scanTasks', params, ['regionID'])
-    const found = new Map<string, BackupTask>()
+    const found = params.into ?? new Map<string, BackupTask>()
     let stop = false
     // The budget is asked before each page: `enough` ends the walk (incomplete) once every wanted task is found.
-    const tasks = walk(TASK_LIST, { regionID: params.regionID }, { budget: () => (stop ? 0 : params.maxPages()) })
+    const filters = { regionID: params.regionID, backupTaskStatus: params.backupTaskStatus }
+    const tasks = walk(TASK_LIST, filters, { budget: () => (stop ? 0 : params.maxPages()) })
     for (;;) {
       const next = await tasks.next()
       if (next.done) return { found, complete: next.value.complete }
       found.set(next.value.backupTaskID, next.value)
       stop = params.enough?.(found) ?? false
     }
+  }
+
+  /**
+   * The region's tasks still at work (Preparing, then Executing: two listings filtered by status), each listing
+   * read to at most `maxPages()` pages. Unlike the whole task list, these stay as short as the backups running now,
+   * whatever the region's history: one round answers for every task a job waits for. A task that is not among them
+   * has ended (or is not listed yet): its own listing says which. `complete`: both listings were read to the end.
+   */
+  async function runningTasks(params: {
+    regionID: string
+    maxPages: () => number
+  }): Promise<{ found: Map<string, BackupTask>; complete: boolean }> {
+    requireParams('cbr.runningTasks', params, ['regionID'])
+    const found = new Map<string, BackupTask>()
+    let complete = true
+    for (const backupTaskStatus of RUNNING_BACKUP_TASK_STATUSES) {
+      const scan = await scanTasks({
+        regionID: params.regionID,
+        maxPages: params.maxPages,
+        backupTaskStatus,
+        into: found,
+      })
+      complete &&= scan.complete
+    }
+    return { found, complete }
   }
 
   /**
@@ -260,6 +293,7 @@ export function createCbrService(caller: CtyunCaller) {
     }) => list(BACKUP_LIST, 'cbr.listBackups', params),
     findTask,
     scanTasks,
+    runningTasks,
     findTasks,
     probeTask,
     waitForTask: (

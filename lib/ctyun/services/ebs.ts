@@ -386,6 +386,14 @@ export function createEbsService(
 
   return {
     listDisks,
+    /**
+     * One page of GET `/v4/ebs/list-ebs` (pageSize max 300), with the totals the reply gives: for a reader that keeps
+     * positions in the listing (the nightly job's pages re-read their ranges of it).
+     */
+    listDisksPage(params: ListDisksParams, pageNo: number, pageSize: number) {
+      requireParams('ebs.listDisksPage', params, ['regionID'])
+      return listDisksPage(params, pageNo, pageSize)
+    },
     getDisk,
     createSnapshot,
     listSnapshots,

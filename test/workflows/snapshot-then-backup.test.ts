@@ -251,7 +251,8 @@ describe('snapshot-then-backup', () => {
   })
 
   it("runs three nights back to back in one process: each waits out the last one's prune, all succeed, one snapshot per disk per run", async () => {
-    harness = await startJobHarness()
+    // Deletions (jobs) outlast the time from a run's end to the next night's creates, so the overlap is certain.
+    harness = await startJobHarness({ durations: { jobMs: 5_000 } })
     const sim = harness.sim.simulator
     const refusals = () =>
       sim.calls
